@@ -1,0 +1,101 @@
+# jwtmint: plain GNU make, pkg-config for every library, objects in build/.
+#   make            build build/jwtmint and build/jwtmint-admin
+#   make run        install what is missing, build, start the local stack
+#   make test       install what is missing, build, run every test
+#   make asan       the same binaries with ASan + UBSan in build/asan/
+#   make fuzz       libFuzzer targets in build/fuzz/ (clang)
+
+CC	?= cc
+PKGS	 = fcgi libpq jansson libcrypto libjwt libargon2
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN	 = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wformat=2 -Wwrite-strings -Wno-format-nonliteral -Wno-format-truncation
+HARDEN	 = -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+CFLAGS	?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(PKG_CFLAGS) -Isrc -Ibuild
+LDFLAGS	+= -pie -Wl,-z,relro,-z,now
+LIBS	 = $(PKG_LIBS)
+
+B	?= build
+
+# Layer 1 and 2: pure modules (no fcgiapp.h, no libpq-fe.h).
+PURE	 = b64url utf8 form scope logesc log secret apikey config jwk jws kek claims
+# Layer 3 and up.
+STORE	 = db stmt store migrations
+HTTP	 = http grant clientauth oauth_err route keyring app \
+	   h_token h_jwks h_metadata h_health
+SERVER	 = $(HTTP) worker supervisor main
+ADMIN	 = admin
+
+PURE_OBJ   = $(PURE:%=$(B)/%.o)
+STORE_OBJ  = $(STORE:%=$(B)/%.o)
+SERVER_OBJ = $(SERVER:%=$(B)/%.o)
+ADMIN_OBJ  = $(ADMIN:%=$(B)/%.o)
+
+UNIT_SRC   = $(wildcard tests/unit/test_*.c)
+UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+all: $(B)/jwtmint $(B)/jwtmint-admin $(B)/fcgi-trivial
+
+$(B)/%.o: src/%.c src/*.h | $(B)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/migrations.c: sql/*.sql scripts/embed-sql.sh | $(B)
+	sh scripts/embed-sql.sh sql/*.sql > $@
+
+$(B)/migrations.o: $(B)/migrations.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/jwtmint: $(SERVER_OBJ) $(STORE_OBJ) $(PURE_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/jwtmint-admin: $(ADMIN_OBJ) $(STORE_OBJ) $(PURE_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The baseline of the benchmark: the smallest libfcgi responder.
+$(B)/fcgi-trivial: tests/bench/fcgi_trivial.c | $(B)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS)
+
+$(B)/tests/%: tests/unit/%.c tests/unit/t.h $(PURE_OBJ) | $(B)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(PURE_OBJ) $(LIBS)
+
+$(B) $(B)/tests:
+	mkdir -p $@
+
+units: $(UNIT_BIN)
+
+asan:
+	$(MAKE) B=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    HARDEN="-fstack-protector-strong -fPIE" all units
+
+FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+fuzz:
+	$(MAKE) B=build/fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	    HARDEN="-fPIE" fuzz-targets
+
+fuzz-targets: $(FUZZ_SRC:tests/fuzz/%.c=$(B)/%)
+
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c $(PURE_OBJ)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(PURE_OBJ) $(LIBS)
+
+deps:
+	@sh scripts/install-deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@bash scripts/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all units
+	@bash tests/run.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@bash scripts/bench.sh
+
+clean:
+	rm -rf build
+
+.PHONY: all units asan fuzz fuzz-targets deps run test bench clean

@@ -1,0 +1,205 @@
+/*
+ * app: a worker's state and the life of one request:
+ * read the request, refresh what the database said changed, route, answer,
+ * log one line. Nothing a client sends ends the worker.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "app.h"
+#include "config.h"
+#include "db.h"
+#include "http.h"
+#include "log.h"
+#include "logesc.h"
+#include "oauth_err.h"
+#include "route.h"
+#include "scope.h"
+#include "store.h"
+
+/* Split the audiences setting into the table. Returns 0 or -1. */
+static int
+parse_audiences(struct app *a)
+{
+	const char	*p = a->cfg->audiences;
+	size_t		 n;
+
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if ((n = strcspn(p, " ")) == 0)
+			break;
+		if (a->naud == APP_MAX_AUDIENCES || n >= APP_MAX_AUDIENCE_BYTES)
+			return -1;
+		memcpy(a->aud[a->naud], p, n);
+		a->aud[a->naud++][n] = '\0';
+		p += n;
+	}
+	return a->naud > 0 ? 0 : -1;
+}
+
+/* RFC 8414 §2 metadata, built once. */
+static int
+build_metadata(struct app *a)
+{
+	static struct scope_set	 ss;
+	json_t			*o, *scopes;
+	size_t			 i;
+
+	o = json_pack("{s:s, s:s+, s:s+, s:[s], s:[ss], s:[]}",
+	    "issuer", a->cfg->issuer,
+	    "token_endpoint", a->cfg->issuer, "/token",
+	    "jwks_uri", a->cfg->issuer, "/.well-known/jwks.json",
+	    "grant_types_supported", "client_credentials",
+	    "token_endpoint_auth_methods_supported", "client_secret_basic",
+	    "client_secret_post",
+	    "response_types_supported");
+	if (o == NULL)
+		return -1;
+	if (a->cfg->scopes_supported[0] != '\0') {
+		if (scope_parse(&ss, a->cfg->scopes_supported,
+		    strlen(a->cfg->scopes_supported)) == -1 ||
+		    (scopes = json_array()) == NULL) {
+			json_decref(o);
+			return -1;
+		}
+		for (i = 0; i < ss.n; i++)
+			json_array_append_new(scopes, json_string(ss.tok[i]));
+		json_object_set_new(o, "scopes_supported", scopes);
+	}
+	a->metadata = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (a->metadata == NULL)
+		return -1;
+	a->metadatalen = strlen(a->metadata);
+	return 0;
+}
+
+struct app *
+app_new(const struct config *cfg)
+{
+	struct app	*a;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	a->cfg = cfg;
+	a->alg = jws_alg_parse(cfg->signing_alg);
+	a->last_flush = time(NULL);
+	if (a->alg < 0 || parse_audiences(a) == -1 || build_metadata(a) == -1 ||
+	    (a->db = db_new(cfg, 1)) == NULL) {
+		log_warnx("start-up: bad signing_alg, audiences or scopes_supported");
+		app_free(a);
+		return NULL;
+	}
+	/* The database may be down now: then the first request retries. */
+	app_refresh(a);
+	return a;
+}
+
+void
+app_free(struct app *a)
+{
+	if (a == NULL)
+		return;
+	keyring_free(&a->keyring);
+	db_free(a->db);
+	free(a->metadata);
+	free(a);
+}
+
+void
+app_refresh(struct app *a)
+{
+	unsigned	 what = 0;
+
+	db_notified(a->db, &what);
+	if (!a->keyring.loaded)
+		what |= DB_NOTIFY_SIGNING;
+	if ((what & DB_NOTIFY_SIGNING) &&
+	    keyring_load(&a->keyring, a->db, a->cfg) == 0 &&
+	    keyring_signer(&a->keyring, a->alg) == NULL)
+		log_warnx("no active %s signing key: /token answers 503 until "
+		    "one is created", a->cfg->signing_alg);
+}
+
+void
+app_touch(struct app *a, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->ntouched; i++)
+		if (strcmp(a->touched[i], id) == 0)
+			return;
+	if (a->ntouched < APP_TOUCH_BATCH)
+		snprintf(a->touched[a->ntouched++], APIKEY_ID_LEN + 1, "%s", id);
+}
+
+void
+app_after(struct app *a, int force)
+{
+	time_t	 now = time(NULL);
+
+	if (a->ntouched == 0)
+		return;
+	if (!force && a->ntouched < APP_TOUCH_BATCH &&
+	    now - a->last_flush < a->cfg->last_used_flush_sec)
+		return;
+	/* On failure the batch is dropped: last_used_at is advisory. */
+	if (store_keys_touch(a->db, (const char (*)[APIKEY_ID_LEN + 1])a->touched,
+	    a->ntouched) == -1)
+		log_warnx("last_used_at: batch of %zu keys not written",
+		    a->ntouched);
+	a->ntouched = 0;
+	a->last_flush = now;
+}
+
+static double
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec	 t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+void
+app_handle(struct app *a, const struct http_io *io)
+{
+	struct timespec		 t0;
+	struct req		 r;
+	struct resp		 p;
+	const struct route	*rt;
+	char			 m[64], path[256];
+	int			 st;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	http_resp_init(&p);
+	if ((st = http_req_init(&r, io)) != 0)
+		oauth_err(&p, OERR_INVALID_REQUEST, "a header or the path is "
+		    "too long");
+	else if ((rt = route_find(r.path)) == NULL)
+		oauth_err(&p, OERR_NOT_FOUND, NULL);
+	else if ((rt->methods & r.method) == 0) {
+		oauth_err(&p, OERR_METHOD_NOT_ALLOWED, NULL);
+		http_resp_header(&p, "Allow", rt->allow);
+	} else {
+		app_refresh(a);
+		rt->fn(a, &r, &p);
+		p.nobody = r.method == HTTP_HEAD;
+	}
+	if (http_resp_send(&p, io) == -1)
+		log_warnx("response not sent: the client went away");
+
+	logesc(m, sizeof(m), r.method_str, strlen(r.method_str));
+	logesc(path, sizeof(path), r.path, strlen(r.path));
+	log_info("method=%s path=%s status=%d ms=%.2f client=%s org=%s", m,
+	    path, p.status, elapsed_ms(&t0),
+	    r.client_id[0] ? r.client_id : "-", r.org_id[0] ? r.org_id : "-");
+	http_resp_free(&p);
+	http_req_free(&r);
+}

@@ -1,0 +1,54 @@
+/*
+ * app: what one worker process keeps between requests — configuration, the
+ * database connection, the parsed signing keys, the documents built once at
+ * start — and the life of one request through the route table.
+ */
+#ifndef JWTMINT_APP_H
+#define JWTMINT_APP_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "apikey.h"
+#include "keyring.h"
+
+#define APP_MAX_AUDIENCES	16
+#define APP_MAX_AUDIENCE_BYTES	256
+#define APP_TOUCH_BATCH		64
+
+struct config;
+struct db;
+struct http_io;
+
+struct app {
+	const struct config	*cfg;
+	struct db		*db;
+	struct keyring		 keyring;
+	int			 alg;		/* enum jws_alg of new tokens */
+	char			*metadata;	/* RFC 8414 document */
+	size_t			 metadatalen;
+	char			 aud[APP_MAX_AUDIENCES][APP_MAX_AUDIENCE_BYTES];
+	size_t			 naud;
+	/* last_used_at batch: key ids seen since the last flush */
+	char			 touched[APP_TOUCH_BATCH][APIKEY_ID_LEN + 1];
+	size_t			 ntouched;
+	time_t			 last_flush;
+};
+
+/* A worker's state; exits are for start-up only, so NULL means "stop". */
+struct app	*app_new(const struct config *);
+void		 app_free(struct app *);
+
+/* Serve one request read from io and write its response. Never fails. */
+void		 app_handle(struct app *, const struct http_io *io);
+
+/* Work after a response went out: flush last_used_at when due (force: now). */
+void		 app_after(struct app *, int force);
+
+/* Remember that key id was used (for the batched last_used_at). */
+void		 app_touch(struct app *, const char *id);
+
+/* Reload the keyring when the database notified a change (or not loaded). */
+void		 app_refresh(struct app *);
+
+#endif

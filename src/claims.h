@@ -1,0 +1,35 @@
+/*
+ * claims: the JSON claims set of an access token (RFC 9068 §2.2, RFC 7519).
+ * Pure: jansson only. The caller owns every string it passes in.
+ */
+#ifndef JWTMINT_CLAIMS_H
+#define JWTMINT_CLAIMS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define CLAIMS_JTI_BYTES	16	/* 128 random bits */
+#define CLAIMS_JTI_LEN		22	/* base64url of 16 bytes */
+
+struct claims {
+	const char	*iss;
+	const char	*sub;
+	const char	*aud;
+	const char	*client_id;
+	const char	*scope;		/* canonical, space-separated */
+	const char	*org;
+	time_t		 iat;		/* nbf = iat */
+	time_t		 exp;
+	char		 jti[CLAIMS_JTI_LEN + 1];
+};
+
+/* Fill c->jti with 128 random bits, base64url. Returns 0 or -1. */
+int	 claims_new_jti(struct claims *c);
+
+/*
+ * Serialise c as compact JSON into a new string (free() it) with its length
+ * in *len. Returns NULL on error.
+ */
+char	*claims_json(const struct claims *c, size_t *len);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * clientauth: authenticate the calling application by its API key, which
+ * arrives in exactly one of three ways (RFC 6749 §2.3.1 and jwtmint's
+ * X-API-Key header):
+ *   X-API-Key: <key>
+ *   Authorization: Basic base64(urlenc(key id) ":" urlenc(key))
+ *   client_id=<key id>&client_secret=<key> in the form body
+ * More than one way in one request is invalid_request. Every failure after
+ * that — malformed, unknown, revoked, expired, disabled organization, wrong
+ * secret — is the same invalid_client, with the same hashing work done (no
+ * timing oracle). A key whose checksum is wrong never reaches the database.
+ */
+#ifndef JWTMINT_CLIENTAUTH_H
+#define JWTMINT_CLIENTAUTH_H
+
+#include "apikey.h"
+#include "oauth_err.h"
+#include "scope.h"
+#include "store.h"
+
+struct app;
+struct req;
+
+struct client {
+	char			 id[APIKEY_ID_LEN + 1];
+	char			 org_id[STORE_ORG_ID_BYTES];
+	enum apikey_env		 env;
+	struct scope_set	 scopes;
+};
+
+/*
+ * Authenticate the client of r (whose form must be parsed). Returns 0 with
+ * c filled, or -1 with *err set (invalid_request, invalid_client[_basic],
+ * or unavailable when the database does not answer).
+ */
+int	clientauth(struct app *, struct req *, struct client *c,
+	    enum oerr *err);
+
+#endif

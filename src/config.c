@@ -1,0 +1,382 @@
+/*
+ * config: the configuration table and its parser. Adding a key is one row in
+ * keys[] and one field in struct config; nothing else knows the key names.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "secret.h"
+
+enum cfg_type {
+	CFG_STR,	/* free text */
+	CFG_INT,	/* decimal integer in [min, max] */
+	CFG_ALG,	/* one of the signing algorithms */
+	CFG_URL		/* http(s) URL without a trailing slash */
+};
+
+struct cfg_key {
+	const char	*name;
+	enum cfg_type	 type;
+	size_t		 off;
+	size_t		 size;		/* CFG_STR: field size */
+	const char	*def;
+	long		 min, max;
+	int		 required;
+};
+
+#define S(f)	offsetof(struct config, f), sizeof(((struct config *)0)->f)
+#define I(f)	offsetof(struct config, f), 0
+
+static const struct cfg_key keys[] = {
+	{ "database_url", CFG_STR, S(database_url), "", 0, 0, 1 },
+	{ "database_password_file", CFG_STR, S(database_password_file), "", 0, 0, 0 },
+	{ "database_timeout_ms", CFG_INT, I(database_timeout_ms), "2000", 100, 60000, 0 },
+	{ "kek_file", CFG_STR, S(kek_file), "", 0, 0, 0 },
+	{ "pepper_file", CFG_STR, S(pepper_file), "", 0, 0, 0 },
+	{ "issuer", CFG_URL, S(issuer), "http://127.0.0.1:8080", 0, 0, 1 },
+	{ "audiences", CFG_STR, S(audiences), "jwtmint", 0, 0, 1 },
+	{ "access_ttl_sec", CFG_INT, I(access_ttl_sec), "900", 60, 3600, 0 },
+	{ "signing_alg", CFG_ALG, S(signing_alg), "ES256", 0, 0, 0 },
+	{ "scopes_supported", CFG_STR, S(scopes_supported), "", 0, 0, 0 },
+	{ "default_org", CFG_STR, S(default_org), "", 0, 0, 0 },
+	{ "max_body_bytes", CFG_INT, I(max_body_bytes), "16384", 256, 1048576, 0 },
+	{ "jwks_max_age_sec", CFG_INT, I(jwks_max_age_sec), "300", 0, 86400, 0 },
+	{ "listen", CFG_STR, S(listen), "", 0, 0, 0 },
+	{ "workers", CFG_INT, I(workers), "2", 1, 256, 0 },
+	{ "last_used_flush_sec", CFG_INT, I(last_used_flush_sec), "30", 1, 3600, 0 },
+};
+#define NKEYS	(sizeof(keys) / sizeof(keys[0]))
+
+static const char *const algs[] = { "ES256", "RS256", "HS256" };
+
+static const struct cfg_key *
+find_key(const char *name, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strlen(keys[i].name) == len &&
+		    memcmp(keys[i].name, name, len) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+/* Set one key from text; where names the origin for messages. */
+static int
+set_value(struct config *c, const struct cfg_key *k, const char *v,
+    const char *where, char *err)
+{
+	char		*end, *field = (char *)c + k->off;
+	long long	 n;
+	size_t		 i, len = strlen(v);
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) {
+			snprintf(err, CONFIG_ERR_BYTES,
+			    "%s: %s: control character in value", where, k->name);
+			return -1;
+		}
+	switch (k->type) {
+	case CFG_INT:
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (len == 0 || *end != '\0' || errno != 0 || n < k->min ||
+		    n > k->max || !isdigit((unsigned char)v[0])) {
+			snprintf(err, CONFIG_ERR_BYTES,
+			    "%s: %s must be an integer from %ld to %ld",
+			    where, k->name, k->min, k->max);
+			return -1;
+		}
+		*(int *)(void *)field = (int)n;
+		return 0;
+	case CFG_ALG:
+		for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++)
+			if (strcmp(v, algs[i]) == 0)
+				break;
+		if (i == sizeof(algs) / sizeof(algs[0])) {
+			snprintf(err, CONFIG_ERR_BYTES,
+			    "%s: %s must be ES256, RS256 or HS256", where, k->name);
+			return -1;
+		}
+		break;
+	case CFG_URL:
+		if ((strncmp(v, "https://", 8) != 0 &&
+		    strncmp(v, "http://", 7) != 0) ||
+		    (len > 0 && v[len - 1] == '/') || strpbrk(v, " \"\\?#")) {
+			snprintf(err, CONFIG_ERR_BYTES,
+			    "%s: %s must be an http(s) URL without a trailing "
+			    "slash, query or fragment", where, k->name);
+			return -1;
+		}
+		break;
+	case CFG_STR:
+		break;
+	}
+	if (len >= k->size) {
+		snprintf(err, CONFIG_ERR_BYTES, "%s: %s is too long (%zu bytes "
+		    "at most)", where, k->name, k->size - 1);
+		return -1;
+	}
+	memcpy(field, v, len + 1);
+	return 0;
+}
+
+static char *
+trim(char *s)
+{
+	char	*e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+int
+config_parse(struct config *c, const char *name, const char *text, size_t len,
+    config_getenv_fn env, char *err)
+{
+	unsigned char	 seen[NKEYS];
+	char		 line[CONFIG_MAX_LINE_BYTES], where[CONFIG_PATH_BYTES + 32];
+	char		 var[128], *k, *v, *eq;
+	const char	*p = text, *end = text + len, *nl, *ev;
+	size_t		 i, n, lineno = 0;
+	const struct cfg_key *key;
+
+	memset(c, 0, sizeof(*c));
+	memset(seen, 0, sizeof(seen));
+	snprintf(c->source, sizeof(c->source), "%s", name);
+	for (i = 0; i < NKEYS; i++)
+		if (set_value(c, &keys[i], keys[i].def, "default", err) == -1)
+			return -1;
+
+	while (p < end) {
+		lineno++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		n = (size_t)((nl ? nl : end) - p);
+		snprintf(where, sizeof(where), "%s:%zu", name, lineno);
+		if (n >= sizeof(line) || memchr(p, '\0', n) != NULL) {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: line too long or "
+			    "contains a NUL byte", where);
+			return -1;
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p += n + (nl ? 1 : 0);
+		k = trim(line);
+		if (*k == '\0' || *k == '#')
+			continue;
+		if ((eq = strchr(k, '=')) == NULL) {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: expected "
+			    "\"key = value\"", where);
+			return -1;
+		}
+		*eq = '\0';
+		v = trim(eq + 1);
+		k = trim(k);
+		if ((key = find_key(k, strlen(k))) == NULL) {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: unknown key \"%.64s\"",
+			    where, k);
+			return -1;
+		}
+		if (seen[key - keys]++) {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: %s is set twice",
+			    where, key->name);
+			return -1;
+		}
+		if (set_value(c, key, v, where, err) == -1)
+			return -1;
+	}
+
+	for (i = 0; env != NULL && i < NKEYS; i++) {
+		snprintf(var, sizeof(var), "JWTMINT_");
+		for (n = 0; keys[i].name[n] != '\0' && n + 9 < sizeof(var); n++)
+			var[8 + n] = (char)toupper((unsigned char)keys[i].name[n]);
+		var[8 + n] = '\0';
+		if ((ev = env(var)) == NULL)
+			continue;
+		snprintf(where, sizeof(where), "environment %s", var);
+		if (set_value(c, &keys[i], ev, where, err) == -1)
+			return -1;
+	}
+
+	for (i = 0; i < NKEYS; i++) {
+		if (!keys[i].required || keys[i].type == CFG_INT)
+			continue;
+		if (*((char *)c + keys[i].off) == '\0') {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: %s: required value "
+			    "missing (set it there or in JWTMINT_%s)", name,
+			    keys[i].name, keys[i].name);
+			for (k = err + strlen(err) - 1; *k != '('; k--)
+				if (*k >= 'a' && *k <= 'z')
+					*k = (char)toupper((unsigned char)*k);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+config_load(struct config *c, const char *path, config_getenv_fn env, char *err)
+{
+	FILE	*f;
+	char	*buf;
+	size_t	 n;
+	int	 rc = -1;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		snprintf(err, CONFIG_ERR_BYTES, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((buf = malloc(CONFIG_MAX_FILE_BYTES + 1)) == NULL) {
+		snprintf(err, CONFIG_ERR_BYTES, "%s: out of memory", path);
+		goto out;
+	}
+	n = fread(buf, 1, CONFIG_MAX_FILE_BYTES + 1, f);
+	if (ferror(f) || n > CONFIG_MAX_FILE_BYTES) {
+		snprintf(err, CONFIG_ERR_BYTES, "%s: unreadable or larger than "
+		    "%d bytes", path, CONFIG_MAX_FILE_BYTES);
+		goto out;
+	}
+	rc = config_parse(c, path, buf, n, env, err);
+out:
+	free(buf);
+	fclose(f);
+	return rc;
+}
+
+/*
+ * One base64 secret from the environment variable var or else the file.
+ * Returns the decoded length, 0 when neither is set, -1 on error.
+ */
+static int
+load_secret(unsigned char *dst, size_t dstsz, const char *var,
+    const char *file, const char *key, config_getenv_fn env, char *err)
+{
+	char		 buf[512];
+	const char	*v;
+	int		 n, len;
+
+	if (env != NULL && (v = env(var)) != NULL && *v != '\0') {
+		if ((len = (int)strlen(v)) >= (int)sizeof(buf))
+			len = -1;
+		else
+			memcpy(buf, v, (size_t)len + 1);
+	} else if (*file != '\0') {
+		if ((len = secret_read_file(file, buf, sizeof(buf))) == -1) {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: cannot read %s (%s)",
+			    key, file, errno ? strerror(errno) : "too long");
+			return -1;
+		}
+	} else
+		return 0;
+	n = len < 0 ? -1 : secret_b64decode(dst, dstsz, buf, (size_t)len);
+	secret_wipe(buf, sizeof(buf));
+	if (n <= 0) {
+		snprintf(err, CONFIG_ERR_BYTES, "%s: not valid base64 of at most "
+		    "%zu bytes (from %s)", key, dstsz,
+		    *file != '\0' && (env == NULL || env(var) == NULL) ? file : var);
+		return -1;
+	}
+	return n;
+}
+
+int
+config_secrets(struct config *c, config_getenv_fn env, char *err)
+{
+	unsigned char	 kek[64];
+	const char	*v;
+	int		 n;
+
+	n = load_secret(kek, sizeof(kek), "JWTMINT_KEK", c->kek_file,
+	    "kek_file", env, err);
+	if (n == 0) {
+		snprintf(err, CONFIG_ERR_BYTES, "%s: kek_file: required value "
+		    "missing (or set JWTMINT_KEK)", c->source);
+		return -1;
+	}
+	if (n != -1 && n != CONFIG_KEK_BYTES) {
+		snprintf(err, CONFIG_ERR_BYTES, "kek_file: the key-encryption key "
+		    "must be exactly 32 bytes (base64 of 32 random bytes)");
+		n = -1;
+	}
+	if (n == -1) {
+		secret_wipe(kek, sizeof(kek));
+		return -1;
+	}
+	memcpy(c->kek, kek, CONFIG_KEK_BYTES);
+	secret_wipe(kek, sizeof(kek));
+
+	n = load_secret(c->pepper, sizeof(c->pepper), "JWTMINT_PEPPER",
+	    c->pepper_file, "pepper_file", env, err);
+	if (n == 0) {
+		snprintf(err, CONFIG_ERR_BYTES, "%s: pepper_file: required value "
+		    "missing (or set JWTMINT_PEPPER)", c->source);
+		return -1;
+	}
+	if (n != -1 && n < CONFIG_PEPPER_MIN) {
+		snprintf(err, CONFIG_ERR_BYTES, "pepper_file: the pepper must be "
+		    "at least %d bytes", CONFIG_PEPPER_MIN);
+		n = -1;
+	}
+	if (n == -1) {
+		config_wipe(c);
+		return -1;
+	}
+	c->pepperlen = (size_t)n;
+
+	if (env != NULL && (v = env("JWTMINT_DATABASE_PASSWORD")) != NULL) {
+		if (strlen(v) >= sizeof(c->database_password)) {
+			snprintf(err, CONFIG_ERR_BYTES, "JWTMINT_DATABASE_PASSWORD: "
+			    "too long");
+			config_wipe(c);
+			return -1;
+		}
+		memcpy(c->database_password, v, strlen(v) + 1);
+	} else if (*c->database_password_file != '\0' &&
+	    secret_read_file(c->database_password_file, c->database_password,
+	    sizeof(c->database_password)) == -1) {
+		snprintf(err, CONFIG_ERR_BYTES, "database_password_file: cannot "
+		    "read %s", c->database_password_file);
+		config_wipe(c);
+		return -1;
+	}
+	return 0;
+}
+
+const char *
+config_find(const char *explicit, config_getenv_fn env)
+{
+	static const char *const places[] = {
+		"var/jwtmint.conf", "conf/jwtmint.conf", "/etc/jwtmint/jwtmint.conf"
+	};
+	const char	*v;
+	size_t		 i;
+
+	if (explicit != NULL)
+		return explicit;
+	if (env != NULL && (v = env("JWTMINT_CONFIG")) != NULL && *v != '\0')
+		return v;
+	for (i = 0; i < sizeof(places) / sizeof(places[0]); i++)
+		if (access(places[i], R_OK) == 0)
+			return places[i];
+	return NULL;
+}
+
+void
+config_wipe(struct config *c)
+{
+	secret_wipe(c->database_password, sizeof(c->database_password));
+	secret_wipe(c->kek, sizeof(c->kek));
+	secret_wipe(c->pepper, sizeof(c->pepper));
+	c->pepperlen = 0;
+}

@@ -1,0 +1,87 @@
+/*
+ * config: jwtmint.conf, "key = value" lines, every key described once in a
+ * table (name, type, field, default, min, max). A key may be overridden by
+ * the environment variable JWTMINT_<KEY>. Secrets (kek, pepper, database
+ * password) come from a file named in the configuration or from the
+ * environment, never from the configuration text itself.
+ *
+ * Errors name the key and where it came from ("file:line" or the variable):
+ * the caller prints the message once and stops. Pure: the file is read with
+ * stdio, the environment through a caller-supplied function.
+ */
+#ifndef JWTMINT_CONFIG_H
+#define JWTMINT_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_ERR_BYTES	512
+#define CONFIG_STR_BYTES	1024
+#define CONFIG_PATH_BYTES	1024
+#define CONFIG_KEK_BYTES	32
+#define CONFIG_PEPPER_MIN	32
+#define CONFIG_PEPPER_MAX	128
+#define CONFIG_MAX_LINE_BYTES	4096
+#define CONFIG_MAX_FILE_BYTES	(256 * 1024)
+
+struct config {
+	char		 source[CONFIG_PATH_BYTES];	/* the file read */
+
+	char		 database_url[CONFIG_STR_BYTES];
+	char		 database_password_file[CONFIG_PATH_BYTES];
+	int		 database_timeout_ms;
+	char		 kek_file[CONFIG_PATH_BYTES];
+	char		 pepper_file[CONFIG_PATH_BYTES];
+	char		 issuer[CONFIG_STR_BYTES];
+	char		 audiences[CONFIG_STR_BYTES];
+	int		 access_ttl_sec;
+	char		 signing_alg[8];
+	char		 scopes_supported[CONFIG_STR_BYTES];
+	char		 default_org[64];
+	int		 max_body_bytes;
+	int		 jwks_max_age_sec;
+	char		 listen[CONFIG_PATH_BYTES];
+	int		 workers;
+	int		 last_used_flush_sec;
+
+	/* Resolved by config_secrets(): wipe with config_wipe(). */
+	char		 database_password[256];
+	unsigned char	 kek[CONFIG_KEK_BYTES];
+	unsigned char	 pepper[CONFIG_PEPPER_MAX];
+	size_t		 pepperlen;
+};
+
+/* Look a variable up: getenv, or a table in tests. NULL when unset. */
+typedef const char *(*config_getenv_fn)(const char *);
+
+/*
+ * Fill c with the defaults, then the len bytes of text (named name in
+ * messages), then the environment overrides, then check required values.
+ * Returns 0, or -1 with a message in err (CONFIG_ERR_BYTES).
+ */
+int	config_parse(struct config *c, const char *name, const char *text,
+	    size_t len, config_getenv_fn env, char *err);
+
+/* config_parse() on the contents of the file at path. */
+int	config_load(struct config *c, const char *path, config_getenv_fn env,
+	    char *err);
+
+/*
+ * Resolve the secrets: JWTMINT_KEK / kek_file (32 bytes, base64),
+ * JWTMINT_PEPPER / pepper_file (32..128 bytes, base64),
+ * JWTMINT_DATABASE_PASSWORD / database_password_file (optional).
+ * Returns 0, or -1 with a message in err naming the source.
+ */
+int	config_secrets(struct config *c, config_getenv_fn env, char *err);
+
+/*
+ * Pick the configuration file: explicit when not NULL, else $JWTMINT_CONFIG,
+ * else the first of var/jwtmint.conf, conf/jwtmint.conf,
+ * /etc/jwtmint/jwtmint.conf that exists. Returns a static or borrowed
+ * string, or NULL when none exists.
+ */
+const char *config_find(const char *explicit, config_getenv_fn env);
+
+/* Wipe the secrets held in c. */
+void	config_wipe(struct config *c);
+
+#endif

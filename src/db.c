@@ -1,0 +1,323 @@
+/*
+ * db: connection, prepared statements, deadlines and reconnects.
+ *
+ * Every wait on the server is a poll() with the time left before the
+ * deadline, so a request never waits longer than database_timeout_ms for the
+ * database, whether it is down, unreachable or stuck. On a deadline the
+ * query is cancelled and the connection dropped; the next call reconnects.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "db.h"
+#include "log.h"
+
+struct db {
+	const struct config	*cfg;
+	PGconn			*conn;
+	int			 listen;
+	unsigned char		 prepared[STMT__MAX];	/* on this connection */
+	unsigned		 pending;	/* DB_NOTIFY_* seen */
+	int			 unique_violation;
+};
+
+static long long
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait for the socket; 1 ready, 0 deadline passed, -1 error. */
+static int
+wait_sock(PGconn *conn, int forwrite, long long deadline)
+{
+	struct pollfd	 pfd;
+	long long	 left;
+	int		 n;
+
+	pfd.fd = PQsocket(conn);
+	pfd.events = forwrite ? POLLOUT : POLLIN;
+	if (pfd.fd < 0)
+		return -1;
+	for (;;) {
+		if ((left = deadline - now_ms()) <= 0)
+			return 0;
+		n = poll(&pfd, 1, (int)left);
+		if (n > 0)
+			return 1;
+		if (n == 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+static void
+drop(struct db *db)
+{
+	PQfinish(db->conn);
+	db->conn = NULL;
+	memset(db->prepared, 0, sizeof(db->prepared));
+}
+
+struct db *
+db_new(const struct config *c, int listen)
+{
+	struct db	*db;
+
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return NULL;
+	db->cfg = c;
+	db->listen = listen;
+	return db;
+}
+
+void
+db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	drop(db);
+	free(db);
+}
+
+static int
+ok_result(PGresult *res)
+{
+	ExecStatusType	 st;
+
+	if (res == NULL)
+		return 0;
+	st = PQresultStatus(res);
+	return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+}
+
+/* Wait for one result of what was sent; NULL on deadline or failure. */
+static PGresult *
+get_result(struct db *db, long long deadline, const char *what)
+{
+	PGresult	*res = NULL, *r;
+	int		 w;
+
+	for (;;) {
+		while (PQisBusy(db->conn)) {
+			if ((w = wait_sock(db->conn, 0, deadline)) <= 0) {
+				/*
+				 * No PQcancel(): it connects anew and could
+				 * block on an unreachable server. Closing the
+				 * socket ends the backend's work soon enough.
+				 */
+				log_warnx("database: %s: %s", what, w == 0 ?
+				    "deadline passed" : "poll failed");
+				PQclear(res);
+				drop(db);
+				return NULL;
+			}
+			if (PQconsumeInput(db->conn) == 0) {
+				PQclear(res);
+				return NULL;
+			}
+		}
+		if ((r = PQgetResult(db->conn)) == NULL)
+			return res;
+		/*
+		 * Keep the first result, unless a later one is an error (a
+		 * migration file is several statements; any failure counts).
+		 */
+		if (res == NULL)
+			res = r;
+		else if (ok_result(res) && !ok_result(r)) {
+			PQclear(res);
+			res = r;
+		} else
+			PQclear(r);
+	}
+}
+
+static int
+note_notifies(struct db *db)
+{
+	PGnotify	*n;
+
+	while ((n = PQnotifies(db->conn)) != NULL) {
+		if (strcmp(n->extra, "signing_keys") == 0)
+			db->pending |= DB_NOTIFY_SIGNING;
+		else if (strcmp(n->extra, "api_keys") == 0)
+			db->pending |= DB_NOTIFY_KEYS;
+		else if (strcmp(n->extra, "orgs") == 0)
+			db->pending |= DB_NOTIFY_ORGS;
+		PQfreemem(n);
+	}
+	return 0;
+}
+
+static int
+connect_db(struct db *db, long long deadline)
+{
+	const char	*keys[4], *vals[4];
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+	PGresult	*res;
+	int		 w, n = 0;
+
+	keys[n] = "dbname"; vals[n++] = db->cfg->database_url;
+	if (db->cfg->database_password[0] != '\0') {
+		keys[n] = "password"; vals[n++] = db->cfg->database_password;
+	}
+	keys[n] = "application_name"; vals[n++] = "jwtmint";
+	keys[n] = NULL; vals[n] = NULL;
+
+	/* expand_dbname: database_url may be a conninfo string or a URI. */
+	if ((db->conn = PQconnectStartParams(keys, vals, 1)) == NULL)
+		return -1;
+	if (PQstatus(db->conn) == CONNECTION_BAD)
+		goto fail;
+	while (st != PGRES_POLLING_OK) {
+		if (st == PGRES_POLLING_FAILED)
+			goto fail;
+		if ((w = wait_sock(db->conn, st == PGRES_POLLING_WRITING,
+		    deadline)) <= 0) {
+			log_warnx("database: connect: %s", w == 0 ?
+			    "deadline passed" : "poll failed");
+			drop(db);
+			return -1;
+		}
+		st = PQconnectPoll(db->conn);
+	}
+
+	if (db->listen) {
+		if (PQsendQuery(db->conn, "listen jwtmint") == 0)
+			goto fail;
+		res = get_result(db, deadline, "listen");
+		if (!ok_result(res)) {
+			PQclear(res);
+			goto fail;
+		}
+		PQclear(res);
+		/* What changed while we were away is unknown: reload all. */
+		db->pending = DB_NOTIFY_SIGNING | DB_NOTIFY_KEYS | DB_NOTIFY_ORGS;
+	}
+	return 0;
+fail:
+	if (db->conn != NULL) {
+		log_warnx("database: connect: %s", PQerrorMessage(db->conn));
+		drop(db);
+	}
+	return -1;
+}
+
+/*
+ * Prepare s on this connection the first time it is used: a statement may
+ * name a table that only exists after `migrate`. Returns 0 or -1.
+ */
+static int
+prepare(struct db *db, enum stmt s, long long deadline)
+{
+	const struct stmt_def	*d = stmt_get(s);
+	PGresult		*res;
+	int			 ok;
+
+	if (db->prepared[s])
+		return 0;
+	if (PQsendPrepare(db->conn, d->name, d->sql, d->nparams, NULL) == 0)
+		return -1;
+	res = get_result(db, deadline, d->name);
+	if (!(ok = ok_result(res)) && res != NULL)
+		log_warnx("database: prepare %s: %s", d->name,
+		    PQresultErrorMessage(res));
+	PQclear(res);
+	if (!ok)
+		return -1;
+	db->prepared[s] = 1;
+	return 0;
+}
+
+static PGresult *
+run(struct db *db, enum stmt s, const char *sql, const char *const *params)
+{
+	const struct stmt_def *d = sql ? NULL : stmt_get(s);
+	long long	 deadline = now_ms() + db->cfg->database_timeout_ms;
+	PGresult	*res = NULL;
+	const char	*state;
+	int		 attempt, sent;
+
+	db->unique_violation = 0;
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (db->conn != NULL && PQstatus(db->conn) != CONNECTION_OK)
+			drop(db);
+		if (db->conn == NULL && connect_db(db, deadline) == -1)
+			return NULL;
+		if (sql != NULL)
+			sent = PQsendQuery(db->conn, sql);
+		else if (prepare(db, s, deadline) == -1) {
+			if (db->conn != NULL &&
+			    PQstatus(db->conn) == CONNECTION_OK)
+				return NULL;	/* the SQL itself is refused */
+			continue;
+		} else
+			sent = PQsendQueryPrepared(db->conn, d->name, d->nparams,
+			    params, NULL, NULL, 0);
+		if (sent && (res = get_result(db, deadline,
+		    sql ? "query" : d->name)) != NULL)
+			break;
+		/* The connection died under us: one fresh try, same deadline. */
+		if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK &&
+		    sent)
+			break;
+		if (db->conn != NULL)
+			drop(db);
+	}
+	if (db->conn != NULL)
+		note_notifies(db);
+	if (ok_result(res))
+		return res;
+	if (res != NULL) {
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		db->unique_violation = state && strcmp(state, "23505") == 0;
+		if (!db->unique_violation)
+			log_warnx("database: %s: %s", sql ? "query" : d->name,
+			    PQresultErrorMessage(res));
+		PQclear(res);
+	} else
+		log_warnx("database: %s: no result", sql ? "query" : d->name);
+	return NULL;
+}
+
+PGresult *
+db_exec(struct db *db, enum stmt s, const char *const *params)
+{
+	return run(db, s, NULL, params);
+}
+
+PGresult *
+db_exec_simple(struct db *db, const char *sql)
+{
+	return run(db, STMT__MAX, sql, NULL);
+}
+
+int
+db_notified(struct db *db, unsigned *tables)
+{
+	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK) {
+		if (PQconsumeInput(db->conn) == 0)
+			drop(db);	/* dead: the next query reconnects */
+		else
+			note_notifies(db);
+	}
+	*tables = db->pending;
+	db->pending = 0;
+	return *tables != 0;
+}
+
+int
+db_last_unique_violation(const struct db *db)
+{
+	return db->unique_violation;
+}

@@ -1,0 +1,49 @@
+/*
+ * db: one persistent PostgreSQL connection per process, with every statement
+ * of stmt.c prepared once per connection, a deadline on every connect and
+ * query (database_timeout_ms), and a reconnect when the connection is lost.
+ * A worker LISTENs on "jwtmint" so that changes made anywhere reach it.
+ *
+ * Only db.c and store.c include libpq-fe.h.
+ */
+#ifndef JWTMINT_DB_H
+#define JWTMINT_DB_H
+
+#include <stddef.h>
+
+#include <libpq-fe.h>
+
+#include "stmt.h"
+
+struct config;
+struct db;
+
+/* A new handle (not connected yet); NULL on allocation failure. */
+struct db	*db_new(const struct config *c, int listen);
+void		 db_free(struct db *);
+
+/*
+ * Run a prepared statement with text parameters (NULL for SQL NULL).
+ * Connects or reconnects as needed (one retry when the connection turns out
+ * to be dead), within the deadline. Returns a result the caller PQclear()s
+ * with status TUPLES_OK or COMMAND_OK, or NULL after logging the failure.
+ */
+PGresult	*db_exec(struct db *, enum stmt, const char *const *params);
+
+/* A simple query (DDL, migrations). Same contract as db_exec. */
+PGresult	*db_exec_simple(struct db *, const char *sql);
+
+/*
+ * 1 when a NOTIFY on "jwtmint" arrived since the last call (reading what the
+ * socket holds, without blocking), else 0. The payload names the table.
+ * tables gets a bit per table: DB_NOTIFY_*.
+ */
+#define DB_NOTIFY_SIGNING	0x1
+#define DB_NOTIFY_KEYS		0x2
+#define DB_NOTIFY_ORGS		0x4
+int		 db_notified(struct db *, unsigned *tables);
+
+/* 1 when the last failure was a unique-key violation (admin messages). */
+int		 db_last_unique_violation(const struct db *);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * handlers: one function per endpoint, each in its own h_*.c file. A
+ * handler reads the request, calls the store or the flows, and fills the
+ * response; the route table (route.c) says which handler serves which path.
+ */
+#ifndef JWTMINT_HANDLERS_H
+#define JWTMINT_HANDLERS_H
+
+struct app;
+struct req;
+struct resp;
+
+typedef void (*handler_fn)(struct app *, struct req *, struct resp *);
+
+void	h_token(struct app *, struct req *, struct resp *);
+void	h_jwks(struct app *, struct req *, struct resp *);
+void	h_metadata(struct app *, struct req *, struct resp *);
+void	h_health(struct app *, struct req *, struct resp *);
+
+#endif

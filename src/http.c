@@ -1,0 +1,222 @@
+/*
+ * http: CGI/1.1 variables to struct req, struct resp to bytes.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+#include "secret.h"
+
+static const struct {
+	int		 status;
+	const char	*text;
+} statuses[] = {
+	{ 200, "OK" }, { 204, "No Content" }, { 400, "Bad Request" },
+	{ 401, "Unauthorized" }, { 403, "Forbidden" }, { 404, "Not Found" },
+	{ 405, "Method Not Allowed" }, { 411, "Length Required" },
+	{ 413, "Content Too Large" }, { 415, "Unsupported Media Type" },
+	{ 429, "Too Many Requests" }, { 431, "Request Header Fields Too Large" },
+	{ 500, "Internal Server Error" }, { 503, "Service Unavailable" },
+};
+
+const char *
+http_status_text(int status)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		if (statuses[i].status == status)
+			return statuses[i].text;
+	return "Unknown";
+}
+
+/* A header we use: NULL when absent, and *bad set when over the limit. */
+static const char *
+header(const struct http_io *io, const char *name, int *bad)
+{
+	const char	*v = io->param(io->ctx, name);
+
+	if (v != NULL && strnlen(v, HTTP_MAX_HEADER_BYTES + 1) >
+	    HTTP_MAX_HEADER_BYTES)
+		*bad = 1;
+	return v;
+}
+
+int
+http_req_init(struct req *r, const struct http_io *io)
+{
+	const char	*m, *p;
+	size_t		 n;
+	int		 bad = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->io = io;
+	m = io->param(io->ctx, "REQUEST_METHOD");
+	snprintf(r->method_str, sizeof(r->method_str), "%s", m ? m : "");
+	if (m == NULL)
+		r->method = HTTP_OTHER;
+	else if (strcmp(m, "GET") == 0)
+		r->method = HTTP_GET;
+	else if (strcmp(m, "HEAD") == 0)
+		r->method = HTTP_HEAD;
+	else if (strcmp(m, "POST") == 0)
+		r->method = HTTP_POST;
+	else
+		r->method = HTTP_OTHER;
+
+	/*
+	 * The path routed on: PATH_INFO when the program is mounted under a
+	 * SCRIPT_NAME (CGI, Apache), else nginx's normalised DOCUMENT_URI, else
+	 * REQUEST_URI without its query.
+	 */
+	if ((p = io->param(io->ctx, "PATH_INFO")) != NULL && *p != '\0')
+		n = strlen(p);
+	else if ((p = io->param(io->ctx, "DOCUMENT_URI")) != NULL && *p != '\0')
+		n = strlen(p);
+	else if ((p = io->param(io->ctx, "REQUEST_URI")) != NULL)
+		n = strcspn(p, "?");
+	else
+		p = "/", n = 1;
+	if (n == 0 || n >= sizeof(r->path))
+		bad = 1;
+	else {
+		memcpy(r->path, p, n);
+		r->path[n] = '\0';
+	}
+
+	r->content_type = header(io, "CONTENT_TYPE", &bad);
+	r->authorization = header(io, "HTTP_AUTHORIZATION", &bad);
+	r->api_key = header(io, "HTTP_X_API_KEY", &bad);
+	r->remote_addr = header(io, "REMOTE_ADDR", &bad);
+	return bad ? 400 : 0;
+}
+
+int
+http_req_body(struct req *r, size_t max)
+{
+	const char		*cl = r->io->param(r->io->ctx, "CONTENT_LENGTH");
+	unsigned long long	 len;
+	char			*end;
+	size_t			 got = 0;
+	ssize_t			 n;
+
+	if (cl == NULL || *cl == '\0')
+		return r->method == HTTP_POST ? 411 : 0;
+	if (!isdigit((unsigned char)cl[0]) || strlen(cl) > 20)
+		return 400;
+	errno = 0;
+	len = strtoull(cl, &end, 10);
+	if (*end != '\0' || errno != 0)
+		return 400;
+	if (len > max)
+		return 413;
+	if ((r->body = malloc((size_t)len + 1)) == NULL)
+		return 503;
+	while (got < len) {
+		n = r->io->read(r->io->ctx, r->body + got, (size_t)len - got);
+		if (n <= 0)
+			return 400;	/* the client sent less than it said */
+		got += (size_t)n;
+	}
+	r->body[len] = '\0';
+	r->bodylen = (size_t)len;
+	return 0;
+}
+
+int
+http_req_content_type_is(const struct req *r, const char *type)
+{
+	size_t	 n = strlen(type);
+	const char *p;
+
+	if (r->content_type == NULL ||
+	    strncasecmp(r->content_type, type, n) != 0)
+		return 0;
+	p = r->content_type + n;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p == '\0' || *p == ';';
+}
+
+void
+http_req_free(struct req *r)
+{
+	if (r->body != NULL) {
+		secret_wipe(r->body, r->bodylen);
+		free(r->body);
+		r->body = NULL;
+	}
+	form_free(&r->form);
+}
+
+void
+http_resp_init(struct resp *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->status = 500;
+}
+
+void
+http_resp_header(struct resp *p, const char *name, const char *value)
+{
+	int	 n;
+
+	n = snprintf(p->headers + p->hlen, sizeof(p->headers) - p->hlen,
+	    "%s: %s\r\n", name, value);
+	if (n > 0 && (size_t)n < sizeof(p->headers) - p->hlen)
+		p->hlen += (size_t)n;
+	else
+		p->headers[p->hlen] = '\0';	/* dropped: never truncated */
+}
+
+void
+http_resp_body(struct resp *p, int status, char *body, size_t len)
+{
+	free(p->body);
+	p->status = status;
+	p->body = body;
+	p->bodylen = len;
+}
+
+int
+http_resp_text(struct resp *p, int status, const char *body, size_t len)
+{
+	char	*b;
+
+	if ((b = malloc(len + 1)) == NULL)
+		return -1;
+	memcpy(b, body, len);
+	b[len] = '\0';
+	http_resp_body(p, status, b, len);
+	return 0;
+}
+
+int
+http_resp_send(struct resp *p, const struct http_io *io)
+{
+	char	 head[HTTP_MAX_RESP_HEADERS + 256];
+	int	 n;
+
+	n = snprintf(head, sizeof(head), "Status: %d %s\r\n"
+	    "Content-Length: %zu\r\n%s\r\n", p->status,
+	    http_status_text(p->status), p->bodylen, p->headers);
+	if (n < 0 || (size_t)n >= sizeof(head))
+		return -1;
+	if (io->write(io->ctx, head, (size_t)n) == -1)
+		return -1;
+	if (!p->nobody && p->bodylen > 0 &&
+	    io->write(io->ctx, p->body, p->bodylen) == -1)
+		return -1;
+	return 0;
+}
+
+void
+http_resp_free(struct resp *p)
+{
+	free(p->body);
+	p->body = NULL;
+}

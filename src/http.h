@@ -1,0 +1,97 @@
+/*
+ * http: one request and its response, independent of the transport.
+ *
+ * The transport (FastCGI or plain CGI, in http_fcgi.c) hands over a struct
+ * http_io; everything here reads CGI/1.1 variables (RFC 3875) through it, so
+ * handlers never see FastCGI. Every length from the client is bounded by a
+ * named limit. struct req owns everything of one request; http_req_free()
+ * wipes the body (it may hold secrets) and frees it.
+ */
+#ifndef JWTMINT_HTTP_H
+#define JWTMINT_HTTP_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "form.h"
+
+#define HTTP_MAX_PATH_BYTES	1024
+#define HTTP_MAX_HEADER_BYTES	4096	/* any one header jwtmint reads */
+#define HTTP_MAX_RESP_HEADERS	1024
+
+struct http_io {
+	/* A CGI variable ("REQUEST_METHOD", "HTTP_X_API_KEY"), or NULL. */
+	const char	*(*param)(void *ctx, const char *name);
+	/* Read up to n body bytes: count, 0 at end, -1 on error. */
+	ssize_t		 (*read)(void *ctx, char *buf, size_t n);
+	/* Write all n bytes: 0 or -1. */
+	int		 (*write)(void *ctx, const char *buf, size_t n);
+	void		*ctx;
+};
+
+enum http_method {
+	HTTP_GET = 0x1,
+	HTTP_HEAD = 0x2,
+	HTTP_POST = 0x4,
+	HTTP_OTHER = 0x8
+};
+
+struct req {
+	const struct http_io	*io;
+	enum http_method	 method;
+	char			 method_str[16];
+	char			 path[HTTP_MAX_PATH_BYTES];
+	const char		*content_type;	/* borrowed from io, or NULL */
+	const char		*authorization;
+	const char		*api_key;
+	const char		*remote_addr;
+	char			*body;		/* NUL-terminated, wiped on free */
+	size_t			 bodylen;
+	struct form		 form;
+	/* What the log line names: set by the handler once known. */
+	char			 client_id[32];
+	char			 org_id[64];
+};
+
+struct resp {
+	int	 status;
+	char	 headers[HTTP_MAX_RESP_HEADERS];
+	size_t	 hlen;
+	char	*body;		/* malloc'd, freed by http_resp_free() */
+	size_t	 bodylen;
+	int	 nobody;	/* HEAD: headers only */
+};
+
+/*
+ * Read the request line variables and the headers jwtmint uses. Returns 0,
+ * or an HTTP status (400) when a header is over its limit or the path is
+ * unusable. The body is not read yet.
+ */
+int	 http_req_init(struct req *r, const struct http_io *io);
+
+/*
+ * Read exactly CONTENT_LENGTH bytes (at most max). Returns 0, or 400 (bad or
+ * short length), 411 (POST without a length) or 413 (over max).
+ */
+int	 http_req_body(struct req *r, size_t max);
+
+/* 1 when the request's Content-Type has this media type (case-insensitive,
+ * parameters such as charset ignored). */
+int	 http_req_content_type_is(const struct req *r, const char *type);
+
+void	 http_req_free(struct req *r);
+
+void	 http_resp_init(struct resp *p);
+/* Add a header line; its value must not come from the client. */
+void	 http_resp_header(struct resp *p, const char *name, const char *value);
+/* Take ownership of body (malloc'd string of len bytes). */
+void	 http_resp_body(struct resp *p, int status, char *body, size_t len);
+/* Copy a constant body. Returns 0 or -1. */
+int	 http_resp_text(struct resp *p, int status, const char *body, size_t len);
+/* Write the response through the transport. Returns 0 or -1. */
+int	 http_resp_send(struct resp *p, const struct http_io *io);
+void	 http_resp_free(struct resp *p);
+
+const char *http_status_text(int status);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * jwtmint: the token service. One binary, three ways to run:
+ *   --listen ADDR  bind, pre-fork workers, supervise (supervisor.c);
+ *   FastCGI        a listening socket on stdin (web server, spawn-fcgi);
+ *   CGI            REQUEST_METHOD in the environment: one request, exit.
+ * Configuration errors stop the start with one message; nothing after the
+ * start exits on behalf of a client.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcgiapp.h>
+
+#include "config.h"
+#include "log.h"
+#include "supervisor.h"
+#include "worker.h"
+
+static const char *
+env(const char *name)
+{
+	return getenv(name);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: jwtmint [-c file] [-t] [--listen unix:/path | "
+	    "host:port] [--workers n]\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static struct config	 cfg;
+	char			 err[CONFIG_ERR_BYTES];
+	const char		*file = NULL, *listen_on = NULL, *path;
+	char			*end;
+	long			 workers = 0;
+	int			 i, test = 0, rc;
+
+	log_init("jwtmint");
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+			file = argv[++i];
+		else if (strcmp(argv[i], "-t") == 0)
+			test = 1;
+		else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
+			listen_on = argv[++i];
+		else if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc) {
+			workers = strtol(argv[++i], &end, 10);
+			if (*end != '\0' || workers < 1 || workers > 256)
+				usage();
+		} else
+			usage();
+	}
+	if ((path = config_find(file, env)) == NULL) {
+		fprintf(stderr, "jwtmint: no configuration file (use -c FILE or "
+		    "JWTMINT_CONFIG)\n");
+		return 1;
+	}
+	if (config_load(&cfg, path, env, err) == -1 ||
+	    config_secrets(&cfg, env, err) == -1) {
+		fprintf(stderr, "jwtmint: %s\n", err);
+		return 1;
+	}
+	if (test) {
+		printf("configuration ok: %s\n", path);
+		config_wipe(&cfg);
+		return 0;
+	}
+	if (listen_on == NULL && cfg.listen[0] != '\0')
+		listen_on = cfg.listen;
+	if (workers == 0)
+		workers = cfg.workers;
+
+	if (listen_on != NULL)
+		rc = supervisor_run(&cfg, listen_on, (int)workers);
+	else if (!FCGX_IsCGI())
+		rc = worker_fcgi(&cfg, 0) == 0 ? 0 : 1;
+	else if (getenv("REQUEST_METHOD") != NULL)
+		rc = worker_cgi(&cfg) == 0 ? 0 : 1;
+	else {
+		fprintf(stderr, "jwtmint: no FastCGI socket on stdin, no CGI "
+		    "request and no --listen: nothing to serve\n");
+		rc = 2;
+	}
+	config_wipe(&cfg);
+	return rc;
+}

@@ -1,0 +1,91 @@
+/*
+ * oauth_err: the error table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "http.h"
+#include "oauth_err.h"
+
+static const struct {
+	int		 status;
+	const char	*code;
+	const char	*desc;
+} errs[OERR__MAX] = {
+	[OERR_INVALID_REQUEST] = { 400, "invalid_request",
+	    "the request is malformed" },
+	/* RFC 6749 §5.2: one answer for every way a client fails. */
+	[OERR_INVALID_CLIENT] = { 401, "invalid_client",
+	    "client authentication failed" },
+	[OERR_INVALID_CLIENT_BASIC] = { 401, "invalid_client",
+	    "client authentication failed" },
+	[OERR_INVALID_GRANT] = { 400, "invalid_grant",
+	    "the grant is invalid, expired or revoked" },
+	[OERR_UNAUTHORIZED_CLIENT] = { 400, "unauthorized_client",
+	    "this client may not use this grant type" },
+	[OERR_UNSUPPORTED_GRANT_TYPE] = { 400, "unsupported_grant_type",
+	    "the grant type is not supported" },
+	[OERR_INVALID_SCOPE] = { 400, "invalid_scope",
+	    "the requested scope is invalid or exceeds what was granted" },
+	[OERR_INVALID_TARGET] = { 400, "invalid_target",
+	    "the requested audience is not allowed" },
+	[OERR_NOT_FOUND] = { 404, "not_found", "no such endpoint" },
+	[OERR_METHOD_NOT_ALLOWED] = { 405, "method_not_allowed",
+	    "the method is not allowed on this endpoint" },
+	[OERR_LENGTH_REQUIRED] = { 411, "invalid_request",
+	    "a Content-Length is required" },
+	[OERR_TOO_LARGE] = { 413, "invalid_request",
+	    "the request body is too large" },
+	[OERR_UNSUPPORTED_MEDIA_TYPE] = { 415, "invalid_request",
+	    "the body must be application/x-www-form-urlencoded" },
+	[OERR_UNAVAILABLE] = { 503, "temporarily_unavailable",
+	    "the service is temporarily unavailable, retry later" },
+	[OERR_SERVER_ERROR] = { 500, "server_error",
+	    "an internal error occurred" },
+};
+
+void
+oauth_err(struct resp *p, enum oerr e, const char *desc)
+{
+	json_t	*o;
+	char	*s;
+
+	if ((unsigned)e >= OERR__MAX)
+		e = OERR_SERVER_ERROR;
+	http_resp_header(p, "Content-Type", "application/json");
+	http_resp_header(p, "Cache-Control", "no-store");
+	http_resp_header(p, "Pragma", "no-cache");
+	/* RFC 6749 §5.2: Basic failed → 401 with the scheme used. */
+	if (e == OERR_INVALID_CLIENT_BASIC)
+		http_resp_header(p, "WWW-Authenticate", "Basic realm=\"jwtmint\"");
+	if (e == OERR_UNAVAILABLE)
+		http_resp_header(p, "Retry-After", "1");
+	o = json_pack("{s:s, s:s}", "error", errs[e].code,
+	    "error_description", desc ? desc : errs[e].desc);
+	s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	if (s == NULL) {
+		p->status = errs[e].status;
+		return;
+	}
+	http_resp_body(p, errs[e].status, s, strlen(s));
+}
+
+enum oerr
+oauth_err_from_status(int status)
+{
+	switch (status) {
+	case 411:
+		return OERR_LENGTH_REQUIRED;
+	case 413:
+		return OERR_TOO_LARGE;
+	case 415:
+		return OERR_UNSUPPORTED_MEDIA_TYPE;
+	case 503:
+		return OERR_UNAVAILABLE;
+	default:
+		return OERR_INVALID_REQUEST;
+	}
+}

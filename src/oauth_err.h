@@ -1,0 +1,41 @@
+/*
+ * oauth_err: the one place that maps an outcome to an HTTP status and an
+ * error code (RFC 6749 §5.2 for the token endpoint, plain codes for the
+ * rest). Error bodies are {"error","error_description"}; descriptions are
+ * constant strings chosen by jwtmint, never an echo of the request.
+ */
+#ifndef JWTMINT_OAUTH_ERR_H
+#define JWTMINT_OAUTH_ERR_H
+
+struct resp;
+
+enum oerr {
+	OERR_INVALID_REQUEST,
+	OERR_INVALID_CLIENT,
+	OERR_INVALID_CLIENT_BASIC,	/* invalid_client after HTTP Basic */
+	OERR_INVALID_GRANT,
+	OERR_UNAUTHORIZED_CLIENT,
+	OERR_UNSUPPORTED_GRANT_TYPE,
+	OERR_INVALID_SCOPE,
+	OERR_INVALID_TARGET,		/* RFC 8707 §2 */
+	OERR_NOT_FOUND,
+	OERR_METHOD_NOT_ALLOWED,
+	OERR_LENGTH_REQUIRED,
+	OERR_TOO_LARGE,
+	OERR_UNSUPPORTED_MEDIA_TYPE,
+	OERR_UNAVAILABLE,		/* database down, no signing key */
+	OERR_SERVER_ERROR,
+	OERR__MAX
+};
+
+/*
+ * Make p the error response for e with the description desc (a constant;
+ * NULL for the table's default). Adds Cache-Control: no-store and the
+ * headers the error needs (WWW-Authenticate, Retry-After).
+ */
+void	oauth_err(struct resp *p, enum oerr e, const char *desc);
+
+/* The error for an HTTP status from the request reader (400, 411, 413...). */
+enum oerr oauth_err_from_status(int status);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * route: every endpoint jwtmint serves, in one table.
+ */
+#include <string.h>
+
+#include "http.h"
+#include "route.h"
+
+static const struct route routes[] = {
+	{ "/token", HTTP_POST, "POST", h_token },
+	{ "/.well-known/jwks.json", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_jwks },
+	{ "/.well-known/oauth-authorization-server", HTTP_GET | HTTP_HEAD,
+	    "GET, HEAD", h_metadata },
+	{ "/healthz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_health },
+};
+
+const struct route *
+route_find(const char *path)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if (strcmp(routes[i].path, path) == 0)
+			return &routes[i];
+	return NULL;
+}

@@ -1,0 +1,144 @@
+/*
+ * secret: randomness, digests, constant-time comparison and wiping for every
+ * secret jwtmint handles. See secret.h for the contracts.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include "secret.h"
+
+int
+secret_random(void *buf, size_t n)
+{
+	if (n > (size_t)0x7fffffff || RAND_bytes(buf, (int)n) != 1)
+		return -1;
+	return 0;
+}
+
+int
+secret_sha256(unsigned char out[SECRET_DIGEST_BYTES], const void *data,
+    size_t n)
+{
+	unsigned int len = 0;
+
+	if (EVP_Digest(data, n, out, &len, EVP_sha256(), NULL) != 1 ||
+	    len != SECRET_DIGEST_BYTES)
+		return -1;
+	return 0;
+}
+
+int
+secret_hmac(unsigned char out[SECRET_DIGEST_BYTES], const void *key,
+    size_t keylen, const void *a, size_t an, const void *b, size_t bn)
+{
+	static EVP_MAC	*mac;
+	EVP_MAC_CTX	*ctx = NULL;
+	OSSL_PARAM	 params[2];
+	size_t		 len = 0;
+	int		 rc = -1;
+
+	/* One fetch per process: EVP_MAC_fetch is a lock and a lookup. */
+	if (mac == NULL && (mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
+		return -1;
+	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL)
+		return -1;
+	params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (EVP_MAC_init(ctx, key, keylen, params) != 1 ||
+	    EVP_MAC_update(ctx, a, an) != 1 ||
+	    (bn > 0 && EVP_MAC_update(ctx, b, bn) != 1) ||
+	    EVP_MAC_final(ctx, out, &len, SECRET_DIGEST_BYTES) != 1 ||
+	    len != SECRET_DIGEST_BYTES)
+		goto out;
+	rc = 0;
+out:
+	EVP_MAC_CTX_free(ctx);
+	return rc;
+}
+
+int
+secret_equal(const void *a, const void *b, size_t n)
+{
+	return CRYPTO_memcmp(a, b, n) == 0;
+}
+
+void
+secret_wipe(void *p, size_t n)
+{
+	if (p != NULL && n > 0)
+		OPENSSL_cleanse(p, n);
+}
+
+int
+secret_read_file(const char *path, char *buf, size_t bufsz)
+{
+	FILE	*f;
+	size_t	 n;
+	int	 rc = -1;
+
+	if (bufsz < 2 || (f = fopen(path, "re")) == NULL)
+		return -1;
+	n = fread(buf, 1, bufsz - 1, f);
+	if (ferror(f) || (n == bufsz - 1 && fgetc(f) != EOF))
+		goto out;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+		buf[--n] = '\0';
+	rc = (int)n;
+out:
+	fclose(f);
+	if (rc < 0)
+		secret_wipe(buf, bufsz);
+	return rc;
+}
+
+static int
+b64val(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+' || c == '-')
+		return 62;
+	if (c == '/' || c == '_')
+		return 63;
+	return -1;
+}
+
+int
+secret_b64decode(unsigned char *dst, size_t dstsz, const char *src, size_t len)
+{
+	unsigned int	 acc = 0;
+	size_t		 i, out = 0;
+	int		 bits = 0, v;
+
+	while (len > 0 && src[len - 1] == '=')
+		len--;
+	for (i = 0; i < len; i++) {
+		if ((v = b64val((unsigned char)src[i])) < 0)
+			return -1;
+		acc = (acc << 6) | (unsigned int)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (out >= dstsz)
+				return -1;
+			dst[out++] = (unsigned char)(acc >> bits);
+			acc &= (1u << bits) - 1;
+		}
+	}
+	if (bits >= 6)
+		return -1;
+	return (int)out;
+}

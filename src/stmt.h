@@ -1,0 +1,53 @@
+/*
+ * stmt: every SQL statement jwtmint runs, as a table of prepared statements
+ * indexed by an enum. Nothing else holds SQL text (the migrations in sql/
+ * aside). Parameters are always $n; no statement is ever built with printf.
+ *
+ * Tenant rule: a statement that reads or writes one organization's rows
+ * takes that organization's id as a parameter, and the id always comes from
+ * the authenticated credential (the API key row), never from request input.
+ */
+#ifndef JWTMINT_STMT_H
+#define JWTMINT_STMT_H
+
+enum stmt {
+	/* server hot path */
+	STMT_PING,
+	STMT_KEY_GET,
+	STMT_KEYS_TOUCH,
+	STMT_SIGNING_KEYS,
+	/* administration (jwtmint-admin) */
+	STMT_MIGRATION_LOCK,
+	STMT_MIGRATION_APPLIED,
+	STMT_MIGRATION_RECORD,
+	STMT_ORG_CREATE,
+	STMT_ORG_LIST,
+	STMT_ORG_GET,
+	STMT_ORG_DISABLE,
+	STMT_KEY_INSERT,
+	STMT_KEY_LIST,
+	STMT_KEY_REVOKE,
+	STMT_SIGNING_INSERT,
+	STMT_SIGNING_LIST,
+	STMT_SIGNING_RETIRE,
+	STMT__MAX
+};
+
+struct stmt_def {
+	const char	*name;		/* the prepared statement's name */
+	const char	*sql;
+	int		 nparams;
+};
+
+/* The definition of s. */
+const struct stmt_def	*stmt_get(enum stmt s);
+
+/* Statements prepared by the server at connect (the rest: by the admin). */
+#define STMT_SERVER_LAST	STMT_SIGNING_KEYS
+
+
+
+/* DDL run with a simple query before migrating (DDL cannot be prepared). */
+extern const char	stmt_migrations_table[];
+
+#endif

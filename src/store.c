@@ -1,0 +1,164 @@
+/*
+ * store: results of db_exec() turned into C values. Every PGresult is
+ * cleared here; nothing above this file sees libpq.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "log.h"
+#include "store.h"
+
+#define MAX_COLS	16
+
+int
+store_ping(struct db *db)
+{
+	PGresult	*res;
+
+	if ((res = db_exec(db, STMT_PING, NULL)) == NULL)
+		return -1;
+	PQclear(res);
+	return 1;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+store_unhex(unsigned char *dst, size_t dstsz, const char *text)
+{
+	size_t	 i, n;
+	int	 hi, lo;
+
+	if (text[0] != '\\' || text[1] != 'x')
+		return -1;
+	text += 2;
+	n = strlen(text);
+	if (n % 2 != 0 || n / 2 > dstsz)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		if ((hi = hexval((unsigned char)text[2 * i])) < 0 ||
+		    (lo = hexval((unsigned char)text[2 * i + 1])) < 0)
+			return -1;
+		dst[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return (int)(n / 2);
+}
+
+int
+store_key_get(struct db *db, const char *id, struct store_key *k)
+{
+	const char	*params[1] = { id };
+	const char	*scopes;
+	PGresult	*res;
+	int		 rc = -1, env;
+
+	memset(k, 0, sizeof(*k));
+	if ((res = db_exec(db, STMT_KEY_GET, params)) == NULL)
+		return -1;
+	if (PQntuples(res) == 0) {
+		rc = 0;
+		goto out;
+	}
+	scopes = PQgetvalue(res, 0, 4);
+	if (strlen(PQgetvalue(res, 0, 0)) >= sizeof(k->org_id) ||
+	    (env = apikey_env_parse(PQgetvalue(res, 0, 1))) < 0 ||
+	    store_unhex(k->salt, sizeof(k->salt), PQgetvalue(res, 0, 2)) !=
+	    (int)sizeof(k->salt) ||
+	    store_unhex(k->hash, sizeof(k->hash), PQgetvalue(res, 0, 3)) !=
+	    (int)sizeof(k->hash) ||
+	    scope_parse(&k->scopes, scopes, strlen(scopes)) == -1) {
+		log_warnx("store: api key %s: malformed row", id);
+		goto out;
+	}
+	strcpy(k->org_id, PQgetvalue(res, 0, 0));
+	k->env = (enum apikey_env)env;
+	k->expires_at = strtoll(PQgetvalue(res, 0, 5), NULL, 10);
+	k->revoked = PQgetvalue(res, 0, 6)[0] == 't';
+	k->org_disabled = PQgetvalue(res, 0, 7)[0] == 't';
+	rc = 1;
+out:
+	PQclear(res);
+	return rc;
+}
+
+int
+store_keys_touch(struct db *db, const char (*ids)[APIKEY_ID_LEN + 1], size_t n)
+{
+	char		*arr, *p;
+	const char	*params[1];
+	PGresult	*res;
+	size_t		 i;
+
+	if (n == 0)
+		return 0;
+	/* A text[] literal; ids are [a-z2-7]{16}, so nothing needs quoting. */
+	if ((arr = malloc(n * (APIKEY_ID_LEN + 1) + 3)) == NULL)
+		return -1;
+	p = arr;
+	*p++ = '{';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ',';
+		memcpy(p, ids[i], APIKEY_ID_LEN);
+		p += APIKEY_ID_LEN;
+	}
+	*p++ = '}';
+	*p = '\0';
+	params[0] = arr;
+	res = db_exec(db, STMT_KEYS_TOUCH, params);
+	free(arr);
+	if (res == NULL)
+		return -1;
+	PQclear(res);
+	return 0;
+}
+
+int
+store_rows(struct db *db, enum stmt s, const char *const *params,
+    store_row_fn cb, void *arg)
+{
+	const char	*cols[MAX_COLS];
+	PGresult	*res;
+	int		 i, j, n, nf, rc = -1;
+
+	if ((res = db_exec(db, s, params)) == NULL)
+		return -1;
+	n = PQntuples(res);
+	if ((nf = PQnfields(res)) > MAX_COLS)
+		goto out;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < nf; j++)
+			cols[j] = PQgetisnull(res, i, j) ? NULL :
+			    PQgetvalue(res, i, j);
+		if (cb != NULL && cb(arg, cols, nf) == -1)
+			goto out;
+	}
+	rc = n;
+out:
+	PQclear(res);
+	return rc;
+}
+
+int
+store_write(struct db *db, enum stmt s, const char *const *params)
+{
+	PGresult	*res;
+	int		 n;
+
+	if ((res = db_exec(db, s, params)) == NULL)
+		return db_last_unique_violation(db) ? -2 : -1;
+	n = atoi(PQcmdTuples(res));
+	PQclear(res);
+	return n;
+}

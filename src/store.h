@@ -1,0 +1,59 @@
+/*
+ * store: typed access to the statements of stmt.c. The server calls the
+ * typed lookups; the admin CLI uses the generic row iterator and writer.
+ * Lookups return -1 (database error: the caller answers 503), 0 (not found)
+ * or 1 (found), so an outage is never reported as a bad credential.
+ */
+#ifndef JWTMINT_STORE_H
+#define JWTMINT_STORE_H
+
+#include <stddef.h>
+
+#include "apikey.h"
+#include "scope.h"
+#include "stmt.h"
+
+struct db;
+
+#define STORE_ORG_ID_BYTES	64
+
+struct store_key {
+	char			 org_id[STORE_ORG_ID_BYTES];
+	enum apikey_env		 env;
+	unsigned char		 salt[APIKEY_SALT_BYTES];
+	unsigned char		 hash[32];
+	struct scope_set	 scopes;
+	long long		 expires_at;	/* Unix seconds, 0: never */
+	int			 revoked;
+	int			 org_disabled;
+};
+
+/* 1 when the database answers "select 1", else -1. */
+int	store_ping(struct db *);
+
+/* The key row of id (any state: see STMT_KEY_GET). -1 / 0 / 1. */
+int	store_key_get(struct db *, const char *id, struct store_key *out);
+
+/* Set last_used_at = now() for the n key ids. Returns 0 or -1. */
+int	store_keys_touch(struct db *, const char (*ids)[APIKEY_ID_LEN + 1],
+	    size_t n);
+
+/*
+ * Call cb once per row of statement s, with the row's columns as strings
+ * (NULL for SQL NULL). cb returns 0 to go on, -1 to stop with an error.
+ * Returns the number of rows, or -1.
+ */
+typedef int (*store_row_fn)(void *arg, const char *const *cols, int ncols);
+int	store_rows(struct db *, enum stmt s, const char *const *params,
+	    store_row_fn cb, void *arg);
+
+/*
+ * Run a writing statement. Returns the number of rows affected, or -1
+ * (-2 for a unique-key violation, so the CLI can say "already exists").
+ */
+int	store_write(struct db *, enum stmt s, const char *const *params);
+
+/* Decode "\x..." bytea text into dst. Returns the length or -1. */
+int	store_unhex(unsigned char *dst, size_t dstsz, const char *text);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * supervisor: the pre-fork parent. It never touches a request or the
+ * database; it only binds, forks, reaps and forwards stop signals.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <netdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "log.h"
+#include "supervisor.h"
+#include "worker.h"
+
+#define MAX_WORKERS	256
+#define BACKLOG		1024
+#define STOP_GRACE_SEC	30	/* then SIGKILL what is left */
+#define RESPAWN_MIN_SEC	1	/* a worker that dies younger waits this long */
+
+static volatile sig_atomic_t	 got_stop, got_child;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGCHLD)
+		got_child = 1;
+	else
+		got_stop = 1;
+}
+
+int
+supervisor_bind(const char *listen_on, int mode)
+{
+	struct sockaddr_un	 sun;
+	struct addrinfo		 hints, *res = NULL;
+	char			 host[256], *port;
+	const char		*path;
+	int			 fd = -1, one = 1, rc;
+
+	if (strncmp(listen_on, "unix:", 5) == 0) {
+		path = listen_on + 5;
+		memset(&sun, 0, sizeof(sun));
+		sun.sun_family = AF_UNIX;
+		if (strlen(path) >= sizeof(sun.sun_path) || *path != '/') {
+			log_warnx("listen %s: need an absolute path of at most "
+			    "%zu bytes", listen_on, sizeof(sun.sun_path) - 1);
+			return -1;
+		}
+		strcpy(sun.sun_path, path);
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+			goto fail;
+		unlink(path);	/* a stale socket of an earlier run */
+		if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+		    chmod(path, (mode_t)mode) == -1 || listen(fd, BACKLOG) == -1)
+			goto fail;
+		return fd;
+	}
+	if (snprintf(host, sizeof(host), "%s", listen_on) >= (int)sizeof(host) ||
+	    (port = strrchr(host, ':')) == NULL) {
+		log_warnx("listen %s: expected unix:/path or host:port", listen_on);
+		return -1;
+	}
+	*port++ = '\0';
+	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
+		memmove(host, host + 1, strlen(host));
+		host[strlen(host) - 1] = '\0';
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+		log_warnx("listen %s: %s", listen_on, gai_strerror(rc));
+		return -1;
+	}
+	if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
+	    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
+	    listen(fd, BACKLOG) == -1)
+		goto fail;
+	freeaddrinfo(res);
+	return fd;
+fail:
+	log_warn("listen %s", listen_on);
+	if (res != NULL)
+		freeaddrinfo(res);
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+static pid_t
+spawn(const struct config *cfg, int fd, const sigset_t *orig)
+{
+	pid_t	 pid;
+
+	if ((pid = fork()) == -1) {
+		log_warn("fork");
+		return -1;
+	}
+	if (pid == 0) {
+		signal(SIGCHLD, SIG_DFL);
+		sigprocmask(SIG_SETMASK, orig, NULL);
+		_exit(worker_fcgi(cfg, fd) == 0 ? 0 : 1);
+	}
+	return pid;
+}
+
+int
+supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
+{
+	struct sigaction	 sa;
+	sigset_t		 block, orig;
+	pid_t			 pids[MAX_WORKERS], pid;
+	time_t			 born[MAX_WORKERS], deadline;
+	int			 fd, i, status, alive;
+
+	if (nworkers < 1 || nworkers > MAX_WORKERS)
+		nworkers = 2;
+	if ((fd = supervisor_bind(listen_on, 0666)) == -1)
+		return 1;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+
+	for (i = 0; i < nworkers; i++) {
+		pids[i] = spawn(cfg, fd, &orig);
+		born[i] = time(NULL);
+	}
+	log_info("listening on %s with %d workers", listen_on, nworkers);
+
+	while (!got_stop) {
+		sigsuspend(&orig);
+		if (!got_child)
+			continue;
+		got_child = 0;
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (i = 0; i < nworkers && pids[i] != pid; i++)
+				;
+			if (i == nworkers || got_stop)
+				continue;
+			log_warnx("worker %d %s %d; restarting", (int)pid,
+			    WIFSIGNALED(status) ? "killed by signal" :
+			    "exited with", WIFSIGNALED(status) ?
+			    WTERMSIG(status) : WEXITSTATUS(status));
+			/* A worker that cannot live: do not fork in a loop. */
+			if (time(NULL) - born[i] < RESPAWN_MIN_SEC)
+				sleep(RESPAWN_MIN_SEC);
+			pids[i] = spawn(cfg, fd, &orig);
+			born[i] = time(NULL);
+		}
+	}
+
+	/* Stop accepting; workers finish what they have. */
+	log_info("stopping: waiting for %d workers", nworkers);
+	close(fd);
+	if (strncmp(listen_on, "unix:", 5) == 0)
+		unlink(listen_on + 5);
+	for (i = 0; i < nworkers; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	deadline = time(NULL) + STOP_GRACE_SEC;
+	do {
+		alive = 0;
+		for (i = 0; i < nworkers; i++) {
+			if (pids[i] <= 0)
+				continue;
+			if (waitpid(pids[i], &status, WNOHANG) == pids[i])
+				pids[i] = -1;
+			else
+				alive++;
+		}
+		if (alive > 0)
+			usleep(20000);
+	} while (alive > 0 && time(NULL) < deadline);
+	for (i = 0; i < nworkers; i++)
+		if (pids[i] > 0) {
+			kill(pids[i], SIGKILL);
+			waitpid(pids[i], &status, 0);
+		}
+	log_info("stopped");
+	return 0;
+}

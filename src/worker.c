@@ -1,0 +1,188 @@
+/*
+ * worker: accept loops for FastCGI and CGI.
+ *
+ * SIGTERM and SIGINT are blocked except inside ppoll(), so a stop request
+ * either interrupts the wait for the next connection or is seen right after
+ * the request in flight: never lost in the window before accept(). The
+ * listening socket is non-blocking: several workers wake for one connection
+ * and the ones that lose the race go back to waiting.
+ *
+ * Connections are not kept (nginx: fastcgi_keep_conn off), because libfcgi
+ * pins a worker to a kept connection; see docs/DEPLOYMENT.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "app.h"
+#include "config.h"
+#include "http.h"
+#include "log.h"
+#include "worker.h"
+
+#define IDLE_TICK_MS	1000	/* flush last_used_at while idle */
+
+static volatile sig_atomic_t	 stopping;
+
+static void
+on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static const char *
+fcgi_param(void *ctx, const char *name)
+{
+	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+}
+
+static ssize_t
+fcgi_read(void *ctx, char *buf, size_t n)
+{
+	int	 got;
+
+	if (n > 1 << 30)
+		n = 1 << 30;
+	got = FCGX_GetStr(buf, (int)n, ((FCGX_Request *)ctx)->in);
+	return got > 0 ? got : (FCGX_HasSeenEOF(((FCGX_Request *)ctx)->in) ==
+	    EOF ? 0 : -1);
+}
+
+static int
+fcgi_write(void *ctx, const char *buf, size_t n)
+{
+	return FCGX_PutStr(buf, (int)n, ((FCGX_Request *)ctx)->out) ==
+	    (int)n ? 0 : -1;
+}
+
+static const char *
+cgi_param(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+static ssize_t
+cgi_read(void *ctx, char *buf, size_t n)
+{
+	ssize_t	 got;
+
+	(void)ctx;
+	do
+		got = read(STDIN_FILENO, buf, n);
+	while (got == -1 && errno == EINTR);
+	return got;
+}
+
+static int
+cgi_write(void *ctx, const char *buf, size_t n)
+{
+	ssize_t	 w;
+
+	(void)ctx;
+	while (n > 0) {
+		if ((w = write(STDOUT_FILENO, buf, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+worker_fcgi(const struct config *cfg, int fd)
+{
+	struct sigaction	 sa;
+	sigset_t		 stopset, waitmask;
+	struct timespec		 tick = { IDLE_TICK_MS / 1000, 0 };
+	struct pollfd		 pfd;
+	struct http_io		 io;
+	FCGX_Request		 req;
+	struct app		*a;
+	int			 rc, n;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;	/* no SA_RESTART: ppoll returns EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&stopset);
+	sigaddset(&stopset, SIGTERM);
+	sigaddset(&stopset, SIGINT);
+	sigprocmask(SIG_BLOCK, &stopset, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGINT);
+
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
+		log_warn("worker: listening socket");
+		return -1;
+	}
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, fd, 0) != 0) {
+		log_warnx("worker: libfcgi initialisation failed");
+		return -1;
+	}
+	if ((a = app_new(cfg)) == NULL)
+		return -1;
+	io.param = fcgi_param;
+	io.read = fcgi_read;
+	io.write = fcgi_write;
+	io.ctx = &req;
+
+	while (!stopping) {
+		/* Wait on the kept connection if the server kept one. */
+		pfd.fd = req.ipcFd >= 0 ? req.ipcFd : fd;
+		pfd.events = POLLIN;
+		n = ppoll(&pfd, 1, &tick, &waitmask);
+		if (stopping)
+			break;
+		if (n <= 0) {
+			app_after(a, 0);
+			continue;
+		}
+		if ((rc = FCGX_Accept_r(&req)) < 0) {
+			/* EAGAIN: another worker took it. */
+			if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR)
+				log_warnx("worker: accept failed (%d)", rc);
+			continue;
+		}
+		app_handle(a, &io);
+		FCGX_Finish_r(&req);
+		app_after(a, 0);
+	}
+	FCGX_Free(&req, 1);
+	app_after(a, 1);
+	app_free(a);
+	return 0;
+}
+
+int
+worker_cgi(const struct config *cfg)
+{
+	struct http_io	 io;
+	struct app	*a;
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((a = app_new(cfg)) == NULL)
+		return -1;
+	io.param = cgi_param;
+	io.read = cgi_read;
+	io.write = cgi_write;
+	io.ctx = NULL;
+	app_handle(a, &io);
+	/* One request per process: write its last_used_at now. */
+	app_after(a, 1);
+	app_free(a);
+	return 0;
+}

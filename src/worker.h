@@ -1,0 +1,22 @@
+/*
+ * worker: the accept loops. FastCGI on a listening socket (ours in --listen
+ * mode, or the one a web server or spawn-fcgi put on stdin), and plain CGI
+ * (one request from the environment and stdin). Only this file and main.c
+ * include fcgiapp.h.
+ */
+#ifndef JWTMINT_WORKER_H
+#define JWTMINT_WORKER_H
+
+struct config;
+
+/*
+ * Serve FastCGI requests on the listening socket fd until SIGTERM or SIGINT,
+ * then finish the request in flight and return 0. Returns -1 when the worker
+ * cannot start (the caller exits non-zero).
+ */
+int	worker_fcgi(const struct config *, int fd);
+
+/* Serve the one CGI request of this process. Returns 0 or -1. */
+int	worker_cgi(const struct config *);
+
+#endif
