@@ -72,7 +72,7 @@ asan:
 
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
 fuzz:
-	$(MAKE) B=build/fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+	$(MAKE) B=build/fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -Wno-unknown-warning-option" \
 	    HARDEN="-fPIE" fuzz-targets
 
 fuzz-targets: $(FUZZ_SRC:tests/fuzz/%.c=$(B)/%)

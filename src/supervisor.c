@@ -70,6 +70,11 @@ supervisor_bind(const char *listen_on, int mode)
 		return -1;
 	}
 	*port++ = '\0';
+	if (strlen(port) == 0 || strlen(port) > 5 || strspn(port, "0123456789") !=
+	    strlen(port) || atoi(port) < 1 || atoi(port) > 65535) {
+		log_warnx("listen %s: the port must be 1 to 65535", listen_on);
+		return -1;
+	}
 	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
 		memmove(host, host + 1, strlen(host));
 		host[strlen(host) - 1] = '\0';
@@ -156,7 +161,10 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			for (i = 0; i < nworkers && pids[i] != pid; i++)
 				;
-			if (i == nworkers || got_stop)
+			if (i == nworkers)
+				continue;
+			pids[i] = -1;
+			if (got_stop)
 				continue;
 			log_warnx("worker %d %s %d; restarting", (int)pid,
 			    WIFSIGNALED(status) ? "killed by signal" :
@@ -184,8 +192,8 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 		for (i = 0; i < nworkers; i++) {
 			if (pids[i] <= 0)
 				continue;
-			if (waitpid(pids[i], &status, WNOHANG) == pids[i])
-				pids[i] = -1;
+			if (waitpid(pids[i], &status, WNOHANG) != 0)
+				pids[i] = -1;	/* reaped, or not ours any more */
 			else
 				alive++;
 		}

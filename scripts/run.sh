@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# run.sh: the local stack of `make run`, in the foreground.
+#   PostgreSQL: a private cluster in var/pg (or $JWTMINT_DATABASE_URL)
+#   jwtmint:    --listen unix:var/run/jwtmint.sock with 2 workers
+#   nginx:      http://127.0.0.1:$PORT (default 8080)
+# Ctrl-C stops all of it; var/ keeps the data for the next run.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+VAR=$ROOT/var
+PORT=${PORT:-8080}
+WORKERS=${WORKERS:-2}
+BIN=$ROOT/build
+CONF=$VAR/jwtmint.conf
+SOCK=$VAR/run/jwtmint.sock
+ADMIN=("$BIN/jwtmint-admin" -c "$CONF")
+
+say() { printf '\033[1mrun:\033[0m %s\n' "$*"; }
+die() { printf 'run: %s\n' "$*" >&2; exit 1; }
+
+case "$PORT" in ''|*[!0-9]*) die "PORT must be a number" ;; esac
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+	die "127.0.0.1:$PORT is in use: try make run PORT=9090"
+fi
+
+mkdir -p "$VAR/run" "$VAR/secrets" "$VAR/nginx"
+chmod 755 "$VAR" "$VAR/run"
+chmod 700 "$VAR/secrets"
+
+pids=()
+own_pg=0
+cleanup() {
+	trap - INT TERM EXIT
+	say "stopping"
+	bash "$ROOT/scripts/nginx.sh" stop "$VAR/nginx" >/dev/null 2>&1 || true
+	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	if [ $own_pg = 1 ]; then
+		bash "$ROOT/scripts/pg.sh" stop "$VAR/pg" >/dev/null 2>&1 || true
+	fi
+	say "stopped; data kept in var/"
+}
+trap cleanup INT TERM EXIT
+
+# Database: the given one, or the private cluster.
+if [ -n "${JWTMINT_DATABASE_URL:-}" ]; then
+	say "database: JWTMINT_DATABASE_URL"
+	dburl_line=""
+else
+	bash "$ROOT/scripts/pg.sh" init "$VAR/pg" >/dev/null
+	bash "$ROOT/scripts/pg.sh" start "$VAR/pg" >/dev/null
+	own_pg=1
+	dburl_line="database_url = $(bash "$ROOT/scripts/pg.sh" url "$VAR/pg")"
+	say "database: private cluster in var/pg (log: var/pg/postgres.log)"
+fi
+
+# Secrets, made once: 32 random bytes each, readable by the owner only.
+for s in kek pepper; do
+	if [ ! -s "$VAR/secrets/$s" ]; then
+		(umask 077 && head -c 32 /dev/urandom | base64 > "$VAR/secrets/$s")
+	fi
+done
+
+cat > "$CONF" <<CONF
+# Written by scripts/run.sh for the local stack; see conf/jwtmint.conf.
+$dburl_line
+kek_file = $VAR/secrets/kek
+pepper_file = $VAR/secrets/pepper
+issuer = http://127.0.0.1:$PORT
+audiences = jwtmint
+default_org = demo
+scopes_supported = read:accounts write:settings admin
+CONF
+
+"${ADMIN[@]}" migrate | sed 's/^/run: migrate: /'
+
+first=0
+if ! "${ADMIN[@]}" org list --json | grep -q '"slug": "demo"'; then
+	first=1
+	"${ADMIN[@]}" org create --slug demo --name "Demo organization" >/dev/null
+	"${ADMIN[@]}" signing-key create --alg ES256 >/dev/null
+	demo_key=$("${ADMIN[@]}" key create --name demo --env test \
+	    --scopes "read:accounts write:settings" --json |
+	    sed -n 's/^  "key": "\(.*\)",$/\1/p')
+fi
+
+"$BIN/jwtmint" -c "$CONF" --listen "unix:$SOCK" --workers "$WORKERS" &
+pids+=($!)
+for _ in $(seq 1 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
+[ -S "$SOCK" ] || die "jwtmint did not start"
+
+bash "$ROOT/scripts/nginx.sh" conf "$VAR/nginx" "$PORT" "unix:$SOCK" >/dev/null
+bash "$ROOT/scripts/nginx.sh" start "$VAR/nginx" >/dev/null
+
+say "jwtmint is up on http://127.0.0.1:$PORT (Ctrl-C stops it)"
+if [ $first = 1 ]; then
+	cat <<MSG
+
+  A demo API key was created in organization "demo". It is shown only now:
+
+    $demo_key
+
+  Try it:
+
+    curl -s http://127.0.0.1:$PORT/token -H 'X-API-Key: $demo_key' \\
+      -d grant_type=client_credentials -d scope=read:accounts
+
+MSG
+else
+	cat <<MSG
+
+  Make an API key:  build/jwtmint-admin key create --name app --scopes "read:accounts"
+  Then:             curl -s http://127.0.0.1:$PORT/token -H "X-API-Key: <key>" -d grant_type=client_credentials
+
+MSG
+fi
+say "endpoints: /token /.well-known/jwks.json /.well-known/oauth-authorization-server /healthz"
+say "logs: jwtmint below; nginx in var/nginx/error.log"
+wait "${pids[0]}"
