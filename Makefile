@@ -24,7 +24,7 @@ B	?= build
 PURE	 = b64url utf8 form scope logesc log secret apikey config jwk jws kek claims
 # Layer 3 and up.
 STORE	 = db stmt store migrations
-HTTP	 = http grant clientauth oauth_err route keyring app \
+HTTP	 = http grant clientauth oauth_err route keyring keycache app \
 	   h_token h_jwks h_metadata h_health
 SERVER	 = $(HTTP) worker supervisor main
 ADMIN	 = admin

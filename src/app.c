@@ -90,6 +90,7 @@ app_new(const struct config *cfg)
 	a->alg = jws_alg_parse(cfg->signing_alg);
 	a->last_flush = time(NULL);
 	if (a->alg < 0 || parse_audiences(a) == -1 || build_metadata(a) == -1 ||
+	    keycache_init(&a->keycache, cfg->key_cache_sec) == -1 ||
 	    (a->db = db_new(cfg, 1)) == NULL) {
 		log_warnx("start-up: bad signing_alg, audiences or scopes_supported");
 		app_free(a);
@@ -106,6 +107,7 @@ app_free(struct app *a)
 	if (a == NULL)
 		return;
 	keyring_free(&a->keyring);
+	keycache_free(&a->keycache);
 	db_free(a->db);
 	free(a->metadata);
 	free(a);
@@ -119,6 +121,8 @@ app_refresh(struct app *a)
 	db_notified(a->db, &what);
 	if (!a->keyring.loaded)
 		what |= DB_NOTIFY_SIGNING;
+	if (what & (DB_NOTIFY_KEYS | DB_NOTIFY_ORGS))
+		keycache_clear(&a->keycache);
 	if ((what & DB_NOTIFY_SIGNING) &&
 	    keyring_load(&a->keyring, a->db, a->cfg) == 0 &&
 	    keyring_signer(&a->keyring, a->alg) == NULL)

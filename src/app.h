@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "apikey.h"
+#include "keycache.h"
 #include "keyring.h"
 
 #define APP_MAX_AUDIENCES	16
@@ -24,6 +25,7 @@ struct app {
 	const struct config	*cfg;
 	struct db		*db;
 	struct keyring		 keyring;
+	struct keycache		 keycache;
 	int			 alg;		/* enum jws_alg of new tokens */
 	char			*metadata;	/* RFC 8414 document */
 	size_t			 metadatalen;

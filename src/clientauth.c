@@ -130,7 +130,7 @@ clientauth(struct app *a, struct req *r, struct client *c, enum oerr *err)
 	if (claimed_id != NULL && strcmp(claimed_id, k.id) != 0)
 		goto fail;
 
-	found = store_key_get(a->db, k.id, &row);
+	found = keycache_get(&a->keycache, a->db, k.id, &row);
 	if (found == -1) {
 		*err = OERR_UNAVAILABLE;
 		goto fail;

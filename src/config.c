@@ -51,6 +51,7 @@ static const struct cfg_key keys[] = {
 	{ "listen", CFG_STR, S(listen), "", 0, 0, 0 },
 	{ "workers", CFG_INT, I(workers), "2", 1, 256, 0 },
 	{ "last_used_flush_sec", CFG_INT, I(last_used_flush_sec), "30", 1, 3600, 0 },
+	{ "key_cache_sec", CFG_INT, I(key_cache_sec), "60", 0, 3600, 0 },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 

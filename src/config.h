@@ -42,6 +42,7 @@ struct config {
 	char		 listen[CONFIG_PATH_BYTES];
 	int		 workers;
 	int		 last_used_flush_sec;
+	int		 key_cache_sec;
 
 	/* Resolved by config_secrets(): wipe with config_wipe(). */
 	char		 database_password[256];

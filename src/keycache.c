@@ -1,0 +1,112 @@
+/*
+ * keycache: direct-mapped cache of API-key rows. An entry holds the row
+ * without its parsed scope set (8 KiB): the canonical scope string is
+ * parsed again on a hit, which keeps a worker's cache under 100 KiB.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "apikey.h"
+#include "keycache.h"
+#include "secret.h"
+
+struct keycache_entry {
+	char		 id[APIKEY_ID_LEN + 1];
+	time_t		 loaded;
+	char		 org_id[STORE_ORG_ID_BYTES];
+	enum apikey_env	 env;
+	unsigned char	 salt[APIKEY_SALT_BYTES];
+	unsigned char	 hash[32];
+	long long	 expires_at;
+	int		 revoked, org_disabled;
+	char		*scopes;	/* canonical string */
+};
+
+static unsigned
+slot_of(const char *id)
+{
+	unsigned	 h = 2166136261u;	/* FNV-1a */
+
+	while (*id != '\0')
+		h = (h ^ (unsigned char)*id++) * 16777619u;
+	return h % KEYCACHE_SLOTS;
+}
+
+static void
+drop(struct keycache_entry *e)
+{
+	free(e->scopes);
+	secret_wipe(e, sizeof(*e));
+}
+
+int
+keycache_init(struct keycache *kc, int ttl_sec)
+{
+	memset(kc, 0, sizeof(*kc));
+	kc->ttl_sec = ttl_sec;
+	if ((kc->slots = calloc(KEYCACHE_SLOTS, sizeof(*kc->slots))) == NULL)
+		return -1;
+	return 0;
+}
+
+void
+keycache_clear(struct keycache *kc)
+{
+	size_t	 i;
+
+	for (i = 0; kc->slots != NULL && i < KEYCACHE_SLOTS; i++)
+		if (kc->slots[i].id[0] != '\0')
+			drop(&kc->slots[i]);
+}
+
+void
+keycache_free(struct keycache *kc)
+{
+	keycache_clear(kc);
+	free(kc->slots);
+	kc->slots = NULL;
+}
+
+int
+keycache_get(struct keycache *kc, struct db *db, const char *id,
+    struct store_key *out)
+{
+	struct keycache_entry	*e = &kc->slots[slot_of(id)];
+	char			 buf[SCOPE_MAX_STRING_BYTES];
+	time_t			 now = time(NULL);
+	int			 rc;
+
+	if (kc->ttl_sec > 0 && strcmp(e->id, id) == 0 &&
+	    now - e->loaded < kc->ttl_sec) {
+		memcpy(out->org_id, e->org_id, sizeof(out->org_id));
+		out->env = e->env;
+		memcpy(out->salt, e->salt, sizeof(out->salt));
+		memcpy(out->hash, e->hash, sizeof(out->hash));
+		out->expires_at = e->expires_at;
+		out->revoked = e->revoked;
+		out->org_disabled = e->org_disabled;
+		if (scope_parse(&out->scopes, e->scopes, strlen(e->scopes)) == 0) {
+			kc->hits++;
+			return 1;
+		}
+	}
+	kc->misses++;
+	if ((rc = store_key_get(db, id, out)) != 1 || kc->ttl_sec == 0)
+		return rc;
+	if (scope_format(&out->scopes, buf, sizeof(buf)) < 0)
+		return rc;
+	if (e->id[0] != '\0')
+		drop(e);
+	if ((e->scopes = strdup(buf)) == NULL)
+		return rc;
+	memcpy(e->id, id, APIKEY_ID_LEN + 1);
+	e->loaded = now;
+	memcpy(e->org_id, out->org_id, sizeof(e->org_id));
+	e->env = out->env;
+	memcpy(e->salt, out->salt, sizeof(e->salt));
+	memcpy(e->hash, out->hash, sizeof(e->hash));
+	e->expires_at = out->expires_at;
+	e->revoked = out->revoked;
+	e->org_disabled = out->org_disabled;
+	return rc;
+}

@@ -1,0 +1,43 @@
+/*
+ * keycache: a worker's cache of API-key rows, so that authenticating a
+ * client costs no database round trip in steady state.
+ *
+ * Invalidation: every change that can make a cached row wrong (a key
+ * revoked, its scopes or expiry changed, a key deleted, an organization
+ * disabled) makes PostgreSQL NOTIFY "jwtmint" (sql/001_core.sql); each
+ * worker reads notifications before every request and empties its cache.
+ * A reconnect also empties it (what happened meanwhile is unknown). As a
+ * last bound, when notifications cannot arrive (a silently dead connection),
+ * no entry is used longer than key_cache_sec. Only rows that exist are
+ * cached; the secret's hash is compared on every request as before.
+ */
+#ifndef JWTMINT_KEYCACHE_H
+#define JWTMINT_KEYCACHE_H
+
+#include <time.h>
+
+#include "store.h"
+
+#define KEYCACHE_SLOTS	512	/* direct-mapped; a collision costs a lookup */
+
+struct db;
+struct keycache_entry;
+
+struct keycache {
+	struct keycache_entry	*slots;		/* KEYCACHE_SLOTS */
+	int			 ttl_sec;	/* 0: no caching */
+	unsigned long		 hits, misses;
+};
+
+/* Returns 0, or -1 when out of memory. */
+int	keycache_init(struct keycache *, int ttl_sec);
+void	keycache_free(struct keycache *);
+
+/* Forget every entry. */
+void	keycache_clear(struct keycache *);
+
+/* store_key_get() through the cache: -1 / 0 / 1. */
+int	keycache_get(struct keycache *, struct db *, const char *id,
+	    struct store_key *out);
+
+#endif
