@@ -13,12 +13,14 @@
 #include "app.h"
 #include "config.h"
 #include "db.h"
+#include "granttype.h"
 #include "http.h"
 #include "log.h"
 #include "logesc.h"
 #include "oauth_err.h"
 #include "route.h"
 #include "scope.h"
+#include "secret.h"
 #include "store.h"
 
 /* Split the audiences setting into the table. Returns 0 or -1. */
@@ -36,7 +38,9 @@ parse_audiences(struct app *a)
 		if (a->naud == APP_MAX_AUDIENCES || n >= APP_MAX_AUDIENCE_BYTES)
 			return -1;
 		memcpy(a->aud[a->naud], p, n);
-		a->aud[a->naud++][n] = '\0';
+		a->aud[a->naud][n] = '\0';
+		a->audv[a->naud] = a->aud[a->naud];
+		a->naud++;
 		p += n;
 	}
 	return a->naud > 0 ? 0 : -1;
@@ -50,13 +54,21 @@ build_metadata(struct app *a)
 	json_t			*o, *scopes;
 	size_t			 i;
 
-	o = json_pack("{s:s, s:s+, s:s+, s:[s], s:[ss], s:[]}",
+	o = json_pack("{s:s, s:s+, s:s+, s:[ssss], s:[ss], s:s+, s:[ss],"
+	    " s:s+, s:[ss], s:[]}",
 	    "issuer", a->cfg->issuer,
 	    "token_endpoint", a->cfg->issuer, "/token",
 	    "jwks_uri", a->cfg->issuer, "/.well-known/jwks.json",
-	    "grant_types_supported", "client_credentials",
+	    "grant_types_supported", "client_credentials", "password",
+	    "refresh_token", GT_TOKEN_EXCHANGE_URN,
 	    "token_endpoint_auth_methods_supported", "client_secret_basic",
 	    "client_secret_post",
+	    "revocation_endpoint", a->cfg->issuer, "/revoke",
+	    "revocation_endpoint_auth_methods_supported", "client_secret_basic",
+	    "client_secret_post",
+	    "introspection_endpoint", a->cfg->issuer, "/introspect",
+	    "introspection_endpoint_auth_methods_supported",
+	    "client_secret_basic", "client_secret_post",
 	    "response_types_supported");
 	if (o == NULL)
 		return -1;
@@ -79,6 +91,46 @@ build_metadata(struct app *a)
 	return 0;
 }
 
+/* Secrets derived once per worker. Returns 0 or -1. */
+static int
+derive(struct app *a)
+{
+	const struct config	*c = a->cfg;
+	const char		*p = c->verify_algs;
+	char			 w[16];
+	size_t			 n;
+	int			 alg;
+
+	while (*p != '\0') {
+		p += strspn(p, " ");
+		if ((n = strcspn(p, " ")) == 0 || n >= sizeof(w))
+			break;
+		snprintf(w, sizeof(w), "%.*s", (int)n, p);
+		if ((alg = jws_alg_parse(w)) >= 0)
+			a->verify_algs |= 1u << alg;
+		p += n;
+	}
+	a->pw.m_kib = (uint32_t)c->argon2_m_kib;
+	a->pw.t = (uint32_t)c->argon2_t;
+	a->pw.p = (uint32_t)c->argon2_p;
+	/* Unknown users cost one verification against this hash. */
+	if (password_hash(&a->pw, "jwtmint-dummy-password", 22,
+	    a->dummy_phc) == -1)
+		return -1;
+	return secret_hmac(a->successor_key, c->pepper, c->pepperlen,
+	    "jwtmint refresh successor v1", 28, NULL, 0);
+}
+
+void
+app_verify_opts(const struct app *a, struct jwtverify_opts *o)
+{
+	o->issuer = a->cfg->issuer;
+	o->audiences = a->audv;
+	o->algs = a->verify_algs;
+	o->leeway_sec = a->cfg->verify_leeway_sec;
+	o->now = time(NULL);
+}
+
 struct app *
 app_new(const struct config *cfg)
 {
@@ -91,8 +143,9 @@ app_new(const struct config *cfg)
 	a->last_flush = time(NULL);
 	if (a->alg < 0 || parse_audiences(a) == -1 || build_metadata(a) == -1 ||
 	    keycache_init(&a->keycache, cfg->key_cache_sec) == -1 ||
-	    (a->db = db_new(cfg, 1)) == NULL) {
-		log_warnx("start-up: bad signing_alg, audiences or scopes_supported");
+	    derive(a) == -1 || (a->db = db_new(cfg, 1)) == NULL) {
+		log_warnx("start-up: bad signing_alg, audiences, scopes_supported "
+		    "or argon2 parameters");
 		app_free(a);
 		return NULL;
 	}
@@ -109,6 +162,7 @@ app_free(struct app *a)
 	keyring_free(&a->keyring);
 	keycache_free(&a->keycache);
 	db_free(a->db);
+	secret_wipe(a->successor_key, sizeof(a->successor_key));
 	free(a->metadata);
 	free(a);
 }

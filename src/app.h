@@ -12,6 +12,8 @@
 #include "apikey.h"
 #include "keycache.h"
 #include "keyring.h"
+#include "jwtverify.h"
+#include "password.h"
 
 #define APP_MAX_AUDIENCES	16
 #define APP_MAX_AUDIENCE_BYTES	256
@@ -31,6 +33,11 @@ struct app {
 	size_t			 metadatalen;
 	char			 aud[APP_MAX_AUDIENCES][APP_MAX_AUDIENCE_BYTES];
 	size_t			 naud;
+	const char		*audv[APP_MAX_AUDIENCES + 1];	/* NULL-ended */
+	unsigned		 verify_algs;	/* 1 << enum jws_alg */
+	struct password_params	 pw;
+	char			 dummy_phc[PASSWORD_HASH_BYTES];
+	unsigned char		 successor_key[32];
 	/* last_used_at batch: key ids seen since the last flush */
 	char			 touched[APP_TOUCH_BATCH][APIKEY_ID_LEN + 1];
 	size_t			 ntouched;
@@ -52,5 +59,8 @@ void		 app_touch(struct app *, const char *id);
 
 /* Reload the keyring when the database notified a change (or not loaded). */
 void		 app_refresh(struct app *);
+
+/* Verification options for presented tokens, as of now. */
+void		 app_verify_opts(const struct app *, struct jwtverify_opts *);
 
 #endif

@@ -18,6 +18,9 @@ struct claims {
 	const char	*client_id;
 	const char	*scope;		/* canonical, space-separated */
 	const char	*org;
+	const char	*role;		/* NULL: no role claim */
+	const char	*accounts;	/* NULL: none; "*": all; else a list */
+	const char	*act_sub;	/* RFC 8693 §4.1 actor; NULL: none */
 	time_t		 iat;		/* nbf = iat */
 	time_t		 exp;
 	char		 jti[CLAIMS_JTI_LEN + 1];
@@ -27,7 +30,8 @@ struct claims {
 int	 claims_new_jti(struct claims *c);
 
 /*
- * Serialise c as compact JSON into a new string (free() it) with its length
+ * Serialise c as compact JSON. accounts is space-separated and becomes a
+ * JSON array, except "*" (every account), which stays a string. into a new string (free() it) with its length
  * in *len. Returns NULL on error.
  */
 char	*claims_json(const struct claims *c, size_t *len);

@@ -151,6 +151,7 @@ clientauth(struct app *a, struct req *r, struct client *c, enum oerr *err)
 	memcpy(c->org_id, row.org_id, sizeof(c->org_id));
 	c->env = k.env;
 	c->scopes = row.scopes;
+	c->grants = row.grants;
 	snprintf(r->client_id, sizeof(r->client_id), "%s", c->id);
 	snprintf(r->org_id, sizeof(r->org_id), "%s", c->org_id);
 	app_touch(a, c->id);

@@ -26,6 +26,7 @@ struct client {
 	char			 org_id[STORE_ORG_ID_BYTES];
 	enum apikey_env		 env;
 	struct scope_set	 scopes;
+	unsigned		 grants;	/* GT_* the key may use */
 };
 
 /*

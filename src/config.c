@@ -18,7 +18,8 @@ enum cfg_type {
 	CFG_STR,	/* free text */
 	CFG_INT,	/* decimal integer in [min, max] */
 	CFG_ALG,	/* one of the signing algorithms */
-	CFG_URL		/* http(s) URL without a trailing slash */
+	CFG_URL,	/* http(s) URL without a trailing slash */
+	CFG_ALGS	/* space-separated signing algorithms */
 };
 
 struct cfg_key {
@@ -52,6 +53,17 @@ static const struct cfg_key keys[] = {
 	{ "workers", CFG_INT, I(workers), "2", 1, 256, 0 },
 	{ "last_used_flush_sec", CFG_INT, I(last_used_flush_sec), "30", 1, 3600, 0 },
 	{ "key_cache_sec", CFG_INT, I(key_cache_sec), "60", 0, 3600, 0 },
+	{ "verify_algs", CFG_ALGS, S(verify_algs), "ES256 RS256 HS256", 0, 0, 0 },
+	{ "verify_leeway_sec", CFG_INT, I(verify_leeway_sec), "30", 0, 300, 0 },
+	{ "refresh_idle_sec", CFG_INT, I(refresh_idle_sec), "1209600", 60, 31622400, 0 },
+	{ "refresh_absolute_sec", CFG_INT, I(refresh_absolute_sec), "2592000", 60, 31622400, 0 },
+	{ "refresh_grace_sec", CFG_INT, I(refresh_grace_sec), "5", 0, 60, 0 },
+	{ "login_max_failures", CFG_INT, I(login_max_failures), "10", 1, 1000, 0 },
+	{ "login_max_failures_addr", CFG_INT, I(login_max_failures_addr), "100", 1, 100000, 0 },
+	{ "login_window_sec", CFG_INT, I(login_window_sec), "900", 10, 86400, 0 },
+	{ "argon2_m_kib", CFG_INT, I(argon2_m_kib), "19456", 8, 4194304, 0 },
+	{ "argon2_t", CFG_INT, I(argon2_t), "2", 1, 100, 0 },
+	{ "argon2_p", CFG_INT, I(argon2_p), "1", 1, 64, 0 },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -105,6 +117,39 @@ set_value(struct config *c, const struct cfg_key *k, const char *v,
 			snprintf(err, CONFIG_ERR_BYTES,
 			    "%s: %s must be ES256, RS256 or HS256", where, k->name);
 			return -1;
+		}
+		break;
+	case CFG_ALGS:
+		/* Every word one of algs[], at least one word. */
+		{
+			char	 w[16];
+			const char *q = v;
+			size_t	 wl, nw = 0, j;
+
+			while (*q != '\0') {
+				while (*q == ' ')
+					q++;
+				if ((wl = strcspn(q, " ")) == 0)
+					break;
+				for (j = 0; j < sizeof(algs) / sizeof(algs[0]); j++)
+					if (wl == strlen(algs[j]) &&
+					    strncmp(q, algs[j], wl) == 0)
+						break;
+				snprintf(w, sizeof(w), "%.*s", (int)wl, q);
+				if (j == sizeof(algs) / sizeof(algs[0])) {
+					snprintf(err, CONFIG_ERR_BYTES,
+					    "%s: %s: unknown algorithm \"%s\"",
+					    where, k->name, w);
+					return -1;
+				}
+				nw++;
+				q += wl;
+			}
+			if (nw == 0) {
+				snprintf(err, CONFIG_ERR_BYTES, "%s: %s: at least "
+				    "one of ES256 RS256 HS256", where, k->name);
+				return -1;
+			}
 		}
 		break;
 	case CFG_URL:

@@ -43,6 +43,17 @@ struct config {
 	int		 workers;
 	int		 last_used_flush_sec;
 	int		 key_cache_sec;
+	char		 verify_algs[64];
+	int		 verify_leeway_sec;
+	int		 refresh_idle_sec;
+	int		 refresh_absolute_sec;
+	int		 refresh_grace_sec;
+	int		 login_max_failures;
+	int		 login_max_failures_addr;
+	int		 login_window_sec;
+	int		 argon2_m_kib;
+	int		 argon2_t;
+	int		 argon2_p;
 
 	/* Resolved by config_secrets(): wipe with config_wipe(). */
 	char		 database_password[256];

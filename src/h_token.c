@@ -9,9 +9,20 @@
 #include "config.h"
 #include "form.h"
 #include "grant.h"
+#include "granttype.h"
 #include "handlers.h"
 #include "http.h"
 #include "oauth_err.h"
+
+static const struct {
+	unsigned	 bit;
+	grant_fn	 fn;
+} grants[] = {
+	{ GT_CLIENT_CREDENTIALS, grant_client_credentials },
+	{ GT_PASSWORD, grant_password },
+	{ GT_REFRESH_TOKEN, grant_refresh },
+	{ GT_TOKEN_EXCHANGE, grant_exchange },
+};
 
 void
 h_token(struct app *a, struct req *r, struct resp *p)
@@ -20,26 +31,21 @@ h_token(struct app *a, struct req *r, struct resp *p)
 	enum form_err	 fe;
 	enum oerr	 err;
 	const char	*gt;
+	unsigned	 bit;
+	size_t		 i;
 	int		 st;
 
 	/* RFC 6749 §3.2: parameters in an x-www-form-urlencoded body. */
-	if (!http_req_content_type_is(r, "application/x-www-form-urlencoded")) {
-		oauth_err(p, OERR_UNSUPPORTED_MEDIA_TYPE, NULL);
-		return;
-	}
-	if ((st = http_req_body(r, (size_t)a->cfg->max_body_bytes)) != 0) {
-		oauth_err(p, oauth_err_from_status(st), NULL);
-		return;
-	}
-	if ((fe = form_parse(&r->form, r->body, r->bodylen)) != FORM_OK) {
-		oauth_err(p, OERR_INVALID_REQUEST, form_strerror(fe));
+	if ((st = http_req_form(r, (size_t)a->cfg->max_body_bytes, &fe)) != 0) {
+		oauth_err(p, oauth_err_from_status(st), fe != FORM_OK ?
+		    form_strerror(fe) : NULL);
 		return;
 	}
 	if ((gt = form_get(&r->form, "grant_type")) == NULL) {
 		oauth_err(p, OERR_INVALID_REQUEST, "grant_type is required");
 		return;
 	}
-	if (strcmp(gt, "client_credentials") != 0) {
+	if ((bit = granttype_from_name(gt)) == 0) {
 		oauth_err(p, OERR_UNSUPPORTED_GRANT_TYPE, NULL);
 		return;
 	}
@@ -48,5 +54,12 @@ h_token(struct app *a, struct req *r, struct resp *p)
 		    "use exactly one client authentication method" : NULL);
 		return;
 	}
-	grant_client_credentials(a, r, &c, p);
+	/* Each key lists the grants it may use (RFC 6749 §5.2). */
+	if (!(c.grants & bit)) {
+		oauth_err(p, OERR_UNAUTHORIZED_CLIENT, NULL);
+		return;
+	}
+	for (i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
+		if (grants[i].bit == bit)
+			grants[i].fn(a, r, &c, p);
 }

@@ -128,6 +128,21 @@ http_req_body(struct req *r, size_t max)
 }
 
 int
+http_req_form(struct req *r, size_t max, enum form_err *fe)
+{
+	int	 st;
+
+	*fe = FORM_OK;
+	if (!http_req_content_type_is(r, "application/x-www-form-urlencoded"))
+		return 415;
+	if ((st = http_req_body(r, max)) != 0)
+		return st;
+	if ((*fe = form_parse(&r->form, r->body, r->bodylen)) != FORM_OK)
+		return 400;
+	return 0;
+}
+
+int
 http_req_content_type_is(const struct req *r, const char *type)
 {
 	size_t	 n = strlen(type);

@@ -75,6 +75,12 @@ int	 http_req_init(struct req *r, const struct http_io *io);
  */
 int	 http_req_body(struct req *r, size_t max);
 
+/*
+ * Read and parse an application/x-www-form-urlencoded body into r->form.
+ * Returns 0, or an HTTP status (400, 411, 413, 415) with *fe set for 400.
+ */
+int	 http_req_form(struct req *r, size_t max, enum form_err *fe);
+
 /* 1 when the request's Content-Type has this media type (case-insensitive,
  * parameters such as charset ignored). */
 int	 http_req_content_type_is(const struct req *r, const char *type);

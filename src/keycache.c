@@ -19,6 +19,7 @@ struct keycache_entry {
 	unsigned char	 hash[32];
 	long long	 expires_at;
 	int		 revoked, org_disabled;
+	unsigned	 grants;
 	char		*scopes;	/* canonical string */
 };
 
@@ -85,6 +86,7 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 		out->expires_at = e->expires_at;
 		out->revoked = e->revoked;
 		out->org_disabled = e->org_disabled;
+		out->grants = e->grants;
 		if (scope_parse(&out->scopes, e->scopes, strlen(e->scopes)) == 0) {
 			kc->hits++;
 			return 1;
@@ -108,5 +110,6 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 	e->expires_at = out->expires_at;
 	e->revoked = out->revoked;
 	e->org_disabled = out->org_disabled;
+	e->grants = out->grants;
 	return rc;
 }

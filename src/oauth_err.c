@@ -31,6 +31,12 @@ static const struct {
 	    "the requested scope is invalid or exceeds what was granted" },
 	[OERR_INVALID_TARGET] = { 400, "invalid_target",
 	    "the requested audience is not allowed" },
+	[OERR_SLOW_DOWN] = { 429, "slow_down",
+	    "too many failed attempts, retry later" },
+	[OERR_FORBIDDEN] = { 403, "insufficient_scope",
+	    "the credential lacks the required scope" },
+	[OERR_INVALID_TOKEN] = { 401, "invalid_token",
+	    "the access token is invalid, expired or revoked" },
 	[OERR_NOT_FOUND] = { 404, "not_found", "no such endpoint" },
 	[OERR_METHOD_NOT_ALLOWED] = { 405, "method_not_allowed",
 	    "the method is not allowed on this endpoint" },
@@ -60,6 +66,9 @@ oauth_err(struct resp *p, enum oerr e, const char *desc)
 	/* RFC 6749 §5.2: Basic failed → 401 with the scheme used. */
 	if (e == OERR_INVALID_CLIENT_BASIC)
 		http_resp_header(p, "WWW-Authenticate", "Basic realm=\"jwtmint\"");
+	if (e == OERR_INVALID_TOKEN)
+		http_resp_header(p, "WWW-Authenticate",
+		    "Bearer error=\"invalid_token\"");
 	if (e == OERR_UNAVAILABLE)
 		http_resp_header(p, "Retry-After", "1");
 	o = json_pack("{s:s, s:s}", "error", errs[e].code,

@@ -18,6 +18,9 @@ enum oerr {
 	OERR_UNSUPPORTED_GRANT_TYPE,
 	OERR_INVALID_SCOPE,
 	OERR_INVALID_TARGET,		/* RFC 8707 §2 */
+	OERR_SLOW_DOWN,			/* 429: too many failed logins */
+	OERR_FORBIDDEN,			/* 403: authenticated, not allowed */
+	OERR_INVALID_TOKEN,		/* 401: bad Bearer token (RFC 6750) */
 	OERR_NOT_FOUND,
 	OERR_METHOD_NOT_ALLOWED,
 	OERR_LENGTH_REQUIRED,

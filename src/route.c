@@ -12,6 +12,9 @@ static const struct route routes[] = {
 	{ "/.well-known/oauth-authorization-server", HTTP_GET | HTTP_HEAD,
 	    "GET, HEAD", h_metadata },
 	{ "/healthz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_health },
+	{ "/revoke", HTTP_POST, "POST", h_revoke },
+	{ "/introspect", HTTP_POST, "POST", h_introspect },
+	{ "/admin/revocations", HTTP_POST, "POST", h_admin_revocations },
 };
 
 const struct route *

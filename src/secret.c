@@ -142,3 +142,17 @@ secret_b64decode(unsigned char *dst, size_t dstsz, const char *src, size_t len)
 		return -1;
 	return (int)out;
 }
+
+void
+secret_hex(char *out, const void *in, size_t n)
+{
+	static const char	 d[] = "0123456789abcdef";
+	const unsigned char	*p = in;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = d[p[i] >> 4];
+		out[2 * i + 1] = d[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}

@@ -38,6 +38,9 @@ void	secret_wipe(void *p, size_t n);
  */
 int	secret_read_file(const char *path, char *buf, size_t bufsz);
 
+/* Lower-case hex of n bytes into out (2n + 1 bytes). */
+void	secret_hex(char *out, const void *in, size_t n);
+
 /*
  * Decode standard or url-safe base64 (padding optional) of len chars.
  * Returns the decoded length or -1.

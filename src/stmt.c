@@ -18,7 +18,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_KEY_GET] = { "key_get",
 	    "select k.org_id, k.env, k.salt, k.hash, k.scopes,"
 	    " coalesce(extract(epoch from k.expires_at)::bigint, 0),"
-	    " (k.revoked_at is not null), (o.disabled_at is not null)"
+	    " (k.revoked_at is not null), (o.disabled_at is not null), k.grants"
 	    " from api_keys k join orgs o on o.id = k.org_id"
 	    " where k.id = $1", 1 },
 	[STMT_KEYS_TOUCH] = { "keys_touch",
@@ -27,6 +27,135 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_SIGNING_KEYS] = { "signing_keys",
 	    "select kid, alg, private_sealed from signing_keys"
 	    " where retired_at is null order by created_at desc, kid", 0 },
+
+	/*
+	 * Login, one round trip before any hashing: the user (or a row of
+	 * NULLs when unknown, so both cases cost the same), the role's
+	 * permissions, and the failure counts of this username and address
+	 * within the window. $1 org, $2 username, $3 address, $4 window sec.
+	 */
+	[STMT_LOGIN_LOOKUP] = { "login_lookup",
+	    "select u.id, u.password_hash, u.role, r.scopes, r.all_accounts,"
+	    " r.read_only, u.extra_scopes, u.accounts, (u.disabled_at is not null),"
+	    " coalesce((select failures from login_failures where org_id = $1"
+	    "   and kind = 'u' and subject = $2"
+	    "   and window_start > now() - make_interval(secs => $4::int)), 0),"
+	    " coalesce((select failures from login_failures where org_id = $1"
+	    "   and kind = 'a' and subject = $3"
+	    "   and window_start > now() - make_interval(secs => $4::int)), 0),"
+	    " coalesce((select greatest(0, $4::int - extract(epoch from now() -"
+	    "   min(window_start))::int) from login_failures where org_id = $1"
+	    "   and ((kind = 'u' and subject = $2) or (kind = 'a' and subject = $3))"
+	    "   and window_start > now() - make_interval(secs => $4::int)), 0)"
+	    " from (select 1) one left join users u"
+	    "   on u.org_id = $1 and u.username = $2"
+	    " left join roles r on r.org_id = u.org_id and r.name = u.role", 4 },
+	/* Count one failure for the username and for the address. */
+	[STMT_LOGIN_FAILED] = { "login_failed",
+	    "insert into login_failures as f (org_id, kind, subject,"
+	    " window_start, failures) values ($1, 'u', $2, now(), 1),"
+	    " ($1, 'a', $3, now(), 1) on conflict (org_id, kind, subject) do update"
+	    " set failures = case when f.window_start >"
+	    "   now() - make_interval(secs => $4::int) then f.failures + 1 else 1 end,"
+	    " window_start = case when f.window_start >"
+	    "   now() - make_interval(secs => $4::int) then f.window_start"
+	    "   else now() end", 4 },
+	/*
+	 * A successful login: the one write it needs anyway (the refresh
+	 * family and token) also resets the username's failure counter.
+	 * $1 org, $2 username, $3 family, $4 user, $5 key, $6 absolute sec,
+	 * $7 digest (hex), $8 scope, $9 idle sec.
+	 */
+	[STMT_LOGIN_SUCCEEDED] = { "login_succeeded",
+	    "with reset as (delete from login_failures where org_id = $1"
+	    "   and kind = 'u' and subject = $2),"
+	    " fam as (insert into refresh_families (id, org_id, user_id, key_id,"
+	    "   absolute_expires_at) values ($3, $1, $4, $5,"
+	    "   now() + make_interval(secs => $6::int)) returning id)"
+	    " insert into refresh_tokens (digest, family_id, scope, idle_expires_at)"
+	    " select decode($7, 'hex'), fam.id, $8,"
+	    "   now() + make_interval(secs => least($9::int, $6::int)) from fam", 9 },
+	/* Success without a refresh token, after earlier failures. */
+	[STMT_LOGIN_RESET] = { "login_reset",
+	    "delete from login_failures where org_id = $1 and kind = 'u'"
+	    " and subject = $2", 2 },
+	[STMT_PASSWORD_REHASH] = { "password_rehash",
+	    "update users set password_hash = $3 where org_id = $1 and id = $2", 3 },
+
+	/*
+	 * Everything a refresh decides on, by the token's digest, in the
+	 * caller's organization only. $1 digest (hex), $2 org.
+	 */
+	[STMT_REFRESH_PEEK] = { "refresh_peek",
+	    "select t.family_id, t.scope, (t.rotated_at is not null),"
+	    " coalesce(extract(epoch from now() - t.rotated_at), 0)::float8,"
+	    " (t.idle_expires_at > now()), (f.absolute_expires_at > now()),"
+	    " (f.revoked_at is not null), f.key_id, u.id, u.role, r.scopes,"
+	    " r.all_accounts, r.read_only, u.extra_scopes, u.accounts,"
+	    " (u.disabled_at is not null), (u.tokens_valid_after is not null and"
+	    "   f.created_at <= u.tokens_valid_after)"
+	    " from refresh_tokens t join refresh_families f on f.id = t.family_id"
+	    " join users u on u.id = f.user_id"
+	    " join roles r on r.org_id = u.org_id and r.name = u.role"
+	    " where t.digest = decode($1, 'hex') and f.org_id = $2", 2 },
+	/*
+	 * Rotate: only the first of concurrent refreshes updates the row
+	 * (the row lock serialises them; the others see rotated_at set and
+	 * get 0 rows). $1 old digest, $2 new digest (hex), $3 idle sec.
+	 */
+	[STMT_REFRESH_ROTATE] = { "refresh_rotate",
+	    "with old as (update refresh_tokens set rotated_at = now()"
+	    "   where digest = decode($1, 'hex') and rotated_at is null"
+	    "   returning family_id, scope)"
+	    " insert into refresh_tokens (digest, family_id, scope, idle_expires_at)"
+	    " select decode($2, 'hex'), o.family_id, o.scope,"
+	    "   least(now() + make_interval(secs => $3::int), f.absolute_expires_at)"
+	    " from old o join refresh_families f on f.id = o.family_id"
+	    " returning 1", 3 },
+	/* Revoke a family and say why in the audit log. $1 family, $2 org, $3 event. */
+	[STMT_FAMILY_REVOKE] = { "family_revoke",
+	    "with rev as (update refresh_families set revoked_at = now()"
+	    "   where id = $1 and org_id = $2 and revoked_at is null returning id)"
+	    " insert into audit (org_id, event, detail)"
+	    " select $2, $3, 'family ' || id from rev", 3 },
+
+	/*
+	 * Is a verified access token still good? One round trip: its jti,
+	 * its organization, its key and its user (the per-user cut-off).
+	 * $1 jti, $2 org, $3 key id, $4 sub.
+	 */
+	[STMT_TOKEN_STATE] = { "token_state",
+	    "select exists (select 1 from revoked_jtis where org_id = $2 and jti = $1),"
+	    " coalesce((select disabled_at is not null from orgs where id = $2), true),"
+	    " coalesce((select revoked_at is not null or coalesce(expires_at < now(),"
+	    "   false) from api_keys where id = $3 and org_id = $2), true),"
+	    " u.id is not null, u.username, coalesce(u.disabled_at is not null, false),"
+	    " coalesce(extract(epoch from u.tokens_valid_after)::bigint, 0)"
+	    " from (select 1) one left join users u on u.id = $4 and u.org_id = $2", 4 },
+	/* $1 jti, $2 org, $3 token exp (Unix seconds). */
+	[STMT_JTI_REVOKE] = { "jti_revoke",
+	    "insert into revoked_jtis (jti, org_id, expires_at)"
+	    " values ($1, $2, to_timestamp($3::bigint)) on conflict do nothing", 3 },
+	/*
+	 * Per-user cut-off: every token issued before now is dead, and every
+	 * refresh family of the user revoked. $1 org, $2 user id or username.
+	 */
+	[STMT_USER_CUTOFF] = { "user_cutoff",
+	    "with u as (update users set tokens_valid_after = now()"
+	    "   where org_id = $1 and (id = $2 or username = $2) returning id),"
+	    " f as (update refresh_families set revoked_at = now()"
+	    "   where user_id in (select id from u) and revoked_at is null)"
+	    " insert into audit (org_id, event, detail)"
+	    " select $1, 'user_revoked', id from u returning detail", 2 },
+	/* $1 key id, $2 org. */
+	[STMT_KEY_REVOKE_IN_ORG] = { "key_revoke_in_org",
+	    "with k as (update api_keys set revoked_at = now()"
+	    "   where id = $1 and org_id = $2 and revoked_at is null returning id)"
+	    " insert into audit (org_id, event, detail)"
+	    " select $2, 'key_revoked', id from k returning detail", 2 },
+	/* $1 org, $2 event, $3 detail. */
+	[STMT_AUDIT] = { "audit",
+	    "insert into audit (org_id, event, detail) values ($1, $2, $3)", 3 },
 
 	/* One migrator at a time, whoever else runs `migrate` meanwhile. */
 	[STMT_MIGRATION_LOCK] = { "migration_lock",
@@ -50,12 +179,12 @@ static const struct stmt_def defs[STMT__MAX] = {
 
 	[STMT_KEY_INSERT] = { "key_insert",
 	    "insert into api_keys (id, org_id, name, env, salt, hash, scopes,"
-	    " expires_at) values ($1, $2, $3, $4, decode($5, 'hex'),"
+	    " expires_at, grants) values ($1, $2, $3, $4, decode($5, 'hex'),"
 	    " decode($6, 'hex'), $7, case when $8::bigint > 0 then"
-	    " now() + make_interval(secs => $8::bigint) end)"
-	    " returning " RFC3339("created_at") ", " RFC3339("expires_at"), 8 },
+	    " now() + make_interval(secs => $8::bigint) end, $9)"
+	    " returning " RFC3339("created_at") ", " RFC3339("expires_at"), 9 },
 	[STMT_KEY_LIST] = { "key_list",
-	    "select k.id, o.slug, k.name, k.env, k.scopes, "
+	    "select k.id, o.slug, k.name, k.env, k.scopes, k.grants, "
 	    RFC3339("k.created_at") ", " RFC3339("k.expires_at") ", "
 	    RFC3339("k.revoked_at") ", " RFC3339("k.last_used_at")
 	    " from api_keys k join orgs o on o.id = k.org_id"
@@ -73,6 +202,36 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_SIGNING_RETIRE] = { "signing_retire",
 	    "update signing_keys set retired_at = now()"
 	    " where kid = $1 and retired_at is null", 1 },
+	[STMT_KEY_SET_GRANTS] = { "key_set_grants",
+	    "update api_keys set grants = $2 where id = $1", 2 },
+
+	[STMT_ROLE_CREATE] = { "role_create",
+	    "insert into roles (org_id, name, scopes, all_accounts, read_only)"
+	    " values ($1, $2, $3, $4::boolean, $5::boolean)"
+	    " returning " RFC3339("created_at"), 5 },
+	[STMT_ROLE_LIST] = { "role_list",
+	    "select name, scopes, all_accounts, read_only from roles"
+	    " where org_id = $1 order by name", 1 },
+	[STMT_USER_CREATE] = { "user_create",
+	    "insert into users (id, org_id, username, password_hash, role,"
+	    " extra_scopes, accounts) values ($1, $2, $3, $4, $5, $6, $7)"
+	    " returning " RFC3339("created_at"), 7 },
+	[STMT_USER_LIST] = { "user_list",
+	    "select id, username, role, extra_scopes, accounts, "
+	    RFC3339("created_at") ", " RFC3339("disabled_at")
+	    " from users where org_id = $1 order by username", 1 },
+	[STMT_USER_PASSWD] = { "user_passwd",
+	    "update users set password_hash = $3 where org_id = $1 and username = $2", 3 },
+	[STMT_USER_DISABLE] = { "user_disable",
+	    "update users set disabled_at = now() where org_id = $1"
+	    " and username = $2 and disabled_at is null", 2 },
+	[STMT_USER_ENABLE] = { "user_enable",
+	    "update users set disabled_at = null where org_id = $1"
+	    " and username = $2 and disabled_at is not null", 2 },
+	[STMT_USER_GET] = { "user_get",
+	    "select id from users where org_id = $1 and (id = $2 or username = $2)", 2 },
+	[STMT_KEY_GET_ORG] = { "key_get_org",
+	    "select org_id from api_keys where id = $1", 1 },
 };
 
 const struct stmt_def *

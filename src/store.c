@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "granttype.h"
 #include "log.h"
 #include "store.h"
 
@@ -86,6 +87,7 @@ store_key_get(struct db *db, const char *id, struct store_key *k)
 	k->expires_at = strtoll(PQgetvalue(res, 0, 5), NULL, 10);
 	k->revoked = PQgetvalue(res, 0, 6)[0] == 't';
 	k->org_disabled = PQgetvalue(res, 0, 7)[0] == 't';
+	k->grants = granttype_parse_list(PQgetvalue(res, 0, 8));
 	rc = 1;
 out:
 	PQclear(res);

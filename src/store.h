@@ -26,6 +26,7 @@ struct store_key {
 	long long		 expires_at;	/* Unix seconds, 0: never */
 	int			 revoked;
 	int			 org_disabled;
+	unsigned		 grants;	/* GT_* bits */
 };
 
 /* 1 when the database answers "select 1", else -1. */

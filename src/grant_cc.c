@@ -1,0 +1,30 @@
+/*
+ * grant_cc: client_credentials (RFC 6749 §4.4). The token is the
+ * application's own: sub = client_id = the key id (RFC 9068 §2.2), scope ⊆
+ * the key's scopes.
+ */
+#include "app.h"
+#include "clientauth.h"
+#include "form.h"
+#include "grant.h"
+#include "http.h"
+#include "issue.h"
+#include "perm.h"
+
+void
+grant_client_credentials(struct app *a, struct req *r, const struct client *c,
+    struct resp *p)
+{
+	static struct scope_set	 granted;	/* 8 KiB: off the stack */
+	char			 scope[SCOPE_MAX_STRING_BYTES];
+	struct issue		 is = { 0 };
+
+	if (perm_grant(&granted, form_get(&r->form, "scope"), &c->scopes) == -1 ||
+	    scope_format(&granted, scope, sizeof(scope)) < 0) {
+		oauth_err(p, OERR_INVALID_SCOPE, NULL);
+		return;
+	}
+	is.sub = c->id;
+	is.scope = scope;
+	issue_token(a, r, c, &is, p);
+}

@@ -1,0 +1,140 @@
+/*
+ * grant_password: a user's password for a token pair (RFC 6749 §4.3), for
+ * first-party login flows.
+ *
+ *   granted = requested ∩ key scopes ∩ the user's permissions (perm.h)
+ *
+ * Wrong password, unknown user and disabled user are one invalid_grant, at
+ * the same cost (an unknown user is verified against a dummy hash). Failed
+ * logins are counted per username and per client address in PostgreSQL,
+ * shared by every worker and host; past the limit the answer is 429 before
+ * any hashing. A successful login writes only what it needs anyway: the
+ * refresh token, in the same statement that resets the username's counter.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "apikey.h"
+#include "app.h"
+#include "clientauth.h"
+#include "config.h"
+#include "form.h"
+#include "grant.h"
+#include "granttype.h"
+#include "http.h"
+#include "issue.h"
+#include "log.h"
+#include "password.h"
+#include "perm.h"
+#include "refresh.h"
+#include "secret.h"
+#include "store_user.h"
+#include "username.h"
+
+static void
+too_many(struct resp *p, int retry_after)
+{
+	char	 ra[16];
+
+	oauth_err(p, OERR_SLOW_DOWN, NULL);
+	snprintf(ra, sizeof(ra), "%d", retry_after > 0 ? retry_after : 1);
+	http_resp_header(p, "Retry-After", ra);
+}
+
+void
+grant_password(struct app *a, struct req *r, const struct client *c,
+    struct resp *p)
+{
+	static struct store_login	 l;
+	static struct scope_set		 effective, granted;
+	struct perm_user		 pu;
+	struct issue			 is = { 0 };
+	char				 uname[USERNAME_MAX_BYTES + 1];
+	char				 scope[SCOPE_MAX_STRING_BYTES];
+	char				 phc[PASSWORD_HASH_BYTES];
+	char				 refresh[REFRESH_LEN + 1];
+	char				 family[4 + APIKEY_ID_LEN + 1];
+	char				 hex[2 * REFRESH_DIGEST_BYTES + 1];
+	unsigned char			 digest[REFRESH_DIGEST_BYTES];
+	const char			*user = form_get(&r->form, "username");
+	const char			*pw = form_get(&r->form, "password");
+	const char			*addr = r->remote_addr ? r->remote_addr : "-";
+	int				 ok, with_refresh;
+
+	if (user == NULL || pw == NULL) {
+		oauth_err(p, OERR_INVALID_REQUEST, "username and password are "
+		    "required");
+		return;
+	}
+	/* An impossible username is an unknown user, at the same cost. */
+	if (username_normalize(user, strlen(user), uname) == -1)
+		snprintf(uname, sizeof(uname), "-");
+	if (store_login_lookup(a->db, c->org_id, uname, addr,
+	    a->cfg->login_window_sec, &l) == -1) {
+		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		return;
+	}
+	if (l.user_failures >= a->cfg->login_max_failures ||
+	    l.addr_failures >= a->cfg->login_max_failures_addr) {
+		too_many(p, l.retry_after);
+		return;
+	}
+	ok = password_verify(l.found ? l.phc : a->dummy_phc, pw, strlen(pw));
+	ok &= l.found & !l.user.disabled;
+	if (!ok) {
+		if (store_login_failed(a->db, c->org_id, uname, addr,
+		    a->cfg->login_window_sec) == -1)
+			log_warnx("login: failure not counted");
+		oauth_err(p, OERR_INVALID_GRANT, NULL);
+		return;
+	}
+
+	pu.role_patterns = &l.user.role_scopes;
+	pu.extra = &l.user.extra;
+	pu.read_only = l.user.read_only;
+	perm_effective(&effective, &c->scopes, &pu);
+	if (perm_grant(&granted, form_get(&r->form, "scope"), &effective) == -1 ||
+	    scope_format(&granted, scope, sizeof(scope)) < 0) {
+		oauth_err(p, OERR_INVALID_SCOPE, NULL);
+		return;
+	}
+
+	/* Upgrade a hash made with older parameters (a write only then). */
+	if (password_needs_rehash(l.phc, &a->pw) &&
+	    (password_hash(&a->pw, pw, strlen(pw), phc) == -1 ||
+	    store_password_rehash(a->db, c->org_id, l.user.id, phc) == -1))
+		log_warnx("login: password hash of %s not upgraded", l.user.id);
+
+	with_refresh = (c->grants & GT_REFRESH_TOKEN) != 0;
+	if (with_refresh) {
+		memcpy(family, "fam_", 4);
+		if (apikey_new_id(family + 4) == -1 ||
+		    refresh_generate(refresh) == -1 ||
+		    refresh_digest(refresh, digest) == -1) {
+			oauth_err(p, OERR_SERVER_ERROR, NULL);
+			return;
+		}
+		secret_hex(hex, digest, sizeof(digest));
+		if (store_login_succeeded(a->db, c->org_id, uname, family,
+		    l.user.id, c->id, a->cfg->refresh_absolute_sec, hex, scope,
+		    a->cfg->refresh_idle_sec) == -1) {
+			oauth_err(p, OERR_UNAVAILABLE, NULL);
+			return;
+		}
+		is.refresh_token = refresh;
+		is.refresh_expires_in = a->cfg->refresh_idle_sec <
+		    a->cfg->refresh_absolute_sec ? a->cfg->refresh_idle_sec :
+		    a->cfg->refresh_absolute_sec;
+	} else if (l.user_failures > 0 &&
+	    store_login_reset(a->db, c->org_id, uname) == -1)
+		log_warnx("login: counter of %s not reset", l.user.id);
+
+	snprintf(r->client_id, sizeof(r->client_id), "%s", c->id);
+	is.sub = l.user.id;
+	is.scope = scope;
+	is.role = l.user.role;
+	is.accounts = l.user.all_accounts ? "*" : l.user.accounts;
+	issue_token(a, r, c, &is, p);
+	secret_wipe(refresh, sizeof(refresh));
+	secret_wipe(&l.phc, sizeof(l.phc));
+}

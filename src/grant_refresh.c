@@ -1,0 +1,120 @@
+/*
+ * grant_refresh: refresh_token (RFC 6749 §6) with rotation and reuse
+ * detection (RFC 9700 §4.14.2).
+ *
+ * Every refresh rotates: the successor is returned and the presented token
+ * stops working. The decision is read first (one round trip: the token,
+ * its family, the user's current permissions), then the rotation is a
+ * conditional update that only one of concurrent requests wins (a second
+ * round trip). A duplicate within refresh_grace_sec — a client retrying a
+ * lost response, or the loser of a race — gets the same successor, which is
+ * derived from the presented token (refresh.h). Later, the same token is
+ * reuse: the whole family is revoked and an audit row written.
+ *
+ * Bound to the key that obtained it (another key: invalid_grant); scope may
+ * narrow, never widen, and is re-intersected with the user's and the key's
+ * current permissions on every refresh.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "clientauth.h"
+#include "config.h"
+#include "form.h"
+#include "grant.h"
+#include "http.h"
+#include "issue.h"
+#include "log.h"
+#include "perm.h"
+#include "refresh.h"
+#include "secret.h"
+#include "store_user.h"
+
+void
+grant_refresh(struct app *a, struct req *r, const struct client *c,
+    struct resp *p)
+{
+	static struct store_refresh	 t;
+	static struct scope_set		 effective, original, allowed, granted;
+	struct perm_user		 pu;
+	struct issue			 is = { 0 };
+	char				 scope[SCOPE_MAX_STRING_BYTES];
+	char				 next[REFRESH_LEN + 1];
+	char				 oldhex[2 * REFRESH_DIGEST_BYTES + 1];
+	char				 newhex[2 * REFRESH_DIGEST_BYTES + 1];
+	unsigned char			 d[REFRESH_DIGEST_BYTES];
+	const char			*tok = form_get(&r->form, "refresh_token");
+	int				 n;
+
+	if (tok == NULL) {
+		oauth_err(p, OERR_INVALID_REQUEST, "refresh_token is required");
+		return;
+	}
+	if (!refresh_valid(tok, strlen(tok)) || refresh_digest(tok, d) == -1) {
+		oauth_err(p, OERR_INVALID_GRANT, NULL);
+		return;
+	}
+	secret_hex(oldhex, d, sizeof(d));
+	if ((n = store_refresh_peek(a->db, oldhex, c->org_id, &t)) == -1) {
+		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		return;
+	}
+	/* Unknown, another organization's, another key's: all the same. */
+	if (n == 0 || strcmp(t.key_id, c->id) != 0 || t.family_revoked ||
+	    !t.absolute_ok || t.cut_off || t.user.disabled) {
+		oauth_err(p, OERR_INVALID_GRANT, NULL);
+		return;
+	}
+	if (t.rotated && t.since_rotation > a->cfg->refresh_grace_sec) {
+		/* RFC 9700 §4.14.2: reuse of a rotated token. */
+		log_warnx("refresh: reuse detected, family %s revoked", t.family);
+		if (store_family_revoke(a->db, t.family, c->org_id,
+		    "refresh_reuse") == -1)
+			log_warnx("refresh: family %s NOT revoked", t.family);
+		oauth_err(p, OERR_INVALID_GRANT, NULL);
+		return;
+	}
+	if (!t.rotated && !t.idle_ok) {
+		oauth_err(p, OERR_INVALID_GRANT, NULL);
+		return;
+	}
+
+	/* allowed = the grant's scope ∩ the user's and key's scope now */
+	pu.role_patterns = &t.user.role_scopes;
+	pu.extra = &t.user.extra;
+	pu.read_only = t.user.read_only;
+	perm_effective(&effective, &c->scopes, &pu);
+	if (scope_parse(&original, t.scope, strlen(t.scope)) == -1) {
+		oauth_err(p, OERR_SERVER_ERROR, NULL);
+		return;
+	}
+	scope_intersect(&allowed, &original, &effective);
+	if (perm_grant(&granted, form_get(&r->form, "scope"), &allowed) == -1 ||
+	    scope_format(&granted, scope, sizeof(scope)) < 0) {
+		oauth_err(p, OERR_INVALID_SCOPE, NULL);
+		return;
+	}
+
+	if (refresh_successor(tok, a->successor_key, sizeof(a->successor_key),
+	    next) == -1 || refresh_digest(next, d) == -1) {
+		oauth_err(p, OERR_SERVER_ERROR, NULL);
+		return;
+	}
+	secret_hex(newhex, d, sizeof(d));
+	/* 0: a concurrent refresh rotated it first; same successor. */
+	if (!t.rotated && store_refresh_rotate(a->db, oldhex, newhex,
+	    a->cfg->refresh_idle_sec) == -1) {
+		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		return;
+	}
+
+	is.sub = t.user.id;
+	is.scope = scope;
+	is.role = t.user.role;
+	is.accounts = t.user.all_accounts ? "*" : t.user.accounts;
+	is.refresh_token = next;
+	is.refresh_expires_in = a->cfg->refresh_idle_sec;
+	issue_token(a, r, c, &is, p);
+	secret_wipe(next, sizeof(next));
+}

@@ -1,0 +1,128 @@
+/*
+ * POST /introspect (RFC 7662). A client may introspect tokens issued to its
+ * own key; a key with the "introspect" scope (a resource server), any token
+ * of its organization. Anything expired, revoked (jti, family, per-user
+ * cut-off, key, organization), malformed, signed by an unknown key or with
+ * the wrong algorithm, foreign or not the caller's is {"active":false}.
+ * An access token costs one database round trip (tokencheck).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "app.h"
+#include "clientauth.h"
+#include "config.h"
+#include "form.h"
+#include "handlers.h"
+#include "http.h"
+#include "oauth_err.h"
+#include "refresh.h"
+#include "secret.h"
+#include "tokencheck.h"
+
+static int
+may_see(const struct client *c, const char *client_id)
+{
+	return strcmp(client_id, c->id) == 0 ||
+	    scope_has(&c->scopes, "introspect");
+}
+
+/* NULL → inactive; the caller answers 503 when *down is set. */
+static json_t *
+access(struct app *a, const struct client *c, const char *tok, int *down)
+{
+	static struct verified		 v;
+	struct store_token_state	 st;
+	json_t				*o;
+
+	switch (tokencheck(a, tok, c->org_id, &v, &st)) {
+	case TC_UNAVAILABLE:
+		*down = 1;
+		return NULL;
+	case TC_INACTIVE:
+		return NULL;
+	case TC_ACTIVE:
+		break;
+	}
+	if (!may_see(c, v.client_id))
+		return NULL;
+	o = json_pack("{s:b, s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s,"
+	    " s:s, s:s}", "active", 1, "scope", v.scope,
+	    "client_id", v.client_id, "sub", v.sub, "exp", (json_int_t)v.exp,
+	    "iat", (json_int_t)v.iat, "nbf", (json_int_t)(v.nbf ? v.nbf : v.iat),
+	    "jti", v.jti, "iss", a->cfg->issuer, "aud", v.aud,
+	    "token_type", "Bearer", "org", v.org);
+	if (o != NULL && st.user_found)
+		json_object_set_new(o, "username", json_string(st.username));
+	if (o != NULL && v.role[0] != '\0')
+		json_object_set_new(o, "role", json_string(v.role));
+	return o;
+}
+
+static json_t *
+refresh(struct app *a, const struct client *c, const char *tok, int *down)
+{
+	static struct store_refresh	 t;
+	unsigned char			 d[REFRESH_DIGEST_BYTES];
+	char				 hex[2 * REFRESH_DIGEST_BYTES + 1];
+	int				 n;
+
+	if (refresh_digest(tok, d) == -1)
+		return NULL;
+	secret_hex(hex, d, sizeof(d));
+	if ((n = store_refresh_peek(a->db, hex, c->org_id, &t)) == -1)
+		*down = 1;
+	if (n != 1 || t.rotated || !t.idle_ok || !t.absolute_ok ||
+	    t.family_revoked || t.cut_off || t.user.disabled ||
+	    !may_see(c, t.key_id))
+		return NULL;
+	return json_pack("{s:b, s:s, s:s, s:s, s:s}", "active", 1,
+	    "scope", t.scope, "client_id", t.key_id, "sub", t.user.id,
+	    "token_type", "refresh_token");
+}
+
+void
+h_introspect(struct app *a, struct req *r, struct resp *p)
+{
+	struct client	 c;
+	enum form_err	 fe;
+	enum oerr	 err;
+	const char	*tok;
+	json_t		*o;
+	char		*s;
+	int		 st, down = 0;
+
+	if ((st = http_req_form(r, (size_t)a->cfg->max_body_bytes, &fe)) != 0) {
+		oauth_err(p, oauth_err_from_status(st), fe != FORM_OK ?
+		    form_strerror(fe) : NULL);
+		return;
+	}
+	if (clientauth(a, r, &c, &err) == -1) {
+		oauth_err(p, err, NULL);
+		return;
+	}
+	if ((tok = form_get(&r->form, "token")) == NULL) {
+		oauth_err(p, OERR_INVALID_REQUEST, "token is required");
+		return;
+	}
+	o = refresh_valid(tok, strlen(tok)) ? refresh(a, &c, tok, &down) :
+	    access(a, &c, tok, &down);
+	if (down) {
+		json_decref(o);
+		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		return;
+	}
+	if (o == NULL)
+		o = json_pack("{s:b}", "active", 0);
+	s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(o);
+	if (s == NULL) {
+		oauth_err(p, OERR_SERVER_ERROR, NULL);
+		return;
+	}
+	http_resp_header(p, "Content-Type", "application/json");
+	http_resp_header(p, "Cache-Control", "no-store");
+	http_resp_body(p, 200, s, strlen(s));
+}

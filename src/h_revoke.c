@@ -1,0 +1,94 @@
+/*
+ * POST /revoke (RFC 7009). A client revokes tokens issued to its own key; a
+ * key with the "admin" scope, any token of its organization. Revoking a
+ * refresh token revokes its whole family; revoking an access token puts its
+ * jti on the deny list until the token's own expiry. RFC 7009 §2.2: unknown,
+ * invalid, expired or foreign tokens get the same 200 — nothing tells the
+ * caller whether a token existed.
+ */
+#include <string.h>
+
+#include "app.h"
+#include "clientauth.h"
+#include "config.h"
+#include "form.h"
+#include "handlers.h"
+#include "http.h"
+#include "jwtverify.h"
+#include "log.h"
+#include "oauth_err.h"
+#include "refresh.h"
+#include "secret.h"
+#include "store_user.h"
+
+/* 0 done (or nothing to do), -1 database unavailable. */
+static int
+revoke_refresh(struct app *a, const struct client *c, const char *tok)
+{
+	static struct store_refresh	 t;
+	unsigned char			 d[REFRESH_DIGEST_BYTES];
+	char				 hex[2 * REFRESH_DIGEST_BYTES + 1];
+	int				 n;
+
+	if (refresh_digest(tok, d) == -1)
+		return 0;
+	secret_hex(hex, d, sizeof(d));
+	if ((n = store_refresh_peek(a->db, hex, c->org_id, &t)) <= 0)
+		return n;
+	if (strcmp(t.key_id, c->id) != 0 && !scope_has(&c->scopes, "admin"))
+		return 0;
+	return store_family_revoke(a->db, t.family, c->org_id,
+	    "refresh_revoked");
+}
+
+static int
+revoke_access(struct app *a, const struct client *c, const char *tok)
+{
+	static struct verified	 v;
+	struct jwtverify_opts	 o;
+
+	app_verify_opts(a, &o);
+	/* An expired or invalid token is already unusable: nothing to do. */
+	if (jwtverify(a->keyring.keys, a->keyring.n, &o, tok, strlen(tok),
+	    &v) != JWTV_OK || strcmp(v.org, c->org_id) != 0)
+		return 0;
+	if (strcmp(v.client_id, c->id) != 0 && !scope_has(&c->scopes, "admin"))
+		return 0;
+	return store_jti_revoke(a->db, v.jti, c->org_id, v.exp);
+}
+
+void
+h_revoke(struct app *a, struct req *r, struct resp *p)
+{
+	struct client	 c;
+	enum form_err	 fe;
+	enum oerr	 err;
+	const char	*tok;
+	int		 st, rc;
+
+	if ((st = http_req_form(r, (size_t)a->cfg->max_body_bytes, &fe)) != 0) {
+		oauth_err(p, oauth_err_from_status(st), fe != FORM_OK ?
+		    form_strerror(fe) : NULL);
+		return;
+	}
+	if (clientauth(a, r, &c, &err) == -1) {
+		oauth_err(p, err, NULL);
+		return;
+	}
+	if ((tok = form_get(&r->form, "token")) == NULL) {
+		oauth_err(p, OERR_INVALID_REQUEST, "token is required");
+		return;
+	}
+	/* The hint is only a hint (§2.1): the token's form decides. */
+	if (refresh_valid(tok, strlen(tok)))
+		rc = revoke_refresh(a, &c, tok);
+	else
+		rc = revoke_access(a, &c, tok);
+	if (rc == -1) {
+		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		return;
+	}
+	http_resp_header(p, "Cache-Control", "no-store");
+	http_resp_header(p, "Content-Type", "application/json");
+	http_resp_text(p, 200, "{}", 2);
+}

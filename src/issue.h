@@ -1,0 +1,38 @@
+/*
+ * issue: the one place an access token is made and the token response
+ * written (RFC 6749 §5.1, RFC 8693 §2.2.1). Every grant ends here.
+ */
+#ifndef JWTMINT_ISSUE_H
+#define JWTMINT_ISSUE_H
+
+#include "oauth_err.h"
+
+struct app;
+struct client;
+struct req;
+struct resp;
+
+struct issue {
+	const char	*sub;
+	const char	*scope;		/* canonical granted scope */
+	const char	*role;		/* NULL: none */
+	const char	*accounts;	/* NULL: none; "*": all */
+	const char	*act_sub;	/* RFC 8693 actor; NULL: none */
+	long long	 exp_cap;	/* never outlive this (0: no cap) */
+	const char	*refresh_token;	/* NULL: none */
+	int		 refresh_expires_in;
+	int		 exchange;	/* add issued_token_type */
+};
+
+/*
+ * The audience asked for (`audience`, or RFC 8707 `resource`), one of the
+ * configured ones; the first configured one when none is asked for. NULL
+ * with *err set (invalid_target, invalid_request) otherwise.
+ */
+const char	*issue_audience(struct app *, struct req *, enum oerr *err);
+
+/* Sign a token for c and write the 200 response (or the error) into p. */
+void		 issue_token(struct app *, struct req *, const struct client *c,
+		    const struct issue *, struct resp *p);
+
+#endif

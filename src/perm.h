@@ -1,0 +1,37 @@
+/*
+ * perm: effective permissions, the intersection model of the API this
+ * service exists for: what the application's key allows ∩ what the user
+ * may do ∩ what was asked for — never more.
+ *
+ * A user may do the scopes matched by the role's patterns ("*" every
+ * scope, "read:*" every scope with that prefix, otherwise exact) plus the
+ * user's extra scopes; a read-only role (support) never gets a scope that
+ * does not start with "read:", extra scopes included. Pure.
+ */
+#ifndef JWTMINT_PERM_H
+#define JWTMINT_PERM_H
+
+#include "scope.h"
+
+struct perm_user {
+	const struct scope_set	*role_patterns;
+	const struct scope_set	*extra;
+	int			 read_only;
+};
+
+/* 1 when the user may have scope tok. */
+int	perm_user_may(const struct perm_user *, const char *tok);
+
+/* out = { t ∈ key : the user may have t } (out aliases nothing). */
+void	perm_effective(struct scope_set *out, const struct scope_set *key,
+	    const struct perm_user *);
+
+/*
+ * The granted scope: requested when requested ⊆ allowed (requested NULL:
+ * all of allowed). Returns 0, or -1 (invalid_scope) when the request asks
+ * for more, is malformed, or the result is empty.
+ */
+int	perm_grant(struct scope_set *out, const char *requested,
+	    const struct scope_set *allowed);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * refresh: opaque refresh tokens (RFC 6749 §1.5, RFC 9700 §4.14).
+ *
+ *   jmr_<43 characters: base64url of 256 random bits>
+ *
+ * Only SHA-256 of the whole string is stored. The successor of a token (what
+ * a refresh returns) is derived, not random: HMAC-SHA-256(successor key,
+ * token). A client that lost the response and retries within the grace
+ * window is therefore answered with the same successor without any secret
+ * being kept in the clear; after the window the same presentation is reuse.
+ * Pure: OpenSSL only.
+ */
+#ifndef JWTMINT_REFRESH_H
+#define JWTMINT_REFRESH_H
+
+#include <stddef.h>
+
+#define REFRESH_PREFIX		"jmr_"
+#define REFRESH_LEN		47	/* 4 + 43 */
+#define REFRESH_DIGEST_BYTES	32
+
+/* A fresh token into out. Returns 0 or -1. */
+int	refresh_generate(char out[REFRESH_LEN + 1]);
+
+/* 1 when s (len bytes) has the form of a refresh token, else 0. */
+int	refresh_valid(const char *s, size_t len);
+
+/* out = SHA-256 of the token string. Returns 0 or -1. */
+int	refresh_digest(const char *tok, unsigned char out[REFRESH_DIGEST_BYTES]);
+
+/* The successor of tok under key. Returns 0 or -1. */
+int	refresh_successor(const char *tok, const unsigned char *key,
+	    size_t keylen, char out[REFRESH_LEN + 1]);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * store_user: typed access to users, logins, refresh tokens and the
+ * revocation state of access tokens. Every function takes the organization
+ * of the authenticated caller and passes it to the statement: no lookup can
+ * reach another organization's rows. Lookups return -1 / 0 / 1 like store.h.
+ */
+#ifndef JWTMINT_STORE_USER_H
+#define JWTMINT_STORE_USER_H
+
+#include "password.h"
+#include "scope.h"
+
+struct db;
+
+#define STORE_ACCOUNTS_BYTES	2048
+#define STORE_ID_BYTES		64
+
+struct store_user {
+	char			 id[STORE_ID_BYTES];
+	char			 role[STORE_ID_BYTES];
+	struct scope_set	 role_scopes;	/* patterns */
+	int			 all_accounts;
+	int			 read_only;
+	struct scope_set	 extra;
+	char			 accounts[STORE_ACCOUNTS_BYTES];
+	int			 disabled;
+};
+
+struct store_login {
+	int			 found;
+	struct store_user	 user;
+	char			 phc[PASSWORD_HASH_BYTES];
+	int			 user_failures;
+	int			 addr_failures;
+	int			 retry_after;	/* seconds until the window ends */
+};
+
+int	store_login_lookup(struct db *, const char *org, const char *username,
+	    const char *addr, int window_sec, struct store_login *out);
+int	store_login_failed(struct db *, const char *org, const char *username,
+	    const char *addr, int window_sec);
+/* Family + first refresh token + counter reset, one statement. 0 or -1. */
+int	store_login_succeeded(struct db *, const char *org,
+	    const char *username, const char *family, const char *user_id,
+	    const char *key_id, int absolute_sec, const char *digest_hex,
+	    const char *scope, int idle_sec);
+int	store_login_reset(struct db *, const char *org, const char *username);
+int	store_password_rehash(struct db *, const char *org, const char *user_id,
+	    const char *phc);
+
+struct store_refresh {
+	char			 family[STORE_ID_BYTES];
+	char			 scope[SCOPE_MAX_STRING_BYTES];
+	int			 rotated;
+	double			 since_rotation;	/* seconds */
+	int			 idle_ok, absolute_ok;
+	int			 family_revoked;
+	char			 key_id[STORE_ID_BYTES];
+	int			 cut_off;	/* before the user's cut-off */
+	struct store_user	 user;
+};
+
+int	store_refresh_peek(struct db *, const char *digest_hex, const char *org,
+	    struct store_refresh *out);
+/* 1 rotated, 0 another request rotated it first, -1 error. */
+int	store_refresh_rotate(struct db *, const char *old_hex,
+	    const char *new_hex, int idle_sec);
+int	store_family_revoke(struct db *, const char *family, const char *org,
+	    const char *event);
+
+struct store_token_state {
+	int	 jti_revoked;
+	int	 org_disabled;
+	int	 key_bad;		/* revoked, expired or not in the org */
+	int	 user_found;
+	char	 username[STORE_ID_BYTES];
+	int	 user_disabled;
+	long long cutoff;		/* tokens_valid_after, 0: none */
+};
+
+int	store_token_state(struct db *, const char *jti, const char *org,
+	    const char *key_id, const char *sub, struct store_token_state *out);
+int	store_jti_revoke(struct db *, const char *jti, const char *org,
+	    long long exp);
+/* Rows affected (0: no such user / key in org), or -1. */
+int	store_user_cutoff(struct db *, const char *org, const char *user);
+int	store_key_revoke_in_org(struct db *, const char *key_id, const char *org);
+int	store_audit(struct db *, const char *org, const char *event,
+	    const char *detail);
+
+#endif

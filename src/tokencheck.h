@@ -1,0 +1,29 @@
+/*
+ * tokencheck: is a presented access token good right now? Its signature and
+ * claims (jwtverify), then its revocation state in one database round trip:
+ * its jti on the deny list, its organization disabled, its API key revoked
+ * or expired, its user disabled or cut off (a per-user "not before").
+ */
+#ifndef JWTMINT_TOKENCHECK_H
+#define JWTMINT_TOKENCHECK_H
+
+#include "jwtverify.h"
+#include "store_user.h"
+
+struct app;
+
+enum tokencheck {
+	TC_ACTIVE,
+	TC_INACTIVE,
+	TC_UNAVAILABLE		/* the database did not answer */
+};
+
+/*
+ * Check token. When org is not NULL the token must belong to it (anything
+ * else is inactive, exactly like an unknown token). v and st are filled as
+ * far as the check got.
+ */
+enum tokencheck	tokencheck(struct app *, const char *token, const char *org,
+		    struct verified *v, struct store_token_state *st);
+
+#endif
