@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "logesc.h"
 #include "secret.h"
 
 enum cfg_type {
@@ -174,6 +175,17 @@ set_value(struct config *c, const struct cfg_key *k, const char *v,
 	return 0;
 }
 
+/* "JWTMINT_" and the key in upper case. */
+static void
+env_name(char *var, size_t varsz, const char *key)
+{
+	size_t	 n;
+
+	snprintf(var, varsz, "JWTMINT_%s", key);
+	for (n = 8; var[n] != '\0'; n++)
+		var[n] = (char)toupper((unsigned char)var[n]);
+}
+
 static char *
 trim(char *s)
 {
@@ -230,8 +242,9 @@ config_parse(struct config *c, const char *name, const char *text, size_t len,
 		v = trim(eq + 1);
 		k = trim(k);
 		if ((key = find_key(k, strlen(k))) == NULL) {
-			snprintf(err, CONFIG_ERR_BYTES, "%s: unknown key \"%.64s\"",
-			    where, k);
+			logesc(var, sizeof(var), k, strlen(k));
+			snprintf(err, CONFIG_ERR_BYTES, "%s: unknown key \"%s\"",
+			    where, var);
 			return -1;
 		}
 		if (seen[key - keys]++) {
@@ -244,10 +257,7 @@ config_parse(struct config *c, const char *name, const char *text, size_t len,
 	}
 
 	for (i = 0; env != NULL && i < NKEYS; i++) {
-		snprintf(var, sizeof(var), "JWTMINT_");
-		for (n = 0; keys[i].name[n] != '\0' && n + 9 < sizeof(var); n++)
-			var[8 + n] = (char)toupper((unsigned char)keys[i].name[n]);
-		var[8 + n] = '\0';
+		env_name(var, sizeof(var), keys[i].name);
 		if ((ev = env(var)) == NULL)
 			continue;
 		snprintf(where, sizeof(where), "environment %s", var);
@@ -259,12 +269,10 @@ config_parse(struct config *c, const char *name, const char *text, size_t len,
 		if (!keys[i].required || keys[i].type == CFG_INT)
 			continue;
 		if (*((char *)c + keys[i].off) == '\0') {
+			env_name(var, sizeof(var), keys[i].name);
 			snprintf(err, CONFIG_ERR_BYTES, "%s: %s: required value "
-			    "missing (set it there or in JWTMINT_%s)", name,
-			    keys[i].name, keys[i].name);
-			for (k = err + strlen(err) - 1; *k != '('; k--)
-				if (*k >= 'a' && *k <= 'z')
-					*k = (char)toupper((unsigned char)*k);
+			    "missing (set it there or in %s)", name,
+			    keys[i].name, var);
 			return -1;
 		}
 	}
@@ -336,6 +344,17 @@ load_secret(unsigned char *dst, size_t dstsz, const char *var,
 	return n;
 }
 
+/* Where a secret came from, for messages: the variable or the file. */
+static const char *
+secret_source(const char *var, const char *file, config_getenv_fn env)
+{
+	const char	*v;
+
+	if (env != NULL && (v = env(var)) != NULL && *v != '\0')
+		return var;
+	return file;
+}
+
 int
 config_secrets(struct config *c, config_getenv_fn env, char *err)
 {
@@ -351,8 +370,9 @@ config_secrets(struct config *c, config_getenv_fn env, char *err)
 		return -1;
 	}
 	if (n != -1 && n != CONFIG_KEK_BYTES) {
-		snprintf(err, CONFIG_ERR_BYTES, "kek_file: the key-encryption key "
-		    "must be exactly 32 bytes (base64 of 32 random bytes)");
+		snprintf(err, CONFIG_ERR_BYTES, "%s: the key-encryption key "
+		    "must be exactly 32 bytes (base64 of 32 random bytes)",
+		    secret_source("JWTMINT_KEK", c->kek_file, env));
 		n = -1;
 	}
 	if (n == -1) {
@@ -370,8 +390,10 @@ config_secrets(struct config *c, config_getenv_fn env, char *err)
 		return -1;
 	}
 	if (n != -1 && n < CONFIG_PEPPER_MIN) {
-		snprintf(err, CONFIG_ERR_BYTES, "pepper_file: the pepper must be "
-		    "at least %d bytes", CONFIG_PEPPER_MIN);
+		snprintf(err, CONFIG_ERR_BYTES, "%s: the pepper must be "
+		    "at least %d bytes",
+		    secret_source("JWTMINT_PEPPER", c->pepper_file, env),
+		    CONFIG_PEPPER_MIN);
 		n = -1;
 	}
 	if (n == -1) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/x509.h>
 
@@ -95,6 +96,36 @@ jws_kid(enum jws_alg alg, const unsigned char *priv, size_t len,
 	return rc;
 }
 
+/* A kid goes into the header verbatim: printable ASCII, no quote or \\. */
+static int
+kid_ok(const char *kid)
+{
+	size_t	 i, n = strlen(kid);
+
+	if (n == 0 || n >= JWS_KID_BYTES)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (kid[i] < 0x21 || kid[i] > 0x7e || kid[i] == '"' ||
+		    kid[i] == '\\')
+			return 0;
+	return 1;
+}
+
+/* RFC 7518 §3.4: ES256 is P-256 only; §3.3: RSA keys of 2048 bits or more. */
+static int
+key_fits(EVP_PKEY *pkey, enum jws_alg alg)
+{
+	char	 curve[32];
+	size_t	 len = 0;
+
+	if (alg == JWS_ES256)
+		return EVP_PKEY_is_a(pkey, "EC") == 1 &&
+		    EVP_PKEY_get_utf8_string_param(pkey,
+		    OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof(curve), &len) == 1 &&
+		    strcmp(curve, "prime256v1") == 0;
+	return EVP_PKEY_is_a(pkey, "RSA") == 1 && EVP_PKEY_get_bits(pkey) >= 2048;
+}
+
 int
 jws_key_load(struct jws_key *k, enum jws_alg alg, const char *kid,
     const unsigned char *priv, size_t len)
@@ -103,8 +134,7 @@ jws_key_load(struct jws_key *k, enum jws_alg alg, const char *kid,
 	int	 n;
 
 	memset(k, 0, sizeof(*k));
-	if ((unsigned)alg >= JWS_ALG__MAX || strlen(kid) >= sizeof(k->kid) ||
-	    strpbrk(kid, "\"\\") != NULL)
+	if ((unsigned)alg >= JWS_ALG__MAX || !kid_ok(kid))
 		return -1;
 	k->alg = alg;
 	snprintf(k->kid, sizeof(k->kid), "%s", kid);
@@ -115,7 +145,7 @@ jws_key_load(struct jws_key *k, enum jws_alg alg, const char *kid,
 	} else {
 		if ((k->pkey = parse_der(priv, len)) == NULL)
 			goto bad;
-		if (EVP_PKEY_is_a(k->pkey, alg == JWS_ES256 ? "EC" : "RSA") != 1)
+		if (!key_fits(k->pkey, alg))
 			goto bad;
 		if ((k->tmpl = EVP_MD_CTX_new()) == NULL ||
 		    EVP_DigestSignInit(k->tmpl, NULL, EVP_sha256(), NULL,

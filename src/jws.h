@@ -44,8 +44,9 @@ const char	*jws_alg_name(enum jws_alg);
 int		 jws_alg_parse(const char *);
 
 /*
- * Make new private key material: PKCS#8 DER for ES256 (P-256) and RS256
- * (2048 bits), 32 random bytes for HS256, into buf. Returns the length or -1.
+ * Make new private key material: DER (SEC1 for ES256 on P-256, PKCS#1 for
+ * RS256 with 2048 bits; jws_key_load also takes PKCS#8), 32 random bytes
+ * for HS256, into buf. Returns the length or -1.
  * The caller wipes buf.
  */
 int		 jws_generate(enum jws_alg, unsigned char *buf, size_t bufsz);

@@ -1,0 +1,297 @@
+/*
+ * test_claims: the access-token claims set parsed back with json_loads:
+ * exactly the RFC 9068 §2.2 members, integer times, org only when given, and
+ * hostile strings (quotes, backslashes, control bytes, JSON injection,
+ * non-ASCII) that come back byte for byte. Invalid UTF-8 and missing
+ * required values give NULL, never a broken document. jti: 22 base64url
+ * characters, 1000 distinct.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "claims.h"
+#include "t.h"
+
+#define NJTI	1000
+
+static const char *const members[] = {
+	"iss", "sub", "aud", "exp", "iat", "nbf", "jti", "client_id", "scope",
+};
+#define NMEMBERS	(sizeof(members) / sizeof(members[0]))
+
+static int
+str_is(json_t *o, const char *key, const char *want)
+{
+	json_t	*v = json_object_get(o, key);
+
+	return json_is_string(v) && strcmp(json_string_value(v), want) == 0 &&
+	    json_string_length(v) == strlen(want);
+}
+
+static int
+int_is(json_t *o, const char *key, long long want)
+{
+	json_t	*v = json_object_get(o, key);
+
+	return json_is_integer(v) && json_integer_value(v) == want;
+}
+
+/* Serialise, parse back, check every member. Returns 1 when all hold. */
+static int
+roundtrip(const struct claims *c, char *why, size_t whysz)
+{
+	json_error_t	 e;
+	json_t		*o = NULL;
+	const char	*k;
+	json_t		*v;
+	char		*s;
+	size_t		 len = 0, i, j;
+	int		 ok = 0;
+
+	if ((s = claims_json(c, &len)) == NULL) {
+		snprintf(why, whysz, "claims_json NULL");
+		return 0;
+	}
+	if (len != strlen(s)) {
+		snprintf(why, whysz, "len %zu != strlen %zu", len, strlen(s));
+		goto out;
+	}
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20) {
+			snprintf(why, whysz, "raw control byte at %zu", i);
+			goto out;
+		}
+	if ((o = json_loadb(s, len, JSON_REJECT_DUPLICATES, &e)) == NULL ||
+	    !json_is_object(o)) {
+		snprintf(why, whysz, "not a JSON object: %s", e.text);
+		goto out;
+	}
+	if (json_object_size(o) != NMEMBERS + (c->org != NULL)) {
+		snprintf(why, whysz, "%zu members", json_object_size(o));
+		goto out;
+	}
+	json_object_foreach(o, k, v) {
+		for (j = 0; j < NMEMBERS; j++)
+			if (strcmp(k, members[j]) == 0)
+				break;
+		if (j == NMEMBERS && !(c->org != NULL && strcmp(k, "org") == 0)) {
+			snprintf(why, whysz, "unexpected member %s", k);
+			goto out;
+		}
+	}
+	if (!str_is(o, "iss", c->iss) || !str_is(o, "sub", c->sub) ||
+	    !str_is(o, "aud", c->aud) || !str_is(o, "jti", c->jti) ||
+	    !str_is(o, "client_id", c->client_id) ||
+	    !str_is(o, "scope", c->scope)) {
+		snprintf(why, whysz, "a string member differs");
+		goto out;
+	}
+	if (!int_is(o, "exp", (long long)c->exp) ||
+	    !int_is(o, "iat", (long long)c->iat) ||
+	    !int_is(o, "nbf", (long long)c->iat)) {
+		snprintf(why, whysz, "exp/iat/nbf not the integers given");
+		goto out;
+	}
+	if (c->org != NULL ? !str_is(o, "org", c->org) :
+	    json_object_get(o, "org") != NULL) {
+		snprintf(why, whysz, "org");
+		goto out;
+	}
+	ok = 1;
+out:
+	json_decref(o);
+	free(s);
+	return ok;
+}
+
+static struct claims
+base(void)
+{
+	struct claims	 c;
+
+	memset(&c, 0, sizeof(c));
+	c.iss = "https://auth.example.com";
+	c.sub = "2c3mr7xwqk4vyb5d";
+	c.aud = "https://api.example.com";
+	c.client_id = "2c3mr7xwqk4vyb5d";
+	c.scope = "read write";
+	c.org = NULL;
+	c.iat = 1700000000;
+	c.exp = 1700000900;
+	claims_new_jti(&c);
+	return c;
+}
+
+struct hostile {
+	const char	*name;
+	const char	*s;
+};
+
+static const struct hostile hostiles[] = {
+	{ "double quote", "a\"b" },
+	{ "JSON injection", "x\",\"scope\":\"admin\",\"y\":\"" },
+	{ "backslash", "a\\b\\\\c\\" },
+	{ "escaped quote text", "\\\"" },
+	{ "newline", "line1\nline2" },
+	{ "CRLF", "a\r\nb" },
+	{ "tab", "a\tb" },
+	{ "control 0x01 and ESC", "\x01\x1b[2J" },
+	{ "DEL", "a\x7f" },
+	{ "slash and script", "</script><script>alert(1)</script>" },
+	{ "U+00E9", "caf\xc3\xa9" },
+	{ "U+20AC", "\xe2\x82\xac" },
+	{ "U+1F600 (4 bytes)", "\xf0\x9f\x98\x80" },
+	{ "U+2028 line separator", "a\xe2\x80\xa8z" },
+	{ "U+FEFF BOM", "\xef\xbb\xbfx" },
+	{ "U+10FFFF", "\xf4\x8f\xbf\xbf" },
+	{ "empty", "" },
+	{ "unicode escape text", "\\u0000" },
+	{ "braces", "}{][" },
+};
+
+static void
+check_members(void)
+{
+	struct claims	 c;
+	char		 why[128] = "";
+	size_t		 i;
+	int		 which, ok;
+
+	c = base();
+	ok = roundtrip(&c, why, sizeof(why));
+	T_CHECK(ok, "claims without org: 9 members (%s)", why);
+	c.org = "acme";
+	ok = roundtrip(&c, why, sizeof(why));
+	T_CHECK(ok, "claims with org: 10 members (%s)", why);
+	c.org = "";
+	ok = roundtrip(&c, why, sizeof(why));
+	T_CHECK(ok, "claims with empty org is kept (%s)", why);
+
+	/* Times: 0, after 2038, 2^40. */
+	c = base();
+	c.iat = 0;
+	c.exp = 60;
+	ok = roundtrip(&c, why, sizeof(why));
+	T_CHECK(ok, "claims iat 0 (%s)", why);
+	c.iat = (time_t)4102444800LL;	/* 2100-01-01 */
+	c.exp = c.iat + 3600;
+	ok = roundtrip(&c, why, sizeof(why));
+	T_CHECK(ok, "claims after 2038 (%s)", why);
+	c.iat = (time_t)(1LL << 40);
+	c.exp = c.iat + 1;
+	ok = roundtrip(&c, why, sizeof(why));
+	T_CHECK(ok, "claims 2^40 (%s)", why);
+
+	/* Every hostile string in every string member. */
+	for (i = 0; i < sizeof(hostiles) / sizeof(hostiles[0]); i++) {
+		for (which = 0; which < 6; which++) {
+			c = base();
+			switch (which) {
+			case 0: c.iss = hostiles[i].s; break;
+			case 1: c.sub = hostiles[i].s; break;
+			case 2: c.aud = hostiles[i].s; break;
+			case 3: c.client_id = hostiles[i].s; break;
+			case 4: c.scope = hostiles[i].s; break;
+			case 5: c.org = hostiles[i].s; break;
+			}
+			why[0] = '\0';
+			ok = roundtrip(&c, why, sizeof(why));
+			T_CHECK(ok,
+			    "claims %s in %s round trip (%s)", hostiles[i].name,
+			    (const char *[]){ "iss", "sub", "aud", "client_id",
+			    "scope", "org" }[which], why);
+		}
+	}
+}
+
+static void
+check_errors(void)
+{
+	static const char *const bad_utf8[] = {
+		"\xff", "\xc0\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "a\xe2\x82",
+		"\x80",
+	};
+	struct claims	 c;
+	size_t		 i, len;
+	char		*s;
+	int		 which;
+
+	for (i = 0; i < sizeof(bad_utf8) / sizeof(bad_utf8[0]); i++) {
+		for (which = 0; which < 6; which++) {
+			c = base();
+			switch (which) {
+			case 0: c.iss = bad_utf8[i]; break;
+			case 1: c.sub = bad_utf8[i]; break;
+			case 2: c.aud = bad_utf8[i]; break;
+			case 3: c.client_id = bad_utf8[i]; break;
+			case 4: c.scope = bad_utf8[i]; break;
+			case 5: c.org = bad_utf8[i]; break;
+			}
+			s = claims_json(&c, &len);
+			T_CHECK(s == NULL, "claims invalid UTF-8 #%zu in member %d "
+			    "-> NULL", i, which);
+			free(s);
+		}
+	}
+	for (which = 0; which < 5; which++) {
+		c = base();
+		switch (which) {
+		case 0: c.iss = NULL; break;
+		case 1: c.sub = NULL; break;
+		case 2: c.aud = NULL; break;
+		case 3: c.client_id = NULL; break;
+		case 4: c.scope = NULL; break;
+		}
+		s = claims_json(&c, &len);
+		T_CHECK(s == NULL, "claims required member %d NULL -> NULL", which);
+		free(s);
+	}
+}
+
+static int
+cmp_jti(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+static void
+check_jti(void)
+{
+	static char	 jtis[NJTI][CLAIMS_JTI_LEN + 1];
+	struct claims	 c;
+	size_t		 i;
+	int		 ok = 1, uniq = 1;
+
+	for (i = 0; i < NJTI; i++) {
+		memset(&c, 0x55, sizeof(c));
+		if (claims_new_jti(&c) != 0 || strlen(c.jti) != CLAIMS_JTI_LEN ||
+		    strspn(c.jti, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		    "0123456789-_") != CLAIMS_JTI_LEN)
+			ok = 0;
+		memcpy(jtis[i], c.jti, sizeof(jtis[i]));
+	}
+	T_CHECK(ok, "jti: %d values of 22 base64url chars", NJTI);
+	qsort(jtis, NJTI, sizeof(jtis[0]), cmp_jti);
+	for (i = 1; i < NJTI; i++)
+		if (strcmp(jtis[i - 1], jtis[i]) == 0)
+			uniq = 0;
+	T_CHECK(uniq, "jti: %d values all distinct", NJTI);
+	/* 16 bytes: the last char carries 4 bits and 2 zero bits. */
+	ok = 1;
+	for (i = 0; i < NJTI; i++)
+		if (strchr("AQgw", jtis[i][21]) == NULL)
+			ok = 0;
+	T_CHECK(ok, "jti: last char is canonical (one of A Q g w)");
+}
+
+int
+main(void)
+{
+	check_members();
+	check_errors();
+	check_jti();
+	return t_done();
+}
