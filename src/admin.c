@@ -40,6 +40,7 @@ static const char usage_text[] =
 "  key create --name NAME --scopes \"s1 s2\" [--env live|test]\n"
 "             [--expires-in 90d|12h|30m|3600s] [--org SLUG]\n"
 "             [--grants client_credentials,password,refresh_token,token_exchange]\n"
+"             [--rate-per-sec N] [--rate-per-min N]\n"
 "             [--json]\n"
 "  key list [--org SLUG] [--json]\n"
 "  key revoke ID\n"
@@ -111,6 +112,8 @@ static const struct {
 	{ "jti", offsetof(struct opts, jti) },
 	{ "user", offsetof(struct opts, user) },
 	{ "key", offsetof(struct opts, key) },
+	{ "rate-per-sec", offsetof(struct opts, rate_sec) },
+	{ "rate-per-min", offsetof(struct opts, rate_min) },
 };
 
 void
@@ -456,6 +459,15 @@ key_create(struct opts *o)
 	params[7] = secs;
 	params[8] = grants;
 	admin_insert(STMT_KEY_INSERT, params, &f, "key", "a key with this id");
+	if (o->rate_sec != NULL || o->rate_min != NULL) {
+		params[1] = o->rate_sec ? o->rate_sec : "-1";
+		params[2] = o->rate_min ? o->rate_min : "-1";
+		if (strspn(params[1], "-0123456789") != strlen(params[1]) ||
+		    strspn(params[2], "-0123456789") != strlen(params[2]) ||
+		    store_write(admin_db, STMT_KEY_SET_RATE, params) != 1)
+			admin_die("%s", "--rate-per-sec/--rate-per-min: a count "
+			    "of requests (0: no limit)");
+	}
 
 	if (admin_json)
 		admin_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s}",
@@ -487,7 +499,7 @@ cmd_key(int argc, char **argv)
 		admin_usage("key: create, list or revoke?");
 	if (strcmp(argv[0], "create") == 0) {
 		admin_parse_opts(argc - 1, argv + 1, &o,
-		    "name scopes env expires-in org grants json ");
+		    "name scopes env expires-in org grants rate-per-sec rate-per-min json ");
 		key_create(&o);
 		return 0;
 	}

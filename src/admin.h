@@ -22,6 +22,7 @@ extern int		 admin_json;	/* --json given */
 struct opts {
 	const char	*name, *scopes, *env, *expires, *org, *slug, *alg;
 	const char	*grants, *role, *accounts, *username, *jti, *user, *key;
+	const char	*rate_sec, *rate_min;
 	int		 all_accounts, read_only;
 	const char	*arg;		/* the one positional argument */
 };

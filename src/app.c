@@ -143,6 +143,7 @@ app_new(const struct config *cfg)
 	a->last_flush = time(NULL);
 	if (a->alg < 0 || parse_audiences(a) == -1 || build_metadata(a) == -1 ||
 	    keycache_init(&a->keycache, cfg->key_cache_sec) == -1 ||
+	    revcache_init(&a->revcache, cfg->key_cache_sec) == -1 ||
 	    derive(a) == -1 || (a->db = db_new(cfg, 1)) == NULL) {
 		log_warnx("start-up: bad signing_alg, audiences, scopes_supported "
 		    "or argon2 parameters");
@@ -161,6 +162,7 @@ app_free(struct app *a)
 		return;
 	keyring_free(&a->keyring);
 	keycache_free(&a->keycache);
+	revcache_free(&a->revcache);
 	db_free(a->db);
 	secret_wipe(a->successor_key, sizeof(a->successor_key));
 	free(a->metadata);
@@ -177,6 +179,10 @@ app_refresh(struct app *a)
 		what |= DB_NOTIFY_SIGNING;
 	if (what & (DB_NOTIFY_KEYS | DB_NOTIFY_ORGS))
 		keycache_clear(&a->keycache);
+	if (what & DB_NOTIFY_JTIS)
+		revcache_jtis_stale(&a->revcache);
+	if (what & DB_NOTIFY_USERS)
+		revcache_users_clear(&a->revcache);
 	if ((what & DB_NOTIFY_SIGNING) &&
 	    keyring_load(&a->keyring, a->db, a->cfg) == 0 &&
 	    keyring_signer(&a->keyring, a->alg) == NULL)
@@ -240,7 +246,7 @@ app_handle(struct app *a, const struct http_io *io)
 	if ((st = http_req_init(&r, io)) != 0)
 		oauth_err(&p, OERR_INVALID_REQUEST, "a header or the path is "
 		    "too long");
-	else if ((rt = route_find(r.path)) == NULL)
+	else if ((rt = route_find(r.authorizer ? "/check" : r.path)) == NULL)
 		oauth_err(&p, OERR_NOT_FOUND, NULL);
 	else if ((rt->methods & r.method) == 0) {
 		oauth_err(&p, OERR_METHOD_NOT_ALLOWED, NULL);

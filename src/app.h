@@ -11,6 +11,7 @@
 
 #include "apikey.h"
 #include "keycache.h"
+#include "revcache.h"
 #include "keyring.h"
 #include "jwtverify.h"
 #include "password.h"
@@ -28,6 +29,8 @@ struct app {
 	struct db		*db;
 	struct keyring		 keyring;
 	struct keycache		 keycache;
+	struct revcache		 revcache;
+	struct ratelimit_slot	*ratelimit;	/* shared by the host's workers */
 	int			 alg;		/* enum jws_alg of new tokens */
 	char			*metadata;	/* RFC 8414 document */
 	size_t			 metadatalen;

@@ -88,10 +88,7 @@ clientauth(struct app *a, struct req *r, struct client *c, enum oerr *err)
 {
 	char		 bid[BASIC_MAX_BYTES + 1], bkey[BASIC_MAX_BYTES + 1];
 	const char	*key = NULL, *fid, *fsecret, *claimed_id = NULL;
-	struct apikey	 k;
-	struct store_key row;
-	unsigned char	 h[32];
-	int		 ways = 0, b = 0, found, good;
+	int		 ways = 0, b = 0;
 
 	memset(c, 0, sizeof(*c));
 	*err = OERR_INVALID_CLIENT;
@@ -124,6 +121,29 @@ clientauth(struct app *a, struct req *r, struct client *c, enum oerr *err)
 	/* A client_id beside another method must name the same key. */
 	if (claimed_id == NULL)
 		claimed_id = fid;
+	if (clientauth_key(a, r, key, claimed_id, c, err) == -1) {
+		if (*err != OERR_UNAVAILABLE && b == 1)
+			*err = OERR_INVALID_CLIENT_BASIC;
+		goto fail;
+	}
+	secret_wipe(bkey, sizeof(bkey));
+	return 0;
+fail:
+	secret_wipe(bkey, sizeof(bkey));
+	return -1;
+}
+
+int
+clientauth_key(struct app *a, struct req *r, const char *key,
+    const char *claimed_id, struct client *c, enum oerr *err)
+{
+	struct apikey	 k;
+	struct store_key row;
+	unsigned char	 h[32];
+	int		 found, good;
+
+	memset(c, 0, sizeof(*c));
+	*err = OERR_INVALID_CLIENT;
 
 	if (apikey_parse(&k, key, strlen(key)) == -1)
 		goto fail;	/* checksum or format: no database */
@@ -152,16 +172,16 @@ clientauth(struct app *a, struct req *r, struct client *c, enum oerr *err)
 	c->env = k.env;
 	c->scopes = row.scopes;
 	c->grants = row.grants;
+	c->rate_per_sec = row.rate_per_sec;
+	c->rate_per_min = row.rate_per_min;
 	snprintf(r->client_id, sizeof(r->client_id), "%s", c->id);
 	snprintf(r->org_id, sizeof(r->org_id), "%s", c->org_id);
 	app_touch(a, c->id);
 	apikey_wipe(&k);
-	secret_wipe(bkey, sizeof(bkey));
 	secret_wipe(h, sizeof(h));
 	return 0;
 fail:
 	apikey_wipe(&k);
-	secret_wipe(bkey, sizeof(bkey));
 	secret_wipe(h, sizeof(h));
 	return -1;
 }

@@ -27,6 +27,8 @@ struct client {
 	enum apikey_env		 env;
 	struct scope_set	 scopes;
 	unsigned		 grants;	/* GT_* the key may use */
+	int			 rate_per_sec;	/* -1: the configured default */
+	int			 rate_per_min;
 };
 
 /*
@@ -36,5 +38,12 @@ struct client {
  */
 int	clientauth(struct app *, struct req *, struct client *c,
 	    enum oerr *err);
+
+/*
+ * Verify one key string (and, when not NULL, the key id it must have).
+ * Same contract as clientauth(); *err is invalid_client or unavailable.
+ */
+int	clientauth_key(struct app *, struct req *, const char *key,
+	    const char *claimed_id, struct client *c, enum oerr *err);
 
 #endif

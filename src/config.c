@@ -65,6 +65,9 @@ static const struct cfg_key keys[] = {
 	{ "argon2_m_kib", CFG_INT, I(argon2_m_kib), "19456", 8, 4194304, 0 },
 	{ "argon2_t", CFG_INT, I(argon2_t), "2", 1, 100, 0 },
 	{ "argon2_p", CFG_INT, I(argon2_p), "1", 1, 64, 0 },
+	{ "rate_limit_per_sec", CFG_INT, I(rate_limit_per_sec), "0", 0, 1000000, 0 },
+	{ "rate_limit_per_min", CFG_INT, I(rate_limit_per_min), "0", 0, 60000000, 0 },
+	{ "rate_limit_shm", CFG_STR, S(rate_limit_shm), "", 0, 0, 0 },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 

@@ -54,6 +54,9 @@ struct config {
 	int		 argon2_m_kib;
 	int		 argon2_t;
 	int		 argon2_p;
+	int		 rate_limit_per_sec;
+	int		 rate_limit_per_min;
+	char		 rate_limit_shm[64];
 
 	/* Resolved by config_secrets(): wipe with config_wipe(). */
 	char		 database_password[256];

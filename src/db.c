@@ -154,9 +154,21 @@ note_notifies(struct db *db)
 			db->pending |= DB_NOTIFY_KEYS;
 		else if (strcmp(n->extra, "orgs") == 0)
 			db->pending |= DB_NOTIFY_ORGS;
+		else if (strcmp(n->extra, "revoked_jtis") == 0)
+			db->pending |= DB_NOTIFY_JTIS;
+		else if (strcmp(n->extra, "users") == 0)
+			db->pending |= DB_NOTIFY_USERS;
 		PQfreemem(n);
 	}
 	return 0;
+}
+
+/* Server notices ("relation exists, skipping") are not ours to print. */
+static void
+quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
 }
 
 static int
@@ -191,6 +203,7 @@ connect_db(struct db *db, long long deadline)
 		}
 		st = PQconnectPoll(db->conn);
 	}
+	PQsetNoticeProcessor(db->conn, quiet, NULL);
 
 	if (db->listen) {
 		if (PQsendQuery(db->conn, "listen jwtmint") == 0)
@@ -202,7 +215,8 @@ connect_db(struct db *db, long long deadline)
 		}
 		PQclear(res);
 		/* What changed while we were away is unknown: reload all. */
-		db->pending = DB_NOTIFY_SIGNING | DB_NOTIFY_KEYS | DB_NOTIFY_ORGS;
+		db->pending = DB_NOTIFY_SIGNING | DB_NOTIFY_KEYS | DB_NOTIFY_ORGS |
+		    DB_NOTIFY_JTIS | DB_NOTIFY_USERS;
 	}
 	return 0;
 fail:

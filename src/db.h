@@ -41,6 +41,8 @@ PGresult	*db_exec_simple(struct db *, const char *sql);
 #define DB_NOTIFY_SIGNING	0x1
 #define DB_NOTIFY_KEYS		0x2
 #define DB_NOTIFY_ORGS		0x4
+#define DB_NOTIFY_JTIS		0x8
+#define DB_NOTIFY_USERS		0x10
 int		 db_notified(struct db *, unsigned *tables);
 
 /* 1 when the last failure was a unique-key violation (admin messages). */

@@ -19,5 +19,6 @@ void	h_health(struct app *, struct req *, struct resp *);
 void	h_revoke(struct app *, struct req *, struct resp *);
 void	h_introspect(struct app *, struct req *, struct resp *);
 void	h_admin_revocations(struct app *, struct req *, struct resp *);
+void	h_check(struct app *, struct req *, struct resp *);
 
 #endif

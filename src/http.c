@@ -88,6 +88,10 @@ http_req_init(struct req *r, const struct http_io *io)
 		r->path[n] = '\0';
 	}
 
+	/* FastCGI authorizers (lighttpd, Apache mod_authnz_fcgi) ask /check. */
+	if ((p = io->param(io->ctx, "FCGI_ROLE")) != NULL &&
+	    strcmp(p, "AUTHORIZER") == 0)
+		r->authorizer = 1;
 	r->content_type = header(io, "CONTENT_TYPE", &bad);
 	r->authorization = header(io, "HTTP_AUTHORIZATION", &bad);
 	r->api_key = header(io, "HTTP_X_API_KEY", &bad);

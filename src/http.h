@@ -45,6 +45,7 @@ struct req {
 	const char		*authorization;
 	const char		*api_key;
 	const char		*remote_addr;
+	int			 authorizer;	/* FastCGI AUTHORIZER role */
 	char			*body;		/* NUL-terminated, wiped on free */
 	size_t			 bodylen;
 	struct form		 form;

@@ -20,6 +20,7 @@ struct keycache_entry {
 	long long	 expires_at;
 	int		 revoked, org_disabled;
 	unsigned	 grants;
+	int		 rate_per_sec, rate_per_min;
 	char		*scopes;	/* canonical string */
 };
 
@@ -87,6 +88,8 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 		out->revoked = e->revoked;
 		out->org_disabled = e->org_disabled;
 		out->grants = e->grants;
+		out->rate_per_sec = e->rate_per_sec;
+		out->rate_per_min = e->rate_per_min;
 		if (scope_parse(&out->scopes, e->scopes, strlen(e->scopes)) == 0) {
 			kc->hits++;
 			return 1;
@@ -111,5 +114,7 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 	e->revoked = out->revoked;
 	e->org_disabled = out->org_disabled;
 	e->grants = out->grants;
+	e->rate_per_sec = out->rate_per_sec;
+	e->rate_per_min = out->rate_per_min;
 	return rc;
 }

@@ -79,7 +79,7 @@ main(int argc, char *argv[])
 	if (listen_on != NULL)
 		rc = supervisor_run(&cfg, listen_on, (int)workers);
 	else if (!FCGX_IsCGI())
-		rc = worker_fcgi(&cfg, 0) == 0 ? 0 : 1;
+		rc = worker_fcgi(&cfg, 0, NULL) == 0 ? 0 : 1;
 	else if (getenv("REQUEST_METHOD") != NULL)
 		rc = worker_cgi(&cfg) == 0 ? 0 : 1;
 	else {

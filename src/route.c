@@ -15,6 +15,9 @@ static const struct route routes[] = {
 	{ "/revoke", HTTP_POST, "POST", h_revoke },
 	{ "/introspect", HTTP_POST, "POST", h_introspect },
 	{ "/admin/revocations", HTTP_POST, "POST", h_admin_revocations },
+	/* A web server's sub-request carries the original method. */
+	{ "/check", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,
+	    "GET, HEAD, POST, PUT, PATCH, DELETE", h_check },
 };
 
 const struct route *

@@ -18,7 +18,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_KEY_GET] = { "key_get",
 	    "select k.org_id, k.env, k.salt, k.hash, k.scopes,"
 	    " coalesce(extract(epoch from k.expires_at)::bigint, 0),"
-	    " (k.revoked_at is not null), (o.disabled_at is not null), k.grants"
+	    " (k.revoked_at is not null), (o.disabled_at is not null), k.grants,"
+	    " coalesce(k.rate_per_sec, -1), coalesce(k.rate_per_min, -1)"
 	    " from api_keys k join orgs o on o.id = k.org_id"
 	    " where k.id = $1", 1 },
 	[STMT_KEYS_TOUCH] = { "keys_touch",
@@ -153,6 +154,16 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   where id = $1 and org_id = $2 and revoked_at is null returning id)"
 	    " insert into audit (org_id, event, detail)"
 	    " select $2, 'key_revoked', id from k returning detail", 2 },
+	/* The gate's user cache. $1 org, $2 user id. */
+	[STMT_USER_STATE] = { "user_state",
+	    "select username, (disabled_at is not null),"
+	    " coalesce(extract(epoch from tokens_valid_after)::bigint, 0)"
+	    " from users where org_id = $1 and id = $2", 2 },
+	/* The gate's deny list: every revoked token not yet expired. */
+	[STMT_REVOKED_JTIS] = { "revoked_jtis",
+	    "select org_id, jti from revoked_jtis where expires_at > now()", 0 },
+	[STMT_REVOKED_PURGE] = { "revoked_purge",
+	    "delete from revoked_jtis where expires_at < now() - interval '1 hour'", 0 },
 	/* $1 org, $2 event, $3 detail. */
 	[STMT_AUDIT] = { "audit",
 	    "insert into audit (org_id, event, detail) values ($1, $2, $3)", 3 },
@@ -232,6 +243,9 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "select id from users where org_id = $1 and (id = $2 or username = $2)", 2 },
 	[STMT_KEY_GET_ORG] = { "key_get_org",
 	    "select org_id from api_keys where id = $1", 1 },
+	[STMT_KEY_SET_RATE] = { "key_set_rate",
+	    "update api_keys set rate_per_sec = nullif($2::int, -1),"
+	    " rate_per_min = nullif($3::int, -1) where id = $1", 3 },
 };
 
 const struct stmt_def *

@@ -30,6 +30,9 @@ enum stmt {
 	STMT_USER_CUTOFF,
 	STMT_KEY_REVOKE_IN_ORG,
 	STMT_AUDIT,
+	STMT_USER_STATE,
+	STMT_REVOKED_JTIS,
+	STMT_REVOKED_PURGE,
 	/* administration (jwtmint-admin) */
 	STMT_MIGRATION_LOCK,
 	STMT_MIGRATION_APPLIED,
@@ -54,6 +57,7 @@ enum stmt {
 	STMT_USER_ENABLE,
 	STMT_USER_GET,
 	STMT_KEY_GET_ORG,
+	STMT_KEY_SET_RATE,
 	STMT__MAX
 };
 
@@ -67,7 +71,7 @@ struct stmt_def {
 const struct stmt_def	*stmt_get(enum stmt s);
 
 /* Statements prepared by the server at connect (the rest: by the admin). */
-#define STMT_SERVER_LAST	STMT_AUDIT
+#define STMT_SERVER_LAST	STMT_REVOKED_PURGE
 
 
 

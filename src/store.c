@@ -88,6 +88,8 @@ store_key_get(struct db *db, const char *id, struct store_key *k)
 	k->revoked = PQgetvalue(res, 0, 6)[0] == 't';
 	k->org_disabled = PQgetvalue(res, 0, 7)[0] == 't';
 	k->grants = granttype_parse_list(PQgetvalue(res, 0, 8));
+	k->rate_per_sec = atoi(PQgetvalue(res, 0, 9));
+	k->rate_per_min = atoi(PQgetvalue(res, 0, 10));
 	rc = 1;
 out:
 	PQclear(res);

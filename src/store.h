@@ -27,6 +27,8 @@ struct store_key {
 	int			 revoked;
 	int			 org_disabled;
 	unsigned		 grants;	/* GT_* bits */
+	int			 rate_per_sec;	/* -1: the default, 0: none */
+	int			 rate_per_min;
 };
 
 /* 1 when the database answers "select 1", else -1. */

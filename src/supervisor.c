@@ -103,6 +103,8 @@ fail:
 	return -1;
 }
 
+static struct ratelimit_slot	*shared_rl;
+
 static pid_t
 spawn(const struct config *cfg, int fd, const sigset_t *orig)
 {
@@ -115,7 +117,7 @@ spawn(const struct config *cfg, int fd, const sigset_t *orig)
 	if (pid == 0) {
 		signal(SIGCHLD, SIG_DFL);
 		sigprocmask(SIG_SETMASK, orig, NULL);
-		_exit(worker_fcgi(cfg, fd) == 0 ? 0 : 1);
+		_exit(worker_fcgi(cfg, fd, shared_rl) == 0 ? 0 : 1);
 	}
 	return pid;
 }
@@ -133,6 +135,8 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 		nworkers = 2;
 	if ((fd = supervisor_bind(listen_on, 0666)) == -1)
 		return 1;
+	/* Rate-limit counters shared by every worker of this host. */
+	shared_rl = worker_ratelimit_map(cfg, 1);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

@@ -26,4 +26,12 @@ enum tokencheck {
 enum tokencheck	tokencheck(struct app *, const char *token, const char *org,
 		    struct verified *v, struct store_token_state *st);
 
+/*
+ * The same rules with the state taken from the worker's caches (keycache,
+ * revcache), kept current by NOTIFY: no database round trip in steady
+ * state. For the gate; introspection stays authoritative.
+ */
+enum tokencheck	tokencheck_cached(struct app *, const char *token,
+		    struct verified *v);
+
 #endif

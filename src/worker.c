@@ -10,6 +10,9 @@
  * Connections are not kept (nginx: fastcgi_keep_conn off), because libfcgi
  * pins a worker to a kept connection; see docs/DEPLOYMENT.md.
  */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -25,6 +28,7 @@
 #include "config.h"
 #include "http.h"
 #include "log.h"
+#include "ratelimit.h"
 #include "worker.h"
 
 #define IDLE_TICK_MS	1000	/* flush last_used_at while idle */
@@ -100,8 +104,35 @@ cgi_write(void *ctx, const char *buf, size_t n)
 	return 0;
 }
 
+struct ratelimit_slot *
+worker_ratelimit_map(const struct config *cfg, int shared)
+{
+	void	*p;
+	size_t	 len = ratelimit_size();
+	int	 fd;
+
+	if (cfg->rate_limit_shm[0] != '\0') {
+		if ((fd = shm_open(cfg->rate_limit_shm, O_RDWR | O_CREAT,
+		    0600)) == -1 || ftruncate(fd, (off_t)len) == -1) {
+			log_warn("rate_limit_shm %s", cfg->rate_limit_shm);
+			if (fd != -1)
+				close(fd);
+			return NULL;
+		}
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		close(fd);
+	} else
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_ANONYMOUS |
+		    (shared ? MAP_SHARED : MAP_PRIVATE), -1, 0);
+	if (p == MAP_FAILED) {
+		log_warn("rate limits: mmap");
+		return NULL;
+	}
+	return p;
+}
+
 int
-worker_fcgi(const struct config *cfg, int fd)
+worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 {
 	struct sigaction	 sa;
 	sigset_t		 stopset, waitmask;
@@ -135,6 +166,7 @@ worker_fcgi(const struct config *cfg, int fd)
 	}
 	if ((a = app_new(cfg)) == NULL)
 		return -1;
+	a->ratelimit = rl != NULL ? rl : worker_ratelimit_map(cfg, 0);
 	io.param = fcgi_param;
 	io.read = fcgi_read;
 	io.write = fcgi_write;
@@ -176,6 +208,8 @@ worker_cgi(const struct config *cfg)
 	signal(SIGPIPE, SIG_IGN);
 	if ((a = app_new(cfg)) == NULL)
 		return -1;
+	/* One request per process: only a named table can count across. */
+	a->ratelimit = worker_ratelimit_map(cfg, 0);
 	io.param = cgi_param;
 	io.read = cgi_read;
 	io.write = cgi_write;

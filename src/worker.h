@@ -8,13 +8,22 @@
 #define JWTMINT_WORKER_H
 
 struct config;
+struct ratelimit_slot;
+
+/*
+ * The rate-limit table: the named shared-memory object of rate_limit_shm,
+ * else shared (when the supervisor maps it before forking) or private
+ * anonymous memory. NULL when nothing can be mapped (limits then off,
+ * logged).
+ */
+struct ratelimit_slot	*worker_ratelimit_map(const struct config *, int shared);
 
 /*
  * Serve FastCGI requests on the listening socket fd until SIGTERM or SIGINT,
  * then finish the request in flight and return 0. Returns -1 when the worker
  * cannot start (the caller exits non-zero).
  */
-int	worker_fcgi(const struct config *, int fd);
+int	worker_fcgi(const struct config *, int fd, struct ratelimit_slot *rl);
 
 /* Serve the one CGI request of this process. Returns 0 or -1. */
 int	worker_cgi(const struct config *);

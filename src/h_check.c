@@ -1,0 +1,197 @@
+/*
+ * /check: the gate. A web server asks, for every request to an API it
+ * protects, whether the application's key and the user's token allow it
+ * (nginx auth_request; lighttpd and Apache as a FastCGI authorizer).
+ *
+ *   X-API-Key            required: missing, malformed, unknown, expired,
+ *                        revoked, disabled organization → 403
+ *   Authorization: Bearer  optional user token: invalid, expired, revoked,
+ *                        not ours → 401 with WWW-Authenticate (RFC 6750)
+ *   JWTMINT_SCOPE        the scope the location requires: a FastCGI
+ *                        parameter or environment variable set by the web
+ *                        server, never a request header (a client could
+ *                        send one)
+ *   JWTMINT_ACCOUNT      optional: the customer account the request touches
+ *
+ * Effective scopes are key ∩ token (the key's alone without a token); the
+ * key and the token must be of one organization; a user whose token lists
+ * accounts may only touch those. Over the key's rate limit → 429 with
+ * Retry-After. 200 carries X-Jwtmint-* headers (and Variable-JWTMINT_* for
+ * authorizers) for the backend. No database round trip in steady state:
+ * keys, revocations and users come from the worker's caches (NOTIFY).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "app.h"
+#include "clientauth.h"
+#include "config.h"
+#include "handlers.h"
+#include "http.h"
+#include "log.h"
+#include "oauth_err.h"
+#include "ratelimit.h"
+#include "scope.h"
+#include "tokencheck.h"
+
+static void
+deny(struct resp *p, int status, const char *error, const char *desc)
+{
+	char	 body[256], www[128];
+
+	snprintf(body, sizeof(body), "{\"error\":\"%s\",\"error_description\":"
+	    "\"%s\"}", error, desc);
+	http_resp_header(p, "Content-Type", "application/json");
+	http_resp_header(p, "Cache-Control", "no-store");
+	/* nginx auth_request passes only 2xx/401/403: this header tells the
+	 * configuration what the status was (docs/GATE.md). */
+	snprintf(www, sizeof(www), "%d", status);
+	http_resp_header(p, "X-Jwtmint-Status", www);
+	if (status == 401 || strcmp(error, "insufficient_scope") == 0) {
+		snprintf(www, sizeof(www), "Bearer error=\"%s\"", error);
+		http_resp_header(p, "WWW-Authenticate", www);
+	}
+	http_resp_text(p, status, body, strlen(body));
+}
+
+/* 1 when account is one of the space-separated list. */
+static int
+has_account(const char *list, const char *account)
+{
+	size_t	 n = strlen(account);
+	const char *p = list;
+
+	while (*p != '\0') {
+		p += strspn(p, " ");
+		if (strncmp(p, account, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+		p += strcspn(p, " ");
+	}
+	return 0;
+}
+
+static void
+allow(struct req *r, struct resp *p, const char *sub, const char *client,
+    const char *org, const char *scope, const char *accounts)
+{
+	static const char *const names[] = { "Subject", "Client", "Org",
+	    "Scope", "Accounts" };
+	static const char *const vars[] = { "SUBJECT", "CLIENT", "ORG",
+	    "SCOPE", "ACCOUNTS" };
+	const char	*vals[5] = { sub, client, org, scope, accounts };
+	char		 h[64];
+	size_t		 i;
+
+	for (i = 0; i < 5; i++) {
+		snprintf(h, sizeof(h), "X-Jwtmint-%s", names[i]);
+		http_resp_header(p, h, vals[i]);
+		if (r->authorizer) {
+			snprintf(h, sizeof(h), "Variable-JWTMINT_%s", vars[i]);
+			http_resp_header(p, h, vals[i]);
+		}
+	}
+	http_resp_header(p, "Cache-Control", "no-store");
+	http_resp_header(p, "Content-Type", "application/json");
+	http_resp_text(p, 200, "{\"status\":\"allowed\"}", 20);
+}
+
+void
+h_check(struct app *a, struct req *r, struct resp *p)
+{
+	static struct verified	 v;
+	static struct scope_set	 tok, eff;
+	char			 scope[SCOPE_MAX_STRING_BYTES], ra[16];
+	const char		*need, *account, *bearer = NULL;
+	struct client		 c;
+	enum oerr		 err;
+	int			 retry, per_sec, per_min;
+
+	need = r->io->param(r->io->ctx, "JWTMINT_SCOPE");
+	account = r->io->param(r->io->ctx, "JWTMINT_ACCOUNT");
+	if (need == NULL) {
+		log_warnx("check: the web server sets no JWTMINT_SCOPE: denied");
+		deny(p, 403, "access_denied", "no required scope configured");
+		return;
+	}
+	if (r->api_key == NULL) {
+		deny(p, 403, "invalid_client", "an API key is required");
+		return;
+	}
+	if (clientauth_key(a, r, r->api_key, NULL, &c, &err) == -1) {
+		if (err == OERR_UNAVAILABLE)
+			oauth_err(p, OERR_UNAVAILABLE, NULL);
+		else
+			deny(p, 403, "invalid_client", "the API key is not valid");
+		return;
+	}
+
+	per_sec = c.rate_per_sec >= 0 ? c.rate_per_sec : a->cfg->rate_limit_per_sec;
+	per_min = c.rate_per_min >= 0 ? c.rate_per_min : a->cfg->rate_limit_per_min;
+	if (a->ratelimit != NULL && !ratelimit_hit(a->ratelimit, c.id,
+	    (uint32_t)per_sec, (uint32_t)per_min, (uint64_t)time(NULL), &retry)) {
+		deny(p, 429, "too_many_requests", "rate limit exceeded");
+		snprintf(ra, sizeof(ra), "%d", retry);
+		http_resp_header(p, "Retry-After", ra);
+		return;
+	}
+
+	if (r->authorization != NULL) {
+		if (strncasecmp(r->authorization, "Bearer ", 7) != 0) {
+			deny(p, 401, "invalid_token", "use the Bearer scheme");
+			return;
+		}
+		bearer = r->authorization + 7;
+	}
+	if (bearer == NULL) {
+		/* The key alone: what it may do in its organization. */
+		if (!scope_has(&c.scopes, need)) {
+			deny(p, 403, "insufficient_scope", "the key lacks the "
+			    "required scope");
+			return;
+		}
+		if (scope_format(&c.scopes, scope, sizeof(scope)) < 0)
+			scope[0] = '\0';
+		allow(r, p, c.id, c.id, c.org_id, scope, "*");
+		return;
+	}
+
+	switch (tokencheck_cached(a, bearer, &v)) {
+	case TC_UNAVAILABLE:
+		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		return;
+	case TC_INACTIVE:
+		deny(p, 401, "invalid_token", "the token is invalid, expired or "
+		    "revoked");
+		return;
+	case TC_ACTIVE:
+		break;
+	}
+	/* Nothing crosses organizations, whatever the scopes say. */
+	if (strcmp(v.org, c.org_id) != 0) {
+		deny(p, 403, "access_denied", "the key and the token do not match");
+		return;
+	}
+	if (scope_parse(&tok, v.scope, strlen(v.scope)) == -1) {
+		deny(p, 401, "invalid_token", "the token's scope is malformed");
+		return;
+	}
+	scope_intersect(&eff, &tok, &c.scopes);
+	if (!scope_has(&eff, need)) {
+		deny(p, 403, "insufficient_scope", "the key and the user together "
+		    "lack the required scope");
+		return;
+	}
+	/* A limited user touches only the accounts assigned to it. */
+	if (account != NULL && *account != '\0' && strcmp(v.accounts, "*") != 0 &&
+	    strncmp(v.sub, "usr_", 4) == 0 && !has_account(v.accounts, account)) {
+		deny(p, 403, "access_denied", "the user may not touch this "
+		    "account");
+		return;
+	}
+	if (scope_format(&eff, scope, sizeof(scope)) < 0)
+		scope[0] = '\0';
+	allow(r, p, v.sub, c.id, c.org_id, scope,
+	    strncmp(v.sub, "usr_", 4) == 0 ? v.accounts : "*");
+}
