@@ -38,7 +38,7 @@ ADMIN_OBJ  = $(ADMIN:%=$(B)/%.o)
 UNIT_SRC   = $(wildcard tests/unit/test_*.c)
 UNIT_BIN   = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-all: $(B)/jwtmint $(B)/jwtmint-admin $(B)/fcgi-trivial
+all: $(B)/jwtmint $(B)/jwtmint-admin $(B)/fcgi-trivial $(B)/argon2-rate
 
 $(B)/%.o: src/%.c src/*.h | $(B)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -57,6 +57,9 @@ $(B)/jwtmint-admin: $(ADMIN_OBJ) $(STORE_OBJ) $(PURE_OBJ)
 
 # The baseline of the benchmark: the smallest libfcgi responder.
 $(B)/fcgi-trivial: tests/bench/fcgi_trivial.c | $(B)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS)
+
+$(B)/argon2-rate: tests/bench/argon2_rate.c | $(B)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS)
 
 $(B)/tests/%: tests/unit/%.c tests/unit/t.h $(PURE_OBJ) | $(B)/tests

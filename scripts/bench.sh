@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# bench.sh: POST /token throughput and latency next to a baseline measured in
+# bench.sh: jwtmint's throughput and latency next to a baseline measured in
 # the same run: the same nginx in front of the trivial libfcgi responder
 # (build/fcgi-trivial). Everything on 127.0.0.1, in a temp dir, torn down at
-# the end. Prints tokens/s, p50/p99, worker RSS, database transactions per
-# token and the ratio to the baseline.
+# the end. For each case: requests/s, p50/p99, non-2xx answers, worker RSS,
+# database transactions per request (pg_stat_database), and the ratio to
+# the baseline (or to client_credentials for refresh, to Argon2id for login).
+#   POST /token client_credentials  ES256, HS256, RS256
+#   GET  /api/accounts via /check   key only, key + ES256 user token
+#   POST /introspect                an ES256 user token
+#   POST /token refresh_token       chained rotations, one connection/thread
+#   POST /token password            Argon2id-bound logins
 #   DURATION=10 CONNS=32 THREADS=2 WORKERS=2 scripts/bench.sh
 set -euo pipefail
 
@@ -50,16 +56,20 @@ ADMIN=("$BIN/jwtmint-admin" -c "$T/jwtmint.conf")
 "${ADMIN[@]}" signing-key create --alg ES256 >/dev/null
 "${ADMIN[@]}" signing-key create --alg RS256 >/dev/null
 "${ADMIN[@]}" signing-key create --alg HS256 >/dev/null
-BENCH_KEY=$("${ADMIN[@]}" key create --name bench --scopes "read:accounts write:settings" --json |
+BENCH_KEY=$("${ADMIN[@]}" key create --name bench --scopes "read:accounts write:settings introspect" \
+    --grants client_credentials,password,refresh_token --json |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 export BENCH_KEY
+export BENCH_PASSWORD=bench-password-1
+echo "$BENCH_PASSWORD" | "${ADMIN[@]}" user create --username bench --role limited \
+    --accounts "acct_1" >/dev/null
 
 psql_q() { psql -X -A -t -q "$PGURL" -c "$1"; }
 xacts() { psql_q "select xact_commit + xact_rollback from pg_stat_database where datname = 'jwtmint'"; }
 
 # wrk → "rps p50_ms p99_ms non200"
-run_wrk() {	# $1 = lua script or "", $2 = path
-	local out args=(-t"$THREADS" -c"$CONNS" -d"${DURATION}s" --latency)
+run_wrk() {	# $1 = lua script or "", $2 = path [, $3 threads, $4 conns]
+	local out args=(-t"${3:-$THREADS}" -c"${4:-$CONNS}" -d"${DURATION}s" --latency)
 	[ -n "$1" ] && args+=(-s "$1")
 	out=$(wrk "${args[@]}" "http://127.0.0.1:$PORT$2")
 	echo "$out" > "$T/wrk.last"
@@ -105,19 +115,43 @@ worker_rss() {	# the largest worker RSS, KiB
 
 printf '# jwtmint bench: %s cores, wrk -t%s -c%s -d%ss, %s workers, %s\n' \
     "$(nproc)" "$THREADS" "$CONNS" "$DURATION" "$WORKERS" "$(date -u +%FT%TZ)"
-printf '%-34s %10s %9s %9s %8s %9s %8s\n' case "req/s" "p50 ms" "p99 ms" non-2xx "RSS KiB" "db tx/req"
+printf '%-40s %9s %8s %8s %8s %8s %9s\n' case "req/s" "p50 ms" "p99 ms" non-2xx "RSS KiB" "db tx/req"
 
 declare -A RPS
-for alg in ES256 HS256 RS256; do
-	start_jwtmint "$alg"
+row() {	# $1 label, $2 lua, $3 path [, threads, conns]
+	local x0 x1 rps p50 p99 bad total rss
 	x0=$(xacts)
-	read -r rps p50 p99 bad total < <(run_wrk "$ROOT/tests/bench/token.lua" /token)
+	read -r rps p50 p99 bad total < <(run_wrk "$2" "$3" "${4:-}" "${5:-}")
 	x1=$(xacts)
 	rss=$(worker_rss)
+	RPS[$1]=$rps
+	# The two psql calls that read the counter are one transaction each.
+	printf '%-40s %9s %8s %8s %8s %8s %9.3f\n' "$1" "$rps" "$p50" "$p99" \
+	    "$bad" "$rss" "$(python3 -c "print(max(0, $x1 - $x0 - 1) / max($total, 1))")"
+}
+
+token_for() {	# a user access token, or a refresh token with $1 = refresh
+	curl -s -H "X-API-Key: $BENCH_KEY" -d grant_type=password -d username=bench \
+	    -d "password=$BENCH_PASSWORD" "http://127.0.0.1:$PORT/token" |
+	    python3 -c "import json,sys; print(json.load(sys.stdin)['${1:-access}_token'])"
+}
+
+for alg in ES256 HS256 RS256; do
+	start_jwtmint "$alg"
+	row "POST /token client_credentials $alg" "$ROOT/tests/bench/token.lua" /token
+	if [ $alg = ES256 ]; then
+		export BENCH_TOKEN=
+		row "GET /api/accounts, /check: key" "$ROOT/tests/bench/check.lua" /api/accounts
+		BENCH_TOKEN=$(token_for access)
+		row "GET /api/accounts, /check: key+ES256" "$ROOT/tests/bench/check.lua" /api/accounts
+		row "POST /introspect ES256" "$ROOT/tests/bench/introspect.lua" /introspect
+		RT=$(for i in $(seq 1 8); do token_for refresh; done | paste -sd, -)
+		row "POST /token client_credentials (8 conns)" "$ROOT/tests/bench/token.lua" /token 8 8
+		BENCH_REFRESH=$RT row "POST /token refresh_token (8 conns)" \
+		    "$ROOT/tests/bench/refresh.lua" /token 8 8
+		row "POST /token password (Argon2id)" "$ROOT/tests/bench/login.lua" /token 2 4
+	fi
 	stop_jwtmint
-	RPS[$alg]=$rps
-	printf '%-34s %10s %9s %9s %8s %9s %8.2f\n' "POST /token client_credentials $alg" \
-	    "$rps" "$p50" "$p99" "$bad" "$rss" "$(python3 -c "print(($x1-$x0-1)/max($total,1))")"
 done
 
 # Baseline: the same nginx in front of the trivial libfcgi responder.
@@ -125,10 +159,19 @@ spawn-fcgi -s "$T/trivial.sock" -M 0666 -F "$WORKERS" -- "$BIN/fcgi-trivial" >/d
 bash "$ROOT/scripts/nginx.sh" conf "$T/nginx" "$PORT" "unix:$T/trivial.sock" >/dev/null
 bash "$ROOT/scripts/nginx.sh" start "$T/nginx" >/dev/null
 read -r base p50 p99 bad total < <(run_wrk "" /)
-printf '%-34s %10s %9s %9s %8s %9s %8s\n' "baseline: nginx + fcgi-trivial" "$base" "$p50" "$p99" "$bad" "-" "-"
+printf '%-40s %9s %8s %8s %8s %8s %9s\n' "baseline: nginx + fcgi-trivial" "$base" "$p50" "$p99" "$bad" "-" "-"
 bash "$ROOT/scripts/nginx.sh" stop "$T/nginx" >/dev/null
+argon=$("$BIN/argon2-rate" 3)
 
 echo
+ratio() { python3 -c "print('%-52s %.2f' % ('$1', $2))"; }
 for alg in ES256 HS256 RS256; do
-	python3 -c "print('ratio %s / baseline: %.2f' % ('$alg', ${RPS[$alg]} / $base))"
+	ratio "client_credentials $alg / baseline (target >= 0.50)" "${RPS["POST /token client_credentials $alg"]} / $base"
 done
+ratio "/check key / baseline" "${RPS["GET /api/accounts, /check: key"]} / $base"
+ratio "/check key+ES256 / baseline (target >= 0.60)" "${RPS["GET /api/accounts, /check: key+ES256"]} / $base"
+ratio "refresh / client_credentials, 8 conns (target >= 0.33)" \
+    "${RPS["POST /token refresh_token (8 conns)"]} / ${RPS["POST /token client_credentials (8 conns)"]}"
+echo "Argon2id verifications/s on one core, alone: $argon"
+ratio "login / (workers x Argon2id alone) (target >= 0.90)" \
+    "${RPS["POST /token password (Argon2id)"]} / ($WORKERS * $argon)"

@@ -244,8 +244,8 @@ app_handle(struct app *a, const struct http_io *io)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	http_resp_init(&p);
 	if ((st = http_req_init(&r, io)) != 0)
-		oauth_err(&p, OERR_INVALID_REQUEST, "a header or the path is "
-		    "too long");
+		oauth_err(&p, OERR_INVALID_REQUEST, "a header is too long or "
+		    "repeated, or the path is unusable");
 	else if ((rt = route_find(r.authorizer ? "/check" : r.path)) == NULL)
 		oauth_err(&p, OERR_NOT_FOUND, NULL);
 	else if ((rt->methods & r.method) == 0) {

@@ -111,6 +111,9 @@ clientauth(struct app *a, struct req *r, struct client *c, enum oerr *err)
 		ways++;
 		key = fsecret;
 		claimed_id = fid;
+		/* RFC 6749 §2.3.1: client_id is required beside it. */
+		if (fid == NULL)
+			b = -1;
 	}
 	if (ways > 1) {
 		*err = OERR_INVALID_REQUEST;

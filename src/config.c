@@ -20,7 +20,8 @@ enum cfg_type {
 	CFG_INT,	/* decimal integer in [min, max] */
 	CFG_ALG,	/* one of the signing algorithms */
 	CFG_URL,	/* http(s) URL without a trailing slash */
-	CFG_ALGS	/* space-separated signing algorithms */
+	CFG_ALGS,	/* space-separated signing algorithms */
+	CFG_LISTEN	/* "", unix:/abs/path or host:port */
 };
 
 struct cfg_key {
@@ -50,7 +51,7 @@ static const struct cfg_key keys[] = {
 	{ "default_org", CFG_STR, S(default_org), "", 0, 0, 0 },
 	{ "max_body_bytes", CFG_INT, I(max_body_bytes), "16384", 256, 1048576, 0 },
 	{ "jwks_max_age_sec", CFG_INT, I(jwks_max_age_sec), "300", 0, 86400, 0 },
-	{ "listen", CFG_STR, S(listen), "", 0, 0, 0 },
+	{ "listen", CFG_LISTEN, S(listen), "", 0, 0, 0 },
 	{ "workers", CFG_INT, I(workers), "2", 1, 256, 0 },
 	{ "last_used_flush_sec", CFG_INT, I(last_used_flush_sec), "30", 1, 3600, 0 },
 	{ "key_cache_sec", CFG_INT, I(key_cache_sec), "60", 0, 3600, 0 },
@@ -83,6 +84,22 @@ find_key(const char *name, size_t len)
 		    memcmp(keys[i].name, name, len) == 0)
 			return &keys[i];
 	return NULL;
+}
+
+static int
+listen_ok(const char *v)
+{
+	const char	*port;
+	long		 n;
+	char		*end;
+
+	if (strncmp(v, "unix:/", 6) == 0)
+		return strlen(v) < 108 + 5;
+	if ((port = strrchr(v, ':')) == NULL || port == v ||
+	    strspn(port + 1, "0123456789") != strlen(port + 1) || !port[1])
+		return 0;
+	n = strtol(port + 1, &end, 10);
+	return n >= 1 && n <= 65535 && strlen(port + 1) <= 5;
 }
 
 /* Set one key from text; where names the origin for messages. */
@@ -163,6 +180,14 @@ set_value(struct config *c, const struct cfg_key *k, const char *v,
 			snprintf(err, CONFIG_ERR_BYTES,
 			    "%s: %s must be an http(s) URL without a trailing "
 			    "slash, query or fragment", where, k->name);
+			return -1;
+		}
+		break;
+	case CFG_LISTEN:
+		if (len > 0 && !listen_ok(v)) {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: %s must be "
+			    "unix:/absolute/path or host:port (port 1-65535)",
+			    where, k->name);
 			return -1;
 		}
 		break;

@@ -174,7 +174,7 @@ quiet(void *arg, const char *msg)
 static int
 connect_db(struct db *db, long long deadline)
 {
-	const char	*keys[4], *vals[4];
+	const char	*keys[8], *vals[8];
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
 	PGresult	*res;
 	int		 w, n = 0;
@@ -184,6 +184,10 @@ connect_db(struct db *db, long long deadline)
 		keys[n] = "password"; vals[n++] = db->cfg->database_password;
 	}
 	keys[n] = "application_name"; vals[n++] = "jwtmint";
+	/* A peer that vanished without a word is noticed within ~25 s. */
+	keys[n] = "keepalives_idle"; vals[n++] = "10";
+	keys[n] = "keepalives_interval"; vals[n++] = "5";
+	keys[n] = "keepalives_count"; vals[n++] = "3";
 	keys[n] = NULL; vals[n] = NULL;
 
 	/* expand_dbname: database_url may be a conninfo string or a URI. */
@@ -215,8 +219,7 @@ connect_db(struct db *db, long long deadline)
 		}
 		PQclear(res);
 		/* What changed while we were away is unknown: reload all. */
-		db->pending = DB_NOTIFY_SIGNING | DB_NOTIFY_KEYS | DB_NOTIFY_ORGS |
-		    DB_NOTIFY_JTIS | DB_NOTIFY_USERS;
+		db->pending = DB_NOTIFY_ALL;
 	}
 	return 0;
 fail:
@@ -319,12 +322,32 @@ db_exec_simple(struct db *db, const char *sql)
 int
 db_notified(struct db *db, unsigned *tables)
 {
-	if (db->conn != NULL && PQstatus(db->conn) == CONNECTION_OK) {
-		if (PQconsumeInput(db->conn) == 0)
-			drop(db);	/* dead: the next query reconnects */
-		else
-			note_notifies(db);
+	struct pollfd	 pfd;
+	int		 i;
+
+	/*
+	 * Read what the socket holds. A server that went away (restart,
+	 * crash) shows as an error or EOF here; reading twice catches an EOF
+	 * that follows the server's goodbye message.
+	 */
+	for (i = 0; i < 2 && db->conn != NULL; i++) {
+		if (PQconsumeInput(db->conn) == 0 ||
+		    PQstatus(db->conn) != CONNECTION_OK) {
+			drop(db);
+			break;
+		}
+		note_notifies(db);
+		pfd.fd = PQsocket(db->conn);
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 0) <= 0)
+			break;
 	}
+	/*
+	 * Without a live connection no NOTIFY can arrive: the caller's caches
+	 * cannot be trusted until a reconnect (which reports all as changed).
+	 */
+	if (db->conn == NULL)
+		db->pending |= DB_NOTIFY_ALL;
 	*tables = db->pending;
 	db->pending = 0;
 	return *tables != 0;

@@ -36,13 +36,15 @@ PGresult	*db_exec_simple(struct db *, const char *sql);
 /*
  * 1 when a NOTIFY on "jwtmint" arrived since the last call (reading what the
  * socket holds, without blocking), else 0. The payload names the table.
- * tables gets a bit per table: DB_NOTIFY_*.
+ * tables gets a bit per table: DB_NOTIFY_*. While there is no live
+ * connection every bit is set: nothing cached can be trusted then.
  */
 #define DB_NOTIFY_SIGNING	0x1
 #define DB_NOTIFY_KEYS		0x2
 #define DB_NOTIFY_ORGS		0x4
 #define DB_NOTIFY_JTIS		0x8
 #define DB_NOTIFY_USERS		0x10
+#define DB_NOTIFY_ALL		0x1f
 int		 db_notified(struct db *, unsigned *tables);
 
 /* 1 when the last failure was a unique-key violation (admin messages). */

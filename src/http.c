@@ -40,8 +40,8 @@ header(const struct http_io *io, const char *name, int *bad)
 {
 	const char	*v = io->param(io->ctx, name);
 
-	if (v != NULL && strnlen(v, HTTP_MAX_HEADER_BYTES + 1) >
-	    HTTP_MAX_HEADER_BYTES)
+	if (v != NULL && (strnlen(v, HTTP_MAX_HEADER_BYTES + 1) >
+	    HTTP_MAX_HEADER_BYTES || io->count(io->ctx, name) > 1))
 		*bad = 1;
 	return v;
 }
@@ -94,6 +94,9 @@ http_req_init(struct req *r, const struct http_io *io)
 		r->authorizer = 1;
 	r->content_type = header(io, "CONTENT_TYPE", &bad);
 	r->authorization = header(io, "HTTP_AUTHORIZATION", &bad);
+	/* The gate's parameters come from the web server: one of each. */
+	(void)header(io, "JWTMINT_SCOPE", &bad);
+	(void)header(io, "JWTMINT_ACCOUNT", &bad);
 	r->api_key = header(io, "HTTP_X_API_KEY", &bad);
 	r->remote_addr = header(io, "REMOTE_ADDR", &bad);
 	return bad ? 400 : 0;

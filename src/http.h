@@ -22,6 +22,9 @@
 struct http_io {
 	/* A CGI variable ("REQUEST_METHOD", "HTTP_X_API_KEY"), or NULL. */
 	const char	*(*param)(void *ctx, const char *name);
+	/* How many times name was sent (a header repeated: nginx passes each
+	 * copy as its own FastCGI parameter). */
+	int		 (*count)(void *ctx, const char *name);
 	/* Read up to n body bytes: count, 0 at end, -1 on error. */
 	ssize_t		 (*read)(void *ctx, char *buf, size_t n);
 	/* Write all n bytes: 0 or -1. */
@@ -65,8 +68,9 @@ struct resp {
 
 /*
  * Read the request line variables and the headers jwtmint uses. Returns 0,
- * or an HTTP status (400) when a header is over its limit or the path is
- * unusable. The body is not read yet.
+ * or an HTTP status (400) when a header is over its limit or repeated (a
+ * credential must never be picked from two), or the path is unusable. The
+ * body is not read yet.
  */
 int	 http_req_init(struct req *r, const struct http_io *io);
 

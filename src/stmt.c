@@ -17,7 +17,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 */
 	[STMT_KEY_GET] = { "key_get",
 	    "select k.org_id, k.env, k.salt, k.hash, k.scopes,"
-	    " coalesce(extract(epoch from k.expires_at)::bigint, 0),"
+	    " coalesce(floor(extract(epoch from k.expires_at))::bigint, 0),"
 	    " (k.revoked_at is not null), (o.disabled_at is not null), k.grants,"
 	    " coalesce(k.rate_per_sec, -1), coalesce(k.rate_per_min, -1)"
 	    " from api_keys k join orgs o on o.id = k.org_id"
@@ -131,7 +131,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " coalesce((select revoked_at is not null or coalesce(expires_at < now(),"
 	    "   false) from api_keys where id = $3 and org_id = $2), true),"
 	    " u.id is not null, u.username, coalesce(u.disabled_at is not null, false),"
-	    " coalesce(extract(epoch from u.tokens_valid_after)::bigint, 0)"
+	    " coalesce(ceil(extract(epoch from u.tokens_valid_after))::bigint, 0)"
 	    " from (select 1) one left join users u on u.id = $4 and u.org_id = $2", 4 },
 	/* $1 jti, $2 org, $3 token exp (Unix seconds). */
 	[STMT_JTI_REVOKE] = { "jti_revoke",
@@ -157,7 +157,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	/* The gate's user cache. $1 org, $2 user id. */
 	[STMT_USER_STATE] = { "user_state",
 	    "select username, (disabled_at is not null),"
-	    " coalesce(extract(epoch from tokens_valid_after)::bigint, 0)"
+	    " coalesce(ceil(extract(epoch from tokens_valid_after))::bigint, 0)"
 	    " from users where org_id = $1 and id = $2", 2 },
 	/* The gate's deny list: every revoked token not yet expired. */
 	[STMT_REVOKED_JTIS] = { "revoked_jtis",

@@ -2,6 +2,7 @@
  * supervisor: the pre-fork parent. It never touches a request or the
  * database; it only binds, forks, reaps and forwards stop signals.
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -108,13 +109,17 @@ static struct ratelimit_slot	*shared_rl;
 static pid_t
 spawn(const struct config *cfg, int fd, const sigset_t *orig)
 {
-	pid_t	 pid;
+	pid_t	 pid, parent = getpid();
 
 	if ((pid = fork()) == -1) {
 		log_warn("fork");
 		return -1;
 	}
 	if (pid == 0) {
+		/* A worker must not outlive its supervisor (nothing would
+		 * restart it or stop it): SIGTERM it when the parent dies. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
+			_exit(1);
 		signal(SIGCHLD, SIG_DFL);
 		sigprocmask(SIG_SETMASK, orig, NULL);
 		_exit(worker_fcgi(cfg, fd, shared_rl) == 0 ? 0 : 1);

@@ -48,6 +48,19 @@ fcgi_param(void *ctx, const char *name)
 	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
 }
 
+static int
+fcgi_count(void *ctx, const char *name)
+{
+	char	**e = ((FCGX_Request *)ctx)->envp;
+	size_t	 n = strlen(name);
+	int	 c = 0;
+
+	for (; e != NULL && *e != NULL; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			c++;
+	return c;
+}
+
 static ssize_t
 fcgi_read(void *ctx, char *buf, size_t n)
 {
@@ -72,6 +85,14 @@ cgi_param(void *ctx, const char *name)
 {
 	(void)ctx;
 	return getenv(name);
+}
+
+/* The environment holds one value per name: a repeat cannot show. */
+static int
+cgi_count(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name) != NULL;
 }
 
 static ssize_t
@@ -168,6 +189,7 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 		return -1;
 	a->ratelimit = rl != NULL ? rl : worker_ratelimit_map(cfg, 0);
 	io.param = fcgi_param;
+	io.count = fcgi_count;
 	io.read = fcgi_read;
 	io.write = fcgi_write;
 	io.ctx = &req;
@@ -211,6 +233,7 @@ worker_cgi(const struct config *cfg)
 	/* One request per process: only a named table can count across. */
 	a->ratelimit = worker_ratelimit_map(cfg, 0);
 	io.param = cgi_param;
+	io.count = cgi_count;
 	io.read = cgi_read;
 	io.write = cgi_write;
 	io.ctx = NULL;

@@ -1,0 +1,297 @@
+"""
+The process side (nginx mode only): the pre-fork supervisor restarts a worker
+killed with SIGKILL, SIGTERM/SIGINT stop it gracefully with exit 0, a database
+outage gives 503 and heals itself, FastCGI on stdin (spawn-fcgi) and on TCP,
+and concurrent requests.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import threading
+import time
+
+from harness import (FORM, _fcgi_rec, FCGI_BEGIN, FCGI_PARAMS, FCGI_STDIN, fcgi_params, fcgi_read,
+                     Skip, allow_worker_exit, assert_oauth_error, children_of, form, free_port,
+                     parse_cgi_response, pid_alive, run_bounded, wait_for)
+
+MODES = ("nginx",)
+
+GT = form(grant_type="client_credentials")
+
+
+def token_via_fcgi(stack, address):
+    st, h, b = stack.fcgi(address, "POST", "/token",
+                          {"Content-Type": FORM, "X-API-Key": stack.keys["main"]["key"]}, GT)
+    return st, h, json.loads(b)
+
+
+@allow_worker_exit
+def test_worker_restart_after_kill9(stack):
+    workers = wait_for(lambda: stack.worker_pids() if len(stack.worker_pids()) == 2 else None,
+                       timeout=5, what="2 workers")
+    victim = sorted(workers)[0]
+    os.kill(victim, signal.SIGKILL)
+    wait_for(lambda: not pid_alive(victim), timeout=5, what="the killed worker to be reaped")
+    new = wait_for(lambda: (lambda w: w if len(w) == 2 and victim not in w else None)(stack.worker_pids()),
+                   timeout=10, what="the supervisor to start a new worker")
+    assert stack.server.poll() is None, "the supervisor exited"
+    stack.assert_alive()
+    for _ in range(10):
+        st, _, doc = stack.token()
+        assert st == 200, "after the restart: %d %r" % (st, doc)
+    assert len(new) == 2
+
+
+@allow_worker_exit
+def test_all_workers_killed_repeatedly(stack):
+    for _ in range(3):
+        for pid in stack.worker_pids():
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.1)
+    wait_for(lambda: len(stack.worker_pids()) == 2, timeout=15, what="2 workers again")
+    assert stack.server.poll() is None, "the supervisor exited"
+    stack.assert_alive()
+
+
+def graceful(stack, sig):
+    sock = "unix:" + os.path.join(stack.tmp, "g%d.sock" % sig)
+    proc = stack.spawn_server(sock, workers=2)
+    try:
+        stack.wait_fcgi(sock, proc)
+        st, _, doc = token_via_fcgi(stack, sock)
+        assert st == 200, doc
+        workers = wait_for(lambda: children_of(proc.pid) if len(children_of(proc.pid)) == 2 else None,
+                           timeout=5, what="2 workers")
+        t0 = time.time()
+        proc.send_signal(sig)
+        try:
+            rc = proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("jwtmint did not stop within 10s of signal %d" % sig)
+        assert rc == 0, "exit status %d after signal %d, want 0" % (rc, sig)
+        assert time.time() - t0 < 5, "graceful stop took %.1fs" % (time.time() - t0)
+        wait_for(lambda: not any(pid_alive(p) for p in workers), timeout=3,
+                 what="the workers to exit with the supervisor")
+        if os.path.exists(sock[5:]):
+            stack.note("jwtmint leaves its unix socket %s behind after signal %d" % (sock[5:], sig))
+    finally:
+        stack.stop_server(proc)
+
+
+def test_sigterm_graceful(stack):
+    graceful(stack, signal.SIGTERM)
+
+
+def test_sigint_graceful(stack):
+    graceful(stack, signal.SIGINT)
+
+
+def test_workers_exit_when_supervisor_killed(stack):
+    """kill -9 of the supervisor must not leave orphaned workers serving the
+    socket with nobody to restart them."""
+    sock = "unix:" + os.path.join(stack.tmp, "orphan.sock")
+    proc = stack.spawn_server(sock, workers=2)
+    try:
+        stack.wait_fcgi(sock, proc)
+        workers = wait_for(lambda: children_of(proc.pid) if len(children_of(proc.pid)) == 2 else None,
+                           timeout=5, what="2 workers")
+        proc.kill()
+        proc.wait(timeout=5)
+        try:
+            wait_for(lambda: not any(pid_alive(p) for p in workers), timeout=5,
+                     what="the workers to exit after their supervisor was killed")
+        except AssertionError:
+            alive = [p for p in workers if pid_alive(p)]
+            raise AssertionError("workers %s still run 5s after kill -9 of the supervisor" % alive)
+    finally:
+        stack.stop_server(proc)   # kills the process group: orphans too
+
+
+def test_sigterm_finishes_inflight_request(stack):
+    """A request whose body is still arriving when SIGTERM comes is answered."""
+    sock = "unix:" + os.path.join(stack.tmp, "inflight.sock")
+    proc = stack.spawn_server(sock, workers=1)
+    s = None
+    try:
+        stack.wait_fcgi(sock, proc)
+        wait_for(lambda: len(children_of(proc.pid)) == 1, timeout=5, what="1 worker")
+        env = stack.cgi_environ("POST", "/token", [("Content-Type", FORM), ("X-API-Key", stack.keys["main"]["key"])],
+                                GT, base=False)
+        params = fcgi_params(env)
+        s = socket.socket(socket.AF_UNIX)
+        s.settimeout(10)
+        s.connect(sock[5:])
+        s.sendall(_fcgi_rec(FCGI_BEGIN, 1, struct.pack(">HB5x", 1, 0)) + _fcgi_rec(FCGI_PARAMS, 1, params) +
+                  _fcgi_rec(FCGI_PARAMS, 1, b"") + _fcgi_rec(FCGI_STDIN, 1, GT[:5]))
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)
+        time.sleep(0.3)
+        try:
+            s.sendall(_fcgi_rec(FCGI_STDIN, 1, GT[5:]) + _fcgi_rec(FCGI_STDIN, 1, b""))
+            out, _ = fcgi_read(s)
+        except OSError as e:
+            raise AssertionError("the in-flight connection was dropped on SIGTERM: %s" % e)
+        assert out, "no answer to the in-flight request after SIGTERM"
+        st, _, body = parse_cgi_response(out)
+        assert st == 200, "in-flight request: %d %r" % (st, body[:200])
+        assert proc.wait(timeout=10) == 0, "exit status %s" % proc.returncode
+    finally:
+        if s:
+            s.close()
+        stack.stop_server(proc)
+
+
+def test_database_down_503_then_recovery(stack):
+    # Warm every worker (and any cache it keeps) with this key first: a
+    # cached key must not hide the outage.
+    for _ in range(6):
+        st, _, doc = stack.token()
+        assert st == 200, doc
+    stack.pg_stop()
+    try:
+        for i in range(4):
+            t0 = time.time()
+            st, h, doc = stack.token()
+            took = time.time() - t0
+            try:
+                assert_oauth_error((st, h, doc), 503, "temporarily_unavailable")
+            except AssertionError as e:
+                raise AssertionError("request %d with the database down: %s" % (i + 1, e))
+            ra = h.get("retry-after", "")
+            assert ra.isdigit() and 0 < int(ra) <= 3600, "Retry-After %r" % ra
+            assert took < 3, "503 took %.1fs (database_timeout_ms = 1000)" % took
+        st, h, b = stack.request("GET", "/healthz")
+        assert st == 503 and json.loads(b) == {"status": "unavailable"}, (st, b)
+    finally:
+        stack.pg_start()
+    wait_for(lambda: stack.token()[0] == 200, timeout=10, interval=0.2,
+             what="token requests to succeed after the database restarted")
+    # Every worker healed, not just one.
+    for _ in range(8):
+        st, _, doc = stack.token()
+        assert st == 200, "after recovery: %d %r" % (st, doc)
+    st, h, b = stack.request("GET", "/healthz")
+    assert st == 200, (st, b)
+
+
+def test_database_restart_heals(stack):
+    """A restart between two requests (connections dropped under the
+    workers' feet) costs at most a few failed requests."""
+    stack.pg_stop()
+    stack.pg_start()
+    wait_for(lambda: stack.token()[0] == 200, timeout=10, interval=0.2, what="a token after the restart")
+    for _ in range(8):
+        assert stack.token()[0] == 200
+
+
+def test_revocation_seen_after_database_restart(stack):
+    """Notifications sent while a worker's connection is dead are lost: a
+    worker must notice the restart (and forget what it cached) before it
+    trusts its cache again. Otherwise a key revoked right after a database
+    restart or failover keeps working until key_cache_sec runs out."""
+    k = stack.new_key(name="revoke-after-restart")
+    for _ in range(6):   # cached in every worker
+        st, _, doc = stack.token(k["key"])
+        assert st == 200, doc
+    # Steady traffic meanwhile, so no worker sits idle (an idle worker may
+    # touch the database and notice the restart by chance).
+    done = threading.Event()
+
+    def traffic():
+        while not done.is_set():
+            stack.token(k["key"])
+            time.sleep(0.05)
+    t = threading.Thread(target=traffic)
+    t.start()
+    try:
+        stack.pg_stop()
+        stack.pg_start()
+        stack.admin_ok("key", "revoke", k["id"])
+    finally:
+        done.set()
+        t.join(10)
+    t0 = time.time()
+    try:
+        wait_for(lambda: all(stack.token(k["key"])[0] == 401 for _ in range(4)), timeout=5, interval=0.2,
+                 what="the key revoked after a database restart to be refused by every worker")
+    except AssertionError:
+        raise AssertionError("a key revoked after a database restart still gets tokens %.0fs later "
+                             "(workers serve it from their cache and never saw the NOTIFY)" % (time.time() - t0))
+
+
+def test_concurrent_requests(stack):
+    results = []
+    lock = threading.Lock()
+
+    def one():
+        for _ in range(10):
+            st, _, doc = stack.token()
+            with lock:
+                results.append((st, doc.get("access_token") if isinstance(doc, dict) else None))
+    threads = [threading.Thread(target=one) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(results) == 80, len(results)
+    bad = [r for r in results if r[0] != 200]
+    assert not bad, "%d of 80 failed: %r" % (len(bad), bad[:3])
+    toks = [t for _, t in results]
+    assert len(set(toks)) == 80, "duplicate tokens"
+    stack.verify(toks[-1])
+
+
+def test_listen_tcp_and_worker_count(stack):
+    port = free_port()
+    addr = "127.0.0.1:%d" % port
+    proc = stack.spawn_server(addr, workers=3)
+    try:
+        stack.wait_fcgi(addr, proc)
+        wait_for(lambda: len(children_of(proc.pid)) == 3, timeout=5, what="3 workers")
+        st, _, doc = token_via_fcgi(stack, addr)
+        assert st == 200, doc
+        stack.verify(doc["access_token"])
+        st, _, b = stack.fcgi(addr, "GET", "/healthz")
+        assert st == 200, b
+    finally:
+        assert stack.stop_server(proc) == 0, "exit status %s after SIGTERM" % proc.returncode
+
+
+def test_listen_and_workers_bad_values(stack):
+    sock = "unix:" + os.path.join(stack.tmp, "w.sock")
+    for args in (["--listen", "unix:"], ["--listen", "nowhere"], ["--listen", "127.0.0.1:99999"],
+                 ["--listen", "127.0.0.1:"], ["--listen", "127.0.0.1:0x50"],
+                 ["--listen", sock, "--workers", "0"], ["--listen", sock, "--workers", "-1"],
+                 ["--listen", sock, "--workers", "257"], ["--listen", sock, "--workers", "x"]):
+        rc, out = run_bounded([stack.jwtmint, "-c", stack.conf] + args, env=stack.child_env(), timeout=3)
+        assert rc is not None, "%s: accepted (still running after 3s)" % " ".join(args)
+        assert rc != 0, "%s: exit 0" % " ".join(args)
+        assert out.strip(), "%s: no message" % " ".join(args)
+
+
+def test_spawn_fcgi(stack):
+    spawn = shutil.which("spawn-fcgi")
+    if not spawn:
+        raise Skip("spawn-fcgi not installed")
+    path = os.path.join(stack.tmp, "spawn.sock")
+    # -n: no fork, spawn-fcgi execs jwtmint with the socket as its stdin.
+    proc = subprocess.Popen([spawn, "-n", "-s", path, "-M", "0666", "--", stack.jwtmint, "-c", stack.conf],
+                            stdout=stack._log, stderr=stack._log, env=stack.child_env(),
+                            start_new_session=True, stdin=subprocess.DEVNULL)
+    try:
+        stack.wait_fcgi("unix:" + path, proc)
+        for _ in range(3):   # several requests on one process
+            st, _, doc = token_via_fcgi(stack, "unix:" + path)
+            assert st == 200, doc
+            stack.verify(doc["access_token"])
+        st, _, b = stack.fcgi("unix:" + path, "GET", "/.well-known/jwks.json")
+        assert st == 200 and json.loads(b)["keys"], b
+        st, _, b = stack.fcgi("unix:" + path, "POST", "/token", {"Content-Type": FORM}, GT)
+        assert st == 401, (st, b)
+    finally:
+        stack.stop_server(proc)
