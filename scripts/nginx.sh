@@ -70,6 +70,8 @@ cmd_conf() {
 	    -e "s|@USER@|$user|g" \
 	    "$TEMPLATE" >"$OUTDIR/nginx.conf.tmp"
 	mv "$OUTDIR/nginx.conf.tmp" "$OUTDIR/nginx.conf"
+	sed -e "s|@OUTDIR@|$(sed_escape "$OUTDIR")|g" \
+	    "$HERE/../conf/nginx-gate-forward.conf.in" >"$OUTDIR/jwtmint_gate_forward"
 	echo "$port" >"$OUTDIR/port"
 }
 
