@@ -25,7 +25,7 @@ PURE	 = b64url utf8 form scope logesc log secret apikey config jwk jws kek claim
 # Layer 3 and up.
 STORE	 = db stmt store store_user migrations
 HTTP	 = http grant_cc grant_password grant_refresh grant_exchange issue tokencheck \
-	   clientauth oauth_err route keyring keycache revcache app \
+	   clientauth oauth_err route keyring keycache revcache tokcache app \
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_admin h_check
 SERVER	 = $(HTTP) worker supervisor main
 ADMIN	 = admin admin_user

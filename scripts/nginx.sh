@@ -72,6 +72,7 @@ cmd_conf() {
 	mv "$OUTDIR/nginx.conf.tmp" "$OUTDIR/nginx.conf"
 	sed -e "s|@OUTDIR@|$(sed_escape "$OUTDIR")|g" \
 	    "$HERE/../conf/nginx-gate-forward.conf.in" >"$OUTDIR/jwtmint_gate_forward"
+	echo '{"pong":true}' >"$OUTDIR/ping.json"
 	echo "$port" >"$OUTDIR/port"
 }
 

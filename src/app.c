@@ -144,6 +144,7 @@ app_new(const struct config *cfg)
 	if (a->alg < 0 || parse_audiences(a) == -1 || build_metadata(a) == -1 ||
 	    keycache_init(&a->keycache, cfg->key_cache_sec) == -1 ||
 	    revcache_init(&a->revcache, cfg->key_cache_sec) == -1 ||
+	    tokcache_init(&a->tokcache) == -1 ||
 	    derive(a) == -1 || (a->db = db_new(cfg, 1)) == NULL) {
 		log_warnx("start-up: bad signing_alg, audiences, scopes_supported "
 		    "or argon2 parameters");
@@ -163,6 +164,7 @@ app_free(struct app *a)
 	keyring_free(&a->keyring);
 	keycache_free(&a->keycache);
 	revcache_free(&a->revcache);
+	tokcache_free(&a->tokcache);
 	db_free(a->db);
 	secret_wipe(a->successor_key, sizeof(a->successor_key));
 	free(a->metadata);
@@ -183,6 +185,8 @@ app_refresh(struct app *a)
 		revcache_jtis_stale(&a->revcache);
 	if (what & DB_NOTIFY_USERS)
 		revcache_users_clear(&a->revcache);
+	if (what & DB_NOTIFY_SIGNING)
+		tokcache_clear(&a->tokcache);
 	if ((what & DB_NOTIFY_SIGNING) &&
 	    keyring_load(&a->keyring, a->db, a->cfg) == 0 &&
 	    keyring_signer(&a->keyring, a->alg) == NULL)

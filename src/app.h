@@ -12,6 +12,7 @@
 #include "apikey.h"
 #include "keycache.h"
 #include "revcache.h"
+#include "tokcache.h"
 #include "keyring.h"
 #include "jwtverify.h"
 #include "password.h"
@@ -30,6 +31,7 @@ struct app {
 	struct keyring		 keyring;
 	struct keycache		 keycache;
 	struct revcache		 revcache;
+	struct tokcache		 tokcache;
 	struct ratelimit_slot	*ratelimit;	/* shared by the host's workers */
 	int			 alg;		/* enum jws_alg of new tokens */
 	char			*metadata;	/* RFC 8414 document */

@@ -59,6 +59,8 @@ granttype_format(unsigned mask, char *buf, size_t bufsz)
 	size_t	 i, len = 0;
 	int	 n;
 
+	if (bufsz == 0)
+		return -1;
 	buf[0] = '\0';
 	for (i = 0; i < NNAMES; i++) {
 		if (!(mask & names[i].bit))

@@ -1,6 +1,7 @@
 /*
  * jwtverify: strict verification of our own access tokens. See jwtverify.h
- * for the rules; each maps to a test in tests/integration/test_verify.py.
+ * for the rules; tests/unit/test_jwtverify.c has a row for each, and
+ * tests/integration/test_verify.py attacks them over HTTP.
  */
 #include <stdio.h>
 #include <string.h>
@@ -235,7 +236,8 @@ check_claims(const struct jwtverify_opts *o, json_t *c, struct verified *out)
 	    copy_str(c, "username", out->username, sizeof(out->username), 0) ||
 	    get_accounts(c, out->accounts, sizeof(out->accounts)) == -1)
 		return JWTV_CLAIMS;
-	if (o->now >= out->exp + o->leeway_sec)
+	/* Subtract from now: exp + leeway could overflow a hostile exp. */
+	if (o->now - o->leeway_sec >= out->exp)
 		return JWTV_EXPIRED;
 	if ((out->nbf != 0 && o->now + o->leeway_sec < out->nbf) ||
 	    o->now + o->leeway_sec < out->iat)

@@ -6,6 +6,7 @@
  * Configuration errors stop the start with one message; nothing after the
  * start exits on behalf of a client.
  */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,12 @@ main(int argc, char *argv[])
 	int			 i, test = 0, rc;
 
 	log_init("jwtmint");
+	/*
+	 * A fixed mmap threshold: Argon2id's 19 MiB blocks are then always
+	 * mmap'd and returned at free, instead of raising glibc's dynamic
+	 * threshold and staying in the heap (RSS) of the worker for good.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
 			file = argv[++i];

@@ -6,8 +6,11 @@
  * Only SHA-256 of the whole string is stored. The successor of a token (what
  * a refresh returns) is derived, not random: HMAC-SHA-256(successor key,
  * token). A client that lost the response and retries within the grace
- * window is therefore answered with the same successor without any secret
+ * window (HMAC over "successor:" || token, to keep the use apart from any
+ * other) is therefore answered with the same successor without any secret
  * being kept in the clear; after the window the same presentation is reuse.
+ * The successor key is derived from the pepper, so every host derives the
+ * same successor.
  * Pure: OpenSSL only.
  */
 #ifndef JWTMINT_REFRESH_H

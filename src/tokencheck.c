@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "config.h"
 #include "store.h"
 #include "tokencheck.h"
 
@@ -58,8 +59,12 @@ tokencheck_cached(struct app *a, const char *token, struct verified *v)
 	int				 n;
 
 	memset(&st, 0, sizeof(st));
-	if (verify(a, token, NULL, v) != TC_ACTIVE)
-		return TC_INACTIVE;
+	if (!tokcache_get(&a->tokcache, token, (long long)time(NULL),
+	    a->cfg->verify_leeway_sec, v)) {
+		if (verify(a, token, NULL, v) != TC_ACTIVE)
+			return TC_INACTIVE;
+		tokcache_put(&a->tokcache, token, v);
+	}
 	if ((n = revcache_jti_revoked(&a->revcache, a->db, v->org,
 	    v->jti)) == -1)
 		return TC_UNAVAILABLE;

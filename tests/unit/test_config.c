@@ -128,7 +128,7 @@ static const struct str_key str_keys[] = {
 	SK(audiences, "jwtmint"),
 	SK(scopes_supported, ""),
 	SK(default_org, ""),
-	SK(listen, ""),
+	SK(rate_limit_shm, ""),
 };
 #define NSTR	(sizeof(str_keys) / sizeof(str_keys[0]))
 
@@ -885,6 +885,33 @@ check_find_load(void)
 	rmdir(tmpdir);
 }
 
+/* listen: "", unix:/absolute or host:port with a port 1-65535. */
+static void
+test_listen(void)
+{
+	static const struct {
+		const char	*v;
+		int		 ok;
+	} rows[] = {
+		{ "", 0 }, { "unix:/run/jwtmint.sock", 0 },
+		{ "127.0.0.1:9000", 0 }, { "[::1]:9000", 0 }, { "*:1", 0 },
+		{ "somewhere", -1 }, { "unix:relative.sock", -1 },
+		{ "127.0.0.1:0", -1 }, { "127.0.0.1:65536", -1 },
+		{ "127.0.0.1:99999", -1 }, { "127.0.0.1:", -1 }, { ":9000", -1 },
+		{ "127.0.0.1:90a", -1 }, { "127.0.0.1:-1", -1 },
+	};
+	char	 text[512];
+	size_t	 i;
+
+	env_clear();
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		snprintf(text, sizeof(text), DB "listen = %s\n", rows[i].v);
+		T_CHECK(parse(text) == rows[i].ok &&
+		    (rows[i].ok == 0 || has(err, "listen")),
+		    "listen \"%s\" -> %d", rows[i].v, rows[i].ok);
+	}
+}
+
 int
 main(void)
 {
@@ -905,5 +932,6 @@ main(void)
 	check_long_name();
 	check_secrets();
 	check_find_load();
+	test_listen();
 	return t_done();
 }

@@ -166,8 +166,8 @@ ver(const char *tok, size_t len)
 }
 
 /*
- * The same in a child process: a sanitizer abort in jwtverify is reported
- * as -2 (a failed row) instead of ending the test program.
+ * The same in a child process: a sanitizer report in jwtverify is -2 (a
+ * failed row) instead of the end of the test program.
  */
 static int
 ver_isolated(const char *tok, size_t len)
@@ -179,11 +179,13 @@ ver_isolated(const char *tok, size_t len)
 	fflush(stderr);
 	if ((pid = fork()) == -1)
 		return -1;
+	/* The child's status is 100 + the enum; a sanitizer exits 1 or aborts. */
 	if (pid == 0)
-		_exit(ver(tok, len) & 0x7f);
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		_exit(100 + (ver(tok, len) & 0x1f));
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) < 100 || WEXITSTATUS(st) > 100 + JWTV_CLAIMS)
 		return -2;
-	return WEXITSTATUS(st);
+	return WEXITSTATUS(st) - 100;
 }
 
 /* jws_sign with the active key of w; returns the length or -1. */
