@@ -65,6 +65,9 @@ void		 app_touch(struct app *, const char *id);
 /* Reload the keyring when the database notified a change (or not loaded). */
 void		 app_refresh(struct app *);
 
+/* The Argon2id hash unknown users are verified against (same cost). */
+const char	*app_dummy_phc(struct app *);
+
 /* Verification options for presented tokens, as of now. */
 void		 app_verify_opts(const struct app *, struct jwtverify_opts *);
 

@@ -10,6 +10,7 @@
  * the new token never outlives the subject token.
  */
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "clientauth.h"
@@ -54,7 +55,10 @@ grant_exchange(struct app *a, struct req *r, const struct client *c,
 	case TC_ACTIVE:
 		break;
 	}
-	if (scope_parse(&subject, v.scope, strlen(v.scope)) == -1) {
+	/* The leeway is for other clocks; a token of ours past its exp is
+	 * not exchanged into one that would be born expired. */
+	if (v.exp <= (long long)time(NULL) ||
+	    scope_parse(&subject, v.scope, strlen(v.scope)) == -1) {
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		return;
 	}

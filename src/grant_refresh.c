@@ -62,7 +62,7 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 	}
 	/* Unknown, another organization's, another key's: all the same. */
 	if (n == 0 || strcmp(t.key_id, c->id) != 0 || t.family_revoked ||
-	    !t.absolute_ok || t.cut_off || t.user.disabled) {
+	    !t.absolute_ok || t.cut_off || t.user.disabled || t.key_bad) {
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		return;
 	}

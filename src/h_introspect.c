@@ -75,7 +75,7 @@ refresh(struct app *a, const struct client *c, const char *tok, int *down)
 	if ((n = store_refresh_peek(a->db, hex, c->org_id, &t)) == -1)
 		*down = 1;
 	if (n != 1 || t.rotated || !t.idle_ok || !t.absolute_ok ||
-	    t.family_revoked || t.cut_off || t.user.disabled ||
+	    t.family_revoked || t.cut_off || t.user.disabled || t.key_bad ||
 	    !may_see(c, t.key_id))
 		return NULL;
 	return json_pack("{s:b, s:s, s:s, s:s, s:s}", "active", 1,

@@ -79,6 +79,10 @@ issue_token(struct app *a, struct req *r, const struct client *c,
 	cl.exp = cl.iat + a->cfg->access_ttl_sec;
 	if (is->exp_cap > 0 && cl.exp > is->exp_cap)
 		cl.exp = (time_t)is->exp_cap;
+	if (cl.exp <= cl.iat) {
+		err = OERR_INVALID_GRANT;	/* nothing left to grant */
+		goto fail;
+	}
 	ttl = (int)(cl.exp - cl.iat);
 	if ((json = claims_json(&cl, &len)) == NULL ||
 	    jws_sign(signer, json, len, token, sizeof(token)) < 0)

@@ -94,8 +94,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " (f.revoked_at is not null), f.key_id, u.id, u.role, r.scopes,"
 	    " r.all_accounts, r.read_only, u.extra_scopes, u.accounts,"
 	    " (u.disabled_at is not null), (u.tokens_valid_after is not null and"
-	    "   f.created_at <= u.tokens_valid_after)"
+	    "   f.created_at <= u.tokens_valid_after),"
+	    " (k.revoked_at is not null or coalesce(k.expires_at < now(), false))"
 	    " from refresh_tokens t join refresh_families f on f.id = t.family_id"
+	    " join api_keys k on k.id = f.key_id"
 	    " join users u on u.id = f.user_id"
 	    " join roles r on r.org_id = u.org_id and r.name = u.role"
 	    " where t.digest = decode($1, 'hex') and f.org_id = $2", 2 },
@@ -131,7 +133,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " coalesce((select revoked_at is not null or coalesce(expires_at < now(),"
 	    "   false) from api_keys where id = $3 and org_id = $2), true),"
 	    " u.id is not null, u.username, coalesce(u.disabled_at is not null, false),"
-	    " coalesce(ceil(extract(epoch from u.tokens_valid_after))::bigint, 0)"
+	    " coalesce(floor(extract(epoch from u.tokens_valid_after))::bigint, 0)"
 	    " from (select 1) one left join users u on u.id = $4 and u.org_id = $2", 4 },
 	/* $1 jti, $2 org, $3 token exp (Unix seconds). */
 	[STMT_JTI_REVOKE] = { "jti_revoke",
@@ -157,7 +159,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	/* The gate's user cache. $1 org, $2 user id. */
 	[STMT_USER_STATE] = { "user_state",
 	    "select username, (disabled_at is not null),"
-	    " coalesce(ceil(extract(epoch from tokens_valid_after))::bigint, 0)"
+	    " coalesce(floor(extract(epoch from tokens_valid_after))::bigint, 0)"
 	    " from users where org_id = $1 and id = $2", 2 },
 	/* The gate's deny list: every revoked token not yet expired. */
 	[STMT_REVOKED_JTIS] = { "revoked_jtis",

@@ -154,6 +154,7 @@ store_refresh_peek(struct db *db, const char *digest_hex, const char *org,
 	out->family_revoked = boolean(res, 6);
 	out->user.disabled = boolean(res, 15);
 	out->cut_off = boolean(res, 16);
+	out->key_bad = boolean(res, 17);
 	rc = 1;
 out:
 	PQclear(res);

@@ -57,6 +57,7 @@ struct store_refresh {
 	int			 family_revoked;
 	char			 key_id[STORE_ID_BYTES];
 	int			 cut_off;	/* before the user's cut-off */
+	int			 key_bad;	/* its key revoked or expired */
 	struct store_user	 user;
 };
 
