@@ -240,8 +240,13 @@ admin_revoke(int argc, char **argv)
 		if (o.jti != NULL)
 			n = store_jti_revoke(admin_db, o.jti, org.id,
 			    (long long)time(NULL) + MAX_TOKEN_TTL_SEC + 300) == 0;
-		else
+		else {
+			char uname[USERNAME_MAX_BYTES + 1];
+
+			if (username_normalize(o.user, strlen(o.user), uname) == 0)
+				o.user = uname;
 			n = store_user_cutoff(admin_db, org.id, o.user);
+		}
 	}
 	if (n < 0)
 		admin_die("%s", "database error");

@@ -188,3 +188,23 @@ fail:
 	secret_wipe(h, sizeof(h));
 	return -1;
 }
+
+int
+clientauth_form(struct app *a, struct req *r, struct client *c,
+    struct resp *p)
+{
+	enum form_err	 fe;
+	enum oerr	 err;
+	int		 st;
+
+	if ((st = http_req_form(r, (size_t)a->cfg->max_body_bytes, &fe)) != 0) {
+		oauth_err(p, oauth_err_from_status(st), fe != FORM_OK ?
+		    form_strerror(fe) : NULL);
+		return -1;
+	}
+	if (clientauth(a, r, c, &err) == -1) {
+		oauth_err(p, err, NULL);
+		return -1;
+	}
+	return 0;
+}

@@ -40,6 +40,14 @@ int	clientauth(struct app *, struct req *, struct client *c,
 	    enum oerr *err);
 
 /*
+ * The prologue of a client-authenticated form endpoint (/revoke,
+ * /introspect, /admin/revocations): read the form, authenticate. Returns 0,
+ * or -1 with the error response already in p.
+ */
+int	clientauth_form(struct app *, struct req *, struct client *c,
+	    struct resp *p);
+
+/*
  * Verify one key string (and, when not NULL, the key id it must have).
  * Same contract as clientauth(); *err is invalid_client or unavailable.
  */

@@ -24,6 +24,7 @@
 #include <openssl/crypto.h>
 
 #include "form.h"
+#include "secret.h"
 #include "utf8.h"
 
 static const char *const errstr[] = {
@@ -37,18 +38,6 @@ static const char *const errstr[] = {
 	[FORM_ERR_EMPTY_NAME] = "parameter with an empty name",
 	[FORM_ERR_NOMEM] = "out of memory",
 };
-
-static int
-hex(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Decode srclen bytes of src into dst (room for srclen + 1 bytes) and
@@ -69,8 +58,8 @@ decode(char *dst, size_t *dstlen, const char *src, size_t srclen)
 		c = s[i];
 		if (c == '%') {
 			/* WHATWG URL §1.3 percent-decode, without leniency. */
-			if (srclen - i < 3 || (hi = hex(s[i + 1])) < 0 ||
-			    (lo = hex(s[i + 2])) < 0)
+			if (srclen - i < 3 || (hi = secret_hexval(s[i + 1])) < 0 ||
+			    (lo = secret_hexval(s[i + 2])) < 0)
 				return FORM_ERR_ESCAPE;
 			c = (unsigned char)(hi << 4 | lo);
 			i += 3;

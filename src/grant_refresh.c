@@ -43,7 +43,6 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 	char				 next[REFRESH_LEN + 1];
 	char				 oldhex[2 * REFRESH_DIGEST_BYTES + 1];
 	char				 newhex[2 * REFRESH_DIGEST_BYTES + 1];
-	unsigned char			 d[REFRESH_DIGEST_BYTES];
 	const char			*tok = form_get(&r->form, "refresh_token");
 	int				 n;
 
@@ -51,11 +50,11 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 		oauth_err(p, OERR_INVALID_REQUEST, "refresh_token is required");
 		return;
 	}
-	if (!refresh_valid(tok, strlen(tok)) || refresh_digest(tok, d) == -1) {
+	if (!refresh_valid(tok, strlen(tok)) ||
+	    refresh_digest_hex(tok, oldhex) == -1) {
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		return;
 	}
-	secret_hex(oldhex, d, sizeof(d));
 	if ((n = store_refresh_peek(a->db, oldhex, c->org_id, &t)) == -1) {
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		return;
@@ -97,11 +96,10 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 	}
 
 	if (refresh_successor(tok, a->successor_key, sizeof(a->successor_key),
-	    next) == -1 || refresh_digest(next, d) == -1) {
+	    next) == -1 || refresh_digest_hex(next, newhex) == -1) {
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		return;
 	}
-	secret_hex(newhex, d, sizeof(d));
 	/* 0: a concurrent refresh rotated it first; same successor. */
 	if (!t.rotated && store_refresh_rotate(a->db, oldhex, newhex,
 	    a->cfg->refresh_idle_sec) == -1) {

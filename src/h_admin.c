@@ -24,6 +24,7 @@
 #include "oauth_err.h"
 #include "store_user.h"
 #include "tokencheck.h"
+#include "username.h"
 
 #define MAX_TOKEN_TTL_SEC	3600	/* access_ttl_sec's upper bound */
 
@@ -76,6 +77,7 @@ void
 h_admin_revocations(struct app *a, struct req *r, struct resp *p)
 {
 	char		 org[STORE_ID_BYTES], body[64];
+	char		 uname[USERNAME_MAX_BYTES + 1];
 	const char	*jti, *user, *key, *what;
 	enum form_err	 fe;
 	int		 st, n;
@@ -102,6 +104,9 @@ h_admin_revocations(struct app *a, struct req *r, struct resp *p)
 		    MAX_TOKEN_TTL_SEC + a->cfg->verify_leeway_sec) == 0 ? 1 : -1;
 	} else if (user != NULL) {
 		what = "user";
+		/* A username is matched as a login would match it. */
+		if (username_normalize(user, strlen(user), uname) == 0)
+			user = uname;
 		n = store_user_cutoff(a->db, org, user);
 	} else {
 		what = "key";

@@ -65,13 +65,11 @@ static json_t *
 refresh(struct app *a, const struct client *c, const char *tok, int *down)
 {
 	static struct store_refresh	 t;
-	unsigned char			 d[REFRESH_DIGEST_BYTES];
 	char				 hex[2 * REFRESH_DIGEST_BYTES + 1];
 	int				 n;
 
-	if (refresh_digest(tok, d) == -1)
+	if (refresh_digest_hex(tok, hex) == -1)
 		return NULL;
-	secret_hex(hex, d, sizeof(d));
 	if ((n = store_refresh_peek(a->db, hex, c->org_id, &t)) == -1)
 		*down = 1;
 	if (n != 1 || t.rotated || !t.idle_ok || !t.absolute_ok ||
@@ -87,22 +85,13 @@ void
 h_introspect(struct app *a, struct req *r, struct resp *p)
 {
 	struct client	 c;
-	enum form_err	 fe;
-	enum oerr	 err;
 	const char	*tok;
 	json_t		*o;
 	char		*s;
-	int		 st, down = 0;
+	int		 down = 0;
 
-	if ((st = http_req_form(r, (size_t)a->cfg->max_body_bytes, &fe)) != 0) {
-		oauth_err(p, oauth_err_from_status(st), fe != FORM_OK ?
-		    form_strerror(fe) : NULL);
+	if (clientauth_form(a, r, &c, p) == -1)
 		return;
-	}
-	if (clientauth(a, r, &c, &err) == -1) {
-		oauth_err(p, err, NULL);
-		return;
-	}
 	if ((tok = form_get(&r->form, "token")) == NULL) {
 		oauth_err(p, OERR_INVALID_REQUEST, "token is required");
 		return;

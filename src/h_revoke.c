@@ -26,13 +26,11 @@ static int
 revoke_refresh(struct app *a, const struct client *c, const char *tok)
 {
 	static struct store_refresh	 t;
-	unsigned char			 d[REFRESH_DIGEST_BYTES];
 	char				 hex[2 * REFRESH_DIGEST_BYTES + 1];
 	int				 n;
 
-	if (refresh_digest(tok, d) == -1)
+	if (refresh_digest_hex(tok, hex) == -1)
 		return 0;
-	secret_hex(hex, d, sizeof(d));
 	if ((n = store_refresh_peek(a->db, hex, c->org_id, &t)) <= 0)
 		return n;
 	if (strcmp(t.key_id, c->id) != 0 && !scope_has(&c->scopes, "admin"))
@@ -61,20 +59,11 @@ void
 h_revoke(struct app *a, struct req *r, struct resp *p)
 {
 	struct client	 c;
-	enum form_err	 fe;
-	enum oerr	 err;
 	const char	*tok;
-	int		 st, rc;
+	int		 rc;
 
-	if ((st = http_req_form(r, (size_t)a->cfg->max_body_bytes, &fe)) != 0) {
-		oauth_err(p, oauth_err_from_status(st), fe != FORM_OK ?
-		    form_strerror(fe) : NULL);
+	if (clientauth_form(a, r, &c, p) == -1)
 		return;
-	}
-	if (clientauth(a, r, &c, &err) == -1) {
-		oauth_err(p, err, NULL);
-		return;
-	}
 	if ((tok = form_get(&r->form, "token")) == NULL) {
 		oauth_err(p, OERR_INVALID_REQUEST, "token is required");
 		return;

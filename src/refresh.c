@@ -50,6 +50,17 @@ refresh_digest(const char *tok, unsigned char out[REFRESH_DIGEST_BYTES])
 }
 
 int
+refresh_digest_hex(const char *tok, char hex[2 * REFRESH_DIGEST_BYTES + 1])
+{
+	unsigned char	 d[REFRESH_DIGEST_BYTES];
+
+	if (refresh_digest(tok, d) == -1)
+		return -1;
+	secret_hex(hex, d, sizeof(d));
+	return 0;
+}
+
+int
 refresh_successor(const char *tok, const unsigned char *key, size_t keylen,
     char out[REFRESH_LEN + 1])
 {

@@ -31,6 +31,10 @@ int	refresh_valid(const char *s, size_t len);
 /* out = SHA-256 of the token string. Returns 0 or -1. */
 int	refresh_digest(const char *tok, unsigned char out[REFRESH_DIGEST_BYTES]);
 
+/* The digest as the lower-case hex the statements take. Returns 0 or -1. */
+int	refresh_digest_hex(const char *tok,
+	    char hex[2 * REFRESH_DIGEST_BYTES + 1]);
+
 /* The successor of tok under key. Returns 0 or -1. */
 int	refresh_successor(const char *tok, const unsigned char *key,
 	    size_t keylen, char out[REFRESH_LEN + 1]);

@@ -38,6 +38,9 @@ void	secret_wipe(void *p, size_t n);
  */
 int	secret_read_file(const char *path, char *buf, size_t bufsz);
 
+/* The value of one hex digit (either case), or -1. */
+int	secret_hexval(int c);
+
 /* Lower-case hex of n bytes into out (2n + 1 bytes). */
 void	secret_hex(char *out, const void *in, size_t n);
 

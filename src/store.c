@@ -8,6 +8,7 @@
 #include "db.h"
 #include "granttype.h"
 #include "log.h"
+#include "secret.h"
 #include "store.h"
 
 #define MAX_COLS	16
@@ -23,18 +24,6 @@ store_ping(struct db *db)
 	return 1;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int
 store_unhex(unsigned char *dst, size_t dstsz, const char *text)
 {
@@ -48,8 +37,8 @@ store_unhex(unsigned char *dst, size_t dstsz, const char *text)
 	if (n % 2 != 0 || n / 2 > dstsz)
 		return -1;
 	for (i = 0; i < n / 2; i++) {
-		if ((hi = hexval((unsigned char)text[2 * i])) < 0 ||
-		    (lo = hexval((unsigned char)text[2 * i + 1])) < 0)
+		if ((hi = secret_hexval((unsigned char)text[2 * i])) < 0 ||
+		    (lo = secret_hexval((unsigned char)text[2 * i + 1])) < 0)
 			return -1;
 		dst[i] = (unsigned char)(hi << 4 | lo);
 	}
