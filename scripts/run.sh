@@ -3,12 +3,17 @@
 #   PostgreSQL: a private cluster in var/pg (or $JWTMINT_DATABASE_URL)
 #   jwtmint:    --listen unix:var/run/jwtmint.sock with 2 workers
 #   nginx:      http://127.0.0.1:$PORT (default 8080)
+# WEB=lighttpd or WEB=apache puts that server in front instead of nginx
+# (scripts/lighttpd.sh, scripts/apache.sh; docs/GATE.md). Apache's gate
+# (mod_authnz_fcgi) speaks FastCGI over TCP only: a second jwtmint serves it
+# on a free loopback port.
 # Ctrl-C stops all of it; var/ keeps the data for the next run.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 VAR=$ROOT/var
 PORT=${PORT:-8080}
+WEB=${WEB:-nginx}
 WORKERS=${WORKERS:-2}
 BIN=$ROOT/build
 CONF=$VAR/jwtmint.conf
@@ -19,11 +24,15 @@ say() { printf '\033[1mrun:\033[0m %s\n' "$*"; }
 die() { printf 'run: %s\n' "$*" >&2; exit 1; }
 
 case "$PORT" in ''|*[!0-9]*) die "PORT must be a number" ;; esac
+case "$WEB" in
+nginx|lighttpd|apache) ;;
+*) die "WEB must be nginx, lighttpd or apache" ;;
+esac
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
 	die "127.0.0.1:$PORT is in use: try make run PORT=9090"
 fi
 
-mkdir -p "$VAR/run" "$VAR/secrets" "$VAR/nginx"
+mkdir -p "$VAR/run" "$VAR/secrets" "$VAR/$WEB"
 chmod 755 "$VAR" "$VAR/run"
 chmod 700 "$VAR/secrets"
 
@@ -32,7 +41,7 @@ own_pg=0
 cleanup() {
 	trap - INT TERM EXIT
 	say "stopping"
-	bash "$ROOT/scripts/nginx.sh" stop "$VAR/nginx" >/dev/null 2>&1 || true
+	bash "$ROOT/scripts/$WEB.sh" stop "$VAR/$WEB" >/dev/null 2>&1 || true
 	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	if [ $own_pg = 1 ]; then
@@ -89,10 +98,31 @@ pids+=($!)
 for _ in $(seq 1 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
 [ -S "$SOCK" ] || die "jwtmint did not start"
 
-bash "$ROOT/scripts/nginx.sh" conf "$VAR/nginx" "$PORT" "unix:$SOCK" >/dev/null
-bash "$ROOT/scripts/nginx.sh" start "$VAR/nginx" >/dev/null
+case "$WEB" in
+nginx)
+	bash "$ROOT/scripts/nginx.sh" conf "$VAR/nginx" "$PORT" "unix:$SOCK" >/dev/null
+	bash "$ROOT/scripts/nginx.sh" start "$VAR/nginx" >/dev/null
+	;;
+lighttpd)
+	bash "$ROOT/scripts/lighttpd.sh" conf "$VAR/lighttpd" "$PORT" "unix:$SOCK" >/dev/null
+	bash "$ROOT/scripts/lighttpd.sh" start "$VAR/lighttpd" >/dev/null
+	;;
+apache)
+	gate=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
+		die "cannot find a free port for the gate"
+	"$BIN/jwtmint" -c "$CONF" --listen "127.0.0.1:$gate" --workers "$WORKERS" &
+	pids+=($!)
+	for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$gate") 2>/dev/null && break; sleep 0.05; done
+	(exec 3<>"/dev/tcp/127.0.0.1/$gate") 2>/dev/null || die "jwtmint (gate) did not start"
+	say "gate: a second jwtmint on 127.0.0.1:$gate for mod_authnz_fcgi"
+	bash "$ROOT/scripts/apache.sh" conf "$VAR/apache" "$PORT" "unix:$SOCK" "127.0.0.1:$gate" >/dev/null
+	bash "$ROOT/scripts/apache.sh" start "$VAR/apache" >/dev/null
+	;;
+esac
 
-say "jwtmint is up on http://127.0.0.1:$PORT (Ctrl-C stops it)"
+behind=""
+[ "$WEB" = nginx ] || behind=" behind $WEB"
+say "jwtmint is up on http://127.0.0.1:$PORT$behind (Ctrl-C stops it)"
 if [ $first = 1 ]; then
 	cat <<MSG
 
@@ -115,5 +145,5 @@ else
 MSG
 fi
 say "endpoints: /token /.well-known/jwks.json /.well-known/oauth-authorization-server /healthz"
-say "logs: jwtmint below; nginx in var/nginx/error.log"
+say "logs: jwtmint below; $WEB in var/$WEB/error.log"
 wait "${pids[0]}"

@@ -277,8 +277,9 @@ app_handle(struct app *a, const struct http_io *io)
 
 	logesc(m, sizeof(m), r.method_str, strlen(r.method_str));
 	logesc(path, sizeof(path), r.path, strlen(r.path));
-	log_info("method=%s path=%s status=%d ms=%.2f client=%s org=%s", m,
-	    path, p.status, elapsed_ms(&t0),
+	log_info("method=%s path=%s%s status=%d ms=%.2f client=%s org=%s", m,
+	    path, r.authorizer ? " role=authorizer(/check)" : "", p.status,
+	    elapsed_ms(&t0),
 	    r.client_id[0] ? r.client_id : "-", r.org_id[0] ? r.org_id : "-");
 	http_resp_free(&p);
 	http_req_free(&r);

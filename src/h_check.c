@@ -12,6 +12,9 @@
  *                        server, never a request header (a client could
  *                        send one)
  *   JWTMINT_ACCOUNT      optional: the customer account the request touches
+ *   JWTMINT_TOKEN        "required": a request without a user token is 401
+ *                        (a location only users may reach; also guards a
+ *                        server that does not pass Authorization on)
  *
  * Effective scopes are key ∩ token (the key's alone without a token); the
  * key and the token must be of one organization; a user whose token lists
@@ -78,8 +81,9 @@ allow(struct req *r, struct resp *p, const char *sub, const char *client,
 {
 	static const char *const names[] = { "Subject", "Client", "Org",
 	    "Scope", "Accounts" };
+	/* Not JWTMINT_SCOPE: that name is the input (the required scope). */
 	static const char *const vars[] = { "SUBJECT", "CLIENT", "ORG",
-	    "SCOPE", "ACCOUNTS" };
+	    "SCOPES", "ACCOUNTS" };
 	const char	*vals[5] = { sub, client, org, scope, accounts };
 	char		 h[64];
 	size_t		 i;
@@ -103,13 +107,14 @@ h_check(struct app *a, struct req *r, struct resp *p)
 	static struct verified	 v;
 	static struct scope_set	 tok, eff;
 	char			 scope[SCOPE_MAX_STRING_BYTES], ra[16];
-	const char		*need, *account, *bearer = NULL;
+	const char		*need, *account, *want_token, *bearer = NULL;
 	struct client		 c;
 	enum oerr		 err;
 	int			 retry, per_sec, per_min;
 
 	need = r->io->param(r->io->ctx, "JWTMINT_SCOPE");
 	account = r->io->param(r->io->ctx, "JWTMINT_ACCOUNT");
+	want_token = r->io->param(r->io->ctx, "JWTMINT_TOKEN");
 	if (need == NULL) {
 		log_warnx("check: the web server sets no JWTMINT_SCOPE: denied");
 		deny(p, 403, "access_denied", "no required scope configured");
@@ -129,6 +134,11 @@ h_check(struct app *a, struct req *r, struct resp *p)
 
 	per_sec = c.rate_per_sec >= 0 ? c.rate_per_sec : a->cfg->rate_limit_per_sec;
 	per_min = c.rate_per_min >= 0 ? c.rate_per_min : a->cfg->rate_limit_per_min;
+	if (a->ratelimit == NULL && (per_sec > 0 || per_min > 0)) {
+		/* No counters (memory could not be mapped): fail closed. */
+		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		return;
+	}
 	if (a->ratelimit != NULL && !ratelimit_hit(a->ratelimit, c.id,
 	    (uint32_t)per_sec, (uint32_t)per_min, (uint64_t)time(NULL), &retry)) {
 		deny(p, 429, "too_many_requests", "rate limit exceeded");
@@ -143,6 +153,11 @@ h_check(struct app *a, struct req *r, struct resp *p)
 			return;
 		}
 		bearer = r->authorization + 7;
+	}
+	if (bearer == NULL && want_token != NULL &&
+	    strcmp(want_token, "required") == 0) {
+		deny(p, 401, "invalid_token", "a user token is required");
+		return;
 	}
 	if (bearer == NULL) {
 		/* The key alone: what it may do in its organization. */

@@ -97,6 +97,7 @@ http_req_init(struct req *r, const struct http_io *io)
 	/* The gate's parameters come from the web server: one of each. */
 	(void)header(io, "JWTMINT_SCOPE", &bad);
 	(void)header(io, "JWTMINT_ACCOUNT", &bad);
+	(void)header(io, "JWTMINT_TOKEN", &bad);
 	r->api_key = header(io, "HTTP_X_API_KEY", &bad);
 	r->remote_addr = header(io, "REMOTE_ADDR", &bad);
 	return bad ? 400 : 0;

@@ -128,21 +128,28 @@ cgi_write(void *ctx, const char *buf, size_t n)
 struct ratelimit_slot *
 worker_ratelimit_map(const struct config *cfg, int shared)
 {
-	void	*p;
+	void	*p = NULL;
 	size_t	 len = ratelimit_size();
-	int	 fd;
+	int	 fd = -1;
 
 	if (cfg->rate_limit_shm[0] != '\0') {
 		if ((fd = shm_open(cfg->rate_limit_shm, O_RDWR | O_CREAT,
-		    0600)) == -1 || ftruncate(fd, (off_t)len) == -1) {
-			log_warn("rate_limit_shm %s", cfg->rate_limit_shm);
-			if (fd != -1)
-				close(fd);
-			return NULL;
+		    0600)) != -1 && ftruncate(fd, (off_t)len) == 0) {
+			p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+			    fd, 0);
+			close(fd);
+			fd = -1;
+			if (p != MAP_FAILED)
+				return p;
 		}
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		close(fd);
-	} else
+		/* Never without limits: count in this process alone. */
+		log_warn("rate_limit_shm %s: counting per process instead",
+		    cfg->rate_limit_shm);
+		if (fd != -1)
+			close(fd);
+		shared = 0;
+	}
+	if (p == NULL || p == MAP_FAILED)
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_ANONYMOUS |
 		    (shared ? MAP_SHARED : MAP_PRIVATE), -1, 0);
 	if (p == MAP_FAILED) {

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# lighttpd.sh: lighttpd in front of jwtmint, for `make run WEB=lighttpd` and
+# the tests.
+#
+#   scripts/lighttpd.sh conf  OUTDIR PORT FCGI [CONF]  write OUTDIR/lighttpd.conf
+#                                                      from conf/lighttpd.conf.in
+#   scripts/lighttpd.sh start OUTDIR                   start it (daemonized, pid
+#                                                      file) and wait until the
+#                                                      port answers
+#   scripts/lighttpd.sh stop  OUTDIR                   stop it; ok when not running
+#
+# FCGI is jwtmint's FastCGI address, unix:/abs/path.sock or 127.0.0.1:9000:
+# jwtmint's endpoints, and the example API under /api/ behind the gate
+# (mod_fastcgi "mode" => "authorizer", docs/GATE.md). Or FCGI is
+# cgi:/abs/path/to/jwtmint and CONF its configuration file: every request
+# runs jwtmint once as plain CGI (mod_cgi), without the gate.
+# lighttpd listens on 127.0.0.1:PORT only. Everything it writes (pid, logs,
+# temp files, the example backend) stays in OUTDIR. As root it runs as
+# nobody (OUTDIR, the FastCGI socket, and in CGI mode the binary, CONF and
+# its secrets must then be reachable by that user).
+set -eu
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+TEMPLATE=$HERE/../conf/lighttpd.conf.in
+
+die() { echo "lighttpd.sh: $*" >&2; exit 1; }
+usage() {
+	echo "usage: lighttpd.sh conf OUTDIR PORT FCGI [CONF] | start OUTDIR | stop OUTDIR" >&2
+	exit 2
+}
+
+find_lighttpd() {
+	if [ -n "${LIGHTTPD:-}" ]; then
+		echo "$LIGHTTPD"
+	elif [ -x /usr/sbin/lighttpd ]; then
+		echo /usr/sbin/lighttpd
+	elif command -v lighttpd >/dev/null 2>&1; then
+		command -v lighttpd
+	else
+		die "lighttpd not found: install lighttpd and lighttpd-modules-lua (apt-get install lighttpd lighttpd-modules-lua)"
+	fi
+}
+
+absdir() {
+	mkdir -p "$1" || die "cannot create $1"
+	(cd "$1" && pwd -P)
+}
+
+# Escape a value for the replacement side of sed s|...|...|.
+sed_escape() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
+
+# Values end up inside "..." in lighttpd's configuration.
+check_plain() {
+	case "$1" in
+	*[\"\\\$\	\ ]*|*"'"*) die "$2 must not contain spaces, quotes, backslashes or '\$': $1" ;;
+	esac
+}
+
+write_backend() {
+	# The example API behind the gate: echoes what jwtmint's /check told
+	# lighttpd (Variable-* → environment), as a backend would receive it.
+	cat >"$OUTDIR/htdocs/api.cgi" <<'CGI'
+#!/bin/sh
+# Written by scripts/lighttpd.sh: the example API behind jwtmint's gate.
+# lighttpd ran it only after the FastCGI authorizer answered 200, and put
+# the authorizer's Variable-JWTMINT_* headers in the environment.
+esc() { printf '%s' "$1" | tr -d '\000-\037' | sed -e 's/[\\"]/\\&/g'; }
+printf 'Status: 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n\r\n'
+printf '{"path":"%s","subject":"%s","client":"%s","org":"%s","scope":"%s","accounts":"%s","account":"%s"}\n' \
+	"$(esc "${SCRIPT_NAME:-}${PATH_INFO:-}")" "$(esc "${JWTMINT_SUBJECT:-}")" \
+	"$(esc "${JWTMINT_CLIENT:-}")" "$(esc "${JWTMINT_ORG:-}")" \
+	"$(esc "${JWTMINT_SCOPES:-}")" "$(esc "${JWTMINT_ACCOUNTS:-}")" \
+	"$(esc "${JWTMINT_ACCOUNT:-}")"
+CGI
+	cat >"$OUTDIR/jwtmint_account.lua" <<'LUA'
+-- Written by scripts/lighttpd.sh. JWTMINT_ACCOUNT for jwtmint's gate: the
+-- first "account" parameter of the query string, percent-decoded. Runs at
+-- the raw-URL stage, before the FastCGI authorizer builds its environment.
+-- An error here is a 500: never a request that skips the check.
+local q = lighty.r.req_attr["uri.query"]
+if q ~= nil and q ~= "" then
+	for pair in string.gmatch(q, "[^&]+") do
+		local k, v = string.match(pair, "^([^=]*)=?(.*)$")
+		if lighty.c.urldec(k) == "account" then
+			v = lighty.c.urldec(v)
+			if v ~= "" then
+				lighty.r.req_env["JWTMINT_ACCOUNT"] = v
+			end
+			break
+		end
+	end
+end
+return 0
+LUA
+	chmod 644 "$OUTDIR/htdocs/api.cgi" "$OUTDIR/jwtmint_account.lua"
+}
+
+cmd_conf() {
+	local port=$1 fcgi=$2 cgiconf=$3 user="" group jw="" keep drop
+	local cgibin="" cginame="" host fport
+	case "$port" in
+	''|*[!0-9]*) die "PORT must be a number: $port" ;;
+	esac
+	if [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then die "PORT out of range: $port"; fi
+	check_plain "$OUTDIR" OUTDIR
+	case "$fcgi" in
+	cgi:/*)
+		cgibin=${fcgi#cgi:}
+		[ -x "$cgibin" ] || die "not an executable: $cgibin"
+		[ -n "$cgiconf" ] || die "cgi: mode needs CONF, the configuration file"
+		case "$cgiconf" in /*) ;; *) die "CONF must be an absolute path: $cgiconf" ;; esac
+		check_plain "$cgibin" FCGI
+		check_plain "$cgiconf" CONF
+		cginame=${cgibin##*/}
+		keep=CGI drop=FASTCGI
+		;;
+	unix:/*)
+		check_plain "$fcgi" FCGI
+		jw="\"socket\" => \"${fcgi#unix:}\""
+		keep=FASTCGI drop=CGI
+		;;
+	unix:*) die "FCGI unix socket path must be absolute: $fcgi" ;;
+	*:*)
+		host=${fcgi%:*} fport=${fcgi##*:}
+		case "$fport" in ''|*[!0-9]*) die "FCGI must be unix:/abs/path.sock, HOST:PORT or cgi:/abs/jwtmint: $fcgi" ;; esac
+		check_plain "$host" FCGI
+		[ -n "$host" ] || die "FCGI has no host: $fcgi"
+		jw="\"host\" => \"$host\", \"port\" => $fport"
+		keep=FASTCGI drop=CGI
+		;;
+	*) die "FCGI must be unix:/abs/path.sock, HOST:PORT or cgi:/abs/jwtmint: $fcgi" ;;
+	esac
+	[ -n "$cgiconf" ] && [ "$keep" != CGI ] && die "CONF is for cgi: mode only"
+	[ -r "$TEMPLATE" ] || die "template not found: $TEMPLATE"
+	if [ "$(id -u)" = 0 ]; then
+		group=$(id -gn nobody 2>/dev/null) || die "running as root needs the OS user nobody"
+		user="server.username = \"nobody\"\\nserver.groupname = \"$group\""
+	fi
+	mkdir -p "$OUTDIR/tmp" "$OUTDIR/htdocs"
+	sed -e "/#@${drop}_BEGIN@/,/#@${drop}_END@/d" \
+	    -e "/#@${keep}_BEGIN@/d" -e "/#@${keep}_END@/d" \
+	    -e "s|@OUTDIR@|$(sed_escape "$OUTDIR")|g" \
+	    -e "s|@PORT@|$port|g" \
+	    -e "s|@JWTMINT@|$(sed_escape "$jw")|g" \
+	    -e "s|@CGI_BIN@|$(sed_escape "$cgibin")|g" \
+	    -e "s|@CGI_NAME@|$(sed_escape "$cginame")|g" \
+	    -e "s|@CGI_CONF@|$(sed_escape "$cgiconf")|g" \
+	    -e "s|@USER@|$user|g" \
+	    "$TEMPLATE" >"$OUTDIR/lighttpd.conf.tmp"
+	mv "$OUTDIR/lighttpd.conf.tmp" "$OUTDIR/lighttpd.conf"
+	write_backend
+	echo "$port" >"$OUTDIR/port"
+}
+
+# The pid of the running server, or nothing.
+running_pid() {
+	local pid
+	[ -f "$OUTDIR/lighttpd.pid" ] || return 0
+	pid=$(cat "$OUTDIR/lighttpd.pid" 2>/dev/null || true)
+	case "$pid" in
+	''|*[!0-9]*) return 0 ;;
+	esac
+	if alive "$pid"; then
+		echo "$pid"
+	fi
+}
+
+# Running and not a zombie left for a parent that does not reap.
+alive() {
+	local st
+	kill -0 "$1" 2>/dev/null || return 1
+	st=$(sed -e 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 0
+	[ "$st" != Z ]
+}
+
+port_answers() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+cmd_start() {
+	local lighttpd port
+	[ -f "$OUTDIR/lighttpd.conf" ] || die "no $OUTDIR/lighttpd.conf: run 'lighttpd.sh conf' first"
+	port=$(cat "$OUTDIR/port" 2>/dev/null) || die "no $OUTDIR/port: run 'lighttpd.sh conf' first"
+	lighttpd=$(find_lighttpd)
+	if [ -n "$(running_pid)" ]; then
+		port_answers "$port" && return 0
+	fi
+	touch "$OUTDIR/error.log" "$OUTDIR/cgi-stderr.log"
+	if [ "$(id -u)" = 0 ]; then
+		# lighttpd opens its logs and writes uploads after it has become
+		# nobody: that user must reach OUTDIR and own these.
+		chmod o+x "$OUTDIR"
+		chown nobody "$OUTDIR/error.log" "$OUTDIR/cgi-stderr.log" "$OUTDIR/tmp"
+	fi
+	# -tt: parse and load every module (mod_magnet needs
+	# lighttpd-modules-lua).
+	if ! "$lighttpd" -tt -f "$OUTDIR/lighttpd.conf" >"$OUTDIR/start.err" 2>&1; then
+		cat "$OUTDIR/start.err" >&2
+		grep -q magnet "$OUTDIR/start.err" &&
+			echo "lighttpd.sh: mod_magnet is in lighttpd-modules-lua (apt-get install lighttpd-modules-lua)" >&2
+		die "bad configuration $OUTDIR/lighttpd.conf"
+	fi
+	# Without -D lighttpd daemonizes, writes its pid file and returns once
+	# the server runs (or says it failed).
+	"$lighttpd" -f "$OUTDIR/lighttpd.conf" >"$OUTDIR/start.err" 2>&1 ||
+		{ cat "$OUTDIR/start.err" >&2; tail -n 5 "$OUTDIR/error.log" >&2 2>/dev/null || true
+		  die "lighttpd failed to start (log: $OUTDIR/error.log)"; }
+	for _ in $(seq 1 100); do
+		if port_answers "$port"; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	tail -n 5 "$OUTDIR/error.log" >&2 2>/dev/null || true
+	die "lighttpd does not answer on 127.0.0.1:$port (log: $OUTDIR/error.log)"
+}
+
+cmd_stop() {
+	local pid
+	pid=$(running_pid)
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null || true
+	for _ in $(seq 1 100); do
+		alive "$pid" || return 0
+		sleep 0.05
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	echo "lighttpd.sh: lighttpd $pid did not stop in 5 s, killed" >&2
+}
+
+[ $# -ge 2 ] || usage
+CMD=$1
+case "$CMD" in
+conf)
+	[ $# -eq 4 ] || [ $# -eq 5 ] || usage
+	OUTDIR=$(absdir "$2")
+	cmd_conf "$3" "$4" "${5:-}"
+	;;
+start)
+	[ $# -eq 2 ] || usage
+	[ -d "$2" ] || die "no such directory: $2"
+	OUTDIR=$(absdir "$2")
+	cmd_start
+	;;
+stop)
+	[ $# -eq 2 ] || usage
+	[ -d "$2" ] || exit 0
+	OUTDIR=$(absdir "$2")
+	cmd_stop
+	;;
+*) usage ;;
+esac
