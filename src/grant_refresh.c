@@ -112,7 +112,9 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 	is.role = t.user.role;
 	is.accounts = t.user.all_accounts ? "*" : t.user.accounts;
 	is.refresh_token = next;
-	is.refresh_expires_in = a->cfg->refresh_idle_sec;
+	/* The successor dies at the idle limit or with its family. */
+	is.refresh_expires_in = t.absolute_left < a->cfg->refresh_idle_sec ?
+	    t.absolute_left : a->cfg->refresh_idle_sec;
 	issue_token(a, r, c, &is, p);
 	secret_wipe(next, sizeof(next));
 }

@@ -16,6 +16,7 @@
 #include "http.h"
 #include "issue.h"
 #include "jws.h"
+#include "jwtverify.h"
 #include "log.h"
 
 #define TOKEN_TYPE_AT	"urn:ietf:params:oauth:token-type:access_token"
@@ -53,7 +54,7 @@ issue_token(struct app *a, struct req *r, const struct client *c,
 	char			*json = NULL, *body;
 	size_t			 len;
 	json_t			*o;
-	int			 ttl;
+	int			 ttl, n;
 
 	memset(&cl, 0, sizeof(cl));
 	if ((cl.aud = issue_audience(a, r, &err)) == NULL)
@@ -85,8 +86,14 @@ issue_token(struct app *a, struct req *r, const struct client *c,
 	}
 	ttl = (int)(cl.exp - cl.iat);
 	if ((json = claims_json(&cl, &len)) == NULL ||
-	    jws_sign(signer, json, len, token, sizeof(token)) < 0)
+	    (n = jws_sign(signer, json, len, token, sizeof(token))) < 0)
 		goto fail;
+	/* A token nobody could present back (jwtverify's limit, 8 KiB header
+	 * buffers) is not issued: too many or too long scopes. */
+	if (n > JWTVERIFY_MAX_BYTES) {
+		err = OERR_INVALID_SCOPE;
+		goto fail;
+	}
 
 	o = json_pack("{s:s, s:s, s:i, s:s}", "access_token", token,
 	    "token_type", "Bearer", "expires_in", ttl, "scope", is->scope);

@@ -176,20 +176,52 @@ jws_key_free(struct jws_key *k)
 	secret_wipe(k, sizeof(*k));
 }
 
-/* DER ECDSA-Sig-Value to the 64-byte R || S of RFC 7518 §3.4. */
+/* The order n of P-256 and n / 2, big-endian. */
+static const unsigned char p256_n[32] = {
+	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17, 0x9e, 0x84,
+	0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51
+};
+static const unsigned char p256_half_n[32] = {
+	0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0x7f, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xde, 0x73, 0x7d, 0x56, 0xd3, 0x8b, 0xcf, 0x42,
+	0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31, 0x92, 0xa8
+};
+
+int
+jws_es256_low_s(const unsigned char s[32])
+{
+	return memcmp(s, p256_half_n, 32) <= 0;
+}
+
+/*
+ * DER ECDSA-Sig-Value to the 64-byte R || S of RFC 7518 §3.4, with S
+ * replaced by n - S when it is in the upper half (one form per signature).
+ */
 static int
 der_to_raw(const unsigned char *der, size_t len, unsigned char raw[64])
 {
 	const unsigned char	*p = der;
 	ECDSA_SIG		*sig;
 	const BIGNUM		*r, *s;
+	BIGNUM			*n = NULL, *low = NULL;
 	int			 rc = -1;
 
 	if ((sig = d2i_ECDSA_SIG(NULL, &p, (long)len)) == NULL)
 		return -1;
 	ECDSA_SIG_get0(sig, &r, &s);
-	if (BN_bn2binpad(r, raw, 32) == 32 && BN_bn2binpad(s, raw + 32, 32) == 32)
-		rc = 0;
+	if (BN_bn2binpad(r, raw, 32) != 32 || BN_bn2binpad(s, raw + 32, 32) != 32)
+		goto out;
+	if (!jws_es256_low_s(raw + 32)) {
+		if ((n = BN_bin2bn(p256_n, 32, NULL)) == NULL ||
+		    (low = BN_new()) == NULL || BN_sub(low, n, s) != 1 ||
+		    BN_bn2binpad(low, raw + 32, 32) != 32)
+			goto out;
+	}
+	rc = 0;
+out:
+	BN_free(n);
+	BN_free(low);
 	ECDSA_SIG_free(sig);
 	return rc;
 }

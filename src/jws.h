@@ -71,4 +71,12 @@ void		 jws_key_free(struct jws_key *k);
 int		 jws_sign(const struct jws_key *k, const char *claims, size_t len,
 		    char *out, size_t outsz);
 
+/*
+ * 1 when the 32-byte big-endian S of an ES256 signature is in the lower
+ * half of the group order. jwtmint signs with low S only and accepts low S
+ * only, so a signature has one form: (R, n - S) cannot make a second token
+ * string for the same claims.
+ */
+int		 jws_es256_low_s(const unsigned char s[32]);
+
 #endif

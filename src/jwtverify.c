@@ -169,8 +169,9 @@ verify_sig(const struct jws_key *k, const char *input, size_t inlen,
 		return secret_equal(mac, sig, sizeof(mac));
 	}
 	if (k->alg == JWS_ES256) {
-		/* RFC 7518 §3.4: exactly R || S, 32 bytes each. */
-		if (siglen != 64)
+		/* RFC 7518 §3.4: exactly R || S, 32 bytes each; low S only
+		 * (jws.h), so no second form of a signature verifies. */
+		if (siglen != 64 || !jws_es256_low_s(sig + 32))
 			return 0;
 		if ((es = ECDSA_SIG_new()) == NULL ||
 		    (r = BN_bin2bn(sig, 32, NULL)) == NULL ||

@@ -95,7 +95,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " r.all_accounts, r.read_only, u.extra_scopes, u.accounts,"
 	    " (u.disabled_at is not null), (u.tokens_valid_after is not null and"
 	    "   f.created_at <= u.tokens_valid_after),"
-	    " (k.revoked_at is not null or coalesce(k.expires_at < now(), false))"
+	    " (k.revoked_at is not null or coalesce(k.expires_at < now(), false)),"
+	    " greatest(0, floor(extract(epoch from f.absolute_expires_at - now())))::int"
 	    " from refresh_tokens t join refresh_families f on f.id = t.family_id"
 	    " join api_keys k on k.id = f.key_id"
 	    " join users u on u.id = f.user_id"
@@ -233,11 +234,14 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "select id, username, role, extra_scopes, accounts, "
 	    RFC3339("created_at") ", " RFC3339("disabled_at")
 	    " from users where org_id = $1 order by username", 1 },
+	/* A new password or a disabled user ends every session (cut-off), so
+	 * that enabling the user again does not bring old tokens back. */
 	[STMT_USER_PASSWD] = { "user_passwd",
-	    "update users set password_hash = $3 where org_id = $1 and username = $2", 3 },
+	    "update users set password_hash = $3, tokens_valid_after = now()"
+	    " where org_id = $1 and username = $2", 3 },
 	[STMT_USER_DISABLE] = { "user_disable",
-	    "update users set disabled_at = now() where org_id = $1"
-	    " and username = $2 and disabled_at is null", 2 },
+	    "update users set disabled_at = now(), tokens_valid_after = now()"
+	    " where org_id = $1 and username = $2 and disabled_at is null", 2 },
 	[STMT_USER_ENABLE] = { "user_enable",
 	    "update users set disabled_at = null where org_id = $1"
 	    " and username = $2 and disabled_at is not null", 2 },

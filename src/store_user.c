@@ -155,6 +155,7 @@ store_refresh_peek(struct db *db, const char *digest_hex, const char *org,
 	out->user.disabled = boolean(res, 15);
 	out->cut_off = boolean(res, 16);
 	out->key_bad = boolean(res, 17);
+	out->absolute_left = atoi(PQgetvalue(res, 0, 18));
 	rc = 1;
 out:
 	PQclear(res);

@@ -58,6 +58,7 @@ struct store_refresh {
 	char			 key_id[STORE_ID_BYTES];
 	int			 cut_off;	/* before the user's cut-off */
 	int			 key_bad;	/* its key revoked or expired */
+	int			 absolute_left;	/* seconds to the family's end */
 	struct store_user	 user;
 };
 

@@ -108,15 +108,48 @@ def new_user(stack, org, username=None, role="limited", scopes=None, accounts=No
 def post(stack, path, key=None, headers=None, **fields):
     """POST a form to path, authenticated by key (X-API-Key) when given.
     Returns (status, headers, parsed JSON or raw bytes)."""
+    return post_pairs(stack, path, list(fields.items()), key, headers)
+
+
+def post_pairs(stack, path, pairs, key=None, headers=None, verify=True):
+    """post() with the form as a list of (name, value); verify=False leaves
+    an issued token to the caller's own checks."""
     hdrs = [("Content-Type", FORM)]
     if key is not None:
         hdrs.append(("X-API-Key", key["key"] if isinstance(key, dict) else key))
     hdrs += list((headers or {}).items())
-    st, h, b = stack.request("POST", path, hdrs, urllib.parse.urlencode(list(fields.items())).encode())
+    st, h, b = stack.request("POST", path, hdrs, urllib.parse.urlencode(pairs).encode())
     doc = parse_json(b)
     if st == 200 and isinstance(doc, dict) and isinstance(doc.get("refresh_token"), str):
         stack.secrets.add(doc["refresh_token"])
+    if verify and st == 200 and isinstance(doc, dict) and isinstance(doc.get("access_token"), str):
+        verify_issued(stack, doc["access_token"])
     return st, h, doc
+
+
+def verify_issued(stack, token):
+    """Every token jwtmint hands out: signature (jwcrypto and PyJWT, from the
+    published JWKS only, fetched again when the kid is new) and the
+    registered claims RFC 9068 requires. check_token() checks the rest."""
+    header = json.loads(b64url_decode(token.split(".")[0]))
+    assert header.get("alg") == "ES256" and header.get("typ") == "at+jwt", "issued token header %r" % header
+    jwks = getattr(stack, "_lifecycle_jwks", None)
+    if jwks is None or not any(k.get("kid") == header.get("kid") for k in jwks["keys"]):
+        jwks = stack._lifecycle_jwks = stack.jwks()
+    found = [k for k in jwks["keys"] if k.get("kid") == header.get("kid")]
+    assert len(found) == 1, "issued token: kid %r in the JWKS %d times" % (header.get("kid"), len(found))
+    sig = jc_jws.JWS()
+    sig.deserialize(token)
+    try:
+        sig.verify(jc_jwk.JWK(**found[0]), alg="ES256")
+        claims = pyjwt.decode(token, pyjwt.PyJWK(found[0], algorithm="ES256").key, algorithms=["ES256"],
+                              audience=stack.audiences, issuer=stack.issuer, leeway=5,
+                              options={"require": ["exp", "iat", "nbf", "iss", "aud", "sub", "jti"]})
+    except Exception as e:
+        raise AssertionError("an issued token does not verify with the JWKS: %s: %s" % (type(e).__name__, e))
+    assert json.loads(sig.payload) == claims, "jwcrypto and PyJWT disagree"
+    for name in ("org", "client_id", "scope"):
+        assert isinstance(claims.get(name), str) and claims[name], "issued token without %s" % name
 
 
 def login(stack, key, user, password=None, **extra):
@@ -229,11 +262,11 @@ def signing_key(stack, kid=None):
     version || nonce || ciphertext || tag; src/kek.h). Lets the tests sign
     tokens with jwtmint's real key, so that a refusal is about the claim or
     header under test and not about the signature."""
-    rows = stack.psql("select kid, alg, encode(private_sealed, 'hex') from signing_keys"
+    rows = stack.psql("select kid, alg, encode(private_sealed, 'hex'), retired_at is null from signing_keys"
                       " order by created_at desc").split()
     for row in rows:
-        k, alg, hexed = row.split("|")
-        if (kid is None and alg == "ES256") or k == kid:
+        k, alg, hexed, live = row.split("|")
+        if (kid is None and alg == "ES256" and live == "t") or k == kid:
             blob = bytes.fromhex(hexed)
             assert blob[0] == 1, "sealed layout version %d" % blob[0]
             der = AESGCM(base64.b64decode(stack.kek)).decrypt(blob[1:13], blob[13:], ("%s:%s" % (k, alg)).encode())
@@ -247,6 +280,8 @@ def sign_es256(priv, header, claims):
     c = claims if isinstance(claims, bytes) else json.dumps(claims, separators=(",", ":")).encode()
     signing_input = b64url(h) + "." + b64url(c)
     r, s = decode_dss_signature(priv.sign(signing_input.encode(), ec.ECDSA(hashes.SHA256())))
+    n = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+    s = min(s, n - s)       # jwtmint's one form of a signature: low S
     return signing_input + "." + b64url(r.to_bytes(32, "big") + s.to_bytes(32, "big"))
 
 
@@ -294,8 +329,8 @@ def world(stack):
     return stack._lifecycle_world
 
 
-def refresh_rows(stack, rt_doc_or_family):
-    fam = rt_doc_or_family
+def refresh_rows(stack, fam):
+    """How many refresh tokens (rotated or not) family fam has."""
     return int(stack.psql("select count(*) from refresh_tokens where family_id = '%s'" % fam).strip())
 
 
@@ -396,8 +431,8 @@ def test_bad_logins_identical(stack):
         bodies.setdefault(what, set()).add(json.dumps(resp[2], sort_keys=True))
 
     n = 5
-    t_wrong = median_time(lambda: attempt("wrong password", users[len(bodies.get("wrong password", ())) % 3],
-                                          "not-the-password-1"), n)
+    turn = iter(range(n))
+    t_wrong = median_time(lambda: attempt("wrong password", users[next(turn) % 3], "not-the-password-1"), n)
     t_unknown = median_time(lambda: attempt("unknown user", "nobody-" + pysecrets.token_hex(4),
                                             "not-the-password-1"), n)
     t_disabled = median_time(lambda: attempt("disabled user", dis, dis["password"]), n)
@@ -419,7 +454,10 @@ def test_brute_force_per_username(stack):
     org = new_org(stack, "brute")
     key = new_key(stack, org)
     victim = new_user(stack, org)
-    t_fail = median_time(lambda: assert_same_error(login(stack, key, victim, "wrong-password-x"), 400,
+    # The counter is per normalised username: case and spaces do not evade it.
+    names = iter([victim["username"], victim["username"].upper(), " " + victim["username"],
+                  victim["username"].capitalize()] * MAX_FAILURES)
+    t_fail = median_time(lambda: assert_same_error(login(stack, key, next(names), "wrong-password-x"), 400,
                                                    "invalid_grant", victim), MAX_FAILURES)
     # A request refused before the database or any hashing: the baseline.
     t_base = median_time(lambda: post(stack, "/token", key, grant_type=GT_PASSWORD, username="x"), 5)
@@ -677,8 +715,13 @@ def test_refresh_disabled_user(stack):
     w = world(stack)
     u = new_user(stack, w.org)
     doc = login_ok(stack, w.key, u)
+    if stack.mode == "nginx":
+        assert gate_status(stack, w.key, doc["access_token"]) == 200, "control: the gate refuses the user"
     stack.admin_ok("user", "disable", u["username"], "--org", w.org["slug"])
     assert_same_error(refresh(stack, w.key, doc["refresh_token"]), 400, "invalid_grant", u)
+    if stack.mode == "nginx":
+        codes = wait_status(lambda: (gate_status(stack, w.key, doc["access_token"]),), 401)
+        assert codes[0] == 401, "the gate still takes a disabled user's token after 2 s: %r" % (codes,)
     assert introspect(stack, w.key, doc["access_token"]) == {"active": False}
     assert introspect(stack, w.key, doc["refresh_token"]) == {"active": False}
     assert_same_error(login(stack, w.key, u), 400, "invalid_grant", u)
@@ -695,6 +738,11 @@ def test_refresh_revoked_key(stack):
     assert_same_error(refresh(stack, w.key, doc["refresh_token"]), 400, "invalid_grant", w.alice)
 
 
+def gate_status(stack, key, token, path="/api/accounts"):
+    """nginx mode: the status of an API request behind the gate (/check)."""
+    return stack.request("GET", path, {"X-API-Key": key["key"], "Authorization": "Bearer " + token})[0]
+
+
 def wait_status(fn, status, timeout=2.0):
     """fn() until it answers status (a NOTIFY reaches every worker within
     this bound); returns the last answer."""
@@ -704,6 +752,47 @@ def wait_status(fn, status, timeout=2.0):
         if resp[0] == status or time.time() > deadline:
             return resp
         time.sleep(0.05)
+
+
+def test_refresh_expiry(stack):
+    """Idle and absolute lifetimes (moved into the past with psql: the
+    configured minimum is a minute)."""
+    w = world(stack)
+    d = login_ok(stack, w.key, w.alice)
+    fam = family_of(stack, w.alice)
+    stack.psql("update refresh_tokens set idle_expires_at = now() - interval '1 second'"
+               " where family_id = '%s'" % fam)
+    assert_same_error(refresh(stack, w.key, d["refresh_token"]), 400, "invalid_grant", w.alice)
+    assert introspect(stack, w.key, d["refresh_token"]) == {"active": False}
+
+    d = login_ok(stack, w.key, w.alice)
+    fam = family_of(stack, w.alice)
+    st, _, d1 = refresh(stack, w.key, d["refresh_token"])
+    assert st == 200, d1
+    stack.psql("update refresh_families set absolute_expires_at = now() - interval '1 second'"
+               " where id = '%s'" % fam)
+    assert_same_error(refresh(stack, w.key, d1["refresh_token"]), 400, "invalid_grant", w.alice)
+    # Within the grace window too: the family's end is the end.
+    assert_same_error(refresh(stack, w.key, d["refresh_token"]), 400, "invalid_grant", w.alice)
+    assert introspect(stack, w.key, d1["refresh_token"]) == {"active": False}
+
+
+def test_refresh_expires_in_bounded_by_family(stack):
+    """refresh_token_expires_in never promises more than the family's
+    absolute lifetime has left."""
+    w = world(stack)
+    d = login_ok(stack, w.key, w.alice)
+    fam = family_of(stack, w.alice)
+    stack.psql("update refresh_families set absolute_expires_at = now() + interval '1 hour'"
+               " where id = '%s'" % fam)
+    st, _, d1 = refresh(stack, w.key, d["refresh_token"])
+    assert st == 200, d1
+    left = float(stack.psql("select extract(epoch from t.idle_expires_at - now()) from refresh_tokens t"
+                            " where family_id = '%s' and rotated_at is null" % fam))
+    assert left <= 3601, "the successor lives %.0f s, past the family's end (3600 s)" % left
+    assert d1["refresh_token_expires_in"] <= 3600, (
+        "refresh_token_expires_in %d, but the family ends in 3600 s (the successor's row says %.0f s)"
+        % (d1["refresh_token_expires_in"], left))
 
 
 def test_refresh_garbage(stack):
@@ -806,7 +895,8 @@ def test_exchange_never_outlives_subject(stack):
     # A subject already past its exp, but inside verify_leeway_sec (30 s):
     # never a token that is born expired.
     late = mint(stack, like, iat=now - 900, nbf=now - 900, exp=now - 5)
-    st, _, doc = exchange(stack, kx, late)
+    st, _, doc = post_pairs(stack, "/token", [("grant_type", GT_EXCHANGE), ("subject_token", late),
+                                              ("subject_token_type", TT_ACCESS)], kx, verify=False)
     if st == 200:
         raise AssertionError("an expired subject (exp 5 s ago, inside the leeway) was exchanged for a token"
                              " with expires_in %r, exp %r (now %d)" % (doc.get("expires_in"),
