@@ -21,25 +21,11 @@ set -eu
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 TEMPLATE=$HERE/../conf/apache.conf.in
 
-die() { echo "apache.sh: $*" >&2; exit 1; }
-usage() {
-	echo "usage: apache.sh conf OUTDIR PORT FCGI [AUTHZ] | start OUTDIR | stop OUTDIR" >&2
-	exit 2
-}
-
-find_apache() {
-	if [ -n "${APACHE:-}" ]; then
-		echo "$APACHE"
-	elif [ -x /usr/sbin/apache2 ]; then
-		echo /usr/sbin/apache2
-	elif command -v apache2 >/dev/null 2>&1; then
-		command -v apache2
-	elif command -v httpd >/dev/null 2>&1; then
-		command -v httpd
-	else
-		die "apache2 not found: install apache2 (apache2-bin has every module used)"
-	fi
-}
+WEB=apache
+WEB_CONF_OPT=AUTHZ
+WEB_ZOMBIE_CHECK=1
+# shellcheck source=SCRIPTDIR/web-lib.sh
+. "$HERE/web-lib.sh"
 
 find_moddir() {
 	local d
@@ -51,14 +37,6 @@ find_moddir() {
 	done
 	die "no mod_authnz_fcgi.so found (set APACHE_MODDIR)"
 }
-
-absdir() {
-	mkdir -p "$1" || die "cannot create $1"
-	(cd "$1" && pwd -P)
-}
-
-# Escape a value for the replacement side of sed s|...|...|.
-sed_escape() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
 
 check_plain() {
 	case "$1" in
@@ -96,10 +74,7 @@ CGI
 
 cmd_conf() {
 	local port=$1 fcgi=$2 authz=$3 user="" group proxy authz_url moddir
-	case "$port" in
-	''|*[!0-9]*) die "PORT must be a number: $port" ;;
-	esac
-	if [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then die "PORT out of range: $port"; fi
+	check_port "$port"
 	check_plain "$OUTDIR" OUTDIR
 	# unix socket paths are limited to 107 bytes (cgid.sock).
 	[ ${#OUTDIR} -le 90 ] || die "OUTDIR is too long for the cgid socket (${#OUTDIR} > 90): $OUTDIR"
@@ -119,10 +94,8 @@ cmd_conf() {
 	authz_url=$(tcp_url "$authz") || die "AUTHZ must be HOST:PORT (mod_authnz_fcgi speaks TCP only): $authz"
 	moddir=$(find_moddir)
 	[ -r "$TEMPLATE" ] || die "template not found: $TEMPLATE"
-	if [ "$(id -u)" = 0 ]; then
-		group=$(id -gn nobody 2>/dev/null) || die "running as root needs the OS user nobody"
-		user="User nobody\\nGroup $group"
-	fi
+	group=$(nobody_group)
+	[ -z "$group" ] || user="User nobody\\nGroup $group"
 	mkdir -p "$OUTDIR/htdocs"
 	sed -e "s|@OUTDIR@|$(sed_escape "$OUTDIR")|g" \
 	    -e "s|@PORT@|$port|g" \
@@ -136,39 +109,11 @@ cmd_conf() {
 	echo "$port" >"$OUTDIR/port"
 }
 
-# The pid of the running parent, or nothing.
-running_pid() {
-	local pid
-	[ -f "$OUTDIR/apache.pid" ] || return 0
-	pid=$(cat "$OUTDIR/apache.pid" 2>/dev/null || true)
-	case "$pid" in
-	''|*[!0-9]*) return 0 ;;
-	esac
-	if alive "$pid"; then
-		echo "$pid"
-	fi
-}
-
-# Running and not a zombie left for a parent that does not reap.
-alive() {
-	local st
-	kill -0 "$1" 2>/dev/null || return 1
-	st=$(sed -e 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 0
-	[ "$st" != Z ]
-}
-
-port_answers() {
-	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
 cmd_start() {
 	local apache port
-	[ -f "$OUTDIR/apache.conf" ] || die "no $OUTDIR/apache.conf: run 'apache.sh conf' first"
-	port=$(cat "$OUTDIR/port" 2>/dev/null) || die "no $OUTDIR/port: run 'apache.sh conf' first"
-	apache=$(find_apache)
-	if [ -n "$(running_pid)" ]; then
-		port_answers "$port" && return 0
-	fi
+	port=$(conf_port)
+	apache=$(find_server APACHE "install apache2 (apache2-bin has every module used)" apache2 httpd)
+	already_up "$port" && return 0
 	if [ "$(id -u)" = 0 ]; then
 		# Children run as nobody: they must reach OUTDIR and the script.
 		chmod o+x "$OUTDIR"
@@ -181,50 +126,8 @@ cmd_start() {
 	# -k start: the parent detaches, writes its pid file and serves.
 	"$apache" -f "$OUTDIR/apache.conf" -E "$OUTDIR/start.err" -k start >/dev/null 2>&1 ||
 		{ cat "$OUTDIR/start.err" >&2 2>/dev/null || true
-		  tail -n 5 "$OUTDIR/error.log" >&2 2>/dev/null || true
-		  die "apache failed to start (log: $OUTDIR/error.log)"; }
-	for _ in $(seq 1 100); do
-		if port_answers "$port"; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	tail -n 5 "$OUTDIR/error.log" >&2 2>/dev/null || true
-	die "apache does not answer on 127.0.0.1:$port (log: $OUTDIR/error.log)"
+		  die_with_log "apache failed to start"; }
+	wait_for_port "$port"
 }
 
-cmd_stop() {
-	local pid
-	pid=$(running_pid)
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || true	# stop now, children included
-	for _ in $(seq 1 100); do
-		alive "$pid" || return 0
-		sleep 0.05
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	echo "apache.sh: apache $pid did not stop in 5 s, killed" >&2
-}
-
-[ $# -ge 2 ] || usage
-CMD=$1
-case "$CMD" in
-conf)
-	[ $# -eq 4 ] || [ $# -eq 5 ] || usage
-	OUTDIR=$(absdir "$2")
-	cmd_conf "$3" "$4" "${5:-}"
-	;;
-start)
-	[ $# -eq 2 ] || usage
-	[ -d "$2" ] || die "no such directory: $2"
-	OUTDIR=$(absdir "$2")
-	cmd_start
-	;;
-stop)
-	[ $# -eq 2 ] || usage
-	[ -d "$2" ] || exit 0
-	OUTDIR=$(absdir "$2")
-	cmd_stop
-	;;
-*) usage ;;
-esac
+web_main "$@"

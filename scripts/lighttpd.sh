@@ -23,31 +23,11 @@ set -eu
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 TEMPLATE=$HERE/../conf/lighttpd.conf.in
 
-die() { echo "lighttpd.sh: $*" >&2; exit 1; }
-usage() {
-	echo "usage: lighttpd.sh conf OUTDIR PORT FCGI [CONF] | start OUTDIR | stop OUTDIR" >&2
-	exit 2
-}
-
-find_lighttpd() {
-	if [ -n "${LIGHTTPD:-}" ]; then
-		echo "$LIGHTTPD"
-	elif [ -x /usr/sbin/lighttpd ]; then
-		echo /usr/sbin/lighttpd
-	elif command -v lighttpd >/dev/null 2>&1; then
-		command -v lighttpd
-	else
-		die "lighttpd not found: install lighttpd and lighttpd-modules-lua (apt-get install lighttpd lighttpd-modules-lua)"
-	fi
-}
-
-absdir() {
-	mkdir -p "$1" || die "cannot create $1"
-	(cd "$1" && pwd -P)
-}
-
-# Escape a value for the replacement side of sed s|...|...|.
-sed_escape() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
+WEB=lighttpd
+WEB_CONF_OPT=CONF
+WEB_ZOMBIE_CHECK=1
+# shellcheck source=SCRIPTDIR/web-lib.sh
+. "$HERE/web-lib.sh"
 
 # Values end up inside "..." in lighttpd's configuration.
 check_plain() {
@@ -98,10 +78,7 @@ LUA
 cmd_conf() {
 	local port=$1 fcgi=$2 cgiconf=$3 user="" group jw="" keep drop
 	local cgibin="" cginame="" host fport
-	case "$port" in
-	''|*[!0-9]*) die "PORT must be a number: $port" ;;
-	esac
-	if [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then die "PORT out of range: $port"; fi
+	check_port "$port"
 	check_plain "$OUTDIR" OUTDIR
 	case "$fcgi" in
 	cgi:/*)
@@ -132,10 +109,8 @@ cmd_conf() {
 	esac
 	[ -n "$cgiconf" ] && [ "$keep" != CGI ] && die "CONF is for cgi: mode only"
 	[ -r "$TEMPLATE" ] || die "template not found: $TEMPLATE"
-	if [ "$(id -u)" = 0 ]; then
-		group=$(id -gn nobody 2>/dev/null) || die "running as root needs the OS user nobody"
-		user="server.username = \"nobody\"\\nserver.groupname = \"$group\""
-	fi
+	group=$(nobody_group)
+	[ -z "$group" ] || user="server.username = \"nobody\"\\nserver.groupname = \"$group\""
 	mkdir -p "$OUTDIR/tmp" "$OUTDIR/htdocs"
 	sed -e "/#@${drop}_BEGIN@/,/#@${drop}_END@/d" \
 	    -e "/#@${keep}_BEGIN@/d" -e "/#@${keep}_END@/d" \
@@ -152,39 +127,12 @@ cmd_conf() {
 	echo "$port" >"$OUTDIR/port"
 }
 
-# The pid of the running server, or nothing.
-running_pid() {
-	local pid
-	[ -f "$OUTDIR/lighttpd.pid" ] || return 0
-	pid=$(cat "$OUTDIR/lighttpd.pid" 2>/dev/null || true)
-	case "$pid" in
-	''|*[!0-9]*) return 0 ;;
-	esac
-	if alive "$pid"; then
-		echo "$pid"
-	fi
-}
-
-# Running and not a zombie left for a parent that does not reap.
-alive() {
-	local st
-	kill -0 "$1" 2>/dev/null || return 1
-	st=$(sed -e 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1) || return 0
-	[ "$st" != Z ]
-}
-
-port_answers() {
-	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
-
 cmd_start() {
 	local lighttpd port
-	[ -f "$OUTDIR/lighttpd.conf" ] || die "no $OUTDIR/lighttpd.conf: run 'lighttpd.sh conf' first"
-	port=$(cat "$OUTDIR/port" 2>/dev/null) || die "no $OUTDIR/port: run 'lighttpd.sh conf' first"
-	lighttpd=$(find_lighttpd)
-	if [ -n "$(running_pid)" ]; then
-		port_answers "$port" && return 0
-	fi
+	port=$(conf_port)
+	lighttpd=$(find_server LIGHTTPD \
+		"install lighttpd and lighttpd-modules-lua (apt-get install lighttpd lighttpd-modules-lua)" lighttpd)
+	already_up "$port" && return 0
 	touch "$OUTDIR/error.log" "$OUTDIR/cgi-stderr.log"
 	if [ "$(id -u)" = 0 ]; then
 		# lighttpd opens its logs and writes uploads after it has become
@@ -203,50 +151,8 @@ cmd_start() {
 	# Without -D lighttpd daemonizes, writes its pid file and returns once
 	# the server runs (or says it failed).
 	"$lighttpd" -f "$OUTDIR/lighttpd.conf" >"$OUTDIR/start.err" 2>&1 ||
-		{ cat "$OUTDIR/start.err" >&2; tail -n 5 "$OUTDIR/error.log" >&2 2>/dev/null || true
-		  die "lighttpd failed to start (log: $OUTDIR/error.log)"; }
-	for _ in $(seq 1 100); do
-		if port_answers "$port"; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	tail -n 5 "$OUTDIR/error.log" >&2 2>/dev/null || true
-	die "lighttpd does not answer on 127.0.0.1:$port (log: $OUTDIR/error.log)"
+		{ cat "$OUTDIR/start.err" >&2; die_with_log "lighttpd failed to start"; }
+	wait_for_port "$port"
 }
 
-cmd_stop() {
-	local pid
-	pid=$(running_pid)
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || true
-	for _ in $(seq 1 100); do
-		alive "$pid" || return 0
-		sleep 0.05
-	done
-	kill -KILL "$pid" 2>/dev/null || true
-	echo "lighttpd.sh: lighttpd $pid did not stop in 5 s, killed" >&2
-}
-
-[ $# -ge 2 ] || usage
-CMD=$1
-case "$CMD" in
-conf)
-	[ $# -eq 4 ] || [ $# -eq 5 ] || usage
-	OUTDIR=$(absdir "$2")
-	cmd_conf "$3" "$4" "${5:-}"
-	;;
-start)
-	[ $# -eq 2 ] || usage
-	[ -d "$2" ] || die "no such directory: $2"
-	OUTDIR=$(absdir "$2")
-	cmd_start
-	;;
-stop)
-	[ $# -eq 2 ] || usage
-	[ -d "$2" ] || exit 0
-	OUTDIR=$(absdir "$2")
-	cmd_stop
-	;;
-*) usage ;;
-esac
+web_main "$@"
