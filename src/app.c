@@ -259,7 +259,12 @@ app_handle(struct app *a, const struct http_io *io)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	http_resp_init(&p);
-	if ((st = http_req_init(&r, io)) != 0)
+	if ((st = http_req_init(&r, io)) != 0 &&
+	    (r.authorizer || strcmp(r.path, "/check") == 0))
+		/* The gate refuses (403): a web server turns a 400 into a 500. */
+		oauth_err(&p, OERR_ACCESS_DENIED, "a header is too long or "
+		    "repeated");
+	else if (st != 0)
 		oauth_err(&p, OERR_INVALID_REQUEST, "a header is too long or "
 		    "repeated, or the path is unusable");
 	else if ((rt = route_find(r.authorizer ? "/check" : r.path)) == NULL)

@@ -35,6 +35,7 @@ static const struct {
 	    "too many failed attempts, retry later" },
 	[OERR_FORBIDDEN] = { 403, "insufficient_scope",
 	    "the credential lacks the required scope" },
+	[OERR_ACCESS_DENIED] = { 403, "access_denied", "access denied" },
 	[OERR_INVALID_TOKEN] = { 401, "invalid_token",
 	    "the access token is invalid, expired or revoked" },
 	[OERR_NOT_FOUND] = { 404, "not_found", "no such endpoint" },

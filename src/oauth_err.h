@@ -20,6 +20,7 @@ enum oerr {
 	OERR_INVALID_TARGET,		/* RFC 8707 §2 */
 	OERR_SLOW_DOWN,			/* 429: too many failed logins */
 	OERR_FORBIDDEN,			/* 403: authenticated, not allowed */
+	OERR_ACCESS_DENIED,		/* 403: the gate refuses */
 	OERR_INVALID_TOKEN,		/* 401: bad Bearer token (RFC 6750) */
 	OERR_NOT_FOUND,
 	OERR_METHOD_NOT_ALLOWED,

@@ -225,6 +225,7 @@ def main():
     ap.add_argument("--mode", choices=("nginx", "cgi"), default="nginx")
     ap.add_argument("--bin", default="build", help="directory of jwtmint and jwtmint-admin")
     ap.add_argument("--filter", default="", help="run only tests whose FILE::NAME contains this")
+    ap.add_argument("--exclude", default="", help="comma-separated files to leave out (e.g. test_run.py)")
     ap.add_argument("--label", default="", help="prefix of every test name (e.g. asan)")
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("JWTMINT_IT_TIMEOUT", "60")))
     ap.add_argument("--shuffle", type=int, metavar="SEED", help="run the tests of each file in a random order")
@@ -240,7 +241,10 @@ def main():
     t0 = time.time()
     print("# integration: mode=%s bin=%s" % (args.mode, os.path.abspath(args.bin)))
     try:
+        excluded = set(filter(None, args.exclude.split(",")))
         for f, mod, tests, err in discover(args.filter):
+            if f in excluded:
+                continue
             if mod is None:
                 counts.not_ok("%s::import" % f, err)
                 continue
