@@ -47,7 +47,6 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 {
 	static struct store_login	 l;
 	static struct scope_set		 effective, granted;
-	struct perm_user		 pu;
 	struct issue			 is = { 0 };
 	char				 uname[USERNAME_MAX_BYTES + 1];
 	char				 scope[SCOPE_MAX_STRING_BYTES];
@@ -89,10 +88,7 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 		return;
 	}
 
-	pu.role_patterns = &l.user.role_scopes;
-	pu.extra = &l.user.extra;
-	pu.read_only = l.user.read_only;
-	perm_effective(&effective, &c->scopes, &pu);
+	issue_user_scopes(&effective, &c->scopes, &l.user);
 	if (perm_grant(&granted, form_get(&r->form, "scope"), &effective) == -1 ||
 	    scope_format(&granted, scope, sizeof(scope)) < 0) {
 		oauth_err(p, OERR_INVALID_SCOPE, NULL);

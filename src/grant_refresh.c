@@ -37,7 +37,6 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 {
 	static struct store_refresh	 t;
 	static struct scope_set		 effective, original, allowed, granted;
-	struct perm_user		 pu;
 	struct issue			 is = { 0 };
 	char				 scope[SCOPE_MAX_STRING_BYTES];
 	char				 next[REFRESH_LEN + 1];
@@ -80,10 +79,7 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 	}
 
 	/* allowed = the grant's scope ∩ the user's and key's scope now */
-	pu.role_patterns = &t.user.role_scopes;
-	pu.extra = &t.user.extra;
-	pu.read_only = t.user.read_only;
-	perm_effective(&effective, &c->scopes, &pu);
+	issue_user_scopes(&effective, &c->scopes, &t.user);
 	if (scope_parse(&original, t.scope, strlen(t.scope)) == -1) {
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		return;

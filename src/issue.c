@@ -18,6 +18,8 @@
 #include "jws.h"
 #include "jwtverify.h"
 #include "log.h"
+#include "perm.h"
+#include "store_user.h"
 
 #define TOKEN_TYPE_AT	"urn:ietf:params:oauth:token-type:access_token"
 
@@ -41,6 +43,18 @@ issue_audience(struct app *a, struct req *r, enum oerr *err)
 			return a->aud[i];
 	*err = OERR_INVALID_TARGET;
 	return NULL;
+}
+
+void
+issue_user_scopes(struct scope_set *out, const struct scope_set *key,
+    const struct store_user *u)
+{
+	struct perm_user	 pu;
+
+	pu.role_patterns = &u->role_scopes;
+	pu.extra = &u->extra;
+	pu.read_only = u->read_only;
+	perm_effective(out, key, &pu);
 }
 
 void

@@ -9,6 +9,8 @@
 
 struct app;
 struct client;
+struct scope_set;
+struct store_user;
 struct req;
 struct resp;
 
@@ -30,6 +32,13 @@ struct issue {
  * with *err set (invalid_target, invalid_request) otherwise.
  */
 const char	*issue_audience(struct app *, struct req *, enum oerr *err);
+
+/*
+ * What a user may have through a key right now: key scopes ∩ the user's
+ * permissions (role patterns, extra scopes, read-only), into out.
+ */
+void		 issue_user_scopes(struct scope_set *out,
+		    const struct scope_set *key, const struct store_user *u);
 
 /* Sign a token for c and write the 200 response (or the error) into p. */
 void		 issue_token(struct app *, struct req *, const struct client *c,

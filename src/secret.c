@@ -11,6 +11,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "b64url.h"
 #include "secret.h"
 
 int
@@ -100,47 +101,24 @@ out:
 	return rc;
 }
 
-static int
-b64val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
 int
 secret_b64decode(unsigned char *dst, size_t dstsz, const char *src, size_t len)
 {
-	unsigned int	 acc = 0;
-	size_t		 i, out = 0;
-	int		 bits = 0, v;
+	char	 buf[1024];
+	size_t	 i;
+	int	 n;
 
+	/* Standard or url alphabet, padding optional: to base64url, then the
+	 * one strict decoder (b64url.c). */
 	while (len > 0 && src[len - 1] == '=')
 		len--;
-	for (i = 0; i < len; i++) {
-		if ((v = b64val((unsigned char)src[i])) < 0)
-			return -1;
-		acc = (acc << 6) | (unsigned int)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (out >= dstsz)
-				return -1;
-			dst[out++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	if (bits >= 6)
+	if (len >= sizeof(buf))
 		return -1;
-	return (int)out;
+	for (i = 0; i < len; i++)
+		buf[i] = src[i] == '+' ? '-' : src[i] == '/' ? '_' : src[i];
+	n = b64url_decode(dst, dstsz, buf, len);
+	secret_wipe(buf, sizeof(buf));
+	return n;
 }
 
 void
