@@ -326,21 +326,22 @@ db_notified(struct db *db, unsigned *tables)
 	int		 i;
 
 	/*
-	 * Read what the socket holds. A server that went away (restart,
-	 * crash) shows as an error or EOF here; reading twice catches an EOF
-	 * that follows the server's goodbye message.
+	 * Read what the socket holds, if anything (one poll per request in
+	 * steady state). A server that went away (restart, crash) shows as an
+	 * error or EOF; reading twice catches an EOF that follows the
+	 * server's goodbye message.
 	 */
 	for (i = 0; i < 2 && db->conn != NULL; i++) {
+		pfd.fd = PQsocket(db->conn);
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 0) <= 0)
+			break;
 		if (PQconsumeInput(db->conn) == 0 ||
 		    PQstatus(db->conn) != CONNECTION_OK) {
 			drop(db);
 			break;
 		}
 		note_notifies(db);
-		pfd.fd = PQsocket(db->conn);
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, 0) <= 0)
-			break;
 	}
 	/*
 	 * Without a live connection no NOTIFY can arrive: the caller's caches

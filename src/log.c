@@ -11,11 +11,13 @@
 #include "log.h"
 
 static const char	*prog = "jwtmint";
+static int		 pid;	/* getpid() is a system call: once per process */
 
 void
 log_init(const char *progname)
 {
 	prog = progname;
+	pid = (int)getpid();
 }
 
 static void
@@ -24,7 +26,9 @@ vlog(const char *fmt, va_list ap, const char *errstr)
 	char	 line[2048];
 	int	 n, m;
 
-	n = snprintf(line, sizeof(line), "%s[%d]: ", prog, (int)getpid());
+	if (pid == 0)
+		pid = (int)getpid();
+	n = snprintf(line, sizeof(line), "%s[%d]: ", prog, pid);
 	if (n < 0 || (size_t)n >= sizeof(line))
 		return;
 	m = vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);

@@ -6,6 +6,7 @@
 #ifndef JWTMINT_LOG_H
 #define JWTMINT_LOG_H
 
+/* Name the program; call again in a forked child (the pid is cached). */
 void	log_init(const char *progname);
 void	log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -120,6 +120,7 @@ spawn(const struct config *cfg, int fd, const sigset_t *orig)
 		 * restart it or stop it): SIGTERM it when the parent dies. */
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
 			_exit(1);
+		log_init("jwtmint");
 		signal(SIGCHLD, SIG_DFL);
 		sigprocmask(SIG_SETMASK, orig, NULL);
 		_exit(worker_fcgi(cfg, fd, shared_rl) == 0 ? 0 : 1);
