@@ -1,15 +1,18 @@
 /*
  * worker: accept loops for FastCGI and CGI.
  *
- * SIGTERM and SIGINT are blocked except inside ppoll(), so a stop request
- * either interrupts the wait for the next connection or is seen right after
- * the request in flight: never lost in the window before accept(). The
- * listening socket is non-blocking: several workers wake for one connection
- * and the ones that lose the race go back to waiting.
+ * SIGTERM and SIGINT are blocked except inside the wait (epoll_pwait, or
+ * ppoll on a kept connection), so a stop request either interrupts the wait
+ * for the next connection or is seen right after the request in flight:
+ * never lost in the window before accept(). The listening socket is
+ * non-blocking and watched with EPOLLEXCLUSIVE, so a new connection wakes
+ * one worker, not all of them; one that loses the race anyway (EAGAIN) goes
+ * back to waiting.
  *
  * Connections are not kept (nginx: fastcgi_keep_conn off), because libfcgi
  * pins a worker to a kept connection; see docs/DEPLOYMENT.md.
  */
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 
@@ -166,6 +169,8 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 	sigset_t		 stopset, waitmask;
 	struct timespec		 tick = { IDLE_TICK_MS / 1000, 0 };
 	struct pollfd		 pfd;
+	struct epoll_event	 ev;
+	int			 ep;
 	struct http_io		 io;
 	FCGX_Request		 req;
 	struct app		*a;
@@ -192,6 +197,13 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 		log_warnx("worker: libfcgi initialisation failed");
 		return -1;
 	}
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
+		log_warn("worker: epoll");
+		return -1;
+	}
 	if ((a = app_new(cfg)) == NULL)
 		return -1;
 	a->ratelimit = rl != NULL ? rl : worker_ratelimit_map(cfg, 0);
@@ -202,10 +214,13 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 	io.ctx = &req;
 
 	while (!stopping) {
-		/* Wait on the kept connection if the server kept one. */
-		pfd.fd = req.ipcFd >= 0 ? req.ipcFd : fd;
-		pfd.events = POLLIN;
-		n = ppoll(&pfd, 1, &tick, &waitmask);
+		if (req.ipcFd >= 0) {
+			/* The server kept the connection: wait on it. */
+			pfd.fd = req.ipcFd;
+			pfd.events = POLLIN;
+			n = ppoll(&pfd, 1, &tick, &waitmask);
+		} else
+			n = epoll_pwait(ep, &ev, 1, IDLE_TICK_MS, &waitmask);
 		if (stopping)
 			break;
 		if (n <= 0) {
@@ -223,6 +238,7 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 		app_after(a, 0);
 	}
 	FCGX_Free(&req, 1);
+	close(ep);
 	app_after(a, 1);
 	app_free(a);
 	return 0;
