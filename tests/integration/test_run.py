@@ -62,7 +62,8 @@ class Run:
     def wait_up(self, timeout=60):
         end = time.time() + timeout
         while time.time() < end:
-            if "jwtmint is up" in self.text():
+            # The last line of the banner: the key block comes before it.
+            if "logs: jwtmint below" in self.text():
                 return self.text()
             assert self.p.poll() is None, "run.sh exited %s:\n%s" % (self.p.returncode, self.text())
             time.sleep(0.1)
