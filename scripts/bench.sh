@@ -10,14 +10,17 @@
 #   POST /introspect                an ES256 user token
 #   POST /token refresh_token       chained rotations, one connection/thread
 #   POST /token password            Argon2id-bound logins
-#   DURATION=10 CONNS=32 THREADS=2 WORKERS=2 scripts/bench.sh
+#   DURATION=10 CONNS=32 THREADS=2 WORKERS=4 scripts/bench.sh
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 DURATION=${DURATION:-10}
 CONNS=${CONNS:-32}
 THREADS=${THREADS:-2}
-WORKERS=${WORKERS:-$(nproc)}
+# Two workers per core, for jwtmint and the baseline alike: libfcgi waits
+# for the web server to close each connection after the answer, so one
+# worker per core leaves cores idle (docs/PERFORMANCE.md).
+WORKERS=${WORKERS:-$((2 * $(nproc)))}
 BIN=$ROOT/build
 T=$(mktemp -d /tmp/jwtmint-bench.XXXXXX)
 chmod 755 "$T"
