@@ -14,6 +14,7 @@
  */
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -32,6 +33,7 @@
 #include "http.h"
 #include "log.h"
 #include "ratelimit.h"
+#include "secret.h"
 #include "worker.h"
 
 #define IDLE_TICK_MS	1000	/* flush last_used_at while idle */
@@ -162,6 +164,44 @@ worker_ratelimit_map(const struct config *cfg, int shared)
 	return p;
 }
 
+/*
+ * End a request. libfcgi's FCGX_Finish_r closes a connection by shutting
+ * down its side and then waiting, up to 2 s, for the web server to close
+ * too, so that unread bytes cannot turn into a TCP reset that loses the
+ * answer; the worker sits idle meanwhile. On a unix socket nothing written
+ * can be lost that way, so there, once the request's input is read to its
+ * end (a little is read here: the empty record that ends it), the records
+ * are flushed as FCGX_Finish_r does and the socket closed at once. Input
+ * left unread (a body refused as too large) goes the slow, safe way: the
+ * web server must be able to finish sending it.
+ */
+static void
+finish(FCGX_Request *req, int unix_socket)
+{
+	char	 buf[4096];
+	size_t	 total = 0;
+	int	 fd, n;
+
+	if (!unix_socket || req->keepConnection || req->in == NULL) {
+		FCGX_Finish_r(req);
+		return;
+	}
+	while (total < sizeof(buf) * 4 &&
+	    (n = FCGX_GetStr(buf, (int)sizeof(buf), req->in)) > 0)
+		total += (size_t)n;
+	secret_wipe(buf, sizeof(buf));	/* it may hold a body's bytes */
+	if (FCGX_HasSeenEOF(req->in) != EOF) {
+		FCGX_Finish_r(req);
+		return;
+	}
+	FCGX_FClose(req->err);
+	FCGX_FClose(req->out);
+	fd = req->ipcFd;
+	FCGX_Free(req, 0);
+	close(fd);
+	req->ipcFd = -1;
+}
+
 int
 worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 {
@@ -170,7 +210,9 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 	struct timespec		 tick = { IDLE_TICK_MS / 1000, 0 };
 	struct pollfd		 pfd;
 	struct epoll_event	 ev;
-	int			 ep;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof(ss);
+	int			 ep, unix_socket;
 	struct http_io		 io;
 	FCGX_Request		 req;
 	struct app		*a;
@@ -197,6 +239,8 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 		log_warnx("worker: libfcgi initialisation failed");
 		return -1;
 	}
+	unix_socket = getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0 &&
+	    ss.ss_family == AF_UNIX;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
@@ -234,7 +278,7 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 			continue;
 		}
 		app_handle(a, &io);
-		FCGX_Finish_r(&req);
+		finish(&req, unix_socket);
 		app_after(a, 0);
 	}
 	FCGX_Free(&req, 1);
