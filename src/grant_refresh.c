@@ -3,10 +3,10 @@
  * detection (RFC 9700 §4.14.2).
  *
  * Every refresh rotates: the successor is returned and the presented token
- * stops working. The decision is read first (one round trip: the token,
- * its family, the user's current permissions), then the rotation is a
- * conditional update that only one of concurrent requests wins (a second
- * round trip). A duplicate within refresh_grace_sec — a client retrying a
+ * stops working. The decision reads the token, its family and the user's
+ * current permissions; the rotation is a conditional update that only one
+ * of concurrent requests wins. Both go in one round trip when no narrower
+ * scope is asked for, in two otherwise. A duplicate within refresh_grace_sec — a client retrying a
  * lost response, or the loser of a race — gets the same successor, which is
  * derived from the presented token (refresh.h). Later, the same token is
  * reuse: the whole family is revoked and an audit row written.
@@ -43,7 +43,8 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 	char				 oldhex[2 * REFRESH_DIGEST_BYTES + 1];
 	char				 newhex[2 * REFRESH_DIGEST_BYTES + 1];
 	const char			*tok = form_get(&r->form, "refresh_token");
-	int				 n;
+	const char			*want = form_get(&r->form, "scope");
+	int				 n, rotated = 0;
 
 	if (tok == NULL) {
 		oauth_err(p, OERR_INVALID_REQUEST, "refresh_token is required");
@@ -54,7 +55,23 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		return;
 	}
-	if ((n = store_refresh_peek(a->db, oldhex, c->org_id, &t)) == -1) {
+	if (refresh_successor(tok, a->successor_key, sizeof(a->successor_key),
+	    next) == -1 || refresh_digest_hex(next, newhex) == -1) {
+		oauth_err(p, OERR_SERVER_ERROR, NULL);
+		return;
+	}
+	/*
+	 * Without a narrower scope asked for, nothing below can refuse what
+	 * the rules in SQL allow: decide and rotate in one round trip. A
+	 * narrower scope is checked before rotating (two round trips), so an
+	 * invalid_scope never costs the client its token.
+	 */
+	if (want == NULL)
+		n = store_refresh_peek_rotate(a->db, oldhex, c->org_id, newhex,
+		    a->cfg->refresh_idle_sec, c->id, &t, &rotated);
+	else
+		n = store_refresh_peek(a->db, oldhex, c->org_id, &t);
+	if (n == -1) {
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		return;
 	}
@@ -85,19 +102,15 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 		return;
 	}
 	scope_intersect(&allowed, &original, &effective);
-	if (perm_grant(&granted, form_get(&r->form, "scope"), &allowed) == -1 ||
+	if (perm_grant(&granted, want, &allowed) == -1 ||
 	    scope_format(&granted, scope, sizeof(scope)) < 0) {
 		oauth_err(p, OERR_INVALID_SCOPE, NULL);
 		return;
 	}
 
-	if (refresh_successor(tok, a->successor_key, sizeof(a->successor_key),
-	    next) == -1 || refresh_digest_hex(next, newhex) == -1) {
-		oauth_err(p, OERR_SERVER_ERROR, NULL);
-		return;
-	}
 	/* 0: a concurrent refresh rotated it first; same successor. */
-	if (!t.rotated && store_refresh_rotate(a->db, oldhex, newhex,
+	if (!t.rotated && !rotated && want != NULL &&
+	    store_refresh_rotate(a->db, oldhex, newhex,
 	    a->cfg->refresh_idle_sec) == -1) {
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		return;

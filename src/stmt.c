@@ -4,6 +4,26 @@
  */
 #include "stmt.h"
 
+/* The columns of a refresh decision (store_refresh_peek reads them). */
+#define REFRESH_PEEK_SQL \
+	"select t.family_id, t.scope, (t.rotated_at is not null) as rotated,"\
+	    " coalesce(extract(epoch from now() - t.rotated_at), 0)::float8,"\
+	    " (t.idle_expires_at > now()) as idle_ok,"\
+	    " (f.absolute_expires_at > now()) as absolute_ok,"\
+	    " (f.revoked_at is not null) as family_revoked, f.key_id, u.id,"\
+	    " u.role, r.scopes, r.all_accounts, r.read_only, u.extra_scopes,"\
+	    " u.accounts, (u.disabled_at is not null) as user_disabled,"\
+	    " (u.tokens_valid_after is not null and"\
+	    "   f.created_at <= u.tokens_valid_after) as cut_off,"\
+	    " (k.revoked_at is not null or coalesce(k.expires_at < now(), false))"\
+	    "   as key_bad,"\
+	    " greatest(0, floor(extract(epoch from f.absolute_expires_at - now())))::int"\
+	    " from refresh_tokens t join refresh_families f on f.id = t.family_id"\
+	    " join api_keys k on k.id = f.key_id"\
+	    " join users u on u.id = f.user_id"\
+	    " join roles r on r.org_id = u.org_id and r.name = u.role"\
+	    " where t.digest = decode($1, 'hex') and f.org_id = $2"
+
 #define RFC3339(col) \
 	"to_char(" col " at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
@@ -87,21 +107,28 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * Everything a refresh decides on, by the token's digest, in the
 	 * caller's organization only. $1 digest (hex), $2 org.
 	 */
-	[STMT_REFRESH_PEEK] = { "refresh_peek",
-	    "select t.family_id, t.scope, (t.rotated_at is not null),"
-	    " coalesce(extract(epoch from now() - t.rotated_at), 0)::float8,"
-	    " (t.idle_expires_at > now()), (f.absolute_expires_at > now()),"
-	    " (f.revoked_at is not null), f.key_id, u.id, u.role, r.scopes,"
-	    " r.all_accounts, r.read_only, u.extra_scopes, u.accounts,"
-	    " (u.disabled_at is not null), (u.tokens_valid_after is not null and"
-	    "   f.created_at <= u.tokens_valid_after),"
-	    " (k.revoked_at is not null or coalesce(k.expires_at < now(), false)),"
-	    " greatest(0, floor(extract(epoch from f.absolute_expires_at - now())))::int"
-	    " from refresh_tokens t join refresh_families f on f.id = t.family_id"
-	    " join api_keys k on k.id = f.key_id"
-	    " join users u on u.id = f.user_id"
-	    " join roles r on r.org_id = u.org_id and r.name = u.role"
-	    " where t.digest = decode($1, 'hex') and f.org_id = $2", 2 },
+	[STMT_REFRESH_PEEK] = { "refresh_peek", REFRESH_PEEK_SQL, 2 },
+	/*
+	 * The common refresh (no narrower scope asked for) in one round trip:
+	 * the same decision, and the rotation when every rule allows it and
+	 * the caller's key ($5) is the token's — the same rules the caller
+	 * then applies to the returned row. Only one of concurrent requests
+	 * rotates (rotated_at is null, under the row lock). The last column
+	 * says whether this statement rotated. $3 new digest, $4 idle sec.
+	 */
+	[STMT_REFRESH_PEEK_ROTATE] = { "refresh_peek_rotate",
+	    "with p as (" REFRESH_PEEK_SQL "),"
+	    " ok as (select 1 from p where not p.rotated and p.idle_ok"
+	    "   and p.absolute_ok and not p.family_revoked and p.key_id = $5"
+	    "   and not p.user_disabled and not p.cut_off and not p.key_bad),"
+	    " rot as (update refresh_tokens set rotated_at = now()"
+	    "   where digest = decode($1, 'hex') and rotated_at is null"
+	    "   and exists (select 1 from ok) returning family_id, scope),"
+	    " ins as (insert into refresh_tokens (digest, family_id, scope,"
+	    "   idle_expires_at) select decode($3, 'hex'), r.family_id, r.scope,"
+	    "   least(now() + make_interval(secs => $4::int), f.absolute_expires_at)"
+	    "   from rot r join refresh_families f on f.id = r.family_id returning 1)"
+	    " select p.*, (select count(*) from ins) from p", 5 },
 	/*
 	 * Rotate: only the first of concurrent refreshes updates the row
 	 * (the row lock serialises them; the others see rotated_at set and

@@ -125,27 +125,16 @@ store_password_rehash(struct db *db, const char *org, const char *user_id,
 	return store_write(db, STMT_PASSWORD_REHASH, params) < 0 ? -1 : 0;
 }
 
-int
-store_refresh_peek(struct db *db, const char *digest_hex, const char *org,
-    struct store_refresh *out)
+/* The row of a refresh decision (REFRESH_PEEK_SQL's columns). -1 / 1. */
+static int
+refresh_row(PGresult *res, const char *org, struct store_refresh *out)
 {
-	const char	*params[2] = { digest_hex, org };
-	PGresult	*res;
-	int		 rc = -1;
-
-	memset(out, 0, sizeof(*out));
-	if ((res = db_exec(db, STMT_REFRESH_PEEK, params)) == NULL)
-		return -1;
-	if (PQntuples(res) == 0) {
-		rc = 0;
-		goto out;
-	}
 	if (copy(out->family, sizeof(out->family), PQgetvalue(res, 0, 0)) ||
 	    copy(out->scope, sizeof(out->scope), PQgetvalue(res, 0, 1)) ||
 	    copy(out->key_id, sizeof(out->key_id), PQgetvalue(res, 0, 7)) ||
 	    user_cols(res, 8, 9, &out->user) == -1) {
 		log_warnx("store: refresh row of %s malformed", org);
-		goto out;
+		return -1;
 	}
 	out->rotated = boolean(res, 2);
 	out->since_rotation = strtod(PQgetvalue(res, 0, 3), NULL);
@@ -156,8 +145,43 @@ store_refresh_peek(struct db *db, const char *digest_hex, const char *org,
 	out->cut_off = boolean(res, 16);
 	out->key_bad = boolean(res, 17);
 	out->absolute_left = atoi(PQgetvalue(res, 0, 18));
-	rc = 1;
-out:
+	return 1;
+}
+
+int
+store_refresh_peek(struct db *db, const char *digest_hex, const char *org,
+    struct store_refresh *out)
+{
+	const char	*params[2] = { digest_hex, org };
+	PGresult	*res;
+	int		 rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((res = db_exec(db, STMT_REFRESH_PEEK, params)) == NULL)
+		return -1;
+	rc = PQntuples(res) == 0 ? 0 : refresh_row(res, org, out);
+	PQclear(res);
+	return rc;
+}
+
+int
+store_refresh_peek_rotate(struct db *db, const char *digest_hex,
+    const char *org, const char *new_hex, int idle_sec, const char *key_id,
+    struct store_refresh *out, int *rotated)
+{
+	char		 idle[16];
+	const char	*params[5] = { digest_hex, org, new_hex, idle, key_id };
+	PGresult	*res;
+	int		 rc;
+
+	memset(out, 0, sizeof(*out));
+	*rotated = 0;
+	snprintf(idle, sizeof(idle), "%d", idle_sec);
+	if ((res = db_exec(db, STMT_REFRESH_PEEK_ROTATE, params)) == NULL)
+		return -1;
+	rc = PQntuples(res) == 0 ? 0 : refresh_row(res, org, out);
+	if (rc == 1)
+		*rotated = atoi(PQgetvalue(res, 0, 19)) > 0;
 	PQclear(res);
 	return rc;
 }

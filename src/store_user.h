@@ -64,6 +64,14 @@ struct store_refresh {
 
 int	store_refresh_peek(struct db *, const char *digest_hex, const char *org,
 	    struct store_refresh *out);
+/*
+ * store_refresh_peek and, when every rule allows it and key_id is the
+ * token's key, the rotation to new_hex, in one round trip. *rotated is 1
+ * when this call rotated. -1 / 0 / 1 like store_refresh_peek.
+ */
+int	store_refresh_peek_rotate(struct db *, const char *digest_hex,
+	    const char *org, const char *new_hex, int idle_sec,
+	    const char *key_id, struct store_refresh *out, int *rotated);
 /* 1 rotated, 0 another request rotated it first, -1 error. */
 int	store_refresh_rotate(struct db *, const char *old_hex,
 	    const char *new_hex, int idle_sec);
