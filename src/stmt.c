@@ -243,8 +243,6 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_SIGNING_RETIRE] = { "signing_retire",
 	    "update signing_keys set retired_at = now()"
 	    " where kid = $1 and retired_at is null", 1 },
-	[STMT_KEY_SET_GRANTS] = { "key_set_grants",
-	    "update api_keys set grants = $2 where id = $1", 2 },
 
 	[STMT_ROLE_CREATE] = { "role_create",
 	    "insert into roles (org_id, name, scopes, all_accounts, read_only)"
@@ -272,8 +270,6 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_USER_ENABLE] = { "user_enable",
 	    "update users set disabled_at = null where org_id = $1"
 	    " and username = $2 and disabled_at is not null", 2 },
-	[STMT_USER_GET] = { "user_get",
-	    "select id from users where org_id = $1 and (id = $2 or username = $2)", 2 },
 	[STMT_KEY_GET_ORG] = { "key_get_org",
 	    "select org_id from api_keys where id = $1", 1 },
 	[STMT_KEY_SET_RATE] = { "key_set_rate",

@@ -48,7 +48,6 @@ enum stmt {
 	STMT_SIGNING_INSERT,
 	STMT_SIGNING_LIST,
 	STMT_SIGNING_RETIRE,
-	STMT_KEY_SET_GRANTS,
 	STMT_ROLE_CREATE,
 	STMT_ROLE_LIST,
 	STMT_USER_CREATE,
@@ -56,7 +55,6 @@ enum stmt {
 	STMT_USER_PASSWD,
 	STMT_USER_DISABLE,
 	STMT_USER_ENABLE,
-	STMT_USER_GET,
 	STMT_KEY_GET_ORG,
 	STMT_KEY_SET_RATE,
 	STMT__MAX
@@ -70,11 +68,6 @@ struct stmt_def {
 
 /* The definition of s. */
 const struct stmt_def	*stmt_get(enum stmt s);
-
-/* Statements prepared by the server at connect (the rest: by the admin). */
-#define STMT_SERVER_LAST	STMT_REVOKED_PURGE
-
-
 
 /* DDL run with a simple query before migrating (DDL cannot be prepared). */
 extern const char	stmt_migrations_table[];

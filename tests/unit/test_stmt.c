@@ -33,7 +33,6 @@ static const struct {
 	{ STMT_ORG_GET, "jwtmint-admin only: resolves --org" },
 	{ STMT_ORG_DISABLE, "jwtmint-admin only" },
 	{ STMT_KEY_REVOKE, "jwtmint-admin only" },
-	{ STMT_KEY_SET_GRANTS, "jwtmint-admin only" },
 	{ STMT_KEY_SET_RATE, "jwtmint-admin only" },
 	{ STMT_KEY_GET_ORG, "jwtmint-admin only: resolves a key's org" },
 };
