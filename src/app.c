@@ -218,13 +218,31 @@ app_touch(struct app *a, const char *id)
 		snprintf(a->touched[a->ntouched++], APIKEY_ID_LEN + 1, "%s", id);
 }
 
+static double
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec	 t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
 void
 app_after(struct app *a, int force)
 {
-	time_t	 now = time(NULL);
+	time_t	 now;
 
+	if (a->done.pending) {
+		a->done.pending = 0;
+		log_info("method=%s path=%s%s status=%d ms=%.2f client=%s "
+		    "org=%s", a->done.method, a->done.path, a->done.authorizer ?
+		    " role=authorizer(/check)" : "", a->done.status,
+		    elapsed_ms(&a->done.t0), a->done.client_id, a->done.org_id);
+	}
 	if (a->ntouched == 0)
 		return;
+	now = time(NULL);
 	if (!force && a->ntouched < APP_TOUCH_BATCH &&
 	    now - a->last_flush < a->cfg->last_used_flush_sec)
 		return;
@@ -237,16 +255,6 @@ app_after(struct app *a, int force)
 	a->last_flush = now;
 }
 
-static double
-elapsed_ms(const struct timespec *t0)
-{
-	struct timespec	 t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
-	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
 void
 app_handle(struct app *a, const struct http_io *io)
 {
@@ -254,7 +262,6 @@ app_handle(struct app *a, const struct http_io *io)
 	struct req		 r;
 	struct resp		 p;
 	const struct route	*rt;
-	char			 m[64], path[256];
 	int			 st;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -280,12 +287,17 @@ app_handle(struct app *a, const struct http_io *io)
 	if (http_resp_send(&p, io) == -1)
 		log_warnx("response not sent: the client went away");
 
-	logesc(m, sizeof(m), r.method_str, strlen(r.method_str));
-	logesc(path, sizeof(path), r.path, strlen(r.path));
-	log_info("method=%s path=%s%s status=%d ms=%.2f client=%s org=%s", m,
-	    path, r.authorizer ? " role=authorizer(/check)" : "", p.status,
-	    elapsed_ms(&t0),
-	    r.client_id[0] ? r.client_id : "-", r.org_id[0] ? r.org_id : "-");
+	a->done.pending = 1;
+	a->done.t0 = t0;
+	a->done.status = p.status;
+	a->done.authorizer = r.authorizer;
+	logesc(a->done.method, sizeof(a->done.method), r.method_str,
+	    strlen(r.method_str));
+	logesc(a->done.path, sizeof(a->done.path), r.path, strlen(r.path));
+	snprintf(a->done.client_id, sizeof(a->done.client_id), "%s",
+	    r.client_id[0] ? r.client_id : "-");
+	snprintf(a->done.org_id, sizeof(a->done.org_id), "%s",
+	    r.org_id[0] ? r.org_id : "-");
 	http_resp_free(&p);
 	http_req_free(&r);
 }

@@ -47,16 +47,33 @@ struct app {
 	char			 touched[APP_TOUCH_BATCH][APIKEY_ID_LEN + 1];
 	size_t			 ntouched;
 	time_t			 last_flush;
+	/* the request line of the last response, logged once it went out */
+	struct {
+		int		 pending;
+		struct timespec	 t0;
+		int		 status;
+		int		 authorizer;
+		char		 method[64];
+		char		 path[256];
+		char		 client_id[32];
+		char		 org_id[64];
+	}			 done;
 };
 
 /* A worker's state; exits are for start-up only, so NULL means "stop". */
 struct app	*app_new(const struct config *);
 void		 app_free(struct app *);
 
-/* Serve one request read from io and write its response. Never fails. */
+/*
+ * Serve one request read from io and write its response. Never fails. Its
+ * log line waits for app_after, so that it never delays the response.
+ */
 void		 app_handle(struct app *, const struct http_io *io);
 
-/* Work after a response went out: flush last_used_at when due (force: now). */
+/*
+ * Work after a response went out: log its line, flush last_used_at when due
+ * (force: now).
+ */
 void		 app_after(struct app *, int force);
 
 /* Remember that key id was used (for the batched last_used_at). */
