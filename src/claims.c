@@ -1,14 +1,14 @@
 /*
- * claims: serialise the access-token claims. jansson escapes every string,
- * so no claim value can break out of its JSON string.
+ * claims: serialise the access-token claims with jsonw, which escapes every
+ * string, so no claim value can break out of its JSON string, and refuses
+ * invalid UTF-8. No allocation: the claims go into the caller's buffer.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "b64url.h"
 #include "claims.h"
+#include "jsonw.h"
 #include "secret.h"
 
 int
@@ -16,62 +16,59 @@ claims_new_jti(struct claims *c)
 {
 	unsigned char	 r[CLAIMS_JTI_BYTES];
 
-	if (secret_random(r, sizeof(r)) == -1)
+	if (secret_unique(r, sizeof(r)) == -1)
 		return -1;
 	return b64url_encode(c->jti, sizeof(c->jti), r, sizeof(r)) ==
 	    CLAIMS_JTI_LEN ? 0 : -1;
 }
 
-static int
-add_accounts(json_t *o, const char *accounts)
+/* accounts: "*" stays a string; a space-separated list becomes an array. */
+static void
+add_accounts(struct jsonw *w, const char *accounts)
 {
-	json_t		*arr;
 	const char	*p = accounts;
 	size_t		 n;
 
-	if (strcmp(accounts, "*") == 0)
-		return json_object_set_new(o, "accounts", json_string("*"));
-	if ((arr = json_array()) == NULL)
-		return -1;
+	if (strcmp(accounts, "*") == 0) {
+		jw_str(w, "accounts", "*");
+		return;
+	}
+	jw_arr(w, "accounts");
 	while (*p != '\0') {
 		p += strspn(p, " ");
 		if ((n = strcspn(p, " ")) == 0)
 			break;
-		if (json_array_append_new(arr, json_stringn(p, n)) == -1) {
-			json_decref(arr);
-			return -1;
-		}
+		jw_strn(w, NULL, p, n);
 		p += n;
 	}
-	return json_object_set_new(o, "accounts", arr);
+	jw_close(w);
 }
 
-char *
-claims_json(const struct claims *c, size_t *len)
+int
+claims_json(const struct claims *c, char *buf, size_t size)
 {
-	json_t	*o;
-	char	*s;
+	struct jsonw	 w;
 
-	o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:s, s:s, s:s}",
-	    "iss", c->iss, "sub", c->sub, "aud", c->aud,
-	    "exp", (json_int_t)c->exp, "iat", (json_int_t)c->iat,
-	    "nbf", (json_int_t)c->iat, "jti", c->jti,
-	    "client_id", c->client_id, "scope", c->scope);
-	if (o == NULL)
-		return NULL;
-	if ((c->org != NULL &&
-	    json_object_set_new(o, "org", json_string(c->org)) == -1) ||
-	    (c->role != NULL &&
-	    json_object_set_new(o, "role", json_string(c->role)) == -1) ||
-	    (c->accounts != NULL && add_accounts(o, c->accounts) == -1) ||
-	    (c->act_sub != NULL && json_object_set_new(o, "act",
-	    json_pack("{s:s}", "sub", c->act_sub)) == -1)) {
-		json_decref(o);
-		return NULL;
+	jw_init(&w, buf, size);
+	jw_str(&w, "iss", c->iss);
+	jw_str(&w, "sub", c->sub);
+	jw_str(&w, "aud", c->aud);
+	jw_int(&w, "exp", (long long)c->exp);
+	jw_int(&w, "iat", (long long)c->iat);
+	jw_int(&w, "nbf", (long long)c->iat);
+	jw_str(&w, "jti", c->jti);
+	jw_str(&w, "client_id", c->client_id);
+	jw_str(&w, "scope", c->scope);
+	if (c->org != NULL)
+		jw_str(&w, "org", c->org);
+	if (c->role != NULL)
+		jw_str(&w, "role", c->role);
+	if (c->accounts != NULL)
+		add_accounts(&w, c->accounts);
+	if (c->act_sub != NULL) {
+		jw_obj(&w, "act");
+		jw_str(&w, "sub", c->act_sub);
+		jw_close(&w);
 	}
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(o);
-	if (s != NULL)
-		*len = strlen(s);
-	return s;
+	return jw_end(&w);
 }

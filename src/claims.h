@@ -1,6 +1,6 @@
 /*
  * claims: the JSON claims set of an access token (RFC 9068 §2.2, RFC 7519).
- * Pure: jansson only. The caller owns every string it passes in.
+ * Pure: no library but the writer in jsonw.c. The caller owns every string it passes in.
  */
 #ifndef JWTMINT_CLAIMS_H
 #define JWTMINT_CLAIMS_H
@@ -30,10 +30,11 @@ struct claims {
 int	 claims_new_jti(struct claims *c);
 
 /*
- * Serialise c as compact JSON. accounts is space-separated and becomes a
- * JSON array, except "*" (every account), which stays a string. into a new string (free() it) with its length
- * in *len. Returns NULL on error.
+ * Serialise c as compact JSON into buf[size], NUL-terminated. accounts is
+ * space-separated and becomes a JSON array, except "*" (every account),
+ * which stays a string. Returns the length, or -1 when a value is missing
+ * or not valid UTF-8, or the document does not fit.
  */
-char	*claims_json(const struct claims *c, size_t *len);
+int	 claims_json(const struct claims *c, char *buf, size_t size);
 
 #endif

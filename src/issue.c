@@ -6,14 +6,13 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "app.h"
 #include "claims.h"
 #include "clientauth.h"
 #include "config.h"
 #include "form.h"
 #include "http.h"
+#include "jsonw.h"
 #include "issue.h"
 #include "jws.h"
 #include "jwtverify.h"
@@ -62,13 +61,14 @@ issue_token(struct app *a, struct req *r, const struct client *c,
     const struct issue *is, struct resp *p)
 {
 	char			 token[JWS_MAX_TOKEN_BYTES];
+	char			 json[JWS_MAX_TOKEN_BYTES];
 	const struct jws_key	*signer;
 	struct claims		 cl;
+	struct jsonw		 w;
 	enum oerr		 err = OERR_SERVER_ERROR;
-	char			*json = NULL, *body;
-	size_t			 len;
-	json_t			*o;
-	int			 ttl, n;
+	char			*body;
+	size_t			 bodysz;
+	int			 ttl, n, len;
 
 	memset(&cl, 0, sizeof(cl));
 	if ((cl.aud = issue_audience(a, r, &err)) == NULL)
@@ -99,8 +99,8 @@ issue_token(struct app *a, struct req *r, const struct client *c,
 		goto fail;
 	}
 	ttl = (int)(cl.exp - cl.iat);
-	if ((json = claims_json(&cl, &len)) == NULL ||
-	    (n = jws_sign(signer, json, len, token, sizeof(token))) < 0)
+	if ((len = claims_json(&cl, json, sizeof(json))) < 0 ||
+	    (n = jws_sign(signer, json, (size_t)len, token, sizeof(token))) < 0)
 		goto fail;
 	/* A token nobody could present back (jwtverify's limit, 8 KiB header
 	 * buffers) is not issued: too many or too long scopes. */
@@ -109,29 +109,32 @@ issue_token(struct app *a, struct req *r, const struct client *c,
 		goto fail;
 	}
 
-	o = json_pack("{s:s, s:s, s:i, s:s}", "access_token", token,
-	    "token_type", "Bearer", "expires_in", ttl, "scope", is->scope);
-	if (o != NULL && is->refresh_token != NULL) {
-		json_object_set_new(o, "refresh_token",
-		    json_string(is->refresh_token));
-		json_object_set_new(o, "refresh_token_expires_in",
-		    json_integer(is->refresh_expires_in));
-	}
-	if (o != NULL && is->exchange)
-		json_object_set_new(o, "issued_token_type",
-		    json_string(TOKEN_TYPE_AT));
-	body = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(o);
-	if (body == NULL)
+	/* Escaping at most sextuples a byte of the scope (\u00XX). */
+	bodysz = (size_t)n + 6 * strlen(is->scope) + 512 + (is->refresh_token ?
+	    6 * strlen(is->refresh_token) : 0);
+	if ((body = malloc(bodysz)) == NULL)
 		goto fail;
-	free(json);
+	jw_init(&w, body, bodysz);
+	jw_strn(&w, "access_token", token, (size_t)n);
+	jw_str(&w, "token_type", "Bearer");
+	jw_int(&w, "expires_in", ttl);
+	jw_str(&w, "scope", is->scope);
+	if (is->refresh_token != NULL) {
+		jw_str(&w, "refresh_token", is->refresh_token);
+		jw_int(&w, "refresh_token_expires_in", is->refresh_expires_in);
+	}
+	if (is->exchange)
+		jw_str(&w, "issued_token_type", TOKEN_TYPE_AT);
+	if ((len = jw_end(&w)) < 0) {
+		free(body);
+		goto fail;
+	}
 	/* RFC 6749 §5.1 */
 	http_resp_header(p, "Content-Type", "application/json");
 	http_resp_header(p, "Cache-Control", "no-store");
 	http_resp_header(p, "Pragma", "no-cache");
-	http_resp_body(p, 200, body, strlen(body));
+	http_resp_body(p, 200, body, (size_t)len);
 	return;
 fail:
-	free(json);
 	oauth_err(p, err, NULL);
 }

@@ -47,14 +47,16 @@ roundtrip(const struct claims *c, char *why, size_t whysz)
 	json_t		*o = NULL;
 	const char	*k;
 	json_t		*v;
-	char		*s;
+	static char	 s[32768];
 	size_t		 len = 0, i, j;
-	int		 ok = 0;
+	int		 n, ok = 0;
 
-	if ((s = claims_json(c, &len)) == NULL) {
-		snprintf(why, whysz, "claims_json NULL");
+	memset(s, 0x55, sizeof(s));
+	if ((n = claims_json(c, s, sizeof(s))) < 0) {
+		snprintf(why, whysz, "claims_json -1");
 		return 0;
 	}
+	len = (size_t)n;
 	if (len != strlen(s)) {
 		snprintf(why, whysz, "len %zu != strlen %zu", len, strlen(s));
 		goto out;
@@ -103,7 +105,6 @@ roundtrip(const struct claims *c, char *why, size_t whysz)
 	ok = 1;
 out:
 	json_decref(o);
-	free(s);
 	return ok;
 }
 
@@ -215,8 +216,8 @@ check_errors(void)
 		"\x80",
 	};
 	struct claims	 c;
-	size_t		 i, len;
-	char		*s;
+	static char	 s[32768];
+	size_t		 i;
 	int		 which;
 
 	for (i = 0; i < sizeof(bad_utf8) / sizeof(bad_utf8[0]); i++) {
@@ -230,10 +231,9 @@ check_errors(void)
 			case 4: c.scope = bad_utf8[i]; break;
 			case 5: c.org = bad_utf8[i]; break;
 			}
-			s = claims_json(&c, &len);
-			T_CHECK(s == NULL, "claims invalid UTF-8 #%zu in member %d "
-			    "-> NULL", i, which);
-			free(s);
+			T_CHECK(claims_json(&c, s, sizeof(s)) == -1 &&
+			    s[0] == '\0', "claims invalid UTF-8 #%zu in member %d "
+			    "-> -1, empty buffer", i, which);
 		}
 	}
 	for (which = 0; which < 5; which++) {
@@ -245,9 +245,8 @@ check_errors(void)
 		case 3: c.client_id = NULL; break;
 		case 4: c.scope = NULL; break;
 		}
-		s = claims_json(&c, &len);
-		T_CHECK(s == NULL, "claims required member %d NULL -> NULL", which);
-		free(s);
+		T_CHECK(claims_json(&c, s, sizeof(s)) == -1,
+		    "claims required member %d NULL -> -1", which);
 	}
 }
 
@@ -287,9 +286,59 @@ check_jti(void)
 	T_CHECK(ok, "jti: last char is canonical (one of A Q g w)");
 }
 
+/* role, accounts (array, or "*" as a string) and act, as RFC 8693 §4.1. */
+static void
+check_optional(void)
+{
+	static char	 s[4096];
+	struct claims	 c = base();
+	json_error_t	 e;
+	json_t		*o, *acc, *act;
+	int		 n;
+
+	c.org = "acme";
+	c.role = "limited";
+	c.accounts = "  acct_1 acct_\"2  acct_3 ";
+	c.act_sub = "svc\n1";
+	n = claims_json(&c, s, sizeof(s));
+	o = n > 0 ? json_loadb(s, (size_t)n, JSON_REJECT_DUPLICATES, &e) : NULL;
+	acc = json_object_get(o, "accounts");
+	act = json_object_get(o, "act");
+	T_CHECK(o != NULL && str_is(o, "role", "limited") &&
+	    json_is_array(acc) && json_array_size(acc) == 3 &&
+	    strcmp(json_string_value(json_array_get(acc, 0)), "acct_1") == 0 &&
+	    strcmp(json_string_value(json_array_get(acc, 1)), "acct_\"2") == 0 &&
+	    strcmp(json_string_value(json_array_get(acc, 2)), "acct_3") == 0 &&
+	    json_is_object(act) && json_object_size(act) == 1 &&
+	    str_is(act, "sub", "svc\n1"),
+	    "optional: role, accounts as an array, act {sub} (%s)", s);
+	json_decref(o);
+
+	c.accounts = "*";
+	c.act_sub = NULL;
+	n = claims_json(&c, s, sizeof(s));
+	o = n > 0 ? json_loadb(s, (size_t)n, JSON_REJECT_DUPLICATES, &e) : NULL;
+	T_CHECK(o != NULL && str_is(o, "accounts", "*") &&
+	    json_object_get(o, "act") == NULL,
+	    "optional: accounts \"*\" stays a string, no act when NULL");
+	json_decref(o);
+
+	c.accounts = "";
+	n = claims_json(&c, s, sizeof(s));
+	o = n > 0 ? json_loadb(s, (size_t)n, JSON_REJECT_DUPLICATES, &e) : NULL;
+	acc = json_object_get(o, "accounts");
+	T_CHECK(json_is_array(acc) && json_array_size(acc) == 0,
+	    "optional: no accounts -> an empty array");
+	json_decref(o);
+
+	n = claims_json(&c, s, 64);
+	T_CHECK(n == -1 && s[0] == '\0', "a buffer too small -> -1");
+}
+
 int
 main(void)
 {
+	check_optional();
 	check_members();
 	check_errors();
 	check_jti();
