@@ -3,12 +3,12 @@
  * secret jwtmint handles. See secret.h for the contracts.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "b64url.h"
@@ -22,44 +22,132 @@ secret_random(void *buf, size_t n)
 	return 0;
 }
 
-int
-secret_sha256(unsigned char out[SECRET_DIGEST_BYTES], const void *data,
-    size_t n)
+/*
+ * SHA-256 fetched once per process and one reusable digest context: an
+ * implicit fetch per call (EVP_sha256(), EVP_MAC's "digest" parameter) is
+ * a lock and a lookup, a third of an API-key check. Workers are single-
+ * threaded; the context only ever holds hash state between two calls.
+ */
+static EVP_MD_CTX *
+sha256_ctx(void)
 {
-	unsigned int len = 0;
+	static EVP_MD		*md;
+	static EVP_MD_CTX	*ctx;
 
-	if (EVP_Digest(data, n, out, &len, EVP_sha256(), NULL) != 1 ||
-	    len != SECRET_DIGEST_BYTES)
-		return -1;
+	if (md == NULL && (md = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL)
+		return NULL;
+	if (ctx == NULL && (ctx = EVP_MD_CTX_new()) == NULL)
+		return NULL;
+	if (EVP_DigestInit_ex(ctx, md, NULL) != 1)
+		return NULL;
+	return ctx;
+}
+
+static int
+sha256_final(EVP_MD_CTX *ctx, unsigned char out[SECRET_DIGEST_BYTES])
+{
+	unsigned int	 len = 0;
+
+	return EVP_DigestFinal_ex(ctx, out, &len) == 1 &&
+	    len == SECRET_DIGEST_BYTES ? 0 : -1;
+}
+
+/*
+ * A pool of random bytes for identifiers that must be unique, not secret
+ * (jti): one RAND_bytes call per 64 ids instead of one per id. Each byte is
+ * handed out once and wiped as it goes; a forked child starts empty, so two
+ * processes never hand out the same bytes.
+ */
+static unsigned char	 pool[1024];
+static size_t		 pool_left;
+
+static void
+pool_forget(void)
+{
+	secret_wipe(pool, sizeof(pool));
+	pool_left = 0;
+}
+
+int
+secret_unique(void *buf, size_t n)
+{
+	static int	 registered;
+
+	if (n > sizeof(pool))
+		return secret_random(buf, n);
+	if (!registered) {
+		if (pthread_atfork(NULL, NULL, pool_forget) != 0)
+			return -1;
+		registered = 1;
+	}
+	if (pool_left < n) {
+		if (secret_random(pool, sizeof(pool)) == -1) {
+			pool_forget();
+			return -1;
+		}
+		pool_left = sizeof(pool);
+	}
+	memcpy(buf, pool + sizeof(pool) - pool_left, n);
+	secret_wipe(pool + sizeof(pool) - pool_left, n);
+	pool_left -= n;
 	return 0;
 }
 
 int
+secret_sha256(unsigned char out[SECRET_DIGEST_BYTES], const void *data,
+    size_t n)
+{
+	EVP_MD_CTX	*ctx;
+
+	if ((ctx = sha256_ctx()) == NULL || EVP_DigestUpdate(ctx, data, n) != 1)
+		return -1;
+	return sha256_final(ctx, out);
+}
+
+#define HMAC_BLOCK	64	/* SHA-256's block size */
+
+/*
+ * HMAC (RFC 2104) over the SHA-256 above:
+ *   H((K ^ opad) || H((K ^ ipad) || a || b)),
+ * K the key zero-padded to a block, or its hash when longer than a block.
+ * Checked against RFC 4231 and against OpenSSL's HMAC in test_secret.
+ */
+int
 secret_hmac(unsigned char out[SECRET_DIGEST_BYTES], const void *key,
     size_t keylen, const void *a, size_t an, const void *b, size_t bn)
 {
-	static EVP_MAC	*mac;
-	EVP_MAC_CTX	*ctx = NULL;
-	OSSL_PARAM	 params[2];
-	size_t		 len = 0;
+	unsigned char	 k[HMAC_BLOCK], pad[HMAC_BLOCK];
+	unsigned char	 inner[SECRET_DIGEST_BYTES];
+	EVP_MD_CTX	*ctx;
+	size_t		 i;
 	int		 rc = -1;
 
-	/* One fetch per process: EVP_MAC_fetch is a lock and a lookup. */
-	if (mac == NULL && (mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL)
-		return -1;
-	if ((ctx = EVP_MAC_CTX_new(mac)) == NULL)
-		return -1;
-	params[0] = OSSL_PARAM_construct_utf8_string("digest", (char *)"SHA256", 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if (EVP_MAC_init(ctx, key, keylen, params) != 1 ||
-	    EVP_MAC_update(ctx, a, an) != 1 ||
-	    (bn > 0 && EVP_MAC_update(ctx, b, bn) != 1) ||
-	    EVP_MAC_final(ctx, out, &len, SECRET_DIGEST_BYTES) != 1 ||
-	    len != SECRET_DIGEST_BYTES)
+	memset(k, 0, sizeof(k));
+	if (keylen > HMAC_BLOCK) {
+		if (secret_sha256(k, key, keylen) == -1)
+			goto out;
+	} else if (keylen > 0)
+		memcpy(k, key, keylen);
+	for (i = 0; i < HMAC_BLOCK; i++)
+		pad[i] = k[i] ^ 0x36;
+	if ((ctx = sha256_ctx()) == NULL ||
+	    EVP_DigestUpdate(ctx, pad, sizeof(pad)) != 1 ||
+	    EVP_DigestUpdate(ctx, a, an) != 1 ||
+	    (bn > 0 && EVP_DigestUpdate(ctx, b, bn) != 1) ||
+	    sha256_final(ctx, inner) == -1)
+		goto out;
+	for (i = 0; i < HMAC_BLOCK; i++)
+		pad[i] = k[i] ^ 0x5c;
+	if ((ctx = sha256_ctx()) == NULL ||
+	    EVP_DigestUpdate(ctx, pad, sizeof(pad)) != 1 ||
+	    EVP_DigestUpdate(ctx, inner, sizeof(inner)) != 1 ||
+	    sha256_final(ctx, out) == -1)
 		goto out;
 	rc = 0;
 out:
-	EVP_MAC_CTX_free(ctx);
+	secret_wipe(k, sizeof(k));
+	secret_wipe(pad, sizeof(pad));
+	secret_wipe(inner, sizeof(inner));
 	return rc;
 }
 

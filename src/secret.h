@@ -14,6 +14,14 @@
 /* Fill buf with n random bytes. Returns 0, or -1 when the CSPRNG fails. */
 int	secret_random(void *buf, size_t n);
 
+/*
+ * Fill buf with n random bytes for an identifier that must be unique but
+ * is not a secret (a jti): served from a per-process pool of CSPRNG bytes,
+ * each handed out once; a forked child never reuses its parent's pool.
+ * Returns 0 or -1.
+ */
+int	secret_unique(void *buf, size_t n);
+
 /* out = SHA-256(data). Returns 0 or -1. */
 int	secret_sha256(unsigned char out[SECRET_DIGEST_BYTES], const void *data,
 	    size_t n);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -79,6 +80,9 @@ struct hmac_vec {
 	const char	*hex;
 };
 
+#define AA20	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define AA131	AA20 AA20 AA20 AA20 AA20 AA20 "aaaaaaaaaaaaaaaaaaaaaa"
+
 static const struct hmac_vec hmacs[] = {
 	{ "RFC 4231 test case 1", "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b",
 	  NULL, "Hi There",
@@ -90,12 +94,21 @@ static const struct hmac_vec hmacs[] = {
 	  "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
 	  "dddddddddddddddddddddddddddddddd", NULL,
 	  "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe" },
+	/* Keys longer than SHA-256's 64-byte block are hashed first. */
+	{ "RFC 4231 test case 6", AA131, NULL,
+	  "Test Using Larger Than Block-Size Key - Hash Key First",
+	  "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54" },
+	{ "RFC 4231 test case 7", AA131, NULL,
+	  "This is a test using a larger than block-size key and a larger "
+	  "than block-size data. The key needs to be hashed before being used "
+	  "by the HMAC algorithm.",
+	  "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2" },
 };
 
 static void
 check_hmac(void)
 {
-	unsigned char	 key[64], data[64], got[32], want[32], other[32];
+	unsigned char	 key[160], data[160], got[32], want[32], other[32];
 	size_t		 i, keylen, datalen, split;
 	int		 ok;
 
@@ -345,9 +358,99 @@ check_files(void)
 	rmdir(tmpdir);
 }
 
+/*
+ * secret_hmac against OpenSSL's own HMAC (EVP_Q_mac), an independent
+ * implementation: every key length 0..200 (below, at and above the 64-byte
+ * block) with messages of 0..300 bytes, and the same key twice in a row
+ * (the digest context is reused between calls).
+ */
+static void
+check_hmac_vs_openssl(void)
+{
+	unsigned char	 key[200], msg[300], got[32], want[32];
+	size_t		 kl, ml, wl;
+	int		 ok = 1, n = 0;
+
+	for (kl = 0; kl < sizeof(key); kl++)
+		key[kl] = (unsigned char)(kl * 7 + 1);
+	for (ml = 0; ml < sizeof(msg); ml++)
+		msg[ml] = (unsigned char)(ml * 13 + 5);
+	for (kl = 0; kl <= sizeof(key); kl++) {
+		ml = (kl * 37) % (sizeof(msg) + 1);
+		if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, kl, msg, ml,
+		    want, sizeof(want), &wl) == NULL || wl != 32) {
+			ok = 0;
+			break;
+		}
+		if (secret_hmac(got, key, kl, msg, ml / 2, msg + ml / 2,
+		    ml - ml / 2) != 0 || memcmp(got, want, 32) != 0 ||
+		    secret_hmac(got, key, kl, msg, ml, NULL, 0) != 0 ||
+		    memcmp(got, want, 32) != 0)
+			ok = 0;
+		n++;
+	}
+	T_CHECK(ok && n == 201, "hmac equals OpenSSL's HMAC for key lengths "
+	    "0..200 (%d keys)", n);
+}
+
+static int
+cmp16(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+/*
+ * secret_unique: 20,000 ids of 16 bytes (over 300 pool refills) all
+ * distinct; and after fork() the child's next id differs from the
+ * parent's (a pool copied into the child would hand out the same bytes).
+ */
+static void
+check_unique(void)
+{
+	static unsigned char	 ids[20000][16];
+	unsigned char		 mine[16], child[16];
+	size_t			 i;
+	int			 ok = 1, fd[2], st;
+	pid_t			 pid;
+
+	for (i = 0; i < 20000; i++)
+		if (secret_unique(ids[i], 16) != 0)
+			ok = 0;
+	qsort(ids, 20000, 16, cmp16);
+	for (i = 1; i < 20000; i++)
+		if (memcmp(ids[i - 1], ids[i], 16) == 0)
+			ok = 0;
+	T_CHECK(ok, "unique: 20000 ids, all distinct");
+
+	secret_unique(mine, 16);	/* the pool is partly used */
+	if (pipe(fd) != 0 || (pid = fork()) == -1) {
+		T_CHECK(0, "unique: fork");
+		return;
+	}
+	if (pid == 0) {
+		close(fd[0]);
+		if (secret_unique(child, 16) != 0 ||
+		    write(fd[1], child, 16) != 16)
+			_exit(1);
+		_exit(0);
+	}
+	close(fd[1]);
+	memset(child, 0, sizeof(child));
+	ok = read(fd[0], child, 16) == 16;
+	close(fd[0]);
+	waitpid(pid, &st, 0);
+	T_CHECK(ok && secret_unique(mine, 16) == 0 &&
+	    memcmp(mine, child, 16) != 0, "unique: a forked child draws "
+	    "other bytes than its parent");
+	T_CHECK(secret_unique(ids, 2000) == 0, "unique: more than the pool "
+	    "at once");
+}
+
 int
 main(void)
 {
+	check_unique();
+	check_hmac_vs_openssl();
 	check_sha256();
 	check_hmac();
 	check_equal_wipe_random();
