@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bench.sh: jwtmint's throughput and latency next to a baseline measured in
 # the same run: the same nginx in front of the trivial libfcgi responder
-# (build/fcgi-trivial). Everything on 127.0.0.1, in a temp dir, torn down at
+# (build/fcgi-trivial), both with a new FastCGI connection per request
+# (stock libfcgi serves one connection per process); jwtmint once more with
+# kept connections (fastcgi_keep_conn on). Everything on 127.0.0.1, in a temp dir, torn down at
 # the end. For each case: requests/s, p50/p99, non-2xx answers, worker RSS,
 # database transactions per request (pg_stat_database), and the ratio to
 # the baseline (or to client_credentials for refresh, to Argon2id for login).
@@ -11,6 +13,8 @@
 #   POST /token refresh_token       chained rotations, one connection/thread
 #   POST /token password            Argon2id-bound logins
 #   DURATION=10 CONNS=32 THREADS=2 WORKERS=4 scripts/bench.sh
+# QUICK=1 runs only ES256 client_credentials and the baseline, REPEAT=N
+# times each, alternating, to compare the two under the same noise.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -21,15 +25,22 @@ THREADS=${THREADS:-2}
 # for the web server to close each connection after the answer, so one
 # worker per core leaves cores idle (docs/PERFORMANCE.md).
 WORKERS=${WORKERS:-$((2 * $(nproc)))}
+QUICK=${QUICK:-0}
+REPEAT=${REPEAT:-1}
 BIN=$ROOT/build
 T=$(mktemp -d /tmp/jwtmint-bench.XXXXXX)
 chmod 755 "$T"
 PIDS=()
 
+stop_trivial() {	# spawn-fcgi -P lists every child it forked
+	[ -f "$T/trivial.pid" ] && xargs -r kill -TERM < "$T/trivial.pid" 2>/dev/null
+	rm -f "$T/trivial.pid" "$T/trivial.sock"
+}
+
 cleanup() {
 	bash "$ROOT/scripts/nginx.sh" stop "$T/nginx" >/dev/null 2>&1 || true
 	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-	pkill -f "$T/trivial.sock" 2>/dev/null || true
+	stop_trivial
 	wait 2>/dev/null || true
 	bash "$ROOT/scripts/pg.sh" stop "$T/pg" >/dev/null 2>&1 || true
 	rm -rf "$T"
@@ -92,13 +103,13 @@ print("%.0f %.2f %.2f %d %d" % (rps, ms('50%'), ms('99%'), bad, total))
 PY
 }
 
-start_jwtmint() {	# $1 = algorithm
+start_jwtmint() {	# $1 = algorithm [, $2 = KEEP_CONN on|off]
 	JWTMINT_SIGNING_ALG=$1 "$BIN/jwtmint" -c "$T/jwtmint.conf" \
 	    --listen "unix:$T/jwtmint.sock" --workers "$WORKERS" 2>"$T/jwtmint.log" &
 	JPID=$!
 	PIDS+=("$JPID")
 	for _ in $(seq 1 100); do [ -S "$T/jwtmint.sock" ] && break; sleep 0.05; done
-	bash "$ROOT/scripts/nginx.sh" conf "$T/nginx" "$PORT" "unix:$T/jwtmint.sock" >/dev/null
+	KEEP_CONN=${2:-off} bash "$ROOT/scripts/nginx.sh" conf "$T/nginx" "$PORT" "unix:$T/jwtmint.sock" >/dev/null
 	bash "$ROOT/scripts/nginx.sh" start "$T/nginx" >/dev/null
 	# Warm up: every worker connects and prepares once.
 	for _ in $(seq 1 20); do
@@ -139,6 +150,34 @@ token_for() {	# a user access token, or a refresh token with $1 = refresh
 	    python3 -c "import json,sys; print(json.load(sys.stdin)['${1:-access}_token'])"
 }
 
+baseline() {	# the same nginx in front of the trivial libfcgi responder
+	local p50 p99 bad total
+	spawn-fcgi -s "$T/trivial.sock" -M 0666 -F "$WORKERS" -P "$T/trivial.pid" -- "$BIN/fcgi-trivial" >/dev/null
+	# Stock libfcgi serves one connection per process: no kept connections.
+	KEEP_CONN=off bash "$ROOT/scripts/nginx.sh" conf "$T/nginx" "$PORT" "unix:$T/trivial.sock" >/dev/null
+	bash "$ROOT/scripts/nginx.sh" start "$T/nginx" >/dev/null
+	read -r base p50 p99 bad total < <(run_wrk "" /)
+	printf '%-40s %9s %8s %8s %8s %8s %9s\n' "baseline: nginx + fcgi-trivial" "$base" "$p50" "$p99" "$bad" "-" "-"
+	bash "$ROOT/scripts/nginx.sh" stop "$T/nginx" >/dev/null
+	stop_trivial
+}
+ratio() { python3 -c "print('%-52s %.2f' % ('$1', $2))"; }
+
+if [ "$QUICK" = 1 ]; then
+	for i in $(seq 1 "$REPEAT"); do
+		start_jwtmint ES256
+		row "POST /token client_credentials ES256" "$ROOT/tests/bench/token.lua" /token
+		stop_jwtmint
+		start_jwtmint ES256 on
+		row "  same, fastcgi_keep_conn on" "$ROOT/tests/bench/token.lua" /token
+		stop_jwtmint
+		baseline
+		ratio "client_credentials ES256 / baseline (target >= 0.50)" \
+		    "${RPS["POST /token client_credentials ES256"]} / $base"
+	done
+	exit 0
+fi
+
 for alg in ES256 HS256 RS256; do
 	start_jwtmint "$alg"
 	row "POST /token client_credentials $alg" "$ROOT/tests/bench/token.lua" /token
@@ -156,24 +195,22 @@ for alg in ES256 HS256 RS256; do
 	fi
 	stop_jwtmint
 done
+# The same with kept FastCGI connections (the baseline cannot keep them).
+start_jwtmint ES256 on
+row "  ES256, fastcgi_keep_conn on" "$ROOT/tests/bench/token.lua" /token
+stop_jwtmint
 
-# Baseline: the same nginx in front of the trivial libfcgi responder.
-spawn-fcgi -s "$T/trivial.sock" -M 0666 -F "$WORKERS" -- "$BIN/fcgi-trivial" >/dev/null
-bash "$ROOT/scripts/nginx.sh" conf "$T/nginx" "$PORT" "unix:$T/trivial.sock" >/dev/null
-bash "$ROOT/scripts/nginx.sh" start "$T/nginx" >/dev/null
-read -r base p50 p99 bad total < <(run_wrk "" /)
-printf '%-40s %9s %8s %8s %8s %8s %9s\n' "baseline: nginx + fcgi-trivial" "$base" "$p50" "$p99" "$bad" "-" "-"
-bash "$ROOT/scripts/nginx.sh" stop "$T/nginx" >/dev/null
+baseline
 # Argon2id alone, one process per worker at once: the bound of logins.
 # "returned": memory handed back after each hash, as the workers do.
 argon=$( (for i in $(seq 1 "$WORKERS"); do "$BIN/argon2-rate" 3 returned & done; wait) |
     awk '{ s += $1 } END { printf "%.1f", s }')
 
 echo
-ratio() { python3 -c "print('%-52s %.2f' % ('$1', $2))"; }
 for alg in ES256 HS256 RS256; do
 	ratio "client_credentials $alg / baseline (target >= 0.50)" "${RPS["POST /token client_credentials $alg"]} / $base"
 done
+ratio "client_credentials ES256, keep_conn on / baseline" "${RPS["  ES256, fastcgi_keep_conn on"]} / $base"
 ratio "/check key / baseline" "${RPS["GET /api/ping, /check: key"]} / $base"
 ratio "/check key+ES256 / baseline (target >= 0.60)" "${RPS["GET /api/ping, /check: key+ES256"]} / $base"
 ratio "refresh / client_credentials, 8 conns (target >= 0.33)" \

@@ -8,6 +8,8 @@
 #   scripts/nginx.sh stop  OUTDIR            stop it; ok when not running
 #
 # FCGI is jwtmint's FastCGI address: unix:/abs/path.sock or 127.0.0.1:9000.
+# KEEP_CONN=on (default off) keeps FastCGI connections open and reuses them
+# (fastcgi_keep_conn on, upstream keepalive); off opens one per request.
 # nginx listens on 127.0.0.1:PORT only. Everything it writes (pid, logs, temp
 # files) stays in OUTDIR. As root, its workers run as nobody:nogroup (OUTDIR
 # and the FastCGI socket must then be reachable by that user).
@@ -23,8 +25,13 @@ WEB_ZOMBIE_CHECK=0
 . "$HERE/web-lib.sh"
 
 cmd_conf() {
-	local port=$1 fcgi=$2 user="" group
+	local port=$1 fcgi=$2 user="" group keep=${KEEP_CONN:-off} keepalive=""
 	check_port "$port"
+	case "$keep" in
+	on) keepalive="keepalive 64;" ;;
+	off) ;;
+	*) die "KEEP_CONN must be on or off" ;;
+	esac
 	case "$fcgi" in
 	unix:/*) ;;
 	unix:*) die "FCGI unix socket path must be absolute: $fcgi" ;;
@@ -43,6 +50,8 @@ cmd_conf() {
 	    -e "s|@PORT@|$port|g" \
 	    -e "s|@FCGI@|$(sed_escape "$fcgi")|g" \
 	    -e "s|@USER@|$user|g" \
+	    -e "s|@KEEPCONN@|$keep|g" \
+	    -e "s|@KEEPALIVE@|$keepalive|g" \
 	    "$TEMPLATE" >"$OUTDIR/nginx.conf.tmp"
 	mv "$OUTDIR/nginx.conf.tmp" "$OUTDIR/nginx.conf"
 	sed -e "s|@OUTDIR@|$(sed_escape "$OUTDIR")|g" \

@@ -1,23 +1,30 @@
 /*
  * worker: accept loops for FastCGI and CGI.
  *
- * SIGTERM and SIGINT are blocked except inside the wait (epoll_pwait, or
- * ppoll on a kept connection), so a stop request either interrupts the wait
- * for the next connection or is seen right after the request in flight:
- * never lost in the window before accept(). The listening socket is
- * non-blocking and watched with EPOLLEXCLUSIVE, so a new connection wakes
- * one worker, not all of them; one that loses the race anyway (EAGAIN) goes
- * back to waiting.
+ * One epoll set per worker holds the listening socket (EPOLLEXCLUSIVE, so
+ * a new connection wakes one worker, not all of them; one that loses the
+ * race anyway gets EAGAIN and goes back to waiting) and every connection
+ * the web server keeps open to this worker (nginx: fastcgi_keep_conn on).
+ * The worker accepts connections itself and hands each to libfcgi, which
+ * reads and writes the records; after a request the connection is either
+ * kept, and watched for the server's next request, or closed. So a worker
+ * serves any number of kept connections, one request at a time, and a kept
+ * connection never pins a worker while requests wait elsewhere.
  *
- * Connections are not kept (nginx: fastcgi_keep_conn off), because libfcgi
- * pins a worker to a kept connection; see docs/DEPLOYMENT.md.
+ * SIGTERM and SIGINT are blocked except inside epoll_pwait, so a stop
+ * request either interrupts the wait or is seen right after the requests
+ * in hand: never lost in the window before a read.
  */
 #include <sys/epoll.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -37,6 +44,16 @@
 #include "worker.h"
 
 #define IDLE_TICK_MS	1000	/* flush last_used_at while idle */
+#define MAX_KEPT	128	/* kept connections per worker; more get closed */
+#define LISTEN_TAG	UINT32_MAX	/* epoll data of the listening socket */
+#define MAX_EVENTS	32
+
+/* A connection of the web server's, and libfcgi's request state on it. */
+struct conn {
+	FCGX_Request	 req;
+	int		 fd;		/* -1: a free slot */
+	int		 watched;	/* in the epoll set */
+};
 
 static volatile sig_atomic_t	 stopping;
 
@@ -165,34 +182,58 @@ worker_ratelimit_map(const struct config *cfg, int shared)
 }
 
 /*
- * End a request. libfcgi's FCGX_Finish_r closes a connection by shutting
- * down its side and then waiting, up to 2 s, for the web server to close
- * too, so that unread bytes cannot turn into a TCP reset that loses the
- * answer; the worker sits idle meanwhile. On a unix socket nothing written
- * can be lost that way, so there, once the request's input is read to its
- * end (a little is read here: the empty record that ends it), the records
- * are flushed as FCGX_Finish_r does and the socket closed at once. Input
- * left unread (a body refused as too large) goes the slow, safe way: the
- * web server must be able to finish sending it.
+ * Read what is left of a request's input, up to a bound (the empty record
+ * that ends it, usually). Returns 1 when the input was read to its end.
  */
-static void
-finish(FCGX_Request *req, int unix_socket)
+static int
+drain(FCGX_Request *req)
 {
 	char	 buf[4096];
 	size_t	 total = 0;
-	int	 fd, n;
+	int	 n;
 
-	if (!unix_socket || req->keepConnection || req->in == NULL) {
-		FCGX_Finish_r(req);
-		return;
-	}
 	while (total < sizeof(buf) * 4 &&
 	    (n = FCGX_GetStr(buf, (int)sizeof(buf), req->in)) > 0)
 		total += (size_t)n;
 	secret_wipe(buf, sizeof(buf));	/* it may hold a body's bytes */
-	if (FCGX_HasSeenEOF(req->in) != EOF) {
+	return FCGX_HasSeenEOF(req->in) == EOF;
+}
+
+/*
+ * End a request; returns 1 when the connection stays open for the web
+ * server's next request.
+ *
+ * Kept (the server asked, FCGI_KEEP_CONN): the records are flushed and the
+ * connection stays, but only when the request's input was read to its end;
+ * unread input would be taken for the next request, so then it is closed.
+ *
+ * Not kept: libfcgi's FCGX_Finish_r closes a connection by shutting down
+ * its side and then waiting, up to 2 s, for the web server to close too, so
+ * that unread bytes cannot turn into a TCP reset that loses the answer; the
+ * worker sits idle meanwhile. On a unix socket nothing written can be lost
+ * that way, so there, once the input is read to its end, the records are
+ * flushed as FCGX_Finish_r does and the socket closed at once. Input left
+ * unread (a body refused as too large) goes the slow, safe way: the web
+ * server must be able to finish sending it.
+ */
+static int
+finish(FCGX_Request *req, int unix_socket)
+{
+	int	 fd;
+
+	if (req->in == NULL) {
 		FCGX_Finish_r(req);
-		return;
+		return req->ipcFd >= 0;
+	}
+	if (req->keepConnection) {
+		if (!drain(req))
+			req->keepConnection = 0;
+		FCGX_Finish_r(req);	/* closes on a write error */
+		return req->ipcFd >= 0;
+	}
+	if (!unix_socket || !drain(req)) {
+		FCGX_Finish_r(req);
+		return 0;
 	}
 	FCGX_FClose(req->err);
 	FCGX_FClose(req->out);
@@ -200,6 +241,124 @@ finish(FCGX_Request *req, int unix_socket)
 	FCGX_Free(req, 0);
 	close(fd);
 	req->ipcFd = -1;
+	return 0;
+}
+
+/*
+ * Serve the request waiting on conns[i]. libfcgi is handed the connection
+ * as one it already keeps (keepConnection set, listening socket -1): it
+ * reads the request from the connection and never accepts or closes
+ * anything on its own, except this connection when the server closed it or
+ * sent garbage. keep 0: close after this request even if asked to keep it.
+ */
+static void
+serve(struct app *a, struct http_io *io, struct conn *conns, uint32_t i,
+    int unix_socket, int ep, int keep)
+{
+	struct conn		*c = &conns[i];
+	struct epoll_event	 ev;
+
+	c->req.ipcFd = c->fd;
+	c->req.keepConnection = 1;
+	if (FCGX_Accept_r(&c->req) < 0) {
+		/* Closed by the server, or broken: libfcgi closed it. */
+		c->req.ipcFd = -1;
+		c->fd = -1;
+		c->watched = 0;		/* a closed socket leaves epoll */
+		return;
+	}
+	if (!keep)
+		c->req.keepConnection = 0;
+	io->ctx = &c->req;
+	app_handle(a, io);
+	if (!finish(&c->req, unix_socket)) {
+		c->fd = -1;
+		c->watched = 0;
+		return;
+	}
+	if (!c->watched) {
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLIN;
+		ev.data.u32 = i;
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &ev) == -1) {
+			log_warn("worker: epoll (kept connection)");
+			FCGX_Free(&c->req, 1);
+			c->fd = -1;
+			return;
+		}
+		c->watched = 1;
+	}
+}
+
+/*
+ * FCGI_WEB_SERVER_ADDRS, as libfcgi reads it: a comma-separated list of the
+ * IPv4 addresses allowed to connect over TCP; unset: any. libfcgi applies
+ * it in its own accept, which the worker does not use.
+ */
+static int
+peer_allowed(const struct sockaddr_in *peer)
+{
+	static const char	*list;
+	static int		 read_env;
+	char			 one[INET_ADDRSTRLEN];
+	struct in_addr		 a;
+	const char		*p;
+	size_t			 n;
+
+	if (!read_env) {
+		list = getenv("FCGI_WEB_SERVER_ADDRS");
+		read_env = 1;
+	}
+	if (list == NULL)
+		return 1;
+	for (p = list; *p != '\0'; p += n + (p[n] == ',')) {
+		n = strcspn(p, ",");
+		if (n == 0 || n >= sizeof(one))
+			continue;
+		memcpy(one, p, n);
+		one[n] = '\0';
+		if (inet_pton(AF_INET, one, &a) == 1 &&
+		    a.s_addr == peer->sin_addr.s_addr)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Accept a new connection for its first request. Returns its slot, or -1
+ * when another worker took the connection (or it was refused).
+ */
+static int
+take(int lfd, struct conn *conns, int unix_socket)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof(ss);
+	int			 fd, one = 1;
+	uint32_t		 i;
+
+	if ((fd = accept4(lfd, (struct sockaddr *)&ss, &sslen,
+	    SOCK_CLOEXEC)) == -1) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_warn("worker: accept");
+		return -1;
+	}
+	if (ss.ss_family == AF_INET &&
+	    !peer_allowed((const struct sockaddr_in *)&ss)) {
+		log_warnx("worker: connection refused: not in "
+		    "FCGI_WEB_SERVER_ADDRS");
+		close(fd);
+		return -1;
+	}
+	if (!unix_socket)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* The last slot is never kept: it serves one request when full. */
+	for (i = 0; i < MAX_KEPT; i++)
+		if (conns[i].fd == -1)
+			break;
+	conns[i].fd = fd;
+	conns[i].watched = 0;
+	return (int)i;
 }
 
 int
@@ -207,19 +366,17 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 {
 	struct sigaction	 sa;
 	sigset_t		 stopset, waitmask;
-	struct timespec		 tick = { IDLE_TICK_MS / 1000, 0 };
-	struct pollfd		 pfd;
-	struct epoll_event	 ev;
+	struct epoll_event	 ev, evs[MAX_EVENTS];
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof(ss);
-	int			 ep, unix_socket;
+	int			 ep, unix_socket, n, k, slot;
+	uint32_t		 i;
 	struct http_io		 io;
-	FCGX_Request		 req;
+	struct conn		*conns;
 	struct app		*a;
-	int			 rc, n;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;	/* no SA_RESTART: ppoll returns EINTR */
+	sa.sa_handler = on_stop;	/* no SA_RESTART: the wait returns EINTR */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
@@ -235,14 +392,20 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 		log_warn("worker: listening socket");
 		return -1;
 	}
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, fd, 0) != 0) {
+	if (FCGX_Init() != 0 ||
+	    (conns = calloc(MAX_KEPT + 1, sizeof(*conns))) == NULL) {
 		log_warnx("worker: libfcgi initialisation failed");
 		return -1;
+	}
+	for (i = 0; i <= MAX_KEPT; i++) {
+		FCGX_InitRequest(&conns[i].req, -1, 0);
+		conns[i].fd = -1;
 	}
 	unix_socket = getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0 &&
 	    ss.ss_family == AF_UNIX;
 	memset(&ev, 0, sizeof(ev));
 	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+	ev.data.u32 = LISTEN_TAG;
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
 	    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
 		log_warn("worker: epoll");
@@ -255,33 +418,39 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 	io.count = fcgi_count;
 	io.read = fcgi_read;
 	io.write = fcgi_write;
-	io.ctx = &req;
+	io.ctx = NULL;
 
 	while (!stopping) {
-		if (req.ipcFd >= 0) {
-			/* The server kept the connection: wait on it. */
-			pfd.fd = req.ipcFd;
-			pfd.events = POLLIN;
-			n = ppoll(&pfd, 1, &tick, &waitmask);
-		} else
-			n = epoll_pwait(ep, &ev, 1, IDLE_TICK_MS, &waitmask);
+		n = epoll_pwait(ep, evs, MAX_EVENTS, IDLE_TICK_MS, &waitmask);
 		if (stopping)
 			break;
 		if (n <= 0) {
 			app_after(a, 0);
 			continue;
 		}
-		if ((rc = FCGX_Accept_r(&req)) < 0) {
-			/* EAGAIN: another worker took it. */
-			if (rc != -EAGAIN && rc != -EWOULDBLOCK && rc != -EINTR)
-				log_warnx("worker: accept failed (%d)", rc);
-			continue;
+		for (k = 0; k < n; k++) {
+			if (evs[k].data.u32 != LISTEN_TAG)
+				i = evs[k].data.u32;
+			else if ((slot = take(fd, conns, unix_socket)) >= 0)
+				i = (uint32_t)slot;
+			else
+				continue;
+			if (i > MAX_KEPT || conns[i].fd == -1)
+				continue;	/* closed earlier in this batch */
+			serve(a, &io, conns, i, unix_socket, ep, i < MAX_KEPT);
+			app_after(a, 0);
 		}
-		app_handle(a, &io);
-		finish(&req, unix_socket);
-		app_after(a, 0);
 	}
-	FCGX_Free(&req, 1);
+	/*
+	 * Connections kept open hold no request now: close them at once (no
+	 * unread input, nothing unsent); the server sees them close.
+	 */
+	for (i = 0; i <= MAX_KEPT; i++)
+		if (conns[i].fd != -1) {
+			FCGX_Free(&conns[i].req, 0);
+			close(conns[i].fd);
+		}
+	free(conns);
 	close(ep);
 	app_after(a, 1);
 	app_free(a);

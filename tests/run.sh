@@ -108,7 +108,10 @@ integration() {	# $1 = mode, $2 = bin dir, $3 = label [, $4 = files to leave out
 want nginx && integration nginx build nginx
 want cgi && integration cgi build cgi
 if want asan && [ -x build/asan/jwtmint ]; then
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	# This pass keeps FastCGI connections open (fastcgi_keep_conn on), the
+	# other nginx pass opens one per request: both ways of the worker run
+	# the whole suite, this one under the sanitizers.
+	KEEP_CONN=on ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    integration nginx build/asan asan \
 	    test_run.py,test_multihost.py

@@ -262,6 +262,27 @@ def test_listen_tcp_and_worker_count(stack):
         assert stack.stop_server(proc) == 0, "exit status %s after SIGTERM" % proc.returncode
 
 
+def test_fcgi_web_server_addrs(stack):
+    """libfcgi's FCGI_WEB_SERVER_ADDRS still holds though the workers accept
+    connections themselves: a TCP peer not in the list is closed unanswered."""
+    for allowed, served in (("10.9.9.9", False), ("10.9.9.9,127.0.0.1", True)):
+        port = free_port()
+        addr = "127.0.0.1:%d" % port
+        proc = stack.spawn_server(addr, workers=1, env={"FCGI_WEB_SERVER_ADDRS": allowed})
+        try:
+            stack.wait_fcgi(addr, proc)
+            try:
+                st, _, _ = stack.fcgi(addr, "GET", "/healthz", timeout=3)
+            except (AssertionError, OSError):
+                st = None
+            if served:
+                assert st == 200, "FCGI_WEB_SERVER_ADDRS=%s: 127.0.0.1 got %s" % (allowed, st)
+            else:
+                assert st is None, "FCGI_WEB_SERVER_ADDRS=%s: 127.0.0.1 was served (%s)" % (allowed, st)
+        finally:
+            assert stack.stop_server(proc) == 0, "exit status %s after SIGTERM" % proc.returncode
+
+
 def test_listen_and_workers_bad_values(stack):
     sock = "unix:" + os.path.join(stack.tmp, "w.sock")
     for args in (["--listen", "unix:"], ["--listen", "nowhere"], ["--listen", "127.0.0.1:99999"],
