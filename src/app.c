@@ -238,7 +238,7 @@ app_after(struct app *a, int force)
 		log_info("method=%s path=%s%s status=%d ms=%.2f client=%s "
 		    "org=%s", a->done.method, a->done.path, a->done.authorizer ?
 		    " role=authorizer(/check)" : "", a->done.status,
-		    elapsed_ms(&a->done.t0), a->done.client_id, a->done.org_id);
+		    a->done.ms, a->done.client_id, a->done.org_id);
 	}
 	if (a->ntouched == 0)
 		return;
@@ -288,7 +288,7 @@ app_handle(struct app *a, const struct http_io *io)
 		log_warnx("response not sent: the client went away");
 
 	a->done.pending = 1;
-	a->done.t0 = t0;
+	a->done.ms = elapsed_ms(&t0);	/* handled and written, before the flush */
 	a->done.status = p.status;
 	a->done.authorizer = r.authorizer;
 	logesc(a->done.method, sizeof(a->done.method), r.method_str,

@@ -50,7 +50,7 @@ struct app {
 	/* the request line of the last response, logged once it went out */
 	struct {
 		int		 pending;
-		struct timespec	 t0;
+		double		 ms;
 		int		 status;
 		int		 authorizer;
 		char		 method[64];

@@ -41,6 +41,7 @@ struct config {
 	int		 jwks_max_age_sec;
 	char		 listen[CONFIG_PATH_BYTES];
 	int		 workers;
+	int		 fcgi_timeout_ms;
 	int		 last_used_flush_sec;
 	int		 key_cache_sec;
 	char		 verify_algs[64];

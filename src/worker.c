@@ -8,8 +8,13 @@
  * The worker accepts connections itself and hands each to libfcgi, which
  * reads and writes the records; after a request the connection is either
  * kept, and watched for the server's next request, or closed. So a worker
- * serves any number of kept connections, one request at a time, and a kept
- * connection never pins a worker while requests wait elsewhere.
+ * serves any number of kept connections, one request at a time: an idle
+ * kept connection never pins a worker. A request on a kept connection does
+ * wait behind its worker's other requests, though, even when another worker
+ * is idle (docs/DEPLOYMENT.md). Every read and write on a connection gives
+ * up after fcgi_timeout_ms, so a stalled peer holds a worker that long at
+ * most; out of file descriptors, a worker stops accepting for a second
+ * rather than spin on its readable listening socket.
  *
  * SIGTERM and SIGINT are blocked except inside epoll_pwait, so a stop
  * request either interrupts the wait or is seen right after the requests
@@ -22,6 +27,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 
 #include <errno.h>
 #include <stdint.h>
@@ -31,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -292,44 +299,63 @@ serve(struct app *a, struct http_io *io, struct conn *conns, uint32_t i,
 
 /*
  * FCGI_WEB_SERVER_ADDRS, as libfcgi reads it: a comma-separated list of the
- * IPv4 addresses allowed to connect over TCP; unset: any. libfcgi applies
- * it in its own accept, which the worker does not use.
+ * addresses allowed to connect over TCP; unset or empty: any. libfcgi
+ * applies it in its own accept, which the worker does not use. Beyond
+ * libfcgi, IPv6 peers are checked too: an IPv4 client of a [::] listener
+ * (::ffff:a.b.c.d) against the IPv4 entries, others against IPv6 entries.
  */
 static int
-peer_allowed(const struct sockaddr_in *peer)
+peer_allowed(const struct sockaddr_storage *ss)
 {
 	static const char	*list;
 	static int		 read_env;
-	char			 one[INET_ADDRSTRLEN];
-	struct in_addr		 a;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+	char			 one[INET6_ADDRSTRLEN];
+	unsigned char		 want[16], got[16];
+	size_t			 n, glen;
 	const char		*p;
-	size_t			 n;
+	int			 fam;
 
 	if (!read_env) {
 		list = getenv("FCGI_WEB_SERVER_ADDRS");
 		read_env = 1;
 	}
-	if (list == NULL)
+	if (list == NULL || *list == '\0')
 		return 1;
+	if (ss->ss_family == AF_INET) {
+		fam = AF_INET;
+		memcpy(got, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+		glen = 4;
+	} else if (ss->ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+		fam = AF_INET;
+		memcpy(got, s6->sin6_addr.s6_addr + 12, 4);
+		glen = 4;
+	} else if (ss->ss_family == AF_INET6) {
+		fam = AF_INET6;
+		memcpy(got, s6->sin6_addr.s6_addr, 16);
+		glen = 16;
+	} else
+		return 1;	/* a unix socket: no address to check */
 	for (p = list; *p != '\0'; p += n + (p[n] == ',')) {
 		n = strcspn(p, ",");
 		if (n == 0 || n >= sizeof(one))
 			continue;
 		memcpy(one, p, n);
 		one[n] = '\0';
-		if (inet_pton(AF_INET, one, &a) == 1 &&
-		    a.s_addr == peer->sin_addr.s_addr)
+		if (inet_pton(fam, one, want) == 1 && memcmp(want, got, glen) == 0)
 			return 1;
 	}
 	return 0;
 }
 
 /*
- * Accept a new connection for its first request. Returns its slot, or -1
- * when another worker took the connection (or it was refused).
+ * Accept a new connection for its first request. Returns its slot, -1 when
+ * another worker took the connection (or it was refused), or -2 when the
+ * process is out of file descriptors.
  */
 static int
-take(int lfd, struct conn *conns, int unix_socket)
+take(int lfd, struct conn *conns, int unix_socket, const struct timeval *tv)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof(ss);
@@ -338,15 +364,28 @@ take(int lfd, struct conn *conns, int unix_socket)
 
 	if ((fd = accept4(lfd, (struct sockaddr *)&ss, &sslen,
 	    SOCK_CLOEXEC)) == -1) {
+		if (errno == EMFILE || errno == ENFILE)
+			return -2;
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
 		    errno != ECONNABORTED)
 			log_warn("worker: accept");
 		return -1;
 	}
-	if (ss.ss_family == AF_INET &&
-	    !peer_allowed((const struct sockaddr_in *)&ss)) {
+	if (!peer_allowed(&ss)) {
 		log_warnx("worker: connection refused: not in "
 		    "FCGI_WEB_SERVER_ADDRS");
+		close(fd);
+		return -1;
+	}
+	/*
+	 * fcgi_timeout_ms bounds every read and write on the connection: the
+	 * web server sends a request's records back to back, so a peer that
+	 * stalls mid-request (or sends nothing) holds this worker, and the
+	 * connections it keeps, no longer than that.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, sizeof(*tv)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, tv, sizeof(*tv)) == -1) {
+		log_warn("worker: socket timeouts");
 		close(fd);
 		return -1;
 	}
@@ -371,6 +410,8 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 	socklen_t		 sslen = sizeof(ss);
 	int			 ep, unix_socket, n, k, slot;
 	uint32_t		 i;
+	time_t			 paused = 0;	/* EMFILE: accept again then */
+	struct timeval		 tv;
 	struct http_io		 io;
 	struct conn		*conns;
 	struct app		*a;
@@ -401,6 +442,8 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 		FCGX_InitRequest(&conns[i].req, -1, 0);
 		conns[i].fd = -1;
 	}
+	tv.tv_sec = cfg->fcgi_timeout_ms / 1000;
+	tv.tv_usec = (cfg->fcgi_timeout_ms % 1000) * 1000;
 	unix_socket = getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0 &&
 	    ss.ss_family == AF_UNIX;
 	memset(&ev, 0, sizeof(ev));
@@ -421,6 +464,11 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 	io.ctx = NULL;
 
 	while (!stopping) {
+		if (paused && time(NULL) >= paused) {
+			/* The pause after EMFILE is over: accept again. */
+			if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0)
+				paused = 0;
+		}
 		n = epoll_pwait(ep, evs, MAX_EVENTS, IDLE_TICK_MS, &waitmask);
 		if (stopping)
 			break;
@@ -431,10 +479,20 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 		for (k = 0; k < n; k++) {
 			if (evs[k].data.u32 != LISTEN_TAG)
 				i = evs[k].data.u32;
-			else if ((slot = take(fd, conns, unix_socket)) >= 0)
+			else if ((slot = take(fd, conns, unix_socket, &tv)) >= 0)
 				i = (uint32_t)slot;
-			else
+			else {
+				if (slot == -2 && !paused) {
+					/* Out of descriptors: a readable listening
+					 * socket would spin; stop watching it for
+					 * a second, keep serving kept ones. */
+					log_warnx("worker: out of file descriptors: "
+					    "not accepting for a second");
+					epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
+					paused = time(NULL) + 1;
+				}
 				continue;
+			}
 			if (i > MAX_KEPT || conns[i].fd == -1)
 				continue;	/* closed earlier in this batch */
 			serve(a, &io, conns, i, unix_socket, ep, i < MAX_KEPT);
@@ -442,9 +500,19 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 		}
 	}
 	/*
-	 * Connections kept open hold no request now: close them at once (no
-	 * unread input, nothing unsent); the server sees them close.
+	 * Stopping. A request that reached a kept connection already is
+	 * served (and the connection closed after it); the others hold no
+	 * request now and are closed at once (no unread input, nothing
+	 * unsent): the server sees them close.
 	 */
+	n = epoll_pwait(ep, evs, MAX_EVENTS, 0, NULL);
+	for (k = 0; k < n; k++) {
+		i = evs[k].data.u32;
+		if (i < MAX_KEPT && conns[i].fd != -1) {
+			serve(a, &io, conns, i, unix_socket, ep, 0);
+			app_after(a, 0);
+		}
+	}
 	for (i = 0; i <= MAX_KEPT; i++)
 		if (conns[i].fd != -1) {
 			FCGX_Free(&conns[i].req, 0);

@@ -4,7 +4,10 @@ spoken to jwtmint's socket directly: one connection carries many requests;
 idle kept connections never pin a worker (more of them than workers, and a
 new connection is still served at once); a request whose input is left
 unread, or garbage, closes the connection after its answer and the worker
-goes on; SIGTERM with idle kept connections exits promptly and closes them.
+goes on; SIGTERM with idle kept connections exits promptly and closes them;
+a peer that stalls mid-request holds a worker no longer than fcgi_timeout_ms;
+FCGI_WEB_SERVER_ADDRS holds on IPv6 listeners; a worker out of file
+descriptors does not spin.
 """
 
 import json
@@ -15,7 +18,7 @@ import struct
 import time
 
 from harness import (FORM, _fcgi_rec, FCGI_BEGIN, FCGI_PARAMS, FCGI_STDIN, fcgi_params, fcgi_read,
-                     children_of, form, parse_cgi_response, wait_for)
+                     Skip, children_of, form, parse_cgi_response, wait_for)
 
 MODES = ("nginx",)
 
@@ -165,6 +168,162 @@ def test_sigterm_with_idle_kept_connections(stack):
         assert took < 3, "stop took %.1fs with idle kept connections" % took
         for i, c in enumerate(conns):
             assert c.closed_by_peer(timeout=1), "kept connection %d still open after stop" % i
+    finally:
+        for c in conns:
+            c.close()
+        stack.stop_server(proc)
+
+
+def _partial(sock_path):
+    """A connection that sends the first 5 bytes of a request and stalls."""
+    s = socket.socket(socket.AF_UNIX)
+    s.settimeout(10)
+    s.connect(sock_path)
+    s.sendall(_fcgi_rec(FCGI_BEGIN, 1, struct.pack(">HB5x", 1, KEEP))[:5])
+    return s
+
+
+def test_stalled_peer_bounded_then_stop_serves_waiting_request(stack):
+    """One worker, fcgi_timeout_ms = 1000. A peer that stalls mid-request
+    holds the worker at most that long: a request waiting on a kept
+    connection meanwhile is answered, even with SIGTERM already sent (a
+    stopping worker serves what reached its kept connections, then closes
+    them), and the staller is closed."""
+    sock = os.path.join(stack.tmp, "stall.sock")
+    proc = stack.spawn_server("unix:" + sock, workers=1, env={"JWTMINT_FCGI_TIMEOUT_MS": "1000"})
+    kept = stall = None
+    try:
+        stack.wait_fcgi("unix:" + sock, proc)
+        wait_for(lambda: len(children_of(proc.pid)) == 1, timeout=5, what="1 worker")
+        kept = Conn("unix:" + sock)
+        st, _ = kept.token(stack)
+        assert st == 200
+        t0 = time.time()
+        stall = _partial(sock)
+        time.sleep(0.2)             # the worker now waits on the staller
+        st, _ = kept.token(stack)   # sent while the worker is held
+        took = time.time() - t0
+        assert st == 200, "request beside a stalled peer: %d" % st
+        assert 0.5 < took < 4, "answered after %.1fs (fcgi_timeout_ms = 1000)" % took
+        stall.settimeout(3)
+        assert stall.recv(1) == b"", "the stalled connection was not closed"
+
+        # Again, with SIGTERM arriving while the worker is held.
+        stall.close()
+        stall = _partial(sock)
+        time.sleep(0.2)
+        kept.rid += 1
+        env = stack.cgi_environ("POST", "/token", [("Content-Type", FORM),
+                                                   ("X-API-Key", stack.keys["main"]["key"])], GT, base=False)
+        kept.s.sendall(_fcgi_rec(FCGI_BEGIN, kept.rid, struct.pack(">HB5x", 1, KEEP)) +
+                       _fcgi_rec(FCGI_PARAMS, kept.rid, fcgi_params(env)) + _fcgi_rec(FCGI_PARAMS, kept.rid, b"") +
+                       _fcgi_rec(FCGI_STDIN, kept.rid, GT) + _fcgi_rec(FCGI_STDIN, kept.rid, b""))
+        time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        out, _ = fcgi_read(kept.s)
+        st, _, body = parse_cgi_response(out)
+        assert st == 200, "request waiting on a kept connection at stop: %d %r" % (st, body[:100])
+        assert kept.closed_by_peer(), "the kept connection stayed open after the stop"
+        assert proc.wait(timeout=10) == 0, "exit status %s" % proc.returncode
+    finally:
+        for c in (kept,):
+            if c:
+                c.close()
+        if stall:
+            stall.close()
+        stack.stop_server(proc)
+
+
+def test_fcgi_web_server_addrs_ipv6(stack):
+    """On an IPv6 listener the list holds too: ::1 is refused unless listed."""
+    try:
+        probe = socket.socket(socket.AF_INET6)
+        probe.bind(("::1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+    except OSError:
+        raise Skip("no IPv6 loopback")
+    for allowed, served in (("127.0.0.1", False), ("127.0.0.1,::1", True)):
+        addr = "[::1]:%d" % port
+        proc = stack.spawn_server(addr, workers=1, env={"FCGI_WEB_SERVER_ADDRS": allowed})
+        try:
+            deadline = time.time() + 10
+            while True:
+                try:
+                    socket.create_connection(("::1", port), timeout=1).close()
+                    break
+                except OSError:
+                    assert time.time() < deadline and proc.poll() is None, "no IPv6 listener on %s" % addr
+                    time.sleep(0.05)
+            env = stack.cgi_environ("GET", "/healthz", [], b"", base=False)
+            s = socket.create_connection(("::1", port), timeout=3)
+            try:
+                s.sendall(_fcgi_rec(FCGI_BEGIN, 1, struct.pack(">HB5x", 1, 0)) +
+                          _fcgi_rec(FCGI_PARAMS, 1, fcgi_params(env)) + _fcgi_rec(FCGI_PARAMS, 1, b"") +
+                          _fcgi_rec(FCGI_STDIN, 1, b""))
+                try:
+                    st = parse_cgi_response(fcgi_read(s)[0])[0]
+                except (AssertionError, OSError):
+                    st = None
+            finally:
+                s.close()
+            if served:
+                assert st == 200, "FCGI_WEB_SERVER_ADDRS=%s: ::1 got %s" % (allowed, st)
+            else:
+                assert st is None, "FCGI_WEB_SERVER_ADDRS=%s: ::1 was served (%s)" % (allowed, st)
+        finally:
+            assert stack.stop_server(proc) == 0, "exit status %s" % proc.returncode
+
+
+def _cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_out_of_descriptors_no_spin(stack):
+    """A worker out of file descriptors (EMFILE) must not spin on its
+    readable listening socket: it stops accepting for a second at a time,
+    keeps serving its kept connections, and accepts again once some close."""
+    import shutil
+    import subprocess
+    prlimit = shutil.which("prlimit")
+    if not prlimit:
+        raise Skip("prlimit not installed")
+    sock = os.path.join(stack.tmp, "emfile.sock")
+    args = [prlimit, "--nofile=32:32", stack.jwtmint, "-c", stack.conf, "--listen", "unix:" + sock,
+            "--workers", "1"]
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=stack._log, stderr=stack._log,
+                            env=stack.child_env(), start_new_session=True, cwd=stack.tmp)
+    conns = []
+    try:
+        stack.wait_fcgi("unix:" + sock, proc)
+        worker = wait_for(lambda: next(iter(children_of(proc.pid))) if len(children_of(proc.pid)) == 1 else None,
+                          timeout=5, what="1 worker")
+        pending = None
+        for _ in range(40):
+            c = Conn("unix:" + sock, timeout=2)
+            try:
+                st, _ = c.token(stack)
+            except (socket.timeout, AssertionError, OSError):
+                pending = c          # not accepted: the worker is out of descriptors
+                break
+            assert st == 200
+            conns.append(c)
+        assert pending is not None, "40 kept connections under a limit of 32 descriptors"
+        cpu0 = _cpu_seconds(worker)
+        time.sleep(2)
+        spent = _cpu_seconds(worker) - cpu0
+        assert spent < 0.5, "the worker spun out of descriptors: %.2fs of CPU in 2s" % spent
+        st, _ = conns[0].token(stack)
+        assert st == 200, "a kept connection while out of descriptors: %d" % st
+        for c in conns[-4:]:
+            c.close()
+        del conns[-4:]
+        pending.s.settimeout(5)
+        out, _ = fcgi_read(pending.s)
+        assert parse_cgi_response(out)[0] == 200, "the waiting connection after descriptors freed up"
+        conns.append(pending)
     finally:
         for c in conns:
             c.close()
