@@ -383,8 +383,13 @@ take(int lfd, struct conn *conns, int unix_socket, const struct timeval *tv)
 	 * stalls mid-request (or sends nothing) holds this worker, and the
 	 * connections it keeps, no longer than that.
 	 */
+	/*
+	 * Writes: an answer fits a unix socket's buffer, so only TCP, where a
+	 * peer that stops reading can fill the window, gets a send timeout.
+	 */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, sizeof(*tv)) == -1 ||
-	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, tv, sizeof(*tv)) == -1) {
+	    (!unix_socket && setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, tv,
+	    sizeof(*tv)) == -1)) {
 		log_warn("worker: socket timeouts");
 		close(fd);
 		return -1;
