@@ -12,7 +12,7 @@
 #   POST /introspect                an ES256 user token
 #   POST /token refresh_token       chained rotations, one connection/thread
 #   POST /token password            Argon2id-bound logins
-#   DURATION=10 CONNS=32 THREADS=2 WORKERS=4 scripts/bench.sh
+#   DURATION=10 CONNS=32 THREADS=2 WORKERS=4 PIN=1 scripts/bench.sh
 # QUICK=1 runs only ES256 client_credentials and the baseline, REPEAT=N
 # times each, alternating, to compare the two under the same noise.
 set -euo pipefail
@@ -26,6 +26,9 @@ THREADS=${THREADS:-2}
 # worker per core leaves cores idle (docs/PERFORMANCE.md).
 WORKERS=${WORKERS:-$((2 * $(nproc)))}
 QUICK=${QUICK:-0}
+# pin_workers for jwtmint, and the same round-robin pinning (taskset) for
+# the baseline's workers: 1 (default) or 0. One row always runs the other way.
+PIN=${PIN:-1}
 REPEAT=${REPEAT:-1}
 BIN=$ROOT/build
 T=$(mktemp -d /tmp/jwtmint-bench.XXXXXX)
@@ -103,8 +106,8 @@ print("%.0f %.2f %.2f %d %d" % (rps, ms('50%'), ms('99%'), bad, total))
 PY
 }
 
-start_jwtmint() {	# $1 = algorithm [, $2 = KEEP_CONN on|off]
-	JWTMINT_SIGNING_ALG=$1 "$BIN/jwtmint" -c "$T/jwtmint.conf" \
+start_jwtmint() {	# $1 = algorithm [, $2 = KEEP_CONN on|off [, $3 = pin 0|1]]
+	JWTMINT_PIN_WORKERS=${3:-$PIN} JWTMINT_SIGNING_ALG=$1 "$BIN/jwtmint" -c "$T/jwtmint.conf" \
 	    --listen "unix:$T/jwtmint.sock" --workers "$WORKERS" 2>"$T/jwtmint.log" &
 	JPID=$!
 	PIDS+=("$JPID")
@@ -127,8 +130,8 @@ worker_rss() {	# the largest worker RSS, KiB
 	ps -o rss= --ppid "$JPID" | sort -n | tail -1 | tr -d ' '
 }
 
-printf '# jwtmint bench: %s cores, wrk -t%s -c%s -d%ss, %s workers, %s\n' \
-    "$(nproc)" "$THREADS" "$CONNS" "$DURATION" "$WORKERS" "$(date -u +%FT%TZ)"
+printf '# jwtmint bench: %s cores, wrk -t%s -c%s -d%ss, %s workers, pinned %s, %s\n' \
+    "$(nproc)" "$THREADS" "$CONNS" "$DURATION" "$WORKERS" "$PIN" "$(date -u +%FT%TZ)"
 printf '%-40s %9s %8s %8s %8s %8s %9s\n' case "req/s" "p50 ms" "p99 ms" non-2xx "RSS KiB" "db tx/req"
 
 declare -A RPS
@@ -153,6 +156,13 @@ token_for() {	# a user access token, or a refresh token with $1 = refresh
 baseline() {	# the same nginx in front of the trivial libfcgi responder
 	local p50 p99 bad total
 	spawn-fcgi -s "$T/trivial.sock" -M 0666 -F "$WORKERS" -P "$T/trivial.pid" -- "$BIN/fcgi-trivial" >/dev/null
+	if [ "$PIN" = 1 ]; then	# as pin_workers does: worker i on CPU i mod n
+		local i=0 p
+		for p in $(cat "$T/trivial.pid"); do
+			taskset -p -c $((i % $(nproc))) "$p" >/dev/null
+			i=$((i + 1))
+		done
+	fi
 	# Stock libfcgi serves one connection per process: no kept connections.
 	KEEP_CONN=off bash "$ROOT/scripts/nginx.sh" conf "$T/nginx" "$PORT" "unix:$T/trivial.sock" >/dev/null
 	bash "$ROOT/scripts/nginx.sh" start "$T/nginx" >/dev/null
@@ -170,6 +180,9 @@ if [ "$QUICK" = 1 ]; then
 		stop_jwtmint
 		start_jwtmint ES256 on
 		row "  same, fastcgi_keep_conn on" "$ROOT/tests/bench/token.lua" /token
+		stop_jwtmint
+		start_jwtmint ES256 off $((1 - PIN))
+		row "  same, pin_workers = $((1 - PIN))" "$ROOT/tests/bench/token.lua" /token
 		stop_jwtmint
 		baseline
 		ratio "client_credentials ES256 / baseline (target >= 0.50)" \
@@ -199,6 +212,9 @@ done
 start_jwtmint ES256 on
 row "  ES256, fastcgi_keep_conn on" "$ROOT/tests/bench/token.lua" /token
 stop_jwtmint
+start_jwtmint ES256 off $((1 - PIN))
+row "  ES256, pin_workers = $((1 - PIN))" "$ROOT/tests/bench/token.lua" /token
+stop_jwtmint
 
 baseline
 # Argon2id alone, one process per worker at once: the bound of logins.
@@ -211,6 +227,7 @@ for alg in ES256 HS256 RS256; do
 	ratio "client_credentials $alg / baseline (target >= 0.50)" "${RPS["POST /token client_credentials $alg"]} / $base"
 done
 ratio "client_credentials ES256, keep_conn on / baseline" "${RPS["  ES256, fastcgi_keep_conn on"]} / $base"
+ratio "client_credentials ES256, pin_workers = $((1 - PIN)) / baseline" "${RPS["  ES256, pin_workers = $((1 - PIN))"]} / $base"
 ratio "/check key / baseline" "${RPS["GET /api/ping, /check: key"]} / $base"
 ratio "/check key+ES256 / baseline (target >= 0.60)" "${RPS["GET /api/ping, /check: key+ES256"]} / $base"
 ratio "refresh / client_credentials, 8 conns (target >= 0.33)" \

@@ -42,6 +42,7 @@ struct config {
 	char		 listen[CONFIG_PATH_BYTES];
 	int		 workers;
 	int		 fcgi_timeout_ms;
+	int		 pin_workers;
 	int		 last_used_flush_sec;
 	int		 key_cache_sec;
 	char		 verify_algs[64];

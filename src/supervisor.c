@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,8 +107,31 @@ fail:
 
 static struct ratelimit_slot	*shared_rl;
 
+/*
+ * pin_workers: worker slot i runs only on the (i mod n)-th of the n CPUs
+ * this process may use. A restarted worker keeps its slot, so its CPU.
+ */
+static void
+pin(int slot)
+{
+	cpu_set_t	 allowed, one;
+	int		 cpu, n, k;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed) == -1 ||
+	    (n = CPU_COUNT(&allowed)) <= 1)
+		return;
+	k = slot % n;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &allowed) && k-- == 0)
+			break;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof(one), &one) == -1)
+		log_warn("worker %d: pin_workers: CPU %d", slot, cpu);
+}
+
 static pid_t
-spawn(const struct config *cfg, int fd, const sigset_t *orig)
+spawn(const struct config *cfg, int fd, const sigset_t *orig, int slot)
 {
 	pid_t	 pid, parent = getpid();
 
@@ -121,6 +145,8 @@ spawn(const struct config *cfg, int fd, const sigset_t *orig)
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
 			_exit(1);
 		log_init("jwtmint");
+		if (cfg->pin_workers)
+			pin(slot);
 		signal(SIGCHLD, SIG_DFL);
 		sigprocmask(SIG_SETMASK, orig, NULL);
 		_exit(worker_fcgi(cfg, fd, shared_rl) == 0 ? 0 : 1);
@@ -158,7 +184,7 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 	sigprocmask(SIG_BLOCK, &block, &orig);
 
 	for (i = 0; i < nworkers; i++) {
-		pids[i] = spawn(cfg, fd, &orig);
+		pids[i] = spawn(cfg, fd, &orig, i);
 		born[i] = time(NULL);
 	}
 	log_info("listening on %s with %d workers", listen_on, nworkers);
@@ -183,7 +209,7 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 			/* A worker that cannot live: do not fork in a loop. */
 			if (time(NULL) - born[i] < RESPAWN_MIN_SEC)
 				sleep(RESPAWN_MIN_SEC);
-			pids[i] = spawn(cfg, fd, &orig);
+			pids[i] = spawn(cfg, fd, &orig, i);
 			born[i] = time(NULL);
 		}
 	}

@@ -283,6 +283,52 @@ def test_fcgi_web_server_addrs(stack):
             assert stack.stop_server(proc) == 0, "exit status %s after SIGTERM" % proc.returncode
 
 
+def _cpus_allowed(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("Cpus_allowed_list:"):
+                return line.split(":", 1)[1].strip()
+    return None
+
+
+@allow_worker_exit
+def test_pin_workers(stack):
+    """pin_workers = 1: each worker on one CPU, spread round robin over the
+    CPUs the supervisor may use; a restarted worker gets its slot's CPU."""
+    ncpu = len(os.sched_getaffinity(0))
+    if ncpu < 2:
+        raise Skip("one CPU")
+    sock = "unix:" + os.path.join(stack.tmp, "pin.sock")
+    proc = stack.spawn_server(sock, workers=ncpu, env={"JWTMINT_PIN_WORKERS": "1"})
+    try:
+        stack.wait_fcgi(sock, proc)
+        workers = wait_for(lambda: children_of(proc.pid) if len(children_of(proc.pid)) == ncpu else None,
+                           timeout=5, what="%d workers" % ncpu)
+        cpus = sorted(_cpus_allowed(p) for p in workers)
+        allowed = sorted(str(c) for c in os.sched_getaffinity(0))
+        assert cpus == sorted(allowed), "workers pinned to %r, want one each of %r" % (cpus, allowed)
+        victim = sorted(workers)[0]
+        cpu = _cpus_allowed(victim)
+        os.kill(victim, signal.SIGKILL)
+        new = wait_for(lambda: (children_of(proc.pid) - workers) if len(children_of(proc.pid)) == ncpu and
+                       children_of(proc.pid) != workers else None, timeout=10, what="the restarted worker")
+        assert [_cpus_allowed(p) for p in new] == [cpu], "restarted worker on %r, its slot's CPU is %s" % (
+            [_cpus_allowed(p) for p in new], cpu)
+        st, _, doc = token_via_fcgi(stack, sock)
+        assert st == 200, doc
+    finally:
+        stack.stop_server(proc)
+    proc = stack.spawn_server(sock, workers=2)
+    try:
+        stack.wait_fcgi(sock, proc)
+        workers = wait_for(lambda: children_of(proc.pid) if len(children_of(proc.pid)) == 2 else None,
+                           timeout=5, what="2 workers")
+        full = _cpus_allowed(os.getpid())
+        assert all(_cpus_allowed(p) == full for p in workers), "pin_workers = 0 pinned a worker"
+    finally:
+        stack.stop_server(proc)
+
+
 def test_listen_and_workers_bad_values(stack):
     sock = "unix:" + os.path.join(stack.tmp, "w.sock")
     for args in (["--listen", "unix:"], ["--listen", "nowhere"], ["--listen", "127.0.0.1:99999"],

@@ -98,6 +98,7 @@ static const struct int_key int_keys[] = {
 	IK(jwks_max_age_sec, 300, 0, 86400),
 	IK(workers, 2, 1, 256),
 	IK(fcgi_timeout_ms, 10000, 100, 600000),
+	IK(pin_workers, 0, 0, 1),
 	IK(last_used_flush_sec, 30, 1, 3600),
 	IK(key_cache_sec, 60, 0, 3600),
 	IK(verify_leeway_sec, 30, 0, 300),
