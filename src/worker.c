@@ -32,7 +32,6 @@
 #include <errno.h>
 #include <stdint.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,14 +377,12 @@ take(int lfd, struct conn *conns, int unix_socket, const struct timeval *tv)
 		return -1;
 	}
 	/*
-	 * fcgi_timeout_ms bounds every read and write on the connection: the
-	 * web server sends a request's records back to back, so a peer that
-	 * stalls mid-request (or sends nothing) holds this worker, and the
-	 * connections it keeps, no longer than that.
-	 */
-	/*
-	 * Writes: an answer fits a unix socket's buffer, so only TCP, where a
-	 * peer that stops reading can fill the window, gets a send timeout.
+	 * fcgi_timeout_ms bounds every read on the connection: the web server
+	 * sends a request's records back to back, so a peer that stalls
+	 * mid-request (or sends nothing) holds this worker, and the
+	 * connections it keeps, no longer than that. Writes too on TCP, where
+	 * a peer that stops reading can fill the window; an answer always fits
+	 * a unix socket's buffer.
 	 */
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, sizeof(*tv)) == -1 ||
 	    (!unix_socket && setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, tv,
