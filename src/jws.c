@@ -147,9 +147,11 @@ jws_key_load(struct jws_key *k, enum jws_alg alg, const char *kid,
 			goto bad;
 		if (!key_fits(k->pkey, alg))
 			goto bad;
-		if ((k->tmpl = EVP_MD_CTX_new()) == NULL ||
-		    EVP_DigestSignInit(k->tmpl, NULL, EVP_sha256(), NULL,
-		    k->pkey) != 1)
+		if ((k->pctx = EVP_PKEY_CTX_new_from_pkey(NULL, k->pkey,
+		    NULL)) == NULL || EVP_PKEY_sign_init(k->pctx) != 1 ||
+		    EVP_PKEY_CTX_set_signature_md(k->pctx, EVP_sha256()) != 1 ||
+		    (alg == JWS_RS256 && EVP_PKEY_CTX_set_rsa_padding(k->pctx,
+		    RSA_PKCS1_PADDING) != 1))
 			goto bad;
 	}
 	/* RFC 9068 §2.1: typ "at+jwt". */
@@ -171,7 +173,7 @@ jws_key_free(struct jws_key *k)
 {
 	if (k == NULL)
 		return;
-	EVP_MD_CTX_free(k->tmpl);
+	EVP_PKEY_CTX_free(k->pctx);
 	EVP_PKEY_free(k->pkey);
 	secret_wipe(k, sizeof(*k));
 }
@@ -230,8 +232,7 @@ int
 jws_sign(const struct jws_key *k, const char *claims, size_t len, char *out,
     size_t outsz)
 {
-	EVP_MD_CTX	*ctx = NULL;
-	unsigned char	 sig[512], raw[64];
+	unsigned char	 sig[512], raw[64], md[SECRET_DIGEST_BYTES];
 	const unsigned char *sp = sig;
 	size_t		 siglen = sizeof(sig), pos, need;
 	int		 n, rc = -1;
@@ -253,10 +254,10 @@ jws_sign(const struct jws_key *k, const char *claims, size_t len, char *out,
 			return -1;
 		siglen = SECRET_DIGEST_BYTES;
 	} else {
-		if ((ctx = EVP_MD_CTX_new()) == NULL ||
-		    EVP_MD_CTX_copy_ex(ctx, k->tmpl) != 1 ||
-		    EVP_DigestSign(ctx, sig, &siglen, (unsigned char *)out,
-		    pos) != 1)
+		/* One EVP_PKEY_CTX per key, initialised at load and reused:
+		 * no context copied or allocated per token. */
+		if (secret_sha256(md, out, pos) == -1 ||
+		    EVP_PKEY_sign(k->pctx, sig, &siglen, md, sizeof(md)) != 1)
 			goto out;
 		if (k->alg == JWS_ES256) {
 			if (der_to_raw(sig, siglen, raw) == -1)
@@ -271,6 +272,5 @@ jws_sign(const struct jws_key *k, const char *claims, size_t len, char *out,
 	pos += (size_t)n;
 	rc = (int)pos;
 out:
-	EVP_MD_CTX_free(ctx);
 	return rc;
 }

@@ -33,7 +33,7 @@ struct jws_key {
 	char		 kid[JWS_KID_BYTES];
 	enum jws_alg	 alg;
 	EVP_PKEY	*pkey;			/* ES256, RS256 */
-	EVP_MD_CTX	*tmpl;			/* initialised once, copied per sign */
+	EVP_PKEY_CTX	*pctx;			/* sign_init once, used per sign */
 	unsigned char	 hmac[JWS_HMAC_BYTES];	/* HS256 */
 	char		 header[256];		/* base64url protected header */
 	size_t		 headerlen;

@@ -635,7 +635,7 @@ check_load(void)
 	    "load after the refusals still works");
 	jws_key_free(&k);
 	jws_key_free(&k);
-	T_CHECK(k.pkey == NULL && k.tmpl == NULL, "jws_key_free twice is safe");
+	T_CHECK(k.pkey == NULL && k.pctx == NULL, "jws_key_free twice is safe");
 	OPENSSL_cleanse(ec, sizeof(ec));
 	OPENSSL_cleanse(rsa, sizeof(rsa));
 }
