@@ -134,7 +134,7 @@ printf '# jwtmint bench: %s cores, wrk -t%s -c%s -d%ss, %s workers, pinned %s, %
     "$(nproc)" "$THREADS" "$CONNS" "$DURATION" "$WORKERS" "$PIN" "$(date -u +%FT%TZ)"
 printf '%-40s %9s %8s %8s %8s %8s %9s\n' case "req/s" "p50 ms" "p99 ms" non-2xx "RSS KiB" "db tx/req"
 
-declare -A RPS
+declare -A RPS P99
 row() {	# $1 label, $2 lua, $3 path [, threads, conns]
 	local x0 x1 rps p50 p99 bad total rss
 	x0=$(xacts)
@@ -142,6 +142,7 @@ row() {	# $1 label, $2 lua, $3 path [, threads, conns]
 	x1=$(xacts)
 	rss=$(worker_rss)
 	RPS[$1]=$rps
+	P99[$1]+="$p99 "
 	# The two psql calls that read the counter are one transaction each.
 	printf '%-40s %9s %8s %8s %8s %8s %9.3f\n' "$1" "$rps" "$p50" "$p99" \
 	    "$bad" "$rss" "$(python3 -c "print(max(0, $x1 - $x0 - 1) / max($total, 1))")"
@@ -167,6 +168,7 @@ baseline() {	# the same nginx in front of the trivial libfcgi responder
 	KEEP_CONN=off bash "$ROOT/scripts/nginx.sh" conf "$T/nginx" "$PORT" "unix:$T/trivial.sock" >/dev/null
 	bash "$ROOT/scripts/nginx.sh" start "$T/nginx" >/dev/null
 	read -r base p50 p99 bad total < <(run_wrk "" /)
+	P99[baseline]+="$p99 "
 	printf '%-40s %9s %8s %8s %8s %8s %9s\n' "baseline: nginx + fcgi-trivial" "$base" "$p50" "$p99" "$bad" "-" "-"
 	bash "$ROOT/scripts/nginx.sh" stop "$T/nginx" >/dev/null
 	stop_trivial
@@ -187,6 +189,18 @@ if [ "$QUICK" = 1 ]; then
 		baseline
 		ratio "client_credentials ES256 / baseline (target >= 0.50)" \
 		    "${RPS["POST /token client_credentials ES256"]} / $base"
+	done
+	# p99 over the runs: one run says little on a shared machine.
+	echo
+	for c in "POST /token client_credentials ES256" "  same, fastcgi_keep_conn on" \
+	    "  same, pin_workers = $((1 - PIN))" baseline; do
+		python3 - "$c" ${P99[$c]} <<'PY'
+import statistics, sys
+v = sorted(float(x) for x in sys.argv[2:])
+print("p99 ms over %d runs, %-36s min %.2f median %.2f max %.2f; under 5 ms in %d"
+      % (len(v), sys.argv[1].strip() + ":", v[0], statistics.median(v), v[-1],
+         sum(x < 5 for x in v)))
+PY
 	done
 	exit 0
 fi
