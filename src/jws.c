@@ -111,7 +111,11 @@ kid_ok(const char *kid)
 	return 1;
 }
 
-/* RFC 7518 §3.4: ES256 is P-256 only; §3.3: RSA keys of 2048 bits or more. */
+/*
+ * RFC 7518 §3.4: ES256 is P-256 only; §3.3: RSA keys of 2048 bits or more,
+ * and here at most JWS_MAX_RSA_BITS: a larger key would load and then fail
+ * every signature (jws_sign's buffer), stopping all issuance.
+ */
 static int
 key_fits(EVP_PKEY *pkey, enum jws_alg alg)
 {
@@ -123,7 +127,8 @@ key_fits(EVP_PKEY *pkey, enum jws_alg alg)
 		    EVP_PKEY_get_utf8_string_param(pkey,
 		    OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof(curve), &len) == 1 &&
 		    strcmp(curve, "prime256v1") == 0;
-	return EVP_PKEY_is_a(pkey, "RSA") == 1 && EVP_PKEY_get_bits(pkey) >= 2048;
+	return EVP_PKEY_is_a(pkey, "RSA") == 1 && EVP_PKEY_get_bits(pkey) >= 2048 &&
+	    EVP_PKEY_get_bits(pkey) <= JWS_MAX_RSA_BITS;
 }
 
 int
@@ -232,7 +237,8 @@ int
 jws_sign(const struct jws_key *k, const char *claims, size_t len, char *out,
     size_t outsz)
 {
-	unsigned char	 sig[512], raw[64], md[SECRET_DIGEST_BYTES];
+	unsigned char	 sig[JWS_MAX_RSA_BITS / 8], raw[64];
+	unsigned char	 md[SECRET_DIGEST_BYTES];
 	const unsigned char *sp = sig;
 	size_t		 siglen = sizeof(sig), pos, need;
 	int		 n, rc = -1;

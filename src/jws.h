@@ -20,6 +20,7 @@
 #define JWS_KID_BYTES		64
 #define JWS_HMAC_BYTES		32	/* RFC 7518 §3.2: >= the hash size */
 #define JWS_MAX_PRIV_BYTES	4096	/* DER of an RSA-3072 PKCS#8 fits */
+#define JWS_MAX_RSA_BITS	4096	/* larger RSA keys are refused */
 #define JWS_MAX_TOKEN_BYTES	(32 * 1024)
 
 enum jws_alg {
