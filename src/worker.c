@@ -11,10 +11,14 @@
  * serves any number of kept connections, one request at a time: an idle
  * kept connection never pins a worker. A request on a kept connection does
  * wait behind its worker's other requests, though, even when another worker
- * is idle (docs/DEPLOYMENT.md). Every read and write on a connection gives
- * up after fcgi_timeout_ms, so a stalled peer holds a worker that long at
- * most; out of file descriptors, a worker stops accepting for a second
- * rather than spin on its readable listening socket.
+ * is idle (docs/DEPLOYMENT.md). A request has fcgi_timeout_ms from the
+ * moment its connection is handed to libfcgi until its answer is out and
+ * the connection kept or closed: past that, the deadline watchdog shuts
+ * the connection down (deadline.h), so a stalled or trickling peer holds a
+ * worker that long at most. A kept connection idle for KEPT_IDLE_SEC is
+ * closed (a web server that vanished). Out of file descriptors, a worker
+ * stops accepting for a second rather than spin on its readable listening
+ * socket.
  *
  * SIGTERM and SIGINT are blocked except inside epoll_pwait, so a stop
  * request either interrupts the wait or is seen right after the requests
@@ -27,7 +31,6 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 
 #include <errno.h>
 #include <stdint.h>
@@ -43,6 +46,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "deadline.h"
 #include "http.h"
 #include "log.h"
 #include "ratelimit.h"
@@ -53,12 +57,17 @@
 #define MAX_KEPT	128	/* kept connections per worker; more get closed */
 #define LISTEN_TAG	UINT32_MAX	/* epoll data of the listening socket */
 #define MAX_EVENTS	32
+/* A kept connection idle this long is closed: longer than web servers keep
+ * theirs (nginx: keepalive_timeout 60 s), so it only frees the slots of a
+ * server that went away without closing (TCP). */
+#define KEPT_IDLE_SEC	300
 
 /* A connection of the web server's, and libfcgi's request state on it. */
 struct conn {
 	FCGX_Request	 req;
 	int		 fd;		/* -1: a free slot */
 	int		 watched;	/* in the epoll set */
+	time_t		 idle_since;	/* kept: when its last request ended */
 };
 
 static volatile sig_atomic_t	 stopping;
@@ -70,16 +79,17 @@ on_stop(int sig)
 	stopping = 1;
 }
 
+/* The http_io of a FastCGI request: ctx is its struct conn. */
 static const char *
 fcgi_param(void *ctx, const char *name)
 {
-	return FCGX_GetParam(name, ((FCGX_Request *)ctx)->envp);
+	return FCGX_GetParam(name, ((struct conn *)ctx)->req.envp);
 }
 
 static int
 fcgi_count(void *ctx, const char *name)
 {
-	char	**e = ((FCGX_Request *)ctx)->envp;
+	char	**e = ((struct conn *)ctx)->req.envp;
 	size_t	 n = strlen(name);
 	int	 c = 0;
 
@@ -89,22 +99,30 @@ fcgi_count(void *ctx, const char *name)
 	return c;
 }
 
+/*
+ * libfcgi marks a stream closed on an error as on its end: the error is
+ * asked first, so a broken or cut connection never reads as a short body.
+ */
 static ssize_t
 fcgi_read(void *ctx, char *buf, size_t n)
 {
-	int	 got;
+	struct conn	*c = ctx;
+	int		 got;
 
 	if (n > 1 << 30)
 		n = 1 << 30;
-	got = FCGX_GetStr(buf, (int)n, ((FCGX_Request *)ctx)->in);
-	return got > 0 ? got : (FCGX_HasSeenEOF(((FCGX_Request *)ctx)->in) ==
-	    EOF ? 0 : -1);
+	got = FCGX_GetStr(buf, (int)n, c->req.in);
+	if (got > 0)
+		return got;
+	if (FCGX_GetError(c->req.in) != 0)
+		return -1;
+	return FCGX_HasSeenEOF(c->req.in) == EOF ? 0 : -1;
 }
 
 static int
 fcgi_write(void *ctx, const char *buf, size_t n)
 {
-	return FCGX_PutStr(buf, (int)n, ((FCGX_Request *)ctx)->out) ==
+	return FCGX_PutStr(buf, (int)n, ((struct conn *)ctx)->req.out) ==
 	    (int)n ? 0 : -1;
 }
 
@@ -202,25 +220,28 @@ drain(FCGX_Request *req)
 	    (n = FCGX_GetStr(buf, (int)sizeof(buf), req->in)) > 0)
 		total += (size_t)n;
 	secret_wipe(buf, sizeof(buf));	/* it may hold a body's bytes */
-	return FCGX_HasSeenEOF(req->in) == EOF;
+	return FCGX_GetError(req->in) == 0 && FCGX_HasSeenEOF(req->in) == EOF;
 }
 
 /*
  * End a request; returns 1 when the connection stays open for the web
  * server's next request.
  *
- * Kept (the server asked, FCGI_KEEP_CONN): the records are flushed and the
- * connection stays, but only when the request's input was read to its end;
- * unread input would be taken for the next request, so then it is closed.
+ * Kept (the server asked, FCGI_KEEP_CONN) or on a unix socket, the whole
+ * answer, END_REQUEST included, goes out first (the one write libfcgi
+ * would make at the end anyway), so input still to come (a body refused
+ * unread, a slow sender) never delays it; then the input is read to its end.
+ * Kept: the connection stays, but only when that end was reached; unread
+ * input would be taken for the next request, so then it is closed.
  *
  * Not kept: libfcgi's FCGX_Finish_r closes a connection by shutting down
- * its side and then waiting, up to 2 s, for the web server to close too, so
- * that unread bytes cannot turn into a TCP reset that loses the answer; the
- * worker sits idle meanwhile. On a unix socket nothing written can be lost
- * that way, so there, once the input is read to its end, the records are
- * flushed as FCGX_Finish_r does and the socket closed at once. Input left
- * unread (a body refused as too large) goes the slow, safe way: the web
- * server must be able to finish sending it.
+ * its side and then waiting for the web server to close too, so that
+ * unread bytes cannot turn into a TCP reset that loses the answer; the
+ * worker sits idle meanwhile (within the request's deadline). On a unix
+ * socket nothing written can be lost that way, so there, once the input is
+ * read to its end, the socket is closed at once. Input left unread (a body
+ * refused as too large) goes the slow, safe way: the web server must be
+ * able to finish sending it.
  */
 static int
 finish(FCGX_Request *req, int unix_socket)
@@ -231,23 +252,47 @@ finish(FCGX_Request *req, int unix_socket)
 		FCGX_Finish_r(req);
 		return req->ipcFd >= 0;
 	}
+	if (!req->keepConnection && !unix_socket) {
+		FCGX_Finish_r(req);
+		return 0;
+	}
+	FCGX_FClose(req->err);
+	FCGX_FClose(req->out);
 	if (req->keepConnection) {
 		if (!drain(req))
 			req->keepConnection = 0;
 		FCGX_Finish_r(req);	/* closes on a write error */
 		return req->ipcFd >= 0;
 	}
-	if (!unix_socket || !drain(req)) {
+	if (!drain(req)) {
 		FCGX_Finish_r(req);
 		return 0;
 	}
-	FCGX_FClose(req->err);
-	FCGX_FClose(req->out);
 	fd = req->ipcFd;
 	FCGX_Free(req, 0);
 	close(fd);
 	req->ipcFd = -1;
 	return 0;
+}
+
+/* Close a kept connection between requests (it leaves the epoll set). */
+static void
+drop(struct conn *c)
+{
+	FCGX_Free(&c->req, 0);
+	close(c->fd);
+	c->req.ipcFd = -1;
+	c->fd = -1;
+	c->watched = 0;
+}
+
+static int
+overran(int cut)
+{
+	if (cut)
+		log_warnx("worker: a request overran fcgi_timeout_ms: its "
+		    "connection was shut down");
+	return cut;
 }
 
 /*
@@ -256,6 +301,7 @@ finish(FCGX_Request *req, int unix_socket)
  * reads the request from the connection and never accepts or closes
  * anything on its own, except this connection when the server closed it or
  * sent garbage. keep 0: close after this request even if asked to keep it.
+ * All of it, from the first read to the close, within fcgi_timeout_ms.
  */
 static void
 serve(struct app *a, struct http_io *io, struct conn *conns, uint32_t i,
@@ -263,11 +309,14 @@ serve(struct app *a, struct http_io *io, struct conn *conns, uint32_t i,
 {
 	struct conn		*c = &conns[i];
 	struct epoll_event	 ev;
+	int			 kept;
 
 	c->req.ipcFd = c->fd;
 	c->req.keepConnection = 1;
+	deadline_arm(c->fd);
 	if (FCGX_Accept_r(&c->req) < 0) {
 		/* Closed by the server, or broken: libfcgi closed it. */
+		overran(deadline_disarm());
 		c->req.ipcFd = -1;
 		c->fd = -1;
 		c->watched = 0;		/* a closed socket leaves epoll */
@@ -275,13 +324,19 @@ serve(struct app *a, struct http_io *io, struct conn *conns, uint32_t i,
 	}
 	if (!keep)
 		c->req.keepConnection = 0;
-	io->ctx = &c->req;
+	io->ctx = c;
 	app_handle(a, io);
-	if (!finish(&c->req, unix_socket)) {
+	kept = finish(&c->req, unix_socket);
+	if (overran(deadline_disarm()) && kept) {
+		drop(c);		/* shut down: of no use any more */
+		return;
+	}
+	if (!kept) {
 		c->fd = -1;
 		c->watched = 0;
 		return;
 	}
+	c->idle_since = time(NULL);
 	if (!c->watched) {
 		memset(&ev, 0, sizeof(ev));
 		ev.events = EPOLLIN;
@@ -354,7 +409,7 @@ peer_allowed(const struct sockaddr_storage *ss)
  * process is out of file descriptors.
  */
 static int
-take(int lfd, struct conn *conns, int unix_socket, const struct timeval *tv)
+take(int lfd, struct conn *conns, int unix_socket)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof(ss);
@@ -373,21 +428,6 @@ take(int lfd, struct conn *conns, int unix_socket, const struct timeval *tv)
 	if (!peer_allowed(&ss)) {
 		log_warnx("worker: connection refused: not in "
 		    "FCGI_WEB_SERVER_ADDRS");
-		close(fd);
-		return -1;
-	}
-	/*
-	 * fcgi_timeout_ms bounds every read on the connection: the web server
-	 * sends a request's records back to back, so a peer that stalls
-	 * mid-request (or sends nothing) holds this worker, and the
-	 * connections it keeps, no longer than that. Writes too on TCP, where
-	 * a peer that stops reading can fill the window; an answer always fits
-	 * a unix socket's buffer.
-	 */
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, tv, sizeof(*tv)) == -1 ||
-	    (!unix_socket && setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, tv,
-	    sizeof(*tv)) == -1)) {
-		log_warn("worker: socket timeouts");
 		close(fd);
 		return -1;
 	}
@@ -410,10 +450,10 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 	struct epoll_event	 ev, evs[MAX_EVENTS];
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof(ss);
-	int			 ep, unix_socket, n, k, slot;
+	int			 ep, unix_socket, n, k, slot, round;
 	uint32_t		 i;
 	time_t			 paused = 0;	/* EMFILE: accept again then */
-	struct timeval		 tv;
+	time_t			 now, scanned = 0;
 	struct http_io		 io;
 	struct conn		*conns;
 	struct app		*a;
@@ -444,8 +484,11 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 		FCGX_InitRequest(&conns[i].req, -1, 0);
 		conns[i].fd = -1;
 	}
-	tv.tv_sec = cfg->fcgi_timeout_ms / 1000;
-	tv.tv_usec = (cfg->fcgi_timeout_ms % 1000) * 1000;
+	/* After SIGTERM is blocked: the watchdog blocks every signal anyway. */
+	if (deadline_start(cfg->fcgi_timeout_ms) == -1) {
+		log_warnx("worker: cannot start the deadline watchdog");
+		return -1;
+	}
 	unix_socket = getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0 &&
 	    ss.ss_family == AF_UNIX;
 	memset(&ev, 0, sizeof(ev));
@@ -466,10 +509,18 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 	io.ctx = NULL;
 
 	while (!stopping) {
-		if (paused && time(NULL) >= paused) {
+		now = time(NULL);
+		if (paused && now >= paused) {
 			/* The pause after EMFILE is over: accept again. */
 			if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0)
 				paused = 0;
+		}
+		if (now != scanned) {	/* once a second at most */
+			scanned = now;
+			for (i = 0; i < MAX_KEPT; i++)
+				if (conns[i].fd != -1 &&
+				    now - conns[i].idle_since > KEPT_IDLE_SEC)
+					drop(&conns[i]);
 		}
 		n = epoll_pwait(ep, evs, MAX_EVENTS, IDLE_TICK_MS, &waitmask);
 		if (stopping)
@@ -481,7 +532,7 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 		for (k = 0; k < n; k++) {
 			if (evs[k].data.u32 != LISTEN_TAG)
 				i = evs[k].data.u32;
-			else if ((slot = take(fd, conns, unix_socket, &tv)) >= 0)
+			else if ((slot = take(fd, conns, unix_socket)) >= 0)
 				i = (uint32_t)slot;
 			else {
 				if (slot == -2 && !paused) {
@@ -505,16 +556,22 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
 	 * Stopping. A request that reached a kept connection already is
 	 * served (and the connection closed after it); the others hold no
 	 * request now and are closed at once (no unread input, nothing
-	 * unsent): the server sees them close.
+	 * unsent): the server sees them close. MAX_EVENTS ready connections
+	 * at a time, each served one closed, until none is ready.
 	 */
-	n = epoll_pwait(ep, evs, MAX_EVENTS, 0, NULL);
-	for (k = 0; k < n; k++) {
-		i = evs[k].data.u32;
-		if (i < MAX_KEPT && conns[i].fd != -1) {
-			serve(a, &io, conns, i, unix_socket, ep, 0);
-			app_after(a, 0);
+	if (!paused)
+		epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
+	round = 0;
+	do {
+		n = epoll_pwait(ep, evs, MAX_EVENTS, 0, NULL);
+		for (k = 0; k < n; k++) {
+			i = evs[k].data.u32;
+			if (i < MAX_KEPT && conns[i].fd != -1) {
+				serve(a, &io, conns, i, unix_socket, ep, 0);
+				app_after(a, 0);
+			}
 		}
-	}
+	} while (n == MAX_EVENTS && ++round <= MAX_KEPT / MAX_EVENTS + 1);
 	for (i = 0; i <= MAX_KEPT; i++)
 		if (conns[i].fd != -1) {
 			FCGX_Free(&conns[i].req, 0);

@@ -5,7 +5,11 @@ idle kept connections never pin a worker (more of them than workers, and a
 new connection is still served at once); a request whose input is left
 unread, or garbage, closes the connection after its answer and the worker
 goes on; SIGTERM with idle kept connections exits promptly and closes them;
-a peer that stalls mid-request holds a worker no longer than fcgi_timeout_ms;
+a peer that stalls mid-request, trickles management records, never reads
+its answers or dribbles input after its answer holds a worker no longer than
+fcgi_timeout_ms (a whole-request deadline); an answer is not held back
+behind unread input; a stop serves every request waiting on kept
+connections (more than one epoll round);
 FCGI_WEB_SERVER_ADDRS holds on IPv6 listeners; a worker out of file
 descriptors does not spin.
 """
@@ -229,6 +233,204 @@ def test_stalled_peer_bounded_then_stop_serves_waiting_request(stack):
         for c in (kept,):
             if c:
                 c.close()
+        if stall:
+            stall.close()
+        stack.stop_server(proc)
+
+
+FCGI_GET_VALUES = 9
+
+
+def _one_worker(stack, name, timeout_ms):
+    """A `jwtmint --listen` of one worker with fcgi_timeout_ms = timeout_ms."""
+    sock = os.path.join(stack.tmp, name + ".sock")
+    proc = stack.spawn_server("unix:" + sock, workers=1,
+                              env={"JWTMINT_FCGI_TIMEOUT_MS": str(timeout_ms)})
+    stack.wait_fcgi("unix:" + sock, proc)
+    wait_for(lambda: len(children_of(proc.pid)) == 1, timeout=5, what="1 worker")
+    return sock, proc
+
+
+def _served_beside(stack, sock, what, within=6):
+    """A request on a new connection is answered 200 within `within`
+    seconds (a bound against a hang, far above fcgi_timeout_ms)."""
+    c = Conn("unix:" + sock, timeout=within)
+    try:
+        st, _ = c.token(stack)
+    except (socket.timeout, AssertionError) as e:
+        raise AssertionError("%s: a request beside it was not served (%s)" % (what, e))
+    finally:
+        c.close()
+    assert st == 200, "%s: a request beside it: %d" % (what, st)
+
+
+def _closed(s, timeout=6):
+    """True when the peer ends the connection (EOF or reset) within timeout,
+    whatever it still sends before that."""
+    s.settimeout(timeout)
+    try:
+        while True:
+            if s.recv(65536) == b"":
+                return True
+    except socket.timeout:
+        return False
+    except OSError:
+        return True
+
+
+def test_trickling_peer_bounded(stack):
+    """fcgi_timeout_ms bounds a whole request, not each read: a peer that
+    sends a management record (FCGI_GET_VALUES) every 0.3 s, never a
+    request, holds the worker that long at most; then its connection is
+    shut down and the worker serves on."""
+    import threading
+    sock, proc = _one_worker(stack, "trickle", 1000)
+    t = socket.socket(socket.AF_UNIX)
+    stop = threading.Event()
+
+    def trickle():
+        try:
+            while not stop.is_set():
+                t.sendall(_fcgi_rec(FCGI_GET_VALUES, 0, fcgi_params({"FCGI_MAX_CONNS": ""})))
+                time.sleep(0.3)
+        except OSError:
+            pass
+    try:
+        t.connect(sock)
+        th = threading.Thread(target=trickle, daemon=True)
+        th.start()
+        time.sleep(0.2)
+        _served_beside(stack, sock, "a trickling peer")
+        assert _closed(t), "the trickling connection was not shut down"
+    finally:
+        stop.set()
+        t.close()
+        stack.stop_server(proc)
+
+
+def test_peer_that_never_reads_bounded(stack):
+    """A peer that sends management records and never reads the answers
+    fills the socket: the worker's write blocks, on a unix socket too, until
+    the deadline shuts the connection down."""
+    sock, proc = _one_worker(stack, "noread", 1000)
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(sock)
+        s.settimeout(3)
+        rec = _fcgi_rec(FCGI_GET_VALUES, 0, fcgi_params({"FCGI_MAX_CONNS": ""}))
+        try:
+            s.sendall(rec * 4000)   # ~4000 answers: far over the buffer
+        except (socket.timeout, OSError):
+            pass                    # the worker stopped reading: blocked
+        _served_beside(stack, sock, "a peer that never reads")
+        assert _closed(s), "the non-reading connection was not shut down"
+    finally:
+        s.close()
+        stack.stop_server(proc)
+
+
+def _big_post_head(stack, rid, flags, length=100000):
+    """BEGIN + PARAMS of a POST /token announcing `length` body bytes (over
+    max_body_bytes: answered 413 unread), and the first 100 of them."""
+    env = stack.cgi_environ("POST", "/token", [("Content-Type", FORM),
+                                               ("X-API-Key", stack.keys["main"]["key"])], b"", base=False)
+    env[b"CONTENT_LENGTH"] = str(length).encode()
+    return (_fcgi_rec(FCGI_BEGIN, rid, struct.pack(">HB5x", 1, flags)) +
+            _fcgi_rec(FCGI_PARAMS, rid, fcgi_params(env)) + _fcgi_rec(FCGI_PARAMS, rid, b"") +
+            _fcgi_rec(FCGI_STDIN, rid, b"x" * 100))
+
+
+def test_answer_not_held_behind_unread_body(stack):
+    """A body refused unread (413) whose sender is slow: the answer goes
+    out at once, not after the worker has waited for the rest of the input
+    (fcgi_timeout_ms = 8 s here; the answer must come within 4 s)."""
+    sock, proc = _one_worker(stack, "slowbody", 8000)
+    for flags in (KEEP, 0):
+        s = socket.socket(socket.AF_UNIX)
+        try:
+            s.connect(sock)
+            s.settimeout(4)
+            s.sendall(_big_post_head(stack, 1, flags))
+            try:
+                out, _ = fcgi_read(s)
+            except socket.timeout:
+                raise AssertionError("413 held back behind the unread body (flags %d)" % flags)
+            st, _, body = parse_cgi_response(out)
+            assert st == 413, "flags %d: %d %r" % (flags, st, body[:100])
+        finally:
+            s.close()
+    stack.stop_server(proc)
+
+
+def test_slow_sender_after_answer_bounded(stack):
+    """After a 413 answer on a connection that is not kept, libfcgi waits
+    for the web server to finish sending before it closes; a peer that
+    keeps sending a little at a time holds the worker no longer than
+    fcgi_timeout_ms."""
+    import threading
+    sock, proc = _one_worker(stack, "slowclose", 1000)
+    s = socket.socket(socket.AF_UNIX)
+    stop = threading.Event()
+
+    def dribble():      # the rest of the body, as a web server would send it
+        try:
+            s.sendall(struct.pack(">BBHHBB", 1, FCGI_STDIN, 1, 60000, 0, 0))
+            while not stop.is_set():
+                s.sendall(b"y" * 10)
+                time.sleep(0.3)
+        except OSError:
+            pass
+    try:
+        s.connect(sock)
+        s.settimeout(4)
+        s.sendall(_big_post_head(stack, 1, 0))
+        out, _ = fcgi_read(s)
+        assert parse_cgi_response(out)[0] == 413
+        th = threading.Thread(target=dribble, daemon=True)
+        th.start()
+        _served_beside(stack, sock, "a peer dribbling after its answer")
+        assert _closed(s), "the dribbling connection was not closed"
+    finally:
+        stop.set()
+        s.close()
+        stack.stop_server(proc)
+
+
+def test_stop_serves_every_waiting_kept_connection(stack):
+    """SIGTERM with requests waiting on 40 kept connections (more than one
+    epoll round of 32): each is answered before the worker exits."""
+    sock, proc = _one_worker(stack, "stopmany", 2000)
+    conns, stall = [], None
+    try:
+        conns = [Conn("unix:" + sock, timeout=10) for _ in range(40)]
+        for c in conns:
+            st, _ = c.token(stack)
+            assert st == 200
+        stall = _partial(sock)          # holds the worker up to 2 s
+        time.sleep(0.2)
+        env = stack.cgi_environ("POST", "/token", [("Content-Type", FORM),
+                                                   ("X-API-Key", stack.keys["main"]["key"])], GT, base=False)
+        for c in conns:
+            c.rid += 1
+            c.s.sendall(_fcgi_rec(FCGI_BEGIN, c.rid, struct.pack(">HB5x", 1, KEEP)) +
+                        _fcgi_rec(FCGI_PARAMS, c.rid, fcgi_params(env)) + _fcgi_rec(FCGI_PARAMS, c.rid, b"") +
+                        _fcgi_rec(FCGI_STDIN, c.rid, GT) + _fcgi_rec(FCGI_STDIN, c.rid, b""))
+        time.sleep(0.1)
+        proc.send_signal(signal.SIGTERM)
+        bad = []
+        for i, c in enumerate(conns):
+            try:
+                out, _ = fcgi_read(c.s)
+                st = parse_cgi_response(out)[0]
+            except (AssertionError, OSError) as e:
+                st = str(e)
+            if st != 200:
+                bad.append((i, st))
+        assert not bad, "%d of 40 waiting requests not answered at stop: %r" % (len(bad), bad[:3])
+        assert proc.wait(timeout=10) == 0, "exit status %s" % proc.returncode
+    finally:
+        for c in conns:
+            c.close()
         if stall:
             stall.close()
         stack.stop_server(proc)
