@@ -345,21 +345,23 @@ def test_answer_not_held_behind_unread_body(stack):
     out at once, not after the worker has waited for the rest of the input
     (fcgi_timeout_ms = 8 s here; the answer must come within 4 s)."""
     sock, proc = _one_worker(stack, "slowbody", 8000)
-    for flags in (KEEP, 0):
-        s = socket.socket(socket.AF_UNIX)
-        try:
-            s.connect(sock)
-            s.settimeout(4)
-            s.sendall(_big_post_head(stack, 1, flags))
+    try:
+        for flags in (KEEP, 0):
+            s = socket.socket(socket.AF_UNIX)
             try:
-                out, _ = fcgi_read(s)
-            except socket.timeout:
-                raise AssertionError("413 held back behind the unread body (flags %d)" % flags)
-            st, _, body = parse_cgi_response(out)
-            assert st == 413, "flags %d: %d %r" % (flags, st, body[:100])
-        finally:
-            s.close()
-    stack.stop_server(proc)
+                s.connect(sock)
+                s.settimeout(4)
+                s.sendall(_big_post_head(stack, 1, flags))
+                try:
+                    out, _ = fcgi_read(s)
+                except socket.timeout:
+                    raise AssertionError("413 held back behind the unread body (flags %d)" % flags)
+                st, _, body = parse_cgi_response(out)
+                assert st == 413, "flags %d: %d %r" % (flags, st, body[:100])
+            finally:
+                s.close()
+    finally:
+        stack.stop_server(proc)
 
 
 def test_slow_sender_after_answer_bounded(stack):
