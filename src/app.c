@@ -284,6 +284,15 @@ app_handle(struct app *a, const struct http_io *io)
 		rt->fn(a, &r, &p);
 		p.nobody = r.method == HTTP_HEAD;
 	}
+	if (p.broken) {
+		/* A header or body did not fit: an error, never a partial
+		 * success (a /check 200 without its identity headers). */
+		log_warnx("%s: the response could not be built whole: 500",
+		    r.authorizer ? "/check" : "request");
+		http_resp_reset(&p);
+		oauth_err(&p, OERR_SERVER_ERROR, NULL);
+		p.nobody = r.method == HTTP_HEAD;
+	}
 	if (http_resp_send(&p, io) == -1)
 		log_warnx("response not sent: the client went away");
 

@@ -12,6 +12,23 @@
 #include "secret.h"
 
 int
+claims_jti_valid(const char *s, size_t len)
+{
+	size_t	 i;
+	int	 c;
+
+	if (len != CLAIMS_JTI_LEN)
+		return 0;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+int
 claims_new_jti(struct claims *c)
 {
 	unsigned char	 r[CLAIMS_JTI_BYTES];

@@ -26,6 +26,13 @@ struct claims {
 	char		 jti[CLAIMS_JTI_LEN + 1];
 };
 
+/*
+ * 1 when s[len] is a jti jwtmint issues: CLAIMS_JTI_LEN characters of the
+ * base64url alphabet; else 0. The one rule for a jti, at verification and
+ * at revocation alike.
+ */
+int	 claims_jti_valid(const char *s, size_t len);
+
 /* Fill c->jti with 128 random bits, base64url. Returns 0 or -1. */
 int	 claims_new_jti(struct claims *c);
 

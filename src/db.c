@@ -16,6 +16,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "logesc.h"
 
 struct db {
 	const struct config	*cfg;
@@ -100,6 +101,26 @@ ok_result(PGresult *res)
 	return st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
 }
 
+/*
+ * The error of a failed statement, for the log: its SQLSTATE, constraint
+ * and primary message, escaped (a primary message can quote the input, as
+ * in "invalid input syntax for type ...: \"...\""). Never the DETAIL line,
+ * which repeats the row that failed, input included.
+ */
+static void
+log_result_error(const char *what, const PGresult *res)
+{
+	const char	*state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char	*cons = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+	const char	*msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	char		 emsg[256], econs[128];
+
+	logesc(emsg, sizeof(emsg), msg ? msg : "", msg ? strlen(msg) : 0);
+	logesc(econs, sizeof(econs), cons ? cons : "", cons ? strlen(cons) : 0);
+	log_warnx("database: %s: SQLSTATE %s%s%s: %s", what, state ? state : "?",
+	    cons ? ", constraint " : "", cons ? econs : "", emsg);
+}
+
 /* Wait for one result of what was sent; NULL on deadline or failure. */
 static PGresult *
 get_result(struct db *db, long long deadline, const char *what)
@@ -175,6 +196,7 @@ static int
 connect_db(struct db *db, long long deadline)
 {
 	const char	*keys[8], *vals[8];
+	char		 emsg[512];
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
 	PGresult	*res;
 	int		 w, n = 0;
@@ -224,7 +246,10 @@ connect_db(struct db *db, long long deadline)
 	return 0;
 fail:
 	if (db->conn != NULL) {
-		log_warnx("database: connect: %s", PQerrorMessage(db->conn));
+		/* Multi-line: escaped into one line. */
+		logesc(emsg, sizeof(emsg), PQerrorMessage(db->conn),
+		    strlen(PQerrorMessage(db->conn)));
+		log_warnx("database: connect: %s", emsg);
 		drop(db);
 	}
 	return -1;
@@ -247,8 +272,7 @@ prepare(struct db *db, enum stmt s, long long deadline)
 		return -1;
 	res = get_result(db, deadline, d->name);
 	if (!(ok = ok_result(res)) && res != NULL)
-		log_warnx("database: prepare %s: %s", d->name,
-		    PQresultErrorMessage(res));
+		log_result_error(d->name, res);
 	PQclear(res);
 	if (!ok)
 		return -1;
@@ -299,8 +323,7 @@ run(struct db *db, enum stmt s, const char *sql, const char *const *params)
 		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 		db->unique_violation = state && strcmp(state, "23505") == 0;
 		if (!db->unique_violation)
-			log_warnx("database: %s: %s", sql ? "query" : d->name,
-			    PQresultErrorMessage(res));
+			log_result_error(sql ? "query" : d->name, res);
 		PQclear(res);
 	} else
 		log_warnx("database: %s: no result", sql ? "query" : d->name);

@@ -71,12 +71,12 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 	if (store_login_lookup(a->db, c->org_id, uname, addr,
 	    a->cfg->login_window_sec, &l) == -1) {
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
-		return;
+		goto out;
 	}
 	if (l.user_failures >= a->cfg->login_max_failures ||
 	    l.addr_failures >= a->cfg->login_max_failures_addr) {
 		too_many(p, l.retry_after);
-		return;
+		goto out;
 	}
 	ok = password_verify(l.found ? l.phc : app_dummy_phc(a), pw, strlen(pw));
 	ok &= l.found & !l.user.disabled;
@@ -85,14 +85,14 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 		    a->cfg->login_window_sec) == -1)
 			log_warnx("login: failure not counted");
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
-		return;
+		goto out;
 	}
 
 	issue_user_scopes(&effective, &c->scopes, &l.user);
 	if (perm_grant(&granted, form_get(&r->form, "scope"), &effective) == -1 ||
 	    scope_format(&granted, scope, sizeof(scope)) < 0) {
 		oauth_err(p, OERR_INVALID_SCOPE, NULL);
-		return;
+		goto out;
 	}
 
 	/* Upgrade a hash made with older parameters (a write only then). */
@@ -108,14 +108,14 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 		    refresh_generate(refresh) == -1 ||
 		    refresh_digest(refresh, digest) == -1) {
 			oauth_err(p, OERR_SERVER_ERROR, NULL);
-			return;
+			goto out;
 		}
 		secret_hex(hex, digest, sizeof(digest));
 		if (store_login_succeeded(a->db, c->org_id, uname, family,
 		    l.user.id, c->id, a->cfg->refresh_absolute_sec, hex, scope,
 		    a->cfg->refresh_idle_sec) == -1) {
 			oauth_err(p, OERR_UNAVAILABLE, NULL);
-			return;
+			goto out;
 		}
 		is.refresh_token = refresh;
 		is.refresh_expires_in = a->cfg->refresh_idle_sec <
@@ -131,6 +131,10 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 	is.role = l.user.role;
 	is.accounts = l.user.all_accounts ? "*" : l.user.accounts;
 	issue_token(a, r, c, &is, p);
+out:
+	/* Every way out: no secret of this login stays behind. */
 	secret_wipe(refresh, sizeof(refresh));
+	secret_wipe(digest, sizeof(digest));
+	secret_wipe(phc, sizeof(phc));
 	secret_wipe(&l.phc, sizeof(l.phc));
 }

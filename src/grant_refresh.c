@@ -58,7 +58,7 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 	if (refresh_successor(tok, a->successor_key, sizeof(a->successor_key),
 	    next) == -1 || refresh_digest_hex(next, newhex) == -1) {
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
-		return;
+		goto out;
 	}
 	/*
 	 * Without a narrower scope asked for, nothing below can refuse what
@@ -73,13 +73,13 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 		n = store_refresh_peek(a->db, oldhex, c->org_id, &t);
 	if (n == -1) {
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
-		return;
+		goto out;
 	}
 	/* Unknown, another organization's, another key's: all the same. */
 	if (n == 0 || strcmp(t.key_id, c->id) != 0 || t.family_revoked ||
 	    !t.absolute_ok || t.cut_off || t.user.disabled || t.key_bad) {
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
-		return;
+		goto out;
 	}
 	if (t.rotated && t.since_rotation > a->cfg->refresh_grace_sec) {
 		/* RFC 9700 §4.14.2: reuse of a rotated token. */
@@ -88,24 +88,24 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 		    "refresh_reuse") == -1)
 			log_warnx("refresh: family %s NOT revoked", t.family);
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
-		return;
+		goto out;
 	}
 	if (!t.rotated && !t.idle_ok) {
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
-		return;
+		goto out;
 	}
 
 	/* allowed = the grant's scope ∩ the user's and key's scope now */
 	issue_user_scopes(&effective, &c->scopes, &t.user);
 	if (scope_parse(&original, t.scope, strlen(t.scope)) == -1) {
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
-		return;
+		goto out;
 	}
 	scope_intersect(&allowed, &original, &effective);
 	if (perm_grant(&granted, want, &allowed) == -1 ||
 	    scope_format(&granted, scope, sizeof(scope)) < 0) {
 		oauth_err(p, OERR_INVALID_SCOPE, NULL);
-		return;
+		goto out;
 	}
 
 	/* 0: a concurrent refresh rotated it first; same successor. */
@@ -113,7 +113,7 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 	    store_refresh_rotate(a->db, oldhex, newhex,
 	    a->cfg->refresh_idle_sec) == -1) {
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
-		return;
+		goto out;
 	}
 
 	is.sub = t.user.id;
@@ -125,5 +125,7 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 	is.refresh_expires_in = t.absolute_left < a->cfg->refresh_idle_sec ?
 	    t.absolute_left : a->cfg->refresh_idle_sec;
 	issue_token(a, r, c, &is, p);
+out:
+	/* Every way out: the successor (a live secret) leaves the stack. */
 	secret_wipe(next, sizeof(next));
 }

@@ -15,7 +15,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "apikey.h"
 #include "app.h"
+#include "claims.h"
 #include "clientauth.h"
 #include "config.h"
 #include "form.h"
@@ -97,6 +99,25 @@ h_admin_revocations(struct app *a, struct req *r, struct resp *p)
 		    "user, key");
 		return;
 	}
+	/*
+	 * Every value is checked here, before the database sees it (its
+	 * constraints are the second line): a 400 naming the field, never
+	 * the value.
+	 */
+	if (jti != NULL && !claims_jti_valid(jti, strlen(jti))) {
+		oauth_err(p, OERR_INVALID_REQUEST, "jti is malformed");
+		return;
+	}
+	/* A user id (usr_...) is also a valid username spelling; a username
+	 * is matched as a login would match it. */
+	if (user != NULL && username_normalize(user, strlen(user), uname) == -1) {
+		oauth_err(p, OERR_INVALID_REQUEST, "user is malformed");
+		return;
+	}
+	if (key != NULL && !apikey_id_valid(key, strlen(key))) {
+		oauth_err(p, OERR_INVALID_REQUEST, "key is malformed");
+		return;
+	}
 	if (jti != NULL) {
 		what = "jti";
 		/* The token's exp is unknown here: keep it for the longest. */
@@ -104,10 +125,7 @@ h_admin_revocations(struct app *a, struct req *r, struct resp *p)
 		    MAX_TOKEN_TTL_SEC + a->cfg->verify_leeway_sec) == 0 ? 1 : -1;
 	} else if (user != NULL) {
 		what = "user";
-		/* A username is matched as a login would match it. */
-		if (username_normalize(user, strlen(user), uname) == 0)
-			user = uname;
-		n = store_user_cutoff(a->db, org, user);
+		n = store_user_cutoff(a->db, org, uname);
 	} else {
 		what = "key";
 		n = store_key_revoke_in_org(a->db, key, org);

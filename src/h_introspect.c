@@ -1,10 +1,19 @@
 /*
- * POST /introspect (RFC 7662). A client may introspect tokens issued to its
- * own key; a key with the "introspect" scope (a resource server), any token
- * of its organization. Anything expired, revoked (jti, family, per-user
- * cut-off, key, organization), malformed, signed by an unknown key or with
- * the wrong algorithm, foreign or not the caller's is {"active":false}.
- * An access token costs one database round trip (tokencheck).
+ * POST /introspect (RFC 7662). A client may introspect access tokens
+ * issued to its own key; a key with the "introspect" scope (a resource
+ * server), any access token of its organization. Anything expired, revoked
+ * (jti, family, per-user cut-off, key, organization), malformed, signed by
+ * an unknown key or with the wrong algorithm, foreign or not the caller's
+ * is {"active":false}. An access token costs one database round trip
+ * (tokencheck).
+ *
+ * A refresh token is never usable at a resource server (RFC 6749 §1.5), and
+ * resource servers that read only "active" would take it for an access
+ * token (RFC 7662 §4: the server decides what is usable where). So it is
+ * {"active":false} to every caller but the key it was issued to, which may
+ * see its own (session management); that answer says "token_use":
+ * "refresh" and has no token_type, which names access token types only
+ * (RFC 7662 §2.2, RFC 6749 §7.1).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +38,8 @@ may_see(const struct client *c, const char *client_id)
 	    scope_has(&c->scopes, "introspect");
 }
 
-/* NULL → inactive; the caller answers 503 when *down is set. */
+/* NULL → inactive, unless *down is set: 1 the database is down (503), 2
+ * the answer could not be built (500). */
 static json_t *
 access(struct app *a, const struct client *c, const char *tok, int *down)
 {
@@ -54,10 +64,15 @@ access(struct app *a, const struct client *c, const char *tok, int *down)
 	    "iat", (json_int_t)v.iat, "nbf", (json_int_t)(v.nbf ? v.nbf : v.iat),
 	    "jti", v.jti, "iss", a->cfg->issuer, "aud", v.aud,
 	    "token_type", "Bearer", "org", v.org);
-	if (o != NULL && st.user_found)
-		json_object_set_new(o, "username", json_string(st.username));
-	if (o != NULL && v.role[0] != '\0')
-		json_object_set_new(o, "role", json_string(v.role));
+	/* An answer missing a member is an error, never a partial answer. */
+	if (o != NULL && ((st.user_found && json_object_set_new(o, "username",
+	    json_string(st.username)) == -1) || (v.role[0] != '\0' &&
+	    json_object_set_new(o, "role", json_string(v.role)) == -1))) {
+		json_decref(o);
+		o = NULL;
+	}
+	if (o == NULL)
+		*down = 2;
 	return o;
 }
 
@@ -66,19 +81,23 @@ refresh(struct app *a, const struct client *c, const char *tok, int *down)
 {
 	static struct store_refresh	 t;
 	char				 hex[2 * REFRESH_DIGEST_BYTES + 1];
+	json_t				*o;
 	int				 n;
 
 	if (refresh_digest_hex(tok, hex) == -1)
 		return NULL;
 	if ((n = store_refresh_peek(a->db, hex, c->org_id, &t)) == -1)
 		*down = 1;
-	if (n != 1 || t.rotated || !t.idle_ok || !t.absolute_ok ||
-	    t.family_revoked || t.cut_off || t.user.disabled || t.key_bad ||
-	    !may_see(c, t.key_id))
+	/* Only its own client: the "introspect" scope does not reach it. */
+	if (n != 1 || strcmp(t.key_id, c->id) != 0 || t.rotated ||
+	    !t.idle_ok || !t.absolute_ok || t.family_revoked || t.cut_off ||
+	    t.user.disabled || t.key_bad)
 		return NULL;
-	return json_pack("{s:b, s:s, s:s, s:s, s:s}", "active", 1,
+	if ((o = json_pack("{s:b, s:s, s:s, s:s, s:s}", "active", 1,
 	    "scope", t.scope, "client_id", t.key_id, "sub", t.user.id,
-	    "token_type", "refresh_token");
+	    "token_use", "refresh")) == NULL)
+		*down = 2;
+	return o;
 }
 
 void
@@ -100,7 +119,8 @@ h_introspect(struct app *a, struct req *r, struct resp *p)
 	    access(a, &c, tok, &down);
 	if (down) {
 		json_decref(o);
-		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		oauth_err(p, down == 1 ? OERR_UNAVAILABLE : OERR_SERVER_ERROR,
+		    NULL);
 		return;
 	}
 	if (o == NULL)

@@ -179,30 +179,50 @@ http_req_free(struct req *r)
 void
 http_resp_init(struct resp *p)
 {
-	memset(p, 0, sizeof(*p));
+	/* The header buffer is large and written before it is read: only
+	 * its first byte is set here. */
 	p->status = 500;
+	p->hlen = 0;
+	p->body = NULL;
+	p->bodylen = 0;
+	p->nobody = 0;
+	p->broken = 0;
+	p->secret = 0;
+	p->headers[0] = '\0';
 }
 
 void
+http_resp_reset(struct resp *p)
+{
+	http_resp_free(p);
+	http_resp_init(p);
+}
+
+int
 http_resp_header(struct resp *p, const char *name, const char *value)
 {
+	size_t	 room = sizeof(p->headers) - p->hlen;
 	int	 n;
 
-	n = snprintf(p->headers + p->hlen, sizeof(p->headers) - p->hlen,
-	    "%s: %s\r\n", name, value);
-	if (n > 0 && (size_t)n < sizeof(p->headers) - p->hlen)
+	n = snprintf(p->headers + p->hlen, room, "%s: %s\r\n", name, value);
+	if (n > 0 && (size_t)n < room) {
 		p->hlen += (size_t)n;
-	else
-		p->headers[p->hlen] = '\0';	/* dropped: never truncated */
+		return 0;
+	}
+	p->headers[p->hlen] = '\0';	/* dropped, never truncated */
+	p->broken = 1;
+	return -1;
 }
 
 void
 http_resp_body(struct resp *p, int status, char *body, size_t len)
 {
-	free(p->body);
+	http_resp_free(p);
 	p->status = status;
 	p->body = body;
-	p->bodylen = len;
+	p->bodylen = body != NULL ? len : 0;
+	if (body == NULL)
+		p->broken = 1;
 }
 
 int
@@ -210,8 +230,10 @@ http_resp_text(struct resp *p, int status, const char *body, size_t len)
 {
 	char	*b;
 
-	if ((b = malloc(len + 1)) == NULL)
+	if ((b = malloc(len + 1)) == NULL) {
+		p->broken = 1;
 		return -1;
+	}
 	memcpy(b, body, len);
 	b[len] = '\0';
 	http_resp_body(p, status, b, len);
@@ -224,6 +246,13 @@ http_resp_send(struct resp *p, const struct http_io *io)
 	char	 head[HTTP_MAX_RESP_HEADERS + 256];
 	int	 n;
 
+	if (p->broken) {
+		/* Never a partial answer: a bare 500 (app_handle replaces a
+		 * broken answer by a whole one first; this is the last line). */
+		static const char bare[] = "Status: 500 Internal Server Error"
+		    "\r\nContent-Length: 0\r\nCache-Control: no-store\r\n\r\n";
+		return io->write(io->ctx, bare, sizeof(bare) - 1);
+	}
 	n = snprintf(head, sizeof(head), "Status: %d %s\r\n"
 	    "Content-Length: %zu\r\n%s\r\n", p->status,
 	    http_status_text(p->status), p->bodylen, p->headers);
@@ -240,6 +269,9 @@ http_resp_send(struct resp *p, const struct http_io *io)
 void
 http_resp_free(struct resp *p)
 {
+	if (p->body != NULL && p->secret)
+		secret_wipe(p->body, p->bodylen);
 	free(p->body);
 	p->body = NULL;
+	p->bodylen = 0;
 }

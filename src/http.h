@@ -14,10 +14,20 @@
 #include <sys/types.h>
 
 #include "form.h"
+#include "jwtverify.h"
 
 #define HTTP_MAX_PATH_BYTES	1024
-#define HTTP_MAX_HEADER_BYTES	4096	/* any one header jwtmint reads */
-#define HTTP_MAX_RESP_HEADERS	1024
+/* Any one header jwtmint reads: room for "Bearer " and the largest token
+ * jwtmint issues or verifies (a smaller bound turned a valid token into a
+ * refused request at the gate). */
+#define HTTP_MAX_HEADER_BYTES	(7 + JWTVERIFY_MAX_BYTES)
+/*
+ * Room for every header of one answer. The largest is /check's allowed
+ * answer to a FastCGI authorizer: the effective scopes and the accounts
+ * twice (X-Jwtmint-* and Variable-JWTMINT_*), that is 2 x (8256 + 2048)
+ * bytes of values plus names and the other headers.
+ */
+#define HTTP_MAX_RESP_HEADERS	32768
 
 struct http_io {
 	/* A CGI variable ("REQUEST_METHOD", "HTTP_X_API_KEY"), or NULL. */
@@ -57,13 +67,20 @@ struct req {
 	char			 org_id[64];
 };
 
+/*
+ * A response is complete or it is not sent: a header that did not fit or
+ * a body that could not be allocated marks it broken, and the one who
+ * sends it (app_handle) answers 500 instead, never a partial success.
+ */
 struct resp {
 	int	 status;
-	char	 headers[HTTP_MAX_RESP_HEADERS];
 	size_t	 hlen;
 	char	*body;		/* malloc'd, freed by http_resp_free() */
 	size_t	 bodylen;
 	int	 nobody;	/* HEAD: headers only */
+	int	 broken;	/* something was dropped: do not send as is */
+	int	 secret;	/* the body holds a secret: wiped when freed */
+	char	 headers[HTTP_MAX_RESP_HEADERS];	/* not zeroed: hlen bytes */
 };
 
 /*
@@ -93,11 +110,18 @@ int	 http_req_content_type_is(const struct req *r, const char *type);
 void	 http_req_free(struct req *r);
 
 void	 http_resp_init(struct resp *p);
-/* Add a header line; its value must not come from the client. */
-void	 http_resp_header(struct resp *p, const char *name, const char *value);
-/* Take ownership of body (malloc'd string of len bytes). */
+/* Back to the state of http_resp_init: headers and body dropped (a
+ * secret body wiped). */
+void	 http_resp_reset(struct resp *p);
+/*
+ * Add a header line; its value must not come from the client. Returns 0,
+ * or -1 when it does not fit (nothing of it is kept, p is marked broken).
+ */
+int	 http_resp_header(struct resp *p, const char *name, const char *value);
+/* Take ownership of body (malloc'd string of len bytes; NULL marks p
+ * broken). */
 void	 http_resp_body(struct resp *p, int status, char *body, size_t len);
-/* Copy a constant body. Returns 0 or -1. */
+/* Copy a constant body. Returns 0, or -1 (p marked broken). */
 int	 http_resp_text(struct resp *p, int status, const char *body, size_t len);
 /* Write the response through the transport. Returns 0 or -1. */
 int	 http_resp_send(struct resp *p, const struct http_io *io);

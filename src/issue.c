@@ -18,6 +18,7 @@
 #include "jwtverify.h"
 #include "log.h"
 #include "perm.h"
+#include "secret.h"
 #include "store_user.h"
 
 #define TOKEN_TYPE_AT	"urn:ietf:params:oauth:token-type:access_token"
@@ -126,6 +127,7 @@ issue_token(struct app *a, struct req *r, const struct client *c,
 	if (is->exchange)
 		jw_str(&w, "issued_token_type", TOKEN_TYPE_AT);
 	if ((len = jw_end(&w)) < 0) {
+		secret_wipe(body, bodysz);
 		free(body);
 		goto fail;
 	}
@@ -134,6 +136,8 @@ issue_token(struct app *a, struct req *r, const struct client *c,
 	http_resp_header(p, "Cache-Control", "no-store");
 	http_resp_header(p, "Pragma", "no-cache");
 	http_resp_body(p, 200, body, (size_t)len);
+	p->secret = 1;		/* bearer and refresh tokens: wiped when freed */
+	secret_wipe(token, (size_t)n);
 	return;
 fail:
 	oauth_err(p, err, NULL);

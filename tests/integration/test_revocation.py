@@ -257,6 +257,28 @@ def test_admin_revocations_key(stack):
     assert_oauth_error((st, _, doc), 404, "not_found")
 
 
+def test_introspect_refresh_token_only_to_its_client(stack):
+    """RFC 6749 §1.5, RFC 7662 §4: a refresh token is never usable at a
+    resource server. A resource server's key (introspect scope), an admin
+    key and another key of the organization all see {"active": false}; only
+    the key it was issued to sees it active, marked token_use "refresh" and
+    without a token_type (which would read as an access token)."""
+    f = fixture(stack)
+    u = new_user(stack, f.org)
+    d = login_ok(stack, f.a, u)
+    rt = d["refresh_token"]
+    for who, key in (("resource server", f.rs), ("admin key", f.adm), ("other key", f.b)):
+        doc = introspect(stack, key, rt)
+        assert doc == {"active": False}, "%s introspects another client's refresh token as %r" % (who, doc)
+    doc = introspect(stack, f.a, rt)
+    assert doc.get("active") is True and doc.get("token_use") == "refresh", doc
+    assert "token_type" not in doc, "a refresh token must not carry token_type: %r" % doc
+    assert doc.get("client_id") == f.a["id"] and doc.get("sub") == u["id"], doc
+    # The access token of the same login: the resource server sees it.
+    doc = introspect(stack, f.rs, d["access_token"])
+    assert doc.get("active") is True and doc.get("token_type") == "Bearer", doc
+
+
 def test_expired_key_tokens_dead(stack):
     """A key that expires takes its tokens with it, refresh tokens included."""
     f = fixture(stack)
@@ -264,7 +286,7 @@ def test_expired_key_tokens_dead(stack):
                          "--grants", "password,refresh_token", "--org", f.org["slug"], "--json")
     u = new_user(stack, f.org)
     d = login_ok(stack, k, u)
-    assert introspect(stack, f.rs, d["refresh_token"])["active"], "control: the refresh token is active"
+    assert introspect(stack, k, d["refresh_token"])["active"], "control: the refresh token is active"
     time.sleep(max(0.0, parse_rfc3339(k["expires_at"]) + 1.1 - time.time()))
     assert_oauth_error(refresh(stack, k, d["refresh_token"]), 401, "invalid_client")
     assert introspect(stack, f.rs, d["access_token"]) == {"active": False}
@@ -331,12 +353,40 @@ def test_admin_revocations_refused(stack):
     # Unknown things: 404, one answer.
     bodies = set()
     for what in ({"user": "nobody-here"}, {"user": "usr_aaaaaaaaaaaaaaaa"}, {"key": "aaaaaaaaaaaaaaaa"},
-                 {"key": "x"}, {"user": "%"}, {"user": "_"}):
+                 {"user": "ZZ-" + u["username"][1:]}):
         resp = admin_revoke(stack, f.adm, **what)
         assert_oauth_error(resp, 404, "not_found", echo=list(what.values()))
         bodies.add(json.dumps(resp[2], sort_keys=True))
     assert len(bodies) == 1, "different 404 bodies: %r" % bodies
     assert active(stack, f.a, d["access_token"]), "a LIKE pattern matched a real user"
+
+
+def test_admin_revocations_malformed(stack):
+    """Every value is checked in C before the database sees it: 400 naming
+    the field (never echoing the value), nothing written, and no database
+    error in the log (a jti over the column's bound used to reach its CHECK
+    constraint: 503 with Retry-After and the input in the log)."""
+    f = fixture(stack)
+    u = new_user(stack, f.org)
+    d = login_ok(stack, f.a, u)
+    before = stack.psql("select count(*) from revoked_jtis").strip()
+    log_before = len(stack.logs())
+    cases = [("jti", "j" * 65), ("jti", "A" * 4000), ("jti", "x"), ("jti", "A" * 21 + "$"),
+             ("jti", "A" * 21 + "\u00e9"), ("jti", claims_of(d["access_token"])["jti"] + "A"),
+             ("user", "%"), ("user", "_"), ("user", "u" * 65), ("user", "a b"), ("user", "bob\u202e"),
+             ("key", "x"), ("key", "A" * 16), ("key", "a" * 17), ("key", f.a["id"] + "%"),
+             ("key", "a" * 15 + "1")]
+    for field, value in cases:
+        resp = admin_revoke(stack, f.adm, **{field: value})
+        assert_oauth_error(resp, 400, "invalid_request", echo=[value])
+        assert field in resp[2]["error_description"], "the 400 does not name %s: %r" % (field, resp[2])
+        assert "retry-after" not in {k.lower() for k in resp[1]}, resp[1]
+    assert stack.psql("select count(*) from revoked_jtis").strip() == before, "a malformed jti was written"
+    assert active(stack, f.a, d["access_token"]), "a malformed revocation revoked"
+    assert stack.psql("select count(*) from users where id = '%s' and tokens_valid_after is not null"
+                      % u["id"]).strip() == "0"
+    log = stack.logs()[log_before:]
+    assert "database:" not in log, "the database saw a malformed value: %r" % log[-500:]
     for what in ({}, {"user": u["username"], "key": f.a["id"]}, {"jti": "x", "user": u["id"]}):
         assert_oauth_error(admin_revoke(stack, f.adm, **what), 400, "invalid_request")
 
