@@ -168,7 +168,7 @@ admin_print_json(json_t *o)
 	    JSON_PRESERVE_ORDER)) == NULL)
 		admin_die("%s", "out of memory");
 	puts(s);
-	free(s);
+	secret_free(s);		/* may hold a new key */
 	json_decref(o);
 }
 
@@ -613,6 +613,8 @@ main(int argc, char *argv[])
 	int		 i = 1, rc;
 
 	log_init("jwtmint-admin");
+	/* jansson's copies of a new key are wiped when freed. */
+	json_set_alloc_funcs(malloc, secret_free);
 	if (argc > 2 && strcmp(argv[1], "-c") == 0) {
 		file = argv[2];
 		i = 3;

@@ -38,6 +38,13 @@ int	secret_equal(const void *a, const void *b, size_t n);
 
 /* Overwrite n bytes at p with zeros in a way the compiler keeps. */
 void	secret_wipe(void *p, size_t n);
+/*
+ * free(p) after wiping every byte of its allocation (malloc_usable_size):
+ * for allocators that do not know what they hold, such as jansson's
+ * (json_set_alloc_funcs(malloc, secret_free) in jwtmint-admin, whose
+ * output can hold a new key). secret_free(NULL) is a no-op.
+ */
+void	secret_free(void *p);
 
 /*
  * Read a secret from a file: the first line, trailing whitespace removed.
