@@ -11,13 +11,14 @@
 
 #include "admin.h"
 #include "apikey.h"
+#include "claims.h"
+#include "config.h"
 #include "password.h"
 #include "scope.h"
 #include "secret.h"
 #include "store_user.h"
 #include "username.h"
 
-#define MAX_TOKEN_TTL_SEC	3600
 
 /* Read one line of stdin as the password. */
 static void
@@ -227,29 +228,35 @@ admin_revoke(int argc, char **argv)
 {
 	struct opts	 o;
 	struct org	 org;
+	char		 uname[USERNAME_MAX_BYTES + 1];
 	int		 n;
 
 	admin_parse_opts(argc, argv, &o, "jti user key org");
 	if ((o.jti != NULL) + (o.user != NULL) + (o.key != NULL) != 1)
 		admin_usage("revoke: exactly one of --jti, --user, --key");
+	/* The same checks as POST /admin/revocations. */
+	if (o.jti != NULL && !claims_jti_valid(o.jti, strlen(o.jti)))
+		admin_usage("revoke: --jti is malformed");
+	if (o.key != NULL && !apikey_id_valid(o.key, strlen(o.key)))
+		admin_usage("revoke: --key is malformed");
+	if (o.user != NULL && username_normalize(o.user, strlen(o.user),
+	    uname) == -1)
+		admin_usage("revoke: --user is malformed");
 	if (o.key != NULL) {
 		key_org(o.key, &org);
 		n = store_key_revoke_in_org(admin_db, o.key, org.id);
 	} else {
 		admin_org_lookup(o.org, &org);
+		/* A database failure is an error, never "nothing to revoke". */
 		if (o.jti != NULL)
 			n = store_jti_revoke(admin_db, o.jti, org.id,
-			    (long long)time(NULL) + MAX_TOKEN_TTL_SEC + 300) == 0;
-		else {
-			char uname[USERNAME_MAX_BYTES + 1];
-
-			if (username_normalize(o.user, strlen(o.user), uname) == 0)
-				o.user = uname;
-			n = store_user_cutoff(admin_db, org.id, o.user);
-		}
+			    (long long)time(NULL) + CLAIMS_MAX_TTL_SEC +
+			    admin_cfg.verify_leeway_sec) == 0 ? 1 : -1;
+		else
+			n = store_user_cutoff(admin_db, org.id, uname);
 	}
 	if (n < 0)
-		admin_die("%s", "database error");
+		admin_die("%s", "database error: nothing was revoked");
 	if (n == 0)
 		admin_die("%s", "nothing to revoke (unknown or already revoked)");
 	printf("revoked\n");

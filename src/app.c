@@ -183,12 +183,24 @@ app_free(struct app *a)
 	free(a);
 }
 
+/* A notification named one row: update only that entry (bounded work). */
+static void
+changed_row(void *arg, const char *table, const char *org, const char *id)
+{
+	struct app	*a = arg;
+
+	if (strcmp(table, "revoked_jtis") == 0)
+		revcache_jti_add(&a->revcache, org, id);
+	else if (strcmp(table, "users") == 0)
+		revcache_user_forget(&a->revcache, org, id);
+}
+
 void
 app_refresh(struct app *a)
 {
 	unsigned	 what = 0;
 
-	db_notified(a->db, &what);
+	db_notified(a->db, &what, changed_row, a);
 	if (!a->keyring.loaded)
 		what |= DB_NOTIFY_SIGNING;
 	if (what & (DB_NOTIFY_KEYS | DB_NOTIFY_ORGS))

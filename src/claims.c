@@ -65,6 +65,7 @@ int
 claims_json(const struct claims *c, char *buf, size_t size)
 {
 	struct jsonw	 w;
+	size_t		 i;
 
 	jw_init(&w, buf, size);
 	jw_str(&w, "iss", c->iss);
@@ -82,10 +83,24 @@ claims_json(const struct claims *c, char *buf, size_t size)
 		jw_str(&w, "role", c->role);
 	if (c->accounts != NULL)
 		add_accounts(&w, c->accounts);
-	if (c->act_sub != NULL) {
-		jw_obj(&w, "act");
-		jw_str(&w, "sub", c->act_sub);
+	if (c->sid != NULL)
+		jw_str(&w, "sid", c->sid);
+	if (c->has_gen)
+		jw_int(&w, "gen", c->gen);
+	if (c->nparents > CLAIMS_MAX_CHAIN || c->nact > CLAIMS_MAX_CHAIN)
+		return -1;
+	if (c->nparents > 0) {
+		jw_arr(&w, "parents");
+		for (i = 0; i < c->nparents; i++)
+			jw_str(&w, NULL, c->parents[i]);
 		jw_close(&w);
 	}
+	/* RFC 8693 §4.1: the current actor outermost, earlier ones nested. */
+	for (i = 0; i < c->nact; i++) {
+		jw_obj(&w, "act");
+		jw_str(&w, "sub", c->act[i]);
+	}
+	for (i = 0; i < c->nact; i++)
+		jw_close(&w);
 	return jw_end(&w);
 }

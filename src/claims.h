@@ -10,6 +10,12 @@
 
 #define CLAIMS_JTI_BYTES	16	/* 128 random bits */
 #define CLAIMS_JTI_LEN		22	/* base64url of 16 bytes */
+/* The longest an access token lives (access_ttl_sec's upper bound): how
+ * long a deny-list row must outlive the tokens it can name. */
+#define CLAIMS_MAX_TTL_SEC	3600
+/* Exchanges of exchanges (RFC 8693): how many tokens a token may descend
+ * from, and so how deep its "act" nests. */
+#define CLAIMS_MAX_CHAIN	4
 
 struct claims {
 	const char	*iss;
@@ -20,7 +26,16 @@ struct claims {
 	const char	*org;
 	const char	*role;		/* NULL: no role claim */
 	const char	*accounts;	/* NULL: none; "*": all; else a list */
-	const char	*act_sub;	/* RFC 8693 §4.1 actor; NULL: none */
+	/* RFC 8693 §4.1 actors, the current one first, each earlier one
+	 * nested in the one before ("act": {"sub", "act": {...}}). */
+	const char	*act[CLAIMS_MAX_CHAIN];
+	size_t		 nact;
+	/* Lineage: what revokes this token besides its jti. */
+	const char	*sid;		/* refresh family; NULL: none */
+	int		 has_gen;	/* a user's token: gen is its user's */
+	long long	 gen;		/* generation (sql/004_lineage.sql) */
+	const char	*parents[CLAIMS_MAX_CHAIN];	/* jtis, root first */
+	size_t		 nparents;
 	time_t		 iat;		/* nbf = iat */
 	time_t		 exp;
 	char		 jti[CLAIMS_JTI_LEN + 1];

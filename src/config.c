@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "claims.h"
 #include "config.h"
 #include "logesc.h"
 #include "secret.h"
@@ -45,7 +46,7 @@ static const struct cfg_key keys[] = {
 	{ "pepper_file", CFG_STR, S(pepper_file), "", 0, 0, 0 },
 	{ "issuer", CFG_URL, S(issuer), "http://127.0.0.1:8080", 0, 0, 1 },
 	{ "audiences", CFG_STR, S(audiences), "jwtmint", 0, 0, 1 },
-	{ "access_ttl_sec", CFG_INT, I(access_ttl_sec), "900", 60, 3600, 0 },
+	{ "access_ttl_sec", CFG_INT, I(access_ttl_sec), "900", 60, CLAIMS_MAX_TTL_SEC, 0 },
 	{ "signing_alg", CFG_ALG, S(signing_alg), "ES256", 0, 0, 0 },
 	{ "scopes_supported", CFG_STR, S(scopes_supported), "", 0, 0, 0 },
 	{ "default_org", CFG_STR, S(default_org), "", 0, 0, 0 },

@@ -163,13 +163,29 @@ get_result(struct db *db, long long deadline, const char *what)
 	}
 }
 
-static int
-note_notifies(struct db *db)
+/*
+ * Hand over every notification libpq holds: a payload "table:org:id" names
+ * one row and goes to row(); a bare table name sets its DB_NOTIFY_* bit.
+ */
+static void
+note_notifies(struct db *db, void (*row)(void *, const char *, const char *,
+    const char *), void *arg)
 {
 	PGnotify	*n;
+	char		*org, *id;
 
 	while ((n = PQnotifies(db->conn)) != NULL) {
-		if (strcmp(n->extra, "signing_keys") == 0)
+		if ((org = strchr(n->extra, ':')) != NULL &&
+		    (id = strchr(org + 1, ':')) != NULL) {
+			*org++ = '\0';
+			*id++ = '\0';
+			if (row != NULL)
+				row(arg, n->extra, org, id);
+			else if (strcmp(n->extra, "revoked_jtis") == 0)
+				db->pending |= DB_NOTIFY_JTIS;
+			else if (strcmp(n->extra, "users") == 0)
+				db->pending |= DB_NOTIFY_USERS;
+		} else if (strcmp(n->extra, "signing_keys") == 0)
 			db->pending |= DB_NOTIFY_SIGNING;
 		else if (strcmp(n->extra, "api_keys") == 0)
 			db->pending |= DB_NOTIFY_KEYS;
@@ -181,7 +197,6 @@ note_notifies(struct db *db)
 			db->pending |= DB_NOTIFY_USERS;
 		PQfreemem(n);
 	}
-	return 0;
 }
 
 /* Server notices ("relation exists, skipping") are not ours to print. */
@@ -315,8 +330,8 @@ run(struct db *db, enum stmt s, const char *sql, const char *const *params)
 		if (db->conn != NULL)
 			drop(db);
 	}
-	if (db->conn != NULL)
-		note_notifies(db);
+	/* Notifications read with the result wait in libpq's queue for
+	 * db_notified. */
 	if (ok_result(res))
 		return res;
 	if (res != NULL) {
@@ -343,7 +358,8 @@ db_exec_simple(struct db *db, const char *sql)
 }
 
 int
-db_notified(struct db *db, unsigned *tables)
+db_notified(struct db *db, unsigned *tables, void (*row)(void *, const char *,
+    const char *, const char *), void *arg)
 {
 	struct pollfd	 pfd;
 	int		 i;
@@ -364,8 +380,9 @@ db_notified(struct db *db, unsigned *tables)
 			drop(db);
 			break;
 		}
-		note_notifies(db);
 	}
+	if (db->conn != NULL)
+		note_notifies(db, row, arg);
 	/*
 	 * Without a live connection no NOTIFY can arrive: the caller's caches
 	 * cannot be trusted until a reconnect (which reports all as changed).

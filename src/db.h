@@ -35,9 +35,12 @@ PGresult	*db_exec_simple(struct db *, const char *sql);
 
 /*
  * 1 when a NOTIFY on "jwtmint" arrived since the last call (reading what the
- * socket holds, without blocking), else 0. The payload names the table.
- * tables gets a bit per table: DB_NOTIFY_*. While there is no live
- * connection every bit is set: nothing cached can be trusted then.
+ * socket holds, without blocking), else 0. A payload that names a table
+ * sets its bit in tables (DB_NOTIFY_*); one that names a row,
+ * "table:org:id" (revoked_jtis, users: sql/004_lineage.sql), is handed to
+ * row(arg, table, org, id), called once per row (without row, it sets the
+ * table's bit). While there is no live connection every bit is set:
+ * nothing cached can be trusted then.
  */
 #define DB_NOTIFY_SIGNING	0x1
 #define DB_NOTIFY_KEYS		0x2
@@ -45,7 +48,9 @@ PGresult	*db_exec_simple(struct db *, const char *sql);
 #define DB_NOTIFY_JTIS		0x8
 #define DB_NOTIFY_USERS		0x10
 #define DB_NOTIFY_ALL		0x1f
-int		 db_notified(struct db *, unsigned *tables);
+int		 db_notified(struct db *, unsigned *tables,
+		    void (*row)(void *arg, const char *table, const char *org,
+		    const char *id), void *arg);
 
 /* 1 when the last failure was a unique-key violation (admin messages). */
 int		 db_last_unique_violation(const struct db *);

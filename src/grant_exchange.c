@@ -5,9 +5,13 @@
  *
  *   requested ∩ key scopes ∩ the subject token's scope
  *
- * with client_id and "act" naming the application. The subject token must
- * be active and of the key's organization; no refresh token is issued, and
- * the new token never outlives the subject token.
+ * with client_id and "act" naming the application (nesting the subject's
+ * own actors, RFC 8693 §4.1). The subject token must be active and of the
+ * key's organization; no refresh token is issued, and the new token never
+ * outlives the subject token. It descends from the subject (its jti and
+ * parents, its family, its user's generation): revoking the subject, or
+ * anything the subject descends from, revokes it too. Chains are at most
+ * CLAIMS_MAX_CHAIN deep.
  */
 #include <string.h>
 #include <time.h>
@@ -72,7 +76,7 @@ grant_exchange(struct app *a, struct req *r, const struct client *c,
 	is.scope = scope;
 	is.role = v.role[0] ? v.role : NULL;
 	is.accounts = v.accounts[0] ? v.accounts : NULL;
-	is.act_sub = c->id;
+	is.subject = &v;		/* lineage, actors, sid and gen */
 	is.exp_cap = v.exp;
 	is.exchange = 1;
 	issue_token(a, r, c, &is, p);

@@ -112,12 +112,13 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 		}
 		secret_hex(hex, digest, sizeof(digest));
 		if (store_login_succeeded(a->db, c->org_id, uname, family,
-		    l.user.id, c->id, a->cfg->refresh_absolute_sec, hex, scope,
+		    l.user.id, l.user.generation, c->id, a->cfg->refresh_absolute_sec, hex, scope,
 		    a->cfg->refresh_idle_sec) == -1) {
 			oauth_err(p, OERR_UNAVAILABLE, NULL);
 			goto out;
 		}
 		is.refresh_token = refresh;
+		is.sid = family;	/* revoking the family revokes the token */
 		is.refresh_expires_in = a->cfg->refresh_idle_sec <
 		    a->cfg->refresh_absolute_sec ? a->cfg->refresh_idle_sec :
 		    a->cfg->refresh_absolute_sec;
@@ -127,6 +128,8 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 
 	snprintf(r->client_id, sizeof(r->client_id), "%s", c->id);
 	is.sub = l.user.id;
+	is.has_gen = 1;
+	is.gen = l.user.generation;
 	is.scope = scope;
 	is.role = l.user.role;
 	is.accounts = l.user.all_accounts ? "*" : l.user.accounts;

@@ -9,7 +9,8 @@
  * scope is asked for, in two otherwise. A duplicate within refresh_grace_sec — a client retrying a
  * lost response, or the loser of a race — gets the same successor, which is
  * derived from the presented token (refresh.h). Later, the same token is
- * reuse: the whole family is revoked and an audit row written.
+ * reuse: the whole family is revoked, with every access token issued from
+ * it (they carry it as sid: RFC 9700 §4.14.2), and an audit row written.
  *
  * Bound to the key that obtained it (another key: invalid_grant); scope may
  * narrow, never widen, and is re-intersected with the user's and the key's
@@ -30,6 +31,7 @@
 #include "refresh.h"
 #include "secret.h"
 #include "store_user.h"
+#include "tokencheck.h"
 
 void
 grant_refresh(struct app *a, struct req *r, const struct client *c,
@@ -76,8 +78,8 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 		goto out;
 	}
 	/* Unknown, another organization's, another key's: all the same. */
-	if (n == 0 || strcmp(t.key_id, c->id) != 0 || t.family_revoked ||
-	    !t.absolute_ok || t.cut_off || t.user.disabled || t.key_bad) {
+	if (n == 0 || strcmp(t.key_id, c->id) != 0 ||
+	    !store_refresh_family_ok(&t)) {
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
 	}
@@ -85,7 +87,7 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 		/* RFC 9700 §4.14.2: reuse of a rotated token. */
 		log_warnx("refresh: reuse detected, family %s revoked", t.family);
 		if (store_family_revoke(a->db, t.family, c->org_id,
-		    "refresh_reuse") == -1)
+		    "refresh_reuse", tokencheck_deny_sec(a)) == -1)
 			log_warnx("refresh: family %s NOT revoked", t.family);
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
@@ -117,6 +119,9 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 	}
 
 	is.sub = t.user.id;
+	is.sid = t.family;
+	is.has_gen = 1;
+	is.gen = t.user.generation;	/* the family's: they are equal */
 	is.scope = scope;
 	is.role = t.user.role;
 	is.accounts = t.user.all_accounts ? "*" : t.user.accounts;

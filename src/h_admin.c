@@ -28,7 +28,6 @@
 #include "tokencheck.h"
 #include "username.h"
 
-#define MAX_TOKEN_TTL_SEC	3600	/* access_ttl_sec's upper bound */
 
 /* The caller's organization into org when it is an admin. -1 → p is set. */
 static int
@@ -122,7 +121,7 @@ h_admin_revocations(struct app *a, struct req *r, struct resp *p)
 		what = "jti";
 		/* The token's exp is unknown here: keep it for the longest. */
 		n = store_jti_revoke(a->db, jti, org, (long long)time(NULL) +
-		    MAX_TOKEN_TTL_SEC + a->cfg->verify_leeway_sec) == 0 ? 1 : -1;
+		    tokencheck_deny_sec(a)) == 0 ? 1 : -1;
 	} else if (user != NULL) {
 		what = "user";
 		n = store_user_cutoff(a->db, org, uname);

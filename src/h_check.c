@@ -200,7 +200,7 @@ h_check(struct app *a, struct req *r, struct resp *p)
 	}
 	/* A limited user touches only the accounts assigned to it. */
 	if (account != NULL && *account != '\0' && strcmp(v.accounts, "*") != 0 &&
-	    strncmp(v.sub, "usr_", 4) == 0 && !has_account(v.accounts, account)) {
+	    jwtverify_is_user(&v) && !has_account(v.accounts, account)) {
 		deny(p, 403, "access_denied", "the user may not touch this "
 		    "account");
 		return;
@@ -208,5 +208,5 @@ h_check(struct app *a, struct req *r, struct resp *p)
 	if (scope_format(&eff, scope, sizeof(scope)) < 0)
 		scope[0] = '\0';
 	allow(r, p, v.sub, c.id, c.org_id, scope,
-	    strncmp(v.sub, "usr_", 4) == 0 ? v.accounts : "*");
+	    jwtverify_is_user(&v) ? v.accounts : "*");
 }

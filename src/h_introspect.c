@@ -90,8 +90,7 @@ refresh(struct app *a, const struct client *c, const char *tok, int *down)
 		*down = 1;
 	/* Only its own client: the "introspect" scope does not reach it. */
 	if (n != 1 || strcmp(t.key_id, c->id) != 0 || t.rotated ||
-	    !t.idle_ok || !t.absolute_ok || t.family_revoked || t.cut_off ||
-	    t.user.disabled || t.key_bad)
+	    !t.idle_ok || !store_refresh_family_ok(&t))
 		return NULL;
 	if ((o = json_pack("{s:b, s:s, s:s, s:s, s:s}", "active", 1,
 	    "scope", t.scope, "client_id", t.key_id, "sub", t.user.id,

@@ -20,6 +20,7 @@
 #include "refresh.h"
 #include "secret.h"
 #include "store_user.h"
+#include "tokencheck.h"
 
 /* 0 done (or nothing to do), -1 database unavailable. */
 static int
@@ -36,7 +37,7 @@ revoke_refresh(struct app *a, const struct client *c, const char *tok)
 	if (strcmp(t.key_id, c->id) != 0 && !scope_has(&c->scopes, "admin"))
 		return 0;
 	return store_family_revoke(a->db, t.family, c->org_id,
-	    "refresh_revoked");
+	    "refresh_revoked", tokencheck_deny_sec(a));
 }
 
 static int

@@ -57,6 +57,33 @@ issue_user_scopes(struct scope_set *out, const struct scope_set *key,
 	perm_effective(out, key, &pu);
 }
 
+/*
+ * An exchanged token descends from its subject: the subject's parents and
+ * then its jti, its family and generation; the caller is the current actor
+ * and the subject's actors nest inside (RFC 8693 §4.1). Revoking any
+ * ancestor (by jti) or the family revokes it. -1 when too deep.
+ */
+static int
+lineage(struct claims *cl, const struct verified *s, const char *actor)
+{
+	size_t	 i;
+
+	if (s->nparents + 1 > CLAIMS_MAX_CHAIN || s->nact + 1 > CLAIMS_MAX_CHAIN)
+		return -1;
+	for (i = 0; i < s->nparents; i++)
+		cl->parents[i] = s->parents[i];
+	cl->parents[s->nparents] = s->jti;
+	cl->nparents = s->nparents + 1;
+	cl->act[0] = actor;
+	for (i = 0; i < s->nact; i++)
+		cl->act[i + 1] = s->act[i];
+	cl->nact = s->nact + 1;
+	cl->sid = s->sid[0] != '\0' ? s->sid : NULL;
+	cl->has_gen = s->has_gen;
+	cl->gen = s->gen;
+	return 0;
+}
+
 void
 issue_token(struct app *a, struct req *r, const struct client *c,
     const struct issue *is, struct resp *p)
@@ -90,7 +117,14 @@ issue_token(struct app *a, struct req *r, const struct client *c,
 	cl.org = c->org_id;
 	cl.role = is->role;
 	cl.accounts = is->accounts;
-	cl.act_sub = is->act_sub;
+	cl.sid = is->sid;
+	cl.has_gen = is->has_gen;
+	cl.gen = is->gen;
+	if (is->subject != NULL && lineage(&cl, is->subject, c->id) == -1) {
+		/* RFC 8693: a chain deeper than CLAIMS_MAX_CHAIN is refused. */
+		err = OERR_INVALID_GRANT;
+		goto fail;
+	}
 	cl.iat = time(NULL);
 	cl.exp = cl.iat + a->cfg->access_ttl_sec;
 	if (is->exp_cap > 0 && cl.exp > is->exp_cap)

@@ -11,6 +11,7 @@ struct app;
 struct client;
 struct scope_set;
 struct store_user;
+struct verified;
 struct req;
 struct resp;
 
@@ -19,7 +20,14 @@ struct issue {
 	const char	*scope;		/* canonical granted scope */
 	const char	*role;		/* NULL: none */
 	const char	*accounts;	/* NULL: none; "*": all */
-	const char	*act_sub;	/* RFC 8693 actor; NULL: none */
+	/* Lineage (claims.h): the refresh family, the user's generation. */
+	const char	*sid;		/* NULL: none */
+	int		 has_gen;	/* a user's token */
+	long long	 gen;
+	/* RFC 8693: the subject token exchanged (NULL: not an exchange). The
+	 * new token descends from it: its parents and jti, its sid and gen,
+	 * and the caller becomes the current actor over its actors. */
+	const struct verified *subject;
 	long long	 exp_cap;	/* never outlive this (0: no cap) */
 	const char	*refresh_token;	/* NULL: none */
 	int		 refresh_expires_in;

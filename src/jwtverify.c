@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "b64url.h"
+#include "claims.h"
 #include "jwtverify.h"
 #include "secret.h"
 
@@ -93,6 +94,50 @@ get_accounts(json_t *o, char *dst, size_t dstsz)
 		memcpy(dst + len, json_string_value(a), n);
 		len += n;
 		dst[len] = '\0';
+	}
+	return 0;
+}
+
+/* "parents": an array of at most CLAIMS_MAX_CHAIN jtis. */
+static int
+get_parents(json_t *o, struct verified *out)
+{
+	json_t		*v = json_object_get(o, "parents"), *p;
+	size_t		 i;
+
+	out->nparents = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > CLAIMS_MAX_CHAIN)
+		return -1;
+	json_array_foreach(v, i, p) {
+		if (!json_is_string(p) || !claims_jti_valid(json_string_value(p),
+		    json_string_length(p)))
+			return -1;
+		memcpy(out->parents[i], json_string_value(p), CLAIMS_JTI_LEN + 1);
+		out->nparents++;
+	}
+	return 0;
+}
+
+/* "act" (RFC 8693 §4.1): objects nested at most CLAIMS_MAX_CHAIN deep,
+ * each with a string "sub"; the current actor first. */
+static int
+get_act(json_t *o, struct verified *out)
+{
+	json_t		*a = json_object_get(o, "act"), *sub;
+
+	out->nact = 0;
+	while (a != NULL) {
+		if (!json_is_object(a) || out->nact == CLAIMS_MAX_CHAIN ||
+		    (sub = json_object_get(a, "sub")) == NULL ||
+		    !json_is_string(sub) || json_string_length(sub) == 0 ||
+		    json_string_length(sub) >= sizeof(out->act[0]) ||
+		    strlen(json_string_value(sub)) != json_string_length(sub))
+			return -1;
+		memcpy(out->act[out->nact++], json_string_value(sub),
+		    json_string_length(sub) + 1);
+		a = json_object_get(a, "act");
 	}
 	return 0;
 }
@@ -235,8 +280,12 @@ check_claims(const struct jwtverify_opts *o, json_t *c, struct verified *out)
 	    copy_str(c, "scope", out->scope, sizeof(out->scope), 1) == -1 ||
 	    copy_str(c, "role", out->role, sizeof(out->role), 0) == -1 ||
 	    copy_str(c, "username", out->username, sizeof(out->username), 0) ||
-	    get_accounts(c, out->accounts, sizeof(out->accounts)) == -1)
+	    get_accounts(c, out->accounts, sizeof(out->accounts)) == -1 ||
+	    copy_str(c, "sid", out->sid, sizeof(out->sid), 0) == -1 ||
+	    get_int(c, "gen", &out->gen, 0) == -1 || out->gen < 0 ||
+	    get_parents(c, out) == -1 || get_act(c, out) == -1)
 		return JWTV_CLAIMS;
+	out->has_gen = json_object_get(c, "gen") != NULL;
 	/* Subtract from now: exp + leeway could overflow a hostile exp. */
 	if (o->now - o->leeway_sec >= out->exp)
 		return JWTV_EXPIRED;
@@ -291,4 +340,10 @@ out:
 	json_decref(h);
 	json_decref(c);
 	return e;
+}
+
+int
+jwtverify_is_user(const struct verified *v)
+{
+	return v->role[0] != '\0';
 }

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "claims.h"
 #include "jws.h"
 #include "scope.h"
 
@@ -62,6 +63,15 @@ struct verified {
 	char		 scope[SCOPE_MAX_STRING_BYTES];
 	char		 accounts[2048];		/* "" when absent */
 	long long	 exp, iat, nbf;
+	/* Lineage (claims.h): what else revokes the token. */
+	char		 sid[JWTVERIFY_ID_BYTES];	/* "" when absent */
+	int		 has_gen;
+	long long	 gen;
+	char		 parents[CLAIMS_MAX_CHAIN][CLAIMS_JTI_LEN + 1];
+	size_t		 nparents;
+	/* RFC 8693 actors, the current one first. */
+	char		 act[CLAIMS_MAX_CHAIN][JWTVERIFY_ID_BYTES];
+	size_t		 nact;
 };
 
 /*
@@ -73,5 +83,12 @@ enum jwtverify_err jwtverify(const struct jws_key *keys, size_t n,
 	    struct verified *out);
 
 const char	*jwtverify_strerror(enum jwtverify_err);
+
+/*
+ * 1 when v is a user's token (the one rule, for every path): it carries
+ * the user's role. Tokens of a key alone (client_credentials, and their
+ * exchanges) never do.
+ */
+int		 jwtverify_is_user(const struct verified *v);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "log.h"
 #include "revcache.h"
 #include "store.h"
 
@@ -84,11 +85,35 @@ revcache_users_clear(struct revcache *rc)
 		memset(rc->users, 0, USER_SLOTS * sizeof(*rc->users));
 }
 
+/* Double the table (load kept under one half). 0 or -1. */
+static int
+grow(struct revcache *rc)
+{
+	struct revcache_jti	*old = rc->jtis, *t;
+	size_t			 oldcap = rc->cap, cap = rc->cap * 2 + 64, i, j;
+
+	if ((t = calloc(cap, sizeof(*t))) == NULL)
+		return -1;
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].key == NULL)
+			continue;
+		for (j = hash(old[i].key) % cap; t[j].key != NULL; j = (j + 1) % cap)
+			;
+		t[j].key = old[i].key;
+	}
+	free(old);
+	rc->jtis = t;
+	rc->cap = cap;
+	return 0;
+}
+
 static int
 insert(struct revcache *rc, const char *key)
 {
 	size_t	 i;
 
+	if ((rc->njtis + 1) * 2 > rc->cap && grow(rc) == -1)
+		return -1;
 	for (i = hash(key) % rc->cap; rc->jtis[i].key != NULL;
 	    i = (i + 1) % rc->cap)
 		if (strcmp(rc->jtis[i].key, key) == 0)
@@ -145,7 +170,40 @@ load(struct revcache *rc, struct db *db)
 	}
 	rc->jtis_loaded = 1;
 	rc->jtis_at = time(NULL);
+	rc->loads++;
+	rc->rows_read += l.rows;
+	log_info("deny list read whole: %zu rows (reads %lu, rows %lu, ids "
+	    "added by notification %lu)", l.rows, rc->loads, rc->rows_read,
+	    rc->added);
 	return 0;
+}
+
+int
+revcache_jti_add(struct revcache *rc, const char *org, const char *id)
+{
+	char	 key[KEY_BYTES];
+
+	if (!rc->jtis_loaded || rc->cap == 0)
+		return 0;
+	if (join(key, org, id) == -1 || insert(rc, key) == -1) {
+		rc->jtis_loaded = 0;
+		return -1;
+	}
+	rc->added++;
+	return 0;
+}
+
+void
+revcache_user_forget(struct revcache *rc, const char *org, const char *user_id)
+{
+	struct revcache_user	*e;
+	char			 key[KEY_BYTES];
+
+	if (rc->users == NULL || join(key, org, user_id) == -1)
+		return;
+	e = &rc->users[hash(key) % USER_SLOTS];
+	if (strcmp(e->key, key) == 0)
+		memset(e, 0, sizeof(*e));
 }
 
 int
@@ -176,7 +234,7 @@ user_row(void *arg, const char *const *c, int n)
 		return -1;
 	st->found = 1;
 	st->disabled = c[1][0] == 't';
-	st->cutoff = strtoll(c[2], NULL, 10);
+	st->gen = strtoll(c[2], NULL, 10);
 	return 0;
 }
 

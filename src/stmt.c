@@ -13,11 +13,11 @@
 	    " (f.revoked_at is not null) as family_revoked, f.key_id, u.id,"\
 	    " u.role, r.scopes, r.all_accounts, r.read_only, u.extra_scopes,"\
 	    " u.accounts, (u.disabled_at is not null) as user_disabled,"\
-	    " (u.tokens_valid_after is not null and"\
-	    "   f.created_at <= u.tokens_valid_after) as cut_off,"\
+	    " (f.generation <> u.generation) as cut_off,"\
 	    " (k.revoked_at is not null or coalesce(k.expires_at < now(), false))"\
 	    "   as key_bad,"\
-	    " greatest(0, floor(extract(epoch from f.absolute_expires_at - now())))::int"\
+	    " greatest(0, floor(extract(epoch from f.absolute_expires_at - now())))::int,"\
+	    " f.generation"\
 	    " from refresh_tokens t join refresh_families f on f.id = t.family_id"\
 	    " join api_keys k on k.id = f.key_id"\
 	    " join users u on u.id = f.user_id"\
@@ -67,7 +67,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " coalesce((select greatest(0, $4::int - extract(epoch from now() -"
 	    "   min(window_start))::int) from login_failures where org_id = $1"
 	    "   and ((kind = 'u' and subject = $2) or (kind = 'a' and subject = $3))"
-	    "   and window_start > now() - make_interval(secs => $4::int)), 0)"
+	    "   and window_start > now() - make_interval(secs => $4::int)), 0),"
+	    " coalesce(u.generation, 0)"
 	    " from (select 1) one left join users u"
 	    "   on u.org_id = $1 and u.username = $2"
 	    " left join roles r on r.org_id = u.org_id and r.name = u.role", 4 },
@@ -85,17 +86,18 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * A successful login: the one write it needs anyway (the refresh
 	 * family and token) also resets the username's failure counter.
 	 * $1 org, $2 username, $3 family, $4 user, $5 key, $6 absolute sec,
-	 * $7 digest (hex), $8 scope, $9 idle sec.
+	 * $7 digest (hex), $8 scope, $9 idle sec, $10 the user's generation
+	 * as the login read it (a change since makes the family dead).
 	 */
 	[STMT_LOGIN_SUCCEEDED] = { "login_succeeded",
 	    "with reset as (delete from login_failures where org_id = $1"
 	    "   and kind = 'u' and subject = $2),"
 	    " fam as (insert into refresh_families (id, org_id, user_id, key_id,"
-	    "   absolute_expires_at) values ($3, $1, $4, $5,"
-	    "   now() + make_interval(secs => $6::int)) returning id)"
+	    "   absolute_expires_at, generation) values ($3, $1, $4, $5,"
+	    "   now() + make_interval(secs => $6::int), $10::bigint) returning id)"
 	    " insert into refresh_tokens (digest, family_id, scope, idle_expires_at)"
 	    " select decode($7, 'hex'), fam.id, $8,"
-	    "   now() + make_interval(secs => least($9::int, $6::int)) from fam", 9 },
+	    "   now() + make_interval(secs => least($9::int, $6::int)) from fam", 10 },
 	/* Success without a refresh token, after earlier failures. */
 	[STMT_LOGIN_RESET] = { "login_reset",
 	    "delete from login_failures where org_id = $1 and kind = 'u'"
@@ -143,36 +145,47 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   least(now() + make_interval(secs => $3::int), f.absolute_expires_at)"
 	    " from old o join refresh_families f on f.id = o.family_id"
 	    " returning 1", 3 },
-	/* Revoke a family and say why in the audit log. $1 family, $2 org, $3 event. */
+	/*
+	 * Revoke a family and say why in the audit log; its access tokens
+	 * (claim sid) go on the deny list for as long as one can live.
+	 * $1 family, $2 org, $3 event, $4 seconds to keep the deny row.
+	 */
 	[STMT_FAMILY_REVOKE] = { "family_revoke",
 	    "with rev as (update refresh_families set revoked_at = now()"
-	    "   where id = $1 and org_id = $2 and revoked_at is null returning id)"
+	    "   where id = $1 and org_id = $2 and revoked_at is null returning id),"
+	    " deny as (insert into revoked_jtis (jti, org_id, expires_at)"
+	    "   select id, $2, now() + make_interval(secs => $4::int) from rev"
+	    "   on conflict do nothing)"
 	    " insert into audit (org_id, event, detail)"
-	    " select $2, $3, 'family ' || id from rev", 3 },
+	    " select $2, $3, 'family ' || id from rev", 4 },
 
 	/*
-	 * Is a verified access token still good? One round trip: its jti,
-	 * its organization, its key and its user (the per-user cut-off).
-	 * $1 jti, $2 org, $3 key id, $4 sub.
+	 * Is a verified access token still good? One round trip: any of its
+	 * ids on the deny list (jti, family, parents), its organization, its
+	 * key and its user (disabled, generation).
+	 * $1 ids (text[]), $2 org, $3 key id, $4 sub.
 	 */
 	[STMT_TOKEN_STATE] = { "token_state",
-	    "select exists (select 1 from revoked_jtis where org_id = $2 and jti = $1),"
+	    "select exists (select 1 from revoked_jtis where org_id = $2"
+	    "   and jti = any($1::text[])),"
 	    " coalesce((select disabled_at is not null from orgs where id = $2), true),"
 	    " coalesce((select revoked_at is not null or coalesce(expires_at < now(),"
 	    "   false) from api_keys where id = $3 and org_id = $2), true),"
 	    " u.id is not null, u.username, coalesce(u.disabled_at is not null, false),"
-	    " coalesce(floor(extract(epoch from u.tokens_valid_after))::bigint, 0)"
+	    " coalesce(u.generation, 0)"
 	    " from (select 1) one left join users u on u.id = $4 and u.org_id = $2", 4 },
 	/* $1 jti, $2 org, $3 token exp (Unix seconds). */
 	[STMT_JTI_REVOKE] = { "jti_revoke",
 	    "insert into revoked_jtis (jti, org_id, expires_at)"
 	    " values ($1, $2, to_timestamp($3::bigint)) on conflict do nothing", 3 },
 	/*
-	 * Per-user cut-off: every token issued before now is dead, and every
-	 * refresh family of the user revoked. $1 org, $2 user id or username.
+	 * Per-user cut-off: a new generation, so every token and refresh
+	 * family of an older one is dead, and every family revoked.
+	 * $1 org, $2 user id or username.
 	 */
 	[STMT_USER_CUTOFF] = { "user_cutoff",
-	    "with u as (update users set tokens_valid_after = now()"
+	    "with u as (update users set tokens_valid_after = now(),"
+	    "   generation = generation + 1"
 	    "   where org_id = $1 and (id = $2 or username = $2) returning id),"
 	    " f as (update refresh_families set revoked_at = now()"
 	    "   where user_id in (select id from u) and revoked_at is null)"
@@ -186,8 +199,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " select $2, 'key_revoked', id from k returning detail", 2 },
 	/* The gate's user cache. $1 org, $2 user id. */
 	[STMT_USER_STATE] = { "user_state",
-	    "select username, (disabled_at is not null),"
-	    " coalesce(floor(extract(epoch from tokens_valid_after))::bigint, 0)"
+	    "select username, (disabled_at is not null), generation"
 	    " from users where org_id = $1 and id = $2", 2 },
 	/* The gate's deny list: every revoked token not yet expired. */
 	[STMT_REVOKED_JTIS] = { "revoked_jtis",
@@ -259,13 +271,14 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "select id, username, role, extra_scopes, accounts, "
 	    RFC3339("created_at") ", " RFC3339("disabled_at")
 	    " from users where org_id = $1 order by username", 1 },
-	/* A new password or a disabled user ends every session (cut-off), so
-	 * that enabling the user again does not bring old tokens back. */
+	/* A new password or a disabled user ends every session (a new
+	 * generation), so enabling the user again brings no old token back. */
 	[STMT_USER_PASSWD] = { "user_passwd",
-	    "update users set password_hash = $3, tokens_valid_after = now()"
-	    " where org_id = $1 and username = $2", 3 },
+	    "update users set password_hash = $3, tokens_valid_after = now(),"
+	    " generation = generation + 1 where org_id = $1 and username = $2", 3 },
 	[STMT_USER_DISABLE] = { "user_disable",
-	    "update users set disabled_at = now(), tokens_valid_after = now()"
+	    "update users set disabled_at = now(), tokens_valid_after = now(),"
+	    " generation = generation + 1"
 	    " where org_id = $1 and username = $2 and disabled_at is null", 2 },
 	[STMT_USER_ENABLE] = { "user_enable",
 	    "update users set disabled_at = null where org_id = $1"

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "store.h"
 #include "store_user.h"
+#include "jwtverify.h"
 
 static int
 copy(char *dst, size_t dstsz, const char *src)
@@ -76,6 +77,7 @@ store_login_lookup(struct db *db, const char *org, const char *username,
 		goto out;
 	}
 	out->user.disabled = boolean(res, 8);
+	out->user.generation = strtoll(PQgetvalue(res, 0, 12), NULL, 10);
 	out->found = 1;
 	rc = 1;
 out:
@@ -96,13 +98,14 @@ store_login_failed(struct db *db, const char *org, const char *username,
 
 int
 store_login_succeeded(struct db *db, const char *org, const char *username,
-    const char *family, const char *user_id, const char *key_id,
+    const char *family, const char *user_id, long long gen, const char *key_id,
     int absolute_sec, const char *digest_hex, const char *scope, int idle_sec)
 {
-	char		 abs[16], idle[16];
-	const char	*params[9] = { org, username, family, user_id, key_id,
-	    abs, digest_hex, scope, idle };
+	char		 abs[16], idle[16], g[24];
+	const char	*params[10] = { org, username, family, user_id, key_id,
+	    abs, digest_hex, scope, idle, g };
 
+	snprintf(g, sizeof(g), "%lld", gen);
 	snprintf(abs, sizeof(abs), "%d", absolute_sec);
 	snprintf(idle, sizeof(idle), "%d", idle_sec);
 	return store_write(db, STMT_LOGIN_SUCCEEDED, params) == 1 ? 0 : -1;
@@ -145,7 +148,15 @@ refresh_row(PGresult *res, const char *org, struct store_refresh *out)
 	out->cut_off = boolean(res, 16);
 	out->key_bad = boolean(res, 17);
 	out->absolute_left = atoi(PQgetvalue(res, 0, 18));
+	out->user.generation = strtoll(PQgetvalue(res, 0, 19), NULL, 10);
 	return 1;
+}
+
+int
+store_refresh_family_ok(const struct store_refresh *t)
+{
+	return !t->family_revoked && t->absolute_ok && !t->cut_off &&
+	    !t->user.disabled && !t->key_bad;
 }
 
 int
@@ -181,7 +192,7 @@ store_refresh_peek_rotate(struct db *db, const char *digest_hex,
 		return -1;
 	rc = PQntuples(res) == 0 ? 0 : refresh_row(res, org, out);
 	if (rc == 1)
-		*rotated = atoi(PQgetvalue(res, 0, 19)) > 0;
+		*rotated = atoi(PQgetvalue(res, 0, 20)) > 0;
 	PQclear(res);
 	return rc;
 }
@@ -202,22 +213,62 @@ store_refresh_rotate(struct db *db, const char *old_hex, const char *new_hex,
 
 int
 store_family_revoke(struct db *db, const char *family, const char *org,
-    const char *event)
+    const char *event, int keep_sec)
 {
-	const char	*params[3] = { family, org, event };
+	char		 k[16];
+	const char	*params[4] = { family, org, event, k };
 
+	snprintf(k, sizeof(k), "%d", keep_sec);
 	return store_write(db, STMT_FAMILY_REVOKE, params) < 0 ? -1 : 0;
 }
 
-int
-store_token_state(struct db *db, const char *jti, const char *org,
-    const char *key_id, const char *sub, struct store_token_state *out)
+/*
+ * A text[] literal of ids: each element quoted, with " and \ escaped, so
+ * no id can end its element or the array. -1 when it does not fit.
+ */
+static int
+text_array(char *out, size_t outsz, const char *const *ids, size_t n)
 {
-	const char	*params[4] = { jti, org, key_id, sub };
+	size_t	 len = 0, i;
+	const char *p;
+
+	if (outsz < 3)
+		return -1;
+	out[len++] = '{';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			out[len++] = ',';
+		out[len++] = '"';
+		for (p = ids[i]; *p != '\0'; p++) {
+			if (len + 4 >= outsz)
+				return -1;
+			if (*p == '"' || *p == '\\')
+				out[len++] = '\\';
+			out[len++] = *p;
+		}
+		if (len + 3 >= outsz)
+			return -1;
+		out[len++] = '"';
+	}
+	out[len++] = '}';
+	out[len] = '\0';
+	return 0;
+}
+
+int
+store_token_state(struct db *db, const char *const *ids, size_t nids,
+    const char *org, const char *key_id, const char *sub,
+    struct store_token_state *out)
+{
+	char		 arr[STORE_TOKEN_IDS * 2 * JWTVERIFY_ID_BYTES + 8];
+	const char	*params[4] = { arr, org, key_id, sub };
 	PGresult	*res;
 	int		 rc = -1;
 
 	memset(out, 0, sizeof(*out));
+	if (nids > STORE_TOKEN_IDS ||
+	    text_array(arr, sizeof(arr), ids, nids) == -1)
+		return -1;
 	if ((res = db_exec(db, STMT_TOKEN_STATE, params)) == NULL)
 		return -1;
 	if (PQntuples(res) != 1)
@@ -229,7 +280,7 @@ store_token_state(struct db *db, const char *jti, const char *org,
 	snprintf(out->username, sizeof(out->username), "%s",
 	    PQgetvalue(res, 0, 4));
 	out->user_disabled = boolean(res, 5);
-	out->cutoff = strtoll(PQgetvalue(res, 0, 6), NULL, 10);
+	out->gen = strtoll(PQgetvalue(res, 0, 6), NULL, 10);
 	rc = 1;
 out:
 	PQclear(res);

@@ -7,6 +7,7 @@
 #ifndef JWTMINT_STORE_USER_H
 #define JWTMINT_STORE_USER_H
 
+#include "claims.h"
 #include "password.h"
 #include "scope.h"
 
@@ -24,6 +25,7 @@ struct store_user {
 	struct scope_set	 extra;
 	char			 accounts[STORE_ACCOUNTS_BYTES];
 	int			 disabled;
+	long long		 generation;	/* sql/004_lineage.sql */
 };
 
 struct store_login {
@@ -39,11 +41,12 @@ int	store_login_lookup(struct db *, const char *org, const char *username,
 	    const char *addr, int window_sec, struct store_login *out);
 int	store_login_failed(struct db *, const char *org, const char *username,
 	    const char *addr, int window_sec);
-/* Family + first refresh token + counter reset, one statement. 0 or -1. */
+/* Family (of the user's generation gen) + first refresh token + counter
+ * reset, one statement. 0 or -1. */
 int	store_login_succeeded(struct db *, const char *org,
 	    const char *username, const char *family, const char *user_id,
-	    const char *key_id, int absolute_sec, const char *digest_hex,
-	    const char *scope, int idle_sec);
+	    long long gen, const char *key_id, int absolute_sec,
+	    const char *digest_hex, const char *scope, int idle_sec);
 int	store_login_reset(struct db *, const char *org, const char *username);
 int	store_password_rehash(struct db *, const char *org, const char *user_id,
 	    const char *phc);
@@ -56,7 +59,7 @@ struct store_refresh {
 	int			 idle_ok, absolute_ok;
 	int			 family_revoked;
 	char			 key_id[STORE_ID_BYTES];
-	int			 cut_off;	/* before the user's cut-off */
+	int			 cut_off;	/* of an older generation */
 	int			 key_bad;	/* its key revoked or expired */
 	int			 absolute_left;	/* seconds to the family's end */
 	struct store_user	 user;
@@ -64,6 +67,13 @@ struct store_refresh {
 
 int	store_refresh_peek(struct db *, const char *digest_hex, const char *org,
 	    struct store_refresh *out);
+/*
+ * 1 when the token's family, user and key still allow it: the one rule in
+ * C, twin of the "ok" of STMT_REFRESH_PEEK_ROTATE in SQL. Rotation and
+ * idle time are the caller's to judge (the grace window of a rotated
+ * token is the refresh grant's alone).
+ */
+int	store_refresh_family_ok(const struct store_refresh *);
 /*
  * store_refresh_peek and, when every rule allows it and key_id is the
  * token's key, the rotation to new_hex, in one round trip. *rotated is 1
@@ -75,21 +85,26 @@ int	store_refresh_peek_rotate(struct db *, const char *digest_hex,
 /* 1 rotated, 0 another request rotated it first, -1 error. */
 int	store_refresh_rotate(struct db *, const char *old_hex,
 	    const char *new_hex, int idle_sec);
+/* Revoke a family; its access tokens stay on the deny list keep_sec. */
 int	store_family_revoke(struct db *, const char *family, const char *org,
-	    const char *event);
+	    const char *event, int keep_sec);
+
+#define STORE_TOKEN_IDS	(2 + CLAIMS_MAX_CHAIN)	/* jti, sid, parents */
 
 struct store_token_state {
-	int	 jti_revoked;
+	int	 jti_revoked;		/* any of its ids on the deny list */
 	int	 org_disabled;
 	int	 key_bad;		/* revoked, expired or not in the org */
 	int	 user_found;
 	char	 username[STORE_ID_BYTES];
 	int	 user_disabled;
-	long long cutoff;		/* tokens_valid_after, 0: none */
+	long long gen;			/* the user's generation */
 };
 
-int	store_token_state(struct db *, const char *jti, const char *org,
-	    const char *key_id, const char *sub, struct store_token_state *out);
+/* ids: the token's jti, family and parents (at most STORE_TOKEN_IDS). */
+int	store_token_state(struct db *, const char *const *ids, size_t nids,
+	    const char *org, const char *key_id, const char *sub,
+	    struct store_token_state *out);
 int	store_jti_revoke(struct db *, const char *jti, const char *org,
 	    long long exp);
 /* Rows affected (0: no such user / key in org), or -1. */

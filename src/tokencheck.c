@@ -1,7 +1,7 @@
 /*
  * tokencheck: verification plus revocation state, from the database
  * (tokencheck) or from the worker's caches (tokencheck_cached). One set of
- * rules decides in both cases (decide()).
+ * rules decides in both cases (decide()), over the same ids (ids()).
  */
 #include <string.h>
 #include <time.h>
@@ -25,14 +25,32 @@ verify(struct app *a, const char *token, const char *org, struct verified *v)
 	return TC_ACTIVE;
 }
 
+/*
+ * Every id that revokes the token when on the deny list: its jti, its
+ * refresh family (sid) and the jtis of the tokens it was exchanged from.
+ */
+static size_t
+ids(const struct verified *v, const char *out[STORE_TOKEN_IDS])
+{
+	size_t	 n = 0, i;
+
+	out[n++] = v->jti;
+	if (v->sid[0] != '\0')
+		out[n++] = v->sid;
+	for (i = 0; i < v->nparents && n < STORE_TOKEN_IDS; i++)
+		out[n++] = v->parents[i];
+	return n;
+}
+
 static enum tokencheck
 decide(const struct verified *v, const struct store_token_state *st)
 {
 	if (st->jti_revoked || st->org_disabled || st->key_bad)
 		return TC_INACTIVE;
-	/* A user's token: the user must exist, be enabled, not be cut off. */
-	if (strncmp(v->sub, "usr_", 4) == 0 && (!st->user_found ||
-	    st->user_disabled || (st->cutoff != 0 && v->iat <= st->cutoff)))
+	/* A user's token: the user must exist, be enabled, and be of the
+	 * generation the token was issued in (no gen claim: 0). */
+	if (jwtverify_is_user(v) && (!st->user_found || st->user_disabled ||
+	    v->gen != st->gen))
 		return TC_INACTIVE;
 	return TC_ACTIVE;
 }
@@ -41,10 +59,14 @@ enum tokencheck
 tokencheck(struct app *a, const char *token, const char *org,
     struct verified *v, struct store_token_state *st)
 {
+	const char	*id[STORE_TOKEN_IDS];
+	size_t		 n;
+
 	memset(st, 0, sizeof(*st));
 	if (verify(a, token, org, v) != TC_ACTIVE)
 		return TC_INACTIVE;
-	if (store_token_state(a->db, v->jti, v->org, v->client_id, v->sub,
+	n = ids(v, id);
+	if (store_token_state(a->db, id, n, v->org, v->client_id, v->sub,
 	    st) == -1)
 		return TC_UNAVAILABLE;
 	return decide(v, st);
@@ -56,6 +78,8 @@ tokencheck_cached(struct app *a, const char *token, struct verified *v)
 	static struct store_key		 k;
 	struct store_token_state	 st;
 	struct revcache_userstate	 us;
+	const char			*id[STORE_TOKEN_IDS];
+	size_t				 nid, i;
 	int				 n;
 
 	memset(&st, 0, sizeof(st));
@@ -65,21 +89,30 @@ tokencheck_cached(struct app *a, const char *token, struct verified *v)
 			return TC_INACTIVE;
 		tokcache_put(&a->tokcache, token, v);
 	}
-	if ((n = revcache_jti_revoked(&a->revcache, a->db, v->org,
-	    v->jti)) == -1)
-		return TC_UNAVAILABLE;
-	st.jti_revoked = n;
+	nid = ids(v, id);
+	for (i = 0; i < nid && !st.jti_revoked; i++) {
+		if ((n = revcache_jti_revoked(&a->revcache, a->db, v->org,
+		    id[i])) == -1)
+			return TC_UNAVAILABLE;
+		st.jti_revoked = n;
+	}
 	if ((n = keycache_get(&a->keycache, a->db, v->client_id, &k)) == -1)
 		return TC_UNAVAILABLE;
 	st.key_bad = n == 0 || k.revoked || strcmp(k.org_id, v->org) != 0 ||
 	    (k.expires_at != 0 && k.expires_at <= (long long)time(NULL));
 	st.org_disabled = n == 1 && k.org_disabled;
-	if (strncmp(v->sub, "usr_", 4) == 0) {
+	if (jwtverify_is_user(v)) {
 		if (revcache_user(&a->revcache, a->db, v->org, v->sub, &us) == -1)
 			return TC_UNAVAILABLE;
 		st.user_found = us.found;
 		st.user_disabled = us.disabled;
-		st.cutoff = us.cutoff;
+		st.gen = us.gen;
 	}
 	return decide(v, &st);
+}
+
+int
+tokencheck_deny_sec(const struct app *a)
+{
+	return CLAIMS_MAX_TTL_SEC + a->cfg->verify_leeway_sec;
 }

@@ -34,4 +34,10 @@ enum tokencheck	tokencheck(struct app *, const char *token, const char *org,
 enum tokencheck	tokencheck_cached(struct app *, const char *token,
 		    struct verified *v);
 
+/*
+ * How long a deny-list row must live to outlast every token it can name:
+ * the longest an access token lives, plus the verification leeway.
+ */
+int		tokencheck_deny_sec(const struct app *);
+
 #endif

@@ -299,7 +299,8 @@ check_optional(void)
 	c.org = "acme";
 	c.role = "limited";
 	c.accounts = "  acct_1 acct_\"2  acct_3 ";
-	c.act_sub = "svc\n1";
+	c.act[0] = "svc\n1";
+	c.nact = 1;
 	n = claims_json(&c, s, sizeof(s));
 	o = n > 0 ? json_loadb(s, (size_t)n, JSON_REJECT_DUPLICATES, &e) : NULL;
 	acc = json_object_get(o, "accounts");
@@ -315,7 +316,7 @@ check_optional(void)
 	json_decref(o);
 
 	c.accounts = "*";
-	c.act_sub = NULL;
+	c.nact = 0;
 	n = claims_json(&c, s, sizeof(s));
 	o = n > 0 ? json_loadb(s, (size_t)n, JSON_REJECT_DUPLICATES, &e) : NULL;
 	T_CHECK(o != NULL && str_is(o, "accounts", "*") &&
@@ -335,10 +336,62 @@ check_optional(void)
 	T_CHECK(n == -1 && s[0] == '\0', "a buffer too small -> -1");
 }
 
+/* Lineage: sid, gen, parents; act nested, the current actor outermost. */
+static void
+check_lineage(void)
+{
+	static char	 s[4096];
+	struct claims	 c = base();
+	json_error_t	 e;
+	json_t		*o, *act, *par;
+	int		 n;
+
+	T_CHECK((n = claims_json(&c, s, sizeof(s))) > 0 &&
+	    strstr(s, "\"gen\"") == NULL && strstr(s, "\"sid\"") == NULL &&
+	    strstr(s, "\"parents\"") == NULL && strstr(s, "\"act\"") == NULL,
+	    "lineage: none of sid, gen, parents, act by default");
+	c.sid = "fam_aaaaaaaaaaaaaaaa";
+	c.has_gen = 1;
+	c.gen = 0;
+	c.parents[0] = "AAAAAAAAAAAAAAAAAAAAAA";
+	c.parents[1] = "BBBBBBBBBBBBBBBBBBBBBA";
+	c.nparents = 2;
+	c.act[0] = "app3";
+	c.act[1] = "app2";
+	c.act[2] = "app1";
+	c.nact = 3;
+	n = claims_json(&c, s, sizeof(s));
+	o = n > 0 ? json_loadb(s, (size_t)n, JSON_REJECT_DUPLICATES, &e) : NULL;
+	par = json_object_get(o, "parents");
+	act = json_object_get(o, "act");
+	T_CHECK(o != NULL && str_is(o, "sid", "fam_aaaaaaaaaaaaaaaa") &&
+	    json_is_integer(json_object_get(o, "gen")) &&
+	    json_integer_value(json_object_get(o, "gen")) == 0 &&
+	    json_is_array(par) && json_array_size(par) == 2 &&
+	    strcmp(json_string_value(json_array_get(par, 0)),
+	    "AAAAAAAAAAAAAAAAAAAAAA") == 0, "lineage: sid, gen 0, parents "
+	    "root first (%s)", s);
+	T_CHECK(json_is_object(act) && str_is(act, "sub", "app3") &&
+	    str_is(json_object_get(act, "act"), "sub", "app2") &&
+	    str_is(json_object_get(json_object_get(act, "act"), "act"), "sub",
+	    "app1") && json_object_get(json_object_get(json_object_get(act,
+	    "act"), "act"), "act") == NULL, "lineage: act nests, current "
+	    "actor outermost (RFC 8693 §4.1)");
+	json_decref(o);
+	c.nparents = CLAIMS_MAX_CHAIN + 1;
+	T_CHECK(claims_json(&c, s, sizeof(s)) == -1,
+	    "lineage: more parents than CLAIMS_MAX_CHAIN: -1");
+	c.nparents = 0;
+	c.nact = CLAIMS_MAX_CHAIN + 1;
+	T_CHECK(claims_json(&c, s, sizeof(s)) == -1,
+	    "lineage: more actors than CLAIMS_MAX_CHAIN: -1");
+}
+
 int
 main(void)
 {
 	check_optional();
+	check_lineage();
 	check_members();
 	check_errors();
 	check_jti();

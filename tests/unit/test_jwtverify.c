@@ -408,7 +408,14 @@ check_claims_roundtrip(void)
 	c.org = "org-2";
 	c.role = "support";
 	c.accounts = "a1 a2 a3";
-	c.act_sub = "client-3";
+	c.act[0] = "client-3";
+	c.act[1] = "client-4";
+	c.nact = 2;
+	c.sid = "fam_aaaaaaaaaaaaaaaa";
+	c.has_gen = 1;
+	c.gen = 7;
+	c.parents[0] = "AAAAAAAAAAAAAAAAAAAAAA";
+	c.nparents = 1;
 	c.iat = (time_t)NOW;
 	c.exp = (time_t)NOW + 900;
 	if (claims_new_jti(&c) != 0 ||
@@ -423,8 +430,13 @@ check_claims_roundtrip(void)
 		T_CHECK(e == JWTV_OK && strcmp(v.jti, c.jti) == 0 &&
 		    strcmp(v.accounts, "a1 a2 a3") == 0 &&
 		    strcmp(v.role, "support") == 0 && strcmp(v.aud, "api") == 0 &&
-		    v.nbf == NOW, "%s: claims_json output verifies, fields "
-		    "read back (got %s)", who_name[w], en(e));
+		    v.nbf == NOW && strcmp(v.sid, "fam_aaaaaaaaaaaaaaaa") == 0 &&
+		    v.has_gen && v.gen == 7 && v.nparents == 1 &&
+		    strcmp(v.parents[0], "AAAAAAAAAAAAAAAAAAAAAA") == 0 &&
+		    v.nact == 2 && strcmp(v.act[0], "client-3") == 0 &&
+		    strcmp(v.act[1], "client-4") == 0 && jwtverify_is_user(&v),
+		    "%s: claims_json output verifies, fields read back (got %s)",
+		    who_name[w], en(e));
 	}
 }
 
@@ -1487,6 +1499,47 @@ static const struct crow crows[] = {
 	    "0123456789012345678901234567890123456789"
 	    "012345678901234567890123456789012345678" "\",\"sub\":\"u1\","
 	    "\"client_id\":\"c1\",\"org\":\"o1\",\"scope\":\"read\"}", JWTV_OK },
+
+	/* Lineage: sid a string, gen an integer >= 0, parents at most
+	 * CLAIMS_MAX_CHAIN jtis, act nested at most as deep, each with a
+	 * string sub. */
+	{ "lineage: sid, gen, parents, act of two", STDX("\"sid\":\"fam_a\","
+	    "\"gen\":3,\"parents\":[\"AAAAAAAAAAAAAAAAAAAAAA\"],\"act\":"
+	    "{\"sub\":\"k2\",\"act\":{\"sub\":\"k1\"}}"), JWTV_OK },
+	{ "gen 0", STDX("\"gen\":0"), JWTV_OK },
+	{ "gen negative", STDX("\"gen\":-1"), JWTV_CLAIMS },
+	{ "gen a string", STDX("\"gen\":\"1\""), JWTV_CLAIMS },
+	{ "gen a float", STDX("\"gen\":1.0"), JWTV_CLAIMS },
+	{ "gen null", STDX("\"gen\":null"), JWTV_CLAIMS },
+	{ "sid a number", STDX("\"sid\":1"), JWTV_CLAIMS },
+	{ "sid with a NUL (jansson refuses)", STDX("\"sid\":\"fam\\u0000x\""),
+	    JWTV_MALFORMED },
+	{ "parents a string", STDX("\"parents\":\"AAAAAAAAAAAAAAAAAAAAAA\""),
+	    JWTV_CLAIMS },
+	{ "parents with a short jti", STDX("\"parents\":[\"AAAA\"]"),
+	    JWTV_CLAIMS },
+	{ "parents with a bad character", STDX("\"parents\":"
+	    "[\"AAAAAAAAAAAAAAAAAAAAA$\"]"), JWTV_CLAIMS },
+	{ "parents with a number", STDX("\"parents\":[1]"), JWTV_CLAIMS },
+	{ "parents of 4 (the bound)", STDX("\"parents\":["
+	    "\"AAAAAAAAAAAAAAAAAAAAAA\",\"BAAAAAAAAAAAAAAAAAAAAA\","
+	    "\"CAAAAAAAAAAAAAAAAAAAAA\",\"DAAAAAAAAAAAAAAAAAAAAA\"]"), JWTV_OK },
+	{ "parents of 5", STDX("\"parents\":["
+	    "\"AAAAAAAAAAAAAAAAAAAAAA\",\"BAAAAAAAAAAAAAAAAAAAAA\","
+	    "\"CAAAAAAAAAAAAAAAAAAAAA\",\"DAAAAAAAAAAAAAAAAAAAAA\","
+	    "\"EAAAAAAAAAAAAAAAAAAAAA\"]"), JWTV_CLAIMS },
+	{ "act a string", STDX("\"act\":\"k1\""), JWTV_CLAIMS },
+	{ "act without sub", STDX("\"act\":{\"iss\":\"x\"}"), JWTV_CLAIMS },
+	{ "act sub empty", STDX("\"act\":{\"sub\":\"\"}"), JWTV_CLAIMS },
+	{ "act sub a number", STDX("\"act\":{\"sub\":1}"), JWTV_CLAIMS },
+	{ "nested act not an object", STDX("\"act\":{\"sub\":\"a\","
+	    "\"act\":[]}"), JWTV_CLAIMS },
+	{ "act 4 deep (the bound)", STDX("\"act\":{\"sub\":\"a\",\"act\":"
+	    "{\"sub\":\"b\",\"act\":{\"sub\":\"c\",\"act\":{\"sub\":"
+	    "\"d\"}}}}"), JWTV_OK },
+	{ "act 5 deep", STDX("\"act\":{\"sub\":\"a\",\"act\":{\"sub\":"
+	    "\"b\",\"act\":{\"sub\":\"c\",\"act\":{\"sub\":\"d\","
+	    "\"act\":{\"sub\":\"e\"}}}}}"), JWTV_CLAIMS },
 
 	/* accounts: "*" or an array of non-empty strings without spaces. */
 	{ "accounts a string other than \"*\"", STDX("\"accounts\":\"acc-1\""),
