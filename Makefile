@@ -21,9 +21,11 @@ LIBS	 = $(PKG_LIBS)
 B	?= build
 
 # Layer 1 and 2: pure modules (no fcgiapp.h, no libpq-fe.h).
-PURE	 = stmt b64url utf8 jsonw form http scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline
+PURE	 = stmt b64url utf8 jsonw form http ipaddr scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline
 # Layer 3 and up.
 STORE	 = db store store_user migrations
+# Operations, written once: the CLI and the HTTP handlers are adapters.
+OPS	 = ops_revoke
 HTTP	 = grant_cc grant_password grant_refresh grant_exchange issue tokencheck \
 	   clientauth oauth_err route keyring keycache revcache tokcache app \
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_admin h_check
@@ -31,7 +33,7 @@ SERVER	 = $(HTTP) worker supervisor main
 ADMIN	 = admin admin_user
 
 PURE_OBJ   = $(PURE:%=$(B)/%.o)
-STORE_OBJ  = $(STORE:%=$(B)/%.o)
+STORE_OBJ  = $(STORE:%=$(B)/%.o) $(OPS:%=$(B)/%.o)
 SERVER_OBJ = $(SERVER:%=$(B)/%.o)
 ADMIN_OBJ  = $(ADMIN:%=$(B)/%.o)
 

@@ -40,10 +40,11 @@ static const char usage_text[] =
 "  key create --name NAME --scopes \"s1 s2\" [--env live|test]\n"
 "             [--expires-in 90d|12h|30m|3600s] [--org SLUG]\n"
 "             [--grants client_credentials,password,refresh_token,token_exchange]\n"
-"             [--rate-per-sec N] [--rate-per-min N]\n"
+"             [--rate-per-sec N] [--rate-per-min N] [--trusted-forwarder]\n"
 "             [--json]\n"
 "  key list [--org SLUG] [--json]\n"
 "  key revoke ID\n"
+"  key trust ID | key distrust ID   (may it send end_user_ip at login)\n"
 "  signing-key create [--alg ES256|RS256|HS256] [--json]\n"
 "  signing-key list [--json]\n"
 "  signing-key retire KID\n"
@@ -147,6 +148,10 @@ admin_parse_opts(int argc, char **argv, struct opts *o, const char *allowed)
 		}
 		if (strcmp(flag, "read-only ") == 0) {
 			o->read_only = 1;
+			continue;
+		}
+		if (strcmp(flag, "trusted-forwarder ") == 0) {
+			o->trusted_forwarder = 1;
 			continue;
 		}
 		for (k = 0; k < sizeof(valued) / sizeof(valued[0]); k++)
@@ -468,13 +473,20 @@ key_create(struct opts *o)
 			admin_die("%s", "--rate-per-sec/--rate-per-min: a count "
 			    "of requests (0: no limit)");
 	}
+	if (o->trusted_forwarder) {
+		params[1] = "true";
+		if (store_write(admin_db, STMT_KEY_SET_FORWARDER, params) != 1)
+			admin_die("%s", "database error: the key is not marked "
+			    "--trusted-forwarder");
+	}
 
 	if (admin_json)
-		admin_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s}",
-		    "id", k.id, "key", key, "name", o->name, "scopes", scopes,
-		    "grants", grants, "env", apikey_env_name(k.env),
-		    "expires_at", f.b[0] ? f.b : NULL,
-		    "org", org.id, "created_at", f.a));
+		admin_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s,"
+		    " s:b}", "id", k.id, "key", key, "name", o->name,
+		    "scopes", scopes, "grants", grants, "env",
+		    apikey_env_name(k.env), "expires_at", f.b[0] ? f.b : NULL,
+		    "org", org.id, "created_at", f.a,
+		    "trusted_forwarder", o->trusted_forwarder));
 	else
 		printf("API key created. It is shown only this once: store it "
 		    "now.\n\n  %s\n\nid %s, env %s, scopes \"%s\", expires %s\n",
@@ -489,17 +501,18 @@ cmd_key(int argc, char **argv)
 {
 	static const char *const cols[] = { "id", "org", "name", "env",
 	    "scopes", "grants", "created_at", "expires_at", "revoked_at",
-	    "last_used_at" };
+	    "last_used_at", "trusted_forwarder" };
 	struct opts		 o;
 	struct org		 org;
-	const char		*params[1];
+	const char		*params[1], *params2[2];
 	int			 n;
 
 	if (argc < 1)
-		admin_usage("key: create, list or revoke?");
+		admin_usage("key: create, list, revoke, trust or distrust?");
 	if (strcmp(argv[0], "create") == 0) {
 		admin_parse_opts(argc - 1, argv + 1, &o,
-		    "name scopes env expires-in org grants rate-per-sec rate-per-min json ");
+		    "name scopes env expires-in org grants rate-per-sec "
+		    "rate-per-min trusted-forwarder json ");
 		key_create(&o);
 		return 0;
 	}
@@ -510,7 +523,7 @@ cmd_key(int argc, char **argv)
 			admin_org_lookup(o.org, &org);
 			params[0] = org.id;
 		}
-		admin_list(STMT_KEY_LIST, params, cols, 10);
+		admin_list(STMT_KEY_LIST, params, cols, 11);
 		return 0;
 	}
 	if (strcmp(argv[0], "revoke") == 0) {
@@ -525,7 +538,21 @@ cmd_key(int argc, char **argv)
 		printf("key %s revoked\n", o.arg);
 		return 0;
 	}
-	admin_usage("key: create, list or revoke?");
+	if (strcmp(argv[0], "trust") == 0 || strcmp(argv[0], "distrust") == 0) {
+		admin_parse_opts(argc - 1, argv + 1, &o, "ARG");
+		if (o.arg == NULL)
+			admin_usage("key trust ID | key distrust ID");
+		params2[0] = o.arg;
+		params2[1] = argv[0][0] == 't' ? "true" : "false";
+		if ((n = store_write(admin_db, STMT_KEY_SET_FORWARDER, params2)) < 0)
+			admin_die("%s", "database error");
+		if (n == 0)
+			admin_die("no active key \"%s\"", o.arg);
+		printf("key %s %s\n", o.arg, argv[0][0] == 't' ?
+		    "may send end_user_ip" : "may not send end_user_ip");
+		return 0;
+	}
+	admin_usage("key: create, list, revoke, trust or distrust?");
 	return 2;
 }
 

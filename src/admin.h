@@ -23,7 +23,7 @@ struct opts {
 	const char	*name, *scopes, *env, *expires, *org, *slug, *alg;
 	const char	*grants, *role, *accounts, *username, *jti, *user, *key;
 	const char	*rate_sec, *rate_min;
-	int		 all_accounts, read_only;
+	int		 all_accounts, read_only, trusted_forwarder;
 	const char	*arg;		/* the one positional argument */
 };
 

@@ -13,6 +13,7 @@
 #include "apikey.h"
 #include "claims.h"
 #include "config.h"
+#include "ops_revoke.h"
 #include "password.h"
 #include "scope.h"
 #include "secret.h"
@@ -228,37 +229,40 @@ admin_revoke(int argc, char **argv)
 {
 	struct opts	 o;
 	struct org	 org;
-	char		 uname[USERNAME_MAX_BYTES + 1];
-	int		 n;
+	struct ops_ctx	 x;
+	struct ops_revoke rq;
+	const char	*what, *field;
 
 	admin_parse_opts(argc, argv, &o, "jti user key org");
-	if ((o.jti != NULL) + (o.user != NULL) + (o.key != NULL) != 1)
-		admin_usage("revoke: exactly one of --jti, --user, --key");
-	/* The same checks as POST /admin/revocations. */
-	if (o.jti != NULL && !claims_jti_valid(o.jti, strlen(o.jti)))
-		admin_usage("revoke: --jti is malformed");
-	if (o.key != NULL && !apikey_id_valid(o.key, strlen(o.key)))
-		admin_usage("revoke: --key is malformed");
-	if (o.user != NULL && username_normalize(o.user, strlen(o.user),
-	    uname) == -1)
-		admin_usage("revoke: --user is malformed");
-	if (o.key != NULL) {
+	rq.jti = o.jti;
+	rq.user = o.user;
+	rq.key = o.key;
+	/* A key names its organization; a jti or a user is of --org's. */
+	if (o.key != NULL && (o.jti != NULL) + (o.user != NULL) == 0 &&
+	    apikey_id_valid(o.key, strlen(o.key)))
 		key_org(o.key, &org);
-		n = store_key_revoke_in_org(admin_db, o.key, org.id);
-	} else {
+	else
 		admin_org_lookup(o.org, &org);
-		/* A database failure is an error, never "nothing to revoke". */
-		if (o.jti != NULL)
-			n = store_jti_revoke(admin_db, o.jti, org.id,
-			    (long long)time(NULL) + CLAIMS_MAX_TTL_SEC +
-			    admin_cfg.verify_leeway_sec) == 0 ? 1 : -1;
-		else
-			n = store_user_cutoff(admin_db, org.id, uname);
-	}
-	if (n < 0)
-		admin_die("%s", "database error: nothing was revoked");
-	if (n == 0)
+	x.db = admin_db;
+	x.org = org.id;
+	x.deny_sec = CLAIMS_MAX_TTL_SEC + admin_cfg.verify_leeway_sec;
+	switch (ops_revoke(&x, &rq, &what, &field)) {
+	case OPS_OK:
+		break;
+	case OPS_INVALID:
+		fprintf(stderr, "jwtmint-admin: revoke: --%s is malformed\n",
+		    field);
+		admin_usage(strchr(field, ' ') ? "revoke: exactly one of "
+		    "--jti, --user, --key" : NULL);
+		break;
+	case OPS_NOT_FOUND:
 		admin_die("%s", "nothing to revoke (unknown or already revoked)");
+		break;
+	case OPS_UNAVAILABLE:
+		/* Never "nothing to revoke": the database failed. */
+		admin_die("%s", "database error: nothing was revoked");
+		break;
+	}
 	printf("revoked\n");
 	return 0;
 }

@@ -165,8 +165,8 @@ clientauth_key(struct app *a, struct req *r, const char *key,
 	}
 	good = secret_equal(h, row.hash, sizeof(h));
 	good &= found == 1;
-	good &= !row.revoked & !row.org_disabled & (row.env == k.env);
-	good &= row.expires_at == 0 || row.expires_at > (long long)time(NULL);
+	good &= store_key_usable(&row, (long long)time(NULL)) &
+	    (row.env == k.env);
 	if (!good)
 		goto fail;
 
@@ -177,6 +177,7 @@ clientauth_key(struct app *a, struct req *r, const char *key,
 	c->grants = row.grants;
 	c->rate_per_sec = row.rate_per_sec;
 	c->rate_per_min = row.rate_per_min;
+	c->trusted_forwarder = row.trusted_forwarder;
 	snprintf(r->client_id, sizeof(r->client_id), "%s", c->id);
 	snprintf(r->org_id, sizeof(r->org_id), "%s", c->org_id);
 	app_touch(a, c->id);

@@ -29,6 +29,7 @@ struct client {
 	unsigned		 grants;	/* GT_* the key may use */
 	int			 rate_per_sec;	/* -1: the configured default */
 	int			 rate_per_min;
+	int			 trusted_forwarder;	/* may send end_user_ip */
 };
 
 /*

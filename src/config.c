@@ -13,6 +13,7 @@
 
 #include "claims.h"
 #include "config.h"
+#include "jws.h"
 #include "logesc.h"
 #include "secret.h"
 
@@ -75,8 +76,6 @@ static const struct cfg_key keys[] = {
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
-static const char *const algs[] = { "ES256", "RS256", "HS256" };
-
 static const struct cfg_key *
 find_key(const char *name, size_t len)
 {
@@ -134,33 +133,27 @@ set_value(struct config *c, const struct cfg_key *k, const char *v,
 		*(int *)(void *)field = (int)n;
 		return 0;
 	case CFG_ALG:
-		for (i = 0; i < sizeof(algs) / sizeof(algs[0]); i++)
-			if (strcmp(v, algs[i]) == 0)
-				break;
-		if (i == sizeof(algs) / sizeof(algs[0])) {
+		/* The one list of algorithms: jws.c's. */
+		if (jws_alg_parse(v) < 0) {
 			snprintf(err, CONFIG_ERR_BYTES,
 			    "%s: %s must be ES256, RS256 or HS256", where, k->name);
 			return -1;
 		}
 		break;
 	case CFG_ALGS:
-		/* Every word one of algs[], at least one word. */
+		/* Every word an algorithm of jws.c, at least one word. */
 		{
 			char	 w[16];
 			const char *q = v;
-			size_t	 wl, nw = 0, j;
+			size_t	 wl, nw = 0;
 
 			while (*q != '\0') {
 				while (*q == ' ')
 					q++;
 				if ((wl = strcspn(q, " ")) == 0)
 					break;
-				for (j = 0; j < sizeof(algs) / sizeof(algs[0]); j++)
-					if (wl == strlen(algs[j]) &&
-					    strncmp(q, algs[j], wl) == 0)
-						break;
 				snprintf(w, sizeof(w), "%.*s", (int)wl, q);
-				if (j == sizeof(algs) / sizeof(algs[0])) {
+				if (wl >= sizeof(w) || jws_alg_parse(w) < 0) {
 					snprintf(err, CONFIG_ERR_BYTES,
 					    "%s: %s: unknown algorithm \"%s\"",
 					    where, k->name, w);

@@ -22,6 +22,7 @@
 #include "grant.h"
 #include "granttype.h"
 #include "http.h"
+#include "ipaddr.h"
 #include "issue.h"
 #include "log.h"
 #include "password.h"
@@ -57,13 +58,29 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 	unsigned char			 digest[REFRESH_DIGEST_BYTES];
 	const char			*user = form_get(&r->form, "username");
 	const char			*pw = form_get(&r->form, "password");
+	const char			*eip = form_get(&r->form, "end_user_ip");
 	const char			*addr = r->remote_addr ? r->remote_addr : "-";
+	char				 ip[IPADDR_MAX_BYTES];
 	int				 ok, with_refresh;
 
 	if (user == NULL || pw == NULL) {
 		oauth_err(p, OERR_INVALID_REQUEST, "username and password are "
 		    "required");
 		return;
+	}
+	/*
+	 * The address the per-address failure counter counts: the web
+	 * server's, or, from a key an operator marked as a trusted forwarder
+	 * (a backend logging its users in), its end user's. Everyone else's
+	 * end_user_ip is ignored; the per-username counter applies always.
+	 */
+	if (eip != NULL && c->trusted_forwarder) {
+		if (ipaddr_canon(eip, strlen(eip), ip) == -1) {
+			oauth_err(p, OERR_INVALID_REQUEST, "end_user_ip is "
+			    "malformed");
+			return;
+		}
+		addr = ip;
 	}
 	/* An impossible username is an unknown user, at the same cost. */
 	if (username_normalize(user, strlen(user), uname) == -1)

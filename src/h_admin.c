@@ -15,18 +15,16 @@
 #include <strings.h>
 #include <time.h>
 
-#include "apikey.h"
 #include "app.h"
-#include "claims.h"
 #include "clientauth.h"
 #include "config.h"
 #include "form.h"
 #include "handlers.h"
 #include "http.h"
 #include "oauth_err.h"
+#include "ops_revoke.h"
 #include "store_user.h"
 #include "tokencheck.h"
-#include "username.h"
 
 
 /* The caller's organization into org when it is an admin. -1 → p is set. */
@@ -77,11 +75,12 @@ admin_org(struct app *a, struct req *r, char *org, size_t orgsz,
 void
 h_admin_revocations(struct app *a, struct req *r, struct resp *p)
 {
-	char		 org[STORE_ID_BYTES], body[64];
-	char		 uname[USERNAME_MAX_BYTES + 1];
-	const char	*jti, *user, *key, *what;
+	char		 org[STORE_ID_BYTES], body[64], desc[64];
+	struct ops_revoke rq;
+	struct ops_ctx	 x;
+	const char	*what, *field;
 	enum form_err	 fe;
-	int		 st, n;
+	int		 st;
 
 	if ((st = http_req_form(r, (size_t)a->cfg->max_body_bytes, &fe)) != 0) {
 		oauth_err(p, oauth_err_from_status(st), fe != FORM_OK ?
@@ -90,51 +89,26 @@ h_admin_revocations(struct app *a, struct req *r, struct resp *p)
 	}
 	if (admin_org(a, r, org, sizeof(org), p) == -1)
 		return;
-	jti = form_get(&r->form, "jti");
-	user = form_get(&r->form, "user");
-	key = form_get(&r->form, "key");
-	if ((jti != NULL) + (user != NULL) + (key != NULL) != 1) {
-		oauth_err(p, OERR_INVALID_REQUEST, "give exactly one of jti, "
-		    "user, key");
+	rq.jti = form_get(&r->form, "jti");
+	rq.user = form_get(&r->form, "user");
+	rq.key = form_get(&r->form, "key");
+	x.db = a->db;
+	x.org = org;
+	x.deny_sec = tokencheck_deny_sec(a);
+	switch (ops_revoke(&x, &rq, &what, &field)) {
+	case OPS_OK:
+		break;
+	case OPS_INVALID:
+		/* Names the field, never echoes the value. */
+		snprintf(desc, sizeof(desc), "%s%s", field, strchr(field, ' ') ?
+		    " is required" : " is malformed");
+		oauth_err(p, OERR_INVALID_REQUEST, desc);
 		return;
-	}
-	/*
-	 * Every value is checked here, before the database sees it (its
-	 * constraints are the second line): a 400 naming the field, never
-	 * the value.
-	 */
-	if (jti != NULL && !claims_jti_valid(jti, strlen(jti))) {
-		oauth_err(p, OERR_INVALID_REQUEST, "jti is malformed");
-		return;
-	}
-	/* A user id (usr_...) is also a valid username spelling; a username
-	 * is matched as a login would match it. */
-	if (user != NULL && username_normalize(user, strlen(user), uname) == -1) {
-		oauth_err(p, OERR_INVALID_REQUEST, "user is malformed");
-		return;
-	}
-	if (key != NULL && !apikey_id_valid(key, strlen(key))) {
-		oauth_err(p, OERR_INVALID_REQUEST, "key is malformed");
-		return;
-	}
-	if (jti != NULL) {
-		what = "jti";
-		/* The token's exp is unknown here: keep it for the longest. */
-		n = store_jti_revoke(a->db, jti, org, (long long)time(NULL) +
-		    tokencheck_deny_sec(a)) == 0 ? 1 : -1;
-	} else if (user != NULL) {
-		what = "user";
-		n = store_user_cutoff(a->db, org, uname);
-	} else {
-		what = "key";
-		n = store_key_revoke_in_org(a->db, key, org);
-	}
-	if (n < 0) {
-		oauth_err(p, OERR_UNAVAILABLE, NULL);
-		return;
-	}
-	if (n == 0) {
+	case OPS_NOT_FOUND:
 		oauth_err(p, OERR_NOT_FOUND, "nothing to revoke");
+		return;
+	case OPS_UNAVAILABLE:
+		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		return;
 	}
 	snprintf(body, sizeof(body), "{\"revoked\":\"%s\"}", what);

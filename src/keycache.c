@@ -21,6 +21,7 @@ struct keycache_entry {
 	int		 revoked, org_disabled;
 	unsigned	 grants;
 	int		 rate_per_sec, rate_per_min;
+	int		 trusted_forwarder;
 	char		*scopes;	/* canonical string */
 };
 
@@ -90,6 +91,7 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 		out->grants = e->grants;
 		out->rate_per_sec = e->rate_per_sec;
 		out->rate_per_min = e->rate_per_min;
+		out->trusted_forwarder = e->trusted_forwarder;
 		if (scope_parse(&out->scopes, e->scopes, strlen(e->scopes)) == 0) {
 			kc->hits++;
 			return 1;
@@ -116,5 +118,6 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 	e->grants = out->grants;
 	e->rate_per_sec = out->rate_per_sec;
 	e->rate_per_min = out->rate_per_min;
+	e->trusted_forwarder = out->trusted_forwarder;
 	return rc;
 }

@@ -39,7 +39,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "select k.org_id, k.env, k.salt, k.hash, k.scopes,"
 	    " coalesce(floor(extract(epoch from k.expires_at))::bigint, 0),"
 	    " (k.revoked_at is not null), (o.disabled_at is not null), k.grants,"
-	    " coalesce(k.rate_per_sec, -1), coalesce(k.rate_per_min, -1)"
+	    " coalesce(k.rate_per_sec, -1), coalesce(k.rate_per_min, -1),"
+	    " k.trusted_forwarder"
 	    " from api_keys k join orgs o on o.id = k.org_id"
 	    " where k.id = $1", 1 },
 	[STMT_KEYS_TOUCH] = { "keys_touch",
@@ -239,7 +240,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_KEY_LIST] = { "key_list",
 	    "select k.id, o.slug, k.name, k.env, k.scopes, k.grants, "
 	    RFC3339("k.created_at") ", " RFC3339("k.expires_at") ", "
-	    RFC3339("k.revoked_at") ", " RFC3339("k.last_used_at")
+	    RFC3339("k.revoked_at") ", " RFC3339("k.last_used_at") ","
+	    " k.trusted_forwarder::text"
 	    " from api_keys k join orgs o on o.id = k.org_id"
 	    " where $1 = '' or k.org_id = $1 order by k.created_at, k.id", 1 },
 	[STMT_KEY_REVOKE] = { "key_revoke",
@@ -285,6 +287,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " and username = $2 and disabled_at is not null", 2 },
 	[STMT_KEY_GET_ORG] = { "key_get_org",
 	    "select org_id from api_keys where id = $1", 1 },
+	/* $1 key id, $2 true/false. */
+	[STMT_KEY_SET_FORWARDER] = { "key_set_forwarder",
+	    "update api_keys set trusted_forwarder = $2::boolean"
+	    " where id = $1 and revoked_at is null", 2 },
 	[STMT_KEY_SET_RATE] = { "key_set_rate",
 	    "update api_keys set rate_per_sec = nullif($2::int, -1),"
 	    " rate_per_min = nullif($3::int, -1) where id = $1", 3 },

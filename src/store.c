@@ -79,10 +79,18 @@ store_key_get(struct db *db, const char *id, struct store_key *k)
 	k->grants = granttype_parse_list(PQgetvalue(res, 0, 8));
 	k->rate_per_sec = atoi(PQgetvalue(res, 0, 9));
 	k->rate_per_min = atoi(PQgetvalue(res, 0, 10));
+	k->trusted_forwarder = PQgetvalue(res, 0, 11)[0] == 't';
 	rc = 1;
 out:
 	PQclear(res);
 	return rc;
+}
+
+int
+store_key_usable(const struct store_key *k, long long now)
+{
+	return !k->revoked & !k->org_disabled &
+	    ((k->expires_at == 0) | (k->expires_at > now));
 }
 
 int

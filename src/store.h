@@ -29,10 +29,20 @@ struct store_key {
 	unsigned		 grants;	/* GT_* bits */
 	int			 rate_per_sec;	/* -1: the default, 0: none */
 	int			 rate_per_min;
+	int			 trusted_forwarder;	/* may send end_user_ip */
 };
 
 /* 1 when the database answers "select 1", else -1. */
 int	store_ping(struct db *);
+
+/*
+ * 1 when the key may be used at now: not revoked, not expired, its
+ * organization enabled; else 0. The one rule in C (without branches: the
+ * client authentication does the same work for every key); its SQL twins
+ * are the key_bad columns of STMT_TOKEN_STATE and REFRESH_PEEK_SQL, which
+ * decide the same for a token's key in the same round trip.
+ */
+int	store_key_usable(const struct store_key *, long long now);
 
 /* The key row of id (any state: see STMT_KEY_GET). -1 / 0 / 1. */
 int	store_key_get(struct db *, const char *id, struct store_key *out);

@@ -98,9 +98,8 @@ tokencheck_cached(struct app *a, const char *token, struct verified *v)
 	}
 	if ((n = keycache_get(&a->keycache, a->db, v->client_id, &k)) == -1)
 		return TC_UNAVAILABLE;
-	st.key_bad = n == 0 || k.revoked || strcmp(k.org_id, v->org) != 0 ||
-	    (k.expires_at != 0 && k.expires_at <= (long long)time(NULL));
-	st.org_disabled = n == 1 && k.org_disabled;
+	st.key_bad = n == 0 || strcmp(k.org_id, v->org) != 0 ||
+	    !store_key_usable(&k, (long long)time(NULL));
 	if (jwtverify_is_user(v)) {
 		if (revcache_user(&a->revcache, a->db, v->org, v->sub, &us) == -1)
 			return TC_UNAVAILABLE;
