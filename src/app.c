@@ -50,7 +50,7 @@ parse_audiences(struct app *a)
 static int
 build_metadata(struct app *a)
 {
-	static struct scope_set	 ss;
+	struct scope_set	 ss;
 	json_t			*o, *scopes;
 	size_t			 i;
 

@@ -15,7 +15,7 @@ void
 grant_client_credentials(struct app *a, struct req *r, const struct client *c,
     struct resp *p)
 {
-	static struct scope_set	 granted;	/* 8 KiB: off the stack */
+	struct scope_set	 granted;
 	char			 scope[SCOPE_MAX_STRING_BYTES];
 	struct issue		 is = { 0 };
 

@@ -31,8 +31,8 @@ void
 grant_exchange(struct app *a, struct req *r, const struct client *c,
     struct resp *p)
 {
-	static struct verified		 v;
-	static struct scope_set		 subject, allowed, granted;
+	struct verified		 v;
+	struct scope_set		 subject, allowed, granted;
 	struct store_token_state	 st;
 	struct issue			 is = { 0 };
 	char				 scope[SCOPE_MAX_STRING_BYTES];

@@ -46,8 +46,8 @@ void
 grant_password(struct app *a, struct req *r, const struct client *c,
     struct resp *p)
 {
-	static struct store_login	 l;
-	static struct scope_set		 effective, granted;
+	struct store_login	 l;
+	struct scope_set		 effective, granted;
 	struct issue			 is = { 0 };
 	char				 uname[USERNAME_MAX_BYTES + 1];
 	char				 scope[SCOPE_MAX_STRING_BYTES];

@@ -37,8 +37,8 @@ void
 grant_refresh(struct app *a, struct req *r, const struct client *c,
     struct resp *p)
 {
-	static struct store_refresh	 t;
-	static struct scope_set		 effective, original, allowed, granted;
+	struct store_refresh	 t;
+	struct scope_set		 effective, original, allowed, granted;
 	struct issue			 is = { 0 };
 	char				 scope[SCOPE_MAX_STRING_BYTES];
 	char				 next[REFRESH_LEN + 1];

@@ -32,8 +32,8 @@ static int
 admin_org(struct app *a, struct req *r, char *org, size_t orgsz,
     struct resp *p)
 {
-	static struct verified		 v;
-	static struct scope_set		 s;
+	struct verified		 v;
+	struct scope_set		 s;
 	struct store_token_state	 st;
 	struct client			 c;
 	enum oerr			 err;

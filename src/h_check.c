@@ -104,8 +104,8 @@ allow(struct req *r, struct resp *p, const char *sub, const char *client,
 void
 h_check(struct app *a, struct req *r, struct resp *p)
 {
-	static struct verified	 v;
-	static struct scope_set	 tok, eff;
+	struct verified	 v;
+	struct scope_set	 tok, eff;
 	char			 scope[SCOPE_MAX_STRING_BYTES], ra[16];
 	const char		*need, *account, *want_token, *bearer = NULL;
 	struct client		 c;

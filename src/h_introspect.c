@@ -43,7 +43,7 @@ may_see(const struct client *c, const char *client_id)
 static json_t *
 access(struct app *a, const struct client *c, const char *tok, int *down)
 {
-	static struct verified		 v;
+	struct verified		 v;
 	struct store_token_state	 st;
 	json_t				*o;
 
@@ -79,7 +79,7 @@ access(struct app *a, const struct client *c, const char *tok, int *down)
 static json_t *
 refresh(struct app *a, const struct client *c, const char *tok, int *down)
 {
-	static struct store_refresh	 t;
+	struct store_refresh	 t;
 	char				 hex[2 * REFRESH_DIGEST_BYTES + 1];
 	json_t				*o;
 	int				 n;

@@ -26,7 +26,7 @@
 static int
 revoke_refresh(struct app *a, const struct client *c, const char *tok)
 {
-	static struct store_refresh	 t;
+	struct store_refresh	 t;
 	char				 hex[2 * REFRESH_DIGEST_BYTES + 1];
 	int				 n;
 
@@ -43,7 +43,7 @@ revoke_refresh(struct app *a, const struct client *c, const char *tok)
 static int
 revoke_access(struct app *a, const struct client *c, const char *tok)
 {
-	static struct verified	 v;
+	struct verified	 v;
 	struct jwtverify_opts	 o;
 
 	app_verify_opts(a, &o);

@@ -75,7 +75,7 @@ tokencheck(struct app *a, const char *token, const char *org,
 enum tokencheck
 tokencheck_cached(struct app *a, const char *token, struct verified *v)
 {
-	static struct store_key		 k;
+	struct store_key		 k;
 	struct store_token_state	 st;
 	struct revcache_userstate	 us;
 	const char			*id[STORE_TOKEN_IDS];

@@ -34,6 +34,7 @@ static const struct {
 	{ STMT_ORG_DISABLE, "jwtmint-admin only" },
 	{ STMT_KEY_REVOKE, "jwtmint-admin only" },
 	{ STMT_KEY_SET_RATE, "jwtmint-admin only" },
+	{ STMT_KEY_SET_FORWARDER, "jwtmint-admin only (key trust, distrust)" },
 	{ STMT_KEY_GET_ORG, "jwtmint-admin only: resolves a key's org" },
 };
 
