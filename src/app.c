@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -18,6 +19,7 @@
 #include "log.h"
 #include "logesc.h"
 #include "oauth_err.h"
+#include "ratelimit.h"
 #include "route.h"
 #include "scope.h"
 #include "secret.h"
@@ -218,6 +220,47 @@ app_refresh(struct app *a)
 		    "one is created", a->cfg->signing_alg);
 }
 
+static void
+set_others(void *arg, uint64_t hash, uint32_t count)
+{
+	struct app	*a = arg;
+
+	ratelimit_set_others(a->ratelimit, hash, a->rl_minute, count);
+}
+
+/*
+ * Shared rate limits: when this worker wins the host's next sync, publish
+ * the host's counts of this minute and learn the other hosts'. After a
+ * response went out; one batched round trip per rate_limit_sync_ms per
+ * host, whatever the traffic.
+ */
+static void
+rate_sync(struct app *a)
+{
+	struct timespec	 ts;
+	char		 host[17];
+	uint64_t	 now_ms, rnd;
+	size_t		 n;
+
+	if (!a->cfg->rate_limit_shared || a->ratelimit == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now_ms = (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	if (!ratelimit_sync_due(a->ratelimit, now_ms,
+	    (uint32_t)a->cfg->rate_limit_sync_ms))
+		return;
+	if (secret_random(&rnd, sizeof(rnd)) == -1)
+		rnd = (uint64_t)getpid() << 32 ^ now_ms;
+	snprintf(host, sizeof(host), "%016llx",
+	    (unsigned long long)ratelimit_host(a->ratelimit, rnd));
+	a->rl_minute = (uint32_t)(time(NULL) / 60);
+	n = ratelimit_collect(a->ratelimit, a->rl_minute, a->rl_hashes,
+	    a->rl_counts, RATELIMIT_SLOTS);
+	if (store_rate_sync(a->db, host, a->rl_minute, a->rl_hashes,
+	    a->rl_counts, n, set_others, a) == -1)
+		log_warnx("rate limits: counts not shared this time");
+}
+
 void
 app_touch(struct app *a, const char *id)
 {
@@ -245,6 +288,7 @@ app_after(struct app *a, int force)
 {
 	time_t	 now;
 
+	rate_sync(a);
 	if (a->done.pending) {
 		a->done.pending = 0;
 		log_info("method=%s path=%s%s status=%d ms=%.2f client=%s "

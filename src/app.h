@@ -16,6 +16,7 @@
 #include "keyring.h"
 #include "jwtverify.h"
 #include "password.h"
+#include "ratelimit.h"
 
 #define APP_MAX_AUDIENCES	16
 #define APP_MAX_AUDIENCE_BYTES	256
@@ -32,7 +33,11 @@ struct app {
 	struct keycache		 keycache;
 	struct revcache		 revcache;
 	struct tokcache		 tokcache;
-	struct ratelimit_slot	*ratelimit;	/* shared by the host's workers */
+	struct ratelimit	*ratelimit;	/* shared by the host's workers */
+	/* Shared rate limits: one sync's counts (rate_sync in app.c). */
+	uint32_t		 rl_minute;
+	uint64_t		 rl_hashes[RATELIMIT_SLOTS];
+	uint32_t		 rl_counts[RATELIMIT_SLOTS];
 	int			 alg;		/* enum jws_alg of new tokens */
 	char			*metadata;	/* RFC 8414 document */
 	size_t			 metadatalen;

@@ -73,6 +73,8 @@ static const struct cfg_key keys[] = {
 	{ "rate_limit_per_sec", CFG_INT, I(rate_limit_per_sec), "0", 0, 1000000, 0 },
 	{ "rate_limit_per_min", CFG_INT, I(rate_limit_per_min), "0", 0, 60000000, 0 },
 	{ "rate_limit_shm", CFG_STR, S(rate_limit_shm), "", 0, 0, 0 },
+	{ "rate_limit_shared", CFG_INT, I(rate_limit_shared), "0", 0, 1, 0 },
+	{ "rate_limit_sync_ms", CFG_INT, I(rate_limit_sync_ms), "1000", 50, 60000, 0 },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 

@@ -59,6 +59,8 @@ struct config {
 	int		 rate_limit_per_sec;
 	int		 rate_limit_per_min;
 	char		 rate_limit_shm[64];
+	int		 rate_limit_shared;	/* 1: hosts share per-minute counts */
+	int		 rate_limit_sync_ms;
 
 	/* Resolved by config_secrets(): wipe with config_wipe(). */
 	char		 database_password[256];

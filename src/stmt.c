@@ -287,6 +287,22 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " and username = $2 and disabled_at is not null", 2 },
 	[STMT_KEY_GET_ORG] = { "key_get_org",
 	    "select org_id from api_keys where id = $1", 1 },
+	/*
+	 * Shared rate limits: publish this host's counts of the minute and
+	 * read the other hosts' for the same keys, in one round trip; purge
+	 * minutes no host can still be in. $1 host, $2 minute, $3 key hashes
+	 * (bigint[]), $4 counts (int[]).
+	 */
+	[STMT_RATE_SYNC] = { "rate_sync",
+	    "with up as (insert into ratelimit_counts (host, key_hash, minute,"
+	    "   count) select $1, h, $2::bigint, c"
+	    "   from unnest($3::bigint[], $4::int[]) as t(h, c)"
+	    "   on conflict (host, key_hash, minute) do update"
+	    "   set count = excluded.count),"
+	    " old as (delete from ratelimit_counts where minute < $2::bigint - 1)"
+	    " select key_hash, least(sum(count), 2147483647)::bigint"
+	    " from ratelimit_counts where minute = $2::bigint and host <> $1"
+	    " and key_hash = any($3::bigint[]) group by key_hash", 4 },
 	/* $1 key id, $2 true/false. */
 	[STMT_KEY_SET_FORWARDER] = { "key_set_forwarder",
 	    "update api_keys set trusted_forwarder = $2::boolean"

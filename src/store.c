@@ -126,6 +126,53 @@ store_keys_touch(struct db *db, const char (*ids)[APIKEY_ID_LEN + 1], size_t n)
 }
 
 int
+store_rate_sync(struct db *db, const char *host, uint32_t minute,
+    const uint64_t *hashes, const uint32_t *counts, size_t n,
+    void (*others)(void *, uint64_t, uint32_t), void *arg)
+{
+	char		 m[16], *harr, *carr, *hp, *cp;
+	const char	*params[4];
+	PGresult	*res;
+	size_t		 i;
+	int		 rc = -1, r;
+
+	if (n == 0)
+		return 0;
+	/* bigint[] and int[] literals: digits and signs only. The hash is
+	 * stored as the bigint of the same 64 bits. */
+	harr = malloc(n * 22 + 3);
+	carr = malloc(n * 12 + 3);
+	if (harr == NULL || carr == NULL)
+		goto out;
+	hp = harr;
+	cp = carr;
+	*hp++ = '{';
+	*cp++ = '{';
+	for (i = 0; i < n; i++) {
+		hp += sprintf(hp, "%s%lld", i ? "," : "", (long long)hashes[i]);
+		cp += sprintf(cp, "%s%u", i ? "," : "", counts[i]);
+	}
+	strcpy(hp, "}");
+	strcpy(cp, "}");
+	snprintf(m, sizeof(m), "%u", minute);
+	params[0] = host;
+	params[1] = m;
+	params[2] = harr;
+	params[3] = carr;
+	if ((res = db_exec(db, STMT_RATE_SYNC, params)) == NULL)
+		goto out;
+	for (r = 0; r < PQntuples(res); r++)
+		others(arg, (uint64_t)strtoll(PQgetvalue(res, r, 0), NULL, 10),
+		    (uint32_t)strtoul(PQgetvalue(res, r, 1), NULL, 10));
+	PQclear(res);
+	rc = 0;
+out:
+	free(harr);
+	free(carr);
+	return rc;
+}
+
+int
 store_rows(struct db *db, enum stmt s, const char *const *params,
     store_row_fn cb, void *arg)
 {

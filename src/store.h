@@ -8,6 +8,7 @@
 #define JWTMINT_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "apikey.h"
 #include "scope.h"
@@ -50,6 +51,15 @@ int	store_key_get(struct db *, const char *id, struct store_key *out);
 /* Set last_used_at = now() for the n key ids. Returns 0 or -1. */
 int	store_keys_touch(struct db *, const char (*ids)[APIKEY_ID_LEN + 1],
 	    size_t n);
+
+/*
+ * Shared rate limits (STMT_RATE_SYNC): publish this host's n counts of
+ * minute and call others(arg, hash, count) for each key that other hosts
+ * counted in that minute. Returns 0 or -1.
+ */
+int	store_rate_sync(struct db *, const char *host, uint32_t minute,
+	    const uint64_t *hashes, const uint32_t *counts, size_t n,
+	    void (*others)(void *arg, uint64_t hash, uint32_t count), void *arg);
 
 /*
  * Call cb once per row of statement s, with the row's columns as strings

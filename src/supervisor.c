@@ -105,7 +105,7 @@ fail:
 	return -1;
 }
 
-static struct ratelimit_slot	*shared_rl;
+static struct ratelimit	*shared_rl;
 
 /*
  * pin_workers: worker slot i runs only on the (i mod n)-th of the n CPUs

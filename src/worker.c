@@ -171,7 +171,7 @@ cgi_write(void *ctx, const char *buf, size_t n)
 	return 0;
 }
 
-struct ratelimit_slot *
+struct ratelimit *
 worker_ratelimit_map(const struct config *cfg, int shared)
 {
 	void	*p = NULL;
@@ -443,7 +443,7 @@ take(int lfd, struct conn *conns, int unix_socket)
 }
 
 int
-worker_fcgi(const struct config *cfg, int fd, struct ratelimit_slot *rl)
+worker_fcgi(const struct config *cfg, int fd, struct ratelimit *rl)
 {
 	struct sigaction	 sa;
 	sigset_t		 stopset, waitmask;

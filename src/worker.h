@@ -8,7 +8,7 @@
 #define JWTMINT_WORKER_H
 
 struct config;
-struct ratelimit_slot;
+struct ratelimit;
 
 /*
  * The rate-limit table: the named shared-memory object of rate_limit_shm,
@@ -16,14 +16,14 @@ struct ratelimit_slot;
  * anonymous memory. NULL when nothing can be mapped (limits then off,
  * logged).
  */
-struct ratelimit_slot	*worker_ratelimit_map(const struct config *, int shared);
+struct ratelimit	*worker_ratelimit_map(const struct config *, int shared);
 
 /*
  * Serve FastCGI requests on the listening socket fd until SIGTERM or SIGINT,
  * then finish the request in flight and return 0. Returns -1 when the worker
  * cannot start (the caller exits non-zero).
  */
-int	worker_fcgi(const struct config *, int fd, struct ratelimit_slot *rl);
+int	worker_fcgi(const struct config *, int fd, struct ratelimit *rl);
 
 /* Serve the one CGI request of this process. Returns 0 or -1. */
 int	worker_cgi(const struct config *);

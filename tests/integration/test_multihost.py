@@ -10,7 +10,9 @@ PostgreSQL and configuration. What one host does, the other enforces:
   - an API key revoked with jwtmint-admin is refused by B;
   - a signing-key rotation: A signs with the new key, B verifies it without
     a restart, and both JWKS list both keys;
-  - a disabled organization is refused by both.
+  - a disabled organization is refused by both;
+  - shared rate limits (rate_limit_shared = 1): one per-minute limit of a
+    key across both hosts, exchanged through PostgreSQL.
 """
 
 import http.client
@@ -25,6 +27,8 @@ import jwt as pyjwt
 from harness import FORM, REPO, free_port, verify_token
 
 MODES = ("nginx",)
+# Both hosts share per-minute rate-limit counts, synced every 100 ms.
+STACK_OPTIONS = {"env": {"JWTMINT_RATE_LIMIT_SHARED": "1", "JWTMINT_RATE_LIMIT_SYNC_MS": "100"}}
 
 NGINX_SH = os.path.join(REPO, "scripts", "nginx.sh")
 BOUND_SEC = 2.0     # poll this long; docs/GATE.md: the next request after the commit
@@ -260,5 +264,66 @@ def test_org_disabled_refused_by_both(stack):
             st, doc = h.post("/token", key["key"], grant_type="client_credentials")
             assert st == 401 and doc.get("error") == "invalid_client", \
                 "host %s issues for a disabled organization: %d %r" % (h.name, st, doc)
+    finally:
+        b.stop()
+
+
+def fnv1a64(s):
+    """src/ratelimit.c's hash of a key id, as PostgreSQL's signed bigint."""
+    h = 1469598103934665603
+    for c in s.encode():
+        h = ((h ^ c) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    h = h or 1
+    return h - (1 << 64) if h >= (1 << 63) else h
+
+
+def published(stack, key):
+    """{host: count} each host published for key in the current minute."""
+    rows = stack.psql("select host, count from ratelimit_counts where key_hash = %d and minute = %d"
+                      % (fnv1a64(key["id"]), int(time.time()) // 60))
+    return {h: int(c) for h, c in (r.split("|") for r in rows.split())}
+
+
+def wait_published(stack, host, key, want, bound=3.0):
+    """Poll (host's /healthz runs its sync when due) until the counts the
+    hosts published for key are want (a sorted list), within bound."""
+    deadline = time.time() + bound
+    while True:
+        host.request("GET", "/healthz")
+        got = sorted(published(stack, key).values())
+        if got == want:
+            return
+        assert time.time() < deadline, "published counts %r, want %r" % (got, want)
+        time.sleep(0.03)
+
+
+def test_shared_rate_limit_across_hosts(stack):
+    """A 30/min key: 25 through A; B learns them and lets exactly 4 of 10
+    through (its own 1 + 4 = 5, with A's 25: 30); A learns B's 5 and lets
+    nothing more through. Every wait is for a condition (the counts each
+    host published), so the figures are exact; a minute boundary crossed
+    during the scenario restarts it with a new key."""
+    a, b = hosts(stack)
+    try:
+        for attempt in range(2):
+            minute = int(time.time()) // 60
+            key = stack.admin_json("key", "create", "--name", "rl-" + pysecrets.token_hex(3),
+                                   "--scopes", SCOPES, "--org", "acme", "--rate-per-min", "30", "--json")
+            got_a = [a.gate(key)[0] for _ in range(25)]
+            wait_published(stack, a, key, [25])
+            got_b1 = b.gate(key)[0]
+            wait_published(stack, b, key, [1, 25])     # B's sync also read A's 25
+            got_b = [b.gate(key)[0] for _ in range(10)]
+            wait_published(stack, b, key, [5, 25])
+            for _ in range(3):                          # A's next syncs read B's 5
+                a.request("GET", "/healthz")
+                time.sleep(0.12)
+            got_a2 = a.gate(key)[0]
+            if int(time.time()) // 60 == minute:
+                break
+        assert got_a == [200] * 25, "A: %r" % got_a
+        assert got_b1 == 200
+        assert got_b.count(200) == 4 and got_b.count(429) == 6, "B, knowing A's 25: %r" % got_b
+        assert got_a2 == 429, "A, knowing B's 5, still lets a request through: %d" % got_a2
     finally:
         b.stop()

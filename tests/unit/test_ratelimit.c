@@ -14,7 +14,7 @@
 #include "ratelimit.h"
 #include "t.h"
 
-static struct ratelimit_slot *
+static struct ratelimit *
 table(int shared)
 {
 	void	*p = mmap(NULL, ratelimit_size(), PROT_READ | PROT_WRITE,
@@ -24,7 +24,7 @@ table(int shared)
 }
 
 static int
-count_allowed(struct ratelimit_slot *t, const char *id, uint32_t ps,
+count_allowed(struct ratelimit *t, const char *id, uint32_t ps,
     uint32_t pm, uint64_t now, int n, int *retry)
 {
 	int	 i, ok = 0;
@@ -34,10 +34,63 @@ count_allowed(struct ratelimit_slot *t, const char *id, uint32_t ps,
 	return ok;
 }
 
+/*
+ * Shared mode: two hosts' tables, synced by hand as the workers do it
+ * (collect from one, set_others on the other). Together they let through
+ * the limit, not twice it.
+ */
+static void
+shared_mode(void)
+{
+	struct ratelimit	*a = table(0), *b = table(0);
+	uint64_t		 now = 1800000000, hashes[8];
+	uint32_t		 counts[8], minute = (uint32_t)(now / 60);
+	size_t			 n, i;
+	int			 retry, ok;
+
+	T_CHECK(count_allowed(a, "k", 0, 30, now, 25, &retry) == 25,
+	    "shared: host A lets 25 of a 30/min key through");
+	n = ratelimit_collect(a, minute, hashes, counts, 8);
+	T_CHECK(n == 1 && counts[0] == 25, "shared: A collects (k, 25)");
+	/* B has not counted k yet: nothing to hold; its first request takes
+	 * the slot, then the sync brings A's 25. */
+	ratelimit_set_others(b, hashes[0], minute, counts[0]);
+	T_CHECK(count_allowed(b, "k", 0, 30, now, 1, &retry) == 1,
+	    "shared: B's first request, before it knew (the tolerance)");
+	for (i = 0; i < n; i++)
+		ratelimit_set_others(b, hashes[i], minute, counts[i]);
+	ok = count_allowed(b, "k", 0, 30, now + 5, 10, &retry);
+	T_CHECK(ok == 4 && retry == 55, "shared: B, knowing A's 25 and its "
+	    "own 1, lets 4 of 10 through (got %d, retry %d)", ok, retry);
+	n = ratelimit_collect(b, minute, hashes, counts, 8);
+	ratelimit_set_others(a, hashes[0], minute, counts[0]);
+	T_CHECK(count_allowed(a, "k", 0, 30, now + 6, 5, &retry) == 0,
+	    "shared: A, knowing B's 5, lets nothing more through");
+	T_CHECK(count_allowed(a, "k", 0, 30, now + 60, 30, &retry) == 30,
+	    "shared: the others' count is of its minute only");
+	ratelimit_set_others(a, hashes[0], minute + 1, 31);
+	T_CHECK(count_allowed(a, "k", 0, 30, now + 61, 1, &retry) == 0,
+	    "shared: others over the limit: refused");
+	T_CHECK(count_allowed(a, "k", 5, 0, now + 62, 10, &retry) == 5,
+	    "shared: per second stays per host");
+	T_CHECK(ratelimit_collect(a, minute + 5, hashes, counts, 8) == 0,
+	    "shared: nothing to publish of a minute with no counts");
+
+	T_CHECK(ratelimit_sync_due(a, 1000, 100) == 1 &&
+	    ratelimit_sync_due(a, 1050, 100) == 0 &&
+	    ratelimit_sync_due(a, 1100, 100) == 1,
+	    "shared: one sync per interval");
+	T_CHECK(ratelimit_host(a, 0x1234) == 0x1234 &&
+	    ratelimit_host(a, 0x9999) == 0x1234 && ratelimit_host(b, 0) != 0,
+	    "shared: the host id is chosen once, never 0");
+	munmap(a, ratelimit_size());
+	munmap(b, ratelimit_size());
+}
+
 int
 main(void)
 {
-	struct ratelimit_slot	*t = table(0), *s = table(1);
+	struct ratelimit	*t = table(0), *s = table(1);
 	int			 retry = -1, i, st, total, pipefd[2];
 	uint64_t		 now = 1800000000;	/* a minute boundary + 0 */
 	char			 id[32];
@@ -93,5 +146,6 @@ main(void)
 		;
 	T_CHECK(total == 10, "4 processes x 50 requests at 10/s: %d allowed",
 	    total);
+	shared_mode();
 	return t_done();
 }
