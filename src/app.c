@@ -112,6 +112,10 @@ derive(struct app *a)
 			a->verify_algs |= 1u << alg;
 		p += n;
 	}
+	a->verify.issuer = c->issuer;
+	a->verify.audiences = a->audv;
+	a->verify.algs = a->verify_algs;
+	a->verify.leeway_sec = c->verify_leeway_sec;
 	a->pw.m_kib = (uint32_t)c->argon2_m_kib;
 	a->pw.t = (uint32_t)c->argon2_t;
 	a->pw.p = (uint32_t)c->argon2_p;
@@ -129,22 +133,6 @@ derive(struct app *a)
 	    "jwtmint refresh successor v1", 28, NULL, 0);
 }
 
-const char *
-app_dummy_phc(struct app *a)
-{
-	return a->dummy_phc;
-}
-
-void
-app_verify_opts(const struct app *a, struct jwtverify_opts *o)
-{
-	o->issuer = a->cfg->issuer;
-	o->audiences = a->audv;
-	o->algs = a->verify_algs;
-	o->leeway_sec = a->cfg->verify_leeway_sec;
-	o->now = time(NULL);
-}
-
 struct app *
 app_new(const struct config *cfg)
 {
@@ -154,7 +142,6 @@ app_new(const struct config *cfg)
 		return NULL;
 	a->cfg = cfg;
 	a->alg = jws_alg_parse(cfg->signing_alg);
-	a->last_flush = time(NULL);
 	if (a->alg < 0 || parse_audiences(a) == -1 || build_metadata(a) == -1 ||
 	    keycache_init(&a->keycache, cfg->key_cache_sec) == -1 ||
 	    revcache_init(&a->revcache, cfg->key_cache_sec) == -1 ||
@@ -261,18 +248,6 @@ rate_sync(struct app *a)
 		log_warnx("rate limits: counts not shared this time");
 }
 
-void
-app_touch(struct app *a, const char *id)
-{
-	size_t	 i;
-
-	for (i = 0; i < a->ntouched; i++)
-		if (strcmp(a->touched[i], id) == 0)
-			return;
-	if (a->ntouched < APP_TOUCH_BATCH)
-		snprintf(a->touched[a->ntouched++], APIKEY_ID_LEN + 1, "%s", id);
-}
-
 static double
 elapsed_ms(const struct timespec *t0)
 {
@@ -286,8 +261,6 @@ elapsed_ms(const struct timespec *t0)
 void
 app_after(struct app *a, int force)
 {
-	time_t	 now;
-
 	rate_sync(a);
 	if (a->done.pending) {
 		a->done.pending = 0;
@@ -296,19 +269,8 @@ app_after(struct app *a, int force)
 		    " role=authorizer(/check)" : "", a->done.status,
 		    a->done.ms, a->done.client_id, a->done.org_id);
 	}
-	if (a->ntouched == 0)
-		return;
-	now = time(NULL);
-	if (!force && a->ntouched < APP_TOUCH_BATCH &&
-	    now - a->last_flush < a->cfg->last_used_flush_sec)
-		return;
-	/* On failure the batch is dropped: last_used_at is advisory. */
-	if (store_keys_touch(a->db, (const char (*)[APIKEY_ID_LEN + 1])a->touched,
-	    a->ntouched) == -1)
-		log_warnx("last_used_at: batch of %zu keys not written",
-		    a->ntouched);
-	a->ntouched = 0;
-	a->last_flush = now;
+	keycache_flush_touched(&a->keycache, a->db,
+	    a->cfg->last_used_flush_sec, force);
 }
 
 void

@@ -20,7 +20,6 @@
 
 #define APP_MAX_AUDIENCES	16
 #define APP_MAX_AUDIENCE_BYTES	256
-#define APP_TOUCH_BATCH		64
 
 struct config;
 struct db;
@@ -46,12 +45,10 @@ struct app {
 	const char		*audv[APP_MAX_AUDIENCES + 1];	/* NULL-ended */
 	unsigned		 verify_algs;	/* 1 << enum jws_alg */
 	struct password_params	 pw;
-	char			 dummy_phc[PASSWORD_HASH_BYTES];
+	char			 dummy_phc[PASSWORD_HASH_BYTES];	/* same cost */
+	/* Verification options of presented tokens (now: at each use). */
+	struct jwtverify_opts	 verify;
 	unsigned char		 successor_key[32];
-	/* last_used_at batch: key ids seen since the last flush */
-	char			 touched[APP_TOUCH_BATCH][APIKEY_ID_LEN + 1];
-	size_t			 ntouched;
-	time_t			 last_flush;
 	/* the request line of the last response, logged once it went out */
 	struct {
 		int		 pending;
@@ -81,16 +78,8 @@ void		 app_handle(struct app *, const struct http_io *io);
  */
 void		 app_after(struct app *, int force);
 
-/* Remember that key id was used (for the batched last_used_at). */
-void		 app_touch(struct app *, const char *id);
-
 /* Reload the keyring when the database notified a change (or not loaded). */
 void		 app_refresh(struct app *);
 
-/* The Argon2id hash unknown users are verified against (same cost). */
-const char	*app_dummy_phc(struct app *);
-
-/* Verification options for presented tokens, as of now. */
-void		 app_verify_opts(const struct app *, struct jwtverify_opts *);
 
 #endif

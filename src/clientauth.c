@@ -180,7 +180,7 @@ clientauth_key(struct app *a, struct req *r, const char *key,
 	c->trusted_forwarder = row.trusted_forwarder;
 	snprintf(r->client_id, sizeof(r->client_id), "%s", c->id);
 	snprintf(r->org_id, sizeof(r->org_id), "%s", c->org_id);
-	app_touch(a, c->id);
+	keycache_touch(&a->keycache, c->id);
 	apikey_wipe(&k);
 	secret_wipe(h, sizeof(h));
 	return 0;

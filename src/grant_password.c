@@ -95,7 +95,7 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 		too_many(p, l.retry_after);
 		goto out;
 	}
-	ok = password_verify(l.found ? l.phc : app_dummy_phc(a), pw, strlen(pw));
+	ok = password_verify(l.found ? l.phc : a->dummy_phc, pw, strlen(pw));
 	ok &= l.found & !l.user.disabled;
 	if (!ok) {
 		if (store_login_failed(a->db, c->org_id, uname, addr,

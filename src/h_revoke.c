@@ -44,12 +44,9 @@ static int
 revoke_access(struct app *a, const struct client *c, const char *tok)
 {
 	struct verified	 v;
-	struct jwtverify_opts	 o;
 
-	app_verify_opts(a, &o);
 	/* An expired or invalid token is already unusable: nothing to do. */
-	if (jwtverify(a->keyring.keys, a->keyring.n, &o, tok, strlen(tok),
-	    &v) != JWTV_OK || strcmp(v.org, c->org_id) != 0)
+	if (tokencheck_verify(a, tok, c->org_id, &v) != TC_ACTIVE)
 		return 0;
 	if (strcmp(v.client_id, c->id) != 0 && !scope_has(&c->scopes, "admin"))
 		return 0;

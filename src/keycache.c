@@ -3,11 +3,13 @@
  * without its parsed scope set (8 KiB): the canonical scope string is
  * parsed again on a hit, which keeps a worker's cache under 100 KiB.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apikey.h"
 #include "keycache.h"
+#include "log.h"
 #include "secret.h"
 
 struct keycache_entry {
@@ -47,6 +49,7 @@ keycache_init(struct keycache *kc, int ttl_sec)
 {
 	memset(kc, 0, sizeof(*kc));
 	kc->ttl_sec = ttl_sec;
+	kc->last_flush = time(NULL);
 	if ((kc->slots = calloc(KEYCACHE_SLOTS, sizeof(*kc->slots))) == NULL)
 		return -1;
 	return 0;
@@ -120,4 +123,37 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 	e->rate_per_min = out->rate_per_min;
 	e->trusted_forwarder = out->trusted_forwarder;
 	return rc;
+}
+
+void
+keycache_touch(struct keycache *kc, const char *id)
+{
+	size_t	 i;
+
+	for (i = 0; i < kc->ntouched; i++)
+		if (strcmp(kc->touched[i], id) == 0)
+			return;
+	if (kc->ntouched < KEYCACHE_TOUCH_BATCH)
+		snprintf(kc->touched[kc->ntouched++], APIKEY_ID_LEN + 1, "%s",
+		    id);
+}
+
+void
+keycache_flush_touched(struct keycache *kc, struct db *db, int every_sec,
+    int force)
+{
+	time_t	 now;
+
+	if (kc->ntouched == 0)
+		return;
+	now = time(NULL);
+	if (!force && kc->ntouched < KEYCACHE_TOUCH_BATCH &&
+	    now - kc->last_flush < every_sec)
+		return;
+	if (store_keys_touch(db, (const char (*)[APIKEY_ID_LEN + 1])kc->touched,
+	    kc->ntouched) == -1)
+		log_warnx("last_used_at: batch of %zu keys not written",
+		    kc->ntouched);
+	kc->ntouched = 0;
+	kc->last_flush = now;
 }

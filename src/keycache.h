@@ -23,10 +23,16 @@
 struct db;
 struct keycache_entry;
 
+#define KEYCACHE_TOUCH_BATCH	64
+
 struct keycache {
 	struct keycache_entry	*slots;		/* KEYCACHE_SLOTS */
 	int			 ttl_sec;	/* 0: no caching */
 	unsigned long		 hits, misses;
+	/* last_used_at batch: key ids used since the last flush */
+	char			 touched[KEYCACHE_TOUCH_BATCH][APIKEY_ID_LEN + 1];
+	size_t			 ntouched;
+	time_t			 last_flush;
 };
 
 /* Returns 0, or -1 when out of memory. */
@@ -35,6 +41,16 @@ void	keycache_free(struct keycache *);
 
 /* Forget every entry. */
 void	keycache_clear(struct keycache *);
+
+/* Remember that key id authenticated (for the batched last_used_at). */
+void	keycache_touch(struct keycache *, const char *id);
+
+/*
+ * Write the batch of last_used_at when it is full, older than every_sec,
+ * or force. A failed write drops the batch (last_used_at is advisory).
+ */
+void	keycache_flush_touched(struct keycache *, struct db *, int every_sec,
+	    int force);
 
 /* store_key_get() through the cache: -1 / 0 / 1. */
 int	keycache_get(struct keycache *, struct db *, const char *id,

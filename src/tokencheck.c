@@ -11,12 +11,13 @@
 #include "store.h"
 #include "tokencheck.h"
 
-static enum tokencheck
-verify(struct app *a, const char *token, const char *org, struct verified *v)
+enum tokencheck
+tokencheck_verify(struct app *a, const char *token, const char *org,
+    struct verified *v)
 {
-	struct jwtverify_opts	 o;
+	struct jwtverify_opts	 o = a->verify;
 
-	app_verify_opts(a, &o);
+	o.now = time(NULL);
 	if (jwtverify(a->keyring.keys, a->keyring.n, &o, token, strlen(token),
 	    v) != JWTV_OK)
 		return TC_INACTIVE;
@@ -63,7 +64,7 @@ tokencheck(struct app *a, const char *token, const char *org,
 	size_t		 n;
 
 	memset(st, 0, sizeof(*st));
-	if (verify(a, token, org, v) != TC_ACTIVE)
+	if (tokencheck_verify(a, token, org, v) != TC_ACTIVE)
 		return TC_INACTIVE;
 	n = ids(v, id);
 	if (store_token_state(a->db, id, n, v->org, v->client_id, v->sub,
@@ -85,7 +86,7 @@ tokencheck_cached(struct app *a, const char *token, struct verified *v)
 	memset(&st, 0, sizeof(st));
 	if (!tokcache_get(&a->tokcache, token, (long long)time(NULL),
 	    a->cfg->verify_leeway_sec, v)) {
-		if (verify(a, token, NULL, v) != TC_ACTIVE)
+		if (tokencheck_verify(a, token, NULL, v) != TC_ACTIVE)
 			return TC_INACTIVE;
 		tokcache_put(&a->tokcache, token, v);
 	}

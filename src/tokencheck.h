@@ -19,6 +19,14 @@ enum tokencheck {
 };
 
 /*
+ * The signature and claims only (jwtverify with the worker's options, as
+ * of now): TC_ACTIVE or TC_INACTIVE. When org is not NULL the token must
+ * belong to it. For what needs no revocation state (RFC 7009 revocation).
+ */
+enum tokencheck	tokencheck_verify(struct app *, const char *token,
+		    const char *org, struct verified *v);
+
+/*
  * Check token. When org is not NULL the token must belong to it (anything
  * else is inactive, exactly like an unknown token). v and st are filled as
  * far as the check got.
