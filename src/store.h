@@ -1,8 +1,17 @@
 /*
  * store: typed access to the statements of stmt.c. The server calls the
  * typed lookups; the admin CLI uses the generic row iterator and writer.
- * Lookups return -1 (database error: the caller answers 503), 0 (not found)
- * or 1 (found), so an outage is never reported as a bad credential.
+ *
+ * The one error convention of the store layer (store.h, store_user.h):
+ * -1 is always "the database failed" (logged once, in db.c; the caller
+ * answers 503 or exits non-zero) and nothing else ever is, so an outage is
+ * never reported as a bad credential or as "nothing to do".
+ *   - lookups return -1, 0 (not found) or 1 (found, out filled);
+ *   - writes that name something return the rows affected (0: no such
+ *     thing, or already done) or -1;
+ *   - writes that cannot miss return 0 or -1;
+ *   - store_write alone returns -2 for a unique-key violation, so that the
+ *     CLI can say "already exists".
  */
 #ifndef JWTMINT_STORE_H
 #define JWTMINT_STORE_H
