@@ -300,6 +300,17 @@ def flow(stack, web):
         assert seen["remote_user"] == user["id"], "apache: REMOTE_USER %r" % seen["remote_user"]
         assert seen["api_key_seen"] is False, "apache: the backend received the API key"
 
+    # Fail closed at full size: a key with 7.7 KiB of scopes. The gate's
+    # allowed answer carries them all (twice to an authorizer); the backend
+    # must see every one (a 200 without them would let a backend that reads
+    # a missing header as "no restriction" through).
+    big_scopes = ["read:accounts"] + [("s%02d:" % i) + "x" * 123 for i in range(59)]
+    big = gate_key(stack, web.kind + "-big", scopes=" ".join(big_scopes))
+    st, _, rb = web.api("/api/accounts", key=big["key"])
+    assert st == 200, "%s: a key with 7.7 KiB of scopes: %d %r" % (web.kind, st, rb[:300])
+    assert sorted(json.loads(rb)["scope"].split()) == sorted(big_scopes), \
+        "%s: the backend lost scopes" % web.kind
+
     # The account restriction reaches jwtmint through the server.
     check_denial(web, web.api("/api/accounts?account=a3", key=kkey, token=user_token), 403, "access_denied")
 
