@@ -3,7 +3,10 @@
 #   make run        install what is missing, build, start the local stack
 #   make test       install what is missing, build, run every test
 #   make asan       the same binaries with ASan + UBSan in build/asan/
-#   make fuzz       libFuzzer targets in build/fuzz/ (clang)
+#   make fuzz       libFuzzer targets in build/fuzz/ (clang), built only;
+#                   with FUZZ_SECS=N each is then also run N seconds
+#                   (scripts/fuzz.sh: ASan + UBSan, seeds from tests/fuzz/seeds/)
+#   make fuzz-long  the same with FUZZ_SECS=600 unless given
 
 CC	?= cc
 PKGS	 = fcgi libpq jansson libcrypto libjwt libargon2
@@ -21,7 +24,7 @@ LIBS	 = $(PKG_LIBS)
 B	?= build
 
 # Layer 1 and 2: pure modules (no fcgiapp.h, no libpq-fe.h).
-PURE	 = stmt b64url utf8 jsonw form http ipaddr scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline
+PURE	 = stmt b64url utf8 jsonw form http ipaddr basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline
 # Layer 3 and up.
 STORE	 = db store store_user migrations
 # Operations, written once: the CLI and the HTTP handlers are adapters.
@@ -77,9 +80,14 @@ asan:
 	    HARDEN="-fstack-protector-strong -fPIE" all units
 
 FUZZ_SRC = $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_SECS ?=
 fuzz:
 	$(MAKE) B=build/fuzz CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -Wno-unknown-warning-option" \
 	    HARDEN="-fPIE" fuzz-targets
+	@if [ -n "$(FUZZ_SECS)" ]; then sh scripts/fuzz.sh $(FUZZ_SECS); fi
+
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECS=$(or $(FUZZ_SECS),600)
 
 fuzz-targets: $(FUZZ_SRC:tests/fuzz/%.c=$(B)/%)
 
@@ -104,4 +112,4 @@ bench: deps
 clean:
 	rm -rf build
 
-.PHONY: all units asan fuzz fuzz-targets deps run test bench clean
+.PHONY: all units asan fuzz fuzz-long fuzz-targets deps run test bench clean

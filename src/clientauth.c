@@ -6,79 +6,12 @@
 #include <time.h>
 
 #include "app.h"
+#include "basicauth.h"
 #include "clientauth.h"
 #include "config.h"
 #include "form.h"
 #include "http.h"
 #include "secret.h"
-
-#define BASIC_MAX_BYTES	512
-
-/* Percent-decode one Basic credential part in place (RFC 6749 §2.3.1). */
-static int
-unescape(char *s)
-{
-	struct form	 f;
-	char		 buf[BASIC_MAX_BYTES + 4];
-	const char	*v;
-	int		 rc = -1;
-
-	/* Reuse the form decoder: "v=<s>" is exactly one urlencoded value. */
-	if (strlen(s) > BASIC_MAX_BYTES)
-		return -1;
-	buf[0] = 'v';
-	buf[1] = '=';
-	strcpy(buf + 2, s);
-	if (form_parse(&f, buf, strlen(buf)) != FORM_OK)
-		goto out;
-	if ((v = form_get(&f, "v")) != NULL && f.n == 1 &&
-	    strlen(v) <= strlen(s)) {
-		strcpy(s, v);
-		rc = 0;
-	}
-	form_free(&f);
-out:
-	secret_wipe(buf, sizeof(buf));
-	return rc;
-}
-
-/*
- * Split "Basic <b64>" into id and key. Returns 1 when the header is Basic
- * and well formed, 0 when it is not Basic, -1 when Basic but malformed.
- */
-static int
-basic(const char *h, char *id, size_t idsz, char *key, size_t keysz)
-{
-	unsigned char	 dec[BASIC_MAX_BYTES];
-	char		*colon;
-	size_t		 n;
-	int		 len, rc = -1;
-
-	if (strncasecmp(h, "Basic ", 6) != 0)
-		return 0;
-	h += 6;
-	while (*h == ' ')
-		h++;
-	n = strlen(h);
-	if (n == 0 || n > BASIC_MAX_BYTES * 4 / 3 ||
-	    (len = secret_b64decode(dec, sizeof(dec) - 1, h, n)) <= 0)
-		return -1;
-	dec[len] = '\0';
-	if (memchr(dec, '\0', (size_t)len) != NULL ||
-	    (colon = strchr((char *)dec, ':')) == NULL)
-		goto out;
-	*colon = '\0';
-	if (strlen((char *)dec) >= idsz || strlen(colon + 1) >= keysz)
-		goto out;
-	strcpy(id, (char *)dec);
-	strcpy(key, colon + 1);
-	if (unescape(id) == -1 || unescape(key) == -1)
-		goto out;
-	rc = 1;
-out:
-	secret_wipe(dec, sizeof(dec));
-	return rc;
-}
 
 /* Keep HMAC work equal for rows that do not exist. */
 static const unsigned char dummy_salt[APIKEY_SALT_BYTES];
@@ -86,7 +19,7 @@ static const unsigned char dummy_salt[APIKEY_SALT_BYTES];
 int
 clientauth(struct app *a, struct req *r, struct client *c, enum oerr *err)
 {
-	char		 bid[BASIC_MAX_BYTES + 1], bkey[BASIC_MAX_BYTES + 1];
+	char		 bid[BASICAUTH_MAX_BYTES + 1], bkey[BASICAUTH_MAX_BYTES + 1];
 	const char	*key = NULL, *fid, *fsecret, *claimed_id = NULL;
 	int		 ways = 0, b = 0;
 
@@ -100,7 +33,7 @@ clientauth(struct app *a, struct req *r, struct client *c, enum oerr *err)
 		key = r->api_key;
 	}
 	if (r->authorization != NULL &&
-	    (b = basic(r->authorization, bid, sizeof(bid), bkey,
+	    (b = basicauth_parse(r->authorization, bid, sizeof(bid), bkey,
 	    sizeof(bkey))) != 0) {
 		ways++;
 		key = bkey;

@@ -31,6 +31,7 @@
 #include "app.h"
 #include "clientauth.h"
 #include "config.h"
+#include "gatein.h"
 #include "handlers.h"
 #include "http.h"
 #include "log.h"
@@ -57,22 +58,6 @@ deny(struct resp *p, int status, const char *error, const char *desc)
 		http_resp_header(p, "WWW-Authenticate", www);
 	}
 	http_resp_text(p, status, body, strlen(body));
-}
-
-/* 1 when account is one of the space-separated list. */
-static int
-has_account(const char *list, const char *account)
-{
-	size_t	 n = strlen(account);
-	const char *p = list;
-
-	while (*p != '\0') {
-		p += strspn(p, " ");
-		if (strncmp(p, account, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
-			return 1;
-		p += strcspn(p, " ");
-	}
-	return 0;
 }
 
 static void
@@ -147,15 +132,12 @@ h_check(struct app *a, struct req *r, struct resp *p)
 		return;
 	}
 
-	if (r->authorization != NULL) {
-		if (strncasecmp(r->authorization, "Bearer ", 7) != 0) {
-			deny(p, 401, "invalid_token", "use the Bearer scheme");
-			return;
-		}
-		bearer = r->authorization + 7;
+	if (r->authorization != NULL &&
+	    (bearer = gatein_bearer(r->authorization)) == NULL) {
+		deny(p, 401, "invalid_token", "use the Bearer scheme");
+		return;
 	}
-	if (bearer == NULL && want_token != NULL &&
-	    strcmp(want_token, "required") == 0) {
+	if (bearer == NULL && gatein_token_required(want_token)) {
 		deny(p, 401, "invalid_token", "a user token is required");
 		return;
 	}
@@ -199,8 +181,8 @@ h_check(struct app *a, struct req *r, struct resp *p)
 		return;
 	}
 	/* A limited user touches only the accounts assigned to it. */
-	if (account != NULL && *account != '\0' && strcmp(v.accounts, "*") != 0 &&
-	    jwtverify_is_user(&v) && !has_account(v.accounts, account)) {
+	if (!gatein_account_allowed(jwtverify_is_user(&v), v.accounts,
+	    account)) {
 		deny(p, 403, "access_denied", "the user may not touch this "
 		    "account");
 		return;

@@ -1,13 +1,12 @@
 /*
  * http: CGI/1.1 variables to struct req, struct resp to bytes.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "clen.h"
 #include "http.h"
 #include "secret.h"
 
@@ -106,22 +105,20 @@ http_req_init(struct req *r, const struct http_io *io)
 int
 http_req_body(struct req *r, size_t max)
 {
-	const char		*cl = r->io->param(r->io->ctx, "CONTENT_LENGTH");
-	unsigned long long	 len;
-	char			*end;
-	size_t			 got = 0;
+	size_t			 len, got = 0;
 	ssize_t			 n;
 
-	if (cl == NULL || *cl == '\0')
+	switch (clen_parse(r->io->param(r->io->ctx, "CONTENT_LENGTH"), max,
+	    &len)) {
+	case CLEN_ABSENT:
 		return r->method == HTTP_POST ? 411 : 0;
-	if (!isdigit((unsigned char)cl[0]) || strlen(cl) > 20)
+	case CLEN_MALFORMED:
 		return 400;
-	errno = 0;
-	len = strtoull(cl, &end, 10);
-	if (*end != '\0' || errno != 0)
-		return 400;
-	if (len > max)
+	case CLEN_TOO_LARGE:
 		return 413;
+	case CLEN_OK:
+		break;
+	}
 	if ((r->body = malloc((size_t)len + 1)) == NULL)
 		return 503;
 	while (got < len) {
