@@ -41,26 +41,6 @@
 #include "tokencheck.h"
 
 static void
-deny(struct resp *p, int status, const char *error, const char *desc)
-{
-	char	 body[256], www[128];
-
-	snprintf(body, sizeof(body), "{\"error\":\"%s\",\"error_description\":"
-	    "\"%s\"}", error, desc);
-	http_resp_header(p, "Content-Type", "application/json");
-	http_resp_header(p, "Cache-Control", "no-store");
-	/* nginx auth_request passes only 2xx/401/403: this header tells the
-	 * configuration what the status was (docs/GATE.md). */
-	snprintf(www, sizeof(www), "%d", status);
-	http_resp_header(p, "X-Jwtmint-Status", www);
-	if (status == 401 || strcmp(error, "insufficient_scope") == 0) {
-		snprintf(www, sizeof(www), "Bearer error=\"%s\"", error);
-		http_resp_header(p, "WWW-Authenticate", www);
-	}
-	http_resp_text(p, status, body, strlen(body));
-}
-
-static void
 allow(struct req *r, struct resp *p, const char *sub, const char *client,
     const char *org, const char *scope, const char *accounts)
 {
@@ -102,18 +82,20 @@ h_check(struct app *a, struct req *r, struct resp *p)
 	want_token = r->io->param(r->io->ctx, "JWTMINT_TOKEN");
 	if (need == NULL) {
 		log_warnx("check: the web server sets no JWTMINT_SCOPE: denied");
-		deny(p, 403, "access_denied", "no required scope configured");
+		oauth_err_gate(p, OERR_ACCESS_DENIED, "no required scope "
+		    "configured");
 		return;
 	}
 	if (r->api_key == NULL) {
-		deny(p, 403, "invalid_client", "an API key is required");
+		oauth_err_gate(p, OERR_GATE_INVALID_CLIENT, "an API key is "
+		    "required");
 		return;
 	}
 	if (clientauth_key(a, r, r->api_key, NULL, &c, &err) == -1) {
 		if (err == OERR_UNAVAILABLE)
-			oauth_err(p, OERR_UNAVAILABLE, NULL);
+			oauth_err_gate(p, OERR_UNAVAILABLE, NULL);
 		else
-			deny(p, 403, "invalid_client", "the API key is not valid");
+			oauth_err_gate(p, OERR_GATE_INVALID_CLIENT, NULL);
 		return;
 	}
 
@@ -121,12 +103,12 @@ h_check(struct app *a, struct req *r, struct resp *p)
 	per_min = c.rate_per_min >= 0 ? c.rate_per_min : a->cfg->rate_limit_per_min;
 	if (a->ratelimit == NULL && (per_sec > 0 || per_min > 0)) {
 		/* No counters (memory could not be mapped): fail closed. */
-		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		oauth_err_gate(p, OERR_UNAVAILABLE, NULL);
 		return;
 	}
 	if (a->ratelimit != NULL && !ratelimit_hit(a->ratelimit, c.id,
 	    (uint32_t)per_sec, (uint32_t)per_min, (uint64_t)time(NULL), &retry)) {
-		deny(p, 429, "too_many_requests", "rate limit exceeded");
+		oauth_err_gate(p, OERR_RATE_LIMITED, NULL);
 		snprintf(ra, sizeof(ra), "%d", retry);
 		http_resp_header(p, "Retry-After", ra);
 		return;
@@ -134,17 +116,18 @@ h_check(struct app *a, struct req *r, struct resp *p)
 
 	if (r->authorization != NULL &&
 	    (bearer = gatein_bearer(r->authorization)) == NULL) {
-		deny(p, 401, "invalid_token", "use the Bearer scheme");
+		oauth_err_gate(p, OERR_INVALID_TOKEN, "use the Bearer scheme");
 		return;
 	}
 	if (bearer == NULL && gatein_token_required(want_token)) {
-		deny(p, 401, "invalid_token", "a user token is required");
+		oauth_err_gate(p, OERR_INVALID_TOKEN, "a user token is "
+		    "required");
 		return;
 	}
 	if (bearer == NULL) {
 		/* The key alone: what it may do in its organization. */
 		if (!scope_has(&c.scopes, need)) {
-			deny(p, 403, "insufficient_scope", "the key lacks the "
+			oauth_err_gate(p, OERR_FORBIDDEN, "the key lacks the "
 			    "required scope");
 			return;
 		}
@@ -156,34 +139,36 @@ h_check(struct app *a, struct req *r, struct resp *p)
 
 	switch (tokencheck_cached(a, bearer, &v)) {
 	case TC_UNAVAILABLE:
-		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		oauth_err_gate(p, OERR_UNAVAILABLE, NULL);
 		return;
 	case TC_INACTIVE:
-		deny(p, 401, "invalid_token", "the token is invalid, expired or "
-		    "revoked");
+		oauth_err_gate(p, OERR_INVALID_TOKEN, "the token is invalid, "
+		    "expired or revoked");
 		return;
 	case TC_ACTIVE:
 		break;
 	}
 	/* Nothing crosses organizations, whatever the scopes say. */
 	if (strcmp(v.org, c.org_id) != 0) {
-		deny(p, 403, "access_denied", "the key and the token do not match");
+		oauth_err_gate(p, OERR_ACCESS_DENIED, "the key and the token do "
+		    "not match");
 		return;
 	}
 	if (scope_parse(&tok, v.scope, strlen(v.scope)) == -1) {
-		deny(p, 401, "invalid_token", "the token's scope is malformed");
+		oauth_err_gate(p, OERR_INVALID_TOKEN, "the token's scope is "
+		    "malformed");
 		return;
 	}
 	scope_intersect(&eff, &tok, &c.scopes);
 	if (!scope_has(&eff, need)) {
-		deny(p, 403, "insufficient_scope", "the key and the user together "
+		oauth_err_gate(p, OERR_FORBIDDEN, "the key and the user together "
 		    "lack the required scope");
 		return;
 	}
 	/* A limited user touches only the accounts assigned to it. */
 	if (!gatein_account_allowed(jwtverify_is_user(&v), v.accounts,
 	    account)) {
-		deny(p, 403, "access_denied", "the user may not touch this "
+		oauth_err_gate(p, OERR_ACCESS_DENIED, "the user may not touch this "
 		    "account");
 		return;
 	}

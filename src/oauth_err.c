@@ -1,6 +1,7 @@
 /*
  * oauth_err: the error table.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,10 @@ static const struct {
 	[OERR_FORBIDDEN] = { 403, "insufficient_scope",
 	    "the credential lacks the required scope" },
 	[OERR_ACCESS_DENIED] = { 403, "access_denied", "access denied" },
+	[OERR_GATE_INVALID_CLIENT] = { 403, "invalid_client",
+	    "the API key is not valid" },
+	[OERR_RATE_LIMITED] = { 429, "too_many_requests",
+	    "rate limit exceeded" },
 	[OERR_INVALID_TOKEN] = { 401, "invalid_token",
 	    "the access token is invalid, expired or revoked" },
 	[OERR_NOT_FOUND] = { 404, "not_found", "no such endpoint" },
@@ -67,9 +72,13 @@ oauth_err(struct resp *p, enum oerr e, const char *desc)
 	/* RFC 6749 §5.2: Basic failed → 401 with the scheme used. */
 	if (e == OERR_INVALID_CLIENT_BASIC)
 		http_resp_header(p, "WWW-Authenticate", "Basic realm=\"jwtmint\"");
+	/* RFC 6750 §3.1: the Bearer scheme's errors say what went wrong. */
 	if (e == OERR_INVALID_TOKEN)
 		http_resp_header(p, "WWW-Authenticate",
 		    "Bearer error=\"invalid_token\"");
+	if (e == OERR_FORBIDDEN)
+		http_resp_header(p, "WWW-Authenticate",
+		    "Bearer error=\"insufficient_scope\"");
 	if (e == OERR_UNAVAILABLE)
 		http_resp_header(p, "Retry-After", "1");
 	o = json_pack("{s:s, s:s}", "error", errs[e].code,
@@ -81,6 +90,18 @@ oauth_err(struct resp *p, enum oerr e, const char *desc)
 		return;
 	}
 	http_resp_body(p, errs[e].status, s, strlen(s));
+}
+
+void
+oauth_err_gate(struct resp *p, enum oerr e, const char *desc)
+{
+	char	 st[16];
+
+	if ((unsigned)e >= OERR__MAX)
+		e = OERR_SERVER_ERROR;
+	snprintf(st, sizeof(st), "%d", errs[e].status);
+	http_resp_header(p, "X-Jwtmint-Status", st);
+	oauth_err(p, e, desc);
 }
 
 enum oerr

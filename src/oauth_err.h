@@ -21,6 +21,8 @@ enum oerr {
 	OERR_SLOW_DOWN,			/* 429: too many failed logins */
 	OERR_FORBIDDEN,			/* 403: authenticated, not allowed */
 	OERR_ACCESS_DENIED,		/* 403: the gate refuses */
+	OERR_GATE_INVALID_CLIENT,	/* 403: the gate's bad API key */
+	OERR_RATE_LIMITED,		/* 429: over the key's rate limit */
 	OERR_INVALID_TOKEN,		/* 401: bad Bearer token (RFC 6750) */
 	OERR_NOT_FOUND,
 	OERR_METHOD_NOT_ALLOWED,
@@ -38,6 +40,13 @@ enum oerr {
  * headers the error needs (WWW-Authenticate, Retry-After).
  */
 void	oauth_err(struct resp *p, enum oerr e, const char *desc);
+
+/*
+ * The gate's (/check) form of oauth_err: the same table, plus
+ * X-Jwtmint-Status (nginx auth_request passes only 2xx, 401 and 403 on:
+ * the configuration reads the real status from it, docs/GATE.md).
+ */
+void	oauth_err_gate(struct resp *p, enum oerr e, const char *desc);
 
 /* The error for an HTTP status from the request reader (400, 411, 413...). */
 enum oerr oauth_err_from_status(int status);
