@@ -46,5 +46,9 @@ gatein_account_allowed(int is_user, const char *accounts, const char *account)
 	if (account == NULL || *account == '\0' || strcmp(accounts, "*") == 0 ||
 	    !is_user)
 		return 1;
+	/* An account id has no space: a value with one is no account (it
+	 * would match a run of members). */
+	if (strchr(account, ' ') != NULL)
+		return 0;
 	return has_account(accounts, account);
 }

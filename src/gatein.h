@@ -10,9 +10,8 @@
  *   JWTMINT_ACCOUNT   from the web server (often from the request path): an
  *                     account id matched byte for byte against a member of
  *                     the token's space-separated "accounts" list, never as
- *                     a prefix or substring. One quirk, kept as it was: a
- *                     value holding spaces matches a run of members ("a b"
- *                     is allowed when the list has a and b, in that order).
+ *                     a prefix or substring; a value holding a space is no
+ *                     account id and never matches.
  *   JWTMINT_SCOPE     from the web server: one scope token, compared exactly
  *                     by scope_has() (scope.h): nothing to parse here.
  * Pure: strings in, answers out; nothing is copied or kept.

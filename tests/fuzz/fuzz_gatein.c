@@ -12,8 +12,7 @@
  *   - gatein_account_allowed: allowed when no account is asked for, the
  *     list is "*" or sub is not "usr_..."; otherwise, for an account
  *     without spaces, exactly when it is a member of the list; an account
- *     with spaces (the kept quirk, gatein.h) is never allowed unless each
- *     of its space-separated pieces is a member;
+ *     with spaces is never allowed (no account id has one);
  *   - JWTMINT_SCOPE: scope_has on the key's set is exact membership.
  */
 #include <stddef.h>
@@ -52,26 +51,14 @@ static int
 ref_account(const char *sub, const char *accounts, const char *account,
     int *exact)
 {
-	const char	*p, *e;
-
 	*exact = 1;
 	if (account == NULL || account[0] == '\0' ||
 	    strcmp(accounts, "*") == 0 || strncmp(sub, "usr_", 4) != 0)
 		return 1;
-	if (strchr(account, ' ') == NULL)
-		return member(accounts, account, strlen(account));
-	/* Spaces: only an upper bound is checked. */
-	*exact = 0;
-	for (p = account; *p != '\0'; p = e) {
-		if (*p == ' ') {
-			e = p + 1;
-			continue;
-		}
-		e = p + strcspn(p, " ");
-		if (!member(accounts, p, (size_t)(e - p)))
-			return 0;
-	}
-	return 1;
+	/* A value with a space is no account id. */
+	if (strchr(account, ' ') != NULL)
+		return 0;
+	return member(accounts, account, strlen(account));
 }
 
 int

@@ -16,10 +16,12 @@
  *              signed at start-up (header and payload ignored)
  *   ctl[1]     which good claims set (% 2) when the payload is empty
  *   ctl[2]     the verifier's alg mask (% 8, 0 means all three)
- *   ctl[3]     clock offset from NOW in minutes (signed)
+ *   ctl[3]     clock offset from NOW in steps of 15 s (signed: -32 to
+ *              +31 minutes; with the leeway of 30 s and the good claims'
+ *              exp of NOW + 900 both edges, +61/+62 and -2/-3, are reachable)
  *   header NUL payload NUL: JSON texts; empty means the key's standard
  *              header / the good claims; "@A" and "@K" in them become the
- *              signing key's alg and kid, "@k" another key's kid
+ *              signing key's alg and kid, "@a" and "@k" another key's
  *   ops:       triples (op, where, byte) applied to the compact token:
  *              flip a bit, insert, delete, replace a byte, truncate, swap
  *              two segments, repeat a segment
@@ -576,6 +578,8 @@ expand(char *dst, size_t cap, const uint8_t *src, size_t n, int k)
 				rep = keys[k].kid;
 			else if (src[i + 1] == 'k')
 				rep = keys[(k + 1) % NKEYS].kid;
+			else if (src[i + 1] == 'a')
+				rep = algnames[(k + 1) % NKEYS];
 		}
 		if (rep != NULL) {
 			rl = strlen(rep);
@@ -711,7 +715,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	k = data[0] % 3;
 	mode = data[0] / 3 % 6;
 	algs = data[2] % 8 ? data[2] % 8 : 7;
-	now = NOW + 60LL * (int8_t)data[3];
+	now = NOW + 15LL * (int8_t)data[3];
 	h = data + 4;
 	z = memchr(h, '\0', (size_t)(end - h));
 	hl = z ? (size_t)(z - h) : (size_t)(end - h);

@@ -71,8 +71,10 @@ static const struct account_row account_rows[] = {
 	{ "usr_1", "acc-1 acc-2", "acc-2", 1 },
 	{ "usr_1", "acc-1  acc-2 ", "acc-2", 1 },
 	{ "usr_1", "x", "x", 1 },
-	/* The kept quirk (gatein.h): a run of members. */
-	{ "usr_1", "acc-1 acc-2", "acc-1 acc-2", 1 },
+	/* A value with a space is no account id: never a run of members. */
+	{ "usr_1", "acc-1 acc-2", "acc-1 acc-2", 0 },
+	{ "usr_1", "acc-1", "acc-1 ", 0 },
+	{ "usr_1", "acc-1", " acc-1", 0 },
 	/* No account asked for, every account, or not a user. */
 	{ "usr_1", "acc-1", NULL, 1 },
 	{ "usr_1", "acc-1", "", 1 },
