@@ -112,10 +112,6 @@ derive(struct app *a)
 			a->verify_algs |= 1u << alg;
 		p += n;
 	}
-	a->verify.issuer = c->issuer;
-	a->verify.audiences = a->audv;
-	a->verify.algs = a->verify_algs;
-	a->verify.leeway_sec = c->verify_leeway_sec;
 	a->pw.m_kib = (uint32_t)c->argon2_m_kib;
 	a->pw.t = (uint32_t)c->argon2_t;
 	a->pw.p = (uint32_t)c->argon2_p;
@@ -131,6 +127,50 @@ derive(struct app *a)
 	    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
 	return secret_hmac(a->successor_key, c->pepper, c->pepperlen,
 	    "jwtmint refresh successor v1", 28, NULL, 0);
+}
+
+/* The narrow contexts of the lower layers, pointing into a. */
+static void
+contexts(struct app *a)
+{
+	const struct config	*c = a->cfg;
+
+	a->authn.db = a->db;
+	a->authn.keys = &a->keycache;
+	a->authn.pepper = c->pepper;
+	a->authn.pepperlen = c->pepperlen;
+	a->authn.max_body = (size_t)c->max_body_bytes;
+
+	a->check.db = a->db;
+	a->check.keyring = &a->keyring;
+	a->check.opts.issuer = c->issuer;
+	a->check.opts.audiences = a->audv;
+	a->check.opts.algs = a->verify_algs;
+	a->check.opts.leeway_sec = c->verify_leeway_sec;
+	a->check.tokens = &a->tokcache;
+	a->check.revs = &a->revcache;
+	a->check.keys = &a->keycache;
+	a->check.deny_sec = tokencheck_deny_sec(c->verify_leeway_sec);
+
+	a->issuing.issuer = c->issuer;
+	a->issuing.ttl_sec = c->access_ttl_sec;
+	a->issuing.alg = a->alg;
+	a->issuing.keyring = &a->keyring;
+	a->issuing.audv = a->audv;
+
+	a->grants.db = a->db;
+	a->grants.issue = &a->issuing;
+	a->grants.check = &a->check;
+	a->grants.pw = &a->pw;
+	a->grants.dummy_phc = a->dummy_phc;
+	a->grants.successor_key = a->successor_key;
+	a->grants.successor_keylen = sizeof(a->successor_key);
+	a->grants.login_max_failures = c->login_max_failures;
+	a->grants.login_max_failures_addr = c->login_max_failures_addr;
+	a->grants.login_window_sec = c->login_window_sec;
+	a->grants.refresh_idle_sec = c->refresh_idle_sec;
+	a->grants.refresh_absolute_sec = c->refresh_absolute_sec;
+	a->grants.refresh_grace_sec = c->refresh_grace_sec;
 }
 
 struct app *
@@ -152,6 +192,7 @@ app_new(const struct config *cfg)
 		app_free(a);
 		return NULL;
 	}
+	contexts(a);
 	/* The database may be down now: then the first request retries. */
 	app_refresh(a);
 	return a;

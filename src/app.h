@@ -10,6 +10,9 @@
 #include <time.h>
 
 #include "apikey.h"
+#include "clientauth.h"
+#include "grant.h"
+#include "issue.h"
 #include "keycache.h"
 #include "revcache.h"
 #include "tokcache.h"
@@ -17,6 +20,7 @@
 #include "jwtverify.h"
 #include "password.h"
 #include "ratelimit.h"
+#include "tokencheck.h"
 
 #define APP_MAX_AUDIENCES	16
 #define APP_MAX_AUDIENCE_BYTES	256
@@ -46,8 +50,14 @@ struct app {
 	unsigned		 verify_algs;	/* 1 << enum jws_alg */
 	struct password_params	 pw;
 	char			 dummy_phc[PASSWORD_HASH_BYTES];	/* same cost */
-	/* Verification options of presented tokens (now: at each use). */
-	struct jwtverify_opts	 verify;
+	/*
+	 * The narrow contexts the lower layers get (each names only what its
+	 * module reads), built once by app_new from the fields above.
+	 */
+	struct clientauth_ctx	 authn;
+	struct tokencheck_ctx	 check;
+	struct issue_ctx	 issuing;
+	struct grant_ctx	 grants;
 	unsigned char		 successor_key[32];
 	/* the request line of the last response, logged once it went out */
 	struct {

@@ -5,19 +5,19 @@
 #include <strings.h>
 #include <time.h>
 
-#include "app.h"
 #include "basicauth.h"
 #include "clientauth.h"
-#include "config.h"
 #include "form.h"
 #include "http.h"
+#include "keycache.h"
 #include "secret.h"
 
 /* Keep HMAC work equal for rows that do not exist. */
 static const unsigned char dummy_salt[APIKEY_SALT_BYTES];
 
 int
-clientauth(struct app *a, struct req *r, struct client *c, enum oerr *err)
+clientauth(const struct clientauth_ctx *x, struct req *r, struct client *c,
+    enum oerr *err)
 {
 	char		 bid[BASICAUTH_MAX_BYTES + 1], bkey[BASICAUTH_MAX_BYTES + 1];
 	const char	*key = NULL, *fid, *fsecret, *claimed_id = NULL;
@@ -57,7 +57,7 @@ clientauth(struct app *a, struct req *r, struct client *c, enum oerr *err)
 	/* A client_id beside another method must name the same key. */
 	if (claimed_id == NULL)
 		claimed_id = fid;
-	if (clientauth_key(a, r, key, claimed_id, c, err) == -1) {
+	if (clientauth_key(x, r, key, claimed_id, c, err) == -1) {
 		if (*err != OERR_UNAVAILABLE && b == 1)
 			*err = OERR_INVALID_CLIENT_BASIC;
 		goto fail;
@@ -70,7 +70,7 @@ fail:
 }
 
 int
-clientauth_key(struct app *a, struct req *r, const char *key,
+clientauth_key(const struct clientauth_ctx *x, struct req *r, const char *key,
     const char *claimed_id, struct client *c, enum oerr *err)
 {
 	struct apikey	 k;
@@ -86,12 +86,12 @@ clientauth_key(struct app *a, struct req *r, const char *key,
 	if (claimed_id != NULL && strcmp(claimed_id, k.id) != 0)
 		goto fail;
 
-	found = keycache_get(&a->keycache, a->db, k.id, &row);
+	found = keycache_get(x->keys, x->db, k.id, &row);
 	if (found == -1) {
 		*err = OERR_UNAVAILABLE;
 		goto fail;
 	}
-	if (apikey_hash(h, a->cfg->pepper, a->cfg->pepperlen, k.id,
+	if (apikey_hash(h, x->pepper, x->pepperlen, k.id,
 	    found ? row.salt : dummy_salt, k.secret) == -1) {
 		*err = OERR_SERVER_ERROR;
 		goto fail;
@@ -113,7 +113,7 @@ clientauth_key(struct app *a, struct req *r, const char *key,
 	c->trusted_forwarder = row.trusted_forwarder;
 	snprintf(r->client_id, sizeof(r->client_id), "%s", c->id);
 	snprintf(r->org_id, sizeof(r->org_id), "%s", c->org_id);
-	keycache_touch(&a->keycache, c->id);
+	keycache_touch(x->keys, c->id);
 	apikey_wipe(&k);
 	secret_wipe(h, sizeof(h));
 	return 0;
@@ -124,19 +124,19 @@ fail:
 }
 
 int
-clientauth_form(struct app *a, struct req *r, struct client *c,
+clientauth_form(const struct clientauth_ctx *x, struct req *r, struct client *c,
     struct resp *p)
 {
 	enum form_err	 fe;
 	enum oerr	 err;
 	int		 st;
 
-	if ((st = http_req_form(r, (size_t)a->cfg->max_body_bytes, &fe)) != 0) {
+	if ((st = http_req_form(r, x->max_body, &fe)) != 0) {
 		oauth_err(p, oauth_err_from_status(st), fe != FORM_OK ?
 		    form_strerror(fe) : NULL);
 		return -1;
 	}
-	if (clientauth(a, r, c, &err) == -1) {
+	if (clientauth(x, r, c, &err) == -1) {
 		oauth_err(p, err, NULL);
 		return -1;
 	}

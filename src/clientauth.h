@@ -18,8 +18,19 @@
 #include "scope.h"
 #include "store.h"
 
-struct app;
+struct db;
+struct keycache;
 struct req;
+struct resp;
+
+/* What client authentication reads, and nothing else of the worker. */
+struct clientauth_ctx {
+	struct db		*db;
+	struct keycache		*keys;		/* rows, and last_used_at batch */
+	const unsigned char	*pepper;
+	size_t			 pepperlen;
+	size_t			 max_body;	/* clientauth_form's form bound */
+};
 
 struct client {
 	char			 id[APIKEY_ID_LEN + 1];
@@ -37,7 +48,7 @@ struct client {
  * c filled, or -1 with *err set (invalid_request, invalid_client[_basic],
  * or unavailable when the database does not answer).
  */
-int	clientauth(struct app *, struct req *, struct client *c,
+int	clientauth(const struct clientauth_ctx *, struct req *, struct client *c,
 	    enum oerr *err);
 
 /*
@@ -45,14 +56,16 @@ int	clientauth(struct app *, struct req *, struct client *c,
  * /introspect, /admin/revocations): read the form, authenticate. Returns 0,
  * or -1 with the error response already in p.
  */
-int	clientauth_form(struct app *, struct req *, struct client *c,
+int	clientauth_form(const struct clientauth_ctx *, struct req *,
+	    struct client *c,
 	    struct resp *p);
 
 /*
  * Verify one key string (and, when not NULL, the key id it must have).
  * Same contract as clientauth(); *err is invalid_client or unavailable.
  */
-int	clientauth_key(struct app *, struct req *, const char *key,
+int	clientauth_key(const struct clientauth_ctx *, struct req *,
+	    const char *key,
 	    const char *claimed_id, struct client *c, enum oerr *err);
 
 #endif

@@ -6,25 +6,47 @@
 #ifndef JWTMINT_GRANT_H
 #define JWTMINT_GRANT_H
 
-struct app;
+#include <stddef.h>
+
 struct client;
+struct db;
+struct issue_ctx;
+struct password_params;
 struct req;
 struct resp;
+struct tokencheck_ctx;
 
-typedef void (*grant_fn)(struct app *, struct req *, const struct client *,
-    struct resp *);
+/* What the grants read, and nothing else of the worker. */
+struct grant_ctx {
+	struct db			*db;
+	const struct issue_ctx		*issue;
+	struct tokencheck_ctx		*check;		/* token exchange */
+	const struct password_params	*pw;
+	const char			*dummy_phc;	/* unknown users: same cost */
+	const unsigned char		*successor_key;	/* refresh.h */
+	size_t				 successor_keylen;
+	int				 login_max_failures;
+	int				 login_max_failures_addr;
+	int				 login_window_sec;
+	int				 refresh_idle_sec;
+	int				 refresh_absolute_sec;
+	int				 refresh_grace_sec;
+};
+
+typedef void (*grant_fn)(const struct grant_ctx *, struct req *,
+    const struct client *, struct resp *);
 
 /* RFC 6749 §4.4 */
-void	grant_client_credentials(struct app *, struct req *,
+void	grant_client_credentials(const struct grant_ctx *, struct req *,
 	    const struct client *, struct resp *);
 /* RFC 6749 §4.3 */
-void	grant_password(struct app *, struct req *, const struct client *,
+void	grant_password(const struct grant_ctx *, struct req *, const struct client *,
 	    struct resp *);
 /* RFC 6749 §6, RFC 9700 §4.14 */
-void	grant_refresh(struct app *, struct req *, const struct client *,
+void	grant_refresh(const struct grant_ctx *, struct req *, const struct client *,
 	    struct resp *);
 /* RFC 8693 */
-void	grant_exchange(struct app *, struct req *, const struct client *,
+void	grant_exchange(const struct grant_ctx *, struct req *, const struct client *,
 	    struct resp *);
 
 #endif

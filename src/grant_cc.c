@@ -3,7 +3,6 @@
  * application's own: sub = client_id = the key id (RFC 9068 §2.2), scope ⊆
  * the key's scopes.
  */
-#include "app.h"
 #include "clientauth.h"
 #include "form.h"
 #include "grant.h"
@@ -12,7 +11,7 @@
 #include "perm.h"
 
 void
-grant_client_credentials(struct app *a, struct req *r, const struct client *c,
+grant_client_credentials(const struct grant_ctx *g, struct req *r, const struct client *c,
     struct resp *p)
 {
 	struct scope_set	 granted;
@@ -26,5 +25,5 @@ grant_client_credentials(struct app *a, struct req *r, const struct client *c,
 	}
 	is.sub = c->id;
 	is.scope = scope;
-	issue_token(a, r, c, &is, p);
+	issue_token(g->issue, r, c, &is, p);
 }

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
 #include "clientauth.h"
 #include "form.h"
 #include "grant.h"
@@ -28,7 +27,7 @@
 #define TT_ACCESS	"urn:ietf:params:oauth:token-type:access_token"
 
 void
-grant_exchange(struct app *a, struct req *r, const struct client *c,
+grant_exchange(const struct grant_ctx *g, struct req *r, const struct client *c,
     struct resp *p)
 {
 	struct verified		 v;
@@ -49,7 +48,7 @@ grant_exchange(struct app *a, struct req *r, const struct client *c,
 		    "tokens are issued; actor_token is not supported");
 		return;
 	}
-	switch (tokencheck(a, tok, c->org_id, &v, &st)) {
+	switch (tokencheck(g->check, tok, c->org_id, &v, &st)) {
 	case TC_UNAVAILABLE:
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		return;
@@ -79,5 +78,5 @@ grant_exchange(struct app *a, struct req *r, const struct client *c,
 	is.subject = &v;		/* lineage, actors, sid and gen */
 	is.exp_cap = v.exp;
 	is.exchange = 1;
-	issue_token(a, r, c, &is, p);
+	issue_token(g->issue, r, c, &is, p);
 }

@@ -15,9 +15,7 @@
 #include <string.h>
 
 #include "apikey.h"
-#include "app.h"
 #include "clientauth.h"
-#include "config.h"
 #include "form.h"
 #include "grant.h"
 #include "granttype.h"
@@ -43,7 +41,7 @@ too_many(struct resp *p, int retry_after)
 }
 
 void
-grant_password(struct app *a, struct req *r, const struct client *c,
+grant_password(const struct grant_ctx *g, struct req *r, const struct client *c,
     struct resp *p)
 {
 	struct store_login	 l;
@@ -85,21 +83,21 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 	/* An impossible username is an unknown user, at the same cost. */
 	if (username_normalize(user, strlen(user), uname) == -1)
 		snprintf(uname, sizeof(uname), "-");
-	if (store_login_lookup(a->db, c->org_id, uname, addr,
-	    a->cfg->login_window_sec, &l) == -1) {
+	if (store_login_lookup(g->db, c->org_id, uname, addr,
+	    g->login_window_sec, &l) == -1) {
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		goto out;
 	}
-	if (l.user_failures >= a->cfg->login_max_failures ||
-	    l.addr_failures >= a->cfg->login_max_failures_addr) {
+	if (l.user_failures >= g->login_max_failures ||
+	    l.addr_failures >= g->login_max_failures_addr) {
 		too_many(p, l.retry_after);
 		goto out;
 	}
-	ok = password_verify(l.found ? l.phc : a->dummy_phc, pw, strlen(pw));
+	ok = password_verify(l.found ? l.phc : g->dummy_phc, pw, strlen(pw));
 	ok &= l.found & !l.user.disabled;
 	if (!ok) {
-		if (store_login_failed(a->db, c->org_id, uname, addr,
-		    a->cfg->login_window_sec) == -1)
+		if (store_login_failed(g->db, c->org_id, uname, addr,
+		    g->login_window_sec) == -1)
 			log_warnx("login: failure not counted");
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
@@ -113,9 +111,9 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 	}
 
 	/* Upgrade a hash made with older parameters (a write only then). */
-	if (password_needs_rehash(l.phc, &a->pw) &&
-	    (password_hash(&a->pw, pw, strlen(pw), phc) == -1 ||
-	    store_password_rehash(a->db, c->org_id, l.user.id, phc) == -1))
+	if (password_needs_rehash(l.phc, g->pw) &&
+	    (password_hash(g->pw, pw, strlen(pw), phc) == -1 ||
+	    store_password_rehash(g->db, c->org_id, l.user.id, phc) == -1))
 		log_warnx("login: password hash of %s not upgraded", l.user.id);
 
 	with_refresh = (c->grants & GT_REFRESH_TOKEN) != 0;
@@ -128,19 +126,19 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 			goto out;
 		}
 		secret_hex(hex, digest, sizeof(digest));
-		if (store_login_succeeded(a->db, c->org_id, uname, family,
-		    l.user.id, l.user.generation, c->id, a->cfg->refresh_absolute_sec, hex, scope,
-		    a->cfg->refresh_idle_sec) == -1) {
+		if (store_login_succeeded(g->db, c->org_id, uname, family,
+		    l.user.id, l.user.generation, c->id, g->refresh_absolute_sec, hex, scope,
+		    g->refresh_idle_sec) == -1) {
 			oauth_err(p, OERR_UNAVAILABLE, NULL);
 			goto out;
 		}
 		is.refresh_token = refresh;
 		is.sid = family;	/* revoking the family revokes the token */
-		is.refresh_expires_in = a->cfg->refresh_idle_sec <
-		    a->cfg->refresh_absolute_sec ? a->cfg->refresh_idle_sec :
-		    a->cfg->refresh_absolute_sec;
+		is.refresh_expires_in = g->refresh_idle_sec <
+		    g->refresh_absolute_sec ? g->refresh_idle_sec :
+		    g->refresh_absolute_sec;
 	} else if (l.user_failures > 0 &&
-	    store_login_reset(a->db, c->org_id, uname) == -1)
+	    store_login_reset(g->db, c->org_id, uname) == -1)
 		log_warnx("login: counter of %s not reset", l.user.id);
 
 	snprintf(r->client_id, sizeof(r->client_id), "%s", c->id);
@@ -150,7 +148,7 @@ grant_password(struct app *a, struct req *r, const struct client *c,
 	is.scope = scope;
 	is.role = l.user.role;
 	is.accounts = l.user.all_accounts ? "*" : l.user.accounts;
-	issue_token(a, r, c, &is, p);
+	issue_token(g->issue, r, c, &is, p);
 out:
 	/* Every way out: no secret of this login stays behind. */
 	secret_wipe(refresh, sizeof(refresh));

@@ -19,9 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app.h"
 #include "clientauth.h"
-#include "config.h"
 #include "form.h"
 #include "grant.h"
 #include "http.h"
@@ -34,7 +32,7 @@
 #include "tokencheck.h"
 
 void
-grant_refresh(struct app *a, struct req *r, const struct client *c,
+grant_refresh(const struct grant_ctx *g, struct req *r, const struct client *c,
     struct resp *p)
 {
 	struct store_refresh	 t;
@@ -57,7 +55,7 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		return;
 	}
-	if (refresh_successor(tok, a->successor_key, sizeof(a->successor_key),
+	if (refresh_successor(tok, g->successor_key, g->successor_keylen,
 	    next) == -1 || refresh_digest_hex(next, newhex) == -1) {
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		goto out;
@@ -69,10 +67,10 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 	 * invalid_scope never costs the client its token.
 	 */
 	if (want == NULL)
-		n = store_refresh_peek_rotate(a->db, oldhex, c->org_id, newhex,
-		    a->cfg->refresh_idle_sec, c->id, &t, &rotated);
+		n = store_refresh_peek_rotate(g->db, oldhex, c->org_id, newhex,
+		    g->refresh_idle_sec, c->id, &t, &rotated);
 	else
-		n = store_refresh_peek(a->db, oldhex, c->org_id, &t);
+		n = store_refresh_peek(g->db, oldhex, c->org_id, &t);
 	if (n == -1) {
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		goto out;
@@ -83,11 +81,11 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
 	}
-	if (t.rotated && t.since_rotation > a->cfg->refresh_grace_sec) {
+	if (t.rotated && t.since_rotation > g->refresh_grace_sec) {
 		/* RFC 9700 §4.14.2: reuse of a rotated token. */
 		log_warnx("refresh: reuse detected, family %s revoked", t.family);
-		if (store_family_revoke(a->db, t.family, c->org_id,
-		    "refresh_reuse", tokencheck_deny_sec(a)) == -1)
+		if (store_family_revoke(g->db, t.family, c->org_id,
+		    "refresh_reuse", g->check->deny_sec) == -1)
 			log_warnx("refresh: family %s NOT revoked", t.family);
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
@@ -112,8 +110,8 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 
 	/* 0: a concurrent refresh rotated it first; same successor. */
 	if (!t.rotated && !rotated && want != NULL &&
-	    store_refresh_rotate(a->db, oldhex, newhex,
-	    a->cfg->refresh_idle_sec) == -1) {
+	    store_refresh_rotate(g->db, oldhex, newhex,
+	    g->refresh_idle_sec) == -1) {
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		goto out;
 	}
@@ -127,9 +125,9 @@ grant_refresh(struct app *a, struct req *r, const struct client *c,
 	is.accounts = t.user.all_accounts ? "*" : t.user.accounts;
 	is.refresh_token = next;
 	/* The successor dies at the idle limit or with its family. */
-	is.refresh_expires_in = t.absolute_left < a->cfg->refresh_idle_sec ?
-	    t.absolute_left : a->cfg->refresh_idle_sec;
-	issue_token(a, r, c, &is, p);
+	is.refresh_expires_in = t.absolute_left < g->refresh_idle_sec ?
+	    t.absolute_left : g->refresh_idle_sec;
+	issue_token(g->issue, r, c, &is, p);
 out:
 	/* Every way out: the successor (a live secret) leaves the stack. */
 	secret_wipe(next, sizeof(next));

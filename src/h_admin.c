@@ -40,7 +40,7 @@ admin_org(struct app *a, struct req *r, char *org, size_t orgsz,
 	const char			*h = r->authorization;
 
 	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0) {
-		switch (tokencheck(a, h + 7, NULL, &v, &st)) {
+		switch (tokencheck(&a->check, h + 7, NULL, &v, &st)) {
 		case TC_UNAVAILABLE:
 			oauth_err(p, OERR_UNAVAILABLE, NULL);
 			return -1;
@@ -60,7 +60,7 @@ admin_org(struct app *a, struct req *r, char *org, size_t orgsz,
 		snprintf(r->org_id, sizeof(r->org_id), "%s", v.org);
 		return 0;
 	}
-	if (clientauth(a, r, &c, &err) == -1) {
+	if (clientauth(&a->authn, r, &c, &err) == -1) {
 		oauth_err(p, err, NULL);
 		return -1;
 	}
@@ -94,7 +94,7 @@ h_admin_revocations(struct app *a, struct req *r, struct resp *p)
 	rq.key = form_get(&r->form, "key");
 	x.db = a->db;
 	x.org = org;
-	x.deny_sec = tokencheck_deny_sec(a);
+	x.deny_sec = a->check.deny_sec;
 	switch (ops_revoke(&x, &rq, &what, &field)) {
 	case OPS_OK:
 		break;

@@ -91,7 +91,7 @@ h_check(struct app *a, struct req *r, struct resp *p)
 		    "required");
 		return;
 	}
-	if (clientauth_key(a, r, r->api_key, NULL, &c, &err) == -1) {
+	if (clientauth_key(&a->authn, r, r->api_key, NULL, &c, &err) == -1) {
 		if (err == OERR_UNAVAILABLE)
 			oauth_err_gate(p, OERR_UNAVAILABLE, NULL);
 		else
@@ -137,7 +137,7 @@ h_check(struct app *a, struct req *r, struct resp *p)
 		return;
 	}
 
-	switch (tokencheck_cached(a, bearer, &v)) {
+	switch (tokencheck_cached(&a->check, bearer, &v)) {
 	case TC_UNAVAILABLE:
 		oauth_err_gate(p, OERR_UNAVAILABLE, NULL);
 		return;

@@ -47,7 +47,7 @@ access(struct app *a, const struct client *c, const char *tok, int *down)
 	struct store_token_state	 st;
 	json_t				*o;
 
-	switch (tokencheck(a, tok, c->org_id, &v, &st)) {
+	switch (tokencheck(&a->check, tok, c->org_id, &v, &st)) {
 	case TC_UNAVAILABLE:
 		*down = 1;
 		return NULL;
@@ -108,7 +108,7 @@ h_introspect(struct app *a, struct req *r, struct resp *p)
 	char		*s;
 	int		 down = 0;
 
-	if (clientauth_form(a, r, &c, p) == -1)
+	if (clientauth_form(&a->authn, r, &c, p) == -1)
 		return;
 	if ((tok = form_get(&r->form, "token")) == NULL) {
 		oauth_err(p, OERR_INVALID_REQUEST, "token is required");

@@ -37,7 +37,7 @@ revoke_refresh(struct app *a, const struct client *c, const char *tok)
 	if (strcmp(t.key_id, c->id) != 0 && !scope_has(&c->scopes, "admin"))
 		return 0;
 	return store_family_revoke(a->db, t.family, c->org_id,
-	    "refresh_revoked", tokencheck_deny_sec(a));
+	    "refresh_revoked", a->check.deny_sec);
 }
 
 static int
@@ -46,7 +46,7 @@ revoke_access(struct app *a, const struct client *c, const char *tok)
 	struct verified	 v;
 
 	/* An expired or invalid token is already unusable: nothing to do. */
-	if (tokencheck_verify(a, tok, c->org_id, &v) != TC_ACTIVE)
+	if (tokencheck_verify(&a->check, tok, c->org_id, &v) != TC_ACTIVE)
 		return 0;
 	if (strcmp(v.client_id, c->id) != 0 && !scope_has(&c->scopes, "admin"))
 		return 0;
@@ -60,7 +60,7 @@ h_revoke(struct app *a, struct req *r, struct resp *p)
 	const char	*tok;
 	int		 rc;
 
-	if (clientauth_form(a, r, &c, p) == -1)
+	if (clientauth_form(&a->authn, r, &c, p) == -1)
 		return;
 	if ((tok = form_get(&r->form, "token")) == NULL) {
 		oauth_err(p, OERR_INVALID_REQUEST, "token is required");

@@ -49,7 +49,7 @@ h_token(struct app *a, struct req *r, struct resp *p)
 		oauth_err(p, OERR_UNSUPPORTED_GRANT_TYPE, NULL);
 		return;
 	}
-	if (clientauth(a, r, &c, &err) == -1) {
+	if (clientauth(&a->authn, r, &c, &err) == -1) {
 		oauth_err(p, err, err == OERR_INVALID_REQUEST ?
 		    "use exactly one client authentication method" : NULL);
 		return;
@@ -61,5 +61,5 @@ h_token(struct app *a, struct req *r, struct resp *p)
 	}
 	for (i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
 		if (grants[i].bit == bit)
-			grants[i].fn(a, r, &c, p);
+			grants[i].fn(&a->grants, r, &c, p);
 }

@@ -6,16 +6,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
 #include "claims.h"
 #include "clientauth.h"
-#include "config.h"
 #include "form.h"
 #include "http.h"
 #include "jsonw.h"
 #include "issue.h"
 #include "jws.h"
 #include "jwtverify.h"
+#include "keyring.h"
 #include "log.h"
 #include "perm.h"
 #include "secret.h"
@@ -24,7 +23,7 @@
 #define TOKEN_TYPE_AT	"urn:ietf:params:oauth:token-type:access_token"
 
 const char *
-issue_audience(struct app *a, struct req *r, enum oerr *err)
+issue_audience(const struct issue_ctx *x, struct req *r, enum oerr *err)
 {
 	const char	*want = form_get(&r->form, "audience");
 	const char	*res = form_get(&r->form, "resource");
@@ -37,10 +36,10 @@ issue_audience(struct app *a, struct req *r, enum oerr *err)
 	if (want == NULL)
 		want = res;
 	if (want == NULL)
-		return a->aud[0];
-	for (i = 0; i < a->naud; i++)
-		if (strcmp(want, a->aud[i]) == 0)
-			return a->aud[i];
+		return x->audv[0];
+	for (i = 0; x->audv[i] != NULL; i++)
+		if (strcmp(want, x->audv[i]) == 0)
+			return x->audv[i];
 	*err = OERR_INVALID_TARGET;
 	return NULL;
 }
@@ -85,7 +84,7 @@ lineage(struct claims *cl, const struct verified *s, const char *actor)
 }
 
 void
-issue_token(struct app *a, struct req *r, const struct client *c,
+issue_token(const struct issue_ctx *x, struct req *r, const struct client *c,
     const struct issue *is, struct resp *p)
 {
 	char			 token[JWS_MAX_TOKEN_BYTES];
@@ -99,18 +98,18 @@ issue_token(struct app *a, struct req *r, const struct client *c,
 	int			 ttl, n, len;
 
 	memset(&cl, 0, sizeof(cl));
-	if ((cl.aud = issue_audience(a, r, &err)) == NULL)
+	if ((cl.aud = issue_audience(x, r, &err)) == NULL)
 		goto fail;
-	if ((signer = keyring_signer(&a->keyring, a->alg)) == NULL) {
+	if ((signer = keyring_signer(x->keyring, x->alg)) == NULL) {
 		log_warnx("token: no active %s signing key (jwtmint-admin "
-		    "signing-key create --alg %s)", jws_alg_name(a->alg),
-		    jws_alg_name(a->alg));
+		    "signing-key create --alg %s)", jws_alg_name(x->alg),
+		    jws_alg_name(x->alg));
 		err = OERR_UNAVAILABLE;
 		goto fail;
 	}
 	if (claims_new_jti(&cl) == -1)
 		goto fail;
-	cl.iss = a->cfg->issuer;
+	cl.iss = x->issuer;
 	cl.sub = is->sub;
 	cl.client_id = c->id;
 	cl.scope = is->scope;
@@ -126,7 +125,7 @@ issue_token(struct app *a, struct req *r, const struct client *c,
 		goto fail;
 	}
 	cl.iat = time(NULL);
-	cl.exp = cl.iat + a->cfg->access_ttl_sec;
+	cl.exp = cl.iat + x->ttl_sec;
 	if (is->exp_cap > 0 && cl.exp > is->exp_cap)
 		cl.exp = (time_t)is->exp_cap;
 	if (cl.exp <= cl.iat) {

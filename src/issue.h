@@ -7,13 +7,22 @@
 
 #include "oauth_err.h"
 
-struct app;
 struct client;
+struct keyring;
 struct scope_set;
 struct store_user;
 struct verified;
 struct req;
 struct resp;
+
+/* What issuing reads, and nothing else of the worker. */
+struct issue_ctx {
+	const char		*issuer;
+	int			 ttl_sec;	/* access_ttl_sec */
+	int			 alg;		/* enum jws_alg of new tokens */
+	const struct keyring	*keyring;
+	const char *const	*audv;		/* configured audiences, NULL-ended */
+};
 
 struct issue {
 	const char	*sub;
@@ -39,7 +48,8 @@ struct issue {
  * configured ones; the first configured one when none is asked for. NULL
  * with *err set (invalid_target, invalid_request) otherwise.
  */
-const char	*issue_audience(struct app *, struct req *, enum oerr *err);
+const char	*issue_audience(const struct issue_ctx *, struct req *,
+		    enum oerr *err);
 
 /*
  * What a user may have through a key right now: key scopes ∩ the user's
@@ -49,7 +59,8 @@ void		 issue_user_scopes(struct scope_set *out,
 		    const struct scope_set *key, const struct store_user *u);
 
 /* Sign a token for c and write the 200 response (or the error) into p. */
-void		 issue_token(struct app *, struct req *, const struct client *c,
+void		 issue_token(const struct issue_ctx *, struct req *,
+		    const struct client *c,
 		    const struct issue *, struct resp *p);
 
 #endif

@@ -6,19 +6,21 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
-#include "config.h"
+#include "keycache.h"
+#include "keyring.h"
+#include "revcache.h"
 #include "store.h"
+#include "tokcache.h"
 #include "tokencheck.h"
 
 enum tokencheck
-tokencheck_verify(struct app *a, const char *token, const char *org,
+tokencheck_verify(struct tokencheck_ctx *x, const char *token, const char *org,
     struct verified *v)
 {
-	struct jwtverify_opts	 o = a->verify;
+	struct jwtverify_opts	 o = x->opts;
 
 	o.now = time(NULL);
-	if (jwtverify(a->keyring.keys, a->keyring.n, &o, token, strlen(token),
+	if (jwtverify(x->keyring->keys, x->keyring->n, &o, token, strlen(token),
 	    v) != JWTV_OK)
 		return TC_INACTIVE;
 	if (org != NULL && strcmp(v->org, org) != 0)
@@ -57,24 +59,24 @@ decide(const struct verified *v, const struct store_token_state *st)
 }
 
 enum tokencheck
-tokencheck(struct app *a, const char *token, const char *org,
+tokencheck(struct tokencheck_ctx *x, const char *token, const char *org,
     struct verified *v, struct store_token_state *st)
 {
 	const char	*id[STORE_TOKEN_IDS];
 	size_t		 n;
 
 	memset(st, 0, sizeof(*st));
-	if (tokencheck_verify(a, token, org, v) != TC_ACTIVE)
+	if (tokencheck_verify(x, token, org, v) != TC_ACTIVE)
 		return TC_INACTIVE;
 	n = ids(v, id);
-	if (store_token_state(a->db, id, n, v->org, v->client_id, v->sub,
+	if (store_token_state(x->db, id, n, v->org, v->client_id, v->sub,
 	    st) == -1)
 		return TC_UNAVAILABLE;
 	return decide(v, st);
 }
 
 enum tokencheck
-tokencheck_cached(struct app *a, const char *token, struct verified *v)
+tokencheck_cached(struct tokencheck_ctx *x, const char *token, struct verified *v)
 {
 	struct store_key		 k;
 	struct store_token_state	 st;
@@ -84,25 +86,25 @@ tokencheck_cached(struct app *a, const char *token, struct verified *v)
 	int				 n;
 
 	memset(&st, 0, sizeof(st));
-	if (!tokcache_get(&a->tokcache, token, (long long)time(NULL),
-	    a->cfg->verify_leeway_sec, v)) {
-		if (tokencheck_verify(a, token, NULL, v) != TC_ACTIVE)
+	if (!tokcache_get(x->tokens, token, (long long)time(NULL),
+	    x->opts.leeway_sec, v)) {
+		if (tokencheck_verify(x, token, NULL, v) != TC_ACTIVE)
 			return TC_INACTIVE;
-		tokcache_put(&a->tokcache, token, v);
+		tokcache_put(x->tokens, token, v);
 	}
 	nid = ids(v, id);
 	for (i = 0; i < nid && !st.jti_revoked; i++) {
-		if ((n = revcache_jti_revoked(&a->revcache, a->db, v->org,
+		if ((n = revcache_jti_revoked(x->revs, x->db, v->org,
 		    id[i])) == -1)
 			return TC_UNAVAILABLE;
 		st.jti_revoked = n;
 	}
-	if ((n = keycache_get(&a->keycache, a->db, v->client_id, &k)) == -1)
+	if ((n = keycache_get(x->keys, x->db, v->client_id, &k)) == -1)
 		return TC_UNAVAILABLE;
 	st.key_bad = n == 0 || strcmp(k.org_id, v->org) != 0 ||
 	    !store_key_usable(&k, (long long)time(NULL));
 	if (jwtverify_is_user(v)) {
-		if (revcache_user(&a->revcache, a->db, v->org, v->sub, &us) == -1)
+		if (revcache_user(x->revs, x->db, v->org, v->sub, &us) == -1)
 			return TC_UNAVAILABLE;
 		st.user_found = us.found;
 		st.user_disabled = us.disabled;
@@ -112,7 +114,7 @@ tokencheck_cached(struct app *a, const char *token, struct verified *v)
 }
 
 int
-tokencheck_deny_sec(const struct app *a)
+tokencheck_deny_sec(int leeway_sec)
 {
-	return CLAIMS_MAX_TTL_SEC + a->cfg->verify_leeway_sec;
+	return CLAIMS_MAX_TTL_SEC + leeway_sec;
 }

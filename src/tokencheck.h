@@ -10,7 +10,22 @@
 #include "jwtverify.h"
 #include "store_user.h"
 
-struct app;
+struct db;
+struct keycache;
+struct keyring;
+struct revcache;
+struct tokcache;
+
+/* What token checks read, and nothing else of the worker. */
+struct tokencheck_ctx {
+	struct db		*db;
+	const struct keyring	*keyring;
+	struct jwtverify_opts	 opts;		/* now: set at each use */
+	struct tokcache		*tokens;	/* verified tokens (the gate) */
+	struct revcache		*revs;		/* deny list, user states */
+	struct keycache		*keys;
+	int			 deny_sec;	/* tokencheck_deny_sec() */
+};
 
 enum tokencheck {
 	TC_ACTIVE,
@@ -23,7 +38,7 @@ enum tokencheck {
  * of now): TC_ACTIVE or TC_INACTIVE. When org is not NULL the token must
  * belong to it. For what needs no revocation state (RFC 7009 revocation).
  */
-enum tokencheck	tokencheck_verify(struct app *, const char *token,
+enum tokencheck	tokencheck_verify(struct tokencheck_ctx *, const char *token,
 		    const char *org, struct verified *v);
 
 /*
@@ -31,7 +46,7 @@ enum tokencheck	tokencheck_verify(struct app *, const char *token,
  * else is inactive, exactly like an unknown token). v and st are filled as
  * far as the check got.
  */
-enum tokencheck	tokencheck(struct app *, const char *token, const char *org,
+enum tokencheck	tokencheck(struct tokencheck_ctx *, const char *token, const char *org,
 		    struct verified *v, struct store_token_state *st);
 
 /*
@@ -39,13 +54,13 @@ enum tokencheck	tokencheck(struct app *, const char *token, const char *org,
  * revcache), kept current by NOTIFY: no database round trip in steady
  * state. For the gate; introspection stays authoritative.
  */
-enum tokencheck	tokencheck_cached(struct app *, const char *token,
+enum tokencheck	tokencheck_cached(struct tokencheck_ctx *, const char *token,
 		    struct verified *v);
 
 /*
  * How long a deny-list row must live to outlast every token it can name:
  * the longest an access token lives, plus the verification leeway.
  */
-int		tokencheck_deny_sec(const struct app *);
+int		tokencheck_deny_sec(int leeway_sec);
 
 #endif
