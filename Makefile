@@ -4,6 +4,10 @@
 #   make test       install what is missing, build, run every test
 #   make asan       the same binaries with ASan + UBSan in build/asan/
 #   make fuzz       libFuzzer targets in build/fuzz/ (clang)
+#   make bench      throughput and latency next to a baseline (scripts/bench.sh)
+#   make soak       10 minutes of mixed load; fails unless RSS, fds and database
+#                   connections stay flat (scripts/soak.sh; SOAK_SECS=600;
+#                   not part of make test)
 
 CC	?= cc
 PKGS	 = fcgi libpq jansson libcrypto libjwt libargon2
@@ -99,7 +103,11 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bash scripts/bench.sh
 
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@bash scripts/soak.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all units asan fuzz fuzz-targets deps run test bench clean
+.PHONY: all units asan fuzz fuzz-targets deps run test bench soak clean
