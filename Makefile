@@ -7,6 +7,10 @@
 #                   with FUZZ_SECS=N each is then also run N seconds
 #                   (scripts/fuzz.sh: ASan + UBSan, seeds from tests/fuzz/seeds/)
 #   make fuzz-long  the same with FUZZ_SECS=600 unless given
+#   make bench      throughput and latency next to a baseline (scripts/bench.sh)
+#   make soak       10 minutes of mixed load; fails unless RSS, fds and database
+#                   connections stay flat (scripts/soak.sh; SOAK_SECS=600;
+#                   not part of make test)
 
 CC	?= cc
 PKGS	 = fcgi libpq jansson libcrypto libjwt libargon2
@@ -109,7 +113,11 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@bash scripts/bench.sh
 
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@bash scripts/soak.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all units asan fuzz fuzz-long fuzz-targets deps run test bench clean
+.PHONY: all units asan fuzz fuzz-long fuzz-targets deps run test bench soak clean

@@ -30,10 +30,9 @@ QUICK=${QUICK:-0}
 # the baseline's workers: 1 (default) or 0. One row always runs the other way.
 PIN=${PIN:-1}
 REPEAT=${REPEAT:-1}
-BIN=$ROOT/build
-T=$(mktemp -d /tmp/jwtmint-bench.XXXXXX)
-chmod 755 "$T"
-PIDS=()
+# shellcheck source=SCRIPTDIR/stack-lib.sh
+. "$ROOT/scripts/stack-lib.sh"
+stack_init bench
 
 stop_trivial() {	# spawn-fcgi -P lists every child it forked
 	[ -f "$T/trivial.pid" ] && xargs -r kill -TERM < "$T/trivial.pid" 2>/dev/null
@@ -41,90 +40,16 @@ stop_trivial() {	# spawn-fcgi -P lists every child it forked
 }
 
 cleanup() {
-	bash "$ROOT/scripts/nginx.sh" stop "$T/nginx" >/dev/null 2>&1 || true
-	for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
 	stop_trivial
-	wait 2>/dev/null || true
-	bash "$ROOT/scripts/pg.sh" stop "$T/pg" >/dev/null 2>&1 || true
-	rm -rf "$T"
+	stack_cleanup
 }
 trap cleanup EXIT INT TERM
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+stack_db
+stack_conf
+stack_seed
 
-bash "$ROOT/scripts/pg.sh" init "$T/pg" >/dev/null
-bash "$ROOT/scripts/pg.sh" start "$T/pg" --fast >/dev/null
-PGURL=$(bash "$ROOT/scripts/pg.sh" url "$T/pg")
-PORT=$(free_port)
-head -c 32 /dev/urandom | base64 > "$T/kek"
-head -c 32 /dev/urandom | base64 > "$T/pepper"
-cat > "$T/jwtmint.conf" <<CONF
-database_url = $PGURL
-kek_file = $T/kek
-pepper_file = $T/pepper
-issuer = http://127.0.0.1:$PORT
-default_org = bench
-CONF
-ADMIN=("$BIN/jwtmint-admin" -c "$T/jwtmint.conf")
-"${ADMIN[@]}" migrate >/dev/null
-"${ADMIN[@]}" org create --slug bench --name Bench >/dev/null
-"${ADMIN[@]}" signing-key create --alg ES256 >/dev/null
-"${ADMIN[@]}" signing-key create --alg RS256 >/dev/null
-"${ADMIN[@]}" signing-key create --alg HS256 >/dev/null
-BENCH_KEY=$("${ADMIN[@]}" key create --name bench --scopes "read:accounts write:settings introspect" \
-    --grants client_credentials,password,refresh_token --json |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
-export BENCH_KEY
-export BENCH_PASSWORD=bench-password-1
-echo "$BENCH_PASSWORD" | "${ADMIN[@]}" user create --username bench --role limited \
-    --accounts "acct_1" >/dev/null
-
-psql_q() { psql -X -A -t -q "$PGURL" -c "$1"; }
 xacts() { psql_q "select xact_commit + xact_rollback from pg_stat_database where datname = 'jwtmint'"; }
-
-# wrk → "rps p50_ms p99_ms non200"
-run_wrk() {	# $1 = lua script or "", $2 = path [, $3 threads, $4 conns]
-	local out args=(-t"${3:-$THREADS}" -c"${4:-$CONNS}" -d"${DURATION}s" --latency)
-	[ -n "$1" ] && args+=(-s "$1")
-	out=$(wrk "${args[@]}" "http://127.0.0.1:$PORT$2")
-	echo "$out" > "$T/wrk.last"
-	python3 - "$T/wrk.last" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-def ms(label):
-    m = re.search(r'^\s+%s\s+([\d.]+)(us|ms|s)' % label, t, re.M)
-    if not m: return float('nan')
-    v = float(m.group(1)); u = m.group(2)
-    return v / 1000 if u == 'us' else v * 1000 if u == 's' else v
-rps = float(re.search(r'Requests/sec:\s+([\d.]+)', t).group(1))
-bad = re.search(r'Non-2xx or 3xx responses:\s+(\d+)', t)
-bad = int(bad.group(1)) if bad else 0
-total = int(re.search(r'(\d+) requests in', t).group(1))
-print("%.0f %.2f %.2f %d %d" % (rps, ms('50%'), ms('99%'), bad, total))
-PY
-}
-
-start_jwtmint() {	# $1 = algorithm [, $2 = KEEP_CONN on|off [, $3 = pin 0|1]]
-	JWTMINT_PIN_WORKERS=${3:-$PIN} JWTMINT_SIGNING_ALG=$1 "$BIN/jwtmint" -c "$T/jwtmint.conf" \
-	    --listen "unix:$T/jwtmint.sock" --workers "$WORKERS" 2>"$T/jwtmint.log" &
-	JPID=$!
-	PIDS+=("$JPID")
-	for _ in $(seq 1 100); do [ -S "$T/jwtmint.sock" ] && break; sleep 0.05; done
-	KEEP_CONN=${2:-off} bash "$ROOT/scripts/nginx.sh" conf "$T/nginx" "$PORT" "unix:$T/jwtmint.sock" >/dev/null
-	bash "$ROOT/scripts/nginx.sh" start "$T/nginx" >/dev/null
-	# Warm up: every worker connects and prepares once.
-	for _ in $(seq 1 20); do
-		curl -s -o /dev/null -H "X-API-Key: $BENCH_KEY" \
-		    -d grant_type=client_credentials "http://127.0.0.1:$PORT/token"
-	done
-}
-
-stop_jwtmint() {
-	bash "$ROOT/scripts/nginx.sh" stop "$T/nginx" >/dev/null
-	kill -TERM "$JPID"; wait "$JPID" 2>/dev/null || true
-}
 
 worker_rss() {	# the largest worker RSS, KiB
 	ps -o rss= --ppid "$JPID" | sort -n | tail -1 | tr -d ' '
@@ -138,7 +63,7 @@ declare -A RPS P99
 row() {	# $1 label, $2 lua, $3 path [, threads, conns]
 	local x0 x1 rps p50 p99 bad total rss
 	x0=$(xacts)
-	read -r rps p50 p99 bad total < <(run_wrk "$2" "$3" "${4:-}" "${5:-}")
+	read -r rps p50 p99 bad total < <(run_wrk "$2" "$3" "${4:-$THREADS}" "${5:-$CONNS}" "$DURATION")
 	x1=$(xacts)
 	rss=$(worker_rss)
 	RPS[$1]=$rps
@@ -146,12 +71,6 @@ row() {	# $1 label, $2 lua, $3 path [, threads, conns]
 	# The two psql calls that read the counter are one transaction each.
 	printf '%-40s %9s %8s %8s %8s %8s %9.3f\n' "$1" "$rps" "$p50" "$p99" \
 	    "$bad" "$rss" "$(python3 -c "print(max(0, $x1 - $x0 - 1) / max($total, 1))")"
-}
-
-token_for() {	# a user access token, or a refresh token with $1 = refresh
-	curl -s -H "X-API-Key: $BENCH_KEY" -d grant_type=password -d username=bench \
-	    -d "password=$BENCH_PASSWORD" "http://127.0.0.1:$PORT/token" |
-	    python3 -c "import json,sys; print(json.load(sys.stdin)['${1:-access}_token'])"
 }
 
 baseline() {	# the same nginx in front of the trivial libfcgi responder
@@ -167,7 +86,7 @@ baseline() {	# the same nginx in front of the trivial libfcgi responder
 	# Stock libfcgi serves one connection per process: no kept connections.
 	KEEP_CONN=off bash "$ROOT/scripts/nginx.sh" conf "$T/nginx" "$PORT" "unix:$T/trivial.sock" >/dev/null
 	bash "$ROOT/scripts/nginx.sh" start "$T/nginx" >/dev/null
-	read -r base p50 p99 bad total < <(run_wrk "" /)
+	read -r base p50 p99 bad total < <(run_wrk "" / "$THREADS" "$CONNS" "$DURATION")
 	P99[baseline]+="$p99 "
 	printf '%-40s %9s %8s %8s %8s %8s %9s\n' "baseline: nginx + fcgi-trivial" "$base" "$p50" "$p99" "$bad" "-" "-"
 	bash "$ROOT/scripts/nginx.sh" stop "$T/nginx" >/dev/null
@@ -177,15 +96,15 @@ ratio() { python3 -c "print('%-52s %.2f' % ('$1', $2))"; }
 
 if [ "$QUICK" = 1 ]; then
 	for i in $(seq 1 "$REPEAT"); do
-		start_jwtmint ES256
+		stack_start ES256
 		row "POST /token client_credentials ES256" "$ROOT/tests/bench/token.lua" /token
-		stop_jwtmint
-		start_jwtmint ES256 on
+		stack_stop
+		stack_start ES256 on
 		row "  same, fastcgi_keep_conn on" "$ROOT/tests/bench/token.lua" /token
-		stop_jwtmint
-		start_jwtmint ES256 off $((1 - PIN))
+		stack_stop
+		stack_start ES256 off $((1 - PIN))
 		row "  same, pin_workers = $((1 - PIN))" "$ROOT/tests/bench/token.lua" /token
-		stop_jwtmint
+		stack_stop
 		baseline
 		ratio "client_credentials ES256 / baseline (target >= 0.50)" \
 		    "${RPS["POST /token client_credentials ES256"]} / $base"
@@ -206,7 +125,7 @@ PY
 fi
 
 for alg in ES256 HS256 RS256; do
-	start_jwtmint "$alg"
+	stack_start "$alg"
 	row "POST /token client_credentials $alg" "$ROOT/tests/bench/token.lua" /token
 	if [ $alg = ES256 ]; then
 		export BENCH_TOKEN=
@@ -220,15 +139,15 @@ for alg in ES256 HS256 RS256; do
 		    "$ROOT/tests/bench/refresh.lua" /token 8 8
 		row "POST /token password (Argon2id)" "$ROOT/tests/bench/login.lua" /token 2 4
 	fi
-	stop_jwtmint
+	stack_stop
 done
 # The same with kept FastCGI connections (the baseline cannot keep them).
-start_jwtmint ES256 on
+stack_start ES256 on
 row "  ES256, fastcgi_keep_conn on" "$ROOT/tests/bench/token.lua" /token
-stop_jwtmint
-start_jwtmint ES256 off $((1 - PIN))
+stack_stop
+stack_start ES256 off $((1 - PIN))
 row "  ES256, pin_workers = $((1 - PIN))" "$ROOT/tests/bench/token.lua" /token
-stop_jwtmint
+stack_stop
 
 baseline
 # Argon2id alone, one process per worker at once: the bound of logins.
