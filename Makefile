@@ -28,13 +28,13 @@ LIBS	 = $(PKG_LIBS)
 B	?= build
 
 # Layer 1 and 2: pure modules (no fcgiapp.h, no libpq-fe.h).
-PURE	 = stmt b64url utf8 jsonw form http ipaddr basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline
+PURE	 = stmt b64url utf8 jsonw form http ipaddr tokcache basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline
 # Layer 3 and up.
 STORE	 = db store store_user migrations
 # Operations, written once: the CLI and the HTTP handlers are adapters.
 OPS	 = ops_revoke
 HTTP	 = grant_cc grant_password grant_refresh grant_exchange issue tokencheck \
-	   clientauth oauth_err route keyring keycache revcache tokcache app \
+	   clientauth oauth_err route keyring keycache revcache app \
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_admin h_check
 SERVER	 = $(HTTP) worker supervisor main
 ADMIN	 = admin admin_user

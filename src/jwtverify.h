@@ -60,8 +60,6 @@ struct verified {
 	char		 aud[JWTVERIFY_ID_BYTES * 4];
 	char		 role[JWTVERIFY_ID_BYTES];	/* "" when absent */
 	char		 username[JWTVERIFY_ID_BYTES];	/* "" when absent */
-	char		 scope[SCOPE_MAX_STRING_BYTES];
-	char		 accounts[2048];		/* "" when absent */
 	long long	 exp, iat, nbf;
 	/* Lineage (claims.h): what else revokes the token. */
 	char		 sid[JWTVERIFY_ID_BYTES];	/* "" when absent */
@@ -72,6 +70,10 @@ struct verified {
 	/* RFC 8693 actors, the current one first. */
 	char		 act[CLAIMS_MAX_CHAIN][JWTVERIFY_ID_BYTES];
 	size_t		 nact;
+	/* The two long ones last (tokcache.c keeps everything before them
+	 * whole and these two as long as they are). */
+	char		 scope[SCOPE_MAX_STRING_BYTES];
+	char		 accounts[2048];		/* "" when absent */
 };
 
 /*
