@@ -67,7 +67,8 @@ lineage(struct claims *cl, const struct verified *s, const char *actor)
 {
 	size_t	 i;
 
-	if (s->nparents + 1 > CLAIMS_MAX_CHAIN || s->nact + 1 > CLAIMS_MAX_CHAIN)
+	if (s->nparents + 1 > CLAIMS_MAX_CHAIN || s->nact + 1 > CLAIMS_MAX_CHAIN ||
+	    !claims_jti_valid(s->jti, strlen(s->jti)))
 		return -1;
 	for (i = 0; i < s->nparents; i++)
 		cl->parents[i] = s->parents[i];
