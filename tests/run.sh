@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# tests/run.sh: every test of `make test`, one line per test, then
-# "N passed, N failed". Exit status 1 on any failure.
+# tests/run.sh: every test of `make test`, one line per test, then a last
+# line "N passed, N failed, N skipped" (alone on its line: CI parses it).
+# Exit status 1 on any failure.
 #   1. unit tests of the pure modules (build/tests/*)
 #   2. the same unit tests on the ASan + UBSan build
 #   3. libFuzzer targets, a short run each from the seed corpora
@@ -9,35 +10,66 @@
 #   6. integration on the ASan + UBSan build behind nginx (without the
 #      files that test make run and two hosts: they exercise the scripts
 #      more than jwtmint, whose same code paths run in 4)
-# FUZZ_SECONDS (default 5) sets the length of each fuzz run; ONLY=unit,
-# asan-unit, fuzz, nginx, cgi or asan (comma-separated) runs a subset.
+# ONLY=unit, asan-unit, fuzz, nginx, cgi or asan (comma-separated) runs a
+# subset; each of these is a "suite" below.
+#
+# FUZZ_SECONDS (default 5) sets the length of each fuzz run.
+#
+# Skips: a line "ok - NAME # skip REASON" (TAP) counts as skipped, never as
+# passed. tests/skips.expected holds the skips expected per suite and reason
+# on Debian 12 after scripts/install-deps.sh. A suite that skips more than
+# that for a reason gets "# WARNING: suite X skipped N, baseline M" and the
+# list of those tests; with CI=true that is also a failure ("not ok - skips
+# of suite X over the baseline"). A suite that skips fewer gets a note to
+# lower the baseline.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
 FUZZ_SECONDS=${FUZZ_SECONDS:-5}
 ONLY=${ONLY:-unit,asan-unit,fuzz,nginx,cgi,asan}
+SKIPS_EXPECTED=$ROOT/tests/skips.expected
 LOG=$ROOT/build/test-logs
 mkdir -p "$LOG"
+rm -f "$LOG"/skipped-*.txt
 pass=0
 fail=0
+skip=0
+suites=""
 
 want() { case ",$ONLY," in *",$1,"*) return 0 ;; esac; return 1; }
 
-# Count the ok / not ok lines of one suite's output and echo them.
-tally() {
-	local out=$1 p f
+# TAP: "ok - NAME # skip REASON" (any case) is a skip, not a pass.
+SKIP_RE='^ok - .* # [Ss][Kk][Ii][Pp]([^A-Za-z]|$)'
+
+# Count the ok / not ok / skip lines of one suite's output and echo them;
+# the skip lines are kept for the baseline check at the end.
+tally() {	# $1 = output file, $2 = suite
+	local out=$1 p f s
 	cat "$out"
 	p=$(grep -c '^ok - ' "$out" || true)
 	f=$(grep -c '^not ok - ' "$out" || true)
-	pass=$((pass + p))
+	s=$(grep -cE "$SKIP_RE" "$out" || true)
+	grep -E "$SKIP_RE" "$out" >> "$LOG/skipped-$2.txt"
+	pass=$((pass + p - s))
 	fail=$((fail + f))
+	skip=$((skip + s))
+	ran_suite "$2"
+}
+
+ran_suite() {
+	case " $suites " in *" $1 "*) ;; *) suites="$suites $1" ;; esac
 }
 
 # A whole step that failed without saying which test: one failure line.
 step_failed() {
 	echo "not ok - $1"
 	fail=$((fail + 1))
+}
+
+step_ok() {
+	echo "ok - $1"
+	pass=$((pass + 1))
 }
 
 run_units() {	# $1 = build dir, $2 = label
@@ -50,7 +82,7 @@ run_units() {	# $1 = build dir, $2 = label
 			    echo "not ok - $2 $(basename "$t") crashed" >> "$out"
 		fi
 		sed -i "s/^\(not \)\{0,1\}ok - /&$2 $(basename "$t"): /" "$out"
-		tally "$out"
+		tally "$out" "$2"
 	done
 }
 
@@ -70,6 +102,7 @@ if want asan-unit || want asan; then
 fi
 
 if want fuzz; then
+	ran_suite fuzz
 	echo "# fuzzing, ${FUZZ_SECONDS}s per target"
 	if make --no-print-directory fuzz > "$LOG/fuzz-build.out" 2>&1; then
 		for f in build/fuzz/fuzz_*; do
@@ -80,8 +113,7 @@ if want fuzz; then
 			if "$f" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
 			    -rss_limit_mb=1024 -artifact_prefix="$ROOT/build/fuzz/crash-$name-" \
 			    "$work" "tests/fuzz/seeds/$name" > "$LOG/fuzz-$name.out" 2>&1; then
-				echo "ok - fuzz $name ($(grep -o 'Done [0-9]* runs' "$LOG/fuzz-$name.out"))"
-				pass=$((pass + 1))
+				step_ok "fuzz $name ($(grep -o 'Done [0-9]* runs' "$LOG/fuzz-$name.out"))"
 			else
 				tail -30 "$LOG/fuzz-$name.out"
 				step_failed "fuzz $name (crash input in build/fuzz/)"
@@ -99,7 +131,7 @@ integration() {	# $1 = mode, $2 = bin dir, $3 = label [, $4 = files to leave out
 	python3 tests/integration/run.py --mode "$1" --bin "$2" --label "$3" \
 	    --exclude "${4:-}" > "$out" 2>&1
 	local rc=$?
-	tally "$out"
+	tally "$out" "$3"
 	if [ $rc != 0 ] && ! grep -q '^not ok - ' "$out"; then
 		step_failed "integration $3 (runner exited $rc)"
 	fi
@@ -117,6 +149,71 @@ if want asan && [ -x build/asan/jwtmint ]; then
 	    test_run.py,test_multihost.py
 fi
 
+# The skips of each suite that ran, against tests/skips.expected (see the
+# header). The reason of a skip is its text up to the first ':'.
+check_skips() {
+	local suite report
+	for suite in $suites; do
+		touch "$LOG/skipped-$suite.txt"
+		report=$(awk -v suite="$suite" -v expected="$SKIPS_EXPECTED" '
+			function reason(line,   r) {
+				r = line
+				sub(/^.* # [Ss][Kk][Ii][Pp]/, "", r)
+				sub(/:.*$/, "", r)
+				gsub(/^[ \t]+|[ \t]+$/, "", r)
+				return r == "" ? "(none)" : r
+			}
+			BEGIN {
+				while ((getline line < expected) > 0) {
+					if (line ~ /^[ \t]*(#|$)/)
+						continue
+					split(line, f, /[ \t]+/)
+					if (f[1] != suite)
+						continue
+					r = line
+					sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", r)
+					base[r] += f[2]
+					total_base += f[2]
+				}
+			}
+			{
+				r = reason($0)
+				n[r]++
+				total++
+				name = $0
+				sub(/^ok - /, "", name)
+				sub(/ # [Ss][Kk][Ii][Pp].*$/, "", name)
+				tests[r] = tests[r] "\n#     " name
+			}
+			END {
+				over = 0
+				for (r in n)
+					if (n[r] > base[r] + 0)
+						over = 1
+				if (over) {
+					printf "# WARNING: suite %s skipped %d, baseline %d\n", suite, total, total_base
+					for (r in n)
+						if (n[r] > base[r] + 0)
+							printf "#   reason \"%s\": %d skipped, baseline %d:%s\n", r, n[r], base[r] + 0, tests[r]
+					exit 2
+				}
+				if (total < total_base)
+					printf "# note: suite %s skipped %d, baseline %d: lower tests/skips.expected\n", suite, total, total_base
+			}' "$LOG/skipped-$suite.txt")
+		case $? in
+		0) [ -n "$report" ] && echo "$report" ;;
+		2)
+			echo "$report"
+			if [ "${CI:-}" = true ]; then
+				step_failed "skips of suite $suite over the baseline (CI=true)"
+			fi
+			;;
+		*) step_failed "skip baseline check of suite $suite" ;;
+		esac
+	done
+}
+
 echo
-echo "$pass passed, $fail failed"
+check_skips
+echo "$pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]
