@@ -21,7 +21,9 @@
 # that for a reason gets "# WARNING: suite X skipped N, baseline M" and the
 # list of those tests; with CI=true that is also a failure ("not ok - skips
 # of suite X over the baseline"). A suite that skips fewer gets a note to
-# lower the baseline.
+# lower the baseline. A test whose program comes from a package that
+# install-deps.sh installs fails when it is missing instead of skipping
+# (tests/integration/harness.py: need_program).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)

@@ -49,8 +49,32 @@ CHILD_TIMEOUT_SEC = 20
 
 
 class Skip(Exception):
-    """Raised by a test that does not apply in this mode; the runner prints
-    'ok - NAME # skip REASON'."""
+    """Raised by a test that does not apply in this mode, or that this
+    machine cannot run (no IPv6 loopback, one CPU); the runner prints
+    'ok - NAME # skip REASON', which tests/run.sh counts as skipped and
+    holds against tests/skips.expected by REASON up to its first ':' (keep
+    that part stable, details after it). A missing package is not a skip:
+    see need()."""
+
+
+def need(present, what, package):
+    """A test that needs `what`, which Debian package `package` provides and
+    scripts/install-deps.sh installs (`make test` runs it first): when it is
+    missing the test fails, it does not skip, since a skip would only hide
+    that a part of the suite stopped running. Skip is for what does not
+    apply (a mode) or what this machine cannot do (no IPv6, one CPU)."""
+    if not present:
+        raise AssertionError("%s is missing: install package %s (scripts/install-deps.sh installs it)"
+                             % (what, package))
+
+
+def need_program(name, package):
+    """The path of program `name` (PATH, then /usr/sbin and /sbin), or a
+    failure naming its package; see need()."""
+    path = shutil.which(name) or next((p for p in ("/usr/sbin/" + name, "/sbin/" + name)
+                                       if os.access(p, os.X_OK)), None)
+    need(path, "the program " + name, package)
+    return path
 
 
 def nginx_only(fn):

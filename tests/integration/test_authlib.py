@@ -12,7 +12,7 @@ with that reason. They need a real HTTP server, so nginx mode only.
 
 import time
 
-from harness import Skip, nginx_only, verify_token
+from harness import need, nginx_only, verify_token
 from test_lifecycle import check_token, claims_of, new_key, new_org, new_user
 
 try:
@@ -45,8 +45,7 @@ class Fixture:
 
 
 def fixture(stack):
-    if _Session is None:
-        raise Skip("neither python3-requests nor python3-httpx is installed (authlib needs one)")
+    need(_Session is not None, "an HTTP client for authlib (requests or httpx)", "python3-requests")
     if not hasattr(stack, "_authlib_fixture"):
         stack._authlib_fixture = Fixture(stack)
     return stack._authlib_fixture

@@ -22,7 +22,7 @@ import struct
 import time
 
 from harness import (FORM, _fcgi_rec, FCGI_BEGIN, FCGI_PARAMS, FCGI_STDIN, fcgi_params, fcgi_read,
-                     Skip, children_of, form, parse_cgi_response, wait_for)
+                     Skip, children_of, form, need_program, parse_cgi_response, wait_for)
 
 MODES = ("nginx",)
 
@@ -489,11 +489,8 @@ def test_out_of_descriptors_no_spin(stack):
     """A worker out of file descriptors (EMFILE) must not spin on its
     readable listening socket: it stops accepting for a second at a time,
     keeps serving its kept connections, and accepts again once some close."""
-    import shutil
     import subprocess
-    prlimit = shutil.which("prlimit")
-    if not prlimit:
-        raise Skip("prlimit not installed")
+    prlimit = need_program("prlimit", "util-linux")
     sock = os.path.join(stack.tmp, "emfile.sock")
     args = [prlimit, "--nofile=32:32", stack.jwtmint, "-c", stack.conf, "--listen", "unix:" + sock,
             "--workers", "1"]

@@ -7,7 +7,6 @@ and concurrent requests.
 
 import json
 import os
-import shutil
 import signal
 import socket
 import struct
@@ -17,7 +16,7 @@ import time
 
 from harness import (FORM, _fcgi_rec, FCGI_BEGIN, FCGI_PARAMS, FCGI_STDIN, fcgi_params, fcgi_read,
                      Skip, allow_worker_exit, assert_oauth_error, children_of, form, free_port,
-                     parse_cgi_response, pid_alive, run_bounded, wait_for)
+                     need_program, parse_cgi_response, pid_alive, run_bounded, wait_for)
 
 MODES = ("nginx",)
 
@@ -342,9 +341,7 @@ def test_listen_and_workers_bad_values(stack):
 
 
 def test_spawn_fcgi(stack):
-    spawn = shutil.which("spawn-fcgi")
-    if not spawn:
-        raise Skip("spawn-fcgi not installed")
+    spawn = need_program("spawn-fcgi", "spawn-fcgi")
     path = os.path.join(stack.tmp, "spawn.sock")
     # -n: no fork, spawn-fcgi execs jwtmint with the socket as its stdin.
     proc = subprocess.Popen([spawn, "-n", "-s", path, "-M", "0666", "--", stack.jwtmint, "-c", stack.conf],

@@ -31,7 +31,7 @@ import urllib.parse
 
 import jwt as pyjwt
 
-from harness import FORM, REPO, SANITIZER_MARKERS, Skip, free_port, verify_token
+from harness import FORM, REPO, SANITIZER_MARKERS, Skip, free_port, need_program, verify_token
 
 MODES = ("nginx",)
 
@@ -369,8 +369,7 @@ def test_lighttpd(stack):
 
 
 def test_apache(stack):
-    if not shutil.which("apache2") and not os.path.exists("/usr/sbin/apache2"):
-        raise Skip("apache2 is not installed")
+    need_program("apache2", "apache2-bin")
     c = Cleanup()
     try:
         # Endpoints through mod_proxy_fcgi on a unix socket; the gate through
@@ -475,8 +474,7 @@ def _alive(pid):
 def test_spawn_fcgi_shared_rate_limit(stack):
     """spawn-fcgi -F 2 starts two jwtmint processes on one socket (FastCGI on
     stdin); with rate_limit_shm they count a key's requests together."""
-    if not shutil.which("spawn-fcgi"):
-        raise Skip("spawn-fcgi is not installed")
+    need_program("spawn-fcgi", "spawn-fcgi")
     c = Cleanup()
     shm = "/jwtmint-it-" + pysecrets.token_hex(6)
     try:
@@ -541,9 +539,7 @@ def test_spawn_fcgi_shared_rate_limit(stack):
 
 
 def test_systemd_units_verify(stack):
-    tool = shutil.which("systemd-analyze")
-    if not tool:
-        raise Skip("systemd-analyze is not installed (package systemd)")
+    tool = need_program("systemd-analyze", "systemd")
     src = os.path.join(REPO, "conf", "systemd")
     units = sorted(f for f in os.listdir(src) if f.endswith((".service", ".socket")))
     assert set(units) >= {"jwtmint.service", "jwtmint.socket"}, "conf/systemd has %r" % units
