@@ -4,7 +4,7 @@
 # Exit status 1 on any failure.
 #   1. unit tests of the pure modules (build/tests/*)
 #   2. the same unit tests on the ASan + UBSan build
-#   3. libFuzzer targets, a short run each from the seed corpora
+#   3. libFuzzer targets: every seed file replayed, then a short run each
 #   4. integration: real PostgreSQL + real nginx + build/jwtmint
 #   5. integration in CGI mode (no web server)
 #   6. integration on the ASan + UBSan build behind nginx (without the
@@ -13,7 +13,12 @@
 # ONLY=unit, asan-unit, fuzz, nginx, cgi or asan (comma-separated) runs a
 # subset; each of these is a "suite" below.
 #
-# FUZZ_SECONDS (default 5) sets the length of each fuzz run.
+# Fuzzing has a fixed total budget: FUZZ_TOTAL_SECONDS (default 60) split
+# evenly over the targets found in tests/fuzz/ (at least 1 s each), so that
+# adding targets does not lengthen `make test`. FUZZ_SECONDS=N overrides
+# the split: N seconds per target. Before its run, every file of
+# tests/fuzz/seeds/NAME is replayed once through target NAME (libFuzzer given
+# files runs each once); a target without seed files is a skip.
 #
 # Skips: a line "ok - NAME # skip REASON" (TAP) counts as skipped, never as
 # passed. tests/skips.expected holds the skips expected per suite and reason
@@ -28,7 +33,7 @@ set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
-FUZZ_SECONDS=${FUZZ_SECONDS:-5}
+FUZZ_TOTAL_SECONDS=${FUZZ_TOTAL_SECONDS:-60}
 ONLY=${ONLY:-unit,asan-unit,fuzz,nginx,cgi,asan}
 SKIPS_EXPECTED=$ROOT/tests/skips.expected
 LOG=$ROOT/build/test-logs
@@ -74,6 +79,11 @@ step_ok() {
 	pass=$((pass + 1))
 }
 
+step_skipped() {	# $1 = suite, $2 = name, $3 = reason
+	echo "ok - $2 # skip $3" | tee -a "$LOG/skipped-$1.txt"
+	skip=$((skip + 1))
+}
+
 run_units() {	# $1 = build dir, $2 = label
 	local t out
 	for t in "$1"/tests/test_*; do
@@ -103,27 +113,68 @@ if want asan-unit || want asan; then
 	fi
 fi
 
+# Replay every seed file of target $1 once; then fuzz it $2 seconds.
+fuzz_one() {	# $1 = name, $2 = seconds
+	local name=$1 secs=$2 f=build/fuzz/fuzz_$1 work seeds corpora n ran=0
+	if [ ! -x "$f" ]; then
+		step_failed "fuzz $name (no $f after make fuzz)"
+		return
+	fi
+	seeds=()
+	if [ -d "tests/fuzz/seeds/$name" ]; then
+		mapfile -t seeds < <(find "tests/fuzz/seeds/$name" -type f | sort)
+	fi
+	n=${#seeds[@]}
+	if [ "$n" = 0 ]; then
+		step_skipped fuzz "fuzz $name replay" "no seed files in tests/fuzz/seeds/$name"
+	elif "$f" -timeout=10 -rss_limit_mb=1024 "${seeds[@]}" > "$LOG/fuzz-$name-replay.out" 2>&1 &&
+	    ran=$(grep -c '^Executed ' "$LOG/fuzz-$name-replay.out") && [ "$ran" = "$n" ]; then
+		step_ok "fuzz $name replay ($n seed files)"
+	else
+		tail -30 "$LOG/fuzz-$name-replay.out"
+		step_failed "fuzz $name replay of tests/fuzz/seeds/$name (${ran:-0} of $n seed files ran)"
+	fi
+	work=$ROOT/build/fuzz/corpus-$name
+	mkdir -p "$work"
+	corpora=("$work")
+	[ -d "tests/fuzz/seeds/$name" ] && corpora+=("tests/fuzz/seeds/$name")
+	if "$f" -max_total_time="$secs" -timeout=10 \
+	    -rss_limit_mb=1024 -artifact_prefix="$ROOT/build/fuzz/crash-$name-" \
+	    "${corpora[@]}" > "$LOG/fuzz-$name.out" 2>&1; then
+		step_ok "fuzz $name ($(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$LOG/fuzz-$name.out"))"
+	else
+		tail -30 "$LOG/fuzz-$name.out"
+		step_failed "fuzz $name (crash input in build/fuzz/)"
+	fi
+}
+
 if want fuzz; then
 	ran_suite fuzz
-	echo "# fuzzing, ${FUZZ_SECONDS}s per target"
-	if make --no-print-directory fuzz > "$LOG/fuzz-build.out" 2>&1; then
-		for f in build/fuzz/fuzz_*; do
-			[ -x "$f" ] || continue
-			name=${f##*/fuzz_}
-			work=$ROOT/build/fuzz/corpus-$name
-			mkdir -p "$work"
-			if "$f" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
-			    -rss_limit_mb=1024 -artifact_prefix="$ROOT/build/fuzz/crash-$name-" \
-			    "$work" "tests/fuzz/seeds/$name" > "$LOG/fuzz-$name.out" 2>&1; then
-				step_ok "fuzz $name ($(grep -o 'Done [0-9]* runs' "$LOG/fuzz-$name.out"))"
-			else
-				tail -30 "$LOG/fuzz-$name.out"
-				step_failed "fuzz $name (crash input in build/fuzz/)"
-			fi
-		done
+	targets=()
+	for src in tests/fuzz/fuzz_*.c; do
+		[ -e "$src" ] || continue
+		src=${src##*/fuzz_}
+		targets+=("${src%.c}")
+	done
+	if [ ${#targets[@]} = 0 ]; then
+		step_failed "fuzz: no targets in tests/fuzz/"
 	else
-		tail -20 "$LOG/fuzz-build.out"
-		step_failed "fuzz build"
+		if [ -n "${FUZZ_SECONDS:-}" ]; then
+			per=$FUZZ_SECONDS how="FUZZ_SECONDS=$FUZZ_SECONDS"
+		else
+			per=$((FUZZ_TOTAL_SECONDS / ${#targets[@]}))
+			how="FUZZ_TOTAL_SECONDS=$FUZZ_TOTAL_SECONDS split evenly"
+		fi
+		[ "$per" -ge 1 ] 2>/dev/null || per=1
+		echo "# fuzzing: ${#targets[@]} targets, ${per}s each ($how)"
+		if make --no-print-directory fuzz > "$LOG/fuzz-build.out" 2>&1; then
+			for name in "${targets[@]}"; do
+				fuzz_one "$name" "$per"
+			done
+		else
+			tail -20 "$LOG/fuzz-build.out"
+			step_failed "fuzz build"
+		fi
 	fi
 fi
 
