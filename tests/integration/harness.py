@@ -28,6 +28,7 @@ import signal
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.parse
@@ -46,6 +47,23 @@ FORM = "application/x-www-form-urlencoded"
 SANITIZER_MARKERS = ("AddressSanitizer", "runtime error:", "LeakSanitizer",
                      "UndefinedBehaviorSanitizer")
 CHILD_TIMEOUT_SEC = 20
+
+
+# Runs argv[2:] and writes its peak RSS (KiB, from wait4) to the file argv[1];
+# exits as it did. How Stack.peak_rss_kib sees a CGI process's memory.
+RUSAGE_WRAPPER = r"""
+import os, signal, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, ru = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write("%d\n" % ru.ru_maxrss)
+if os.WIFSIGNALED(status):
+    signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+    os.kill(os.getpid(), os.WTERMSIG(status))
+sys.exit(os.WEXITSTATUS(status))
+"""
 
 
 class Skip(Exception):
@@ -357,6 +375,7 @@ class Stack:
         self.orgs = {}              # slug -> admin JSON of the org
         self._log = None
         self._stopped = False
+        self._cgi_rss = None        # peak_rss_kib: peaks of the CGI runs
 
     # -- life cycle --
 
@@ -746,11 +765,18 @@ class Stack:
 
     def _cgi(self, method, path, hdrs, body, cgi_env, timeout):
         env = self.cgi_environ(method, path, hdrs, body, cgi_env)
+        argv = [self.jwtmint, "-c", self.conf]
+        if self._cgi_rss is not None:
+            rss_file = os.path.join(self.tmp, "cgi-rss")
+            argv = [sys.executable, "-c", RUSAGE_WRAPPER, rss_file] + argv
         try:
-            p = subprocess.run([self.jwtmint, "-c", self.conf], input=body, stdout=subprocess.PIPE,
+            p = subprocess.run(argv, input=body, stdout=subprocess.PIPE,
                                stderr=self._log, env=env, timeout=timeout, cwd=self.tmp)
         except subprocess.TimeoutExpired:
             raise AssertionError("jwtmint (CGI) did not answer %s %s within %ds" % (method, path[:80], timeout))
+        if self._cgi_rss is not None:
+            with open(rss_file) as f:
+                self._cgi_rss.append(int(f.read()))
         assert p.returncode >= 0, "jwtmint (CGI) killed by signal %d on %s %s" % (-p.returncode, method, path[:80])
         assert p.stdout, "jwtmint (CGI) wrote no response (exit %d) to %s %s" % (p.returncode, method, path[:80])
         return parse_cgi_response(p.stdout)
@@ -834,6 +860,35 @@ class Stack:
                 break
             time.sleep(0.1)
         assert status == 200, "a normal token request fails afterwards: %d %r" % (status, body)
+
+    # -- memory --
+
+    def peak_rss_kib(self, fn):
+        """Call fn(); return (its result, the most memory in KiB that a
+        jwtmint process took while serving it, beyond what it held before).
+        nginx mode: every worker's peak (VmHWM) is reset first through
+        /proc/PID/clear_refs; cgi mode: each CGI process's whole peak (it
+        starts with nothing), from wait4. Compare it with a request measured
+        the same way, e.g. to see that an Argon2id run (argon2_m_kib of
+        memory) did or did not happen, whatever the machine's speed."""
+        if self.mode == "cgi":
+            self._cgi_rss = []
+            try:
+                result = fn()
+                peaks = self._cgi_rss
+            finally:
+                self._cgi_rss = None
+            assert peaks, "no CGI process ran"
+            return result, max(peaks)
+        before = {}
+        for pid in self.worker_pids():
+            with open("/proc/%d/clear_refs" % pid, "w") as f:
+                f.write("5\n")         # resets VmHWM to the current RSS
+            before[pid] = _status_kib(pid, "VmRSS")
+        result = fn()
+        grown = [_status_kib(pid, "VmHWM") - rss for pid, rss in before.items() if pid_alive(pid)]
+        assert grown, "no jwtmint worker to measure"
+        return result, max(grown)
 
     # -- processes (nginx mode) --
 
@@ -939,6 +994,15 @@ def children_of(pid):
         if int(fields[1]) == pid and fields[0] != "Z":
             out.add(int(d))
     return out
+
+
+def _status_kib(pid, field):
+    """A "kB" field of /proc/PID/status (VmRSS, VmHWM, ...)."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError("no %s in /proc/%d/status" % (field, pid))
 
 
 def pid_alive(pid):

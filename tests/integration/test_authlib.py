@@ -29,7 +29,7 @@ except ImportError:
         BACKEND = None
 
 # Argon2 cost is not under test here (test_lifecycle keeps the defaults for
-# its timing tests): cheap parameters keep the CGI mode fast, where every
+# its Argon2 cost tests): cheap parameters keep the CGI mode fast, where every
 # process start hashes a dummy password.
 STACK_OPTIONS = {"env": {"JWTMINT_ARGON2_M_KIB": "256", "JWTMINT_ARGON2_T": "1"}}
 
