@@ -10,8 +10,11 @@ program. Stack.request() is the same in both modes, so the same tests run in
 both. stop() tears everything down and is safe to call twice, after a partial
 start, or from a signal handler's exception.
 
-Invariants: no fixed ports (the nginx port comes from binding port 0), nothing
-outside the temp dir is written, every child has a timeout. Tokens are checked
+Invariants: no fixed ports and no probe-then-bind race: jwtmint binds port 0
+and says which port it got (spawn_server_tcp); a web server, which cannot,
+takes any free port through its script (PORT 0), which retries on another
+port when the bind fails with EADDRINUSE (start_web_server). Nothing outside
+the temp dir is written, every child has a timeout. Tokens are checked
 only against the published JWKS, with two independent libraries (jwcrypto and
 PyJWT), never with jwtmint's own code.
 """
@@ -108,12 +111,42 @@ def allow_worker_exit(fn):
 
 
 def free_port():
+    """A port free at the moment of the call. Racy for a server to bind
+    afterwards (another process may take it first): only for a number
+    nothing binds (CGI mode's SERVER_PORT). Servers: spawn_server_tcp,
+    start_web_server."""
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
     finally:
         s.close()
+
+
+def start_web_server(script, outdir, fcgi, extra=(), note=None, timeout=60):
+    """scripts/{nginx,lighttpd,apache}.sh conf OUTDIR 0 FCGI [EXTRA...],
+    then start: on any free loopback port, which the script retries on
+    another port when the bind fails with EADDRINUSE, saying so on stderr
+    (scripts/web-lib.sh); note(text) gets those lines. Returns the port."""
+    name = os.path.basename(script)
+    for args in (["conf", outdir, "0", fcgi] + list(extra), ["start", outdir]):
+        p = subprocess.run([script] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           stdin=subprocess.DEVNULL, timeout=timeout)
+        err = p.stderr.decode(errors="replace").strip()
+        if p.returncode != 0:
+            raise AssertionError("%s %s exited %d: %s" % (name, args[0], p.returncode, err[-1500:]))
+        if err and note:
+            note("%s %s: %s" % (name, args[0], err))
+    with open(os.path.join(outdir, "port")) as f:
+        port = int(f.read())
+    assert 0 < port < 65536, "%s start: port %d in %s/port" % (name, port, outdir)
+    return port
+
+
+def split_address(address):
+    """"host:port" or "[v6]:port" → (host, port) for socket calls."""
+    host, _, port = address.rpartition(":")
+    return host.strip("[]"), int(port)
 
 
 def pg_bindir():
@@ -272,14 +305,11 @@ def fcgi_request(address, env, body=b"", timeout=10):
     "host:port"); return (status, headers, body, stderr bytes)."""
     if address.startswith("unix:"):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        target = address[5:]
+        s.settimeout(timeout)
+        s.connect(address[5:])
     else:
-        host, _, port = address.rpartition(":")
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        target = (host, int(port))
-    s.settimeout(timeout)
+        s = socket.create_connection(split_address(address), timeout=timeout)
     try:
-        s.connect(target)
         params = fcgi_params(env)
         msg = _fcgi_rec(FCGI_BEGIN, 1, struct.pack(">HB5x", 1, 0))
         msg += (_fcgi_rec(FCGI_PARAMS, 1, params) if params else b"") + _fcgi_rec(FCGI_PARAMS, 1, b"")
@@ -419,7 +449,15 @@ class Stack:
             self.secrets.add(val)
             self.secrets.add(base64.b64decode(val).hex())
 
-        self.port = free_port()
+        if self.mode == "nginx":
+            # nginx first: it takes the port (any free one), which the
+            # issuer names; it answers 502 until jwtmint listens.
+            self.fcgi_address = "unix:" + os.path.join(self.tmp, "fcgi.sock")
+            self.nginx_dir = os.path.join(self.tmp, "nginx")
+            self.port = start_web_server(NGINX_SH, self.nginx_dir, self.fcgi_address, note=self.note)
+        else:
+            # Nothing listens: the number only fills the issuer and SERVER_PORT.
+            self.port = free_port()
         self.issuer = "http://127.0.0.1:%d" % self.port
         self.audiences = ["jwtmint", "api.example"]
         self.conf = os.path.join(self.tmp, "jwtmint.conf")
@@ -428,11 +466,7 @@ class Stack:
         self.admin_ok("migrate")
         self.setup_fixtures()
         if self.mode == "nginx":
-            self.fcgi_address = "unix:" + os.path.join(self.tmp, "fcgi.sock")
             self.start_server()
-            self.nginx_dir = os.path.join(self.tmp, "nginx")
-            self._run([NGINX_SH, "conf", self.nginx_dir, str(self.port), self.fcgi_address])
-            self._run([NGINX_SH, "start", self.nginx_dir])
         return self
 
     def config_lines(self):
@@ -505,6 +539,29 @@ class Stack:
         return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
                                 env=self.child_env(env), start_new_session=True, cwd=self.tmp)
 
+    def spawn_server_tcp(self, host="127.0.0.1", extra_args=(), env=None, workers=None):
+        """`jwtmint --listen HOST:0` (own process group; the caller stops
+        it): the kernel picks a free port, so nothing can take it between a
+        probe and the bind; its start-up line "listening on HOST:PORT" says
+        which. Waits until it answers. Returns (Popen, "HOST:PORT")."""
+        listen = ("[%s]:0" if ":" in host else "%s:0") % host
+        proc = self.spawn_server(listen, extra_args=extra_args, env=env, workers=workers)
+        line = re.compile(r"jwtmint\[%d\]: listening on (\S+) with " % proc.pid)
+
+        def bound():
+            if proc.poll() is not None:
+                raise RuntimeError("jwtmint --listen %s exited with %s; log tail:\n%s"
+                                   % (listen, proc.returncode, self.logs()[-2000:]))
+            m = line.search(self.logs())
+            return m.group(1) if m else None
+        try:
+            address = wait_for(bound, timeout=10, what="jwtmint --listen %s to name its port" % listen)
+            self.wait_fcgi(address, proc)
+        except BaseException:
+            self.stop_server(proc)
+            raise
+        return proc, address
+
     def wait_fcgi(self, address, proc, timeout=10):
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -516,8 +573,7 @@ class Stack:
                     s = socket.socket(socket.AF_UNIX)
                     s.connect(address[5:])
                 else:
-                    host, _, port = address.rpartition(":")
-                    s = socket.create_connection((host, int(port)), timeout=1)
+                    s = socket.create_connection(split_address(address), timeout=1)
                 s.close()
                 return
             except OSError:

@@ -23,7 +23,7 @@ import subprocess
 import time
 
 from harness import (FORM, _fcgi_rec, FCGI_BEGIN, FCGI_PARAMS, FCGI_STDIN, fcgi_params, fcgi_read,
-                     Skip, children_of, form, need_program, parse_cgi_response, wait_for)
+                     Skip, children_of, form, need_program, parse_cgi_response, split_address, wait_for)
 
 MODES = ("nginx",)
 
@@ -458,26 +458,16 @@ def test_stop_serves_every_waiting_kept_connection(stack):
 def test_fcgi_web_server_addrs_ipv6(stack):
     """On an IPv6 listener the list holds too: ::1 is refused unless listed."""
     try:
-        probe = socket.socket(socket.AF_INET6)
-        probe.bind(("::1", 0))
-        port = probe.getsockname()[1]
-        probe.close()
+        with socket.socket(socket.AF_INET6) as probe:       # can this machine?
+            probe.bind(("::1", 0))
     except OSError:
         raise Skip("no IPv6 loopback")
     for allowed, served in (("127.0.0.1", False), ("127.0.0.1,::1", True)):
-        addr = "[::1]:%d" % port
-        proc = stack.spawn_server(addr, workers=1, env={"FCGI_WEB_SERVER_ADDRS": allowed})
+        proc, addr = stack.spawn_server_tcp("::1", workers=1, env={"FCGI_WEB_SERVER_ADDRS": allowed})
         try:
-            deadline = time.time() + 10
-            while True:
-                try:
-                    socket.create_connection(("::1", port), timeout=1).close()
-                    break
-                except OSError:
-                    assert time.time() < deadline and proc.poll() is None, "no IPv6 listener on %s" % addr
-                    time.sleep(0.05)
+            assert addr.startswith("[::1]:"), "listening on %s" % addr
             env = stack.cgi_environ("GET", "/healthz", [], b"", base=False)
-            s = socket.create_connection(("::1", port), timeout=3)
+            s = socket.create_connection(split_address(addr), timeout=3)
             try:
                 s.sendall(_fcgi_rec(FCGI_BEGIN, 1, struct.pack(">HB5x", 1, 0)) +
                           _fcgi_rec(FCGI_PARAMS, 1, fcgi_params(env)) + _fcgi_rec(FCGI_PARAMS, 1, b"") +

@@ -15,7 +15,7 @@ import threading
 import time
 
 from harness import (FORM, _fcgi_rec, FCGI_BEGIN, FCGI_PARAMS, FCGI_STDIN, fcgi_params, fcgi_read,
-                     Skip, allow_worker_exit, assert_oauth_error, children_of, form, free_port,
+                     Skip, allow_worker_exit, assert_oauth_error, children_of, form,
                      need_program, parse_cgi_response, pid_alive, run_bounded, wait_for)
 
 MODES = ("nginx",)
@@ -244,11 +244,10 @@ def test_concurrent_requests(stack):
 
 
 def test_listen_tcp_and_worker_count(stack):
-    port = free_port()
-    addr = "127.0.0.1:%d" % port
-    proc = stack.spawn_server(addr, workers=3)
+    # Port 0: jwtmint binds a free port and names it (spawn_server_tcp).
+    proc, addr = stack.spawn_server_tcp(workers=3)
     try:
-        stack.wait_fcgi(addr, proc)
+        assert addr.startswith("127.0.0.1:") and addr != "127.0.0.1:0", "listening on %s" % addr
         wait_for(lambda: len(children_of(proc.pid)) == 3, timeout=5, what="3 workers")
         st, _, doc = token_via_fcgi(stack, addr)
         assert st == 200, doc
@@ -263,11 +262,8 @@ def test_fcgi_web_server_addrs(stack):
     """libfcgi's FCGI_WEB_SERVER_ADDRS still holds though the workers accept
     connections themselves: a TCP peer not in the list is closed unanswered."""
     for allowed, served in (("10.9.9.9", False), ("10.9.9.9,127.0.0.1", True)):
-        port = free_port()
-        addr = "127.0.0.1:%d" % port
-        proc = stack.spawn_server(addr, workers=1, env={"FCGI_WEB_SERVER_ADDRS": allowed})
+        proc, addr = stack.spawn_server_tcp(workers=1, env={"FCGI_WEB_SERVER_ADDRS": allowed})
         try:
-            stack.wait_fcgi(addr, proc)
             try:
                 st, _, _ = stack.fcgi(addr, "GET", "/healthz", timeout=3)
             except (AssertionError, OSError):
