@@ -336,11 +336,19 @@ def flow(stack, web):
     st, _, _ = web.api("/api/accounts", key=kkey, token=app_token)
     assert st == 200, "%s: revoking one token refused another (%d)" % (web.kind, st)
 
-    # Rate limit: 429 with Retry-After, on every server.
+    # Rate limit: 429 with Retry-After, on every server. What holds
+    # whatever the machine's speed: at most 2 allowed per calendar second
+    # the burst spanned. A burst slow enough to span 5 seconds may be all
+    # allowed: 10 requests 5 at a time make that unlikely, and up to 3
+    # bursts are tried for one that shows the 429s to check.
     limited = gate_key(stack, web.kind + "-rl", rate=2)
-    ok, others, spanned = rate_burst(web, limited["key"])
-    assert others, "%s: 10 requests at 2/s were all allowed" % web.kind
-    assert ok <= 2 * spanned, "%s: %d allowed in %d second(s) at 2/s" % (web.kind, ok, spanned)
+    for burst in range(3):
+        ok, others, spanned = rate_burst(web, limited["key"], parallel=5)
+        assert ok <= 2 * spanned, "%s: %d allowed in %d second(s) at 2/s" % (web.kind, ok, spanned)
+        if others:
+            break
+        stack.note("%s: 10 requests spanned %d s, all allowed at 2/s; another burst" % (web.kind, spanned))
+    assert others, "%s: 3 bursts of 10 requests at 2/s, none refused (each spanned 5 s or more?)" % web.kind
     for st, rh, rb in others:
         assert st == 429, "%s: over the limit: %d %r, want 429" % (web.kind, st, rb[:200])
         assert re.fullmatch(r"[1-9][0-9]*", rh.get("retry-after", "")), \
