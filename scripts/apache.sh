@@ -9,6 +9,8 @@
 #                                                     answers
 #   scripts/apache.sh stop  OUTDIR                    stop it; ok when not running
 #
+# PORT 0: any free port, retried on EADDRINUSE; after start, OUTDIR/port
+# holds it (scripts/web-lib.sh).
 # FCGI is jwtmint's FastCGI address for its endpoints (mod_proxy_fcgi):
 # unix:/abs/path.sock or 127.0.0.1:9000. AUTHZ is the address of the gate
 # for the example API under /api/ (mod_authnz_fcgi, TCP only): HOST:PORT,
@@ -98,7 +100,7 @@ cmd_conf() {
 	[ -z "$group" ] || user="User nobody\\nGroup $group"
 	mkdir -p "$OUTDIR/htdocs"
 	sed -e "s|@OUTDIR@|$(sed_escape "$OUTDIR")|g" \
-	    -e "s|@PORT@|$port|g" \
+	    -e "s|@PORT@|$(port_text "$port")|g" \
 	    -e "s|@MODDIR@|$(sed_escape "$moddir")|g" \
 	    -e "s|@PROXY@|$(sed_escape "$proxy")|g" \
 	    -e "s|@AUTHZ@|$(sed_escape "$authz_url")|g" \
@@ -109,11 +111,9 @@ cmd_conf() {
 	echo "$port" >"$OUTDIR/port"
 }
 
-cmd_start() {
-	local apache port
-	port=$(conf_port)
+web_launch() {
+	local apache
 	apache=$(find_server APACHE "install apache2 (apache2-bin has every module used)" apache2 httpd)
-	already_up "$port" && return 0
 	if [ "$(id -u)" = 0 ]; then
 		# Children run as nobody: they must reach OUTDIR and the script.
 		chmod o+x "$OUTDIR"
@@ -123,11 +123,9 @@ cmd_start() {
 		{ "$apache" -t -f "$OUTDIR/apache.conf" >&2 2>&1 || true
 		  cat "$OUTDIR/start.err" >&2 2>/dev/null || true
 		  die "bad configuration $OUTDIR/apache.conf"; }
-	# -k start: the parent detaches, writes its pid file and serves.
+	# -k start: the parent binds, detaches, writes its pid file and serves.
 	"$apache" -f "$OUTDIR/apache.conf" -E "$OUTDIR/start.err" -k start >/dev/null 2>&1 ||
-		{ cat "$OUTDIR/start.err" >&2 2>/dev/null || true
-		  die_with_log "apache failed to start"; }
-	wait_for_port "$port"
+		launch_failed "apache failed to start"
 }
 
 web_main "$@"

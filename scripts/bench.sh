@@ -84,8 +84,7 @@ baseline() {	# the same nginx in front of the trivial libfcgi responder
 		done
 	fi
 	# Stock libfcgi serves one connection per process: no kept connections.
-	KEEP_CONN=off bash "$ROOT/scripts/nginx.sh" conf "$T/nginx" "$PORT" "unix:$T/trivial.sock" >/dev/null
-	bash "$ROOT/scripts/nginx.sh" start "$T/nginx" >/dev/null
+	stack_nginx "$T/trivial.sock" off
 	read -r base p50 p99 bad total < <(run_wrk "" / "$THREADS" "$CONNS" "$DURATION")
 	P99[baseline]+="$p99 "
 	printf '%-40s %9s %8s %8s %8s %8s %9s\n' "baseline: nginx + fcgi-trivial" "$base" "$p50" "$p99" "$bad" "-" "-"

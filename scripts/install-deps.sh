@@ -7,7 +7,7 @@ set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libfcgi-dev libjwt-dev libssl-dev libpq-dev libjansson-dev libargon2-dev
 postgresql postgresql-client nginx-light spawn-fcgi wrk curl
-lighttpd lighttpd-modules-lua apache2-bin systemd python3-requests
+lighttpd lighttpd-modules-lua apache2-bin systemd util-linux python3-requests
 python3 python3-jwt python3-jwcrypto python3-authlib python3-cryptography"
 
 missing=""

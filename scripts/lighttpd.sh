@@ -9,6 +9,8 @@
 #                                                      port answers
 #   scripts/lighttpd.sh stop  OUTDIR                   stop it; ok when not running
 #
+# PORT 0: any free port, retried on EADDRINUSE; after start, OUTDIR/port
+# holds it (scripts/web-lib.sh).
 # FCGI is jwtmint's FastCGI address, unix:/abs/path.sock or 127.0.0.1:9000:
 # jwtmint's endpoints, and the example API under /api/ behind the gate
 # (mod_fastcgi "mode" => "authorizer", docs/GATE.md). Or FCGI is
@@ -115,7 +117,7 @@ cmd_conf() {
 	sed -e "/#@${drop}_BEGIN@/,/#@${drop}_END@/d" \
 	    -e "/#@${keep}_BEGIN@/d" -e "/#@${keep}_END@/d" \
 	    -e "s|@OUTDIR@|$(sed_escape "$OUTDIR")|g" \
-	    -e "s|@PORT@|$port|g" \
+	    -e "s|@PORT@|$(port_text "$port")|g" \
 	    -e "s|@JWTMINT@|$(sed_escape "$jw")|g" \
 	    -e "s|@CGI_BIN@|$(sed_escape "$cgibin")|g" \
 	    -e "s|@CGI_NAME@|$(sed_escape "$cginame")|g" \
@@ -127,12 +129,10 @@ cmd_conf() {
 	echo "$port" >"$OUTDIR/port"
 }
 
-cmd_start() {
-	local lighttpd port
-	port=$(conf_port)
+web_launch() {
+	local lighttpd
 	lighttpd=$(find_server LIGHTTPD \
 		"install lighttpd and lighttpd-modules-lua (apt-get install lighttpd lighttpd-modules-lua)" lighttpd)
-	already_up "$port" && return 0
 	touch "$OUTDIR/error.log" "$OUTDIR/cgi-stderr.log"
 	if [ "$(id -u)" = 0 ]; then
 		# lighttpd opens its logs and writes uploads after it has become
@@ -143,6 +143,7 @@ cmd_start() {
 	# -tt: parse and load every module (mod_magnet needs
 	# lighttpd-modules-lua).
 	if ! "$lighttpd" -tt -f "$OUTDIR/lighttpd.conf" >"$OUTDIR/start.err" 2>&1; then
+		in_use && return 1
 		cat "$OUTDIR/start.err" >&2
 		grep -q magnet "$OUTDIR/start.err" &&
 			echo "lighttpd.sh: mod_magnet is in lighttpd-modules-lua (apt-get install lighttpd-modules-lua)" >&2
@@ -151,8 +152,7 @@ cmd_start() {
 	# Without -D lighttpd daemonizes, writes its pid file and returns once
 	# the server runs (or says it failed).
 	"$lighttpd" -f "$OUTDIR/lighttpd.conf" >"$OUTDIR/start.err" 2>&1 ||
-		{ cat "$OUTDIR/start.err" >&2; die_with_log "lighttpd failed to start"; }
-	wait_for_port "$port"
+		launch_failed "lighttpd failed to start"
 }
 
 web_main "$@"

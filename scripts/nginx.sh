@@ -7,6 +7,8 @@
 #                                            wait until the port answers
 #   scripts/nginx.sh stop  OUTDIR            stop it; ok when not running
 #
+# PORT 0: any free port, retried on EADDRINUSE; after start, OUTDIR/port
+# holds it (scripts/web-lib.sh).
 # FCGI is jwtmint's FastCGI address: unix:/abs/path.sock or 127.0.0.1:9000.
 # KEEP_CONN=on (default off) keeps FastCGI connections open and reuses them
 # (fastcgi_keep_conn on, upstream keepalive); off opens one per request.
@@ -47,7 +49,7 @@ cmd_conf() {
 	[ -z "$group" ] || user="user nobody $group;"
 	mkdir -p "$OUTDIR/tmp"
 	sed -e "s|@OUTDIR@|$(sed_escape "$OUTDIR")|g" \
-	    -e "s|@PORT@|$port|g" \
+	    -e "s|@PORT@|$(port_text "$port")|g" \
 	    -e "s|@FCGI@|$(sed_escape "$fcgi")|g" \
 	    -e "s|@USER@|$user|g" \
 	    -e "s|@KEEPCONN@|$keep|g" \
@@ -60,22 +62,23 @@ cmd_conf() {
 	echo "$port" >"$OUTDIR/port"
 }
 
-cmd_start() {
-	local nginx port
-	port=$(conf_port)
+web_launch() {
+	local nginx
 	nginx=$(find_server NGINX "install nginx-light (apt-get install nginx-light)" nginx)
-	already_up "$port" && return 0
 	if [ "$(id -u)" = 0 ]; then
 		# Workers run as nobody: they must reach OUTDIR.
 		chmod o+x "$OUTDIR"
 	fi
+	# nginx never removes a unix socket it listened on: one left by a
+	# start that failed (or a crash) would make every later start fail.
+	[ -n "$(running_pid)" ] || rm -f "$OUTDIR/backend.sock"
 	# -e: the error log before the configuration is read (not /var/log).
 	"$nginx" -q -t -p "$OUTDIR/" -e "$OUTDIR/error.log" -c "$OUTDIR/nginx.conf" 2>"$OUTDIR/start.err" ||
 		{ cat "$OUTDIR/start.err" >&2; die "bad configuration $OUTDIR/nginx.conf"; }
-	# daemon on: the master forks, writes its pid file and returns.
+	# daemon on: the master binds, forks, writes its pid file and returns
+	# (after 5 tries 0.5 s apart when the port is in use).
 	"$nginx" -p "$OUTDIR/" -e "$OUTDIR/error.log" -c "$OUTDIR/nginx.conf" 2>"$OUTDIR/start.err" ||
-		{ cat "$OUTDIR/start.err" >&2; die_with_log "nginx failed to start"; }
-	wait_for_port "$port"
+		launch_failed "nginx failed to start"
 }
 
 web_main "$@"

@@ -6,7 +6,11 @@
 # WEB=lighttpd or WEB=apache puts that server in front instead of nginx
 # (scripts/lighttpd.sh, scripts/apache.sh; docs/GATE.md). Apache's gate
 # (mod_authnz_fcgi) speaks FastCGI over TCP only: a second jwtmint serves it
-# on a free loopback port.
+# on a free loopback port (it binds port 0 and names the port in its log,
+# var/run/gate.log).
+# nginx and lighttpd start before anything is made in the database: a port
+# taken meanwhile by another program fails the run before a first run's
+# demo key exists (a key made and never shown would be lost).
 # Ctrl-C stops all of it; var/ keeps the data for the next run.
 set -euo pipefail
 
@@ -24,6 +28,7 @@ say() { printf '\033[1mrun:\033[0m %s\n' "$*"; }
 die() { printf 'run: %s\n' "$*" >&2; exit 1; }
 
 case "$PORT" in ''|*[!0-9]*) die "PORT must be a number" ;; esac
+[ "$PORT" -ge 1 ] && [ "$PORT" -le 65535 ] || die "PORT must be 1 to 65535"
 case "$WEB" in
 nginx|lighttpd|apache) ;;
 *) die "WEB must be nginx, lighttpd or apache" ;;
@@ -83,6 +88,15 @@ CONF
 
 "${ADMIN[@]}" migrate | sed 's/^/run: migrate: /'
 
+# nginx or lighttpd in front of the socket jwtmint will listen on.
+start_web() {
+	bash "$ROOT/scripts/$WEB.sh" conf "$VAR/$WEB" "$PORT" "$@" >/dev/null
+	bash "$ROOT/scripts/$WEB.sh" start "$VAR/$WEB" >/dev/null
+}
+case "$WEB" in
+nginx|lighttpd) start_web "unix:$SOCK" ;;
+esac
+
 first=0
 if ! "${ADMIN[@]}" org list --json | grep -q '"slug": "demo"'; then
 	first=1
@@ -98,27 +112,23 @@ pids+=($!)
 for _ in $(seq 1 100); do [ -S "$SOCK" ] && break; sleep 0.05; done
 [ -S "$SOCK" ] || die "jwtmint did not start"
 
-case "$WEB" in
-nginx)
-	bash "$ROOT/scripts/nginx.sh" conf "$VAR/nginx" "$PORT" "unix:$SOCK" >/dev/null
-	bash "$ROOT/scripts/nginx.sh" start "$VAR/nginx" >/dev/null
-	;;
-lighttpd)
-	bash "$ROOT/scripts/lighttpd.sh" conf "$VAR/lighttpd" "$PORT" "unix:$SOCK" >/dev/null
-	bash "$ROOT/scripts/lighttpd.sh" start "$VAR/lighttpd" >/dev/null
-	;;
-apache)
-	gate=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
-		die "cannot find a free port for the gate"
-	"$BIN/jwtmint" -c "$CONF" --listen "127.0.0.1:$gate" --workers "$WORKERS" &
+if [ "$WEB" = apache ]; then
+	# Port 0: jwtmint binds a free port and names it in its first line.
+	: >"$VAR/run/gate.log"
+	"$BIN/jwtmint" -c "$CONF" --listen "127.0.0.1:0" --workers "$WORKERS" \
+	    2> >(tee -a "$VAR/run/gate.log" >&2) &
 	pids+=($!)
-	for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$gate") 2>/dev/null && break; sleep 0.05; done
-	(exec 3<>"/dev/tcp/127.0.0.1/$gate") 2>/dev/null || die "jwtmint (gate) did not start"
-	say "gate: a second jwtmint on 127.0.0.1:$gate for mod_authnz_fcgi"
-	bash "$ROOT/scripts/apache.sh" conf "$VAR/apache" "$PORT" "unix:$SOCK" "127.0.0.1:$gate" >/dev/null
-	bash "$ROOT/scripts/apache.sh" start "$VAR/apache" >/dev/null
-	;;
-esac
+	gate=""
+	for _ in $(seq 1 100); do
+		gate=$(sed -n 's/^jwtmint\[[0-9]*\]: listening on \(127\.0\.0\.1:[0-9]*\) with .*/\1/p' \
+		    "$VAR/run/gate.log" | head -1)
+		[ -n "$gate" ] && break
+		sleep 0.05
+	done
+	[ -n "$gate" ] || die "jwtmint (gate) did not start (var/run/gate.log)"
+	say "gate: a second jwtmint on $gate for mod_authnz_fcgi"
+	start_web "unix:$SOCK" "$gate"
+fi
 
 behind=""
 [ "$WEB" = nginx ] || behind=" behind $WEB"

@@ -73,9 +73,9 @@ SOAK_USER=churn
 SOAK_PASSWORD=churn-password-1
 echo "$SOAK_PASSWORD" | "${ADMIN[@]}" user create --username "$SOAK_USER" --role limited \
     --accounts acct_1 >/dev/null
+stack_start ES256 off "$PIN"
 export SOAK_ADMIN_KEY SOAK_USER SOAK_PASSWORD SOAK_PORT=$PORT SOAK_LOCK=$T/admin.lock
 export SOAK_ADMIN="${ADMIN[*]}"
-stack_start ES256 off "$PIN"
 
 B=$ROOT/tests/bench
 URL=http://127.0.0.1:$PORT

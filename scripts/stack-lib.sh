@@ -6,7 +6,7 @@
 # ROOT set, then calls, in order:
 #
 #   stack_init NAME      T=$(mktemp -d /tmp/jwtmint-NAME.XXXXXX); BIN
-#   stack_db             start PostgreSQL in $T/pg; PGURL, PORT
+#   stack_db             start PostgreSQL in $T/pg; PGURL (PORT: set by stack_nginx)
 #   stack_conf [LINE...] write $T/jwtmint.conf (extra "key = value" lines)
 #   stack_seed           migrate; organization "bench"; one signing key of
 #                        each algorithm; BENCH_KEY (exported: read:accounts
@@ -40,15 +40,14 @@ stack_cleanup() {
 	rm -rf "$T"
 }
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
 stack_db() {
 	bash "$ROOT/scripts/pg.sh" init "$T/pg" >/dev/null
 	bash "$ROOT/scripts/pg.sh" start "$T/pg" --fast >/dev/null
 	PGURL=$(bash "$ROOT/scripts/pg.sh" url "$T/pg")
-	PORT=$(free_port)
+	# nginx takes any free port at each start (scripts/nginx.sh, PORT 0,
+	# retried on EADDRINUSE): stack_nginx sets PORT. The issuer names no
+	# port: nothing here checks it against the one nginx got.
+	PORT=
 }
 
 stack_conf() {
@@ -59,7 +58,7 @@ stack_conf() {
 database_url = $PGURL
 kek_file = $T/kek
 pepper_file = $T/pepper
-issuer = http://127.0.0.1:$PORT
+issuer = http://127.0.0.1
 default_org = bench
 CONF
 	for line in "$@"; do echo "$line" >> "$T/jwtmint.conf"; done
@@ -83,14 +82,19 @@ stack_seed() {
 
 psql_q() { psql -X -A -t -q "$PGURL" -c "$1"; }
 
+stack_nginx() {	# $1 = FastCGI socket, $2 = KEEP_CONN on|off; sets PORT
+	KEEP_CONN=$2 bash "$ROOT/scripts/nginx.sh" conf "$T/nginx" 0 "unix:$1" >/dev/null
+	bash "$ROOT/scripts/nginx.sh" start "$T/nginx" >/dev/null
+	PORT=$(cat "$T/nginx/port")
+}
+
 stack_start() {	# $1 = algorithm [, $2 = KEEP_CONN on|off [, $3 = pin 0|1]]
 	JWTMINT_PIN_WORKERS=${3:-$PIN} JWTMINT_SIGNING_ALG=$1 "$BIN/jwtmint" -c "$T/jwtmint.conf" \
 	    --listen "unix:$T/jwtmint.sock" --workers "$WORKERS" 2>"$T/jwtmint.log" &
 	JPID=$!
 	PIDS+=("$JPID")
 	for _ in $(seq 1 100); do [ -S "$T/jwtmint.sock" ] && break; sleep 0.05; done
-	KEEP_CONN=${2:-off} bash "$ROOT/scripts/nginx.sh" conf "$T/nginx" "$PORT" "unix:$T/jwtmint.sock" >/dev/null
-	bash "$ROOT/scripts/nginx.sh" start "$T/nginx" >/dev/null
+	stack_nginx "$T/jwtmint.sock" "${2:-off}"
 	# Warm up: every worker connects and prepares once.
 	for _ in $(seq 1 20); do
 		curl -s -o /dev/null -H "X-API-Key: $BENCH_KEY" \

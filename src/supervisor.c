@@ -72,9 +72,11 @@ supervisor_bind(const char *listen_on, int mode)
 		return -1;
 	}
 	*port++ = '\0';
+	/* Port 0: the kernel picks a free one, which the start-up line names
+	 * (no probe-then-bind race for whoever starts us). */
 	if (strlen(port) == 0 || strlen(port) > 5 || strspn(port, "0123456789") !=
-	    strlen(port) || atoi(port) < 1 || atoi(port) > 65535) {
-		log_warnx("listen %s: the port must be 1 to 65535", listen_on);
+	    strlen(port) || atoi(port) > 65535) {
+		log_warnx("listen %s: the port must be 0 to 65535", listen_on);
 		return -1;
 	}
 	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
@@ -103,6 +105,28 @@ fail:
 	if (fd != -1)
 		close(fd);
 	return -1;
+}
+
+/*
+ * The address fd is bound to, as --listen spells it: "unix:/path" as given,
+ * else "host:port" or "[v6]:port" with the port the kernel chose for 0.
+ */
+static void
+bound_name(int fd, const char *listen_on, char *buf, size_t len)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof(ss);
+	char			 host[NI_MAXHOST], serv[NI_MAXSERV];
+
+	if (strncmp(listen_on, "unix:", 5) == 0 ||
+	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1 ||
+	    getnameinfo((struct sockaddr *)&ss, sslen, host, sizeof(host),
+	    serv, sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		snprintf(buf, len, "%s", listen_on);
+		return;
+	}
+	snprintf(buf, len, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
+	    host, serv);
 }
 
 static struct ratelimit	*shared_rl;
@@ -161,12 +185,14 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 	sigset_t		 block, orig;
 	pid_t			 pids[MAX_WORKERS], pid;
 	time_t			 born[MAX_WORKERS], deadline;
+	char			 name[NI_MAXHOST + NI_MAXSERV + 8];
 	int			 fd, i, status, alive;
 
 	if (nworkers < 1 || nworkers > MAX_WORKERS)
 		nworkers = 2;
 	if ((fd = supervisor_bind(listen_on, 0666)) == -1)
 		return 1;
+	bound_name(fd, listen_on, name, sizeof(name));
 	/* Rate-limit counters shared by every worker of this host. */
 	shared_rl = worker_ratelimit_map(cfg, 1);
 
@@ -187,7 +213,7 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 		pids[i] = spawn(cfg, fd, &orig, i);
 		born[i] = time(NULL);
 	}
-	log_info("listening on %s with %d workers", listen_on, nworkers);
+	log_info("listening on %s with %d workers", name, nworkers);
 
 	while (!got_stop) {
 		sigsuspend(&orig);

@@ -9,8 +9,9 @@
 struct config;
 
 /*
- * Bind "unix:/path" or "host:port" (IPv4 or [IPv6]). Returns the listening
- * descriptor or -1 (logged).
+ * Bind "unix:/path" or "host:port" (IPv4 or [IPv6]); port 0 lets the kernel
+ * choose, and supervisor_run's "listening on HOST:PORT" line names the port.
+ * Returns the listening descriptor or -1 (logged).
  */
 int	supervisor_bind(const char *listen, int mode);
 

@@ -1,43 +1,87 @@
 #!/usr/bin/env bash
-# tests/run.sh: every test of `make test`, one line per test, then
-# "N passed, N failed". Exit status 1 on any failure.
+# tests/run.sh: every test of `make test`, one line per test, then a last
+# line "N passed, N failed, N skipped" (alone on its line: CI parses it).
+# Exit status 1 on any failure.
 #   1. unit tests of the pure modules (build/tests/*)
 #   2. the same unit tests on the ASan + UBSan build
-#   3. libFuzzer targets, a short run each from the seed corpora
+#   3. libFuzzer targets: every seed file replayed, then a short run each
 #   4. integration: real PostgreSQL + real nginx + build/jwtmint
 #   5. integration in CGI mode (no web server)
 #   6. integration on the ASan + UBSan build behind nginx (without the
 #      files that test make run and two hosts: they exercise the scripts
 #      more than jwtmint, whose same code paths run in 4)
-# FUZZ_SECONDS (default 5) sets the length of each fuzz run; ONLY=unit,
-# asan-unit, fuzz, nginx, cgi or asan (comma-separated) runs a subset.
+# ONLY=unit, asan-unit, fuzz, nginx, cgi or asan (comma-separated) runs a
+# subset; each of these is a "suite" below.
+#
+# Fuzzing has a fixed total budget: FUZZ_TOTAL_SECONDS (default 60) split
+# evenly over the targets found in tests/fuzz/ (at least 1 s each), so that
+# adding targets does not lengthen `make test`. FUZZ_SECONDS=N overrides
+# the split: N seconds per target. Before its run, every file of
+# tests/fuzz/seeds/NAME is replayed once through target NAME (libFuzzer given
+# files runs each once); a target without seed files is a skip.
+#
+# Skips: a line "ok - NAME # skip REASON" (TAP) counts as skipped, never as
+# passed. tests/skips.expected holds the skips expected per suite and reason
+# on Debian 12 after scripts/install-deps.sh. A suite that skips more than
+# that for a reason gets "# WARNING: suite X skipped N, baseline M" and the
+# list of those tests; with CI=true that is also a failure ("not ok - skips
+# of suite X over the baseline"). A suite that skips fewer gets a note to
+# lower the baseline. A test whose program comes from a package that
+# install-deps.sh installs fails when it is missing instead of skipping
+# (tests/integration/harness.py: need_program).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"
-FUZZ_SECONDS=${FUZZ_SECONDS:-5}
+FUZZ_TOTAL_SECONDS=${FUZZ_TOTAL_SECONDS:-60}
 ONLY=${ONLY:-unit,asan-unit,fuzz,nginx,cgi,asan}
+SKIPS_EXPECTED=$ROOT/tests/skips.expected
 LOG=$ROOT/build/test-logs
 mkdir -p "$LOG"
+rm -f "$LOG"/skipped-*.txt
 pass=0
 fail=0
+skip=0
+suites=""
 
 want() { case ",$ONLY," in *",$1,"*) return 0 ;; esac; return 1; }
 
-# Count the ok / not ok lines of one suite's output and echo them.
-tally() {
-	local out=$1 p f
+# TAP: "ok - NAME # skip REASON" (any case) is a skip, not a pass.
+SKIP_RE='^ok - .* # [Ss][Kk][Ii][Pp]([^A-Za-z]|$)'
+
+# Count the ok / not ok / skip lines of one suite's output and echo them;
+# the skip lines are kept for the baseline check at the end.
+tally() {	# $1 = output file, $2 = suite
+	local out=$1 p f s
 	cat "$out"
 	p=$(grep -c '^ok - ' "$out" || true)
 	f=$(grep -c '^not ok - ' "$out" || true)
-	pass=$((pass + p))
+	s=$(grep -cE "$SKIP_RE" "$out" || true)
+	grep -E "$SKIP_RE" "$out" >> "$LOG/skipped-$2.txt"
+	pass=$((pass + p - s))
 	fail=$((fail + f))
+	skip=$((skip + s))
+	ran_suite "$2"
+}
+
+ran_suite() {
+	case " $suites " in *" $1 "*) ;; *) suites="$suites $1" ;; esac
 }
 
 # A whole step that failed without saying which test: one failure line.
 step_failed() {
 	echo "not ok - $1"
 	fail=$((fail + 1))
+}
+
+step_ok() {
+	echo "ok - $1"
+	pass=$((pass + 1))
+}
+
+step_skipped() {	# $1 = suite, $2 = name, $3 = reason
+	echo "ok - $2 # skip $3" | tee -a "$LOG/skipped-$1.txt"
+	skip=$((skip + 1))
 }
 
 run_units() {	# $1 = build dir, $2 = label
@@ -50,7 +94,7 @@ run_units() {	# $1 = build dir, $2 = label
 			    echo "not ok - $2 $(basename "$t") crashed" >> "$out"
 		fi
 		sed -i "s/^\(not \)\{0,1\}ok - /&$2 $(basename "$t"): /" "$out"
-		tally "$out"
+		tally "$out" "$2"
 	done
 }
 
@@ -69,28 +113,68 @@ if want asan-unit || want asan; then
 	fi
 fi
 
-if want fuzz; then
-	echo "# fuzzing, ${FUZZ_SECONDS}s per target"
-	# Build only: FUZZ_SECS (the long campaign of `make fuzz`) is not ours.
-	if make --no-print-directory fuzz FUZZ_SECS= > "$LOG/fuzz-build.out" 2>&1; then
-		for f in build/fuzz/fuzz_*; do
-			[ -x "$f" ] || continue
-			name=${f##*/fuzz_}
-			work=$ROOT/build/fuzz/corpus-$name
-			mkdir -p "$work"
-			if "$f" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
-			    -rss_limit_mb=1024 -artifact_prefix="$ROOT/build/fuzz/crash-$name-" \
-			    "$work" "tests/fuzz/seeds/$name" > "$LOG/fuzz-$name.out" 2>&1; then
-				echo "ok - fuzz $name ($(grep -o 'Done [0-9]* runs' "$LOG/fuzz-$name.out"))"
-				pass=$((pass + 1))
-			else
-				tail -30 "$LOG/fuzz-$name.out"
-				step_failed "fuzz $name (crash input in build/fuzz/)"
-			fi
-		done
+# Replay every seed file of target $1 once; then fuzz it $2 seconds.
+fuzz_one() {	# $1 = name, $2 = seconds
+	local name=$1 secs=$2 f=build/fuzz/fuzz_$1 work seeds corpora n ran=0
+	if [ ! -x "$f" ]; then
+		step_failed "fuzz $name (no $f after make fuzz)"
+		return
+	fi
+	seeds=()
+	if [ -d "tests/fuzz/seeds/$name" ]; then
+		mapfile -t seeds < <(find "tests/fuzz/seeds/$name" -type f | sort)
+	fi
+	n=${#seeds[@]}
+	if [ "$n" = 0 ]; then
+		step_skipped fuzz "fuzz $name replay" "no seed files in tests/fuzz/seeds/$name"
+	elif "$f" -timeout=10 -rss_limit_mb=1024 "${seeds[@]}" > "$LOG/fuzz-$name-replay.out" 2>&1 &&
+	    ran=$(grep -c '^Executed ' "$LOG/fuzz-$name-replay.out") && [ "$ran" = "$n" ]; then
+		step_ok "fuzz $name replay ($n seed files)"
 	else
-		tail -20 "$LOG/fuzz-build.out"
-		step_failed "fuzz build"
+		tail -30 "$LOG/fuzz-$name-replay.out"
+		step_failed "fuzz $name replay of tests/fuzz/seeds/$name (${ran:-0} of $n seed files ran)"
+	fi
+	work=$ROOT/build/fuzz/corpus-$name
+	mkdir -p "$work"
+	corpora=("$work")
+	[ -d "tests/fuzz/seeds/$name" ] && corpora+=("tests/fuzz/seeds/$name")
+	if "$f" -max_total_time="$secs" -timeout=10 \
+	    -rss_limit_mb=1024 -artifact_prefix="$ROOT/build/fuzz/crash-$name-" \
+	    "${corpora[@]}" > "$LOG/fuzz-$name.out" 2>&1; then
+		step_ok "fuzz $name ($(grep -o 'Done [0-9]* runs in [0-9]* second(s)' "$LOG/fuzz-$name.out"))"
+	else
+		tail -30 "$LOG/fuzz-$name.out"
+		step_failed "fuzz $name (crash input in build/fuzz/)"
+	fi
+}
+
+if want fuzz; then
+	ran_suite fuzz
+	targets=()
+	for src in tests/fuzz/fuzz_*.c; do
+		[ -e "$src" ] || continue
+		src=${src##*/fuzz_}
+		targets+=("${src%.c}")
+	done
+	if [ ${#targets[@]} = 0 ]; then
+		step_failed "fuzz: no targets in tests/fuzz/"
+	else
+		if [ -n "${FUZZ_SECONDS:-}" ]; then
+			per=$FUZZ_SECONDS how="FUZZ_SECONDS=$FUZZ_SECONDS"
+		else
+			per=$((FUZZ_TOTAL_SECONDS / ${#targets[@]}))
+			how="FUZZ_TOTAL_SECONDS=$FUZZ_TOTAL_SECONDS split evenly"
+		fi
+		[ "$per" -ge 1 ] 2>/dev/null || per=1
+		echo "# fuzzing: ${#targets[@]} targets, ${per}s each ($how)"
+		if make --no-print-directory fuzz FUZZ_SECS= > "$LOG/fuzz-build.out" 2>&1; then
+			for name in "${targets[@]}"; do
+				fuzz_one "$name" "$per"
+			done
+		else
+			tail -20 "$LOG/fuzz-build.out"
+			step_failed "fuzz build"
+		fi
 	fi
 fi
 
@@ -100,7 +184,7 @@ integration() {	# $1 = mode, $2 = bin dir, $3 = label [, $4 = files to leave out
 	python3 tests/integration/run.py --mode "$1" --bin "$2" --label "$3" \
 	    --exclude "${4:-}" > "$out" 2>&1
 	local rc=$?
-	tally "$out"
+	tally "$out" "$3"
 	if [ $rc != 0 ] && ! grep -q '^not ok - ' "$out"; then
 		step_failed "integration $3 (runner exited $rc)"
 	fi
@@ -118,6 +202,71 @@ if want asan && [ -x build/asan/jwtmint ]; then
 	    test_run.py,test_multihost.py
 fi
 
+# The skips of each suite that ran, against tests/skips.expected (see the
+# header). The reason of a skip is its text up to the first ':'.
+check_skips() {
+	local suite report
+	for suite in $suites; do
+		touch "$LOG/skipped-$suite.txt"
+		report=$(awk -v suite="$suite" -v expected="$SKIPS_EXPECTED" '
+			function reason(line,   r) {
+				r = line
+				sub(/^.* # [Ss][Kk][Ii][Pp]/, "", r)
+				sub(/:.*$/, "", r)
+				gsub(/^[ \t]+|[ \t]+$/, "", r)
+				return r == "" ? "(none)" : r
+			}
+			BEGIN {
+				while ((getline line < expected) > 0) {
+					if (line ~ /^[ \t]*(#|$)/)
+						continue
+					split(line, f, /[ \t]+/)
+					if (f[1] != suite)
+						continue
+					r = line
+					sub(/^[^ \t]+[ \t]+[^ \t]+[ \t]+/, "", r)
+					base[r] += f[2]
+					total_base += f[2]
+				}
+			}
+			{
+				r = reason($0)
+				n[r]++
+				total++
+				name = $0
+				sub(/^ok - /, "", name)
+				sub(/ # [Ss][Kk][Ii][Pp].*$/, "", name)
+				tests[r] = tests[r] "\n#     " name
+			}
+			END {
+				over = 0
+				for (r in n)
+					if (n[r] > base[r] + 0)
+						over = 1
+				if (over) {
+					printf "# WARNING: suite %s skipped %d, baseline %d\n", suite, total, total_base
+					for (r in n)
+						if (n[r] > base[r] + 0)
+							printf "#   reason \"%s\": %d skipped, baseline %d:%s\n", r, n[r], base[r] + 0, tests[r]
+					exit 2
+				}
+				if (total < total_base)
+					printf "# note: suite %s skipped %d, baseline %d: lower tests/skips.expected\n", suite, total, total_base
+			}' "$LOG/skipped-$suite.txt")
+		case $? in
+		0) [ -n "$report" ] && echo "$report" ;;
+		2)
+			echo "$report"
+			if [ "${CI:-}" = true ]; then
+				step_failed "skips of suite $suite over the baseline (CI=true)"
+			fi
+			;;
+		*) step_failed "skip baseline check of suite $suite" ;;
+		esac
+	done
+}
+
 echo
-echo "$pass passed, $fail failed"
+check_skips
+echo "$pass passed, $fail failed, $skip skipped"
 [ $fail = 0 ]

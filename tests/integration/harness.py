@@ -10,8 +10,11 @@ program. Stack.request() is the same in both modes, so the same tests run in
 both. stop() tears everything down and is safe to call twice, after a partial
 start, or from a signal handler's exception.
 
-Invariants: no fixed ports (the nginx port comes from binding port 0), nothing
-outside the temp dir is written, every child has a timeout. Tokens are checked
+Invariants: no fixed ports and no probe-then-bind race: jwtmint binds port 0
+and says which port it got (spawn_server_tcp); a web server, which cannot,
+takes any free port through its script (PORT 0), which retries on another
+port when the bind fails with EADDRINUSE (start_web_server). Nothing outside
+the temp dir is written, every child has a timeout. Tokens are checked
 only against the published JWKS, with two independent libraries (jwcrypto and
 PyJWT), never with jwtmint's own code.
 """
@@ -28,6 +31,7 @@ import signal
 import socket
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.parse
@@ -48,9 +52,50 @@ SANITIZER_MARKERS = ("AddressSanitizer", "runtime error:", "LeakSanitizer",
 CHILD_TIMEOUT_SEC = 20
 
 
+# Runs argv[2:] and writes its peak RSS (KiB, from wait4) to the file argv[1];
+# exits as it did. How Stack.peak_rss_kib sees a CGI process's memory.
+RUSAGE_WRAPPER = r"""
+import os, signal, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, ru = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write("%d\n" % ru.ru_maxrss)
+if os.WIFSIGNALED(status):
+    signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+    os.kill(os.getpid(), os.WTERMSIG(status))
+sys.exit(os.WEXITSTATUS(status))
+"""
+
+
 class Skip(Exception):
-    """Raised by a test that does not apply in this mode; the runner prints
-    'ok - NAME # skip REASON'."""
+    """Raised by a test that does not apply in this mode, or that this
+    machine cannot run (no IPv6 loopback, one CPU); the runner prints
+    'ok - NAME # skip REASON', which tests/run.sh counts as skipped and
+    holds against tests/skips.expected by REASON up to its first ':' (keep
+    that part stable, details after it). A missing package is not a skip:
+    see need()."""
+
+
+def need(present, what, package):
+    """A test that needs `what`, which Debian package `package` provides and
+    scripts/install-deps.sh installs (`make test` runs it first): when it is
+    missing the test fails, it does not skip, since a skip would only hide
+    that a part of the suite stopped running. Skip is for what does not
+    apply (a mode) or what this machine cannot do (no IPv6, one CPU)."""
+    if not present:
+        raise AssertionError("%s is missing: install package %s (scripts/install-deps.sh installs it)"
+                             % (what, package))
+
+
+def need_program(name, package):
+    """The path of program `name` (PATH, then /usr/sbin and /sbin), or a
+    failure naming its package; see need()."""
+    path = shutil.which(name) or next((p for p in ("/usr/sbin/" + name, "/sbin/" + name)
+                                       if os.access(p, os.X_OK)), None)
+    need(path, "the program " + name, package)
+    return path
 
 
 def nginx_only(fn):
@@ -66,12 +111,42 @@ def allow_worker_exit(fn):
 
 
 def free_port():
+    """A port free at the moment of the call. Racy for a server to bind
+    afterwards (another process may take it first): only for a number
+    nothing binds (CGI mode's SERVER_PORT). Servers: spawn_server_tcp,
+    start_web_server."""
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
     finally:
         s.close()
+
+
+def start_web_server(script, outdir, fcgi, extra=(), note=None, timeout=60):
+    """scripts/{nginx,lighttpd,apache}.sh conf OUTDIR 0 FCGI [EXTRA...],
+    then start: on any free loopback port, which the script retries on
+    another port when the bind fails with EADDRINUSE, saying so on stderr
+    (scripts/web-lib.sh); note(text) gets those lines. Returns the port."""
+    name = os.path.basename(script)
+    for args in (["conf", outdir, "0", fcgi] + list(extra), ["start", outdir]):
+        p = subprocess.run([script] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           stdin=subprocess.DEVNULL, timeout=timeout)
+        err = p.stderr.decode(errors="replace").strip()
+        if p.returncode != 0:
+            raise AssertionError("%s %s exited %d: %s" % (name, args[0], p.returncode, err[-1500:]))
+        if err and note:
+            note("%s %s: %s" % (name, args[0], err))
+    with open(os.path.join(outdir, "port")) as f:
+        port = int(f.read())
+    assert 0 < port < 65536, "%s start: port %d in %s/port" % (name, port, outdir)
+    return port
+
+
+def split_address(address):
+    """"host:port" or "[v6]:port" → (host, port) for socket calls."""
+    host, _, port = address.rpartition(":")
+    return host.strip("[]"), int(port)
 
 
 def pg_bindir():
@@ -230,14 +305,11 @@ def fcgi_request(address, env, body=b"", timeout=10):
     "host:port"); return (status, headers, body, stderr bytes)."""
     if address.startswith("unix:"):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        target = address[5:]
+        s.settimeout(timeout)
+        s.connect(address[5:])
     else:
-        host, _, port = address.rpartition(":")
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        target = (host, int(port))
-    s.settimeout(timeout)
+        s = socket.create_connection(split_address(address), timeout=timeout)
     try:
-        s.connect(target)
         params = fcgi_params(env)
         msg = _fcgi_rec(FCGI_BEGIN, 1, struct.pack(">HB5x", 1, 0))
         msg += (_fcgi_rec(FCGI_PARAMS, 1, params) if params else b"") + _fcgi_rec(FCGI_PARAMS, 1, b"")
@@ -333,6 +405,7 @@ class Stack:
         self.orgs = {}              # slug -> admin JSON of the org
         self._log = None
         self._stopped = False
+        self._cgi_rss = None        # peak_rss_kib: peaks of the CGI runs
 
     # -- life cycle --
 
@@ -376,7 +449,15 @@ class Stack:
             self.secrets.add(val)
             self.secrets.add(base64.b64decode(val).hex())
 
-        self.port = free_port()
+        if self.mode == "nginx":
+            # nginx first: it takes the port (any free one), which the
+            # issuer names; it answers 502 until jwtmint listens.
+            self.fcgi_address = "unix:" + os.path.join(self.tmp, "fcgi.sock")
+            self.nginx_dir = os.path.join(self.tmp, "nginx")
+            self.port = start_web_server(NGINX_SH, self.nginx_dir, self.fcgi_address, note=self.note)
+        else:
+            # Nothing listens: the number only fills the issuer and SERVER_PORT.
+            self.port = free_port()
         self.issuer = "http://127.0.0.1:%d" % self.port
         self.audiences = ["jwtmint", "api.example"]
         self.conf = os.path.join(self.tmp, "jwtmint.conf")
@@ -385,11 +466,7 @@ class Stack:
         self.admin_ok("migrate")
         self.setup_fixtures()
         if self.mode == "nginx":
-            self.fcgi_address = "unix:" + os.path.join(self.tmp, "fcgi.sock")
             self.start_server()
-            self.nginx_dir = os.path.join(self.tmp, "nginx")
-            self._run([NGINX_SH, "conf", self.nginx_dir, str(self.port), self.fcgi_address])
-            self._run([NGINX_SH, "start", self.nginx_dir])
         return self
 
     def config_lines(self):
@@ -462,6 +539,29 @@ class Stack:
         return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
                                 env=self.child_env(env), start_new_session=True, cwd=self.tmp)
 
+    def spawn_server_tcp(self, host="127.0.0.1", extra_args=(), env=None, workers=None):
+        """`jwtmint --listen HOST:0` (own process group; the caller stops
+        it): the kernel picks a free port, so nothing can take it between a
+        probe and the bind; its start-up line "listening on HOST:PORT" says
+        which. Waits until it answers. Returns (Popen, "HOST:PORT")."""
+        listen = ("[%s]:0" if ":" in host else "%s:0") % host
+        proc = self.spawn_server(listen, extra_args=extra_args, env=env, workers=workers)
+        line = re.compile(r"jwtmint\[%d\]: listening on (\S+) with " % proc.pid)
+
+        def bound():
+            if proc.poll() is not None:
+                raise RuntimeError("jwtmint --listen %s exited with %s; log tail:\n%s"
+                                   % (listen, proc.returncode, self.logs()[-2000:]))
+            m = line.search(self.logs())
+            return m.group(1) if m else None
+        try:
+            address = wait_for(bound, timeout=10, what="jwtmint --listen %s to name its port" % listen)
+            self.wait_fcgi(address, proc)
+        except BaseException:
+            self.stop_server(proc)
+            raise
+        return proc, address
+
     def wait_fcgi(self, address, proc, timeout=10):
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -473,8 +573,7 @@ class Stack:
                     s = socket.socket(socket.AF_UNIX)
                     s.connect(address[5:])
                 else:
-                    host, _, port = address.rpartition(":")
-                    s = socket.create_connection((host, int(port)), timeout=1)
+                    s = socket.create_connection(split_address(address), timeout=1)
                 s.close()
                 return
             except OSError:
@@ -722,11 +821,18 @@ class Stack:
 
     def _cgi(self, method, path, hdrs, body, cgi_env, timeout):
         env = self.cgi_environ(method, path, hdrs, body, cgi_env)
+        argv = [self.jwtmint, "-c", self.conf]
+        if self._cgi_rss is not None:
+            rss_file = os.path.join(self.tmp, "cgi-rss")
+            argv = [sys.executable, "-c", RUSAGE_WRAPPER, rss_file] + argv
         try:
-            p = subprocess.run([self.jwtmint, "-c", self.conf], input=body, stdout=subprocess.PIPE,
+            p = subprocess.run(argv, input=body, stdout=subprocess.PIPE,
                                stderr=self._log, env=env, timeout=timeout, cwd=self.tmp)
         except subprocess.TimeoutExpired:
             raise AssertionError("jwtmint (CGI) did not answer %s %s within %ds" % (method, path[:80], timeout))
+        if self._cgi_rss is not None:
+            with open(rss_file) as f:
+                self._cgi_rss.append(int(f.read()))
         assert p.returncode >= 0, "jwtmint (CGI) killed by signal %d on %s %s" % (-p.returncode, method, path[:80])
         assert p.stdout, "jwtmint (CGI) wrote no response (exit %d) to %s %s" % (p.returncode, method, path[:80])
         return parse_cgi_response(p.stdout)
@@ -810,6 +916,35 @@ class Stack:
                 break
             time.sleep(0.1)
         assert status == 200, "a normal token request fails afterwards: %d %r" % (status, body)
+
+    # -- memory --
+
+    def peak_rss_kib(self, fn):
+        """Call fn(); return (its result, the most memory in KiB that a
+        jwtmint process took while serving it, beyond what it held before).
+        nginx mode: every worker's peak (VmHWM) is reset first through
+        /proc/PID/clear_refs; cgi mode: each CGI process's whole peak (it
+        starts with nothing), from wait4. Compare it with a request measured
+        the same way, e.g. to see that an Argon2id run (argon2_m_kib of
+        memory) did or did not happen, whatever the machine's speed."""
+        if self.mode == "cgi":
+            self._cgi_rss = []
+            try:
+                result = fn()
+                peaks = self._cgi_rss
+            finally:
+                self._cgi_rss = None
+            assert peaks, "no CGI process ran"
+            return result, max(peaks)
+        before = {}
+        for pid in self.worker_pids():
+            with open("/proc/%d/clear_refs" % pid, "w") as f:
+                f.write("5\n")         # resets VmHWM to the current RSS
+            before[pid] = _status_kib(pid, "VmRSS")
+        result = fn()
+        grown = [_status_kib(pid, "VmHWM") - rss for pid, rss in before.items() if pid_alive(pid)]
+        assert grown, "no jwtmint worker to measure"
+        return result, max(grown)
 
     # -- processes (nginx mode) --
 
@@ -915,6 +1050,15 @@ def children_of(pid):
         if int(fields[1]) == pid and fields[0] != "Z":
             out.add(int(d))
     return out
+
+
+def _status_kib(pid, field):
+    """A "kB" field of /proc/PID/status (VmRSS, VmHWM, ...)."""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise AssertionError("no %s in /proc/%d/status" % (field, pid))
 
 
 def pid_alive(pid):

@@ -12,7 +12,7 @@ with that reason. They need a real HTTP server, so nginx mode only.
 
 import time
 
-from harness import Skip, nginx_only, verify_token
+from harness import need, nginx_only, verify_token
 from test_lifecycle import check_token, claims_of, new_key, new_org, new_user
 
 try:
@@ -29,7 +29,7 @@ except ImportError:
         BACKEND = None
 
 # Argon2 cost is not under test here (test_lifecycle keeps the defaults for
-# its timing tests): cheap parameters keep the CGI mode fast, where every
+# its Argon2 cost tests): cheap parameters keep the CGI mode fast, where every
 # process start hashes a dummy password.
 STACK_OPTIONS = {"env": {"JWTMINT_ARGON2_M_KIB": "256", "JWTMINT_ARGON2_T": "1"}}
 
@@ -45,8 +45,7 @@ class Fixture:
 
 
 def fixture(stack):
-    if _Session is None:
-        raise Skip("neither python3-requests nor python3-httpx is installed (authlib needs one)")
+    need(_Session is not None, "an HTTP client for authlib (requests or httpx)", "python3-requests")
     if not hasattr(stack, "_authlib_fixture"):
         stack._authlib_fixture = Fixture(stack)
     return stack._authlib_fixture

@@ -19,10 +19,11 @@ import os
 import signal
 import socket
 import struct
+import subprocess
 import time
 
 from harness import (FORM, _fcgi_rec, FCGI_BEGIN, FCGI_PARAMS, FCGI_STDIN, fcgi_params, fcgi_read,
-                     Skip, children_of, form, parse_cgi_response, wait_for)
+                     Skip, children_of, form, need_program, parse_cgi_response, split_address, wait_for)
 
 MODES = ("nginx",)
 
@@ -89,23 +90,25 @@ def test_one_connection_many_requests(stack):
 
 def test_idle_kept_connections_do_not_pin_workers(stack):
     """The stack runs 2 workers: 8 idle kept connections, then a new one
-    and the old ones, interleaved, are all served at once."""
+    and the old ones, interleaved, are all served. A worker pinned by an
+    idle kept connection would leave the others unserved until it is
+    dropped idle (KEPT_IDLE_SEC, 5 min): the sockets' 10 s timeout only
+    bounds that wait, it measures nothing."""
     assert stack.workers == 2
-    conns = [Conn(stack.fcgi_address, timeout=5) for _ in range(8)]
+    conns = [Conn(stack.fcgi_address, timeout=10) for _ in range(8)]
     try:
         for c in conns:
             st, _ = c.token(stack)
             assert st == 200, "first request on kept connection %d: %d" % (conns.index(c), st)
-        t0 = time.time()
-        fresh = Conn(stack.fcgi_address, timeout=5)
+        fresh = Conn(stack.fcgi_address, timeout=10)
         conns.append(fresh)
-        st, _ = fresh.token(stack)
-        assert st == 200, "a new connection beside 8 idle kept ones: %d" % st
-        for c in reversed(conns):
-            st, _ = c.token(stack)
-            assert st == 200, "second request on kept connection %d: %d" % (conns.index(c), st)
-        took = time.time() - t0
-        assert took < 3, "9 requests beside idle kept connections took %.1fs (a pinned worker?)" % took
+        for c in [fresh] + conns[::-1]:
+            what = "a new connection" if c is fresh else "kept connection %d" % conns.index(c)
+            try:
+                st, _ = c.token(stack)
+            except socket.timeout:
+                raise AssertionError("%s beside idle kept ones was never answered (a pinned worker?)" % what)
+            assert st == 200, "%s beside idle kept ones: %d" % (what, st)
     finally:
         for c in conns:
             c.close()
@@ -164,12 +167,15 @@ def test_sigterm_with_idle_kept_connections(stack):
         for c in conns:
             st, _ = c.token(stack)
             assert st == 200
-        t0 = time.time()
         proc.send_signal(signal.SIGTERM)
-        rc = proc.wait(timeout=10)
-        took = time.time() - t0
+        # A stop that waited for idle kept connections would wait until
+        # they are dropped idle (5 min) or the supervisor's 30 s grace
+        # runs out: 10 s only bounds the wait.
+        try:
+            rc = proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("jwtmint did not stop after SIGTERM with idle kept connections")
         assert rc == 0, "exit status %s" % rc
-        assert took < 3, "stop took %.1fs with idle kept connections" % took
         for i, c in enumerate(conns):
             assert c.closed_by_peer(timeout=1), "kept connection %d still open after stop" % i
     finally:
@@ -189,8 +195,9 @@ def _partial(sock_path):
 
 def test_stalled_peer_bounded_then_stop_serves_waiting_request(stack):
     """One worker, fcgi_timeout_ms = 1000. A peer that stalls mid-request
-    holds the worker at most that long: a request waiting on a kept
-    connection meanwhile is answered, even with SIGTERM already sent (a
+    holds the worker until that deadline cuts it off, not longer: a request
+    waiting on a kept connection meanwhile is answered after the staller is
+    closed, and again with SIGTERM already sent (a
     stopping worker serves what reached its kept connections, then closes
     them), and the staller is closed."""
     sock = os.path.join(stack.tmp, "stall.sock")
@@ -202,15 +209,24 @@ def test_stalled_peer_bounded_then_stop_serves_waiting_request(stack):
         kept = Conn("unix:" + sock)
         st, _ = kept.token(stack)
         assert st == 200
-        t0 = time.time()
         stall = _partial(sock)
         time.sleep(0.2)             # the worker now waits on the staller
-        st, _ = kept.token(stack)   # sent while the worker is held
-        took = time.time() - t0
+        try:
+            st, _ = kept.token(stack)   # sent while the worker is held
+        except socket.timeout:
+            raise AssertionError("a request beside a stalled peer was never answered (no deadline?)")
         assert st == 200, "request beside a stalled peer: %d" % st
-        assert 0.5 < took < 4, "answered after %.1fs (fcgi_timeout_ms = 1000)" % took
-        stall.settimeout(3)
-        assert stall.recv(1) == b"", "the stalled connection was not closed"
+        # The one worker was held: it answered only after the deadline had
+        # shut the staller's connection down, whose end is therefore
+        # already there to read.
+        stall.setblocking(False)
+        try:
+            eof = stall.recv(1) == b""
+        except BlockingIOError:
+            eof = False
+        except OSError:
+            eof = True
+        assert eof, "the request beside the staller was answered while the staller still held the worker"
 
         # Again, with SIGTERM arriving while the worker is held.
         stall.close()
@@ -342,15 +358,16 @@ def _big_post_head(stack, rid, flags, length=100000):
 
 def test_answer_not_held_behind_unread_body(stack):
     """A body refused unread (413) whose sender is slow: the answer goes
-    out at once, not after the worker has waited for the rest of the input
-    (fcgi_timeout_ms = 8 s here; the answer must come within 4 s)."""
-    sock, proc = _one_worker(stack, "slowbody", 8000)
+    out at once, not after the worker has waited for the rest of the input.
+    fcgi_timeout_ms is 10 minutes here, so that an answer held back would
+    come only then: the socket's 10 s timeout only bounds the wait."""
+    sock, proc = _one_worker(stack, "slowbody", 600000)
     try:
         for flags in (KEEP, 0):
             s = socket.socket(socket.AF_UNIX)
             try:
                 s.connect(sock)
-                s.settimeout(4)
+                s.settimeout(10)
                 s.sendall(_big_post_head(stack, 1, flags))
                 try:
                     out, _ = fcgi_read(s)
@@ -441,26 +458,16 @@ def test_stop_serves_every_waiting_kept_connection(stack):
 def test_fcgi_web_server_addrs_ipv6(stack):
     """On an IPv6 listener the list holds too: ::1 is refused unless listed."""
     try:
-        probe = socket.socket(socket.AF_INET6)
-        probe.bind(("::1", 0))
-        port = probe.getsockname()[1]
-        probe.close()
+        with socket.socket(socket.AF_INET6) as probe:       # can this machine?
+            probe.bind(("::1", 0))
     except OSError:
         raise Skip("no IPv6 loopback")
     for allowed, served in (("127.0.0.1", False), ("127.0.0.1,::1", True)):
-        addr = "[::1]:%d" % port
-        proc = stack.spawn_server(addr, workers=1, env={"FCGI_WEB_SERVER_ADDRS": allowed})
+        proc, addr = stack.spawn_server_tcp("::1", workers=1, env={"FCGI_WEB_SERVER_ADDRS": allowed})
         try:
-            deadline = time.time() + 10
-            while True:
-                try:
-                    socket.create_connection(("::1", port), timeout=1).close()
-                    break
-                except OSError:
-                    assert time.time() < deadline and proc.poll() is None, "no IPv6 listener on %s" % addr
-                    time.sleep(0.05)
+            assert addr.startswith("[::1]:"), "listening on %s" % addr
             env = stack.cgi_environ("GET", "/healthz", [], b"", base=False)
-            s = socket.create_connection(("::1", port), timeout=3)
+            s = socket.create_connection(split_address(addr), timeout=3)
             try:
                 s.sendall(_fcgi_rec(FCGI_BEGIN, 1, struct.pack(">HB5x", 1, 0)) +
                           _fcgi_rec(FCGI_PARAMS, 1, fcgi_params(env)) + _fcgi_rec(FCGI_PARAMS, 1, b"") +
@@ -479,21 +486,17 @@ def test_fcgi_web_server_addrs_ipv6(stack):
             assert stack.stop_server(proc) == 0, "exit status %s" % proc.returncode
 
 
-def _cpu_seconds(pid):
+def _state(pid):
+    """The scheduler state of process pid (R running, S sleeping, ...)."""
     with open("/proc/%d/stat" % pid) as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return f.read().rsplit(")", 1)[1].split()[0]
 
 
 def test_out_of_descriptors_no_spin(stack):
     """A worker out of file descriptors (EMFILE) must not spin on its
     readable listening socket: it stops accepting for a second at a time,
     keeps serving its kept connections, and accepts again once some close."""
-    import shutil
-    import subprocess
-    prlimit = shutil.which("prlimit")
-    if not prlimit:
-        raise Skip("prlimit not installed")
+    prlimit = need_program("prlimit", "util-linux")
     sock = os.path.join(stack.tmp, "emfile.sock")
     args = [prlimit, "--nofile=32:32", stack.jwtmint, "-c", stack.conf, "--listen", "unix:" + sock,
             "--workers", "1"]
@@ -515,10 +518,16 @@ def test_out_of_descriptors_no_spin(stack):
             assert st == 200
             conns.append(c)
         assert pending is not None, "40 kept connections under a limit of 32 descriptors"
-        cpu0 = _cpu_seconds(worker)
-        time.sleep(2)
-        spent = _cpu_seconds(worker) - cpu0
-        assert spent < 0.5, "the worker spun out of descriptors: %.2fs of CPU in 2s" % spent
+        # It stops watching its listening socket, says so, and sleeps in
+        # epoll_wait: a spinning worker, sampled, is always running or
+        # runnable (R); a waiting one sleeps (S) but for its brief wakes.
+        wait_for(lambda: "jwtmint[%d]: worker: out of file descriptors: not accepting" % worker in stack.logs(),
+                 timeout=10, what="the worker to say it stops accepting")
+        states = []
+        for _ in range(20):
+            states.append(_state(worker))
+            time.sleep(0.05)
+        assert states.count("S") >= 15, "the worker spins out of descriptors: states %s" % "".join(states)
         st, _ = conns[0].token(stack)
         assert st == 200, "a kept connection while out of descriptors: %d" % st
         for c in conns[-4:]:

@@ -20,7 +20,6 @@ import base64
 import json
 import os
 import secrets as pysecrets
-import statistics
 import subprocess
 import threading
 import time
@@ -301,13 +300,16 @@ def mint(stack, like, header_extra=None, **changes):
     return sign_es256(priv, header, claims)
 
 
-def median_time(fn, n):
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+# The stack's Argon2id memory cost (this file keeps the defaults): one run
+# of it shows as this much more peak memory in the process that answered.
+ARGON2_M_KIB = 19456
+
+
+def least_peak_kib(stack, fn, n):
+    """The smallest of n peaks of jwtmint's memory while serving fn()
+    (Stack.peak_rss_kib): above a request's without hashing by most of
+    ARGON2_M_KIB only when every one of the n ran Argon2id."""
+    return min(stack.peak_rss_kib(fn)[1] for _ in range(n))
 
 
 class World:
@@ -416,8 +418,10 @@ def test_key_without_password_grant(stack):
 
 
 def test_bad_logins_identical(stack):
-    """Wrong password, unknown user, disabled user: one answer, comparable
-    cost (the unknown user is verified against a dummy Argon2 hash)."""
+    """Wrong password, unknown user, disabled user: one answer, the same
+    work (the unknown user is verified against a dummy Argon2id hash): each
+    runs Argon2id, seen as its memory cost in the answering process's peak
+    memory, not as a duration."""
     org = new_org(stack, "badlogin")
     key = new_key(stack, org)
     users = [new_user(stack, org) for _ in range(3)]
@@ -432,18 +436,22 @@ def test_bad_logins_identical(stack):
 
     n = 5
     turn = iter(range(n))
-    t_wrong = median_time(lambda: attempt("wrong password", users[next(turn) % 3], "not-the-password-1"), n)
-    t_unknown = median_time(lambda: attempt("unknown user", "nobody-" + pysecrets.token_hex(4),
-                                            "not-the-password-1"), n)
-    t_disabled = median_time(lambda: attempt("disabled user", dis, dis["password"]), n)
+    # A request refused before any lookup or hashing: the baseline.
+    base = least_peak_kib(stack, lambda: assert_oauth_error(
+        post(stack, "/token", key, grant_type=GT_PASSWORD, username="x"), 400, "invalid_request"), n)
+    peaks = {
+        "wrong password": least_peak_kib(
+            stack, lambda: attempt("wrong password", users[next(turn) % 3], "not-the-password-1"), n),
+        "unknown user": least_peak_kib(
+            stack, lambda: attempt("unknown user", "nobody-" + pysecrets.token_hex(4), "not-the-password-1"), n),
+        "disabled user": least_peak_kib(stack, lambda: attempt("disabled user", dis, dis["password"]), n),
+    }
     every = set().union(*bodies.values())
     assert len(every) == 1, "different invalid_grant bodies: %r" % bodies
-    # The same work: no tight timing assertion, only that no case skips
-    # the hashing (an unknown user without the dummy hash would be ~0).
-    assert t_unknown >= 0.5 * t_wrong, "unknown user %.1f ms vs wrong password %.1f ms: no dummy hash?" % (
-        t_unknown * 1e3, t_wrong * 1e3)
-    assert t_disabled >= 0.5 * t_wrong, "disabled user %.1f ms vs wrong password %.1f ms" % (
-        t_disabled * 1e3, t_wrong * 1e3)
+    for what, peak in peaks.items():
+        assert peak - base >= 0.75 * ARGON2_M_KIB, (
+            "%s: the answering process peaked %d KiB above a request without hashing; an Argon2id run "
+            "takes %d KiB: no hash (no dummy hash)?" % (what, peak - base, ARGON2_M_KIB))
     # A disabled user with the right password is still refused, and a
     # well-formed but impossible username is just unknown.
     for name in ("..", "a" * 65, "bad name", "ünïcode"):
@@ -457,10 +465,12 @@ def test_brute_force_per_username(stack):
     # The counter is per normalised username: case and spaces do not evade it.
     names = iter([victim["username"], victim["username"].upper(), " " + victim["username"],
                   victim["username"].capitalize()] * MAX_FAILURES)
-    t_fail = median_time(lambda: assert_same_error(login(stack, key, next(names), "wrong-password-x"), 400,
-                                                   "invalid_grant", victim), MAX_FAILURES)
+    # Each failure costs an Argon2id run (seen in the answering process's
+    # peak memory, Stack.peak_rss_kib), and the 429s after them none.
+    fail = least_peak_kib(stack, lambda: assert_same_error(login(stack, key, next(names), "wrong-password-x"),
+                                                           400, "invalid_grant", victim), MAX_FAILURES)
     # A request refused before the database or any hashing: the baseline.
-    t_base = median_time(lambda: post(stack, "/token", key, grant_type=GT_PASSWORD, username="x"), 5)
+    base = least_peak_kib(stack, lambda: post(stack, "/token", key, grant_type=GT_PASSWORD, username="x"), 5)
     answers = []
 
     def blocked(password):
@@ -470,13 +480,14 @@ def test_brute_force_per_username(stack):
         assert ra.isdigit() and 1 <= int(ra) <= 60, "Retry-After %r (window 60 s)" % ra
         answers.append(doc)
     # Past the limit: 429 whatever the password, the right one included.
-    t_block = median_time(lambda: blocked("wrong-password-y"), 5)
+    block = max(stack.peak_rss_kib(lambda: blocked("wrong-password-y"))[1] for _ in range(5))
     blocked(victim["password"])
-    argon2 = t_fail - t_base
-    assert argon2 > 0.005, "a failed login costs only %.1f ms more than no login: no Argon2?" % (argon2 * 1e3)
-    assert t_block - t_base < 0.5 * argon2, (
-        "429 answers take %.1f ms (baseline %.1f ms, failed login %.1f ms): hashed before refusing?"
-        % (t_block * 1e3, t_base * 1e3, t_fail * 1e3))
+    assert fail - base >= 0.75 * ARGON2_M_KIB, (
+        "a failed login peaks only %d KiB above no login; an Argon2id run takes %d KiB: no Argon2?"
+        % (fail - base, ARGON2_M_KIB))
+    assert block - base < 0.5 * ARGON2_M_KIB, (
+        "a 429 answer peaks %d KiB above no login (an Argon2id run takes %d KiB): hashed before refusing?"
+        % (block - base, ARGON2_M_KIB))
     # Another username of the same organization is not blocked.
     other = new_user(stack, org)
     login_ok(stack, key, other)

@@ -24,7 +24,7 @@ import time
 
 import jwt as pyjwt
 
-from harness import FORM, REPO, free_port, verify_token
+from harness import FORM, REPO, start_web_server, verify_token
 
 MODES = ("nginx",)
 # Both hosts share per-minute rate-limit counts, synced every 100 ms.
@@ -46,7 +46,7 @@ class Host:
 
     @classmethod
     def start_b(cls, stack):
-        b = cls(stack, "B", free_port())
+        b = cls(stack, "B", None)
         sock = os.path.join(stack.tmp, "host-b.sock")
         b.dir = os.path.join(stack.tmp, "nginx-b")
         try:
@@ -54,10 +54,8 @@ class Host:
             stack.wait_fcgi("unix:" + sock, b.proc)
             if os.getuid() == 0:
                 os.chmod(sock, 0o666)     # nginx's workers run as nobody
-            for cmd in (["conf", b.dir, str(b.port), "unix:" + sock], ["start", b.dir]):
-                p = subprocess.run([NGINX_SH] + cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   stdin=subprocess.DEVNULL, timeout=30)
-                assert p.returncode == 0, "nginx.sh %s: %s" % (cmd[0], p.stderr.decode(errors="replace"))
+            # Any free port (nginx.sh retries another on EADDRINUSE).
+            b.port = start_web_server(NGINX_SH, b.dir, "unix:" + sock, note=stack.note)
         except BaseException:
             b.stop()
             raise

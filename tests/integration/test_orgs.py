@@ -15,7 +15,7 @@ from test_lifecycle import (KEY_SCOPES, active, assert_same_error, claims_of, ex
                             login_ok, new_key, new_org, new_user, post, post_pairs, refresh)
 
 # Argon2 cost is not under test here (test_lifecycle keeps the defaults for
-# its timing tests): cheap parameters keep the CGI mode fast, where every
+# its Argon2 cost tests): cheap parameters keep the CGI mode fast, where every
 # process start hashes a dummy password.
 STACK_OPTIONS = {"env": {"JWTMINT_ARGON2_M_KIB": "256", "JWTMINT_ARGON2_T": "1"}}
 

@@ -71,7 +71,10 @@ class Run:
 
     def interrupt(self):
         """Ctrl-C: SIGINT to the whole process group, as a terminal sends."""
-        os.killpg(self.p.pid, signal.SIGINT)
+        try:
+            os.killpg(self.p.pid, signal.SIGINT)
+        except ProcessLookupError:
+            pass                # run.sh and all it started are gone already
         try:
             self.p.wait(timeout=30)
         finally:
@@ -80,6 +83,26 @@ class Run:
                 os.killpg(self.p.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+def run_up(stack, root, env=None, tries=5):
+    """scripts/run.sh up on a port that was free a moment ago: `make run`
+    takes the PORT it is given, so when another program takes that port
+    first, run.sh stops saying it is in use (before it makes anything in the
+    database) and this tries another port, up to `tries` times, with a
+    note. Returns (Run, port, its output once up)."""
+    for i in range(1, tries + 1):
+        port = free_port()
+        r = Run(root, port, env)
+        try:
+            return r, port, r.wait_up()
+        except AssertionError:
+            r.interrupt()
+            out = r.text()
+            if i == tries or "in use" not in out:
+                raise
+            stack.note("make run: 127.0.0.1:%d was taken (in use), try %d of %d on another port: %s"
+                       % (port, i, tries, [l for l in out.splitlines() if "in use" in l][:1]))
 
 
 def token(port, key):
@@ -102,10 +125,8 @@ def leftovers(root):
 
 def test_make_run_first_and_second_run(stack):
     root = copy_checkout(stack)
-    port = free_port()
-    r = Run(root, port)
+    r, port, out = run_up(stack, root)
     try:
-        out = r.wait_up()
         keys = re.findall(r"jmk_test_[a-z2-7]{16}_[a-z2-7]{59}", out)
         assert keys, "the first run prints no demo key:\n" + out
         key = keys[0]
@@ -133,10 +154,10 @@ def test_make_run_first_and_second_run(stack):
     assert leftovers(root) == [], "processes left after Ctrl-C: %r" % leftovers(root)
     assert "stopped" in r.text()
 
-    # Second run: same data, no new key, the old one still works.
-    r2 = Run(root, port)
+    # Second run: same data, no new key, the old one still works (on
+    # whatever port this run got).
+    r2, port, out2 = run_up(stack, root)
     try:
-        out2 = r2.wait_up()
         assert not re.findall(r"jmk_test_[a-z2-7]{16}_[a-z2-7]{59}", out2), \
             "the second run made another demo key"
         assert token(port, key)["token_type"] == "Bearer"
@@ -149,10 +170,8 @@ def test_make_run_first_and_second_run(stack):
 def test_make_run_with_database_url(stack):
     """JWTMINT_DATABASE_URL: that database, no private cluster."""
     root = copy_checkout(stack)
-    port = free_port()
-    r = Run(root, port, env={"JWTMINT_DATABASE_URL": stack.database_url})
+    r, port, out = run_up(stack, root, env={"JWTMINT_DATABASE_URL": stack.database_url})
     try:
-        out = r.wait_up()
         assert "JWTMINT_DATABASE_URL" in out
         assert not os.path.exists(os.path.join(root, "var", "pg")), "a private cluster was made"
         assert get_json(port, "/healthz") == {"status": "ok"}

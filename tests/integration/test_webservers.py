@@ -31,7 +31,7 @@ import urllib.parse
 
 import jwt as pyjwt
 
-from harness import FORM, REPO, SANITIZER_MARKERS, Skip, free_port, verify_token
+from harness import FORM, REPO, SANITIZER_MARKERS, Skip, need_program, start_web_server, verify_token
 
 MODES = ("nginx",)
 
@@ -76,20 +76,21 @@ def sh(args, timeout=60, check=True):
 
 class Web:
     """One web server written and started by scripts/KIND.sh in a directory
-    of the stack's temp dir, on a free loopback port."""
+    of the stack's temp dir, on any free loopback port (PORT 0: the script
+    retries another port on EADDRINUSE); or, with port, one that runs
+    already (the stack's nginx)."""
 
     def __init__(self, stack, kind, fcgi=None, extra=(), name=None, cleanup=None, port=None):
         self.stack = stack
         self.kind = kind
         self.script = os.path.join(REPO, "scripts", kind + ".sh")
         self.dir = os.path.join(stack.tmp, name or kind)
-        self.port = port or free_port()
+        self.port = port
         if fcgi is None:
-            return          # one that runs already (the stack's nginx)
-        sh([self.script, "conf", self.dir, str(self.port), fcgi] + list(extra))
+            return
         if cleanup is not None:
             cleanup.add(self.stop)
-        sh([self.script, "start", self.dir])
+        self.port = start_web_server(self.script, self.dir, fcgi, extra, note=stack.note)
 
     def stop(self):
         sh([self.script, "stop", self.dir], check=False)
@@ -163,6 +164,14 @@ def spawn_jwtmint(stack, listen, cleanup, workers=2, conf=None):
         # The web server's workers run as nobody.
         os.chmod(listen[5:], 0o666)
     return proc
+
+
+def spawn_jwtmint_tcp(stack, cleanup, workers=2):
+    """Another jwtmint on a free loopback port (port 0, spawn_server_tcp).
+    Returns (Popen, "127.0.0.1:PORT")."""
+    proc, address = stack.spawn_server_tcp(workers=workers)
+    cleanup.add(lambda: stack.stop_server(proc))
+    return proc, address
 
 
 def socket_path(stack, name):
@@ -390,16 +399,14 @@ def test_lighttpd(stack):
 
 
 def test_apache(stack):
-    if not shutil.which("apache2") and not os.path.exists("/usr/sbin/apache2"):
-        raise Skip("apache2 is not installed")
+    need_program("apache2", "apache2-bin")
     c = Cleanup()
     try:
         # Endpoints through mod_proxy_fcgi on a unix socket; the gate through
         # mod_authnz_fcgi, which speaks TCP only: a second jwtmint.
         fcgi = socket_path(stack, "apache-jwtmint")
         spawn_jwtmint(stack, fcgi, c)
-        authz = "127.0.0.1:%d" % free_port()
-        gate = spawn_jwtmint(stack, authz, c)
+        gate, authz = spawn_jwtmint_tcp(stack, c)
         web = Web(stack, "apache", fcgi, extra=[authz], cleanup=c)
         try:
             flow(stack, web)
@@ -496,8 +503,7 @@ def _alive(pid):
 def test_spawn_fcgi_shared_rate_limit(stack):
     """spawn-fcgi -F 2 starts two jwtmint processes on one socket (FastCGI on
     stdin); with rate_limit_shm they count a key's requests together."""
-    if not shutil.which("spawn-fcgi"):
-        raise Skip("spawn-fcgi is not installed")
+    need_program("spawn-fcgi", "spawn-fcgi")
     c = Cleanup()
     shm = "/jwtmint-it-" + pysecrets.token_hex(6)
     try:
@@ -562,9 +568,7 @@ def test_spawn_fcgi_shared_rate_limit(stack):
 
 
 def test_systemd_units_verify(stack):
-    tool = shutil.which("systemd-analyze")
-    if not tool:
-        raise Skip("systemd-analyze is not installed (package systemd)")
+    tool = need_program("systemd-analyze", "systemd")
     src = os.path.join(REPO, "conf", "systemd")
     units = sorted(f for f in os.listdir(src) if f.endswith((".service", ".socket")))
     assert set(units) >= {"jwtmint.service", "jwtmint.socket"}, "conf/systemd has %r" % units
