@@ -57,7 +57,7 @@ grant_password(const struct grant_ctx *g, struct req *r, const struct client *c,
 	const char			*user = form_get(&r->form, "username");
 	const char			*pw = form_get(&r->form, "password");
 	const char			*eip = form_get(&r->form, "end_user_ip");
-	const char			*addr = r->remote_addr ? r->remote_addr : "-";
+	const char			*addr = "-";
 	char				 ip[IPADDR_MAX_BYTES];
 	int				 ok, with_refresh;
 
@@ -79,7 +79,9 @@ grant_password(const struct grant_ctx *g, struct req *r, const struct client *c,
 			return;
 		}
 		addr = ip;
-	}
+	} else if (r->remote_addr != NULL && ipaddr_canon(r->remote_addr,
+	    strlen(r->remote_addr), ip) == 0)
+		addr = ip;	/* one spelling; anything else (none) is "-" */
 	/* An impossible username is an unknown user, at the same cost. */
 	if (username_normalize(user, strlen(user), uname) == -1)
 		snprintf(uname, sizeof(uname), "-");

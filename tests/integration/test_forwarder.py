@@ -117,3 +117,22 @@ def test_trust_and_distrust(stack):
         time.sleep(0.05)
     rc, out, err = stack.admin("key", "trust", "aaaaaaaaaaaaaaaa")
     assert rc != 0 and "no active key" in err, (rc, err)
+
+
+def test_remote_addr_checked_before_the_database(stack):
+    """REMOTE_ADDR comes from the web server, yet it is checked in C too:
+    an address is counted in its one spelling, anything else as "-", and
+    never reaches the database's bound (a 300-byte value was a 503)."""
+    if stack.mode != "cgi":
+        from harness import Skip
+        raise Skip("nginx")
+    org = new_org(stack, "raddr")
+    k = new_key(stack, org, scopes="read:accounts", grants="password")
+    u = new_user(stack, org)
+    body = ("grant_type=password&username=%s&password=%s" % (u["username"], "wrong")).encode()
+    hdrs = {"X-API-Key": k["key"], "Content-Type": "application/x-www-form-urlencoded"}
+    for addr, counted in (("x" * 300, "-"), ("2001:DB8::0:7", "2001:db8::7")):
+        st, _, b = stack.request("POST", "/token", hdrs, body, cgi_env={"REMOTE_ADDR": addr})
+        assert st == 400, "REMOTE_ADDR %r: %d %r" % (addr[:20], st, b[:200])
+        rows = stack.psql("select subject from login_failures where org_id = '%s' and kind = 'a'" % org["id"])
+        assert counted in rows.split(), "counted under %r, want %r" % (rows, counted)
