@@ -61,6 +61,7 @@
  * theirs (nginx: keepalive_timeout 60 s), so it only frees the slots of a
  * server that went away without closing (TCP). */
 #define KEPT_IDLE_SEC	300
+#define DRAIN_MAX_BYTES	(8u << 20)	/* input read and dropped at the end */
 
 /* A connection of the web server's, and libfcgi's request state on it. */
 struct conn {
@@ -206,8 +207,13 @@ worker_ratelimit_map(const struct config *cfg, int shared)
 }
 
 /*
- * Read what is left of a request's input, up to a bound (the empty record
- * that ends it, usually). Returns 1 when the input was read to its end.
+ * Read what is left of a request's input, up to DRAIN_MAX_BYTES (the empty
+ * record that ends it, usually; a body refused unread as too large, at
+ * most the web server's own body limit, 1 MiB in the shipped
+ * configurations), within the request's deadline. A web server sends the
+ * whole body before it reads the answer (nginx does): a kept connection
+ * closed before that loses the answer (502). Returns 1 when the input was
+ * read to its end.
  */
 static int
 drain(FCGX_Request *req)
@@ -216,7 +222,7 @@ drain(FCGX_Request *req)
 	size_t	 total = 0;
 	int	 n;
 
-	while (total < sizeof(buf) * 4 &&
+	while (total < DRAIN_MAX_BYTES &&
 	    (n = FCGX_GetStr(buf, (int)sizeof(buf), req->in)) > 0)
 		total += (size_t)n;
 	secret_wipe(buf, sizeof(buf));	/* it may hold a body's bytes */
