@@ -20,6 +20,7 @@
 #include "kek.h"
 #include "log.h"
 #include "migrations.h"
+#include "ops_key.h"
 #include "scope.h"
 #include "secret.h"
 #include "store.h"
@@ -45,6 +46,8 @@ static const char usage_text[] =
 "  key list [--org SLUG] [--json]\n"
 "  key revoke ID\n"
 "  key trust ID | key distrust ID   (may it send end_user_ip at login)\n"
+"  key roll ID --grace 0|30m|24h|7d [--json]  (a new key; the old one ends\n"
+"             after the grace, at most 30 days; 0: revoked now)\n"
 "  signing-key create [--alg ES256|RS256|HS256] [--json]\n"
 "  signing-key list [--json]\n"
 "  signing-key retire KID\n"
@@ -115,6 +118,7 @@ static const struct {
 	{ "key", offsetof(struct opts, key) },
 	{ "rate-per-sec", offsetof(struct opts, rate_sec) },
 	{ "rate-per-min", offsetof(struct opts, rate_min) },
+	{ "grace", offsetof(struct opts, grace) },
 };
 
 void
@@ -496,6 +500,71 @@ key_create(struct opts *o)
 	secret_wipe(key, sizeof(key));
 }
 
+/* key roll: an adapter over ops_key_roll (arguments in, output out). */
+static void
+key_roll(struct opts *o)
+{
+	struct ops_key_roll	 rq;
+	struct ops_key_rolled	 out;
+	struct ops_ctx		 x;
+	struct org		 org;
+	const char		*field;
+	long long		 grace;
+
+	if (o->arg == NULL || o->grace == NULL)
+		admin_usage("key roll ID --grace 24h");
+	if (strcmp(o->grace, "0") == 0 || strcmp(o->grace, "0s") == 0)
+		grace = 0;
+	else if ((grace = parse_duration(o->grace)) < 0 ||
+	    grace > OPS_ROLL_MAX_GRACE_SEC)
+		admin_usage("--grace: 0, or a count and a unit (30m, 24h, 7d), "
+		    "at most 30 days");
+	admin_need_secrets();
+	if (!apikey_id_valid(o->arg, strlen(o->arg)))
+		admin_usage("key roll: ID is malformed");
+	admin_key_org(o->arg, &org);
+	memset(&x, 0, sizeof(x));
+	x.db = admin_db;
+	x.org = org.id;
+	x.pepper = admin_cfg.pepper;
+	x.pepperlen = admin_cfg.pepperlen;
+	rq.id = o->arg;
+	rq.grace_sec = grace;
+	switch (ops_key_roll(&x, &rq, &out, &field)) {
+	case OPS_OK:
+		break;
+	case OPS_INVALID:
+		admin_usage(strcmp(field, "grace") == 0 ? "--grace: at most "
+		    "30 days" : "key roll: ID is malformed");
+		break;
+	case OPS_NOT_FOUND:
+		admin_die("no key \"%s\"", o->arg);
+		break;
+	case OPS_CONFLICT:
+		admin_die("key %s cannot be rolled: only the newest key of a "
+		    "chain, not revoked or expired, can", o->arg);
+		break;
+	case OPS_UNAVAILABLE:
+		admin_die("%s", "database error: nothing was rolled");
+		break;
+	case OPS_FAILED:
+		admin_die("%s", "cannot make a key: nothing was rolled");
+		break;
+	}
+	if (admin_json)
+		admin_print_json(json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s}",
+		    "id", out.id, "key", out.key, "rolled_from", o->arg,
+		    "created_at", out.created_at, "expires_at",
+		    out.expires_at[0] ? out.expires_at : NULL,
+		    "old_key_ends_at", out.old_ends_at, "org", org.id));
+	else
+		printf("API key rolled. The new key is shown only this once: "
+		    "store it now.\n\n  %s\n\nid %s (rolled from %s); the old "
+		    "key stops working at %s\n", out.key, out.id, o->arg,
+		    out.old_ends_at);
+	secret_wipe(out.key, sizeof(out.key));
+}
+
 static int
 cmd_key(int argc, char **argv)
 {
@@ -508,7 +577,7 @@ cmd_key(int argc, char **argv)
 	int			 n;
 
 	if (argc < 1)
-		admin_usage("key: create, list, revoke, trust or distrust?");
+		admin_usage("key: create, list, revoke, roll, trust or distrust?");
 	if (strcmp(argv[0], "create") == 0) {
 		admin_parse_opts(argc - 1, argv + 1, &o,
 		    "name scopes env expires-in org grants rate-per-sec "
@@ -538,6 +607,11 @@ cmd_key(int argc, char **argv)
 		printf("key %s revoked\n", o.arg);
 		return 0;
 	}
+	if (strcmp(argv[0], "roll") == 0) {
+		admin_parse_opts(argc - 1, argv + 1, &o, "ARG grace json ");
+		key_roll(&o);
+		return 0;
+	}
 	if (strcmp(argv[0], "trust") == 0 || strcmp(argv[0], "distrust") == 0) {
 		admin_parse_opts(argc - 1, argv + 1, &o, "ARG");
 		if (o.arg == NULL)
@@ -552,7 +626,7 @@ cmd_key(int argc, char **argv)
 		    "may send end_user_ip" : "may not send end_user_ip");
 		return 0;
 	}
-	admin_usage("key: create, list, revoke, trust or distrust?");
+	admin_usage("key: create, list, revoke, roll, trust or distrust?");
 	return 2;
 }
 

@@ -22,7 +22,7 @@ extern int		 admin_json;	/* --json given */
 struct opts {
 	const char	*name, *scopes, *env, *expires, *org, *slug, *alg;
 	const char	*grants, *role, *accounts, *username, *jti, *user, *key;
-	const char	*rate_sec, *rate_min;
+	const char	*rate_sec, *rate_min, *grace;
 	int		 all_accounts, read_only, trusted_forwarder;
 	const char	*arg;		/* the one positional argument */
 };
@@ -52,6 +52,10 @@ void	admin_list(enum stmt s, const char *const *params,
 int	admin_lookup(enum stmt s, const char *const *params, struct first *f);
 void	admin_insert(enum stmt s, const char *const *params, struct first *f,
 	    const char *what, const char *dup);
+
+/* The organization of key id (the CLI acts for the platform operator);
+ * exits when there is no such key. */
+void	admin_key_org(const char *id, struct org *o);
 
 int	admin_user(int argc, char **argv);
 int	admin_role(int argc, char **argv);

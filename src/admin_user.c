@@ -212,9 +212,8 @@ admin_role(int argc, char **argv)
 	admin_usage("role: create or list?");
 }
 
-/* The organization of key id (the CLI acts for the platform operator). */
-static void
-key_org(const char *id, struct org *o)
+void
+admin_key_org(const char *id, struct org *o)
 {
 	const char	*params[1] = { id };
 	struct first	 f;
@@ -240,7 +239,7 @@ admin_revoke(int argc, char **argv)
 	/* A key names its organization; a jti or a user is of --org's. */
 	if (o.key != NULL && (o.jti != NULL) + (o.user != NULL) == 0 &&
 	    apikey_id_valid(o.key, strlen(o.key)))
-		key_org(o.key, &org);
+		admin_key_org(o.key, &org);
 	else
 		admin_org_lookup(o.org, &org);
 	x.db = admin_db;
@@ -261,6 +260,10 @@ admin_revoke(int argc, char **argv)
 	case OPS_UNAVAILABLE:
 		/* Never "nothing to revoke": the database failed. */
 		admin_die("%s", "database error: nothing was revoked");
+		break;
+	case OPS_CONFLICT:
+	case OPS_FAILED:
+		admin_die("%s", "revocation failed: nothing was revoked");
 		break;
 	}
 	printf("revoked\n");

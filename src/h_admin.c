@@ -110,6 +110,10 @@ h_admin_revocations(struct app *a, struct req *r, struct resp *p)
 	case OPS_UNAVAILABLE:
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		return;
+	case OPS_CONFLICT:	/* revocation has none */
+	case OPS_FAILED:
+		oauth_err(p, OERR_SERVER_ERROR, NULL);
+		return;
 	}
 	snprintf(body, sizeof(body), "{\"revoked\":\"%s\"}", what);
 	http_resp_header(p, "Content-Type", "application/json");

@@ -303,6 +303,43 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " select key_hash, least(sum(count), 2147483647)::bigint"
 	    " from ratelimit_counts where minute = $2::bigint and host <> $1"
 	    " and key_hash = any($3::bigint[]) group by key_hash", 4 },
+	/*
+	 * Roll: the key's environment, and whether it may be rolled now (the
+	 * newest of its chain, not revoked, not expired). $1 key id, $2 org.
+	 */
+	[STMT_KEY_ROLL_PEEK] = { "key_roll_peek",
+	    "select env, (rolled_to is null and revoked_at is null and"
+	    " (expires_at is null or expires_at > now())) from api_keys"
+	    " where id = $1 and org_id = $2", 2 },
+	/*
+	 * Roll, in one statement (one transaction): under the old row's lock,
+	 * the new key copies it, the old one ends at min(its expiry, now +
+	 * grace) (grace 0: revoked now, its tokens with it), both are linked,
+	 * and the audit row is written. No row: not rollable any more (a
+	 * concurrent roll won). $1 old id, $2 org, $3 new id, $4 salt (hex),
+	 * $5 hash (hex), $6 grace sec.
+	 */
+	[STMT_KEY_ROLL] = { "key_roll",
+	    "with old as (select * from api_keys where id = $1 and org_id = $2"
+	    "   and rolled_to is null and revoked_at is null"
+	    "   and (expires_at is null or expires_at > now()) for update),"
+	    " ins as (insert into api_keys (id, org_id, name, env, salt, hash,"
+	    "   scopes, expires_at, grants, rate_per_sec, rate_per_min,"
+	    "   trusted_forwarder, rolled_from) select $3, $2, name, env,"
+	    "   decode($4, 'hex'), decode($5, 'hex'), scopes, expires_at, grants,"
+	    "   rate_per_sec, rate_per_min, trusted_forwarder, id from old"
+	    "   returning created_at, expires_at),"
+	    " upd as (update api_keys k set rolled_to = $3,"
+	    "   expires_at = least(coalesce(k.expires_at, 'infinity'),"
+	    "   now() + make_interval(secs => $6::int)),"
+	    "   revoked_at = case when $6::int = 0 then now() end"
+	    "   from old where k.id = old.id and k.org_id = $2"
+	    "   returning k.expires_at),"
+	    " aud as (insert into audit (org_id, event, detail)"
+	    "   select $2, 'key.roll', old.id || ' -> ' || $3 || ' grace '"
+	    "   || $6 from old)"
+	    " select " RFC3339("ins.created_at") ", " RFC3339("ins.expires_at")
+	    ", " RFC3339("upd.expires_at") " from ins, upd", 6 },
 	/* $1 key id, $2 true/false. */
 	[STMT_KEY_SET_FORWARDER] = { "key_set_forwarder",
 	    "update api_keys set trusted_forwarder = $2::boolean"

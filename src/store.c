@@ -173,6 +173,29 @@ out:
 }
 
 int
+store_key_roll(struct db *db, const char *old, const char *org, const char *id,
+    const char *salthex, const char *hashhex, long long grace_sec,
+    char *created_at, char *expires_at, char *old_ends_at, size_t bufsz)
+{
+	char		 grace[24];
+	const char	*params[6] = { old, org, id, salthex, hashhex, grace };
+	PGresult	*res;
+	int		 rc = 0;
+
+	snprintf(grace, sizeof(grace), "%lld", grace_sec);
+	if ((res = db_exec(db, STMT_KEY_ROLL, params)) == NULL)
+		return -1;
+	if (PQntuples(res) == 1) {
+		snprintf(created_at, bufsz, "%s", PQgetvalue(res, 0, 0));
+		snprintf(expires_at, bufsz, "%s", PQgetvalue(res, 0, 1));
+		snprintf(old_ends_at, bufsz, "%s", PQgetvalue(res, 0, 2));
+		rc = 1;
+	}
+	PQclear(res);
+	return rc;
+}
+
+int
 store_rows(struct db *db, enum stmt s, const char *const *params,
     store_row_fn cb, void *arg)
 {

@@ -1,0 +1,104 @@
+"""
+API key rotation with a grace period (jwtmint-admin key roll): a new key
+(new id and secret; name, scopes, grants, limits, organization and expiry
+copied) shown once; the old key works, unchanged, until the grace ends and
+then gets the answer of any invalid key, at /token and at the gate, on
+every worker, with no notification needed; grace 0 revokes the old key now,
+with its tokens. Only the newest key of a chain can be rolled. Both keys
+name each other; the audit trail has the roll. Every wait is for a
+condition, bounded.
+"""
+
+import time
+
+from harness import assert_oauth_error, nginx_only, parse_rfc3339
+from test_lifecycle import introspect, new_org, post
+
+STACK_OPTIONS = {"env": {"JWTMINT_ARGON2_M_KIB": "256", "JWTMINT_ARGON2_T": "1"}}
+
+
+def make_key(stack, org, name="roll-me"):
+    return stack.admin_json("key", "create", "--name", name, "--scopes", "read:accounts introspect",
+                            "--grants", "client_credentials", "--rate-per-min", "600",
+                            "--expires-in", "90d", "--org", org["slug"], "--json")
+
+
+def cc(stack, key):
+    return post(stack, "/token", key, grant_type="client_credentials")
+
+
+def gate(stack, key):
+    return stack.request("GET", "/api/accounts", {"X-API-Key": key["key"]})[0]
+
+
+def test_roll_with_grace(stack):
+    org = new_org(stack, "roll")
+    old = make_key(stack, org)
+    t_old = cc(stack, old)[2]["access_token"]
+    new = stack.admin_json("key", "roll", old["id"], "--grace", "3s", "--json")
+    assert new["id"] != old["id"] and new["key"] != old["key"] and new["rolled_from"] == old["id"], new
+    assert new["key"].startswith("jmk_live_"), "the environment is kept"
+    assert new["expires_at"] == old["expires_at"], "the expiry is copied: %r %r" % (new, old)
+    ends = parse_rfc3339(new["old_key_ends_at"])
+    assert 0 < ends - time.time() <= 4, new
+    # Copied, linked.
+    row = stack.psql("select name, scopes, grants, rate_per_min, rolled_from from api_keys where id = '%s'"
+                     % new["id"]).strip()
+    assert row == "roll-me|introspect read:accounts|client_credentials|600|%s" % old["id"], row
+    assert stack.psql("select rolled_to from api_keys where id = '%s'" % old["id"]).strip() == new["id"]
+    # During the grace both work, with the old key's scopes unchanged.
+    st, _, d = cc(stack, old)
+    assert st == 200 and d["scope"] == "introspect read:accounts", (st, d)
+    assert cc(stack, new)[0] == 200
+    if stack.mode == "nginx":
+        assert gate(stack, old) == 200 and gate(stack, new) == 200
+    # Only the newest key of a chain can be rolled.
+    rc, out, err = stack.admin("key", "roll", old["id"], "--grace", "1h")
+    assert rc != 0 and "cannot be rolled" in err, (rc, err)
+    # After the grace: the old key is any invalid key; its earlier tokens
+    # live until their exp (no revoke_tokens); the new key works.
+    deadline = ends + 5
+    while cc(stack, old)[0] == 200:
+        assert time.time() < deadline, "the old key still works after its grace"
+        time.sleep(0.1)
+    assert_oauth_error(cc(stack, old), 401, "invalid_client")
+    if stack.mode == "nginx":
+        assert all(gate(stack, old) == 403 for _ in range(8)), "the gate still takes the old key"
+        assert gate(stack, new) == 200
+    assert cc(stack, new)[0] == 200
+    audit = stack.psql("select count(*) from audit where org_id = '%s' and event = 'key.roll' and "
+                       "detail like '%s -> %s%%'" % (org["id"], old["id"], new["id"])).strip()
+    assert audit == "1", audit
+    stack.secrets.add(t_old)
+
+
+def test_roll_grace_zero_revokes_now(stack):
+    org = new_org(stack, "roll0")
+    old = make_key(stack, org)
+    tok = cc(stack, old)[2]["access_token"]
+    new = stack.admin_json("key", "roll", old["id"], "--grace", "0", "--json")
+    assert_oauth_error(cc(stack, old), 401, "invalid_client")
+    # Grace 0 revokes the key, and with it the tokens it obtained.
+    assert introspect(stack, new, tok) == {"active": False}
+    assert cc(stack, new)[0] == 200
+    # A chain: the new key rolls on.
+    newer = stack.admin_json("key", "roll", new["id"], "--grace", "1h", "--json")
+    assert newer["rolled_from"] == new["id"]
+
+
+def test_roll_refusals(stack):
+    org = new_org(stack, "rollx")
+    k = make_key(stack, org)
+    for args, want in ((["key", "roll", k["id"]], "grace"),
+                       (["key", "roll", k["id"], "--grace", "31d"], "30 days"),
+                       (["key", "roll", k["id"], "--grace", "-1h"], "grace"),
+                       (["key", "roll", "bogus", "--grace", "1h"], "malformed"),
+                       (["key", "roll", "aaaaaaaaaaaaaaaa", "--grace", "1h"], "no key")):
+        rc, out, err = stack.admin(*args)
+        assert rc != 0 and want in err, "%r: %d %r" % (args, rc, err[-300:])
+        assert "jmk_" not in out
+    stack.admin_ok("key", "revoke", k["id"])
+    rc, out, err = stack.admin("key", "roll", k["id"], "--grace", "1h")
+    assert rc != 0 and "cannot be rolled" in err, (rc, err)
+    n = stack.psql("select count(*) from api_keys where rolled_from = '%s'" % k["id"]).strip()
+    assert n == "0", "a refused roll made a key"
