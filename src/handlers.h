@@ -16,6 +16,7 @@ void	h_token(struct app *, struct req *, struct resp *);
 void	h_jwks(struct app *, struct req *, struct resp *);
 void	h_metadata(struct app *, struct req *, struct resp *);
 void	h_health(struct app *, struct req *, struct resp *);
+void	h_ready(struct app *, struct req *, struct resp *);
 void	h_revoke(struct app *, struct req *, struct resp *);
 void	h_introspect(struct app *, struct req *, struct resp *);
 void	h_admin_revocations(struct app *, struct req *, struct resp *);

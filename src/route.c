@@ -12,6 +12,7 @@ static const struct route routes[] = {
 	{ "/.well-known/oauth-authorization-server", HTTP_GET | HTTP_HEAD,
 	    "GET, HEAD", h_metadata },
 	{ "/healthz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_health },
+	{ "/readyz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_ready },
 	{ "/revoke", HTTP_POST, "POST", h_revoke },
 	{ "/introspect", HTTP_POST, "POST", h_introspect },
 	{ "/admin/revocations", HTTP_POST, "POST", h_admin_revocations },

@@ -216,6 +216,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "select pg_advisory_xact_lock(7469746)", 0 },
 	[STMT_MIGRATION_APPLIED] = { "migration_applied",
 	    "select 1 from schema_migrations where name = $1", 1 },
+	/* /readyz: how many of these migrations ($1, text[]) are applied. */
+	[STMT_MIGRATIONS_APPLIED] = { "migrations_applied",
+	    "select count(*) from schema_migrations where name = any($1::text[])",
+	    1 },
 	[STMT_MIGRATION_RECORD] = { "migration_record",
 	    "insert into schema_migrations (name) values ($1)", 1 },
 

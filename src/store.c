@@ -87,6 +87,33 @@ out:
 }
 
 int
+store_migrations_applied(struct db *db, const char *const *names, size_t n)
+{
+	char		 arr[4096];
+	const char	*params[1] = { arr };
+	PGresult	*res;
+	size_t		 i, len = 0;
+	int		 w, rc;
+
+	/* Names are file names of sql/: [0-9a-z_], nothing to quote. */
+	arr[len++] = '{';
+	for (i = 0; i < n; i++) {
+		w = snprintf(arr + len, sizeof(arr) - len, "%s%s", i ? "," : "",
+		    names[i]);
+		if (w < 0 || (size_t)w >= sizeof(arr) - len - 1)
+			return -1;
+		len += (size_t)w;
+	}
+	arr[len++] = '}';
+	arr[len] = '\0';
+	if ((res = db_exec(db, STMT_MIGRATIONS_APPLIED, params)) == NULL)
+		return -1;
+	rc = PQntuples(res) == 1 ? atoi(PQgetvalue(res, 0, 0)) : -1;
+	PQclear(res);
+	return rc;
+}
+
+int
 store_key_usable(const struct store_key *k, long long now)
 {
 	return !k->revoked & !k->org_disabled &

@@ -46,6 +46,13 @@ struct store_key {
 int	store_ping(struct db *);
 
 /*
+ * How many of the n migrations named are applied (a database at this
+ * binary's version or newer has them all), or -1.
+ */
+int	store_migrations_applied(struct db *, const char *const *names,
+	    size_t n);
+
+/*
  * 1 when the key may be used at now: not revoked, not expired, its
  * organization enabled; else 0. The one rule in C (without branches: the
  * client authentication does the same work for every key); its SQL twins
