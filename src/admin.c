@@ -570,7 +570,8 @@ cmd_key(int argc, char **argv)
 {
 	static const char *const cols[] = { "id", "org", "name", "env",
 	    "scopes", "grants", "created_at", "expires_at", "revoked_at",
-	    "last_used_at", "trusted_forwarder" };
+	    "last_used_at", "trusted_forwarder", "status", "rolled_from",
+	    "rolled_to" };
 	struct opts		 o;
 	struct org		 org;
 	const char		*params[1], *params2[2];
@@ -592,7 +593,7 @@ cmd_key(int argc, char **argv)
 			admin_org_lookup(o.org, &org);
 			params[0] = org.id;
 		}
-		admin_list(STMT_KEY_LIST, params, cols, 11);
+		admin_list(STMT_KEY_LIST, params, cols, 14);
 		return 0;
 	}
 	if (strcmp(argv[0], "revoke") == 0) {

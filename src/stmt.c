@@ -235,17 +235,25 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "update orgs set disabled_at = now()"
 	    " where slug = $1 and disabled_at is null", 1 },
 
+	/* A key's expires_at is whole seconds (date_trunc), so that C, which
+	 * reads it as Unix seconds (STMT_KEY_GET), and SQL agree on the
+	 * instant it ends. */
 	[STMT_KEY_INSERT] = { "key_insert",
 	    "insert into api_keys (id, org_id, name, env, salt, hash, scopes,"
 	    " expires_at, grants) values ($1, $2, $3, $4, decode($5, 'hex'),"
 	    " decode($6, 'hex'), $7, case when $8::bigint > 0 then"
-	    " now() + make_interval(secs => $8::bigint) end, $9)"
+	    " date_trunc('second', now()) + make_interval(secs => $8::bigint)"
+	    " end, $9)"
 	    " returning " RFC3339("created_at") ", " RFC3339("expires_at"), 9 },
 	[STMT_KEY_LIST] = { "key_list",
 	    "select k.id, o.slug, k.name, k.env, k.scopes, k.grants, "
 	    RFC3339("k.created_at") ", " RFC3339("k.expires_at") ", "
 	    RFC3339("k.revoked_at") ", " RFC3339("k.last_used_at") ","
-	    " k.trusted_forwarder::text"
+	    " k.trusted_forwarder::text,"
+	    " case when k.revoked_at is not null then 'revoked'"
+	    "   when k.expires_at <= now() then 'expired'"
+	    "   when k.rolled_to is not null then 'expiring' else 'active' end,"
+	    " k.rolled_from, k.rolled_to"
 	    " from api_keys k join orgs o on o.id = k.org_id"
 	    " where $1 = '' or k.org_id = $1 order by k.created_at, k.id", 1 },
 	[STMT_KEY_REVOKE] = { "key_revoke",
@@ -335,7 +343,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   returning created_at, expires_at),"
 	    " upd as (update api_keys k set rolled_to = $3,"
 	    "   expires_at = least(coalesce(k.expires_at, 'infinity'),"
-	    "   now() + make_interval(secs => $6::int)),"
+	    "   date_trunc('second', now()) + make_interval(secs => $6::int)),"
 	    "   revoked_at = case when $6::int = 0 then now() end"
 	    "   from old where k.id = old.id and k.org_id = $2"
 	    "   returning k.expires_at),"

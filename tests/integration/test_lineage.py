@@ -169,8 +169,12 @@ def test_generation_not_clocks(stack):
 
 
 def deny_list_reads(stack):
-    """Whole-list reads of the deny list so far, by every worker (their log)."""
-    return len(re.findall(r"deny list read whole", stack.logs()))
+    """{worker pid: whole-list reads of the deny list so far} (their log)."""
+    out = {}
+    for pid, n in re.findall(r"jwtmint\[(\d+)\]: deny list read whole: \d+ rows \(reads (\d+)",
+                             stack.logs()):
+        out[pid] = max(out.get(pid, 0), int(n))
+    return out
 
 
 @nginx_only
@@ -189,5 +193,11 @@ def test_revocation_flood_is_bounded_work(stack):
                "interval '1 hour' from generate_series(1, 5000) g" % flood["id"])
     assert revoke(stack, w.app, tok) == {}
     settle("the gate after the flood", lambda: gate(stack, w.app, tok), 401)
-    assert deny_list_reads(stack) == reads, "a worker read the whole deny list again after a flood:\n%s" % (
-        "\n".join(l for l in stack.logs().splitlines() if "deny list" in l)[-2000:])
+    # A worker that had its list read it never again; one the control
+    # rounds did not reach (the kernel picks the worker) reads it once,
+    # its first read, whenever it first needs it.
+    after = deny_list_reads(stack)
+    again = {pid: n for pid, n in after.items() if n > max(reads.get(pid, 0), 1)}
+    assert not again and all(after[p] == n for p, n in reads.items() if n > 0), \
+        "a worker read the whole deny list again after a flood:\n%s" % (
+            "\n".join(l for l in stack.logs().splitlines() if "deny list" in l)[-2000:])

@@ -46,6 +46,9 @@ def test_roll_with_grace(stack):
                      % new["id"]).strip()
     assert row == "roll-me|introspect read:accounts|client_credentials|600|%s" % old["id"], row
     assert stack.psql("select rolled_to from api_keys where id = '%s'" % old["id"]).strip() == new["id"]
+    listed = {r["id"]: r for r in stack.admin_json("key", "list", "--org", org["slug"], "--json")}
+    assert listed[old["id"]]["status"] == "expiring" and listed[old["id"]]["rolled_to"] == new["id"], listed
+    assert listed[new["id"]]["status"] == "active" and listed[new["id"]]["rolled_from"] == old["id"], listed
     # During the grace both work, with the old key's scopes unchanged.
     st, _, d = cc(stack, old)
     assert st == 200 and d["scope"] == "introspect read:accounts", (st, d)
@@ -66,6 +69,8 @@ def test_roll_with_grace(stack):
         assert all(gate(stack, old) == 403 for _ in range(8)), "the gate still takes the old key"
         assert gate(stack, new) == 200
     assert cc(stack, new)[0] == 200
+    listed = {r["id"]: r for r in stack.admin_json("key", "list", "--org", org["slug"], "--json")}
+    assert listed[old["id"]]["status"] == "expired", listed[old["id"]]
     audit = stack.psql("select count(*) from audit where org_id = '%s' and event = 'key.roll' and "
                        "detail like '%s -> %s%%'" % (org["id"], old["id"], new["id"])).strip()
     assert audit == "1", audit
