@@ -61,7 +61,8 @@
  * theirs (nginx: keepalive_timeout 60 s), so it only frees the slots of a
  * server that went away without closing (TCP). */
 #define KEPT_IDLE_SEC	300
-#define DRAIN_MAX_BYTES	(8u << 20)	/* input read and dropped at the end */
+#define DRAIN_MAX_BYTES	(16u << 10)	/* input read and dropped at the end */
+#define DRAIN_KEPT_MAX_BYTES	(8u << 20)	/* the same, on a kept connection */
 
 /* A connection of the web server's, and libfcgi's request state on it. */
 struct conn {
@@ -207,22 +208,18 @@ worker_ratelimit_map(const struct config *cfg, int shared)
 }
 
 /*
- * Read what is left of a request's input, up to DRAIN_MAX_BYTES (the empty
- * record that ends it, usually; a body refused unread as too large, at
- * most the web server's own body limit, 1 MiB in the shipped
- * configurations), within the request's deadline. A web server sends the
- * whole body before it reads the answer (nginx does): a kept connection
- * closed before that loses the answer (502). Returns 1 when the input was
- * read to its end.
+ * Read what is left of a request's input, up to max bytes (the empty
+ * record that ends it, usually), within the request's deadline. Returns 1
+ * when the input was read to its end.
  */
 static int
-drain(FCGX_Request *req)
+drain(FCGX_Request *req, size_t max)
 {
 	char	 buf[4096];
 	size_t	 total = 0;
 	int	 n;
 
-	while (total < DRAIN_MAX_BYTES &&
+	while (total < max &&
 	    (n = FCGX_GetStr(buf, (int)sizeof(buf), req->in)) > 0)
 		total += (size_t)n;
 	secret_wipe(buf, sizeof(buf));	/* it may hold a body's bytes */
@@ -265,12 +262,19 @@ finish(FCGX_Request *req, int unix_socket)
 	FCGX_FClose(req->err);
 	FCGX_FClose(req->out);
 	if (req->keepConnection) {
-		if (!drain(req))
+		/*
+		 * A body refused unread as too large (at most the web
+		 * server's own limit, 1 MiB in the shipped configurations) is
+		 * read to its end: nginx sends a whole body before it reads
+		 * the answer, and a kept connection closed before that lost
+		 * the answer (502).
+		 */
+		if (!drain(req, DRAIN_KEPT_MAX_BYTES))
 			req->keepConnection = 0;
 		FCGX_Finish_r(req);	/* closes on a write error */
 		return req->ipcFd >= 0;
 	}
-	if (!drain(req)) {
+	if (!drain(req, DRAIN_MAX_BYTES)) {
 		FCGX_Finish_r(req);
 		return 0;
 	}
