@@ -242,6 +242,7 @@ admin_revoke(int argc, char **argv)
 		admin_key_org(o.key, &org);
 	else
 		admin_org_lookup(o.org, &org);
+	memset(&x, 0, sizeof(x));
 	x.db = admin_db;
 	x.org = org.id;
 	x.deny_sec = CLAIMS_MAX_TTL_SEC + admin_cfg.verify_leeway_sec;

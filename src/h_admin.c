@@ -30,7 +30,7 @@
 /* The caller's organization into org when it is an admin. -1 → p is set. */
 static int
 admin_org(struct app *a, struct req *r, char *org, size_t orgsz,
-    struct resp *p)
+    char *actor, size_t actorsz, struct resp *p)
 {
 	struct verified		 v;
 	struct scope_set		 s;
@@ -56,6 +56,10 @@ admin_org(struct app *a, struct req *r, char *org, size_t orgsz,
 			return -1;
 		}
 		snprintf(org, orgsz, "%s", v.org);
+		if (jwtverify_is_user(&v))
+			snprintf(actor, actorsz, "user:%s", v.sub);
+		else
+			snprintf(actor, actorsz, "key:%s", v.client_id);
 		snprintf(r->client_id, sizeof(r->client_id), "%s", v.client_id);
 		snprintf(r->org_id, sizeof(r->org_id), "%s", v.org);
 		return 0;
@@ -69,6 +73,7 @@ admin_org(struct app *a, struct req *r, char *org, size_t orgsz,
 		return -1;
 	}
 	snprintf(org, orgsz, "%s", c.org_id);
+	snprintf(actor, actorsz, "key:%s", c.id);
 	return 0;
 }
 
@@ -76,6 +81,7 @@ void
 h_admin_revocations(struct app *a, struct req *r, struct resp *p)
 {
 	char		 org[STORE_ID_BYTES], body[64], desc[64];
+	char		 actor[OPS_ACTOR_BYTES];
 	struct ops_revoke rq;
 	struct ops_ctx	 x;
 	const char	*what, *field;
@@ -87,13 +93,15 @@ h_admin_revocations(struct app *a, struct req *r, struct resp *p)
 		    form_strerror(fe) : NULL);
 		return;
 	}
-	if (admin_org(a, r, org, sizeof(org), p) == -1)
+	if (admin_org(a, r, org, sizeof(org), actor, sizeof(actor), p) == -1)
 		return;
 	rq.jti = form_get(&r->form, "jti");
 	rq.user = form_get(&r->form, "user");
 	rq.key = form_get(&r->form, "key");
 	x.db = a->db;
 	x.org = org;
+	x.actor = actor;
+	x.source = r->remote_addr != NULL ? r->remote_addr : "";
 	x.deny_sec = a->check.deny_sec;
 	switch (ops_revoke(&x, &rq, &what, &field)) {
 	case OPS_OK:

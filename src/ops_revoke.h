@@ -12,28 +12,7 @@
 #ifndef JWTMINT_OPS_REVOKE_H
 #define JWTMINT_OPS_REVOKE_H
 
-struct db;
-
-#include <stddef.h>
-
-/* What an operation reads: the database, the caller's organization. */
-struct ops_ctx {
-	struct db		*db;
-	const char		*org;		/* the caller's organization id */
-	int			 deny_sec;	/* deny-row life (tokencheck.h) */
-	const unsigned char	*pepper;	/* new API keys' hashes */
-	size_t			 pepperlen;
-};
-
-/* One error enum for every operation (ops_*.h). */
-enum ops_err {
-	OPS_OK,
-	OPS_INVALID,		/* *field names the bad (or missing) field */
-	OPS_NOT_FOUND,		/* nothing of that name in the organization */
-	OPS_CONFLICT,		/* exists, but not in a state that allows it */
-	OPS_UNAVAILABLE,	/* the database failed: nothing was done */
-	OPS_FAILED		/* something else failed: nothing was done */
-};
+#include "ops.h"
 
 struct ops_revoke {
 	const char	*jti, *user, *key;	/* exactly one */
