@@ -65,7 +65,10 @@ int		 db_begin(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
 
-/* 1 when the last failure was a unique-key violation (admin messages). */
+/*
+ * 1 when the last failure was a unique-key or exclusion-constraint
+ * violation ("exists already": admin messages, concurrent writers).
+ */
 int		 db_last_unique_violation(const struct db *);
 
 #endif

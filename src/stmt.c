@@ -24,6 +24,21 @@
 	    " join roles r on r.org_id = u.org_id and r.name = u.role"\
 	    " where t.digest = decode($1, 'hex') and f.org_id = $2"
 
+/*
+ * The id of the pepper whose check value is the hex parameter p (a new
+ * key's hash is keyed with it; src/secretcheck.h): NULL, and the insert
+ * refused, when no host has checked that pepper in.
+ */
+#define PEPPER_ID(p) \
+	"(select id from secret_checks where kind = 'pepper'"\
+	" and check_value = decode(" p ", 'hex'))"
+
+/* A signing key's state from its times (sql/011_signing.sql). */
+#define SIGNING_STATE \
+	"case when removed_at is not null then 'removed'"\
+	" when retired_at is not null then 'retired'"\
+	" when activated_at is not null then 'active' else 'next' end"
+
 #define RFC3339(col) \
 	"to_char(" col " at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
@@ -40,15 +55,18 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " coalesce(floor(extract(epoch from k.expires_at))::bigint, 0),"
 	    " (k.revoked_at is not null), (o.disabled_at is not null), k.grants,"
 	    " coalesce(k.rate_per_sec, -1), coalesce(k.rate_per_min, -1),"
-	    " k.trusted_forwarder"
+	    " k.trusted_forwarder, k.pepper_id"
 	    " from api_keys k join orgs o on o.id = k.org_id"
 	    " where k.id = $1", 1 },
 	[STMT_KEYS_TOUCH] = { "keys_touch",
 	    "update api_keys set last_used_at = now()"
 	    " where id = any($1::text[])", 1 },
+	/* Every published key (next, active, retired) and whether it signs. */
 	[STMT_SIGNING_KEYS] = { "signing_keys",
-	    "select kid, alg, private_sealed from signing_keys"
-	    " where retired_at is null order by created_at desc, kid", 0 },
+	    "select kid, alg, private_sealed,"
+	    " (activated_at is not null and retired_at is null)"
+	    " from signing_keys where removed_at is null"
+	    " order by created_at desc, kid", 0 },
 
 	/*
 	 * Login, one round trip before any hashing: the user (or a row of
@@ -237,14 +255,15 @@ static const struct stmt_def defs[STMT__MAX] = {
 
 	/* A key's expires_at is whole seconds (date_trunc), so that C, which
 	 * reads it as Unix seconds (STMT_KEY_GET), and SQL agree on the
-	 * instant it ends. */
+	 * instant it ends. $10: the check value (hex) of the pepper that
+	 * keyed its hash (PEPPER_ID). */
 	[STMT_KEY_INSERT] = { "key_insert",
 	    "insert into api_keys (id, org_id, name, env, salt, hash, scopes,"
-	    " expires_at, grants) values ($1, $2, $3, $4, decode($5, 'hex'),"
-	    " decode($6, 'hex'), $7, case when $8::bigint > 0 then"
-	    " date_trunc('second', now()) + make_interval(secs => $8::bigint)"
-	    " end, $9)"
-	    " returning " RFC3339("created_at") ", " RFC3339("expires_at"), 9 },
+	    " expires_at, grants, pepper_id) values ($1, $2, $3, $4,"
+	    " decode($5, 'hex'), decode($6, 'hex'), $7, case when $8::bigint > 0"
+	    " then date_trunc('second', now()) + make_interval(secs => $8::bigint)"
+	    " end, $9, " PEPPER_ID("$10") ")"
+	    " returning " RFC3339("created_at") ", " RFC3339("expires_at"), 10 },
 	[STMT_KEY_LIST] = { "key_list",
 	    "select k.id, o.slug, k.name, k.env, k.scopes, k.grants, "
 	    RFC3339("k.created_at") ", " RFC3339("k.expires_at") ", "
@@ -253,22 +272,18 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " case when k.revoked_at is not null then 'revoked'"
 	    "   when k.expires_at <= now() then 'expired'"
 	    "   when k.rolled_to is not null then 'expiring' else 'active' end,"
-	    " k.rolled_from, k.rolled_to"
+	    " k.rolled_from, k.rolled_to, k.pepper_id"
 	    " from api_keys k join orgs o on o.id = k.org_id"
 	    " where $1 = '' or k.org_id = $1 order by k.created_at, k.id", 1 },
 	[STMT_KEY_REVOKE] = { "key_revoke",
 	    "update api_keys set revoked_at = now()"
 	    " where id = $1 and revoked_at is null", 1 },
 
-	[STMT_SIGNING_INSERT] = { "signing_insert",
-	    "insert into signing_keys (kid, alg, private_sealed)"
-	    " values ($1, $2, decode($3, 'hex'))", 3 },
 	[STMT_SIGNING_LIST] = { "signing_list",
 	    "select kid, alg, " RFC3339("created_at") ", "
-	    RFC3339("retired_at") " from signing_keys order by created_at, kid", 0 },
-	[STMT_SIGNING_RETIRE] = { "signing_retire",
-	    "update signing_keys set retired_at = now()"
-	    " where kid = $1 and retired_at is null", 1 },
+	    RFC3339("retired_at") ", " SIGNING_STATE ", "
+	    RFC3339("activated_at") ", " RFC3339("removed_at")
+	    " from signing_keys order by created_at, kid", 0 },
 
 	[STMT_ROLE_CREATE] = { "role_create",
 	    "insert into roles (org_id, name, scopes, all_accounts, read_only)"
@@ -329,7 +344,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * grace) (grace 0: revoked now, its tokens with it), both are linked,
 	 * and the audit row is written. No row: not rollable any more (a
 	 * concurrent roll won). $1 old id, $2 org, $3 new id, $4 salt (hex),
-	 * $5 hash (hex), $6 grace sec.
+	 * $5 hash (hex), $6 grace sec, $7 the pepper's check value (hex).
 	 */
 	[STMT_KEY_ROLL] = { "key_roll",
 	    "with old as (select * from api_keys where id = $1 and org_id = $2"
@@ -337,9 +352,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   and (expires_at is null or expires_at > now()) for update),"
 	    " ins as (insert into api_keys (id, org_id, name, env, salt, hash,"
 	    "   scopes, expires_at, grants, rate_per_sec, rate_per_min,"
-	    "   trusted_forwarder, rolled_from) select $3, $2, name, env,"
-	    "   decode($4, 'hex'), decode($5, 'hex'), scopes, expires_at, grants,"
-	    "   rate_per_sec, rate_per_min, trusted_forwarder, id from old"
+	    "   trusted_forwarder, rolled_from, pepper_id) select $3, $2, name,"
+	    "   env, decode($4, 'hex'), decode($5, 'hex'), scopes, expires_at,"
+	    "   grants, rate_per_sec, rate_per_min, trusted_forwarder, id, "
+	    PEPPER_ID("$7") " from old"
 	    "   returning created_at, expires_at),"
 	    " upd as (update api_keys k set rolled_to = $3,"
 	    "   expires_at = least(coalesce(k.expires_at, 'infinity'),"
@@ -351,7 +367,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   select $2, 'key.roll', old.id || ' -> ' || $3 || ' grace '"
 	    "   || $6 from old)"
 	    " select " RFC3339("ins.created_at") ", " RFC3339("ins.expires_at")
-	    ", " RFC3339("upd.expires_at") " from ins, upd", 6 },
+	    ", " RFC3339("upd.expires_at") " from ins, upd", 7 },
 	/* $1 key id, $2 true/false. */
 	[STMT_KEY_SET_FORWARDER] = { "key_set_forwarder",
 	    "update api_keys set trusted_forwarder = $2::boolean"
@@ -359,6 +375,189 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_KEY_SET_RATE] = { "key_set_rate",
 	    "update api_keys set rate_per_sec = nullif($2::int, -1),"
 	    " rate_per_min = nullif($3::int, -1) where id = $1", 3 },
+
+	/*
+	 * Signing keys (src/ops_signing.c). Platform operations: their audit
+	 * rows go to the platform's pseudo-organization $n (OPS_PLATFORM_ORG).
+	 *
+	 * Create: $1 kid, $2 alg, $3 sealed private key (hex), $4 'active'
+	 * (signs at once; the algorithm's active key, if any, retires) or
+	 * 'next' (published only), $5 actor, $6 source, $7 audit org, $8
+	 * event (signing_key.create, or signing_key.rotate for a rotation that
+	 * had no next key). Returns created_at and the retired kid (or NULL).
+	 */
+	[STMT_SIGNING_CREATE] = { "signing_create",
+	    "with old as (update signing_keys set retired_at = now()"
+	    "   where alg = $2 and $4 = 'active' and activated_at is not null"
+	    "   and retired_at is null returning kid),"
+	    " ins as (insert into signing_keys (kid, alg, private_sealed,"
+	    "   activated_at) values ($1, $2, decode($3, 'hex'),"
+	    "   case when $4 = 'active' then now() end)"
+	    "   returning kid, created_at),"
+	    " aud as (insert into audit (org_id, event, detail, actor, source,"
+	    "   resource) select $7, $8, $2 || ' ' || $4 || coalesce(', retired '"
+	    "   || (select min(kid) from old), ''), $5, $6, kid from ins)"
+	    " select " RFC3339("ins.created_at") ", (select min(kid) from old)"
+	    " from ins", 8 },
+	/*
+	 * Promote the next key $2 of algorithm $1, retiring its active key,
+	 * which must be $3 ('' for none): a step decided on an earlier read
+	 * is done once or not at all. Concurrent promoters queue on the row
+	 * locks; the later ones find the key active already and do nothing.
+	 * $4 actor, $5 source, $6 audit org. Returns the promoted kid.
+	 */
+	[STMT_SIGNING_PROMOTE] = { "signing_promote",
+	    "with nxt as (select kid from signing_keys where kid = $2 and alg = $1"
+	    "   and activated_at is null and retired_at is null for update),"
+	    " cur as (select kid from signing_keys where alg = $1"
+	    "   and activated_at is not null and retired_at is null for update),"
+	    " ok as (select 1 from nxt"
+	    "   where coalesce((select min(kid) from cur), '') = $3),"
+	    " ret as (update signing_keys s set retired_at = now() from cur"
+	    "   where s.kid = cur.kid and exists (select 1 from ok)"
+	    "   returning s.kid),"
+	    " pro as (update signing_keys s set activated_at = now() from nxt"
+	    "   where s.kid = nxt.kid and exists (select 1 from ok)"
+	    "   returning s.kid),"
+	    " aud as (insert into audit (org_id, event, detail, actor, source,"
+	    "   resource) select $6, 'signing_key.rotate', $1 || ' '"
+	    "   || coalesce(nullif($3, ''), '(none)') || ' -> ' || kid, $4, $5,"
+	    "   kid from pro)"
+	    " select kid from pro", 6 },
+	/*
+	 * Retire now: the key stops signing and verifying at once and leaves
+	 * the JWKS (a compromised key; the planned way is a rotation, whose
+	 * old key keeps verifying). When it was the active key, the next key
+	 * of its algorithm signs instead, else the most recently retired one
+	 * still published (every verifier knows it), else none.
+	 * $1 kid, $2 actor, $3 source, $4 audit org. Returns the kid and the
+	 * kid that signs instead (or NULL).
+	 */
+	[STMT_SIGNING_RETIRE] = { "signing_retire",
+	    "with k as (select kid, alg, (activated_at is not null and"
+	    "   retired_at is null) as was_active from signing_keys"
+	    "   where kid = $1 and removed_at is null for update),"
+	    " upd as (update signing_keys s set removed_at = now(),"
+	    "   retired_at = coalesce(s.retired_at, now()) from k"
+	    "   where s.kid = k.kid returning s.kid, s.alg),"
+	    " rep as (update signing_keys s set activated_at = now(),"
+	    "   retired_at = null where s.kid = (select r.kid"
+	    "   from signing_keys r join k on r.alg = k.alg and r.kid <> k.kid"
+	    "   where k.was_active and r.removed_at is null"
+	    "   order by (r.retired_at is null) desc, r.retired_at desc,"
+	    "   r.created_at desc, r.kid limit 1) returning s.kid),"
+	    " aud as (insert into audit (org_id, event, detail, actor, source,"
+	    "   resource) select $4, 'signing_key.retire', upd.alg || ' '"
+	    "   || upd.kid || ' removed' || coalesce(', ' || (select min(kid)"
+	    "   from rep) || ' signs', ''), $2, $3, upd.kid from upd)"
+	    " select kid, (select min(kid) from rep) from upd", 4 },
+	/*
+	 * The housekeeper's removal of a retired key whose last token has
+	 * expired: $1 kid, $2 seconds after retirement, $3 actor, $4 source,
+	 * $5 audit org.
+	 */
+	[STMT_SIGNING_REMOVE] = { "signing_remove",
+	    "with r as (update signing_keys set removed_at = now()"
+	    "   where kid = $1 and removed_at is null and retired_at is not null"
+	    "   and retired_at <= now() - make_interval(secs => $2::int)"
+	    "   returning kid, alg)"
+	    " insert into audit (org_id, event, detail, actor, source, resource)"
+	    " select $5, 'signing_key.remove', alg || ' ' || kid"
+	    " || ' removed from the JWKS', $3, $4, kid from r"
+	    " returning resource", 5 },
+	/* The next and active keys of algorithm $1: kid and state. */
+	[STMT_SIGNING_PEEK] = { "signing_peek",
+	    "select kid, " SIGNING_STATE " from signing_keys where alg = $1"
+	    " and retired_at is null order by created_at desc", 1 },
+	/*
+	 * What the schedule decides on (src/rotation.h): every published key
+	 * with its times in whole seconds, rounded up (a key is never taken
+	 * for older than it is), and the database's now rounded down, so
+	 * that every host's housekeeper judges by one clock.
+	 */
+	[STMT_SIGNING_SCHEDULE] = { "signing_schedule",
+	    "select kid, alg, ceil(extract(epoch from created_at))::bigint,"
+	    " coalesce(ceil(extract(epoch from activated_at))::bigint, 0),"
+	    " coalesce(ceil(extract(epoch from retired_at))::bigint, 0),"
+	    " floor(extract(epoch from now()))::bigint"
+	    " from signing_keys where removed_at is null"
+	    " order by created_at, kid", 0 },
+	/* One rotator across every host, for this transaction (the key
+	 * differs from the migrations' 7469746). */
+	[STMT_SIGNING_LOCK] = { "signing_lock",
+	    "select pg_try_advisory_xact_lock(7469747)", 0 },
+	[STMT_SIGNING_LOCK_WAIT] = { "signing_lock_wait",
+	    "select pg_advisory_xact_lock(7469747)", 0 },
+	/* Every signing key's sealed private part, locked for the re-seal. */
+	[STMT_SIGNING_SEALED] = { "signing_sealed",
+	    "select kid, alg, private_sealed from signing_keys order by kid"
+	    " for update", 0 },
+	/* $1 kid, $2 new sealed (hex), $3 old sealed (hex). */
+	[STMT_SIGNING_RESEAL] = { "signing_reseal",
+	    "update signing_keys set private_sealed = decode($2, 'hex')"
+	    " where kid = $1 and private_sealed = decode($3, 'hex')", 3 },
+	/*
+	 * The check value of secret ($1 kind, $2 id): written when there is
+	 * none yet, then read. NULL: none could be written (the same value is
+	 * stored under another id, or a concurrent first writer: read again).
+	 * $3 check value (hex).
+	 */
+	[STMT_SECRET_CHECK] = { "secret_check",
+	    "with ins as (insert into secret_checks (kind, id, check_value)"
+	    "   values ($1, $2::int, decode($3, 'hex')) on conflict do nothing"
+	    "   returning check_value)"
+	    " select encode(coalesce((select check_value from ins),"
+	    " (select check_value from secret_checks where kind = $1"
+	    "   and id = $2::int)), 'hex')", 3 },
+	/* The new key-encryption key's check value ($1 hex), in the
+	 * transaction of the re-seal. */
+	[STMT_SECRET_KEK_SET] = { "secret_kek_set",
+	    "insert into secret_checks (kind, id, check_value)"
+	    " values ('kek', 0, decode($1, 'hex')) on conflict (kind, id)"
+	    " do update set check_value = excluded.check_value", 1 },
+	/* The audit row of a KEK rotation: $1 audit org, $2 detail, $3 actor,
+	 * $4 source. */
+	[STMT_KEK_AUDIT] = { "kek_audit",
+	    "insert into audit (org_id, event, detail, actor, source, resource)"
+	    " values ($1, 'kek.rotate', $2, $3, $4, 'kek')", 4 },
+	/*
+	 * A key verified under an older pepper, hashed again under the
+	 * current one, once: $1 id, $2 hash (hex), $3 new pepper id, $4 the
+	 * pepper id it was verified under.
+	 */
+	[STMT_KEY_REHASH] = { "key_rehash",
+	    "update api_keys set hash = decode($2, 'hex'), pepper_id = $3::int"
+	    " where id = $1 and pepper_id = $4::int", 4 },
+	/* Every pepper id known (checked, or still used by a key) and how
+	 * many keys use it. */
+	[STMT_PEPPER_LIST] = { "pepper_list",
+	    "select p.id, " RFC3339("c.created_at") ", count(k.id)"
+	    " from (select id from secret_checks where kind = 'pepper'"
+	    "   union select pepper_id from api_keys) p"
+	    " left join secret_checks c on c.kind = 'pepper' and c.id = p.id"
+	    " left join api_keys k on k.pepper_id = p.id"
+	    " group by p.id, c.created_at order by p.id", 0 },
+	/*
+	 * The end of rolled keys' grace, marked once with its audit row (at
+	 * most 500 a run): a rolled key past its end, or revoked during its
+	 * grace. $1 actor.
+	 */
+	[STMT_GRACE_END] = { "grace_end",
+	    "with k as (update api_keys set grace_ended_at = now() where id in"
+	    "   (select id from api_keys where rolled_to is not null"
+	    "   and grace_ended_at is null and (expires_at <= now()"
+	    "   or revoked_at is not null) order by expires_at limit 500)"
+	    "   returning id, org_id, rolled_to, revoked_at, expires_at)"
+	    " insert into audit (org_id, event, detail, actor, source, resource)"
+	    " select org_id, 'key.grace_end', 'rolled to ' || rolled_to ||"
+	    " case when revoked_at is not null and revoked_at < expires_at"
+	    "   then ', revoked during the grace' else '' end, $1, '', id from k"
+	    " returning resource", 1 },
+	/* Seconds until the next open grace ends (rounded up), NULL: none. */
+	[STMT_GRACE_NEXT] = { "grace_next",
+	    "select ceil(extract(epoch from min(expires_at) - now()))::bigint"
+	    " from api_keys where rolled_to is not null"
+	    " and grace_ended_at is null and revoked_at is null", 0 },
 };
 
 const struct stmt_def *

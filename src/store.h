@@ -40,6 +40,7 @@ struct store_key {
 	int			 rate_per_sec;	/* -1: the default, 0: none */
 	int			 rate_per_min;
 	int			 trusted_forwarder;	/* may send end_user_ip */
+	int			 pepper_id;	/* the pepper keying its hash */
 };
 
 /* 1 when the database answers "select 1", else -1. */
@@ -63,6 +64,14 @@ int	store_key_usable(const struct store_key *, long long now);
 
 /* The key row of id (any state: see STMT_KEY_GET). -1 / 0 / 1. */
 int	store_key_get(struct db *, const char *id, struct store_key *out);
+
+/*
+ * A key verified under pepper old_id hashed again (hash) under pepper
+ * new_id, unless another worker or host did it first. Returns the rows
+ * changed (0 or 1) or -1.
+ */
+int	store_key_rehash(struct db *, const char *id,
+	    const unsigned char hash[32], int new_id, int old_id);
 
 /* Set last_used_at = now() for the n key ids. Returns 0 or -1. */
 int	store_keys_touch(struct db *, const char (*ids)[APIKEY_ID_LEN + 1],
@@ -103,6 +112,21 @@ int	store_rows(struct db *, enum stmt s, const char *const *params,
  * (-2 for a unique-key violation, so the CLI can say "already exists").
  */
 int	store_write(struct db *, enum stmt s, const char *const *params);
+
+/*
+ * One transaction of several statements (db_begin, db_commit,
+ * db_rollback: a lost connection fails the rest, never reconnects inside
+ * it). Returns 0 or -1; the rollback cannot fail.
+ */
+int	store_begin(struct db *);
+int	store_commit(struct db *);
+void	store_rollback(struct db *);
+
+/*
+ * 1 when the last statement failed on a unique or exclusion constraint
+ * (something of that name or in that state exists already), else 0.
+ */
+int	store_conflict(struct db *);
 
 /* Decode "\x..." bytea text into dst. Returns the length or -1. */
 int	store_unhex(unsigned char *dst, size_t dstsz, const char *text);
