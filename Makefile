@@ -35,7 +35,8 @@ STORE	 = db store store_user migrations
 OPS	 = ops_revoke ops_key
 HTTP	 = grant_cc grant_password grant_refresh grant_exchange issue tokencheck \
 	   clientauth oauth_err route keyring keycache revcache app \
-	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_admin h_check
+	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_admin h_check \
+	   h_platform h_platform_ops
 SERVER	 = $(HTTP) worker supervisor main
 ADMIN	 = admin admin_user
 
