@@ -38,7 +38,8 @@ HTTP	 = grant_cc grant_password grant_refresh grant_exchange issue tokencheck \
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_admin h_check \
 	   h_platform h_platform_ops
 SERVER	 = $(HTTP) worker supervisor main openapi
-ADMIN	 = admin admin_user
+ADMIN	 = admin admin_migrate admin_org admin_key admin_signing admin_role \
+	   admin_user admin_revoke
 
 PURE_OBJ   = $(PURE:%=$(B)/%.o)
 STORE_OBJ  = $(STORE:%=$(B)/%.o) $(OPS:%=$(B)/%.o)
