@@ -6,6 +6,7 @@
 
 #include "ops_key.h"
 #include "secret.h"
+#include "secretcheck.h"
 #include "store.h"
 
 static int
@@ -27,6 +28,7 @@ ops_key_roll(const struct ops_ctx *x, const struct ops_key_roll *rq,
 	struct apikey	 k;
 	unsigned char	 salt[APIKEY_SALT_BYTES], h[32];
 	char		 salthex[2 * APIKEY_SALT_BYTES + 1], hhex[65];
+	char		 pcheck[2 * SECRET_DIGEST_BYTES + 1];
 	const char	*params[2];
 	enum ops_err	 rc = OPS_FAILED;
 	int		 st[2] = { -1, 0 }, n;
@@ -55,13 +57,14 @@ ops_key_roll(const struct ops_ctx *x, const struct ops_key_roll *rq,
 	/* The new key, of the old one's environment. */
 	if (apikey_generate(&k, (enum apikey_env)st[0], out->key,
 	    sizeof(out->key)) == -1 || secret_random(salt, sizeof(salt)) == -1 ||
-	    apikey_hash(h, x->pepper, x->pepperlen, k.id, salt, k.secret) == -1)
+	    apikey_hash(h, x->pepper, x->pepperlen, k.id, salt, k.secret) == -1 ||
+	    secretcheck_value(pcheck, "pepper", x->pepper, x->pepperlen) == -1)
 		goto out;
 	secret_hex(salthex, salt, sizeof(salt));
 	secret_hex(hhex, h, sizeof(h));
 	n = store_key_roll(x->db, rq->id, x->org, k.id, salthex, hhex,
-	    rq->grace_sec, out->created_at, out->expires_at, out->old_ends_at,
-	    sizeof(out->created_at));
+	    rq->grace_sec, pcheck, out->created_at, out->expires_at,
+	    out->old_ends_at, sizeof(out->created_at));
 	if (n == -1)
 		rc = OPS_UNAVAILABLE;
 	else if (n == 0)

@@ -220,10 +220,12 @@ out:
 int
 store_key_roll(struct db *db, const char *old, const char *org, const char *id,
     const char *salthex, const char *hashhex, long long grace_sec,
-    char *created_at, char *expires_at, char *old_ends_at, size_t bufsz)
+    const char *pepper_check, char *created_at, char *expires_at,
+    char *old_ends_at, size_t bufsz)
 {
 	char		 grace[24];
-	const char	*params[6] = { old, org, id, salthex, hashhex, grace };
+	const char	*params[7] = { old, org, id, salthex, hashhex, grace,
+	    pepper_check };
 	PGresult	*res;
 	int		 rc = 0;
 

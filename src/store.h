@@ -88,15 +88,16 @@ int	store_rate_sync(struct db *, const char *host, uint32_t minute,
 
 /*
  * Roll key old of org to the new key (id, salt and hash as hex), the old
- * one ending after grace_sec (STMT_KEY_ROLL, one statement). Returns 1 with
+ * one ending after grace_sec (STMT_KEY_ROLL, one statement), hashed under
+ * the pepper whose check value is pepper_check (hex). Returns 1 with
  * the new key's created_at and expires_at ("" for never) and the old one's
  * end (RFC 3339, each in a buffer of bufsz), 0 when the old key could not
  * be rolled any more, -1.
  */
 int	store_key_roll(struct db *, const char *old, const char *org,
 	    const char *id, const char *salthex, const char *hashhex,
-	    long long grace_sec, char *created_at, char *expires_at,
-	    char *old_ends_at, size_t bufsz);
+	    long long grace_sec, const char *pepper_check, char *created_at,
+	    char *expires_at, char *old_ends_at, size_t bufsz);
 
 /*
  * Call cb once per row of statement s, with the row's columns as strings
