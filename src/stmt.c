@@ -259,10 +259,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * keyed its hash (PEPPER_ID). */
 	[STMT_KEY_INSERT] = { "key_insert",
 	    "insert into api_keys (id, org_id, name, env, salt, hash, scopes,"
-	    " expires_at, grants, pepper_id) values ($1, $2, $3, $4,"
+	    " expires_at, grants, pepper_id) select $1, $2, $3, $4,"
 	    " decode($5, 'hex'), decode($6, 'hex'), $7, case when $8::bigint > 0"
 	    " then date_trunc('second', now()) + make_interval(secs => $8::bigint)"
-	    " end, $9, " PEPPER_ID("$10") ")"
+	    " end, $9, " PEPPER_ID("$10")
 	    " returning " RFC3339("created_at") ", " RFC3339("expires_at"), 10 },
 	[STMT_KEY_LIST] = { "key_list",
 	    "select k.id, o.slug, k.name, k.env, k.scopes, k.grants, "

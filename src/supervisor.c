@@ -170,6 +170,9 @@ spawn(const struct config *cfg, int fd, const sigset_t *orig, int slot,
 		return -1;
 	}
 	if (pid == 0) {
+		/* Named first: whoever counts the workers tells it apart. */
+		if (housekeeper)
+			prctl(PR_SET_NAME, HOUSEKEEPER_COMM, 0, 0, 0);
 		/* A child must not outlive its supervisor (nothing would
 		 * restart it or stop it): SIGTERM it when the parent dies. */
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)

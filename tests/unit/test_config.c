@@ -111,6 +111,9 @@ static const struct int_key int_keys[] = {
 	IK(argon2_m_kib, 19456, 8, 4194304),
 	IK(argon2_t, 2, 1, 100),
 	IK(argon2_p, 1, 1, 64),
+	IK(signing_key_rotate_days, 90, 0, 3650),
+	IK(signing_key_rotate_sec, 0, 0, 315360000),
+	IK(pepper_id, 1, 1, 32767),
 };
 #define NINT	(sizeof(int_keys) / sizeof(int_keys[0]))
 
@@ -131,6 +134,7 @@ static const struct str_key str_keys[] = {
 	SK(scopes_supported, ""),
 	SK(default_org, ""),
 	SK(rate_limit_shm, ""),
+	SK(old_peppers_file, ""),
 };
 #define NSTR	(sizeof(str_keys) / sizeof(str_keys[0]))
 
