@@ -550,6 +550,13 @@ class Stack:
         return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
                                 env=self.child_env(env), start_new_session=True, cwd=self.tmp)
 
+    def spawn_housekeeper(self, env=None):
+        """`jwtmint --housekeeper` (own process group; the caller stops it
+        with stop_server)."""
+        return subprocess.Popen([self.jwtmint, "-c", self.conf, "--housekeeper"],
+                                stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
+                                env=self.child_env(env), start_new_session=True, cwd=self.tmp)
+
     def spawn_server_tcp(self, host="127.0.0.1", extra_args=(), env=None, workers=None):
         """`jwtmint --listen HOST:0` (own process group; the caller stops
         it): the kernel picks a free port, so nothing can take it between a
