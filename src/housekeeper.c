@@ -27,6 +27,7 @@
 #include "tokencheck.h"
 
 #define BACKOFF_MAX_SEC	60
+#define MIN_WAIT_MS	50	/* between two runs of a task */
 #define MAX_STEPS	8	/* schedule steps in one run (one transaction) */
 #define ACTOR		"system"
 
@@ -39,8 +40,8 @@ struct hk {
 struct hk_task {
 	const char	*name;
 	int		 max_sec;	/* the longest wait between two runs */
-	/* One run: the seconds until the next (<= max_sec), or -1. */
-	int		(*run)(struct hk *, int max_sec);
+	/* One run: milliseconds until the next (<= max_ms), or -1. */
+	int		(*run)(struct hk *, int max_ms);
 };
 
 static int	task_signing(struct hk *, int);
@@ -97,6 +98,7 @@ num_row(void *arg, const char *const *c, int n)
 
 /* ------------------------------------------------------ signing keys */
 
+/* The keys' times and now in milliseconds (STMT_SIGNING_SCHEDULE). */
 struct schedule {
 	struct rotation_key	 keys[ROTATION_MAX_KEYS];
 	char			 kids[ROTATION_MAX_KEYS][JWS_KID_BYTES];
@@ -175,22 +177,24 @@ apply(struct hk *h, const struct schedule *s, const struct rotation_step *st,
 }
 
 static int
-task_signing(struct hk *h, int max_sec)
+task_signing(struct hk *h, int max_ms)
 {
 	const struct config	*c = h->cfg;
 	struct rotation_policy	 p;
 	struct rotation_step	 st;
 	struct schedule		*s;
 	char			 msg[SECRETCHECK_MSG_BYTES];
-	int			 locked, steps, rc = -1, cap = max_sec;
+	int			 locked, steps, rc = -1, cap = max_ms;
 	long long		 wait;
 
-	p.rotate_sec = config_rotate_sec(c);
-	p.lead_sec = (long long)c->jwks_max_age_sec + c->verify_leeway_sec;
-	p.retain_sec = tokencheck_deny_sec(c->verify_leeway_sec);
+	p.rotate_sec = config_rotate_sec(c) * 1000;
+	p.lead_sec = ((long long)c->jwks_max_age_sec + c->verify_leeway_sec) *
+	    1000;
+	p.retain_sec = (long long)tokencheck_deny_sec(c->verify_leeway_sec) *
+	    1000;
 	/* A short period (tests, impatient operators): look more often. */
 	if (p.rotate_sec > 0 && p.rotate_sec / 4 < cap)
-		cap = p.rotate_sec / 4 > 0 ? (int)(p.rotate_sec / 4) : 1;
+		cap = (int)(p.rotate_sec / 4);
 
 	/* A host whose KEK is not the database's (kek rotate since it
 	 * started) must not seal new keys: nobody else could open them. */
@@ -199,7 +203,7 @@ task_signing(struct hk *h, int max_sec)
 		return -1;
 	case 0:
 		log_warnx("housekeeper: %s: signing keys left alone", msg);
-		return max_sec;
+		return max_ms;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return -1;
@@ -210,7 +214,7 @@ task_signing(struct hk *h, int max_sec)
 		goto fail;
 	if (!locked) {
 		store_rollback(h->db);
-		rc = 1;		/* another host's housekeeper is at it */
+		rc = 1000;	/* another host's housekeeper is at it */
 		goto out;
 	}
 	for (steps = 0; steps < MAX_STEPS; steps++) {
@@ -222,18 +226,16 @@ task_signing(struct hk *h, int max_sec)
 			goto fail;
 		if (st.action == ROTATION_NONE)
 			break;
-		if (apply(h, s, &st, (int)p.retain_sec) == -1)
+		if (apply(h, s, &st, (int)(p.retain_sec / 1000)) == -1)
 			goto fail;
 	}
 	if (store_commit(h->db) == -1)
 		goto out;
 	rc = cap;
-	if (st.action == ROTATION_NONE && st.next_at != 0) {
-		wait = st.next_at - s->now;
-		if (wait < rc)
-			rc = wait < 1 ? 1 : (int)wait;
-	} else if (steps == MAX_STEPS)
-		rc = 1;
+	if (steps == MAX_STEPS)
+		rc = 0;		/* more to do: at once */
+	else if (st.next_at != 0 && (wait = st.next_at - s->now) < rc)
+		rc = (int)wait;
 	goto out;
 fail:
 	store_rollback(h->db);
@@ -245,7 +247,7 @@ out:
 /* -------------------------------------------------- deny-list purge */
 
 static int
-task_purge(struct hk *h, int max_sec)
+task_purge(struct hk *h, int max_ms)
 {
 	int	 n;
 
@@ -254,13 +256,13 @@ task_purge(struct hk *h, int max_sec)
 		return -1;
 	if (n > 0)
 		log_info("housekeeper: %d expired deny-list rows purged", n);
-	return max_sec;
+	return max_ms;
 }
 
 /* ------------------------------------------------------- grace ends */
 
 static int
-task_grace(struct hk *h, int max_sec)
+task_grace(struct hk *h, int max_ms)
 {
 	const char	*params[1] = { ACTOR };
 	long long	 wait;
@@ -272,14 +274,14 @@ task_grace(struct hk *h, int max_sec)
 		log_info("housekeeper: the grace of %d rolled keys ended "
 		    "(audit: key.grace_end)", n);
 	if (n >= 500)
-		return 1;	/* more to mark */
-	/* Wake when the next grace ends (-1: none open), within max_sec. */
+		return 0;	/* more to mark: at once */
+	/* Wake when the next grace ends (-1: none open), within max_ms. */
 	wait = -1;
 	if (store_rows(h->db, STMT_GRACE_NEXT, NULL, num_row, &wait) != 1)
 		return -1;
-	if (wait < 0 || wait > max_sec)
-		return max_sec;
-	return wait < 1 ? 1 : (int)wait;
+	if (wait < 0 || wait > max_ms)
+		return max_ms;
+	return (int)wait;
 }
 
 /* ------------------------------------------------------------- loop */
@@ -332,7 +334,7 @@ housekeeper_run(const struct config *cfg)
 		for (i = 0; i < NTASKS && !stopping; i++) {
 			if (due[i] > now_ms())
 				continue;
-			r = tasks[i].run(&h, tasks[i].max_sec);
+			r = tasks[i].run(&h, tasks[i].max_sec * 1000);
 			if (r < 0) {
 				backoff = fails[i] < 6 ? 1 << fails[i] :
 				    BACKOFF_MAX_SEC;
@@ -342,18 +344,19 @@ housekeeper_run(const struct config *cfg)
 				log_warnx("housekeeper: %s: failed (%d in a row); "
 				    "again in %d s", tasks[i].name, fails[i],
 				    backoff);
-				r = backoff;
+				r = backoff * 1000;
 			} else {
 				if (fails[i] > 0)
 					log_info("housekeeper: %s: working again",
 					    tasks[i].name);
 				fails[i] = 0;
-				if (r < 1)
-					r = 1;
-				if (r > tasks[i].max_sec)
-					r = tasks[i].max_sec;
+				/* At least a moment between two runs. */
+				if (r < MIN_WAIT_MS)
+					r = MIN_WAIT_MS;
+				if (r > tasks[i].max_sec * 1000)
+					r = tasks[i].max_sec * 1000;
 			}
-			due[i] = now_ms() + (long long)r * 1000;
+			due[i] = now_ms() + r;
 		}
 		next = due[0];
 		for (i = 1; i < NTASKS; i++)

@@ -4,6 +4,9 @@
  * database's now), so the schedule is unit-tested and fuzzed on its own and
  * every housekeeper on every host decides the same from the same rows.
  *
+ * Times are in one unit of the caller's choice (the housekeeper uses
+ * milliseconds since the epoch): keys' times, now and the policy alike.
+ *
  * A key's state follows from its times (sql/011_signing.sql):
  *   next     activated_at == 0, retired_at == 0: published, not signing;
  *   active   activated_at != 0, retired_at == 0: signing;
@@ -37,7 +40,7 @@
 
 struct rotation_key {
 	enum jws_alg	 alg;
-	long long	 created_at;	/* Unix seconds: published since */
+	long long	 created_at;	/* published since */
 	long long	 activated_at;	/* 0: never signed */
 	long long	 retired_at;	/* 0: not retired */
 };
@@ -46,7 +49,7 @@ struct rotation_policy {
 	long long	 rotate_sec;	/* 0: no automatic rotation */
 	long long	 lead_sec;	/* published this long before signing */
 	long long	 retain_sec;	/* published this long after retiring */
-};
+};	/* (named _sec after the configuration; in the caller's unit) */
 
 enum rotation_action {
 	ROTATION_NONE,

@@ -471,15 +471,15 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " and retired_at is null order by created_at desc", 1 },
 	/*
 	 * What the schedule decides on (src/rotation.h): every published key
-	 * with its times in whole seconds, rounded up (a key is never taken
-	 * for older than it is), and the database's now rounded down, so
-	 * that every host's housekeeper judges by one clock.
+	 * with its times in milliseconds since the epoch, rounded up (a key is
+	 * never taken for older than it is), and the database's now rounded
+	 * down, so that every host's housekeeper judges by one clock.
 	 */
 	[STMT_SIGNING_SCHEDULE] = { "signing_schedule",
-	    "select kid, alg, ceil(extract(epoch from created_at))::bigint,"
-	    " coalesce(ceil(extract(epoch from activated_at))::bigint, 0),"
-	    " coalesce(ceil(extract(epoch from retired_at))::bigint, 0),"
-	    " floor(extract(epoch from now()))::bigint"
+	    "select kid, alg, ceil(extract(epoch from created_at) * 1000)::bigint,"
+	    " coalesce(ceil(extract(epoch from activated_at) * 1000)::bigint, 0),"
+	    " coalesce(ceil(extract(epoch from retired_at) * 1000)::bigint, 0),"
+	    " floor(extract(epoch from now()) * 1000)::bigint"
 	    " from signing_keys where removed_at is null"
 	    " order by created_at, kid", 0 },
 	/* One rotator across every host, for this transaction (the key
@@ -553,9 +553,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " case when revoked_at is not null and revoked_at < expires_at"
 	    "   then ', revoked during the grace' else '' end, $1, '', id from k"
 	    " returning resource", 1 },
-	/* Seconds until the next open grace ends (rounded up), NULL: none. */
+	/* Milliseconds until the next open grace ends (0: it has), -1: none. */
 	[STMT_GRACE_NEXT] = { "grace_next",
-	    "select ceil(extract(epoch from min(expires_at) - now()))::bigint"
+	    "select coalesce(greatest(0, ceil(extract(epoch from"
+	    " min(expires_at) - now()) * 1000))::bigint, -1)"
 	    " from api_keys where rolled_to is not null"
 	    " and grace_ended_at is null and revoked_at is null", 0 },
 };

@@ -5,8 +5,8 @@ it needs itself (two `jwtmint --listen` on free loopback ports, or
 `jwtmint --housekeeper` alone) on the stack's database, so none depends on
 the mode: all run behind nginx only.
 
-  - the whole schedule compressed into seconds (rotation every 4 s, JWKS
-    max-age 2 s, verify leeway 1 s) across two instances, each with its
+  - the whole schedule compressed into seconds (rotation every 3 s, JWKS
+    max-age 1 s, verify leeway 1 s) across two instances, each with its
     housekeeper: tokens are issued continually from both, and an
     independent verifier (harness.verify_token: jwcrypto and PyJWT, never
     jwtmint's code) checks every token against every JWKS document either
@@ -36,8 +36,8 @@ import urllib.parse
 from harness import (FORM, allow_worker_exit, b64, housekeeper_of, nginx_only,
                      verify_token, wait_for)
 
-ROTATE_SEC = 4
-MAX_AGE_SEC = 2
+ROTATE_SEC = 3
+MAX_AGE_SEC = 1
 LEEWAY_SEC = 1
 COMPRESSED = {"JWTMINT_SIGNING_KEY_ROTATE_SEC": str(ROTATE_SEC),
               "JWTMINT_JWKS_MAX_AGE_SEC": str(MAX_AGE_SEC),
