@@ -528,6 +528,7 @@ key_roll(struct opts *o)
 	x.org = org.id;
 	x.pepper = admin_cfg.pepper;
 	x.pepperlen = admin_cfg.pepperlen;
+	memset(&rq, 0, sizeof(rq));
 	rq.id = o->arg;
 	rq.grace_sec = grace;
 	switch (ops_key_roll(&x, &rq, &out, &field)) {

@@ -13,50 +13,46 @@ etag_format(char *out, size_t outsz, long long version)
 }
 
 int
-etag_match(const char *h, long long version)
+etag_if_match(const char *h, long long *version)
 {
-	char		 want[ETAG_BYTES];
 	const char	*p = h, *end;
-	size_t		 n, wn;
-	int		 found = 0, any = 0;
+	long long	 v = 0;
+	size_t		 n;
 
-	etag_format(want, sizeof(want), version);
-	wn = strlen(want);
+	*version = -1;
 	if (strlen(h) > 1024)
 		return -1;
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (p[0] == '*') {
+	if (*p == '*') {
 		p++;
 		while (*p == ' ' || *p == '\t')
 			p++;
-		return *p == '\0' ? 1 : -1;
+		if (*p != '\0')
+			return -1;
+		*version = 0;
+		return 0;
 	}
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (p[0] == 'W' && p[1] == '/')
-			p += 2;
-		if (*p != '"')
+	if (p[0] == 'W' && p[1] == '/')
+		p += 2;
+	if (*p++ != '"')
+		return -1;
+	/* RFC 9110 §8.8.3: etagc = %x21 / %x23-7E / obs-text */
+	for (end = p; *end != '\0' && *end != '"'; end++)
+		if ((unsigned char)*end < 0x21 || *end == 0x7f)
 			return -1;
-		/* RFC 9110 §8.8.3: etagc = %x21 / %x23-7E / obs-text */
-		for (end = p + 1; *end != '\0' && *end != '"'; end++)
-			if ((unsigned char)*end < 0x21 || *end == 0x7f)
-				return -1;
-		if (*end != '"')
-			return -1;
-		n = (size_t)(end - p) + 1;
-		if (n == wn && memcmp(p, want, n) == 0)
-			found = 1;
-		any = 1;
-		p = end + 1;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0')
-			break;
-		if (*p != ',')
-			return -1;
-		p++;
+	if (*end != '"')
+		return -1;
+	n = (size_t)(end - p);
+	for (end++; *end == ' ' || *end == '\t'; end++)
+		;
+	if (*end != '\0')
+		return -1;	/* a list, or something after the tag */
+	if (n >= 2 && n <= 19 && p[0] == 'v' && p[1] != '0' &&
+	    strspn(p + 1, "0123456789") >= n - 1) {
+		for (p++, n--; n > 0; p++, n--)
+			v = v * 10 + (*p - '0');
+		*version = v;
 	}
-	return any && found ? 1 : 0;
+	return 1;
 }

@@ -3,8 +3,8 @@
  * every update bumps, sql/010_admin_api.sql): "v7". It names the version
  * of what an administrator sets; fields that move by themselves
  * (last_used_at, a status reached by time) are not part of it. If-Match
- * (RFC 9110 §13.1.1) is "*" or a list of entity-tags; W/ is accepted and
- * compared by its opaque part. Pure.
+ * (RFC 9110 §13.1.1) is "*" or one entity-tag; W/ is accepted and
+ * compared by its opaque part (an update names the one version it saw). Pure.
  */
 #ifndef JWTMINT_ETAG_H
 #define JWTMINT_ETAG_H
@@ -17,9 +17,11 @@
 void	etag_format(char *out, size_t outsz, long long version);
 
 /*
- * Does If-Match value h allow version? 1 yes ("*", or one of its tags is
- * the version's), 0 no (412), -1 malformed (400).
+ * Read an If-Match value (one entity-tag, W/ accepted, or "*"). Returns 0
+ * for "*" (any version will do; *version = 0), 1 for one entity-tag with
+ * *version its version (-1 when it is no tag of ours: it never matches),
+ * -1 when malformed or a list of several tags (400).
  */
-int	etag_match(const char *h, long long version);
+int	etag_if_match(const char *h, long long *version);
 
 #endif

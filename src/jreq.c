@@ -234,7 +234,9 @@ get_words(const struct jreq_field *f, json_t *v, char **owned, char *why)
 static int
 get_meta(const struct jreq_field *f, json_t *v, char **owned, char *why)
 {
+	json_free_t	 jfree;
 	const char	*k;
+	char		*s;
 	json_t		*it;
 	size_t		 n;
 
@@ -263,11 +265,47 @@ get_meta(const struct jreq_field *f, json_t *v, char **owned, char *why)
 			return -1;
 		}
 	}
-	if ((*owned = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
+	/* Owned memory is malloc's; json_dumps's is jansson's allocator's. */
+	if ((s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)) == NULL ||
+	    (*owned = strdup(s)) == NULL) {
+		if (s != NULL) {
+			json_get_alloc_funcs(NULL, &jfree);
+			jfree(s);
+		}
 		say(why, "out of memory");
 		return -1;
 	}
+	json_get_alloc_funcs(NULL, &jfree);
+	jfree(s);
 	return 0;
+}
+
+int
+jreq_meta_text(const char *text, char *out, size_t outsz, char *why)
+{
+	static const struct jreq_field f = { "meta", JREQ_META, 0, 0, 0, 0,
+	    0, 0 };
+	json_t	*v;
+	char	*canon = NULL;
+	size_t	 n = strlen(text);
+	int	 rc = -1;
+
+	if (jreq_bounded(text, n, why) == -1)
+		return -1;
+	if ((v = json_loadb(text, n, JSON_REJECT_DUPLICATES, NULL)) == NULL) {
+		say(why, "meta is not a valid JSON object");
+		return -1;
+	}
+	if (get_meta(&f, v, &canon, why) == 0) {
+		if (strlen(canon) < outsz) {
+			memcpy(out, canon, strlen(canon) + 1);
+			rc = 0;
+		} else
+			say(why, "meta is too long");
+	}
+	free(canon);
+	json_decref(v);
+	return rc;
 }
 
 static int

@@ -84,6 +84,14 @@ int	jreq_bounded(const char *body, size_t len, char *why);
 int	jreq_parse(struct jreq *j, const char *body, size_t len,
 	    const struct jreq_field *spec, size_t n, void *out, char *why);
 
+/*
+ * Check text (a JSON document, NUL-terminated) as a meta object under the
+ * JREQ_META rules and write its canonical form (compact, keys sorted)
+ * into out (outsz). Returns 0, or -1 with why set. For what did not come
+ * through jreq_parse (the CLI).
+ */
+int	jreq_meta_text(const char *text, char *out, size_t outsz, char *why);
+
 /* 1 when the field was sent (as null too), else 0. */
 int	jreq_has(const struct jreq *j, const char *name);
 /* 1 when the field was sent as null. */

@@ -11,9 +11,11 @@ struct route {
 	unsigned	 methods;	/* HTTP_GET | HTTP_POST ... */
 	const char	*allow;		/* the Allow header for 405 */
 	handler_fn	 fn;
+	int		 prefix;	/* every path under path (its own table
+					   decides 404 and 405) */
 };
 
-/* The route of path, or NULL. */
+/* The route of path (an exact one first), or NULL. */
 const struct route	*route_find(const char *path);
 
 #endif

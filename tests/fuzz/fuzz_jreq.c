@@ -146,7 +146,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cursor(s, size - 1);
 		break;
 	case 2:
-		if ((e = etag_match(s, 7)) < -1 || e > 1)
+		if ((e = etag_if_match(s, &d)) < -1 || e > 1 ||
+		    (e == 0 && d != 0) || (e == -1 && d != -1) ||
+		    (e == 1 && d == 0))
 			__builtin_trap();
 		break;
 	case 3:

@@ -36,12 +36,16 @@ main(void)
 	    { NULL, 50 }, { "1", 1 }, { "500", 500 }, { "0", -1 },
 	    { "501", -1 }, { "-1", -1 }, { "", -1 }, { "1e2", -1 },
 	    { "00050", -1 }, { "0050", 50 }, { " 5", -1 }, { "5 ", -1 } };
-	static const struct { const char *h; long long v; int want; } im[] = {
-	    { "\"v3\"", 3, 1 }, { "\"v3\"", 4, 0 }, { "*", 9, 1 },
-	    { " * ", 9, 1 }, { "W/\"v3\"", 3, 1 }, { "\"v1\", \"v3\"", 3, 1 },
-	    { "\"v1\",\"v2\"", 3, 0 }, { "v3", 3, -1 }, { "\"v3", 3, -1 },
-	    { "\"v3\" x", 3, -1 }, { "\"v3\",", 3, -1 }, { "", 3, -1 },
-	    { "*, \"v3\"", 3, -1 }, { "\"v 3\"", 3, -1 }, { "\"v33\"", 3, 0 } };
+	static const struct { const char *h; int want; long long v; } im[] = {
+	    { "\"v3\"", 1, 3 }, { "*", 0, 0 }, { " * ", 0, 0 },
+	    { "W/\"v3\"", 1, 3 }, { " \"v12\" ", 1, 12 },
+	    { "\"v1\", \"v3\"", -1, -1 }, { "v3", -1, -1 },
+	    { "\"v3", -1, -1 }, { "\"v3\" x", -1, -1 }, { "\"v3\",", -1, -1 },
+	    { "", -1, -1 }, { "*, \"v3\"", -1, -1 }, { "\"v 3\"", -1, -1 },
+	    { "\"abc\"", 1, -1 }, { "\"v0\"", 1, -1 }, { "\"v03\"", 1, -1 },
+	    { "\"v\"", 1, -1 }, { "\"v3x\"", 1, -1 },
+	    { "\"v1234567890123456789\"", 1, -1 },
+	    { "\"v123456789012345678\"", 1, 123456789012345678LL } };
 	static const struct { const char *s; long long want; } dur[] = {
 	    { "0", 0 }, { "30s", 30 }, { "30m", 1800 }, { "24h", 86400 },
 	    { "7d", 604800 }, { "3660d", 3660LL * 86400 }, { "3661d", -1 },
@@ -88,9 +92,13 @@ main(void)
 
 	etag_format(tag, sizeof(tag), 42);
 	T_CHECK(strcmp(tag, "\"v42\"") == 0, "ETag of version 42");
-	for (i = 0; i < sizeof(im) / sizeof(im[0]); i++)
-		T_CHECK(etag_match(im[i].h, im[i].v) == im[i].want,
-		    "If-Match %s against v%lld", im[i].h, im[i].v);
+	for (i = 0; i < sizeof(im) / sizeof(im[0]); i++) {
+		long long v;
+
+		T_CHECK(etag_if_match(im[i].h, &v) == im[i].want &&
+		    v == im[i].v, "If-Match %s: %d, version %lld", im[i].h,
+		    im[i].want, im[i].v);
+	}
 
 	for (i = 0; i < sizeof(dur) / sizeof(dur[0]); i++)
 		T_CHECK(duration_parse(dur[i].s, strlen(dur[i].s)) ==
