@@ -33,6 +33,13 @@ static const struct adminapi_route routes[] = {
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
+const struct adminapi_route *
+adminapi_routes(size_t *n)
+{
+	*n = NROUTES;
+	return routes;
+}
+
 /* The roles that never reach the admin API, whatever their scopes. */
 static const char *const no_admin_roles[] = { "limited", "support" };
 

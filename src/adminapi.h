@@ -90,6 +90,9 @@ struct adminapi_route {
 	unsigned	 flags;
 };
 
+/* The table, for what lists the routes (n rows). */
+const struct adminapi_route *adminapi_routes(size_t *n);
+
 /* The route of every path under /admin/ (route.c). */
 void	h_admin(struct app *, struct req *, struct resp *);
 

@@ -22,5 +22,6 @@ void	h_introspect(struct app *, struct req *, struct resp *);
 /* every path under /admin/ (adminapi.h) */
 void	h_admin(struct app *, struct req *, struct resp *);
 void	h_check(struct app *, struct req *, struct resp *);
+void	h_platform(struct app *, struct req *, struct resp *);
 
 #endif

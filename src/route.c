@@ -7,33 +7,54 @@
 #include "route.h"
 
 static const struct route routes[] = {
-	{ "/token", HTTP_POST, "POST", h_token, 0 },
-	{ "/.well-known/jwks.json", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_jwks, 0 },
+	{ "/token", HTTP_POST, "POST", h_token },
+	{ "/.well-known/jwks.json", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_jwks },
 	{ "/.well-known/oauth-authorization-server", HTTP_GET | HTTP_HEAD,
-	    "GET, HEAD", h_metadata, 0 },
-	{ "/healthz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_health, 0 },
-	{ "/readyz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_ready, 0 },
-	{ "/revoke", HTTP_POST, "POST", h_revoke, 0 },
-	{ "/introspect", HTTP_POST, "POST", h_introspect, 0 },
+	    "GET, HEAD", h_metadata },
+	{ "/healthz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_health },
+	{ "/readyz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_ready },
+	{ "/revoke", HTTP_POST, "POST", h_revoke },
+	{ "/introspect", HTTP_POST, "POST", h_introspect },
 	/* A web server's sub-request carries the original method. */
 	{ "/check", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,
-	    "GET, HEAD, POST, PUT, PATCH, DELETE", h_check, 0 },
+	    "GET, HEAD, POST, PUT, PATCH, DELETE", h_check },
 	/* The admin API: its own table of methods and patterns (adminapi.c). */
-	{ "/admin/", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER, "", h_admin,
-	    1 },
+	{ "/admin/", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,
+	    "GET, HEAD, POST, PATCH, DELETE", h_admin },
 };
 
-const struct route *
-route_find(const char *path)
-{
-	size_t	 i;
+/*
+ * The platform listener's: nothing of the public table (no /token, no
+ * /admin/), only what the platform operator and monitoring use. A route
+ * whose path ends in '/' serves every path under it.
+ */
+static const struct route platform_routes[] = {
+	{ "/healthz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_health },
+	{ "/readyz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_ready },
+	{ "/platform/", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,
+	    "GET, HEAD, POST, PATCH, DELETE", h_platform },
+};
 
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (!routes[i].prefix && strcmp(routes[i].path, path) == 0)
-			return &routes[i];
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (routes[i].prefix && strncmp(routes[i].path, path,
-		    strlen(routes[i].path)) == 0)
-			return &routes[i];
+static const struct route *
+find(const struct route *t, size_t n, const char *path)
+{
+	size_t	 i, len;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(t[i].path);
+		if (t[i].path[len - 1] == '/' ?
+		    strncmp(t[i].path, path, len) == 0 :
+		    strcmp(t[i].path, path) == 0)
+			return &t[i];
+	}
 	return NULL;
+}
+
+const struct route *
+route_find(const char *path, int platform)
+{
+	if (platform)
+		return find(platform_routes, sizeof(platform_routes) /
+		    sizeof(platform_routes[0]), path);
+	return find(routes, sizeof(routes) / sizeof(routes[0]), path);
 }

@@ -11,11 +11,13 @@ struct route {
 	unsigned	 methods;	/* HTTP_GET | HTTP_POST ... */
 	const char	*allow;		/* the Allow header for 405 */
 	handler_fn	 fn;
-	int		 prefix;	/* every path under path (its own table
-					   decides 404 and 405) */
 };
 
-/* The route of path (an exact one first), or NULL. */
-const struct route	*route_find(const char *path);
+/*
+ * The route of path on the public listener (platform 0) or on the
+ * platform listener (1), or NULL. The two tables share nothing but the
+ * health checks: a platform path is 404 on the public listener.
+ */
+const struct route	*route_find(const char *path, int platform);
 
 #endif
