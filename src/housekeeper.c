@@ -24,6 +24,7 @@
 #include "rotation.h"
 #include "secretcheck.h"
 #include "store.h"
+#include "store_idem.h"
 #include "tokencheck.h"
 
 #define BACKOFF_MAX_SEC	60
@@ -47,6 +48,7 @@ struct hk_task {
 static int	task_signing(struct hk *, int);
 static int	task_purge(struct hk *, int);
 static int	task_grace(struct hk *, int);
+static int	task_idem_purge(struct hk *, int);
 
 /*
  * The tasks, one row each. Another periodic task (the audit head's log
@@ -56,6 +58,7 @@ static const struct hk_task tasks[] = {
 	{ "signing keys", 60, task_signing },
 	{ "deny-list purge", 600, task_purge },
 	{ "grace ends", 60, task_grace },
+	{ "idempotency purge", 600, task_idem_purge },
 };
 #define NTASKS	(sizeof(tasks) / sizeof(tasks[0]))
 
@@ -256,6 +259,21 @@ task_purge(struct hk *h, int max_ms)
 		return -1;
 	if (n > 0)
 		log_info("housekeeper: %d expired deny-list rows purged", n);
+	return max_ms;
+}
+
+/* ------------------------------------------------ idempotency purge */
+
+static int
+task_idem_purge(struct hk *h, int max_ms)
+{
+	int	 n;
+
+	/* Stored answers (some hold a new key, sealed) live 24 hours. */
+	if ((n = store_idem_purge(h->db)) < 0)
+		return -1;
+	if (n > 0)
+		log_info("housekeeper: %d idempotency answers purged", n);
 	return max_ms;
 }
 

@@ -25,6 +25,7 @@ struct keycache_entry {
 	int		 rate_per_sec, rate_per_min;
 	int		 trusted_forwarder;
 	int		 pepper_id;
+	int		 disabled, keep_tokens;
 	char		*scopes;	/* canonical string */
 };
 
@@ -97,6 +98,8 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 		out->rate_per_min = e->rate_per_min;
 		out->trusted_forwarder = e->trusted_forwarder;
 		out->pepper_id = e->pepper_id;
+		out->disabled = e->disabled;
+		out->keep_tokens = e->keep_tokens;
 		if (scope_parse(&out->scopes, e->scopes, strlen(e->scopes)) == 0) {
 			kc->hits++;
 			return 1;
@@ -125,6 +128,8 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 	e->rate_per_min = out->rate_per_min;
 	e->trusted_forwarder = out->trusted_forwarder;
 	e->pepper_id = out->pepper_id;
+	e->disabled = out->disabled;
+	e->keep_tokens = out->keep_tokens;
 	return rc;
 }
 

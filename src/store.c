@@ -12,7 +12,7 @@
 #include "secret.h"
 #include "store.h"
 
-#define MAX_COLS	16
+#define MAX_COLS	32
 
 int
 store_ping(struct db *db)
@@ -81,7 +81,9 @@ store_key_get(struct db *db, const char *id, struct store_key *k)
 	k->rate_per_sec = atoi(PQgetvalue(res, 0, 9));
 	k->rate_per_min = atoi(PQgetvalue(res, 0, 10));
 	k->trusted_forwarder = PQgetvalue(res, 0, 11)[0] == 't';
-	k->pepper_id = atoi(PQgetvalue(res, 0, 12));
+	k->disabled = PQgetvalue(res, 0, 12)[0] == 't';
+	k->keep_tokens = PQgetvalue(res, 0, 13)[0] == 't';
+	k->pepper_id = atoi(PQgetvalue(res, 0, 14));
 	rc = 1;
 out:
 	PQclear(res);
@@ -134,8 +136,15 @@ store_migrations_applied(struct db *db, const char *const *names, size_t n)
 int
 store_key_usable(const struct store_key *k, long long now)
 {
-	return !k->revoked & !k->org_disabled &
+	return !k->revoked & !k->disabled & !k->org_disabled &
 	    ((k->expires_at == 0) | (k->expires_at > now));
+}
+
+int
+store_key_tokens_good(const struct store_key *k, long long now)
+{
+	return !k->revoked & !k->disabled & !k->org_disabled &
+	    ((k->expires_at == 0) | (k->expires_at > now) | k->keep_tokens);
 }
 
 int
@@ -220,12 +229,14 @@ out:
 int
 store_key_roll(struct db *db, const char *old, const char *org, const char *id,
     const char *salthex, const char *hashhex, long long grace_sec,
+    int revoke_tokens, const char *actor, const char *source,
     const char *pepper_check, char *created_at, char *expires_at,
     char *old_ends_at, size_t bufsz)
 {
 	char		 grace[24];
-	const char	*params[7] = { old, org, id, salthex, hashhex, grace,
-	    pepper_check };
+	const char	*params[10] = { old, org, id, salthex, hashhex, grace,
+			    revoke_tokens ? "true" : "false", actor, source,
+			    pepper_check };
 	PGresult	*res;
 	int		 rc = 0;
 
