@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # run.sh: the local stack of `make run`, in the foreground.
-#   PostgreSQL: a private cluster in var/pg (or $JWTMINT_DATABASE_URL)
+#   PostgreSQL: a private cluster in var/pg (or $JWTMINT_DATABASE_URL: give
+#               that database's secrets too, JWTMINT_KEK and JWTMINT_PEPPER,
+#               else var/secrets' are not the ones it knows and jwtmint
+#               refuses to start, saying which: docs/OPERATIONS.md)
 #   jwtmint:    --listen unix:var/run/jwtmint.sock with 2 workers
 #   nginx:      http://127.0.0.1:$PORT (default 8080), and the platform
 #               listener (/platform/) on http://127.0.0.1:$ADMIN_PORT
