@@ -415,8 +415,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " and k.id = $2", 2 },
 	/*
 	 * A page of the organization's keys in (created_at, id) order, after
-	 * the cursor's position ($6 microseconds, $7 id; $6 < 0: from the
-	 * start). Filters, each '' or 0 for none: $2 env, $3 status, $4 name
+	 * the cursor's position ($6 microseconds, $7 id; -1 and '': from the
+	 * start), a range of the index api_keys_org_created. Filters, each '' or 0 for none: $2 env, $3 status, $4 name
 	 * prefix (compared, never a pattern), $5 expiring within seconds (not
 	 * revoked, expiry in (now, now + $5]). $8 rows.
 	 */
@@ -428,8 +428,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " and ($5::bigint = 0 or (k.revoked_at is null"
 	    "   and k.expires_at > now()"
 	    "   and k.expires_at <= now() + make_interval(secs => $5::bigint)))"
-	    " and ($6::bigint < 0 or (k.created_at, k.id) >"
-	    "   (timestamptz 'epoch' + $6::bigint * interval '1 microsecond', $7))"
+	    " and (k.created_at, k.id) >"
+	    "   (timestamptz 'epoch' + $6::bigint * interval '1 microsecond', $7)"
 	    " order by k.created_at, k.id limit $8::int", 8 },
 	/*
 	 * Create a key in an enabled organization, with its audit row, in one
