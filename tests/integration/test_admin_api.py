@@ -123,6 +123,10 @@ def gate(stack, k):
 
 def test_routes_404_405(stack):
     w = world(stack)
+    # The OpenAPI document is public; it describes every key endpoint.
+    st, h, doc = api(stack, "GET", "/admin/openapi.json")
+    assert st == 200 and doc["openapi"].startswith("3.1") and h["content-type"] == JSON, (st, h)
+    assert {"/admin/keys", "/admin/keys/{id}", "/admin/keys/{id}/roll"} <= set(doc["paths"]), sorted(doc["paths"])
     for path in ("/admin/nope", "/admin/keys/abc/", "/admin/keys//roll", "/admin/keys/a%20b",
                  "/admin/keys/abcdefghijklmnop/rolls", "/admin/"):
         assert_oauth_error(api(stack, "GET", path, w.adm), 404, "not_found")
