@@ -26,6 +26,8 @@ the mode: all run behind nginx only.
 """
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -98,6 +100,19 @@ def audit_count(stack, event, since_id, actor=None):
 
 def last_audit_id(stack):
     return int(stack.psql("select coalesce(max(id), 0) from audit").strip())
+
+
+def check_value(secret_b64, kind):
+    """What secret_checks must hold for a secret (src/secretcheck.h),
+    computed here independently: HMAC-SHA-256 keyed with the secret over a
+    fixed label, never the secret."""
+    return hmac.new(base64.b64decode(secret_b64), b"jwtmint secret check v1 " + kind.encode(),
+                    hashlib.sha256).hexdigest()
+
+
+def stored_check(stack, kind, ident):
+    return stack.psql("select encode(check_value, 'hex') from secret_checks where kind = '%s' and id = %d"
+                      % (kind, ident)).strip()
 
 
 def verify(stack, jwks_text, token, key):
@@ -242,9 +257,11 @@ def test_kek_rotate(stack):
         f.write(new_kek + "\n")
     since = last_audit_id(stack)
     n = len(rows(stack, "select kid from signing_keys"))
+    assert stored_check(stack, "kek", 0) == check_value(old_kek, "kek")
     out = stack.admin_json("kek", "rotate", "--new-kek-file", new_path, "--json")
     assert out == {"resealed": n}, out
     assert audit_count(stack, "kek.rotate", since) == 1
+    assert stored_check(stack, "kek", 0) == check_value(new_kek, "kek"), "the KEK's check value"
     try:
         # The running server (old KEK) keeps serving with the keys it holds.
         st, _, doc = stack.token()
@@ -268,7 +285,7 @@ def test_kek_rotate(stack):
     finally:
         # Back to the stack's KEK, for the tests after this one.
         stack.admin_ok("kek", "rotate", "--new-kek-file", stack.kek_path, env={"JWTMINT_KEK": new_kek})
-    assert stack.admin_json("signing-key", "list", "--json"), old_kek
+    assert stored_check(stack, "kek", 0) == check_value(old_kek, "kek")
 
 
 @nginx_only
@@ -287,6 +304,8 @@ def test_pepper_rotation(stack):
                  timeout=5, what="the key re-hashed under pepper 2 after its use")
         st, doc = h.token(k)
         assert st == 200, "after the re-hash: %d %r" % (st, doc)
+        assert stored_check(stack, "pepper", 2) == check_value(p2, "pepper")
+        assert stored_check(stack, "pepper", 1) == check_value(p1, "pepper")
         assert stack.logs().count("key %s re-hashed from pepper 1 to pepper 2" % k["id"]) == 1
     finally:
         h.stop()
