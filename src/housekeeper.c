@@ -52,7 +52,7 @@ static int	task_idem_purge(struct hk *, int);
 
 /*
  * The tasks, one row each. Another periodic task (the audit head's log
- * line, the idempotency purge, usage flushes) is one more row.
+ * line, usage flushes) is one more row.
  */
 static const struct hk_task tasks[] = {
 	{ "signing keys", 60, task_signing },
