@@ -21,8 +21,8 @@ the mode: all run behind nginx only.
   - a new pepper with the old one configured: an old key works and is
     re-hashed (once), then works with the old pepper removed; a mismatched
     pepper refuses to start;
-  - jwtmint --housekeeper alone: the deny-list purge, key.grace_end once,
-    a database outage survived, SIGTERM.
+  - jwtmint --housekeeper alone: the deny-list and idempotency purges,
+    key.grace_end once, a database outage survived, SIGTERM.
 """
 
 import base64
@@ -346,13 +346,18 @@ def test_pepper_rotation(stack):
 @allow_worker_exit
 def test_housekeeper_alone(stack):
     """jwtmint --housekeeper by itself (the stack's server, whose
-    housekeeper would do the same, stopped meanwhile): the deny-list purge,
-    the end of a grace marked once, a database outage survived, SIGTERM."""
+    housekeeper would do the same, stopped meanwhile): the deny-list and
+    idempotency purges, the end of a grace marked once, a database outage
+    survived, SIGTERM."""
     stack.stop_server()
     since = last_audit_id(stack)
     stale = "purge-me-" + os.urandom(4).hex()
     stack.psql("insert into revoked_jtis (jti, org_id, expires_at) values ('%s', '%s',"
                " now() - interval '2 hours')" % (stale, stack.org_id))
+    idem = "hk-" + os.urandom(4).hex()
+    stack.psql("insert into idempotency (org_id, actor, idem_key, request_hash, status, body_sealed,"
+               " created_at) values ('%s', 'key:x', '%s', decode(repeat('00', 32), 'hex'), 201, '',"
+               " now() - interval '25 hours')" % (stack.org_id, idem))
     k = stack.new_key()
     stack.admin_json("key", "roll", k["id"], "--grace", "2s", "--json")
     mark = len(stack.logs())
@@ -361,6 +366,8 @@ def test_housekeeper_alone(stack):
     try:
         wait_for(lambda: stack.psql("select count(*) from revoked_jtis where jti = '%s'" % stale).strip() == "0",
                  timeout=10, what="the housekeeper's purge of an expired deny-list row")
+        wait_for(lambda: stack.psql("select count(*) from idempotency where idem_key = '%s'" % idem).strip()
+                 == "0", timeout=10, what="the housekeeper's purge of a stored answer 25 hours old")
         wait_for(lambda: audit_count(stack, "key.grace_end", since) == 1, timeout=10,
                  what="key.grace_end of the rolled key")
         row = rows(stack, "select actor, resource, org_id from audit where event = 'key.grace_end' and id > %d"
