@@ -131,7 +131,7 @@ admin_ops_ctx(struct admin *a, const char *org_id, struct ops_ctx *x)
 	x->org = org_id;
 	x->actor = a->actor;
 	x->source = "";
-	x->deny_sec = CLAIMS_MAX_TTL_SEC + a->cfg.verify_leeway_sec;
+	x->deny_sec = claims_deny_sec(a->cfg.verify_leeway_sec);
 	x->pepper = a->cfg.pepper;
 	x->pepperlen = a->cfg.pepperlen;
 }

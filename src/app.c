@@ -150,7 +150,7 @@ contexts(struct app *a)
 	a->check.tokens = &a->tokcache;
 	a->check.revs = &a->revcache;
 	a->check.keys = &a->keycache;
-	a->check.deny_sec = tokencheck_deny_sec(c->verify_leeway_sec);
+	a->check.deny_sec = claims_deny_sec(c->verify_leeway_sec);
 
 	a->issuing.issuer = c->issuer;
 	a->issuing.ttl_sec = c->access_ttl_sec;

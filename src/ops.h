@@ -21,7 +21,7 @@ struct ops_ctx {
 	const char		*org;		/* the caller's organization id */
 	const char		*actor;		/* who acts, for the audit trail */
 	const char		*source;	/* from where ("" when local) */
-	int			 deny_sec;	/* deny-row life (tokencheck.h) */
+	int			 deny_sec;	/* deny-row life (claims_deny_sec) */
 	const unsigned char	*pepper;	/* new API keys' hashes */
 	size_t			 pepperlen;
 };

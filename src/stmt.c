@@ -4,6 +4,27 @@
  */
 #include "stmt.h"
 
+/*
+ * Is a key usable: not revoked and not expired, an expiry at this instant
+ * being expired. The one rule in SQL; store_key_usable is its C twin
+ * (store.h), which agrees at the boundary because expires_at is written in
+ * whole seconds (STMT_KEY_INSERT). k names the api_keys row.
+ */
+#define KEY_USABLE(k) \
+	"(" k ".revoked_at is null and (" k ".expires_at is null or "\
+	    k ".expires_at > now()))"
+
+/*
+ * Is a refresh token's family still good: not revoked, not past its
+ * absolute end, of its user's current generation, its user enabled and its
+ * key usable. The one rule (store_refresh_family_ok reads this column);
+ * rotation and idle time are the refresh grant's to judge.
+ */
+#define REFRESH_FAMILY_OK \
+	"(f.revoked_at is null and f.absolute_expires_at > now()"\
+	    " and f.generation = u.generation and u.disabled_at is null"\
+	    " and " KEY_USABLE("k") ")"
+
 /* The columns of a refresh decision (store_refresh_peek reads them). */
 #define REFRESH_PEEK_SQL \
 	"select t.family_id, t.scope, (t.rotated_at is not null) as rotated,"\
@@ -14,10 +35,9 @@
 	    " u.role, r.scopes, r.all_accounts, r.read_only, u.extra_scopes,"\
 	    " u.accounts, (u.disabled_at is not null) as user_disabled,"\
 	    " (f.generation <> u.generation) as cut_off,"\
-	    " (k.revoked_at is not null or coalesce(k.expires_at < now(), false))"\
-	    "   as key_bad,"\
+	    " not " KEY_USABLE("k") " as key_bad,"\
 	    " greatest(0, floor(extract(epoch from f.absolute_expires_at - now())))::int,"\
-	    " f.generation"\
+	    " f.generation, " REFRESH_FAMILY_OK " as family_ok"\
 	    " from refresh_tokens t join refresh_families f on f.id = t.family_id"\
 	    " join api_keys k on k.id = f.key_id"\
 	    " join users u on u.id = f.user_id"\
@@ -122,8 +142,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_REFRESH_PEEK_ROTATE] = { "refresh_peek_rotate",
 	    "with p as (" REFRESH_PEEK_SQL "),"
 	    " ok as (select 1 from p where not p.rotated and p.idle_ok"
-	    "   and p.absolute_ok and not p.family_revoked and p.key_id = $5"
-	    "   and not p.user_disabled and not p.cut_off and not p.key_bad),"
+	    "   and p.family_ok and p.key_id = $5),"
 	    " rot as (update refresh_tokens set rotated_at = now()"
 	    "   where digest = decode($1, 'hex') and rotated_at is null"
 	    "   and exists (select 1 from ok) returning family_id, scope),"
@@ -170,8 +189,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "select exists (select 1 from revoked_jtis where org_id = $2"
 	    "   and jti = any($1::text[])),"
 	    " coalesce((select disabled_at is not null from orgs where id = $2), true),"
-	    " coalesce((select revoked_at is not null or coalesce(expires_at < now(),"
-	    "   false) from api_keys where id = $3 and org_id = $2), true),"
+	    " coalesce((select not " KEY_USABLE("api_keys") " from api_keys"
+	    "   where id = $3 and org_id = $2), true),"
 	    " u.id is not null, u.username, coalesce(u.disabled_at is not null, false),"
 	    " coalesce(u.generation, 0)"
 	    " from (select 1) one left join users u on u.id = $4 and u.org_id = $2", 4 },
@@ -320,8 +339,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * newest of its chain, not revoked, not expired). $1 key id, $2 org.
 	 */
 	[STMT_KEY_ROLL_PEEK] = { "key_roll_peek",
-	    "select env, (rolled_to is null and revoked_at is null and"
-	    " (expires_at is null or expires_at > now())) from api_keys"
+	    "select env, (rolled_to is null and " KEY_USABLE("api_keys") ")"
+	    " from api_keys"
 	    " where id = $1 and org_id = $2", 2 },
 	/*
 	 * Roll, in one statement (one transaction): under the old row's lock,
@@ -333,8 +352,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 */
 	[STMT_KEY_ROLL] = { "key_roll",
 	    "with old as (select * from api_keys where id = $1 and org_id = $2"
-	    "   and rolled_to is null and revoked_at is null"
-	    "   and (expires_at is null or expires_at > now()) for update),"
+	    "   and rolled_to is null and " KEY_USABLE("api_keys") " for update),"
 	    " ins as (insert into api_keys (id, org_id, name, env, salt, hash,"
 	    "   scopes, expires_at, grants, rate_per_sec, rate_per_min,"
 	    "   trusted_forwarder, rolled_from) select $3, $2, name, env,"
