@@ -188,6 +188,7 @@ key_roll(struct admin *a, const struct opts *o)
 	case OPS_UNAVAILABLE:
 		admin_die(a, "%s", "database error: nothing was rolled");
 		break;
+	case OPS_FORBIDDEN:
 	case OPS_FAILED:
 		admin_die(a, "%s", "cannot make a key: nothing was rolled");
 		break;

@@ -119,6 +119,7 @@ h_admin_revocations(struct app *a, struct req *r, struct resp *p)
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		return;
 	case OPS_CONFLICT:	/* revocation has none */
+	case OPS_FORBIDDEN:
 	case OPS_FAILED:
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		return;

@@ -137,3 +137,13 @@ perm_within(const struct perm_holder *a, const struct perm_holder *b)
 			return 0;
 	return 1;
 }
+
+int
+perm_role_name_valid(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	return n >= 1 && n < PERM_ROLE_NAME_BYTES &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n &&
+	    s[0] != '_' && s[0] != '-';
+}

@@ -56,4 +56,9 @@ struct perm_holder {
  */
 int	perm_within(const struct perm_holder *a, const struct perm_holder *b);
 
+#define PERM_ROLE_NAME_BYTES	64	/* ^[a-z0-9][a-z0-9_-]{0,62}$ + NUL */
+
+/* 1 when s is a role name (sql/002_lifecycle.sql's rule), else 0. */
+int	perm_role_name_valid(const char *s);
+
 #endif

@@ -47,6 +47,28 @@
 #define RFC3339(col) \
 	"to_char(" col " at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
+/* A time as microseconds since the epoch (the position of a listing's
+ * cursor, src/cursor.h), and back from parameter n. */
+#define USEC(col) \
+	"(extract(epoch from " col ") * 1000000)::bigint"
+#define FROM_USEC(n) \
+	"(to_timestamp(0) + " n "::bigint * interval '1 microsecond')"
+
+/* A user as struct ops_user reads it (src/ops_user.c), 9 columns. */
+#define USER_COLS \
+	"u.id, u.username, u.role, u.extra_scopes, u.accounts, "\
+	RFC3339("u.created_at") ", " RFC3339("u.disabled_at") ", "\
+	USEC("u.created_at") ", u.version"
+
+/* A role as struct ops_role reads it (src/ops_role.c), 7 columns. */
+#define ROLE_COLS \
+	"r.name, r.scopes, r.all_accounts, r.read_only, "\
+	RFC3339("r.created_at") ", " USEC("r.created_at") ", r.version"
+
+/* The audit row of an operation: its columns (sql/008_audit_fields.sql). */
+#define AUDIT_INTO \
+	"insert into audit (org_id, event, detail, actor, source, resource)"
+
 static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_PING] = { "ping", "select 1", 0 },
 
@@ -242,17 +264,25 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_MIGRATION_RECORD] = { "migration_record",
 	    "insert into schema_migrations (name) values ($1)", 1 },
 
+	/* $1 id, $2 slug, $3 name, $4 actor, $5 source. */
 	[STMT_ORG_CREATE] = { "org_create",
-	    "insert into orgs (id, slug, name) values ($1, $2, $3)"
-	    " returning " RFC3339("created_at"), 3 },
+	    "with o as (insert into orgs (id, slug, name) values ($1, $2, $3)"
+	    "   returning id, created_at),"
+	    " a as (" AUDIT_INTO " select o.id, 'org.create', 'slug ' || $2,"
+	    "   $4, $5, o.id from o)"
+	    " select " RFC3339("o.created_at") " from o", 5 },
 	[STMT_ORG_LIST] = { "org_list",
 	    "select id, slug, name, " RFC3339("created_at") ", "
 	    RFC3339("disabled_at") " from orgs order by slug", 0 },
 	[STMT_ORG_GET] = { "org_get",
 	    "select id, (disabled_at is not null) from orgs where slug = $1", 1 },
+	/* $1 slug, $2 actor, $3 source; the organization's id, or no row. */
 	[STMT_ORG_DISABLE] = { "org_disable",
-	    "update orgs set disabled_at = now()"
-	    " where slug = $1 and disabled_at is null", 1 },
+	    "with o as (update orgs set disabled_at = now()"
+	    "   where slug = $1 and disabled_at is null returning id),"
+	    " a as (" AUDIT_INTO " select o.id, 'org.disable',"
+	    "   'disabled: its keys and tokens stop working', $2, $3, o.id from o)"
+	    " select o.id from o", 3 },
 
 	/* A key's expires_at is whole seconds (date_trunc), so that C, which
 	 * reads it as Unix seconds (STMT_KEY_GET), and SQL agree on the
@@ -289,33 +319,64 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "update signing_keys set retired_at = now()"
 	    " where kid = $1 and retired_at is null", 1 },
 
+	/* $1 org, $2 name, $3 scopes, $4 all_accounts, $5 read_only,
+	 * $6 detail, $7 actor, $8 source. */
 	[STMT_ROLE_CREATE] = { "role_create",
-	    "insert into roles (org_id, name, scopes, all_accounts, read_only)"
-	    " values ($1, $2, $3, $4::boolean, $5::boolean)"
-	    " returning " RFC3339("created_at"), 5 },
+	    "with r as (insert into roles (org_id, name, scopes, all_accounts,"
+	    "   read_only) values ($1, $2, $3, $4::boolean, $5::boolean)"
+	    "   returning *),"
+	    " a as (" AUDIT_INTO " select $1, 'role.create', $6, $7, $8, r.name"
+	    "   from r)"
+	    " select " ROLE_COLS " from r", 8 },
+	/* A page after ($2 usec, $3 name) of at most $4 rows. */
 	[STMT_ROLE_LIST] = { "role_list",
-	    "select name, scopes, all_accounts, read_only from roles"
-	    " where org_id = $1 order by name", 1 },
+	    "select " ROLE_COLS " from roles r where r.org_id = $1"
+	    " and (r.created_at, r.name) > (" FROM_USEC("$2") ", $3)"
+	    " order by r.created_at, r.name limit $4::int", 4 },
+	/* $1 id, $2 org, $3 username, $4 password hash (PHC), $5 role,
+	 * $6 extra scopes, $7 accounts, $8 detail, $9 actor, $10 source. */
 	[STMT_USER_CREATE] = { "user_create",
-	    "insert into users (id, org_id, username, password_hash, role,"
-	    " extra_scopes, accounts) values ($1, $2, $3, $4, $5, $6, $7)"
-	    " returning " RFC3339("created_at"), 7 },
+	    "with u as (insert into users (id, org_id, username, password_hash,"
+	    "   role, extra_scopes, accounts) values ($1, $2, $3, $4, $5, $6, $7)"
+	    "   returning *),"
+	    " a as (" AUDIT_INTO " select $2, 'user.create', $8, $9, $10, u.id"
+	    "   from u)"
+	    " select " USER_COLS " from u", 10 },
+	/* A page after ($2 usec, $3 id) of at most $4 rows. */
 	[STMT_USER_LIST] = { "user_list",
-	    "select id, username, role, extra_scopes, accounts, "
-	    RFC3339("created_at") ", " RFC3339("disabled_at")
-	    " from users where org_id = $1 order by username", 1 },
-	/* A new password or a disabled user ends every session (a new
-	 * generation), so enabling the user again brings no old token back. */
+	    "select " USER_COLS " from users u where u.org_id = $1"
+	    " and (u.created_at, u.id) > (" FROM_USEC("$2") ", $3)"
+	    " order by u.created_at, u.id limit $4::int", 4 },
+	/*
+	 * A new password or a disabled user ends every session (a new
+	 * generation), so enabling the user again brings no old token back.
+	 * A password is no part of what the user's version names (the ETag).
+	 * $1 org, $2 username, ($3 password hash,) then actor, source.
+	 */
 	[STMT_USER_PASSWD] = { "user_passwd",
-	    "update users set password_hash = $3, tokens_valid_after = now(),"
-	    " generation = generation + 1 where org_id = $1 and username = $2", 3 },
+	    "with u as (update users set password_hash = $3,"
+	    "   tokens_valid_after = now(), generation = generation + 1"
+	    "   where org_id = $1 and username = $2 returning *),"
+	    " a as (" AUDIT_INTO " select $1, 'user.password',"
+	    "   'new password: every token of the user ended', $4, $5, u.id"
+	    "   from u)"
+	    " select " USER_COLS " from u", 5 },
 	[STMT_USER_DISABLE] = { "user_disable",
-	    "update users set disabled_at = now(), tokens_valid_after = now(),"
-	    " generation = generation + 1"
-	    " where org_id = $1 and username = $2 and disabled_at is null", 2 },
+	    "with u as (update users set disabled_at = now(),"
+	    "   tokens_valid_after = now(), generation = generation + 1,"
+	    "   version = version + 1"
+	    "   where org_id = $1 and username = $2 and disabled_at is null"
+	    "   returning *),"
+	    " a as (" AUDIT_INTO " select $1, 'user.disable',"
+	    "   'disabled: every token of the user ended', $3, $4, u.id from u)"
+	    " select " USER_COLS " from u", 4 },
 	[STMT_USER_ENABLE] = { "user_enable",
-	    "update users set disabled_at = null where org_id = $1"
-	    " and username = $2 and disabled_at is not null", 2 },
+	    "with u as (update users set disabled_at = null,"
+	    "   version = version + 1 where org_id = $1 and username = $2"
+	    "   and disabled_at is not null returning *),"
+	    " a as (" AUDIT_INTO " select $1, 'user.enable', 'enabled', $3, $4,"
+	    "   u.id from u)"
+	    " select " USER_COLS " from u", 4 },
 	[STMT_KEY_GET_ORG] = { "key_get_org",
 	    "select org_id from api_keys where id = $1", 1 },
 	/*
@@ -377,6 +438,67 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_KEY_SET_RATE] = { "key_set_rate",
 	    "update api_keys set rate_per_sec = nullif($2::int, -1),"
 	    " rate_per_min = nullif($3::int, -1) where id = $1", 3 },
+
+	/*
+	 * Changes of an organization's users and roles one at a time, in the
+	 * transaction of each (src/ops_user.c, src/ops_role.c): what one
+	 * reads to decide whether a change narrows is what the other wrote.
+	 * $1 org. (Another key space than STMT_MIGRATION_LOCK's.)
+	 */
+	[STMT_OPS_LOCK_ORG] = { "ops_lock_org",
+	    "select pg_advisory_xact_lock(7469747, hashtext($1))", 1 },
+	/* $1 slug, $2 actor, $3 source; the organization's id, or no row. */
+	[STMT_ORG_ENABLE] = { "org_enable",
+	    "with o as (update orgs set disabled_at = null"
+	    "   where slug = $1 and disabled_at is not null returning id),"
+	    " a as (" AUDIT_INTO " select o.id, 'org.enable', 'enabled', $2, $3,"
+	    "   o.id from o)"
+	    " select o.id from o", 3 },
+	/* $1 org, $2 name. */
+	[STMT_ROLE_GET] = { "role_get",
+	    "select " ROLE_COLS " from roles r where r.org_id = $1"
+	    " and r.name = $2", 2 },
+	/*
+	 * A role's new scopes and flags ($3..$5), when its version is still
+	 * $6; when it narrows ($7), every user of the role gets a new
+	 * generation, so no token issued before keeps what was removed. The
+	 * role's columns and the count of those users, or no row.
+	 * $8 detail, $9 actor, $10 source.
+	 */
+	[STMT_ROLE_UPDATE] = { "role_update",
+	    "with r as (update roles set scopes = $3, all_accounts = $4::boolean,"
+	    "   read_only = $5::boolean, version = version + 1"
+	    "   where org_id = $1 and name = $2 and version = $6::bigint"
+	    "   returning *),"
+	    " c as (update users u set generation = u.generation + 1,"
+	    "   tokens_valid_after = now() from r where $7::boolean"
+	    "   and u.org_id = $1 and u.role = r.name returning u.id),"
+	    " a as (" AUDIT_INTO " select $1, 'role.update', $8 || case when"
+	    "   $7::boolean then '; tokens ended of users: ' ||"
+	    "   (select count(*) from c) else '' end, $9, $10, r.name from r)"
+	    " select " ROLE_COLS ", (select count(*) from c) from r", 10 },
+	/* A user and its role's permissions. $1 org, $2 username. */
+	[STMT_USER_GET] = { "user_get",
+	    "select " USER_COLS ", r.scopes, r.all_accounts, r.read_only"
+	    " from users u join roles r on r.org_id = u.org_id and r.name = u.role"
+	    " where u.org_id = $1 and u.username = $2", 2 },
+	/*
+	 * A user's role, extra scopes and accounts ($3..$5), when its version
+	 * is still $7; a new generation when the change narrows ($6), so no
+	 * token issued before keeps what was removed. $2 user id,
+	 * $8 detail, $9 actor, $10 source.
+	 */
+	[STMT_USER_UPDATE] = { "user_update",
+	    "with u as (update users set role = $3, extra_scopes = $4,"
+	    "   accounts = $5, generation = generation +"
+	    "   case when $6::boolean then 1 else 0 end,"
+	    "   tokens_valid_after = case when $6::boolean then now()"
+	    "   else tokens_valid_after end, version = version + 1"
+	    "   where org_id = $1 and id = $2 and version = $7::bigint"
+	    "   returning *),"
+	    " a as (" AUDIT_INTO " select $1, 'user.update', $8, $9, $10, u.id"
+	    "   from u)"
+	    " select " USER_COLS " from u", 10 },
 };
 
 const struct stmt_def *

@@ -62,6 +62,13 @@ enum stmt {
 	STMT_MIGRATIONS_APPLIED,
 	STMT_KEY_ROLL,
 	STMT_KEY_SET_RATE,
+	/* operations on organizations, users and roles (src/ops_*.c) */
+	STMT_OPS_LOCK_ORG,
+	STMT_ORG_ENABLE,
+	STMT_ROLE_GET,
+	STMT_ROLE_UPDATE,
+	STMT_USER_GET,
+	STMT_USER_UPDATE,
 	STMT__MAX
 };
 

@@ -366,11 +366,32 @@ check_within(void)
 	}
 }
 
+static void
+check_role_names(void)
+{
+	static const struct {
+		const char	*s;
+		int		 want;
+	} rows[] = {
+		{ "admin", 1 }, { "support-2", 1 }, { "a_b", 1 }, { "0", 1 },
+		{ "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk", 1 },
+		{ "", 0 }, { "-a", 0 }, { "_a", 0 }, { "Admin", 0 }, { "a b", 0 },
+		{ "a.b", 0 }, { "a\n", 0 }, { "r\xc3\xa9le", 0 }, { "a%", 0 },
+		{ "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl", 0 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < NELEM(rows); i++)
+		T_CHECK(perm_role_name_valid(rows[i].s) == rows[i].want,
+		    "role name row %zu is %d", i, rows[i].want);
+}
+
 int
 main(void)
 {
 	check_may();
 	check_within();
+	check_role_names();
 	check_effective();
 	check_grant();
 	return t_done();
