@@ -45,6 +45,7 @@ role_create(struct admin *a, const struct opts *o)
 	struct ops_ctx		 x;
 	struct org		 org;
 	const char		*field;
+	enum ops_err		 e;
 
 	rq.name = admin_arg(o);
 	rq.scopes = admin_opt(o, "scopes");
@@ -55,7 +56,8 @@ role_create(struct admin *a, const struct opts *o)
 		admin_usage("role create NAME --scopes \"...\"");
 	admin_org_lookup(a, admin_opt(o, "org"), &org);
 	admin_ops_ctx(a, org.id, &x);
-	check(a, ops_role_create(&x, &rq, &out, &field), field, rq.name);
+	e = ops_role_create(&x, &rq, &out, &field);
+	check(a, e, field, rq.name);
 	if (a->json)
 		admin_print_json(a, json_pack("{s:s, s:s, s:b, s:b}", "name",
 		    out.name, "scopes", out.scopes, "all_accounts",
@@ -141,6 +143,7 @@ role_update(struct admin *a, const struct opts *o)
 	struct ops_ctx		 x;
 	struct org		 org;
 	const char		*field;
+	enum ops_err		 e;
 
 	memset(&rq, 0, sizeof(rq));
 	rq.name = admin_arg(o);
@@ -153,7 +156,8 @@ role_update(struct admin *a, const struct opts *o)
 		    "[--all-accounts true|false] [--read-only true|false]");
 	admin_org_lookup(a, admin_opt(o, "org"), &org);
 	admin_ops_ctx(a, org.id, &x);
-	check(a, ops_role_update(&x, &rq, &out, &field), field, rq.name);
+	e = ops_role_update(&x, &rq, &out, &field);
+	check(a, e, field, rq.name);
 	if (a->json)
 		admin_print_json(a, json_pack("{s:s, s:s, s:b, s:b, s:I, s:I}",
 		    "name", out.role.name, "scopes", out.role.scopes,

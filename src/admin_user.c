@@ -155,6 +155,7 @@ user_get(struct admin *a, const struct opts *o)
 	struct ops_ctx		 x;
 	struct org		 org;
 	const char		*field, *vals[7];
+	enum ops_err		 e;
 
 	rq.username = admin_arg(o);
 	rq.held = NULL;
@@ -163,7 +164,8 @@ user_get(struct admin *a, const struct opts *o)
 	check_args(rq.username, NULL, NULL);
 	admin_org_lookup(a, admin_opt(o, "org"), &org);
 	admin_ops_ctx(a, org.id, &x);
-	check(a, ops_user_get(&x, &rq, &out, &field), field, rq.username);
+	e = ops_user_get(&x, &rq, &out, &field);
+	check(a, e, field, rq.username);
 	if (a->json) {
 		admin_print_json(a, user_json(&out, org.id));
 		return 0;
@@ -189,6 +191,7 @@ user_update(struct admin *a, const struct opts *o)
 	struct ops_ctx		 x;
 	struct org		 org;
 	const char		*field;
+	enum ops_err		 e;
 	json_t			*j;
 
 	memset(&rq, 0, sizeof(rq));
@@ -203,7 +206,8 @@ user_update(struct admin *a, const struct opts *o)
 	check_args(rq.username, rq.scopes, rq.accounts);
 	admin_org_lookup(a, admin_opt(o, "org"), &org);
 	admin_ops_ctx(a, org.id, &x);
-	check(a, ops_user_update(&x, &rq, &out, &field), field, rq.username);
+	e = ops_user_update(&x, &rq, &out, &field);
+	check(a, e, field, rq.username);
 	if (a->json) {
 		if ((j = user_json(&out.user, org.id)) != NULL)
 			json_object_set_new(j, "tokens_ended",
