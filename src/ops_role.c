@@ -291,8 +291,10 @@ ops_role_update(const struct ops_ctx *x, const struct ops_role_update *rq,
 	nm.name = rq->name;
 	if ((rc = ops_role_get(x, &nm, &old, field)) != OPS_OK)
 		return done(x->db, rc);
-	if (rq->if_version != 0 && rq->if_version != old.version)
+	if (rq->if_version != 0 && rq->if_version != old.version) {
+		*field = "version";
 		return done(x->db, OPS_CONFLICT);
+	}
 	if (rq->scopes == NULL)
 		memcpy(scopes, old.scopes, sizeof(scopes));
 	all = rq->all_accounts == -1 ? old.all_accounts : rq->all_accounts;

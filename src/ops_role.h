@@ -81,8 +81,8 @@ struct ops_role_updated {
  * Change a role. When it narrows (perm_within: the old role is not within
  * the new one) every user of the role gets a new generation: no token
  * issued before keeps what was removed (refresh families end too).
- * OPS_NOT_FOUND, OPS_CONFLICT when the version is not if_version,
- * OPS_INVALID, OPS_FORBIDDEN.
+ * OPS_NOT_FOUND, OPS_CONFLICT (*field "version") when the version is not
+ * if_version, OPS_INVALID, OPS_FORBIDDEN.
  */
 enum ops_err	ops_role_update(const struct ops_ctx *,
 		    const struct ops_role_update *, struct ops_role_updated *out,

@@ -433,8 +433,10 @@ ops_user_update(const struct ops_ctx *x, const struct ops_user_update *rq,
 
 	if ((rc = begin_with(x, uname, &cur)) != OPS_OK)
 		return rc;
-	if (rq->if_version != 0 && rq->if_version != cur.u.version)
+	if (rq->if_version != 0 && rq->if_version != cur.u.version) {
+		*field = "version";
 		return done(x->db, OPS_CONFLICT);
+	}
 	if (rq->scopes == NULL)
 		memcpy(scopes, cur.u.scopes, sizeof(scopes));
 	if (rq->accounts == NULL && copy(accounts, sizeof(accounts),

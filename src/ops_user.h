@@ -96,8 +96,9 @@ struct ops_user_updated {
  * Change a user's role, extra scopes or accounts. When the change narrows
  * (perm_within: the user as it was is not within what it becomes) the
  * user gets a new generation, as a revocation does: no token issued
- * before keeps what was removed. OPS_NOT_FOUND, OPS_CONFLICT when the
- * version is not if_version, OPS_INVALID, OPS_FORBIDDEN.
+ * before keeps what was removed. OPS_NOT_FOUND, OPS_CONFLICT (*field
+ * "version") when the version is not if_version, OPS_INVALID,
+ * OPS_FORBIDDEN.
  */
 enum ops_err	ops_user_update(const struct ops_ctx *,
 		    const struct ops_user_update *, struct ops_user_updated *out,
