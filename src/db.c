@@ -25,7 +25,8 @@ struct db {
 	unsigned char		 prepared[STMT__MAX];	/* on this connection */
 	unsigned		 pending;	/* DB_NOTIFY_* seen */
 	int			 unique_violation;
-	int			 in_tx;		/* between db_begin and its end */
+	int			 in_tx;		/* db_begin depth */
+	int			 tx_failed;	/* an inner rollback: no commit */
 };
 
 static long long
@@ -406,11 +407,15 @@ db_begin(struct db *db)
 {
 	PGresult	*res;
 
-	db_rollback(db);
+	if (db->in_tx > 0) {
+		db->in_tx++;
+		return 0;
+	}
 	if ((res = run(db, STMT__MAX, "begin", NULL)) == NULL)
 		return -1;
 	PQclear(res);
 	db->in_tx = 1;
+	db->tx_failed = 0;
 	return 0;
 }
 
@@ -419,8 +424,16 @@ db_commit(struct db *db)
 {
 	PGresult	*res;
 
-	if (!db->in_tx)
+	if (db->in_tx == 0)
 		return -1;
+	if (db->in_tx > 1) {
+		db->in_tx--;
+		return db->tx_failed ? -1 : 0;
+	}
+	if (db->tx_failed) {
+		db_rollback(db);
+		return -1;
+	}
 	res = run(db, STMT__MAX, "commit", NULL);
 	/* A commit of a failed transaction answers ROLLBACK: not done. */
 	if (res != NULL && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
@@ -443,15 +456,31 @@ db_rollback(struct db *db)
 {
 	PGresult	*res;
 
-	if (!db->in_tx)
+	if (db->in_tx == 0)
 		return;
+	if (db->in_tx > 1) {
+		db->in_tx--;
+		db->tx_failed = 1;
+		return;
+	}
 	db->in_tx = 0;
+	db->tx_failed = 0;
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
 		return;		/* the server rolled back when it went */
 	if ((res = run(db, STMT__MAX, "rollback", NULL)) != NULL)
 		PQclear(res);
 	else if (db->conn != NULL)
 		drop(db);
+}
+
+void
+db_abandon(struct db *db)
+{
+	if (db->in_tx == 0)
+		return;
+	log_warnx("database: a transaction was left open: rolled back");
+	db->in_tx = 1;
+	db_rollback(db);
 }
 
 int
