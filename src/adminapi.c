@@ -450,12 +450,16 @@ idempotent(struct adminapi *x, const struct adminapi_route *rt,
 		body_error(x, st);
 		return;
 	}
-	/* The request: method, path and the body's bytes. */
-	n = snprintf(what, sizeof(what), "%s %s\n", x->r->method_str,
-	    x->r->path);
+	/*
+	 * The request: method, path and the body's bytes, keyed with the
+	 * pepper: a body can hold a password (POST /admin/users), and a
+	 * digest under a public key would be one to guess it against.
+	 */
+	n = snprintf(what, sizeof(what), "jwtmint idempotency v1\n%s %s\n",
+	    x->r->method_str, x->r->path);
 	if (n < 0 || (size_t)n >= sizeof(what) ||
-	    secret_hmac(hash, "jwtmint idempotency v1", 22, what, (size_t)n,
-	    x->r->body, x->r->bodylen) == -1) {
+	    secret_hmac(hash, x->a->cfg->pepper, x->a->cfg->pepperlen, what,
+	    (size_t)n, x->r->body, x->r->bodylen) == -1) {
 		adminapi_error(x, OERR_SERVER_ERROR, NULL);
 		return;
 	}

@@ -160,7 +160,8 @@ void	adminapi_error(struct adminapi *, enum oerr, const char *desc);
 /*
  * The answer for an operation's error: OPS_INVALID 400 "<field> is
  * invalid", OPS_NOT_FOUND 404, OPS_CONFLICT 409 (desc, or the table's),
- * OPS_UNAVAILABLE 503, OPS_FAILED 500.
+ * OPS_UNAVAILABLE 503, OPS_FAILED 500, OPS_FORBIDDEN 403 ("<field> exceeds
+ * what the caller holds").
  */
 void	adminapi_ops_error(struct adminapi *, enum ops_err, const char *field,
 	    const char *conflict);
