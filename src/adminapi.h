@@ -142,6 +142,16 @@ int	adminapi_page(struct adminapi *, int *limit, struct cursor *after,
  */
 int	adminapi_if_match(struct adminapi *, long long *version);
 
+/*
+ * What the caller holds, for "nobody gives more than it holds" (perm.h):
+ * a user (a token of the admin role, say) holds what its role, its extra
+ * scopes and its accounts give it, whatever its token asked for; a key,
+ * or a token of a key alone, its scopes (as patterns) and every account.
+ * u->h is the holder. Returns 0, or -1 with the answer set.
+ */
+struct ops_user_holds;
+int	adminapi_holds(struct adminapi *, struct ops_user_holds *u);
+
 /* Set ETag for version. */
 void	adminapi_etag(struct adminapi *, long long version);
 
@@ -175,5 +185,16 @@ void	h_admin_keys_get(struct adminapi *);
 void	h_admin_keys_update(struct adminapi *);
 void	h_admin_keys_delete(struct adminapi *);
 void	h_admin_keys_roll(struct adminapi *);
+void	h_admin_users_list(struct adminapi *);
+void	h_admin_users_create(struct adminapi *);
+void	h_admin_users_get(struct adminapi *);
+void	h_admin_users_update(struct adminapi *);
+void	h_admin_users_password(struct adminapi *);
+void	h_admin_users_disable(struct adminapi *);
+void	h_admin_users_enable(struct adminapi *);
+void	h_admin_roles_list(struct adminapi *);
+void	h_admin_roles_create(struct adminapi *);
+void	h_admin_roles_get(struct adminapi *);
+void	h_admin_roles_update(struct adminapi *);
 
 #endif

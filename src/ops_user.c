@@ -579,3 +579,45 @@ ops_user_enable(const struct ops_ctx *x, const struct ops_user_name *rq,
 	return act(x, STMT_USER_ENABLE, rq->username, NULL, rq->held, out,
 	    field);
 }
+
+static int
+holds_row(void *arg, const char *const *c, int n)
+{
+	struct ops_user_holds	*o = arg;
+	int			 i;
+
+	for (i = 0; i < 5; i++)
+		if (n != 5 || c[i] == NULL)
+			return -1;
+	if (scope_parse(&o->patterns, c[0], strlen(c[0])) == -1 ||
+	    scope_parse(&o->extra, c[3], strlen(c[3])) == -1 ||
+	    scope_parse(&o->accounts, c[4], strlen(c[4])) == -1)
+		return -1;
+	o->h.patterns = &o->patterns;
+	o->h.extra = &o->extra;
+	o->h.accounts = &o->accounts;
+	o->h.all_accounts = c[1][0] == 't';
+	o->h.read_only = c[2][0] == 't';
+	return 0;
+}
+
+enum ops_err
+ops_user_holds(const struct ops_ctx *x, const struct ops_user_id *rq,
+    struct ops_user_holds *out, const char **field)
+{
+	const char	*params[2];
+	int		 n;
+
+	memset(out, 0, sizeof(*out));
+	*field = NULL;
+	if (rq->id == NULL || !user_id_valid(rq->id)) {
+		*field = "id";
+		return OPS_INVALID;
+	}
+	params[0] = x->org;
+	params[1] = rq->id;
+	if ((n = store_rows(x->db, STMT_USER_HOLDS, params, holds_row,
+	    out)) < 0)
+		return OPS_UNAVAILABLE;
+	return n == 0 ? OPS_NOT_FOUND : OPS_OK;
+}

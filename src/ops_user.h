@@ -125,4 +125,19 @@ enum ops_err	ops_user_enable(const struct ops_ctx *,
 		    const struct ops_user_name *, struct ops_user *out,
 		    const char **field);
 
+/* What a user holds, as perm_within compares it (h points into it). */
+struct ops_user_holds {
+	struct scope_set	 patterns, extra, accounts;
+	struct perm_holder	 h;
+};
+
+struct ops_user_id {
+	const char	*id;		/* "usr_..." */
+};
+
+/* What the enabled user id holds (the admin API's callers who are users:
+ * no user or role they make may hold more). OPS_NOT_FOUND. */
+enum ops_err	ops_user_holds(const struct ops_ctx *, const struct ops_user_id *,
+		    struct ops_user_holds *out, const char **field);
+
 #endif

@@ -69,6 +69,7 @@ enum stmt {
 	STMT_ROLE_UPDATE,
 	STMT_USER_GET,
 	STMT_USER_UPDATE,
+	STMT_USER_HOLDS,
 	/* the admin API (adminapi.c, ops_key.c) */
 	STMT_IDEM_LOCK,
 	STMT_IDEM_GET,
