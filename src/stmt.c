@@ -627,12 +627,6 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "select " USER_COLS ", r.scopes, r.all_accounts, r.read_only"
 	    " from users u join roles r on r.org_id = u.org_id and r.name = u.role"
 	    " where u.org_id = $1 and u.username = $2", 2 },
-	/*
-	 * A user's role, extra scopes and accounts ($3..$5), when its version
-	 * is still $7; a new generation when the change narrows ($6), so no
-	 * token issued before keeps what was removed. $2 user id,
-	 * $8 detail, $9 actor, $10 source.
-	 */
 	/* What an enabled user holds: its role's patterns and flags, its
 	 * extra scopes and accounts. $1 org, $2 user id. */
 	[STMT_USER_HOLDS] = { "user_holds",
@@ -640,6 +634,12 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " u.accounts from users u join roles r on r.org_id = u.org_id"
 	    " and r.name = u.role where u.org_id = $1 and u.id = $2"
 	    " and u.disabled_at is null", 2 },
+	/*
+	 * A user's role, extra scopes and accounts ($3..$5), when its version
+	 * is still $7; a new generation when the change narrows ($6), so no
+	 * token issued before keeps what was removed. $2 user id,
+	 * $8 detail, $9 actor, $10 source.
+	 */
 	[STMT_USER_UPDATE] = { "user_update",
 	    "with u as (update users set role = $3, extra_scopes = $4,"
 	    "   accounts = $5, generation = generation +"
