@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "claims.h"
 #include "config.h"
 #include "db.h"
 #include "housekeeper.h"
@@ -25,7 +26,6 @@
 #include "secretcheck.h"
 #include "store.h"
 #include "store_idem.h"
-#include "tokencheck.h"
 
 #define BACKOFF_MAX_SEC	60
 #define MIN_WAIT_MS	50	/* between two runs of a task */
@@ -193,7 +193,7 @@ task_signing(struct hk *h, int max_ms)
 	p.rotate_sec = config_rotate_sec(c) * 1000;
 	p.lead_sec = ((long long)c->jwks_max_age_sec + c->verify_leeway_sec) *
 	    1000;
-	p.retain_sec = (long long)tokencheck_deny_sec(c->verify_leeway_sec) *
+	p.retain_sec = (long long)claims_deny_sec(c->verify_leeway_sec) *
 	    1000;
 	/* A short period (tests, impatient operators): look more often. */
 	if (p.rotate_sec > 0 && p.rotate_sec / 4 < cap)
