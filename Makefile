@@ -32,7 +32,7 @@ PURE	 = stmt auditchain b64url utf8 jsonw form http ipaddr tokcache basicauth cl
 # Layer 3 and up.
 STORE	 = db store store_user migrations
 # Operations, written once: the CLI and the HTTP handlers are adapters.
-OPS	 = ops_revoke ops_key
+OPS	 = ops_revoke ops_key ops_audit
 HTTP	 = grant_cc grant_password grant_refresh grant_exchange issue tokencheck \
 	   clientauth oauth_err route keyring keycache revcache app \
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_admin h_check
