@@ -35,9 +35,11 @@ STORE	 = db store store_user migrations
 OPS	 = ops_revoke ops_key ops_audit
 HTTP	 = grant_cc grant_password grant_refresh grant_exchange issue tokencheck \
 	   clientauth oauth_err route keyring keycache revcache app \
-	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_admin h_check
-SERVER	 = $(HTTP) worker supervisor main
-ADMIN	 = admin admin_user
+	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_admin h_check \
+	   h_platform h_platform_ops
+SERVER	 = $(HTTP) worker supervisor main openapi
+ADMIN	 = admin admin_migrate admin_org admin_key admin_signing admin_role \
+	   admin_user admin_revoke
 
 PURE_OBJ   = $(PURE:%=$(B)/%.o)
 STORE_OBJ  = $(STORE:%=$(B)/%.o) $(OPS:%=$(B)/%.o)
@@ -57,6 +59,12 @@ $(B)/migrations.c: sql/*.sql scripts/embed-sql.sh | $(B)
 
 $(B)/migrations.o: $(B)/migrations.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/openapi.c: docs/openapi.json scripts/embed-file.sh | $(B)
+	sh scripts/embed-file.sh openapi_json docs/openapi.json > $@
+
+$(B)/openapi.o: $(B)/openapi.c
+	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
 
 $(B)/jwtmint: $(SERVER_OBJ) $(STORE_OBJ) $(PURE_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)

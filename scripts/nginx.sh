@@ -10,6 +10,9 @@
 # PORT 0: any free port, retried on EADDRINUSE; after start, OUTDIR/port
 # holds it (scripts/web-lib.sh).
 # FCGI is jwtmint's FastCGI address: unix:/abs/path.sock or 127.0.0.1:9000.
+# PLATFORM_PORT and PLATFORM_FCGI (both, or neither) add a second server
+# block on 127.0.0.1:PLATFORM_PORT in front of jwtmint's platform listener
+# (conf/nginx-platform.conf.in).
 # KEEP_CONN=on (default off) keeps FastCGI connections open and reuses them
 # (fastcgi_keep_conn on, upstream keepalive); off opens one per request.
 # nginx listens on 127.0.0.1:PORT only. Everything it writes (pid, logs, temp
@@ -58,6 +61,21 @@ cmd_conf() {
 	mv "$OUTDIR/nginx.conf.tmp" "$OUTDIR/nginx.conf"
 	sed -e "s|@OUTDIR@|$(sed_escape "$OUTDIR")|g" \
 	    "$HERE/../conf/nginx-gate-forward.conf.in" >"$OUTDIR/jwtmint_gate_forward"
+	: >"$OUTDIR/platform.conf"
+	if [ -n "${PLATFORM_PORT:-}${PLATFORM_FCGI:-}" ]; then
+		check_port "${PLATFORM_PORT:-}"
+		[ "$PLATFORM_PORT" -ge 1 ] || die "PLATFORM_PORT must be 1 to 65535"
+		case "${PLATFORM_FCGI:-}" in
+		unix:/*|127.0.0.1:[0-9]*) ;;
+		*) die "PLATFORM_FCGI must be unix:/abs/path.sock or 127.0.0.1:PORT" ;;
+		esac
+		case "$PLATFORM_FCGI" in
+		*[\;\{\}\"\'\ \	]*) die "PLATFORM_FCGI must not contain spaces, quotes, ';' or braces" ;;
+		esac
+		sed -e "s|@PLATFORM_PORT@|$PLATFORM_PORT|g" \
+		    -e "s|@PLATFORM_FCGI@|$(sed_escape "$PLATFORM_FCGI")|g" \
+		    "$HERE/../conf/nginx-platform.conf.in" >"$OUTDIR/platform.conf"
+	fi
 	echo '{"pong":true}' >"$OUTDIR/ping.json"
 	echo "$port" >"$OUTDIR/port"
 }

@@ -2,7 +2,9 @@
 # run.sh: the local stack of `make run`, in the foreground.
 #   PostgreSQL: a private cluster in var/pg (or $JWTMINT_DATABASE_URL)
 #   jwtmint:    --listen unix:var/run/jwtmint.sock with 2 workers
-#   nginx:      http://127.0.0.1:$PORT (default 8080)
+#   nginx:      http://127.0.0.1:$PORT (default 8080), and the platform
+#               listener (/platform/) on http://127.0.0.1:$ADMIN_PORT
+#               (default 8081), its credential in var/secrets/platform
 # WEB=lighttpd or WEB=apache puts that server in front instead of nginx
 # (scripts/lighttpd.sh, scripts/apache.sh; docs/GATE.md). Apache's gate
 # (mod_authnz_fcgi) speaks FastCGI over TCP only: a second jwtmint serves it
@@ -17,6 +19,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 VAR=$ROOT/var
 PORT=${PORT:-8080}
+ADMIN_PORT=${ADMIN_PORT:-8081}
+PSOCK=$VAR/run/platform.sock
 WEB=${WEB:-nginx}
 WORKERS=${WORKERS:-$((2 * $(nproc)))}
 BIN=$ROOT/build
@@ -33,8 +37,15 @@ case "$WEB" in
 nginx|lighttpd|apache) ;;
 *) die "WEB must be nginx, lighttpd or apache" ;;
 esac
+case "$ADMIN_PORT" in ''|*[!0-9]*) die "ADMIN_PORT must be a number" ;; esac
+[ "$ADMIN_PORT" -ge 1 ] && [ "$ADMIN_PORT" -le 65535 ] ||
+	die "ADMIN_PORT must be 1 to 65535"
+[ "$ADMIN_PORT" != "$PORT" ] || die "ADMIN_PORT must differ from PORT"
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
 	die "127.0.0.1:$PORT is in use: try make run PORT=9090"
+fi
+if [ "$WEB" = nginx ] && (exec 3<>"/dev/tcp/127.0.0.1/$ADMIN_PORT") 2>/dev/null; then
+	die "127.0.0.1:$ADMIN_PORT is in use: try make run ADMIN_PORT=9091"
 fi
 
 mkdir -p "$VAR/run" "$VAR/secrets" "$VAR/$WEB"
@@ -68,18 +79,25 @@ else
 	say "database: private cluster in var/pg (log: var/pg/postgres.log)"
 fi
 
-# Secrets, made once: 32 random bytes each, readable by the owner only.
+# Secrets, made once: 32 random bytes each, readable by the owner only
+# (the platform credential: 32 bytes as 43 base64url characters).
 for s in kek pepper; do
 	if [ ! -s "$VAR/secrets/$s" ]; then
 		(umask 077 && head -c 32 /dev/urandom | base64 > "$VAR/secrets/$s")
 	fi
 done
+if [ ! -s "$VAR/secrets/platform" ]; then
+	(umask 077 && head -c 32 /dev/urandom | base64 | tr '+/' '-_' |
+	    tr -d '=\n' > "$VAR/secrets/platform" && echo >> "$VAR/secrets/platform")
+fi
 
 cat > "$CONF" <<CONF
 # Written by scripts/run.sh for the local stack; see conf/jwtmint.conf.
 $dburl_line
 kek_file = $VAR/secrets/kek
 pepper_file = $VAR/secrets/pepper
+platform_listen = unix:$PSOCK
+platform_credential_file = $VAR/secrets/platform
 issuer = http://127.0.0.1:$PORT
 audiences = jwtmint
 default_org = demo
@@ -94,7 +112,8 @@ start_web() {
 	bash "$ROOT/scripts/$WEB.sh" start "$VAR/$WEB" >/dev/null
 }
 case "$WEB" in
-nginx|lighttpd) start_web "unix:$SOCK" ;;
+nginx) PLATFORM_PORT=$ADMIN_PORT PLATFORM_FCGI=unix:$PSOCK start_web "unix:$SOCK" ;;
+lighttpd) start_web "unix:$SOCK" ;;
 esac
 
 first=0
@@ -154,6 +173,11 @@ else
 
 MSG
 fi
-say "endpoints: /token /.well-known/jwks.json /.well-known/oauth-authorization-server /healthz"
+say "endpoints: /token /.well-known/jwks.json /.well-known/oauth-authorization-server /healthz /admin/"
+if [ "$WEB" = nginx ]; then
+	say "platform (admin) address: http://127.0.0.1:$ADMIN_PORT/platform/ (credential: Authorization: Bearer \$(cat var/secrets/platform))"
+else
+	say "platform listener: FastCGI on unix:$PSOCK (only nginx gets a server block for it under make run)"
+fi
 say "logs: jwtmint below; $WEB in var/$WEB/error.log"
 wait "${pids[0]}"

@@ -333,7 +333,7 @@ app_handle(struct app *a, const struct http_io *io)
 	else if (st != 0)
 		oauth_err(&p, OERR_INVALID_REQUEST, "a header is too long or "
 		    "repeated, or the path is unusable");
-	else if ((rt = route_find(r.authorizer ? "/check" : r.path)) == NULL)
+	else if ((rt = route_find(r.authorizer ? "/check" : r.path, r.platform)) == NULL)
 		oauth_err(&p, OERR_NOT_FOUND, NULL);
 	else if ((rt->methods & r.method) == 0) {
 		oauth_err(&p, OERR_METHOD_NOT_ALLOWED, NULL);

@@ -57,6 +57,8 @@ static const struct cfg_key keys[] = {
 	{ "max_body_bytes", CFG_INT, I(max_body_bytes), "16384", 256, 1048576, 0 },
 	{ "jwks_max_age_sec", CFG_INT, I(jwks_max_age_sec), "300", 0, 86400, 0 },
 	{ "listen", CFG_LISTEN, S(listen), "", 0, 0, 0 },
+	{ "platform_listen", CFG_LISTEN, S(platform_listen), "", 0, 0, 0 },
+	{ "platform_credential_file", CFG_STR, S(platform_credential_file), "", 0, 0, 0 },
 	{ "workers", CFG_INT, I(workers), "2", 1, 256, 0 },
 	{ "fcgi_timeout_ms", CFG_INT, I(fcgi_timeout_ms), "10000", 100, 600000, 0 },
 	{ "pin_workers", CFG_INT, I(pin_workers), "0", 0, 1, 0 },
@@ -384,6 +386,53 @@ secret_source(const char *var, const char *file, config_getenv_fn env)
 	return file;
 }
 
+/*
+ * The platform credential: what the platform listener's callers present
+ * (Authorization: Bearer), kept only as its SHA-256. Required when the
+ * platform listener is configured; at least 32 printable bytes.
+ */
+static int
+platform_secret(struct config *c, char *err)
+{
+	char	 buf[CONFIG_PLATFORM_CRED_MAX + 2];
+	int	 n;
+	size_t	 i;
+
+	c->has_platform = 0;
+	if (*c->platform_credential_file == '\0') {
+		if (*c->platform_listen == '\0')
+			return 0;
+		snprintf(err, CONFIG_ERR_BYTES, "%s: platform_listen needs "
+		    "platform_credential_file", c->source);
+		return -1;
+	}
+	n = secret_read_file(c->platform_credential_file, buf, sizeof(buf));
+	if (n < CONFIG_PLATFORM_CRED_MIN || n > CONFIG_PLATFORM_CRED_MAX) {
+		snprintf(err, CONFIG_ERR_BYTES, "platform_credential_file: "
+		    "cannot read %s, or not %d to %d bytes on one line",
+		    c->platform_credential_file, CONFIG_PLATFORM_CRED_MIN,
+		    CONFIG_PLATFORM_CRED_MAX);
+		secret_wipe(buf, sizeof(buf));
+		return -1;
+	}
+	for (i = 0; i < (size_t)n; i++)
+		if (buf[i] <= ' ' || buf[i] > '~') {
+			snprintf(err, CONFIG_ERR_BYTES, "platform_credential_file: "
+			    "printable ASCII without spaces only");
+			secret_wipe(buf, sizeof(buf));
+			return -1;
+		}
+	n = secret_sha256(c->platform_digest, buf, (size_t)n);
+	secret_wipe(buf, sizeof(buf));
+	if (n == -1) {
+		snprintf(err, CONFIG_ERR_BYTES, "platform credential: SHA-256 "
+		    "failed");
+		return -1;
+	}
+	c->has_platform = 1;
+	return 0;
+}
+
 int
 config_secrets(struct config *c, config_getenv_fn env, char *err)
 {
@@ -473,6 +522,10 @@ config_db_passwords(struct config *c, config_getenv_fn env, char *err)
 		    sizeof(c->database_migrate_password));
 		return -1;
 	}
+	if (platform_secret(c, err) == -1) {
+		config_wipe(c);
+		return -1;
+	}
 	return 0;
 }
 
@@ -504,4 +557,6 @@ config_wipe(struct config *c)
 	secret_wipe(c->kek, sizeof(c->kek));
 	secret_wipe(c->pepper, sizeof(c->pepper));
 	c->pepperlen = 0;
+	secret_wipe(c->platform_digest, sizeof(c->platform_digest));
+	c->has_platform = 0;
 }

@@ -20,6 +20,8 @@
 #define CONFIG_KEK_BYTES	32
 #define CONFIG_PEPPER_MIN	32
 #define CONFIG_PEPPER_MAX	128
+#define CONFIG_PLATFORM_CRED_MIN	32
+#define CONFIG_PLATFORM_CRED_MAX	512
 #define CONFIG_MAX_LINE_BYTES	4096
 #define CONFIG_MAX_FILE_BYTES	(256 * 1024)
 
@@ -45,6 +47,9 @@ struct config {
 	int		 max_body_bytes;
 	int		 jwks_max_age_sec;
 	char		 listen[CONFIG_PATH_BYTES];
+	/* The private listener: /platform/ and /metrics only (platform.h). */
+	char		 platform_listen[CONFIG_PATH_BYTES];
+	char		 platform_credential_file[CONFIG_PATH_BYTES];
 	int		 workers;
 	int		 fcgi_timeout_ms;
 	int		 pin_workers;
@@ -73,6 +78,9 @@ struct config {
 	unsigned char	 kek[CONFIG_KEK_BYTES];
 	unsigned char	 pepper[CONFIG_PEPPER_MAX];
 	size_t		 pepperlen;
+	/* SHA-256 of the platform credential; has_platform: one is set. */
+	unsigned char	 platform_digest[32];
+	int		 has_platform;
 };
 
 /* Look a variable up: getenv, or a table in tests. NULL when unset. */

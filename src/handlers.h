@@ -21,5 +21,6 @@ void	h_revoke(struct app *, struct req *, struct resp *);
 void	h_introspect(struct app *, struct req *, struct resp *);
 void	h_admin_revocations(struct app *, struct req *, struct resp *);
 void	h_check(struct app *, struct req *, struct resp *);
+void	h_platform(struct app *, struct req *, struct resp *);
 
 #endif

@@ -91,6 +91,7 @@ http_req_init(struct req *r, const struct http_io *io)
 	if ((p = io->param(io->ctx, "FCGI_ROLE")) != NULL &&
 	    strcmp(p, "AUTHORIZER") == 0)
 		r->authorizer = 1;
+	r->platform = io->platform;
 	r->content_type = header(io, "CONTENT_TYPE", &bad);
 	r->authorization = header(io, "HTTP_AUTHORIZATION", &bad);
 	/* The gate's parameters come from the web server: one of each. */

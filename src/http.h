@@ -40,6 +40,9 @@ struct http_io {
 	/* Write all n bytes: 0 or -1. */
 	int		 (*write)(void *ctx, const char *buf, size_t n);
 	void		*ctx;
+	/* 1: the request came in on the platform listener (set by the
+	 * worker from the socket it accepted on, never from the request). */
+	int		 platform;
 };
 
 enum http_method {
@@ -59,6 +62,7 @@ struct req {
 	const char		*api_key;
 	const char		*remote_addr;
 	int			 authorizer;	/* FastCGI AUTHORIZER role */
+	int			 platform;	/* on the platform listener */
 	char			*body;		/* NUL-terminated, wiped on free */
 	size_t			 bodylen;
 	struct form		 form;

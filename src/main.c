@@ -83,10 +83,13 @@ main(int argc, char *argv[])
 	if (workers == 0)
 		workers = cfg.workers;
 
+	if (listen_on == NULL && cfg.platform_listen[0] != '\0')
+		log_warnx("platform_listen is served under --listen only: "
+		    "not here");
 	if (listen_on != NULL)
 		rc = supervisor_run(&cfg, listen_on, (int)workers);
 	else if (!FCGX_IsCGI())
-		rc = worker_fcgi(&cfg, 0, NULL) == 0 ? 0 : 1;
+		rc = worker_fcgi(&cfg, 0, -1, NULL) == 0 ? 0 : 1;
 	else if (getenv("REQUEST_METHOD") != NULL)
 		rc = worker_cgi(&cfg) == 0 ? 0 : 1;
 	else {

@@ -21,13 +21,38 @@ static const struct route routes[] = {
 	    "GET, HEAD, POST, PUT, PATCH, DELETE", h_check },
 };
 
-const struct route *
-route_find(const char *path)
-{
-	size_t	 i;
+/*
+ * The platform listener's: nothing of the public table (no /token, no
+ * /admin/), only what the platform operator and monitoring use. A route
+ * whose path ends in '/' serves every path under it.
+ */
+static const struct route platform_routes[] = {
+	{ "/healthz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_health },
+	{ "/readyz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_ready },
+	{ "/platform/", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,
+	    "GET, HEAD, POST, PATCH, DELETE", h_platform },
+};
 
-	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-		if (strcmp(routes[i].path, path) == 0)
-			return &routes[i];
+static const struct route *
+find(const struct route *t, size_t n, const char *path)
+{
+	size_t	 i, len;
+
+	for (i = 0; i < n; i++) {
+		len = strlen(t[i].path);
+		if (t[i].path[len - 1] == '/' ?
+		    strncmp(t[i].path, path, len) == 0 :
+		    strcmp(t[i].path, path) == 0)
+			return &t[i];
+	}
 	return NULL;
+}
+
+const struct route *
+route_find(const char *path, int platform)
+{
+	if (platform)
+		return find(platform_routes, sizeof(platform_routes) /
+		    sizeof(platform_routes[0]), path);
+	return find(routes, sizeof(routes) / sizeof(routes[0]), path);
 }

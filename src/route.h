@@ -13,7 +13,11 @@ struct route {
 	handler_fn	 fn;
 };
 
-/* The route of path, or NULL. */
-const struct route	*route_find(const char *path);
+/*
+ * The route of path on the public listener (platform 0) or on the
+ * platform listener (1), or NULL. The two tables share nothing but the
+ * health checks: a platform path is 404 on the public listener.
+ */
+const struct route	*route_find(const char *path, int platform);
 
 #endif

@@ -130,6 +130,7 @@ bound_name(int fd, const char *listen_on, char *buf, size_t len)
 }
 
 static struct ratelimit	*shared_rl;
+static int		 platform_fd = -1;	/* the platform listener, or -1 */
 
 /*
  * pin_workers: worker slot i runs only on the (i mod n)-th of the n CPUs
@@ -173,7 +174,7 @@ spawn(const struct config *cfg, int fd, const sigset_t *orig, int slot)
 			pin(slot);
 		signal(SIGCHLD, SIG_DFL);
 		sigprocmask(SIG_SETMASK, orig, NULL);
-		_exit(worker_fcgi(cfg, fd, shared_rl) == 0 ? 0 : 1);
+		_exit(worker_fcgi(cfg, fd, platform_fd, shared_rl) == 0 ? 0 : 1);
 	}
 	return pid;
 }
@@ -186,6 +187,7 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 	pid_t			 pids[MAX_WORKERS], pid;
 	time_t			 born[MAX_WORKERS], deadline;
 	char			 name[NI_MAXHOST + NI_MAXSERV + 8];
+	char			 pname[NI_MAXHOST + NI_MAXSERV + 8];
 	int			 fd, i, status, alive;
 
 	if (nworkers < 1 || nworkers > MAX_WORKERS)
@@ -193,6 +195,21 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 	if ((fd = supervisor_bind(listen_on, 0666)) == -1)
 		return 1;
 	bound_name(fd, listen_on, name, sizeof(name));
+	/*
+	 * The platform listener. Its unix socket is as open as the public
+	 * one (the web server's workers may run as another user): the
+	 * platform credential is what every request on it must present.
+	 */
+	if (cfg->platform_listen[0] != '\0') {
+		if ((platform_fd = supervisor_bind(cfg->platform_listen,
+		    0666)) == -1) {
+			close(fd);
+			return 1;
+		}
+		bound_name(platform_fd, cfg->platform_listen, pname,
+		    sizeof(pname));
+		log_info("platform listener on %s", pname);
+	}
 	/* Rate-limit counters shared by every worker of this host. */
 	shared_rl = worker_ratelimit_map(cfg, 1);
 
@@ -245,6 +262,11 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 	close(fd);
 	if (strncmp(listen_on, "unix:", 5) == 0)
 		unlink(listen_on + 5);
+	if (platform_fd != -1) {
+		close(platform_fd);
+		if (strncmp(cfg->platform_listen, "unix:", 5) == 0)
+			unlink(cfg->platform_listen + 5);
+	}
 	for (i = 0; i < nworkers; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);

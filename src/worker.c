@@ -56,6 +56,7 @@
 #define IDLE_TICK_MS	1000	/* flush last_used_at while idle */
 #define MAX_KEPT	128	/* kept connections per worker; more get closed */
 #define LISTEN_TAG	UINT32_MAX	/* epoll data of the listening socket */
+#define PLATFORM_TAG	(UINT32_MAX - 1)	/* ... of the platform listener */
 #define MAX_EVENTS	32
 /* A kept connection idle this long is closed: longer than web servers keep
  * theirs (nginx: keepalive_timeout 60 s), so it only frees the slots of a
@@ -70,6 +71,16 @@ struct conn {
 	int		 fd;		/* -1: a free slot */
 	int		 watched;	/* in the epoll set */
 	time_t		 idle_since;	/* kept: when its last request ended */
+	int		 platform;	/* accepted on the platform listener */
+	int		 unix_socket;	/* a unix socket (finish()) */
+};
+
+/* A listening socket of the worker's. */
+struct listener {
+	int		 fd;		/* -1: none */
+	int		 unix_socket;
+	int		 platform;
+	struct epoll_event ev;
 };
 
 static volatile sig_atomic_t	 stopping;
@@ -315,7 +326,7 @@ overran(int cut)
  */
 static void
 serve(struct app *a, struct http_io *io, struct conn *conns, uint32_t i,
-    int unix_socket, int ep, int keep)
+    int ep, int keep)
 {
 	struct conn		*c = &conns[i];
 	struct epoll_event	 ev;
@@ -335,8 +346,9 @@ serve(struct app *a, struct http_io *io, struct conn *conns, uint32_t i,
 	if (!keep)
 		c->req.keepConnection = 0;
 	io->ctx = c;
+	io->platform = c->platform;
 	app_handle(a, io);
-	kept = finish(&c->req, unix_socket);
+	kept = finish(&c->req, c->unix_socket);
 	if (overran(deadline_disarm()) && kept) {
 		drop(c);		/* shut down: of no use any more */
 		return;
@@ -419,14 +431,14 @@ peer_allowed(const struct sockaddr_storage *ss)
  * process is out of file descriptors.
  */
 static int
-take(int lfd, struct conn *conns, int unix_socket)
+take(const struct listener *l, struct conn *conns)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen = sizeof(ss);
 	int			 fd, one = 1;
 	uint32_t		 i;
 
-	if ((fd = accept4(lfd, (struct sockaddr *)&ss, &sslen,
+	if ((fd = accept4(l->fd, (struct sockaddr *)&ss, &sslen,
 	    SOCK_CLOEXEC)) == -1) {
 		if (errno == EMFILE || errno == ENFILE)
 			return -2;
@@ -441,7 +453,7 @@ take(int lfd, struct conn *conns, int unix_socket)
 		close(fd);
 		return -1;
 	}
-	if (!unix_socket)
+	if (!l->unix_socket)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	/* The last slot is never kept: it serves one request when full. */
 	for (i = 0; i < MAX_KEPT; i++)
@@ -449,18 +461,58 @@ take(int lfd, struct conn *conns, int unix_socket)
 			break;
 	conns[i].fd = fd;
 	conns[i].watched = 0;
+	conns[i].platform = l->platform;
+	conns[i].unix_socket = l->unix_socket;
 	return (int)i;
 }
 
+/* Set up one listening socket; 0 or -1. */
+static int
+listener_init(struct listener *l, int fd, int platform, uint32_t tag, int ep)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof(ss);
+
+	l->fd = fd;
+	l->platform = platform;
+	if (fd == -1)
+		return 0;
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
+		log_warn("worker: listening socket");
+		return -1;
+	}
+	l->unix_socket = getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0 &&
+	    ss.ss_family == AF_UNIX;
+	memset(&l->ev, 0, sizeof(l->ev));
+	l->ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+	l->ev.data.u32 = tag;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &l->ev) == -1) {
+		log_warn("worker: epoll");
+		return -1;
+	}
+	return 0;
+}
+
+/* Watch the listening sockets again (on), or stop (off). */
+static void
+listeners_watch(struct listener *ls, size_t n, int ep, int on)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (ls[i].fd != -1)
+			epoll_ctl(ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL,
+			    ls[i].fd, on ? &ls[i].ev : NULL);
+}
+
 int
-worker_fcgi(const struct config *cfg, int fd, struct ratelimit *rl)
+worker_fcgi(const struct config *cfg, int fd, int pfd, struct ratelimit *rl)
 {
 	struct sigaction	 sa;
 	sigset_t		 stopset, waitmask;
-	struct epoll_event	 ev, evs[MAX_EVENTS];
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen = sizeof(ss);
-	int			 ep, unix_socket, n, k, slot, round;
+	struct epoll_event	 evs[MAX_EVENTS];
+	struct listener		 ls[2];
+	int			 ep, n, k, slot, round;
 	uint32_t		 i;
 	time_t			 paused = 0;	/* EMFILE: accept again then */
 	time_t			 now, scanned = 0;
@@ -481,10 +533,6 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit *rl)
 	sigdelset(&waitmask, SIGTERM);
 	sigdelset(&waitmask, SIGINT);
 
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1) {
-		log_warn("worker: listening socket");
-		return -1;
-	}
 	if (FCGX_Init() != 0 ||
 	    (conns = calloc(MAX_KEPT + 1, sizeof(*conns))) == NULL) {
 		log_warnx("worker: libfcgi initialisation failed");
@@ -499,19 +547,17 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit *rl)
 		log_warnx("worker: cannot start the deadline watchdog");
 		return -1;
 	}
-	unix_socket = getsockname(fd, (struct sockaddr *)&ss, &sslen) == 0 &&
-	    ss.ss_family == AF_UNIX;
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN | EPOLLEXCLUSIVE;
-	ev.data.u32 = LISTEN_TAG;
-	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
-	    epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == -1) {
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
 		log_warn("worker: epoll");
 		return -1;
 	}
+	if (listener_init(&ls[0], fd, 0, LISTEN_TAG, ep) == -1 ||
+	    listener_init(&ls[1], pfd, 1, PLATFORM_TAG, ep) == -1)
+		return -1;
 	if ((a = app_new(cfg)) == NULL)
 		return -1;
 	a->ratelimit = rl != NULL ? rl : worker_ratelimit_map(cfg, 0);
+	memset(&io, 0, sizeof(io));
 	io.param = fcgi_param;
 	io.count = fcgi_count;
 	io.read = fcgi_read;
@@ -522,8 +568,8 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit *rl)
 		now = time(NULL);
 		if (paused && now >= paused) {
 			/* The pause after EMFILE is over: accept again. */
-			if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) == 0)
-				paused = 0;
+			listeners_watch(ls, 2, ep, 1);
+			paused = 0;
 		}
 		if (now != scanned) {	/* once a second at most */
 			scanned = now;
@@ -540,25 +586,26 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit *rl)
 			continue;
 		}
 		for (k = 0; k < n; k++) {
-			if (evs[k].data.u32 != LISTEN_TAG)
-				i = evs[k].data.u32;
-			else if ((slot = take(fd, conns, unix_socket)) >= 0)
+			i = evs[k].data.u32;
+			if (i != LISTEN_TAG && i != PLATFORM_TAG)
+				;
+			else if ((slot = take(&ls[i == PLATFORM_TAG], conns)) >= 0)
 				i = (uint32_t)slot;
 			else {
 				if (slot == -2 && !paused) {
 					/* Out of descriptors: a readable listening
-					 * socket would spin; stop watching it for
+					 * socket would spin; stop watching them for
 					 * a second, keep serving kept ones. */
 					log_warnx("worker: out of file descriptors: "
 					    "not accepting for a second");
-					epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
+					listeners_watch(ls, 2, ep, 0);
 					paused = time(NULL) + 1;
 				}
 				continue;
 			}
 			if (i > MAX_KEPT || conns[i].fd == -1)
 				continue;	/* closed earlier in this batch */
-			serve(a, &io, conns, i, unix_socket, ep, i < MAX_KEPT);
+			serve(a, &io, conns, i, ep, i < MAX_KEPT);
 			app_after(a, 0);
 		}
 	}
@@ -570,14 +617,14 @@ worker_fcgi(const struct config *cfg, int fd, struct ratelimit *rl)
 	 * at a time, each served one closed, until none is ready.
 	 */
 	if (!paused)
-		epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL);
+		listeners_watch(ls, 2, ep, 0);
 	round = 0;
 	do {
 		n = epoll_pwait(ep, evs, MAX_EVENTS, 0, NULL);
 		for (k = 0; k < n; k++) {
 			i = evs[k].data.u32;
 			if (i < MAX_KEPT && conns[i].fd != -1) {
-				serve(a, &io, conns, i, unix_socket, ep, 0);
+				serve(a, &io, conns, i, ep, 0);
 				app_after(a, 0);
 			}
 		}
@@ -605,6 +652,7 @@ worker_cgi(const struct config *cfg)
 		return -1;
 	/* One request per process: only a named table can count across. */
 	a->ratelimit = worker_ratelimit_map(cfg, 0);
+	memset(&io, 0, sizeof(io));	/* never a platform request */
 	io.param = cgi_param;
 	io.count = cgi_count;
 	io.read = cgi_read;

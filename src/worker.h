@@ -19,11 +19,14 @@ struct ratelimit;
 struct ratelimit	*worker_ratelimit_map(const struct config *, int shared);
 
 /*
- * Serve FastCGI requests on the listening socket fd until SIGTERM or SIGINT,
- * then finish the request in flight and return 0. Returns -1 when the worker
- * cannot start (the caller exits non-zero).
+ * Serve FastCGI requests on the listening socket fd, and on the platform
+ * listener pfd unless it is -1, until SIGTERM or SIGINT, then finish the
+ * request in flight and return 0. A request is a platform request by the
+ * socket it arrived on, nothing else. Returns -1 when the worker cannot
+ * start (the caller exits non-zero).
  */
-int	worker_fcgi(const struct config *, int fd, struct ratelimit *rl);
+int	worker_fcgi(const struct config *, int fd, int pfd,
+	    struct ratelimit *rl);
 
 /* Serve the one CGI request of this process. Returns 0 or -1. */
 int	worker_cgi(const struct config *);

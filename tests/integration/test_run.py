@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 from harness import REPO, free_port, verify_token
@@ -47,7 +48,8 @@ class Run:
 
     def __init__(self, root, port, env=None):
         self.out = os.path.join(root, "run-%d.out" % time.time_ns())
-        e = dict(os.environ, PORT=str(port))
+        e = dict(os.environ, PORT=str(port), ADMIN_PORT=str(free_port()))
+        self.admin_port = int(e["ADMIN_PORT"])
         e.pop("JWTMINT_DATABASE_URL", None)
         e.update(env or {})
         self.f = open(self.out, "wb")
@@ -118,6 +120,17 @@ def get_json(port, path):
         return json.loads(r.read())
 
 
+def platform_call(port, path, cred):
+    """GET path on the platform server block; (status, JSON body)."""
+    h = {"Authorization": "Bearer " + cred} if cred else {}
+    req = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), headers=h)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
 def leftovers(root):
     ps = subprocess.run(["ps", "-eo", "pid,args"], stdout=subprocess.PIPE).stdout.decode()
     return [l for l in ps.splitlines() if root in l and "ps -eo" not in l]
@@ -143,6 +156,16 @@ def test_make_run_first_and_second_run(stack):
         assert [k["id"] for k in admin("key", "list", "--json")] == [key.split("_")[2]]
         org = [o["id"] for o in admin("org", "list", "--json") if o["slug"] == "demo"]
         assert len(org) == 1
+        # The platform listener: its own loopback server block, printed
+        # with where its credential is; /platform/ is not on PORT.
+        assert "http://127.0.0.1:%d/platform/" % r.admin_port in out, out
+        with open(os.path.join(root, "var", "secrets", "platform")) as f:
+            cred = f.read().strip()
+        assert os.stat(os.path.join(root, "var", "secrets", "platform")).st_mode & 0o077 == 0
+        assert platform_call(r.admin_port, "/platform/orgs", None)[0] == 401
+        assert platform_call(port, "/platform/orgs", cred)[0] == 404
+        st, doc = platform_call(r.admin_port, "/platform/orgs", cred)
+        assert st == 200 and "demo" in [o["slug"] for o in doc["orgs"]], (st, doc)
         t = token(port, key)
         verify_token(get_json(port, "/.well-known/jwks.json"), t["access_token"],
                      issuer="http://127.0.0.1:%d" % port, audience="jwtmint",

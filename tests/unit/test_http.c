@@ -52,7 +52,7 @@ static struct sink	 out;
 static void
 send_it(void)
 {
-	struct http_io	 io = { no_param, no_count, NULL, sink_write, &out };
+	struct http_io	 io = { no_param, no_count, NULL, sink_write, &out, 0 };
 
 	out.len = 0;
 	T_CHECK(http_resp_send(&p, &io) == 0, "send");
