@@ -39,7 +39,7 @@ HTTP	 = grant_cc grant_password grant_refresh grant_exchange issue tokencheck \
 	   h_platform h_platform_ops
 SERVER	 = $(HTTP) worker supervisor main openapi
 ADMIN	 = admin admin_migrate admin_org admin_key admin_signing admin_role \
-	   admin_user admin_revoke
+	   admin_user admin_revoke admin_audit
 
 PURE_OBJ   = $(PURE:%=$(B)/%.o)
 STORE_OBJ  = $(STORE:%=$(B)/%.o) $(OPS:%=$(B)/%.o)

@@ -426,6 +426,12 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "select h.org_id, coalesce(o.slug, ''), h.seq, encode(h.hash, 'hex')"
 	    " from audit_heads h left join orgs o on o.id = h.org_id"
 	    " order by h.org_id", 0 },
+	/* Every organization that has audit rows or a head (audit verify of
+	 * every organization: one whose head row is gone is walked too). */
+	[STMT_AUDIT_ORGS] = { "audit_orgs",
+	    "select a.org_id, coalesce(o.slug, '') from (select org_id from"
+	    " audit_heads union select org_id from audit) a"
+	    " left join orgs o on o.id = a.org_id order by a.org_id", 0 },
 	/*
 	 * An administrator's revocation of one access token, with its audit
 	 * row (the client's own, POST /revoke, is STMT_JTI_REVOKE: not an

@@ -98,6 +98,8 @@ static const struct {
 	{ STMT_KEY_GET_ORG, NULL, "jwtmint-admin only: resolves a key's org", 0 },
 	{ STMT_AUDIT_HEADS, NULL, "the housekeeper logs every organization's "
 	    "audit head (ops_audit_log_heads); no request reaches it", 0 },
+	{ STMT_AUDIT_ORGS, NULL, "jwtmint-admin only: audit verify of every "
+	    "organization (platform operator)", 0 },
 	{ STMT_RATE_SYNC, NULL, "shared rate limits: rows of ratelimit_counts "
 	    "are per host and key hash, no tenant data (its unnest() reads as a "
 	    "table to this parser)", 0 },
