@@ -258,9 +258,10 @@ audit_verify(struct admin *a, const struct opts *o)
 			    json_array_append_new(arr, one) == -1)
 				admin_die(a, "%s", "out of memory");
 		} else if (v.verdict == AUDITCHAIN_OK)
-			printf("%s%s%s%s: ok, %lld rows; head seq %lld hash %s\n",
+			printf("%s%s%s%s: ok, %lld row%s; head seq %lld hash %s\n",
 			    l.id[i], l.slug[i][0] ? " (" : "", l.slug[i],
-			    l.slug[i][0] ? ")" : "", v.rows, v.head_seq, v.head);
+			    l.slug[i][0] ? ")" : "", v.rows, v.rows == 1 ? "" : "s",
+			    v.head_seq, v.head);
 		else
 			printf("%s%s%s%s: %s at seq %lld%s: %s\n", l.id[i],
 			    l.slug[i][0] ? " (" : "", l.slug[i],
