@@ -7,7 +7,9 @@
  *   verify  walk the chain of one organization (--org) or of every one,
  *           exit 1 naming the first bad row, print the head when good;
  *   export  rows since T as JSON lines for a SIEM, per organization in
- *           seq order, of one organization or of every one.
+ *           seq order, of one organization or of every one;
+ *   heads   every organization's head to the log (stderr), as the
+ *           housekeeper writes it.
  *
  * Text output escapes control bytes (a field may hold anything a writer
  * put there); --json output is JSON.
@@ -345,6 +347,22 @@ audit_export(struct admin *a, const struct opts *o)
 	return 0;
 }
 
+/* ----------------------------------------------------------------- heads */
+
+/* What the housekeeper does every few minutes, at once: for a cron job
+ * where no housekeeper runs, or to see the lines it writes. */
+static int
+audit_heads(struct admin *a, const struct opts *o)
+{
+	struct ops_ctx	 x;
+
+	(void)o;
+	admin_ops_ctx(a, "", &x);
+	if (ops_audit_log_heads(&x) != OPS_OK)
+		admin_die(a, "%s", "database error");
+	return 0;
+}
+
 static const struct admin_cmd cmds[] = {
 	{ "audit", "list", "org action resource actor since until limit cursor "
 	    "json",
@@ -361,6 +379,9 @@ static const struct admin_cmd cmds[] = {
 	{ "audit", "export", "since org",
 	    "  audit export --since T [--org SLUG]   (JSON lines, for a SIEM)\n",
 	    audit_export },
+	{ "audit", "heads", "",
+	    "  audit heads   (every organization's head to the log, as the "
+	    "housekeeper does)\n", audit_heads },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -126,9 +126,12 @@ def test_verify_good_after_operations(stack):
     assert doc["rows"] == len(rows) and doc["head_seq"] == len(rows) and doc["head"] == prev.hex(), doc
     head = stack.psql("select seq, encode(hash, 'hex') from audit_heads where org_id = '%s'" % org["id"]).strip()
     assert head == "%d|%s" % (len(rows), prev.hex()), head
-    # Text output: the head, exit 0.
+    # Text output: the head, exit 0; the log line of the housekeeper.
     out = stack.admin_ok("audit", "verify", "--org", org["slug"])
     assert "ok, %d rows; head seq %d hash %s" % (len(rows), len(rows), prev.hex()) in out, out
+    rc, out, err = stack.admin("audit", "heads")
+    assert rc == 0 and "audit head: org %s (%s) seq %d hash %s" % (org["id"], org["slug"], len(rows),
+                                                                   prev.hex()) in err, err
 
 
 def test_login_failures_aggregated(stack):
