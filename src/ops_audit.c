@@ -308,17 +308,14 @@ ops_audit_verify(const struct ops_ctx *x, const struct ops_audit_verify *rq,
 	if ((rc = walk_pages(&p, h.seq >= 0 ? h.seq : LLONG_MAX, NULL)) !=
 	    OPS_OK)
 		return rc;
-	if (h.malformed)
-		snprintf(w.why, sizeof(w.why), "the organization's head row is "
-		    "malformed");
-	else if (h.seq < 0 && w.verdict == AUDITCHAIN_OK && w.rows > 0)
-		snprintf(w.why, sizeof(w.why), "the organization has rows but "
-		    "no head row");
-	if ((h.malformed || (h.seq < 0 && w.rows > 0)) &&
-	    w.verdict == AUDITCHAIN_OK) {
+	if (w.verdict == AUDITCHAIN_OK && (h.malformed ||
+	    (h.seq < 0 && w.rows > 0))) {
 		w.verdict = AUDITCHAIN_CHANGED;
 		w.bad_seq = w.last_seq;
 		w.bad_id = w.last_id;
+		snprintf(w.why, sizeof(w.why), "%s", h.malformed ?
+		    "the organization's head row is malformed" :
+		    "the organization has rows but no head row");
 	}
 	out->verdict = auditchain_walk_end(&w, h.seq, h.seq >= 0 ? h.hash :
 	    NULL);
