@@ -132,7 +132,7 @@ audit_list(struct admin *a, const struct opts *o)
 		fail(a, rc, field, "list");
 	}
 	if (a->json)
-		admin_print_json(a, json_pack("{s:o, s:s?}", "items", w.arr,
+		admin_print_json(a, json_pack("{s:o, s:s?}", "entries", w.arr,
 		    "next_cursor", out.next_cursor[0] ? out.next_cursor : NULL));
 	else if (out.next_cursor[0] != '\0')
 		fprintf(stderr, "jwtmint-admin: more rows: --cursor %s\n",

@@ -123,9 +123,9 @@ empty_null(const char *s)
 
 struct lister {
 	const struct ops_audit_list	*rq;
-	size_t				 n;
+	size_t				 n, limit;
 	long long			 last_seq;
-	int				 failed;
+	int				 more, failed;
 };
 
 static int
@@ -135,6 +135,11 @@ list_row(void *arg, const char *const *c, int n)
 	struct auditchain_row	 r;
 	struct ops_audit_entry	 e;
 
+	/* The row after the page only says that there is a next page. */
+	if (l->n == l->limit) {
+		l->more = 1;
+		return 0;
+	}
 	if (to_entry(c, n, &r, &e) == -1 || l->rq->row(l->rq->arg, &e) == -1) {
 		l->failed = 1;
 		return -1;
@@ -148,7 +153,7 @@ enum ops_err
 ops_audit_list(const struct ops_ctx *x, const struct ops_audit_list *rq,
     struct ops_audit_listed *out, const char **field)
 {
-	struct lister	 l = { rq, 0, 0, 0 };
+	struct lister	 l = { rq, 0, 0, 0, 0, 0 };
 	char		 since[AUDITCHAIN_TIME_BYTES], until[AUDITCHAIN_TIME_BYTES];
 	char		 lim[16];
 	const char	*params[8];
@@ -175,7 +180,8 @@ ops_audit_list(const struct ops_ctx *x, const struct ops_audit_list *rq,
 	if (*field != NULL)
 		return OPS_INVALID;
 	limit = rq->limit == 0 ? OPS_AUDIT_LIMIT_DEFAULT : rq->limit;
-	snprintf(lim, sizeof(lim), "%d", limit);
+	l.limit = (size_t)limit;
+	snprintf(lim, sizeof(lim), "%d", limit + 1);
 	params[0] = x->org;
 	params[1] = empty_null(rq->action);
 	params[2] = empty_null(rq->resource);
@@ -185,7 +191,7 @@ ops_audit_list(const struct ops_ctx *x, const struct ops_audit_list *rq,
 	if (store_rows(x->db, STMT_AUDIT_LIST, params, list_row, &l) == -1)
 		return l.failed ? OPS_FAILED : OPS_UNAVAILABLE;
 	out->n = l.n;
-	if (l.n == (size_t)limit && l.last_seq > 1)
+	if (l.more)
 		snprintf(out->next_cursor, sizeof(out->next_cursor), "%lld",
 		    l.last_seq);
 	return OPS_OK;

@@ -52,7 +52,7 @@ struct ops_audit_list {
 };
 struct ops_audit_listed {
 	size_t		 n;					/* rows given */
-	char		 next_cursor[OPS_AUDIT_CURSOR_BYTES];	/* "": last page */
+	char		 next_cursor[OPS_AUDIT_CURSOR_BYTES];	/* "": no more */
 };
 enum ops_err	ops_audit_list(const struct ops_ctx *,
 		    const struct ops_audit_list *, struct ops_audit_listed *,

@@ -294,25 +294,25 @@ def test_list_filters_and_pagination(stack):
     def listing(*args):
         return stack.admin_json("audit", "list", "--org", org["slug"], "--json", *args)
     full = listing()
-    assert [e["seq"] for e in full["items"]] == [9, 8, 7, 6, 5, 4, 3, 2, 1] and full["next_cursor"] is None, full
-    e = full["items"][-1]
+    assert [e["seq"] for e in full["entries"]] == [9, 8, 7, 6, 5, 4, 3, 2, 1] and full["next_cursor"] is None, full
+    e = full["entries"][-1]
     assert set(e) == {"seq", "at", "org", "action", "resource", "actor", "source", "outcome", "detail",
                       "prev_hash", "hash"}, e
     assert e["org"] == org["id"] and e["hash"] == rows[0]["hash"].hex() and e["action"] == "key.create", e
-    assert [e["seq"] for e in listing("--action", "key.create")["items"]] == [9, 8, 3, 2, 1]
-    assert [e["seq"] for e in listing("--resource", "usr_a")["items"]] == [7, 6, 5, 4]
-    assert [e["seq"] for e in listing("--actor", "cli:a@h", "--resource", "other")["items"]] == [9, 8]
-    assert listing("--action", "nothing.here")["items"] == []
+    assert [e["seq"] for e in listing("--action", "key.create")["entries"]] == [9, 8, 3, 2, 1]
+    assert [e["seq"] for e in listing("--resource", "usr_a")["entries"]] == [7, 6, 5, 4]
+    assert [e["seq"] for e in listing("--actor", "cli:a@h", "--resource", "other")["entries"]] == [9, 8]
+    assert listing("--action", "nothing.here")["entries"] == []
     # Time: every row is at or after a minute ago, none after tomorrow.
     ago = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    assert len(listing("--since", ago)["items"]) == 9
-    assert listing("--until", ago)["items"] == []
-    assert len(listing("--until", "9999-12-31")["items"]) == 9
+    assert len(listing("--since", ago)["entries"]) == 9
+    assert listing("--until", ago)["entries"] == []
+    assert len(listing("--until", "9999-12-31")["entries"]) == 9
     # Pages of 2, by cursor, newest first: every row once.
     seen, cursor = [], None
     while True:
         page = listing("--limit", "2", *(["--cursor", cursor] if cursor else []))
-        seen += [e["seq"] for e in page["items"]]
+        seen += [e["seq"] for e in page["entries"]]
         cursor = page["next_cursor"]
         if cursor is None:
             break
@@ -322,7 +322,7 @@ def test_list_filters_and_pagination(stack):
     page = listing("--limit", "3")
     app_insert(stack, org, 1)
     nxt = listing("--limit", "3", "--cursor", page["next_cursor"])
-    assert [e["seq"] for e in nxt["items"]] == [6, 5, 4], nxt
+    assert [e["seq"] for e in nxt["entries"]] == [6, 5, 4], nxt
     # Text output.
     out = stack.admin_ok("audit", "list", "--org", org["slug"], "--limit", "1")
     assert out.startswith("seq\tat\taction") and "\n10\t" in out, out
