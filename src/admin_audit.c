@@ -203,30 +203,6 @@ orgs_free(struct orgs *l)
 
 /* ---------------------------------------------------------------- verify */
 
-static json_t *
-verified_json(const char *id, const char *slug,
-    const struct ops_audit_verified *v)
-{
-	json_t	*o;
-	int	 ok = v->verdict == AUDITCHAIN_OK;
-
-	o = json_pack("{s:s, s:s?, s:b, s:s, s:I}", "org", id, "slug",
-	    slug[0] ? slug : NULL, "ok", ok, "verdict",
-	    auditchain_verdict_name(v->verdict), "rows", (json_int_t)v->rows);
-	if (o == NULL)
-		return NULL;
-	if (ok ? json_object_set_new(o, "head_seq", json_integer(v->head_seq)) ||
-	    json_object_set_new(o, "head", json_string(v->head)) :
-	    json_object_set_new(o, "bad_seq", json_integer(v->bad_seq)) ||
-	    json_object_set_new(o, "bad_id", v->bad_id ?
-	    json_integer(v->bad_id) : json_null()) ||
-	    json_object_set_new(o, "why", json_string(v->why))) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
 static int
 audit_verify(struct admin *a, const struct opts *o)
 {
@@ -256,7 +232,7 @@ audit_verify(struct admin *a, const struct opts *o)
 		}
 		bad |= v.verdict != AUDITCHAIN_OK;
 		if (a->json) {
-			if ((one = verified_json(l.id[i], l.slug[i], &v)) == NULL ||
+			if ((one = ops_audit_verified_json(l.id[i], l.slug[i], &v)) == NULL ||
 			    json_array_append_new(arr, one) == -1)
 				admin_die(a, "%s", "out of memory");
 		} else if (v.verdict == AUDITCHAIN_OK)

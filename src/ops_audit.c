@@ -437,3 +437,27 @@ ops_audit_entry_json(const struct ops_audit_entry *e)
 	    "hash", r->has_hashes ? e->hash : NULL);
 	return o;
 }
+
+json_t *
+ops_audit_verified_json(const char *org, const char *slug,
+    const struct ops_audit_verified *v)
+{
+	json_t	*o;
+	int	 ok = v->verdict == AUDITCHAIN_OK;
+
+	o = json_pack("{s:s, s:s?, s:b, s:s, s:I}", "org", org, "slug",
+	    slug != NULL && slug[0] != '\0' ? slug : NULL, "ok", ok, "verdict",
+	    auditchain_verdict_name(v->verdict), "rows", (json_int_t)v->rows);
+	if (o == NULL)
+		return NULL;
+	if (ok ? json_object_set_new(o, "head_seq", json_integer(v->head_seq)) ||
+	    json_object_set_new(o, "head", json_string(v->head)) :
+	    json_object_set_new(o, "bad_seq", json_integer(v->bad_seq)) ||
+	    json_object_set_new(o, "bad_id", v->bad_id ?
+	    json_integer(v->bad_id) : json_null()) ||
+	    json_object_set_new(o, "why", json_string(v->why))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}

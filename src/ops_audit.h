@@ -112,4 +112,12 @@ enum ops_err	ops_audit_log_heads(const struct ops_ctx *);
  */
 json_t		*ops_audit_entry_json(const struct ops_audit_entry *);
 
+/*
+ * A verification as JSON, the same for the CLI and the admin API: org,
+ * slug (when given), ok, verdict, rows, and head_seq and head when good,
+ * bad_seq, bad_id (null: the row is missing) and why when not.
+ */
+json_t		*ops_audit_verified_json(const char *org, const char *slug,
+		    const struct ops_audit_verified *);
+
 #endif
