@@ -169,6 +169,7 @@ key_roll(struct admin *a, const struct opts *o)
 		admin_usage("key roll: ID is malformed");
 	admin_key_org(a, id, &org);
 	admin_ops_ctx(a, org.id, &x);
+	memset(&rq, 0, sizeof(rq));
 	rq.id = id;
 	rq.grace_sec = grace;
 	switch (ops_key_roll(&x, &rq, &out, &field)) {

@@ -62,6 +62,17 @@ enum stmt {
 	STMT_MIGRATIONS_APPLIED,
 	STMT_KEY_ROLL,
 	STMT_KEY_SET_RATE,
+	/* the admin API (adminapi.c, ops_key.c) */
+	STMT_IDEM_LOCK,
+	STMT_IDEM_GET,
+	STMT_IDEM_PUT,
+	STMT_IDEM_PURGE,
+	STMT_KEY_VIEW,
+	STMT_KEY_PAGE,
+	STMT_KEY_CREATE,
+	STMT_KEY_PEEK,
+	STMT_KEY_UPDATE,
+	STMT_KEY_REVOKE_OP,
 	/* database roles and the audit trail (sql/009_audit_chain.sql) */
 	STMT_CURRENT_USER,
 	STMT_GRANT_RUNTIME,

@@ -57,6 +57,7 @@ static const struct table {
 	{ "login_failures", "org_id", NULL, { { NULL, NULL } } },
 	{ "audit", "org_id", "id", { { NULL, NULL } } },
 	{ "audit_heads", "org_id", "org_id", { { NULL, NULL } } },
+	{ "idempotency", "org_id", NULL, { { NULL, NULL } } },
 };
 
 /* Tables that hold no tenant data. Any other name is an error. */
@@ -100,6 +101,8 @@ static const struct {
 	    "audit head (ops_audit_log_heads); no request reaches it", 0 },
 	{ STMT_AUDIT_ORGS, NULL, "jwtmint-admin only: audit verify of every "
 	    "organization (platform operator)", 0 },
+	{ STMT_IDEM_PURGE, NULL, "deletes the answers of every organization "
+	    "older than 24 hours (the housekeeper)", 0 },
 	{ STMT_RATE_SYNC, NULL, "shared rate limits: rows of ratelimit_counts "
 	    "are per host and key hash, no tenant data (its unnest() reads as a "
 	    "table to this parser)", 0 },
