@@ -30,6 +30,8 @@ static const struct adminapi_route routes[] = {
 	{ "PATCH", "/admin/keys/{id}", h_admin_keys_update, 0 },
 	{ "DELETE", "/admin/keys/{id}", h_admin_keys_delete, 0 },
 	{ "POST", "/admin/keys/{id}/roll", h_admin_keys_roll, ADMIN_IDEMPOTENT },
+	{ "GET", "/admin/audit", h_admin_audit_list, 0 },
+	{ "GET", "/admin/audit/verify", h_admin_audit_verify, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 

@@ -174,5 +174,7 @@ void	h_admin_keys_get(struct adminapi *);
 void	h_admin_keys_update(struct adminapi *);
 void	h_admin_keys_delete(struct adminapi *);
 void	h_admin_keys_roll(struct adminapi *);
+void	h_admin_audit_list(struct adminapi *);
+void	h_admin_audit_verify(struct adminapi *);
 
 #endif
