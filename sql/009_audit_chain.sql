@@ -13,10 +13,11 @@
 -- where str(s) = uint32be(octet length of s in UTF-8) || those octets, and
 -- prev_hash is the hash of the organization's previous row (32 zero bytes
 -- before its first). audit_heads holds each organization's last (seq,
--- hash); the trigger below locks that row for every insert, so concurrent
--- writers (any worker, any host) form one chain, and it fills seq,
--- prev_hash and hash whatever the writer gave: every existing and future
--- "insert into audit" is chained without knowing it.
+-- hash); the trigger below locks that row for every insert (until the
+-- writer's transaction ends), so concurrent writers (any worker, any host)
+-- form one chain, and it fills seq, prev_hash and hash whatever the writer
+-- gave: every existing and future "insert into audit" is chained without
+-- knowing it.
 --
 -- Roles: these objects belong to the role that runs the migrations (the
 -- owner). The role jwtmint runs as gets SELECT and INSERT on audit and
@@ -102,29 +103,62 @@ alter table audit add constraint audit_org_len
 	check (length(org_id) <= 64) not valid;
 
 -- Chain every new row under its organization's head row, which stays
--- locked until the writer's transaction ends.
+-- locked until the writer's transaction ends. The row chains to the head,
+-- or to the last row this transaction wrote beyond it (rows written
+-- earlier by the same statement are visible here, and only this
+-- transaction can have written any: it holds the lock); the head itself
+-- moves once per statement (audit_chain_head), so that a statement writing
+-- many rows does not rewrite the head row once for each.
 create function jwtmint_audit_chain() returns trigger
 	language plpgsql security definer
 	set search_path = pg_catalog, public as $$
 declare
-	h	audit_heads%rowtype;
+	s	bigint;
+	h	bytea;
+	ls	bigint;
+	lh	bytea;
 begin
-	insert into audit_heads (org_id, seq, hash)
-	    values (new.org_id, 0, decode(repeat('00', 32), 'hex'))
-	    on conflict (org_id) do nothing;
-	select * into h from audit_heads where org_id = new.org_id for update;
-	new.seq := h.seq + 1;
-	new.prev_hash := h.hash;
+	select seq, hash into s, h from audit_heads
+	    where org_id = new.org_id for update;
+	if not found then
+		insert into audit_heads (org_id, seq, hash)
+		    values (new.org_id, 0, decode(repeat('00', 32), 'hex'))
+		    on conflict (org_id) do nothing;
+		select seq, hash into s, h from audit_heads
+		    where org_id = new.org_id for update;
+	end if;
+	select seq, hash into ls, lh from audit
+	    where org_id = new.org_id and seq > s order by seq desc limit 1;
+	if found then
+		s := ls;
+		h := lh;
+	end if;
+	new.seq := s + 1;
+	new.prev_hash := h;
 	new.hash := jwtmint_audit_hash(new.prev_hash, new.seq,
 	    jwtmint_audit_us(new.at), new.org_id, new.event, new.detail,
 	    new.actor, new.source, new.resource, new.outcome);
-	update audit_heads set seq = new.seq, hash = new.hash
-	    where org_id = new.org_id;
 	return new;
 end $$;
 revoke all on function jwtmint_audit_chain() from public;
 create trigger audit_chain before insert on audit
 	for each row execute function jwtmint_audit_chain();
+
+-- The head of every organization a statement wrote to: its last row.
+create function jwtmint_audit_head() returns trigger
+	language plpgsql security definer
+	set search_path = pg_catalog, public as $$
+begin
+	update audit_heads h set seq = i.seq, hash = i.hash
+	    from (select distinct on (org_id) org_id, seq, hash from ins
+	    order by org_id, seq desc) i
+	    where h.org_id = i.org_id and i.seq > h.seq;
+	return null;
+end $$;
+revoke all on function jwtmint_audit_head() from public;
+create trigger audit_chain_head after insert on audit
+	referencing new table as ins
+	for each statement execute function jwtmint_audit_head();
 
 create function jwtmint_audit_append_only() returns trigger
 	language plpgsql as $$

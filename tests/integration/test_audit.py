@@ -156,20 +156,25 @@ def test_login_failures_aggregated(stack):
 
 
 def test_concurrent_writers_one_chain(stack):
-    """Two sessions of the run-time role (two hosts) append at once: one
-    chain, seq 1..N without a gap or a duplicate, and it verifies."""
+    """Two sessions of the run-time role (two hosts) append at once, one a
+    row per transaction, the other transactions of several statements and
+    rows: one chain, seq 1..N without a gap or a duplicate, and it
+    verifies."""
     org = new_org(stack, "conc")
     base = len(rows_of(stack, org))     # rows the organization's creation wrote, if any
     n = 150
-    script = "".join("insert into audit (org_id, event, detail) values ('%s', 'test.w0', '%d');\n"
-                     % (org["id"], i) for i in range(n))
+    ins = "insert into audit (org_id, event, detail) "
+    scripts = ["".join(ins + "values ('%s', 'test.w0', '%d');\n" % (org["id"], i) for i in range(n)),
+               "".join("begin;\n" + ins + "select '%s', 'test.w1', i from generate_series(1, 2) i;\n"
+                       % org["id"] + ins + "values ('%s', 'test.w1', 'x');\ncommit;\n" % org["id"]
+                       for _ in range(n // 3))]
     procs = []
-    for w in (1, 2):
+    for _ in scripts:
         procs.append(subprocess.Popen(
             [os.path.join(pg_bindir(), "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", stack.app_url],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE))
-    for w, p in enumerate(procs):
-        p.stdin.write(script.replace("test.w0", "test.w%d" % w).encode())
+    for script, p in zip(scripts, procs):
+        p.stdin.write(script.encode())
         p.stdin.close()
     for p in procs:
         assert p.wait(timeout=60) == 0, p.stderr.read().decode()
