@@ -484,7 +484,7 @@ main(int argc, char *argv[])
 		admin_die(&a, "%s", "no configuration file (use -c FILE or "
 		    "JWTMINT_CONFIG)");
 	if (config_load(&a.cfg, path, env, err) == -1 ||
-	    config_db_passwords(&a.cfg, env, err) == -1)
+	    config_db_password(&a.cfg, env, err) == -1)
 		admin_die(&a, "%s", err);
 	if ((a.db = db_new(&a.cfg, 0)) == NULL)
 		admin_die(&a, "%s", "out of memory");

@@ -8,12 +8,19 @@
  * append-only for it. docs/OPERATIONS.md, "Database roles".
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "db.h"
 #include "migrations.h"
 #include "store.h"
 #include "admin.h"
+
+static const char *
+env(const char *name)
+{
+	return getenv(name);
+}
 
 static void __attribute__((noreturn))
 die(struct admin *a, struct db *own, const char *fmt, const char *arg)
@@ -78,9 +85,12 @@ cmd_migrate(struct admin *a, const struct opts *o)
 	const char		*params[1];
 	struct db		*own;
 	PGresult		*res;
+	char			 err[CONFIG_ERR_BYTES];
 	int			 applied = 0, n;
 
 	(void)o;
+	if (config_migrate_password(&a->cfg, env, err) == -1)
+		admin_die(a, "%s", err);
 	if ((own = db_new_migrate(&a->cfg)) == NULL)
 		admin_die(a, "%s", "out of memory");
 	if ((res = db_exec_simple(own, stmt_migrations_table)) == NULL)

@@ -479,7 +479,8 @@ config_secrets(struct config *c, config_getenv_fn env, char *err)
 	}
 	c->pepperlen = (size_t)n;
 
-	if (config_db_passwords(c, env, err) == -1) {
+	if (config_db_password(c, env, err) == -1 ||
+	    platform_secret(c, err) == -1) {
 		config_wipe(c);
 		return -1;
 	}
@@ -507,23 +508,27 @@ db_password(char *dst, size_t dstsz, const char *var, const char *file,
 }
 
 int
-config_db_passwords(struct config *c, config_getenv_fn env, char *err)
+config_db_password(struct config *c, config_getenv_fn env, char *err)
 {
 	if (db_password(c->database_password, sizeof(c->database_password),
 	    "JWTMINT_DATABASE_PASSWORD", c->database_password_file,
-	    "database_password_file", env, err) == -1 ||
-	    db_password(c->database_migrate_password,
+	    "database_password_file", env, err) == -1) {
+		secret_wipe(c->database_password, sizeof(c->database_password));
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_migrate_password(struct config *c, config_getenv_fn env, char *err)
+{
+	if (db_password(c->database_migrate_password,
 	    sizeof(c->database_migrate_password),
 	    "JWTMINT_DATABASE_MIGRATE_PASSWORD",
 	    c->database_migrate_password_file,
 	    "database_migrate_password_file", env, err) == -1) {
-		secret_wipe(c->database_password, sizeof(c->database_password));
 		secret_wipe(c->database_migrate_password,
 		    sizeof(c->database_migrate_password));
-		return -1;
-	}
-	if (platform_secret(c, err) == -1) {
-		config_wipe(c);
 		return -1;
 	}
 	return 0;

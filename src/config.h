@@ -107,12 +107,20 @@ int	config_load(struct config *c, const char *path, config_getenv_fn env,
 int	config_secrets(struct config *c, config_getenv_fn env, char *err);
 
 /*
- * Resolve only the database passwords (config_secrets does this too):
- * JWTMINT_DATABASE_PASSWORD / database_password_file and
- * JWTMINT_DATABASE_MIGRATE_PASSWORD / database_migrate_password_file, each
- * optional. Returns 0, or -1 with a message in err.
+ * Resolve the run-time database password only (config_secrets does this
+ * too): JWTMINT_DATABASE_PASSWORD, else database_password_file, else none.
+ * Returns 0, or -1 with a message in err.
  */
-int	config_db_passwords(struct config *c, config_getenv_fn env, char *err);
+int	config_db_password(struct config *c, config_getenv_fn env, char *err);
+
+/*
+ * Resolve the owner's password, for `jwtmint-admin migrate` only (nothing
+ * else reads it, so a host that never migrates needs no access to it):
+ * JWTMINT_DATABASE_MIGRATE_PASSWORD, else database_migrate_password_file,
+ * else none. Returns 0, or -1 with a message in err.
+ */
+int	config_migrate_password(struct config *c, config_getenv_fn env,
+	    char *err);
 
 /*
  * Pick the configuration file: explicit when not NULL, else $JWTMINT_CONFIG,

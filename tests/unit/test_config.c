@@ -777,34 +777,41 @@ check_secrets(void)
 	config_wipe(&cfg);
 
 	/* The owner's password (migrate): the variable, else its file; the
-	 * run-time one is not taken for it. */
+	 * run-time one is not taken for it, and config_secrets (the server)
+	 * never reads it. */
 	env_clear();
+	snprintf(b, sizeof(b), "%s/nopw", tmpdir);
 	T_CHECK(setup_secrets(kek32, pep32, pw) == 0 &&
-	    config_db_passwords(&cfg, tenv, err) == 0 &&
-	    cfg.database_migrate_password[0] == '\0' &&
-	    strcmp(cfg.database_password, "s3cret pass") == 0,
+	    config_migrate_password(&cfg, tenv, err) == 0 &&
+	    cfg.database_migrate_password[0] == '\0',
 	    "no migrate password: none (the run-time one is not reused)");
 	env_set("JWTMINT_DATABASE_MIGRATE_PASSWORD", "owner-pw");
-	T_CHECK(config_db_passwords(&cfg, tenv, err) == 0 &&
+	T_CHECK(secrets() == 0 && cfg.database_migrate_password[0] == '\0',
+	    "config_secrets does not read the owner's password");
+	T_CHECK(config_migrate_password(&cfg, tenv, err) == 0 &&
 	    strcmp(cfg.database_migrate_password, "owner-pw") == 0 &&
 	    strcmp(cfg.database_password, "s3cret pass") == 0,
 	    "JWTMINT_DATABASE_MIGRATE_PASSWORD");
 	memset(pep, 'p', 256);
 	pep[256] = '\0';
 	env_set("JWTMINT_DATABASE_MIGRATE_PASSWORD", pep);
-	T_CHECK(config_db_passwords(&cfg, tenv, err) == -1 &&
+	T_CHECK(config_migrate_password(&cfg, tenv, err) == -1 &&
 	    has(err, "JWTMINT_DATABASE_MIGRATE_PASSWORD") &&
-	    allzero(cfg.database_password, sizeof(cfg.database_password)),
-	    "JWTMINT_DATABASE_MIGRATE_PASSWORD too long -> -1, both wiped");
+	    allzero(cfg.database_migrate_password,
+	    sizeof(cfg.database_migrate_password)),
+	    "JWTMINT_DATABASE_MIGRATE_PASSWORD too long -> -1, wiped");
 	env_clear();
 	snprintf(cfg.database_migrate_password_file,
 	    sizeof(cfg.database_migrate_password_file), "%s", pw);
-	T_CHECK(config_db_passwords(&cfg, tenv, err) == 0 &&
+	T_CHECK(config_migrate_password(&cfg, tenv, err) == 0 &&
 	    strcmp(cfg.database_migrate_password, "s3cret pass") == 0,
 	    "database_migrate_password_file");
+	T_CHECK(config_db_password(&cfg, tenv, err) == 0 &&
+	    strcmp(cfg.database_password, "s3cret pass") == 0,
+	    "config_db_password: the run-time one alone");
 	snprintf(cfg.database_migrate_password_file,
 	    sizeof(cfg.database_migrate_password_file), "%s", b);
-	T_CHECK(config_db_passwords(&cfg, tenv, err) == -1 && has(err, b) &&
+	T_CHECK(config_migrate_password(&cfg, tenv, err) == -1 && has(err, b) &&
 	    has(err, "database_migrate_password_file"),
 	    "migrate password file missing -> -1 naming it");
 	config_wipe(&cfg);
