@@ -23,6 +23,7 @@
 
 /* Every admin endpoint. Others append their rows (users, roles, audit). */
 static const struct adminapi_route routes[] = {
+	{ "GET", "/admin/openapi.json", h_admin_openapi, ADMIN_PUBLIC },
 	{ "POST", "/admin/revocations", h_admin_revocations, 0 },
 	{ "GET", "/admin/keys", h_admin_keys_list, 0 },
 	{ "POST", "/admin/keys", h_admin_keys_create, ADMIN_IDEMPOTENT },
@@ -547,6 +548,10 @@ h_admin(struct app *a, struct req *r, struct resp *p)
 	x.p = p;
 	if ((rt = find(r, &x.path, p)) == NULL)
 		return;
+	if (rt->flags & ADMIN_PUBLIC) {
+		rt->fn(&x);
+		return;
+	}
 	if (adminapi_auth(a, r, &x.who, p) == -1)
 		return;
 	x.ctx.db = a->db;

@@ -5,7 +5,8 @@
  * one resource per file, and are thin adapters over the operations of
  * src/ops_*.c: JSON in, an ops_* call, JSON out.
  *
- * What the framework does before a handler runs, in this order:
+ * What the framework does before a handler runs, in this order (a row
+ * marked ADMIN_PUBLIC skips 2 and 3: only GET /admin/openapi.json):
  *   1. route: an unknown path is 404, a known path with another method 405
  *      with Allow (JSON bodies both);
  *   2. authenticate (adminapi_auth): X-API-Key of a key with the "admin"
@@ -82,6 +83,8 @@ typedef void (*adminapi_fn)(struct adminapi *);
 
 /* Row flags. */
 #define ADMIN_IDEMPOTENT	0x1	/* honours Idempotency-Key (POST) */
+#define ADMIN_PUBLIC		0x2	/* no credential read (the OpenAPI
+					   document): who.org is empty */
 
 struct adminapi_route {
 	const char	*method;	/* "GET", "POST", "PATCH", "DELETE" */
@@ -167,6 +170,7 @@ void	adminapi_ops_error(struct adminapi *, enum ops_err, const char *field,
 
 /* --- the endpoints (h_admin*.c) --------------------------------------- */
 
+void	h_admin_openapi(struct adminapi *);
 void	h_admin_revocations(struct adminapi *);
 void	h_admin_keys_list(struct adminapi *);
 void	h_admin_keys_create(struct adminapi *);
