@@ -21,6 +21,7 @@
 #include "db.h"
 #include "housekeeper.h"
 #include "log.h"
+#include "ops_audit.h"
 #include "ops_signing.h"
 #include "rotation.h"
 #include "secretcheck.h"
@@ -49,16 +50,18 @@ static int	task_signing(struct hk *, int);
 static int	task_purge(struct hk *, int);
 static int	task_grace(struct hk *, int);
 static int	task_idem_purge(struct hk *, int);
+static int	task_audit_heads(struct hk *, int);
 
 /*
- * The tasks, one row each. Another periodic task (the audit head's log
- * line, usage flushes) is one more row.
+ * The tasks, one row each. Another periodic task (usage flushes) is one
+ * more row.
  */
 static const struct hk_task tasks[] = {
 	{ "signing keys", 60, task_signing },
 	{ "deny-list purge", 600, task_purge },
 	{ "grace ends", 60, task_grace },
 	{ "idempotency purge", 600, task_idem_purge },
+	{ "audit heads", 300, task_audit_heads },
 };
 #define NTASKS	(sizeof(tasks) / sizeof(tasks[0]))
 
@@ -275,6 +278,15 @@ task_idem_purge(struct hk *h, int max_ms)
 	if (n > 0)
 		log_info("housekeeper: %d idempotency answers purged", n);
 	return max_ms;
+}
+
+/* ------------------------------------------------------ audit heads */
+
+/* Every organization's audit head to the log (ops_audit.h). */
+static int
+task_audit_heads(struct hk *h, int max_ms)
+{
+	return ops_audit_log_heads(&h->ops) == OPS_OK ? max_ms : -1;
 }
 
 /* ------------------------------------------------------- grace ends */

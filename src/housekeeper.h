@@ -9,7 +9,8 @@
  * signing-key rotation (src/rotation.h; one rotator across every host,
  * under a PostgreSQL advisory lock), the purge of expired deny-list rows,
  * the end of rolled keys' grace marked in the audit trail, the purge of
- * stored idempotent answers after 24 hours. A task returns
+ * stored idempotent answers after 24 hours, every organization's audit
+ * head written to the log. A task returns
  * when it wants to run again; a failed one (the database down) is retried
  * with backoff, 1 s doubling to a minute, and the process never exits for
  * it. SIGTERM or SIGINT ends it after the task in hand (every database wait
