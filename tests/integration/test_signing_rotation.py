@@ -22,7 +22,8 @@ the mode: all run behind nginx only.
     re-hashed (once), then works with the old pepper removed; a mismatched
     pepper refuses to start;
   - jwtmint --housekeeper alone: the deny-list and idempotency purges,
-    key.grace_end once, a database outage survived, SIGTERM.
+    key.grace_end once, the audit heads logged, a database outage
+    survived, SIGTERM.
 """
 
 import base64
@@ -347,8 +348,8 @@ def test_pepper_rotation(stack):
 def test_housekeeper_alone(stack):
     """jwtmint --housekeeper by itself (the stack's server, whose
     housekeeper would do the same, stopped meanwhile): the deny-list and
-    idempotency purges, the end of a grace marked once, a database outage
-    survived, SIGTERM."""
+    idempotency purges, the end of a grace marked once, the audit heads in
+    the log, a database outage survived, SIGTERM."""
     stack.stop_server()
     since = last_audit_id(stack)
     stale = "purge-me-" + os.urandom(4).hex()
@@ -370,6 +371,8 @@ def test_housekeeper_alone(stack):
                  == "0", timeout=10, what="the housekeeper's purge of a stored answer 25 hours old")
         wait_for(lambda: audit_count(stack, "key.grace_end", since) == 1, timeout=10,
                  what="key.grace_end of the rolled key")
+        wait_for(lambda: "audit head: org %s (acme) seq " % stack.org_id in stack.logs()[mark:], timeout=10,
+                 what="the audit head of the organization in the housekeeper's log")
         row = rows(stack, "select actor, resource, org_id from audit where event = 'key.grace_end' and id > %d"
                    % since)[0]
         assert row == ["system", k["id"], stack.org_id], row
