@@ -45,7 +45,22 @@ parse_audiences(struct app *a)
 		a->naud++;
 		p += n;
 	}
-	return a->naud > 0 ? 0 : -1;
+	if (a->naud == 0)
+		return -1;
+	/* The admin API's audience: tokens for it are good nowhere else, and
+	 * no other token is good there (adminapi.h). */
+	n = strlen(a->cfg->issuer);
+	while (n > 0 && a->cfg->issuer[n - 1] == '/')
+		n--;
+	if (n + sizeof("/admin") > sizeof(a->admin_aud))
+		return -1;
+	snprintf(a->admin_aud, sizeof(a->admin_aud), "%.*s/admin", (int)n,
+	    a->cfg->issuer);
+	a->admin_audv[0] = a->admin_aud;
+	for (n = 0; n < a->naud; n++)
+		a->all_audv[n] = a->aud[n];
+	a->all_audv[n] = a->admin_aud;
+	return 0;
 }
 
 /* RFC 8414 §2 metadata, built once. */
@@ -151,12 +166,17 @@ contexts(struct app *a)
 	a->check.revs = &a->revcache;
 	a->check.keys = &a->keycache;
 	a->check.deny_sec = tokencheck_deny_sec(c->verify_leeway_sec);
+	a->admin_check = a->check;
+	a->admin_check.opts.audiences = a->admin_audv;
+	a->any_check = a->check;
+	a->any_check.opts.audiences = a->all_audv;
 
 	a->issuing.issuer = c->issuer;
 	a->issuing.ttl_sec = c->access_ttl_sec;
 	a->issuing.alg = a->alg;
 	a->issuing.keyring = &a->keyring;
 	a->issuing.audv = a->audv;
+	a->issuing.admin_aud = a->admin_aud;
 
 	a->grants.db = a->db;
 	a->grants.issue = &a->issuing;
@@ -341,6 +361,7 @@ app_handle(struct app *a, const struct http_io *io)
 	} else {
 		app_refresh(a);
 		rt->fn(a, &r, &p);
+		db_abandon(a->db);
 		p.nobody = r.method == HTTP_HEAD;
 	}
 	if (p.broken) {

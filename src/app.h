@@ -24,6 +24,8 @@
 
 #define APP_MAX_AUDIENCES	16
 #define APP_MAX_AUDIENCE_BYTES	256
+/* "{issuer}/admin": the admin API's own audience (adminapi.h). */
+#define APP_ADMIN_AUD_BYTES	1040
 
 struct config;
 struct db;
@@ -47,6 +49,10 @@ struct app {
 	char			 aud[APP_MAX_AUDIENCES][APP_MAX_AUDIENCE_BYTES];
 	size_t			 naud;
 	const char		*audv[APP_MAX_AUDIENCES + 1];	/* NULL-ended */
+	char			 admin_aud[APP_ADMIN_AUD_BYTES];
+	const char		*admin_audv[2];			/* NULL-ended */
+	/* every audience jwtmint issues: the configured ones and admin_aud */
+	const char		*all_audv[APP_MAX_AUDIENCES + 2];
 	unsigned		 verify_algs;	/* 1 << enum jws_alg */
 	struct password_params	 pw;
 	char			 dummy_phc[PASSWORD_HASH_BYTES];	/* same cost */
@@ -56,6 +62,10 @@ struct app {
 	 */
 	struct clientauth_ctx	 authn;
 	struct tokencheck_ctx	 check;
+	/* Bearer tokens at /admin/: only the admin audience is accepted. */
+	struct tokencheck_ctx	 admin_check;
+	/* RFC 7009 revocation: a token of any audience jwtmint issues. */
+	struct tokencheck_ctx	 any_check;
 	struct issue_ctx	 issuing;
 	struct grant_ctx	 grants;
 	unsigned char		 successor_key[32];

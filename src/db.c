@@ -25,6 +25,8 @@ struct db {
 	unsigned char		 prepared[STMT__MAX];	/* on this connection */
 	unsigned		 pending;	/* DB_NOTIFY_* seen */
 	int			 unique_violation;
+	int			 in_tx;		/* db_begin depth */
+	int			 tx_failed;	/* an inner rollback: no commit */
 };
 
 static long long
@@ -308,6 +310,12 @@ run(struct db *db, enum stmt s, const char *sql, const char *const *params)
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (db->conn != NULL && PQstatus(db->conn) != CONNECTION_OK)
 			drop(db);
+		/* A new connection is not inside the transaction. */
+		if (db->conn == NULL && db->in_tx) {
+			log_warnx("database: the connection was lost inside a "
+			    "transaction");
+			return NULL;
+		}
 		if (db->conn == NULL && connect_db(db, deadline) == -1)
 			return NULL;
 		if (sql != NULL)
@@ -392,6 +400,87 @@ db_notified(struct db *db, unsigned *tables, void (*row)(void *, const char *,
 	*tables = db->pending;
 	db->pending = 0;
 	return *tables != 0;
+}
+
+int
+db_begin(struct db *db)
+{
+	PGresult	*res;
+
+	if (db->in_tx > 0) {
+		db->in_tx++;
+		return 0;
+	}
+	if ((res = run(db, STMT__MAX, "begin", NULL)) == NULL)
+		return -1;
+	PQclear(res);
+	db->in_tx = 1;
+	db->tx_failed = 0;
+	return 0;
+}
+
+int
+db_commit(struct db *db)
+{
+	PGresult	*res;
+
+	if (db->in_tx == 0)
+		return -1;
+	if (db->in_tx > 1) {
+		db->in_tx--;
+		return db->tx_failed ? -1 : 0;
+	}
+	if (db->tx_failed) {
+		db_rollback(db);
+		return -1;
+	}
+	res = run(db, STMT__MAX, "commit", NULL);
+	/* A commit of a failed transaction answers ROLLBACK: not done. */
+	if (res != NULL && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+		PQclear(res);
+		res = NULL;
+	}
+	db->in_tx = 0;
+	if (res == NULL) {
+		if (db->conn != NULL && PQtransactionStatus(db->conn) !=
+		    PQTRANS_IDLE)
+			drop(db);	/* state unknown: start afresh */
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
+void
+db_rollback(struct db *db)
+{
+	PGresult	*res;
+
+	if (db->in_tx == 0)
+		return;
+	if (db->in_tx > 1) {
+		db->in_tx--;
+		db->tx_failed = 1;
+		return;
+	}
+	db->in_tx = 0;
+	db->tx_failed = 0;
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return;		/* the server rolled back when it went */
+	if ((res = run(db, STMT__MAX, "rollback", NULL)) != NULL)
+		PQclear(res);
+	else if (db->conn != NULL)
+		drop(db);
+}
+
+void
+db_abandon(struct db *db)
+{
+	if (db->in_tx == 0)
+		return;
+	log_warnx("database: a transaction was left open: rolled back");
+	db->in_tx = 1;
+	db_rollback(db);
 }
 
 int

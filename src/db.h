@@ -52,6 +52,25 @@ int		 db_notified(struct db *, unsigned *tables,
 		    void (*row)(void *arg, const char *table, const char *org,
 		    const char *id), void *arg);
 
+/*
+ * A transaction over several statements (an operation that reads before it
+ * writes, an idempotent request). Between db_begin and db_commit or
+ * db_rollback no statement is retried on a new connection: a connection
+ * lost inside a transaction fails the statement (the server rolled the
+ * transaction back). Transactions nest: an inner db_begin joins the open
+ * one, an inner db_commit only counts down, and an inner db_rollback makes
+ * the outermost commit roll back (and fail). db_begin and db_commit return
+ * 0 or -1 (logged); db_rollback is for every way out after a failure and
+ * is a no-op when no transaction is open. A failed db_commit leaves
+ * nothing open.
+ */
+int		 db_begin(struct db *);
+int		 db_commit(struct db *);
+void		 db_rollback(struct db *);
+/* After a request: a transaction still open (a bug) is logged and rolled
+ * back whole, so that it never spans two requests. */
+void		 db_abandon(struct db *);
+
 /* 1 when the last failure was a unique-key violation (admin messages). */
 int		 db_last_unique_violation(const struct db *);
 

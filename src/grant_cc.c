@@ -25,5 +25,6 @@ grant_client_credentials(const struct grant_ctx *g, struct req *r, const struct 
 	}
 	is.sub = c->id;
 	is.scope = scope;
+	is.may_admin = scope_has(&c->scopes, "admin");
 	issue_token(g->issue, r, c, &is, p);
 }

@@ -145,6 +145,7 @@ grant_password(const struct grant_ctx *g, struct req *r, const struct client *c,
 
 	snprintf(r->client_id, sizeof(r->client_id), "%s", c->id);
 	is.sub = l.user.id;
+	is.may_admin = scope_has(&effective, "admin");
 	is.has_gen = 1;
 	is.gen = l.user.generation;
 	is.scope = scope;

@@ -117,6 +117,7 @@ grant_refresh(const struct grant_ctx *g, struct req *r, const struct client *c,
 	}
 
 	is.sub = t.user.id;
+	is.may_admin = scope_has(&allowed, "admin");
 	is.sid = t.family;
 	is.has_gen = 1;
 	is.gen = t.user.generation;	/* the family's: they are equal */

@@ -45,8 +45,9 @@ revoke_access(struct app *a, const struct client *c, const char *tok)
 {
 	struct verified	 v;
 
-	/* An expired or invalid token is already unusable: nothing to do. */
-	if (tokencheck_verify(&a->check, tok, c->org_id, &v) != TC_ACTIVE)
+	/* An expired or invalid token is already unusable: nothing to do.
+	 * Any audience jwtmint issues, the admin API's included. */
+	if (tokencheck_verify(&a->any_check, tok, c->org_id, &v) != TC_ACTIVE)
 		return 0;
 	if (strcmp(v.client_id, c->id) != 0 && !scope_has(&c->scopes, "admin"))
 		return 0;

@@ -19,7 +19,8 @@ void	h_health(struct app *, struct req *, struct resp *);
 void	h_ready(struct app *, struct req *, struct resp *);
 void	h_revoke(struct app *, struct req *, struct resp *);
 void	h_introspect(struct app *, struct req *, struct resp *);
-void	h_admin_revocations(struct app *, struct req *, struct resp *);
+/* every path under /admin/ (adminapi.h) */
+void	h_admin(struct app *, struct req *, struct resp *);
 void	h_check(struct app *, struct req *, struct resp *);
 void	h_platform(struct app *, struct req *, struct resp *);
 

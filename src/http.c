@@ -14,10 +14,13 @@ static const struct {
 	int		 status;
 	const char	*text;
 } statuses[] = {
-	{ 200, "OK" }, { 204, "No Content" }, { 400, "Bad Request" },
+	{ 200, "OK" }, { 201, "Created" }, { 204, "No Content" },
+	{ 400, "Bad Request" },
 	{ 401, "Unauthorized" }, { 403, "Forbidden" }, { 404, "Not Found" },
-	{ 405, "Method Not Allowed" }, { 411, "Length Required" },
+	{ 405, "Method Not Allowed" }, { 409, "Conflict" },
+	{ 411, "Length Required" }, { 412, "Precondition Failed" },
 	{ 413, "Content Too Large" }, { 415, "Unsupported Media Type" },
+	{ 422, "Unprocessable Content" },
 	{ 429, "Too Many Requests" }, { 431, "Request Header Fields Too Large" },
 	{ 500, "Internal Server Error" }, { 503, "Service Unavailable" },
 };

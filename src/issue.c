@@ -23,7 +23,8 @@
 #define TOKEN_TYPE_AT	"urn:ietf:params:oauth:token-type:access_token"
 
 const char *
-issue_audience(const struct issue_ctx *x, struct req *r, enum oerr *err)
+issue_audience(const struct issue_ctx *x, struct req *r, int may_admin,
+    enum oerr *err)
 {
 	const char	*want = form_get(&r->form, "audience");
 	const char	*res = form_get(&r->form, "resource");
@@ -37,6 +38,13 @@ issue_audience(const struct issue_ctx *x, struct req *r, enum oerr *err)
 		want = res;
 	if (want == NULL)
 		return x->audv[0];
+	/* RFC 8707 §2: a resource the client may not have is invalid_target. */
+	if (x->admin_aud != NULL && strcmp(want, x->admin_aud) == 0) {
+		if (may_admin)
+			return x->admin_aud;
+		*err = OERR_INVALID_TARGET;
+		return NULL;
+	}
 	for (i = 0; x->audv[i] != NULL; i++)
 		if (strcmp(want, x->audv[i]) == 0)
 			return x->audv[i];
@@ -99,7 +107,7 @@ issue_token(const struct issue_ctx *x, struct req *r, const struct client *c,
 	int			 ttl, n, len;
 
 	memset(&cl, 0, sizeof(cl));
-	if ((cl.aud = issue_audience(x, r, &err)) == NULL)
+	if ((cl.aud = issue_audience(x, r, is->may_admin, &err)) == NULL)
 		goto fail;
 	if ((signer = keyring_signer(x->keyring, x->alg)) == NULL) {
 		log_warnx("token: no active %s signing key (jwtmint-admin "

@@ -22,6 +22,7 @@ struct issue_ctx {
 	int			 alg;		/* enum jws_alg of new tokens */
 	const struct keyring	*keyring;
 	const char *const	*audv;		/* configured audiences, NULL-ended */
+	const char		*admin_aud;	/* "{issuer}/admin" */
 };
 
 struct issue {
@@ -41,15 +42,19 @@ struct issue {
 	const char	*refresh_token;	/* NULL: none */
 	int		 refresh_expires_in;
 	int		 exchange;	/* add issued_token_type */
+	/* The caller may get the admin scope here (whether or not it asked
+	 * for it): only then is the admin API's audience issued. */
+	int		 may_admin;
 };
 
 /*
  * The audience asked for (`audience`, or RFC 8707 `resource`), one of the
- * configured ones; the first configured one when none is asked for. NULL
- * with *err set (invalid_target, invalid_request) otherwise.
+ * configured ones, or the admin API's ("{issuer}/admin") when may_admin;
+ * the first configured one when none is asked for. NULL with *err set
+ * (invalid_target, invalid_request) otherwise.
  */
 const char	*issue_audience(const struct issue_ctx *, struct req *,
-		    enum oerr *err);
+		    int may_admin, enum oerr *err);
 
 /*
  * What a user may have through a key right now: key scopes ∩ the user's

@@ -24,6 +24,7 @@ struct keycache_entry {
 	unsigned	 grants;
 	int		 rate_per_sec, rate_per_min;
 	int		 trusted_forwarder;
+	int		 disabled, keep_tokens;
 	char		*scopes;	/* canonical string */
 };
 
@@ -95,6 +96,8 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 		out->rate_per_sec = e->rate_per_sec;
 		out->rate_per_min = e->rate_per_min;
 		out->trusted_forwarder = e->trusted_forwarder;
+		out->disabled = e->disabled;
+		out->keep_tokens = e->keep_tokens;
 		if (scope_parse(&out->scopes, e->scopes, strlen(e->scopes)) == 0) {
 			kc->hits++;
 			return 1;
@@ -122,6 +125,8 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 	e->rate_per_sec = out->rate_per_sec;
 	e->rate_per_min = out->rate_per_min;
 	e->trusted_forwarder = out->trusted_forwarder;
+	e->disabled = out->disabled;
+	e->keep_tokens = out->keep_tokens;
 	return rc;
 }
 

@@ -12,9 +12,11 @@
 #include <string.h>
 
 #include <fcgiapp.h>
+#include <jansson.h>
 
 #include "config.h"
 #include "log.h"
+#include "secret.h"
 #include "supervisor.h"
 #include "worker.h"
 
@@ -49,6 +51,9 @@ main(int argc, char *argv[])
 	 * threshold and staying in the heap (RSS) of the worker for good.
 	 */
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	/* jansson's copies of a new API key (the admin API's answer to a
+	 * create or a roll) are wiped when freed. */
+	json_set_alloc_funcs(malloc, secret_free);
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
 			file = argv[++i];

@@ -56,6 +56,13 @@ static const struct {
 	    "the service is temporarily unavailable, retry later" },
 	[OERR_SERVER_ERROR] = { 500, "server_error",
 	    "an internal error occurred" },
+	[OERR_ADMIN_NOT_FOUND] = { 404, "not_found", "no such resource" },
+	[OERR_CONFLICT] = { 409, "conflict",
+	    "the resource is not in a state that allows this" },
+	[OERR_PRECONDITION_FAILED] = { 412, "precondition_failed",
+	    "the resource changed since the version named by If-Match" },
+	[OERR_IDEMPOTENCY_REUSED] = { 422, "idempotency_key_reused",
+	    "this Idempotency-Key was used with another request" },
 };
 
 void

@@ -31,6 +31,11 @@ enum oerr {
 	OERR_UNSUPPORTED_MEDIA_TYPE,
 	OERR_UNAVAILABLE,		/* database down, no signing key */
 	OERR_SERVER_ERROR,
+	/* the admin API (adminapi.h) */
+	OERR_ADMIN_NOT_FOUND,		/* 404: no such resource */
+	OERR_CONFLICT,			/* 409: not in a state that allows it */
+	OERR_PRECONDITION_FAILED,	/* 412: If-Match names a stale version */
+	OERR_IDEMPOTENCY_REUSED,	/* 422: Idempotency-Key, another body */
 	OERR__MAX
 };
 

@@ -1,7 +1,7 @@
 /*
  * ops_revoke: the revocation operations, written once. The HTTP adapter
  * (POST /admin/revocations, h_admin.c) and the CLI adapter (jwtmint-admin
- * revoke, admin_user.c) only translate arguments and outcomes.
+ * revoke, admin_revoke.c) only translate arguments and outcomes.
  *
  * Exactly one of jti (one access token and everything exchanged from it),
  * user (id or username: a new generation, every token and refresh family

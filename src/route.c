@@ -15,10 +15,12 @@ static const struct route routes[] = {
 	{ "/readyz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_ready },
 	{ "/revoke", HTTP_POST, "POST", h_revoke },
 	{ "/introspect", HTTP_POST, "POST", h_introspect },
-	{ "/admin/revocations", HTTP_POST, "POST", h_admin_revocations },
 	/* A web server's sub-request carries the original method. */
 	{ "/check", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,
 	    "GET, HEAD, POST, PUT, PATCH, DELETE", h_check },
+	/* The admin API: its own table of methods and patterns (adminapi.c). */
+	{ "/admin/", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,
+	    "GET, HEAD, POST, PATCH, DELETE", h_admin },
 };
 
 /*

@@ -14,8 +14,8 @@
 	    " u.role, r.scopes, r.all_accounts, r.read_only, u.extra_scopes,"\
 	    " u.accounts, (u.disabled_at is not null) as user_disabled,"\
 	    " (f.generation <> u.generation) as cut_off,"\
-	    " (k.revoked_at is not null or coalesce(k.expires_at < now(), false))"\
-	    "   as key_bad,"\
+	    " (k.revoked_at is not null or k.disabled_at is not null"\
+	    "   or coalesce(k.expires_at < now(), false)) as key_bad,"\
 	    " greatest(0, floor(extract(epoch from f.absolute_expires_at - now())))::int,"\
 	    " f.generation"\
 	    " from refresh_tokens t join refresh_families f on f.id = t.family_id"\
@@ -24,8 +24,28 @@
 	    " join roles r on r.org_id = u.org_id and r.name = u.role"\
 	    " where t.digest = decode($1, 'hex') and f.org_id = $2"
 
+/* A key's status: the one definition (docs/ADMIN-API.md). */
+#define KEY_STATUS \
+	"case when k.revoked_at is not null then 'revoked'"\
+	" when k.disabled_at is not null then 'disabled'"\
+	" when k.expires_at <= now() then 'expired'"\
+	" when k.rolled_to is not null then 'expiring' else 'active' end"
+
 #define RFC3339(col) \
 	"to_char(" col " at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/*
+ * A key as the admin API shows it (ops_key.h, struct ops_key_view): never
+ * its salt or hash. The row is k; the last column is created_at in
+ * microseconds since the epoch, the listing's cursor.
+ */
+#define KEY_VIEW \
+	"k.id, k.name, k.env, k.scopes, k.grants, coalesce(k.rate_per_sec, -1),"\
+	" coalesce(k.rate_per_min, -1), k.meta::text, " RFC3339("k.created_at")\
+	", " RFC3339("k.last_used_at") ", " RFC3339("k.expires_at") ", "\
+	RFC3339("k.disabled_at") ", " RFC3339("k.revoked_at") ", " KEY_STATUS\
+	", k.rolled_from, k.rolled_to, k.trusted_forwarder, k.version,"\
+	" (extract(epoch from k.created_at) * 1000000)::bigint"
 
 static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_PING] = { "ping", "select 1", 0 },
@@ -40,7 +60,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " coalesce(floor(extract(epoch from k.expires_at))::bigint, 0),"
 	    " (k.revoked_at is not null), (o.disabled_at is not null), k.grants,"
 	    " coalesce(k.rate_per_sec, -1), coalesce(k.rate_per_min, -1),"
-	    " k.trusted_forwarder"
+	    " k.trusted_forwarder, (k.disabled_at is not null), k.keep_tokens"
 	    " from api_keys k join orgs o on o.id = k.org_id"
 	    " where k.id = $1", 1 },
 	[STMT_KEYS_TOUCH] = { "keys_touch",
@@ -170,8 +190,9 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "select exists (select 1 from revoked_jtis where org_id = $2"
 	    "   and jti = any($1::text[])),"
 	    " coalesce((select disabled_at is not null from orgs where id = $2), true),"
-	    " coalesce((select revoked_at is not null or coalesce(expires_at < now(),"
-	    "   false) from api_keys where id = $3 and org_id = $2), true),"
+	    " coalesce((select revoked_at is not null or disabled_at is not null"
+	    "   or coalesce(expires_at < now() and not keep_tokens, false)"
+	    "   from api_keys where id = $3 and org_id = $2), true),"
 	    " u.id is not null, u.username, coalesce(u.disabled_at is not null, false),"
 	    " coalesce(u.generation, 0)"
 	    " from (select 1) one left join users u on u.id = $4 and u.org_id = $2", 4 },
@@ -250,9 +271,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    RFC3339("k.created_at") ", " RFC3339("k.expires_at") ", "
 	    RFC3339("k.revoked_at") ", " RFC3339("k.last_used_at") ","
 	    " k.trusted_forwarder::text,"
-	    " case when k.revoked_at is not null then 'revoked'"
-	    "   when k.expires_at <= now() then 'expired'"
-	    "   when k.rolled_to is not null then 'expiring' else 'active' end,"
+	    " " KEY_STATUS ","
 	    " k.rolled_from, k.rolled_to"
 	    " from api_keys k join orgs o on o.id = k.org_id"
 	    " where $1 = '' or k.org_id = $1 order by k.created_at, k.id", 1 },
@@ -316,46 +335,178 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " from ratelimit_counts where minute = $2::bigint and host <> $1"
 	    " and key_hash = any($3::bigint[]) group by key_hash", 4 },
 	/*
-	 * Roll: the key's environment, and whether it may be rolled now (the
-	 * newest of its chain, not revoked, not expired). $1 key id, $2 org.
+	 * Roll: the key's environment, whether it may be rolled now (the
+	 * newest of its chain, not revoked, disabled nor expired) and its
+	 * scopes. $1 key id, $2 org.
 	 */
 	[STMT_KEY_ROLL_PEEK] = { "key_roll_peek",
 	    "select env, (rolled_to is null and revoked_at is null and"
-	    " (expires_at is null or expires_at > now())) from api_keys"
-	    " where id = $1 and org_id = $2", 2 },
+	    " disabled_at is null and (expires_at is null or expires_at > now())),"
+	    " scopes from api_keys where id = $1 and org_id = $2", 2 },
 	/*
 	 * Roll, in one statement (one transaction): under the old row's lock,
 	 * the new key copies it, the old one ends at min(its expiry, now +
-	 * grace) (grace 0: revoked now, its tokens with it), both are linked,
-	 * and the audit row is written. No row: not rollable any more (a
-	 * concurrent roll won). $1 old id, $2 org, $3 new id, $4 salt (hex),
-	 * $5 hash (hex), $6 grace sec.
+	 * grace) (grace 0: revoked now, its tokens with it; else its tokens
+	 * outlive it unless $7 revoke_tokens), both are linked, and the audit
+	 * row is written. No row: not rollable any more (a concurrent roll
+	 * won). $1 old id, $2 org, $3 new id, $4 salt (hex), $5 hash (hex),
+	 * $6 grace sec, $7 revoke_tokens, $8 actor, $9 source.
 	 */
 	[STMT_KEY_ROLL] = { "key_roll",
 	    "with old as (select * from api_keys where id = $1 and org_id = $2"
 	    "   and rolled_to is null and revoked_at is null"
+	    "   and disabled_at is null"
 	    "   and (expires_at is null or expires_at > now()) for update),"
 	    " ins as (insert into api_keys (id, org_id, name, env, salt, hash,"
 	    "   scopes, expires_at, grants, rate_per_sec, rate_per_min,"
-	    "   trusted_forwarder, rolled_from) select $3, $2, name, env,"
+	    "   trusted_forwarder, meta, rolled_from) select $3, $2, name, env,"
 	    "   decode($4, 'hex'), decode($5, 'hex'), scopes, expires_at, grants,"
-	    "   rate_per_sec, rate_per_min, trusted_forwarder, id from old"
+	    "   rate_per_sec, rate_per_min, trusted_forwarder, meta, id from old"
 	    "   returning created_at, expires_at),"
 	    " upd as (update api_keys k set rolled_to = $3,"
 	    "   expires_at = least(coalesce(k.expires_at, 'infinity'),"
 	    "   date_trunc('second', now()) + make_interval(secs => $6::int)),"
-	    "   revoked_at = case when $6::int = 0 then now() end"
+	    "   revoked_at = case when $6::int = 0 then now() end,"
+	    "   keep_tokens = ($6::int > 0 and not $7::boolean),"
+	    "   version = k.version + 1"
 	    "   from old where k.id = old.id and k.org_id = $2"
 	    "   returning k.expires_at),"
-	    " aud as (insert into audit (org_id, event, detail)"
-	    "   select $2, 'key.roll', old.id || ' -> ' || $3 || ' grace '"
-	    "   || $6 from old)"
+	    " aud as (insert into audit (org_id, event, detail, actor, source,"
+	    "   resource) select $2, 'key.roll', old.id || ' -> ' || $3"
+	    "   || ' grace ' || $6 || case when $7::boolean then"
+	    "   ', revoke_tokens' else '' end, $8, $9, old.id from old)"
 	    " select " RFC3339("ins.created_at") ", " RFC3339("ins.expires_at")
-	    ", " RFC3339("upd.expires_at") " from ins, upd", 6 },
+	    ", " RFC3339("upd.expires_at") " from ins, upd", 9 },
 	/* $1 key id, $2 true/false. */
 	[STMT_KEY_SET_FORWARDER] = { "key_set_forwarder",
 	    "update api_keys set trusted_forwarder = $2::boolean"
 	    " where id = $1 and revoked_at is null", 2 },
+	/*
+	 * Idempotency-Key (sql/010_admin_api.sql), inside the transaction
+	 * that does the work: the lock of (org, actor, key) is not waited for
+	 * (a concurrent duplicate is answered 409), an answer lives 24 hours.
+	 * $1 org, $2 actor, $3 key.
+	 */
+	[STMT_IDEM_LOCK] = { "idem_lock",
+	    "select pg_try_advisory_xact_lock(hashtextextended("
+	    "$1 || ':' || $2 || ':' || $3, 7469747))", 3 },
+	[STMT_IDEM_GET] = { "idem_get",
+	    "select request_hash, status, location, body_sealed from idempotency"
+	    " where org_id = $1 and actor = $2 and idem_key = $3"
+	    " and created_at > now() - interval '24 hours'", 3 },
+	/* $4 request hash (hex), $5 status, $6 location, $7 sealed (hex). */
+	[STMT_IDEM_PUT] = { "idem_put",
+	    "insert into idempotency as i (org_id, actor, idem_key, request_hash,"
+	    " status, location, body_sealed) values ($1, $2, $3, decode($4, 'hex'),"
+	    " $5::int, $6, decode($7, 'hex'))"
+	    " on conflict (org_id, actor, idem_key) do update"
+	    " set request_hash = excluded.request_hash, status = excluded.status,"
+	    " location = excluded.location, body_sealed = excluded.body_sealed,"
+	    " created_at = now()"
+	    " where i.created_at <= now() - interval '24 hours'", 7 },
+	/* The housekeeper: answers older than 24 hours go (they may hold a
+	 * sealed API key). */
+	[STMT_IDEM_PURGE] = { "idem_purge",
+	    "delete from idempotency where created_at <= now() - interval"
+	    " '24 hours'", 0 },
+	/* One key of the organization. $1 org, $2 id. */
+	[STMT_KEY_VIEW] = { "key_view",
+	    "select " KEY_VIEW " from api_keys k where k.org_id = $1"
+	    " and k.id = $2", 2 },
+	/*
+	 * A page of the organization's keys in (created_at, id) order, after
+	 * the cursor's position ($6 microseconds, $7 id; $6 < 0: from the
+	 * start). Filters, each '' or 0 for none: $2 env, $3 status, $4 name
+	 * prefix (compared, never a pattern), $5 expiring within seconds (not
+	 * revoked, expiry in (now, now + $5]). $8 rows.
+	 */
+	[STMT_KEY_PAGE] = { "key_page",
+	    "select " KEY_VIEW " from api_keys k where k.org_id = $1"
+	    " and ($2 = '' or k.env = $2)"
+	    " and ($3 = '' or " KEY_STATUS " = $3)"
+	    " and ($4 = '' or left(k.name, length($4)) = $4)"
+	    " and ($5::bigint = 0 or (k.revoked_at is null"
+	    "   and k.expires_at > now()"
+	    "   and k.expires_at <= now() + make_interval(secs => $5::bigint)))"
+	    " and ($6::bigint < 0 or (k.created_at, k.id) >"
+	    "   (timestamptz 'epoch' + $6::bigint * interval '1 microsecond', $7))"
+	    " order by k.created_at, k.id limit $8::int", 8 },
+	/*
+	 * Create a key in an enabled organization, with its audit row, in one
+	 * statement. $1 id, $2 org, $3 name, $4 env, $5 salt (hex), $6 hash
+	 * (hex), $7 scopes, $8 expires in sec (0: never), $9 grants, $10/$11
+	 * rate per sec/min (-1: the default), $12 meta (JSON object), $13
+	 * trusted forwarder, $14 actor, $15 source. No row: the organization
+	 * is disabled.
+	 */
+	[STMT_KEY_CREATE] = { "key_create",
+	    "with o as (select id from orgs where id = $2 and disabled_at is null),"
+	    " k as (insert into api_keys (id, org_id, name, env, salt, hash,"
+	    "   scopes, expires_at, grants, rate_per_sec, rate_per_min, meta,"
+	    "   trusted_forwarder) select $1, $2, $3, $4, decode($5, 'hex'),"
+	    "   decode($6, 'hex'), $7, case when $8::bigint > 0 then"
+	    "   date_trunc('second', now()) + make_interval(secs => $8::bigint)"
+	    "   end, $9, nullif($10::int, -1), nullif($11::int, -1), $12::jsonb,"
+	    "   $13::boolean from o returning *),"
+	    " aud as (insert into audit (org_id, event, detail, actor, source,"
+	    "   resource) select $2, 'key.create', 'env ' || k.env"
+	    "   || ', scopes ' || k.scopes || ', grants ' || k.grants, $14, $15,"
+	    "   k.id from k)"
+	    " select " KEY_VIEW " from k", 15 },
+	/*
+	 * What an update decides on, the row locked until the transaction
+	 * ends. $1 org, $2 id.
+	 */
+	[STMT_KEY_PEEK] = { "key_peek",
+	    "select version, scopes, grants,"
+	    " coalesce(floor(extract(epoch from expires_at))::bigint, 0)"
+	    " from api_keys where org_id = $1 and id = $2 for update", 2 },
+	/*
+	 * Update a key and write the audit row, only at version $3 when $3 is
+	 * not 0 (If-Match), and with an expiry only earlier. Each value NULL
+	 * is "unchanged": $4 name, $5 meta, $6/$7 rates given (boolean) and
+	 * value (-1: the default), $8/$9 likewise, $10 disabled ('disable',
+	 * 'enable' or NULL), $11 expires in sec, $12 scopes, $13 grants;
+	 * $14 event, $15 detail, $16 actor, $17 source. $1 org, $2 id.
+	 */
+	[STMT_KEY_UPDATE] = { "key_update",
+	    "with k as (update api_keys k set name = coalesce($4, k.name),"
+	    "   meta = coalesce($5::jsonb, k.meta),"
+	    "   rate_per_sec = case when $6::boolean then nullif($7::int, -1)"
+	    "     else k.rate_per_sec end,"
+	    "   rate_per_min = case when $8::boolean then nullif($9::int, -1)"
+	    "     else k.rate_per_min end,"
+	    "   disabled_at = case $10 when 'disable' then"
+	    "     coalesce(k.disabled_at, now()) when 'enable' then null"
+	    "     else k.disabled_at end,"
+	    "   expires_at = case when $11::bigint is null then k.expires_at"
+	    "     else date_trunc('second', now())"
+	    "     + make_interval(secs => $11::bigint) end,"
+	    "   scopes = coalesce($12, k.scopes), grants = coalesce($13, k.grants),"
+	    "   version = k.version + 1"
+	    "   where k.org_id = $1 and k.id = $2"
+	    "   and ($3::bigint = 0 or k.version = $3::bigint)"
+	    "   and ($11::bigint is null or k.expires_at is null or"
+	    "   date_trunc('second', now()) + make_interval(secs => $11::bigint)"
+	    "   <= k.expires_at) returning k.*),"
+	    " aud as (insert into audit (org_id, event, detail, actor, source,"
+	    "   resource) select $1, $14, $15, $16, $17, k.id from k)"
+	    " select " KEY_VIEW " from k", 17 },
+	/*
+	 * Revoke a key (its tokens with it) and write the audit row; a key
+	 * revoked already is shown as it is. $1 org, $2 id, $3 actor,
+	 * $4 source.
+	 */
+	[STMT_KEY_REVOKE_OP] = { "key_revoke_op",
+	    "with old as (select id, (revoked_at is null) as fresh from api_keys"
+	    "   where org_id = $1 and id = $2 for update),"
+	    " k as (update api_keys k set revoked_at = coalesce(k.revoked_at,"
+	    "   now()), version = k.version + case when old.fresh then 1 else 0"
+	    "   end from old where k.org_id = $1 and k.id = old.id returning k.*),"
+	    " aud as (insert into audit (org_id, event, detail, actor, source,"
+	    "   resource) select $1, 'key.revoke', 'revoked', $3, $4, k.id"
+	    "   from k, old where old.fresh)"
+	    " select " KEY_VIEW " from k", 4 },
 	[STMT_KEY_SET_RATE] = { "key_set_rate",
 	    "update api_keys set rate_per_sec = nullif($2::int, -1),"
 	    " rate_per_min = nullif($3::int, -1) where id = $1", 3 },

@@ -11,7 +11,7 @@
 #include "secret.h"
 #include "store.h"
 
-#define MAX_COLS	16
+#define MAX_COLS	32
 
 int
 store_ping(struct db *db)
@@ -80,6 +80,8 @@ store_key_get(struct db *db, const char *id, struct store_key *k)
 	k->rate_per_sec = atoi(PQgetvalue(res, 0, 9));
 	k->rate_per_min = atoi(PQgetvalue(res, 0, 10));
 	k->trusted_forwarder = PQgetvalue(res, 0, 11)[0] == 't';
+	k->disabled = PQgetvalue(res, 0, 12)[0] == 't';
+	k->keep_tokens = PQgetvalue(res, 0, 13)[0] == 't';
 	rc = 1;
 out:
 	PQclear(res);
@@ -116,8 +118,15 @@ store_migrations_applied(struct db *db, const char *const *names, size_t n)
 int
 store_key_usable(const struct store_key *k, long long now)
 {
-	return !k->revoked & !k->org_disabled &
+	return !k->revoked & !k->disabled & !k->org_disabled &
 	    ((k->expires_at == 0) | (k->expires_at > now));
+}
+
+int
+store_key_tokens_good(const struct store_key *k, long long now)
+{
+	return !k->revoked & !k->disabled & !k->org_disabled &
+	    ((k->expires_at == 0) | (k->expires_at > now) | k->keep_tokens);
 }
 
 int
@@ -202,10 +211,12 @@ out:
 int
 store_key_roll(struct db *db, const char *old, const char *org, const char *id,
     const char *salthex, const char *hashhex, long long grace_sec,
+    int revoke_tokens, const char *actor, const char *source,
     char *created_at, char *expires_at, char *old_ends_at, size_t bufsz)
 {
 	char		 grace[24];
-	const char	*params[6] = { old, org, id, salthex, hashhex, grace };
+	const char	*params[9] = { old, org, id, salthex, hashhex, grace,
+			    revoke_tokens ? "true" : "false", actor, source };
 	PGresult	*res;
 	int		 rc = 0;
 

@@ -40,6 +40,9 @@ struct store_key {
 	int			 rate_per_sec;	/* -1: the default, 0: none */
 	int			 rate_per_min;
 	int			 trusted_forwarder;	/* may send end_user_ip */
+	int			 disabled;	/* until enabled again */
+	int			 keep_tokens;	/* its tokens outlive its end
+						   (a roll's grace) */
 };
 
 /* 1 when the database answers "select 1", else -1. */
@@ -53,13 +56,20 @@ int	store_migrations_applied(struct db *, const char *const *names,
 	    size_t n);
 
 /*
- * 1 when the key may be used at now: not revoked, not expired, its
- * organization enabled; else 0. The one rule in C (without branches: the
- * client authentication does the same work for every key); its SQL twins
- * are the key_bad columns of STMT_TOKEN_STATE and REFRESH_PEEK_SQL, which
- * decide the same for a token's key in the same round trip.
+ * 1 when the key may be used at now: not revoked, not disabled, not
+ * expired, its organization enabled; else 0. The one rule in C (without
+ * branches: the client authentication does the same work for every key);
+ * its SQL twin is the key_bad column of REFRESH_PEEK_SQL.
  */
 int	store_key_usable(const struct store_key *, long long now);
+
+/*
+ * 1 when the access tokens the key obtained are good at now: the same
+ * rule, except that a key whose end was a roll's grace without
+ * revoke_tokens (keep_tokens) leaves its tokens good until their own exp.
+ * Its SQL twin is the key_bad column of STMT_TOKEN_STATE.
+ */
+int	store_key_tokens_good(const struct store_key *, long long now);
 
 /* The key row of id (any state: see STMT_KEY_GET). -1 / 0 / 1. */
 int	store_key_get(struct db *, const char *id, struct store_key *out);
@@ -79,14 +89,16 @@ int	store_rate_sync(struct db *, const char *host, uint32_t minute,
 
 /*
  * Roll key old of org to the new key (id, salt and hash as hex), the old
- * one ending after grace_sec (STMT_KEY_ROLL, one statement). Returns 1 with
+ * one ending after grace_sec, its tokens with it when revoke_tokens
+ * (STMT_KEY_ROLL, one statement, its audit row naming actor and source). Returns 1 with
  * the new key's created_at and expires_at ("" for never) and the old one's
  * end (RFC 3339, each in a buffer of bufsz), 0 when the old key could not
  * be rolled any more, -1.
  */
 int	store_key_roll(struct db *, const char *old, const char *org,
 	    const char *id, const char *salthex, const char *hashhex,
-	    long long grace_sec, char *created_at, char *expires_at,
+	    long long grace_sec, int revoke_tokens, const char *actor,
+	    const char *source, char *created_at, char *expires_at,
 	    char *old_ends_at, size_t bufsz);
 
 /*

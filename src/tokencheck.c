@@ -102,7 +102,7 @@ tokencheck_cached(struct tokencheck_ctx *x, const char *token, struct verified *
 	if ((n = keycache_get(x->keys, x->db, v->client_id, &k)) == -1)
 		return TC_UNAVAILABLE;
 	st.key_bad = n == 0 || strcmp(k.org_id, v->org) != 0 ||
-	    !store_key_usable(&k, (long long)time(NULL));
+	    !store_key_tokens_good(&k, (long long)time(NULL));
 	if (jwtverify_is_user(v)) {
 		if (revcache_user(x->revs, x->db, v->org, v->sub, &us) == -1)
 			return TC_UNAVAILABLE;

@@ -142,7 +142,8 @@ def verify_issued(stack, token):
     try:
         sig.verify(jc_jwk.JWK(**found[0]), alg="ES256")
         claims = pyjwt.decode(token, pyjwt.PyJWK(found[0], algorithm="ES256").key, algorithms=["ES256"],
-                              audience=stack.audiences, issuer=stack.issuer, leeway=5,
+                              audience=stack.audiences + [stack.issuer + "/admin"], issuer=stack.issuer,
+                              leeway=5,
                               options={"require": ["exp", "iat", "nbf", "iss", "aud", "sub", "jti"]})
     except Exception as e:
         raise AssertionError("an issued token does not verify with the JWKS: %s: %s" % (type(e).__name__, e))

@@ -156,7 +156,7 @@ def test_introspect_across(stack):
 def test_admin_revocations_across_is_404(stack):
     f = fixture(stack)
     db = f.b.login(stack)
-    bearer = login_ok(stack, f.a.key, f.a.root, scope="admin")["access_token"]
+    bearer = login_ok(stack, f.a.key, f.a.root, scope="admin", resource=stack.issuer + "/admin")["access_token"]
 
     def attempt(cred, **what):
         if isinstance(cred, str):
@@ -219,7 +219,7 @@ def test_disable_org(stack):
     d = Tenant(stack, "delta")
     dc = c.login(stack)
     dd = d.login(stack)
-    boss = login_ok(stack, c.key, c.root, scope="admin")["access_token"]
+    boss = login_ok(stack, c.key, c.root, scope="admin", resource=stack.issuer + "/admin")["access_token"]
     rounds = 12 if stack.mode == "nginx" else 2
     if stack.mode == "nginx":
         # Every worker caches C's key and token as good first.

@@ -303,7 +303,8 @@ def test_admin_revocations_jti(stack):
 def test_admin_revocations_with_bearer(stack):
     f = fixture(stack)
     boss = new_user(stack, f.org, role="admin")
-    bearer = login_ok(stack, f.adm, boss, scope="admin")["access_token"]
+    # A token for the admin API's own audience (RFC 8707 resource).
+    bearer = login_ok(stack, f.adm, boss, scope="admin", resource=stack.issuer + "/admin")["access_token"]
     u = new_user(stack, f.org)
     t1 = login_ok(stack, f.a, u)["access_token"]
     st, _, doc = admin_revoke(stack, bearer, jti=claims_of(t1)["jti"])
@@ -314,16 +315,20 @@ def test_admin_revocations_with_bearer(stack):
     assert st == 200, (st, doc)
     assert not active(stack, f.a, d["access_token"])
     # A client_credentials token of the admin key works as well.
-    st, _, cc = post(stack, "/token", f.adm, grant_type="client_credentials", scope="admin")
+    st, _, cc = post(stack, "/token", f.adm, grant_type="client_credentials", scope="admin",
+                     audience=stack.issuer + "/admin")
     assert st == 200, cc
     st, _, doc = admin_revoke(stack, cc["access_token"], jti="x" * 22)
     assert st == 200, (st, doc)
-    # Without the admin scope: 403; a bad, revoked or forged token: 401.
-    plain = login_ok(stack, f.adm, boss, scope="read:accounts")["access_token"]
+    # Without the admin scope: 403; a bad, revoked or forged token, or one
+    # for a resource server (with the admin scope, but not the admin
+    # API's audience): 401.
+    plain = login_ok(stack, f.adm, boss, scope="read:accounts", resource=stack.issuer + "/admin")["access_token"]
     assert_oauth_error(admin_revoke(stack, plain, user=u["username"]), 403, ("forbidden", "insufficient_scope",
                                                                              "access_denied"))
+    for_rs = login_ok(stack, f.adm, boss, scope="admin")["access_token"]
     forged = mint(stack, plain, scope="admin", iss="https://evil.example")
-    for tok in ("garbage", plain[:-3] + "AAA", forged):
+    for tok in ("garbage", plain[:-3] + "AAA", forged, for_rs):
         st, h, doc = admin_revoke(stack, tok, user=u["username"])
         assert st == 401 and doc.get("error") == "invalid_token", "bearer %r: %d %r" % (tok[:20], st, doc)
     revoke(stack, f.adm, bearer)

@@ -56,6 +56,7 @@ static const struct table {
 	{ "revoked_jtis", "org_id", NULL, { { NULL, NULL } } },
 	{ "login_failures", "org_id", NULL, { { NULL, NULL } } },
 	{ "audit", "org_id", "id", { { NULL, NULL } } },
+	{ "idempotency", "org_id", NULL, { { NULL, NULL } } },
 };
 
 /* Tables that hold no tenant data. Any other name is an error. */
@@ -95,6 +96,8 @@ static const struct {
 	{ STMT_KEY_SET_FORWARDER, NULL, "jwtmint-admin only (key trust, "
 	    "distrust)", 0 },
 	{ STMT_KEY_GET_ORG, NULL, "jwtmint-admin only: resolves a key's org", 0 },
+	{ STMT_IDEM_PURGE, NULL, "deletes the answers of every organization "
+	    "older than 24 hours (the housekeeper)", 0 },
 	{ STMT_RATE_SYNC, NULL, "shared rate limits: rows of ratelimit_counts "
 	    "are per host and key hash, no tenant data (its unnest() reads as a "
 	    "table to this parser)", 0 },
