@@ -36,7 +36,7 @@ OPS	 = ops_revoke ops_key
 HTTP	 = grant_cc grant_password grant_refresh grant_exchange issue tokencheck \
 	   clientauth oauth_err route keyring keycache revcache app \
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_check \
-	   h_platform h_platform_ops adminapi h_admin h_admin_keys
+	   h_platform h_platform_ops adminapi h_admin h_admin_keys h_admin_openapi
 SERVER	 = $(HTTP) worker supervisor main openapi
 ADMIN	 = admin admin_migrate admin_org admin_key admin_signing admin_role \
 	   admin_user admin_revoke

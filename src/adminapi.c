@@ -17,12 +17,14 @@
 #include "ipaddr.h"
 #include "kek.h"
 #include "log.h"
+#include "platform.h"
 #include "secret.h"
 #include "store_idem.h"
 #include "tokencheck.h"
 
 /* Every admin endpoint. Others append their rows (users, roles, audit). */
 static const struct adminapi_route routes[] = {
+	{ "GET", "/admin/openapi.json", h_admin_openapi, ADMIN_PUBLIC },
 	{ "POST", "/admin/revocations", h_admin_revocations, 0 },
 	{ "GET", "/admin/keys", h_admin_keys_list, 0 },
 	{ "POST", "/admin/keys", h_admin_keys_create, ADMIN_IDEMPOTENT },
@@ -498,7 +500,8 @@ idempotent(struct adminapi *x, const struct adminapi_route *rt,
 
 /* The row for r, or NULL with the 404 or 405 answer in p. */
 static const struct adminapi_route *
-find(struct req *r, struct pathpat_captures *cap, struct resp *p)
+find(const struct adminapi_route *routes, size_t n, struct req *r,
+    struct pathpat_captures *cap, struct resp *p)
 {
 	struct pathpat_captures	 c;
 	const char		*m = r->method_str;
@@ -509,7 +512,7 @@ find(struct req *r, struct pathpat_captures *cap, struct resp *p)
 	if (strcmp(m, "HEAD") == 0)
 		m = "GET";
 	allow[0] = '\0';
-	for (i = 0; i < NROUTES; i++) {
+	for (i = 0; i < n; i++) {
 		if (!pathpat_match(routes[i].pattern, r->path, &c))
 			continue;
 		if (strcmp(routes[i].method, m) == 0) {
@@ -534,6 +537,31 @@ find(struct req *r, struct pathpat_captures *cap, struct resp *p)
 void
 h_admin(struct app *a, struct req *r, struct resp *p)
 {
+	adminapi_serve(a, r, p, routes, NROUTES, 0);
+}
+
+/* The platform operator, authenticated by the socket and the credential. */
+static int
+platform_caller(struct app *a, struct req *r, struct adminapi_caller *who,
+    struct resp *p)
+{
+	if (!platform_auth(a->cfg, r)) {
+		oauth_err(p, OERR_INVALID_TOKEN, "the platform credential is "
+		    "required");
+		return -1;
+	}
+	memset(who, 0, sizeof(*who));
+	snprintf(who->actor, sizeof(who->actor), "platform");
+	if (r->remote_addr != NULL && strlen(r->remote_addr) < sizeof(who->source))
+		snprintf(who->source, sizeof(who->source), "%s", r->remote_addr);
+	snprintf(r->client_id, sizeof(r->client_id), "platform");
+	return 0;
+}
+
+void
+adminapi_serve(struct app *a, struct req *r, struct resp *p,
+    const struct adminapi_route *routes, size_t n, int platform)
+{
 	struct adminapi			 x;
 	const struct adminapi_route	*rt;
 	const char			*q, *key;
@@ -543,9 +571,13 @@ h_admin(struct app *a, struct req *r, struct resp *p)
 	x.a = a;
 	x.r = r;
 	x.p = p;
-	if ((rt = find(r, &x.path, p)) == NULL)
+	/* Routing first: an unknown path is 404 to anyone. */
+	if ((rt = find(routes, n, r, &x.path, p)) == NULL)
 		return;
-	if (adminapi_auth(a, r, &x.who, p) == -1)
+	if (rt->flags & ADMIN_PUBLIC)
+		;
+	else if (platform ? platform_caller(a, r, &x.who, p) == -1 :
+	    adminapi_auth(a, r, &x.who, p) == -1)
 		return;
 	x.ctx.db = a->db;
 	x.ctx.org = x.who.org;

@@ -82,6 +82,7 @@ typedef void (*adminapi_fn)(struct adminapi *);
 
 /* Row flags. */
 #define ADMIN_IDEMPOTENT	0x1	/* honours Idempotency-Key (POST) */
+#define ADMIN_PUBLIC		0x2	/* no credential: the API's description */
 
 struct adminapi_route {
 	const char	*method;	/* "GET", "POST", "PATCH", "DELETE" */
@@ -95,6 +96,15 @@ const struct adminapi_route *adminapi_routes(size_t *n);
 
 /* The route of every path under /admin/ (route.c). */
 void	h_admin(struct app *, struct req *, struct resp *);
+
+/*
+ * Serve r from the n rows of routes, as above; platform 1: the caller is
+ * the platform operator (platform.h: the platform listener and its
+ * credential) instead of an organization's administrator, and who.org is
+ * "" (the operations it calls are the platform's own).
+ */
+void	adminapi_serve(struct app *, struct req *, struct resp *,
+	    const struct adminapi_route *routes, size_t n, int platform);
 
 /*
  * Authenticate the caller of r into who (the one rule above). Returns 0, or
@@ -167,6 +177,7 @@ void	adminapi_ops_error(struct adminapi *, enum ops_err, const char *field,
 
 /* --- the endpoints (h_admin*.c) --------------------------------------- */
 
+void	h_admin_openapi(struct adminapi *);
 void	h_admin_revocations(struct adminapi *);
 void	h_admin_keys_list(struct adminapi *);
 void	h_admin_keys_create(struct adminapi *);
