@@ -12,6 +12,7 @@
 #   POST /introspect                an ES256 user token
 #   POST /token refresh_token       chained rotations, one connection/thread
 #   POST /token password            Argon2id-bound logins
+#   POST /admin/keys, GET /admin/keys  admin API: key creation, a page of 50
 #   DURATION=10 CONNS=32 THREADS=2 WORKERS=4 PIN=1 scripts/bench.sh
 # QUICK=1 runs only ES256 client_credentials and the baseline, REPEAT=N
 # times each, alternating, to compare the two under the same noise.
@@ -48,6 +49,10 @@ trap cleanup EXIT INT TERM
 stack_db
 stack_conf
 stack_seed
+# The admin API's cases: a key with the admin scope in the bench organization.
+BENCH_ADMIN_KEY=$("${ADMIN[@]}" key create --name bench-admin --scopes "admin read:accounts" --json |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+export BENCH_ADMIN_KEY
 
 xacts() { psql_q "select xact_commit + xact_rollback from pg_stat_database where datname = 'jwtmint'"; }
 
@@ -137,6 +142,9 @@ for alg in ES256 HS256 RS256; do
 		BENCH_REFRESH=$RT row "POST /token refresh_token (8 conns)" \
 		    "$ROOT/tests/bench/refresh.lua" /token 8 8
 		row "POST /token password (Argon2id)" "$ROOT/tests/bench/login.lua" /token 2 4
+		row "POST /admin/keys (create)" "$ROOT/tests/bench/admin_create.lua" /admin/keys
+		row "GET /admin/keys?limit=50 (list)" "$ROOT/tests/bench/admin_list.lua" \
+		    "/admin/keys?limit=50"
 	fi
 	stack_stop
 done
@@ -164,6 +172,8 @@ ratio "/check key / baseline" "${RPS["GET /api/ping, /check: key"]} / $base"
 ratio "/check key+ES256 / baseline (target >= 0.60)" "${RPS["GET /api/ping, /check: key+ES256"]} / $base"
 ratio "refresh / client_credentials, 8 conns (target >= 0.33)" \
     "${RPS["POST /token refresh_token (8 conns)"]} / ${RPS["POST /token client_credentials (8 conns)"]}"
+ratio "admin key create / baseline" "${RPS["POST /admin/keys (create)"]} / $base"
+ratio "admin key list, 50 a page / baseline" "${RPS["GET /admin/keys?limit=50 (list)"]} / $base"
 echo "Argon2id verifications/s, $WORKERS processes at once, nothing else: $argon"
 ratio "login / Argon2id bound (target >= 0.90)" \
     "${RPS["POST /token password (Argon2id)"]} / $argon"

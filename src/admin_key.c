@@ -1,6 +1,9 @@
 /*
- * admin_key: jwtmint-admin key (create, list, revoke, roll, trust,
- * distrust). A new key is printed once and only its keyed hash is stored.
+ * admin_key: jwtmint-admin key (create, list, get, update, disable, enable,
+ * revoke, roll, trust, distrust), adapters over ops_key.h where the
+ * operation exists there (the CLI acts as the platform operator: any
+ * organization, no limit on scopes). A new key is printed once and only
+ * its keyed hash is stored.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,32 +16,73 @@
 #include "store.h"
 #include "admin.h"
 
+/* --rate-per-sec N: -1 (the default) or 0..OPS_KEY_MAX_RATE; dies. */
+static int
+rate(struct admin *a, const char *s)
+{
+	size_t	 n;
+	int	 v = 0;
+
+	if (s == NULL)
+		return -1;
+	if (strcmp(s, "-1") == 0 || strcmp(s, "default") == 0)
+		return -1;
+	n = strlen(s);
+	if (n == 0 || n > 7 || strspn(s, "0123456789") != n)
+		admin_die(a, "%s", "--rate-per-sec/--rate-per-min: a count of "
+		    "requests (0: no limit)");
+	for (; *s != '\0'; s++)
+		v = v * 10 + (*s - '0');
+	if (v > OPS_KEY_MAX_RATE)
+		admin_die(a, "%s", "--rate-per-sec/--rate-per-min: a count of "
+		    "requests (0: no limit)");
+	return v;
+}
+
+/* An operation's error, for the key id. */
+static void
+die_ops(struct admin *a, enum ops_err e, const char *field, const char *id)
+{
+	switch (e) {
+	case OPS_OK:
+		return;
+	case OPS_INVALID:
+		if (field != NULL && strcmp(field, "id") == 0)
+			admin_usage("ID is malformed");
+		admin_die(a, "invalid: %s", field != NULL ? field : "?");
+	case OPS_NOT_FOUND:
+		admin_die(a, "no key \"%s\"", id);
+	case OPS_CONFLICT:
+		admin_die(a, "key %s: not in a state that allows this", id);
+	case OPS_UNAVAILABLE:
+		admin_die(a, "%s", "database error: nothing was done");
+	case OPS_FAILED:
+		admin_die(a, "%s", "failed: nothing was done");
+	}
+}
+
+/* key create: an adapter over ops_key_create. */
 static int
 key_create(struct admin *a, const struct opts *o)
 {
 	struct scope_set	 ss;
-	struct apikey		 k;
+	struct ops_key_create	 rq;
+	struct ops_key_created	 out;
+	struct ops_ctx		 x;
 	struct org		 org;
-	struct first		 f;
-	unsigned char		 salt[APIKEY_SALT_BYTES], h[32];
-	char			 key[APIKEY_LEN + 1], scopes[SCOPE_MAX_STRING_BYTES];
-	char			 salthex[2 * APIKEY_SALT_BYTES + 1], hhex[65];
-	char			 secs[32], grants[256];
-	const char		*params[9];
+	char			 grants[256];
 	const char		*name = admin_opt(o, "name");
 	const char		*sc = admin_opt(o, "scopes");
 	const char		*envs = admin_opt(o, "env");
 	const char		*exp = admin_opt(o, "expires-in");
 	const char		*gr = admin_opt(o, "grants");
-	const char		*rsec = admin_opt(o, "rate-per-sec");
-	const char		*rmin = admin_opt(o, "rate-per-min");
-	int			 fwd = admin_flag(o, "trusted-forwarder");
+	const char		*field;
 	long long		 expires = 0;
-	int			 env = APIKEY_ENV_LIVE;
+	enum ops_err		 e;
 
 	if (name == NULL || sc == NULL)
 		admin_usage("key create needs --name and --scopes");
-	if (envs != NULL && (env = apikey_env_parse(envs)) < 0)
+	if (envs != NULL && apikey_env_parse(envs) < 0)
 		admin_usage("--env must be live or test");
 	if (exp != NULL && (expires = admin_duration(exp)) < 0)
 		admin_usage("--expires-in takes a count and a unit: 90d, 12h, 30m, "
@@ -47,66 +91,184 @@ key_create(struct admin *a, const struct opts *o)
 	    GT_CLIENT_CREDENTIALS, grants, sizeof(grants)) == -1 || !grants[0])
 		admin_usage("--grants: a comma-separated list of client_credentials, "
 		    "password, refresh_token, token_exchange");
-	if (scope_parse(&ss, sc, strlen(sc)) == -1 ||
-	    scope_format(&ss, scopes, sizeof(scopes)) < 0)
+	if (scope_parse(&ss, sc, strlen(sc)) == -1)
 		admin_usage("--scopes: space-separated scope tokens (no quotes or "
 		    "backslashes, 64 at most)");
+	memset(&rq, 0, sizeof(rq));
+	rq.name = name;
+	rq.scopes = sc;
+	rq.env = envs;
+	rq.grants = grants;
+	rq.expires_in = expires;
+	rq.rate_per_sec = rate(a, admin_opt(o, "rate-per-sec"));
+	rq.rate_per_min = rate(a, admin_opt(o, "rate-per-min"));
+	rq.meta = admin_opt(o, "meta");
+	rq.trusted_forwarder = admin_flag(o, "trusted-forwarder");
+	rq.limit = NULL;	/* the platform operator */
 	admin_need_secrets(a);
 	admin_org_lookup(a, admin_opt(o, "org"), &org);
 	if (org.disabled)
 		admin_die(a, "%s", "the organization is disabled");
-
-	if (apikey_generate(&k, (enum apikey_env)env, key, sizeof(key)) == -1 ||
-	    secret_random(salt, sizeof(salt)) == -1 ||
-	    apikey_hash(h, a->cfg.pepper, a->cfg.pepperlen, k.id, salt,
-	    k.secret) == -1)
-		admin_die(a, "%s", "cannot make a key");
-	secret_hex(salthex, salt, sizeof(salt));
-	secret_hex(hhex, h, sizeof(h));
-	snprintf(secs, sizeof(secs), "%lld", expires);
-	params[0] = k.id;
-	params[1] = org.id;
-	params[2] = name;
-	params[3] = apikey_env_name(k.env);
-	params[4] = salthex;
-	params[5] = hhex;
-	params[6] = scopes;
-	params[7] = secs;
-	params[8] = grants;
-	admin_insert(a, STMT_KEY_INSERT, params, &f, "key", "a key with this id");
-	if (rsec != NULL || rmin != NULL) {
-		params[1] = rsec ? rsec : "-1";
-		params[2] = rmin ? rmin : "-1";
-		if (strspn(params[1], "-0123456789") != strlen(params[1]) ||
-		    strspn(params[2], "-0123456789") != strlen(params[2]) ||
-		    store_write(a->db, STMT_KEY_SET_RATE, params) != 1)
-			admin_die(a, "%s", "--rate-per-sec/--rate-per-min: a count "
-			    "of requests (0: no limit)");
+	admin_ops_ctx(a, org.id, &x);
+	if ((e = ops_key_create(&x, &rq, &out, &field)) != OPS_OK) {
+		if (e == OPS_INVALID && field != NULL)
+			admin_die(a, "cannot create the key: %s is invalid", field);
+		if (e == OPS_CONFLICT)
+			admin_die(a, "%s", "the organization is disabled");
+		die_ops(a, e, field, "");
 	}
-	if (fwd) {
-		params[1] = "true";
-		if (store_write(a->db, STMT_KEY_SET_FORWARDER, params) != 1)
-			admin_die(a, "%s", "database error: the key is not marked "
-			    "--trusted-forwarder");
-	}
-
 	if (a->json)
 		admin_print_json(a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?,"
-		    " s:s, s:s, s:b}", "id", k.id, "key", key, "name", name,
-		    "scopes", scopes, "grants", grants, "env",
-		    apikey_env_name(k.env), "expires_at", f.b[0] ? f.b : NULL,
-		    "org", org.id, "created_at", f.a,
-		    "trusted_forwarder", fwd));
+		    " s:s, s:s, s:b}", "id", out.view.id, "key", out.key,
+		    "name", out.view.name, "scopes", out.view.scopes,
+		    "grants", out.view.grants, "env", out.view.env,
+		    "expires_at", out.view.expires_at[0] ? out.view.expires_at :
+		    NULL, "org", org.id, "created_at", out.view.created_at,
+		    "trusted_forwarder", out.view.trusted_forwarder));
 	else
 		printf("API key created. It is shown only this once: store it "
 		    "now.\n\n  %s\n\nid %s, env %s, scopes \"%s\", expires %s\n",
-		    key, k.id, apikey_env_name(k.env), scopes,
-		    f.b[0] ? f.b : "never");
-	apikey_wipe(&k);
-	secret_wipe(key, sizeof(key));
-	secret_wipe(h, sizeof(h));
-	secret_wipe(hhex, sizeof(hhex));
+		    out.key, out.view.id, out.view.env, out.view.scopes,
+		    out.view.expires_at[0] ? out.view.expires_at : "never");
+	secret_wipe(out.key, sizeof(out.key));
 	return 0;
+}
+
+/* key get ID: the key as the admin API shows it. */
+static void
+print_view(struct admin *a, const struct ops_key_view *v)
+{
+	if (a->json) {
+		admin_print_json(a, ops_key_view_json(v));
+		return;
+	}
+	printf("id\t%s\nstart\t%s\nname\t%s\nenv\t%s\nstatus\t%s\n"
+	    "scopes\t%s\ngrants\t%s\n", v->id, v->start, v->name, v->env,
+	    v->status, v->scopes, v->grants);
+	printf("rate_per_sec\t%d\nrate_per_min\t%d\nmeta\t%s\n",
+	    v->rate_per_sec, v->rate_per_min, v->meta);
+	printf("created_at\t%s\nlast_used_at\t%s\nexpires_at\t%s\n"
+	    "disabled_at\t%s\nrevoked_at\t%s\nrolled_from\t%s\n"
+	    "rolled_to\t%s\nversion\t%lld\n", v->created_at,
+	    v->last_used_at[0] ? v->last_used_at : "-",
+	    v->expires_at[0] ? v->expires_at : "-",
+	    v->disabled_at[0] ? v->disabled_at : "-",
+	    v->revoked_at[0] ? v->revoked_at : "-",
+	    v->rolled_from[0] ? v->rolled_from : "-",
+	    v->rolled_to[0] ? v->rolled_to : "-", v->version);
+}
+
+/* The key of the positional argument and the context of its organization
+ * (the CLI acts for the platform operator: any organization). */
+static const char *
+key_ctx(struct admin *a, const struct opts *o, const char *usage,
+    struct org *org, struct ops_ctx *x)
+{
+	const char	*id = admin_arg(o);
+
+	if (id == NULL)
+		admin_usage(usage);
+	if (!apikey_id_valid(id, strlen(id)))
+		admin_usage("ID is malformed");
+	admin_key_org(a, id, org);
+	admin_ops_ctx(a, org->id, x);
+	return id;
+}
+
+static int
+key_get(struct admin *a, const struct opts *o)
+{
+	struct ops_key_get	 rq;
+	struct ops_key_view	 v;
+	struct ops_ctx		 x;
+	struct org		 org;
+	const char		*field;
+
+	rq.id = key_ctx(a, o, "key get ID", &org, &x);
+	die_ops(a, ops_key_get(&x, &rq, &v, &field), field, rq.id);
+	print_view(a, &v);
+	return 0;
+}
+
+/* key update ID: an adapter over ops_key_update. */
+static int
+key_update(struct admin *a, const struct opts *o)
+{
+	struct ops_key_update	 rq;
+	struct ops_key_view	 v;
+	struct ops_ctx		 x;
+	struct org		 org;
+	const char		*field, *s;
+	enum ops_err		 e;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.disabled = -1;
+	rq.id = key_ctx(a, o, "key update ID [--name N] [--scopes S] ...", &org,
+	    &x);
+	rq.name = admin_opt(o, "name");
+	rq.meta = admin_opt(o, "meta");
+	rq.scopes = admin_opt(o, "scopes");
+	rq.grants = admin_opt(o, "grants");
+	if ((s = admin_opt(o, "expires-in")) != NULL &&
+	    (rq.expires_in = admin_duration(s)) < 0)
+		admin_usage("--expires-in takes a count and a unit: 90d, 12h, 30m, "
+		    "3600s (at most 10 years)");
+	if ((s = admin_opt(o, "rate-per-sec")) != NULL) {
+		rq.set_rate_per_sec = 1;
+		rq.rate_per_sec = rate(a, s);
+	}
+	if ((s = admin_opt(o, "rate-per-min")) != NULL) {
+		rq.set_rate_per_min = 1;
+		rq.rate_per_min = rate(a, s);
+	}
+	if (rq.name == NULL && rq.meta == NULL && rq.scopes == NULL &&
+	    rq.grants == NULL && rq.expires_in == 0 && !rq.set_rate_per_sec &&
+	    !rq.set_rate_per_min)
+		admin_usage("key update: nothing to update");
+	if ((e = ops_key_update(&x, &rq, &v, &field)) == OPS_INVALID &&
+	    field != NULL && strcmp(field, "id") != 0)
+		admin_die(a, "cannot update the key: %s", strchr(field, ' ') ?
+		    field : "a value is invalid (see --help)");
+	die_ops(a, e, field, rq.id);
+	if (a->json)
+		print_view(a, &v);
+	else
+		printf("key %s updated\n", rq.id);
+	return 0;
+}
+
+static int
+key_able(struct admin *a, const struct opts *o, int disable)
+{
+	struct ops_key_get	 rq;
+	struct ops_key_view	 v;
+	struct ops_ctx		 x;
+	struct org		 org;
+	const char		*field;
+
+	rq.id = key_ctx(a, o, disable ? "key disable ID" : "key enable ID",
+	    &org, &x);
+	die_ops(a, disable ? ops_key_disable(&x, &rq, &v, &field) :
+	    ops_key_enable(&x, &rq, &v, &field), field, rq.id);
+	if (a->json)
+		print_view(a, &v);
+	else
+		printf("key %s %s\n", rq.id, disable ? "disabled: refused like "
+		    "an invalid key, its tokens with it, until enabled" :
+		    "enabled");
+	return 0;
+}
+
+static int
+key_disable(struct admin *a, const struct opts *o)
+{
+	return key_able(a, o, 1);
+}
+
+static int
+key_enable(struct admin *a, const struct opts *o)
+{
+	return key_able(a, o, 0);
 }
 
 static int
@@ -128,19 +290,22 @@ key_list(struct admin *a, const struct opts *o)
 	return 0;
 }
 
+/* key revoke ID: an adapter over ops_key_revoke (its audit row). */
 static int
 key_revoke(struct admin *a, const struct opts *o)
 {
-	const char	*params[1];
-	int		 n;
+	struct ops_key_get	 rq;
+	struct ops_key_view	 v;
+	struct ops_ctx		 x;
+	struct org		 org;
+	const char		*field;
 
-	if ((params[0] = admin_arg(o)) == NULL)
-		admin_usage("key revoke ID");
-	if ((n = store_write(a->db, STMT_KEY_REVOKE, params)) < 0)
-		admin_die(a, "%s", "database error");
-	if (n == 0)
-		admin_die(a, "no active key \"%s\"", params[0]);
-	printf("key %s revoked\n", params[0]);
+	rq.id = key_ctx(a, o, "key revoke ID", &org, &x);
+	die_ops(a, ops_key_get(&x, &rq, &v, &field), field, rq.id);
+	if (v.revoked_at[0] != '\0')
+		admin_die(a, "no active key \"%s\"", rq.id);
+	die_ops(a, ops_key_revoke(&x, &rq, &v, &field), field, rq.id);
+	printf("key %s revoked\n", rq.id);
 	return 0;
 }
 
@@ -241,14 +406,25 @@ key_distrust(struct admin *a, const struct opts *o)
 
 static const struct admin_cmd cmds[] = {
 	{ "key", "create", "name scopes env expires-in org grants rate-per-sec "
-	    "rate-per-min trusted-forwarder! json",
+	    "rate-per-min meta trusted-forwarder! json",
 	    "  key create --name NAME --scopes \"s1 s2\" [--env live|test]\n"
 	    "             [--expires-in 90d|12h|30m|3600s] [--org SLUG]\n"
 	    "             [--grants client_credentials,password,refresh_token,"
 	    "token_exchange]\n"
 	    "             [--rate-per-sec N] [--rate-per-min N] "
 	    "[--trusted-forwarder]\n"
-	    "             [--json]\n", key_create },
+	    "             [--meta '{\"owner\":\"ops\"}'] [--json]\n", key_create },
+	{ "key", "get", "ARG json", "  key get ID [--json]\n", key_get },
+	{ "key", "update", "ARG name scopes grants expires-in rate-per-sec "
+	    "rate-per-min meta json",
+	    "  key update ID [--name N] [--scopes \"s1\"] [--grants g1,g2]\n"
+	    "             [--expires-in 7d] [--rate-per-sec N|default]\n"
+	    "             [--rate-per-min N|default] [--meta JSON] [--json]\n"
+	    "             (scopes and grants only narrower, the expiry only "
+	    "earlier)\n", key_update },
+	{ "key", "disable", "ARG json", "  key disable ID | key enable ID  "
+	    "(refused like an invalid key until enabled)\n", key_disable },
+	{ "key", "enable", "ARG json", NULL, key_enable },
 	{ "key", "list", "org json", "  key list [--org SLUG] [--json]\n",
 	    key_list },
 	{ "key", "revoke", "ARG", "  key revoke ID\n", key_revoke },

@@ -574,9 +574,11 @@ adminapi_serve(struct app *a, struct req *r, struct resp *p,
 	/* Routing first: an unknown path is 404 to anyone. */
 	if ((rt = find(routes, n, r, &x.path, p)) == NULL)
 		return;
-	if (rt->flags & ADMIN_PUBLIC)
-		;
-	else if (platform ? platform_caller(a, r, &x.who, p) == -1 :
+	if (rt->flags & ADMIN_PUBLIC) {
+		rt->fn(&x);
+		return;
+	}
+	if (platform ? platform_caller(a, r, &x.who, p) == -1 :
 	    adminapi_auth(a, r, &x.who, p) == -1)
 		return;
 	x.ctx.db = a->db;

@@ -5,7 +5,8 @@
  * one resource per file, and are thin adapters over the operations of
  * src/ops_*.c: JSON in, an ops_* call, JSON out.
  *
- * What the framework does before a handler runs, in this order:
+ * What the framework does before a handler runs, in this order (a row
+ * marked ADMIN_PUBLIC skips 2 and 3: only GET /admin/openapi.json):
  *   1. route: an unknown path is 404, a known path with another method 405
  *      with Allow (JSON bodies both);
  *   2. authenticate (adminapi_auth): X-API-Key of a key with the "admin"

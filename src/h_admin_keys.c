@@ -28,57 +28,6 @@
 #include "ops_key.h"
 #include "secret.h"
 
-/* "a b c" → ["a","b","c"] */
-static json_t *
-words(const char *s)
-{
-	json_t	*a = json_array();
-	size_t	 n;
-
-	while (a != NULL && *s != '\0') {
-		s += strspn(s, " ");
-		if ((n = strcspn(s, " ")) == 0)
-			break;
-		json_array_append_new(a, json_stringn(s, n));
-		s += n;
-	}
-	return a;
-}
-
-static json_t *
-time_or_null(const char *s)
-{
-	return s[0] != '\0' ? json_string(s) : json_null();
-}
-
-static json_t *
-view_json(const struct ops_key_view *v)
-{
-	json_t	*o, *meta;
-
-	if ((meta = json_loads(v->meta, 0, NULL)) == NULL)
-		meta = json_object();
-	o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s,"
-	    " s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b}",
-	    "id", v->id, "start", v->start, "name", v->name, "env", v->env,
-	    "scopes", words(v->scopes), "grants", words(v->grants),
-	    "rate_per_sec", v->rate_per_sec < 0 ? json_null() :
-	    json_integer(v->rate_per_sec),
-	    "rate_per_min", v->rate_per_min < 0 ? json_null() :
-	    json_integer(v->rate_per_min),
-	    "meta", meta, "created_at", v->created_at,
-	    "last_used_at", time_or_null(v->last_used_at),
-	    "expires_at", time_or_null(v->expires_at),
-	    "disabled_at", time_or_null(v->disabled_at),
-	    "status", v->status,
-	    "rolled_from", time_or_null(v->rolled_from),
-	    "rolled_to", time_or_null(v->rolled_to),
-	    "revoked_at", time_or_null(v->revoked_at),
-	    "version", json_integer(v->version),
-	    "trusted_forwarder", v->trusted_forwarder);
-	return o;
-}
-
 /* The answer for an operation's error on a key. */
 static void
 key_error(struct adminapi *x, enum ops_err e, const char *field,
@@ -105,7 +54,7 @@ static void
 answer(struct adminapi *x, const struct ops_key_view *v)
 {
 	adminapi_etag(x, v->version);
-	adminapi_json(x, 200, view_json(v), 0);
+	adminapi_json(x, 200, ops_key_view_json(v), 0);
 }
 
 /* --- GET /admin/keys -------------------------------------------------- */
@@ -125,7 +74,7 @@ page_row(void *arg, const struct ops_key_view *v)
 		pg->more = 1;	/* the one row past the page */
 		return 0;
 	}
-	if (json_array_append_new(pg->keys, view_json(v)) == -1)
+	if (json_array_append_new(pg->keys, ops_key_view_json(v)) == -1)
 		return -1;
 	pg->n++;
 	pg->last.usec = v->created_usec;
@@ -215,7 +164,7 @@ static const struct jreq_field create_spec[] = {
 static json_t *
 with_secret(const struct ops_key_view *v, const char *key)
 {
-	json_t	*o = view_json(v);
+	json_t	*o = ops_key_view_json(v);
 
 	if (o != NULL && json_object_set_new(o, "key", json_string(key)) == -1) {
 		json_decref(o);

@@ -1,7 +1,7 @@
 /*
- * GET /admin/openapi.json: the OpenAPI 3.1 document of the admin and
- * platform APIs (docs/openapi.json, embedded at build time). It describes
- * and holds nothing of any organization, so it needs no credential.
+ * GET /admin/openapi.json: the OpenAPI 3.1 document of the admin API
+ * (docs/openapi.json, embedded at build time: src/openapi.h). Public, as
+ * the API's shape is no secret; every endpoint it describes authenticates.
  */
 #include "adminapi.h"
 #include "http.h"

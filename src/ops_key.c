@@ -60,6 +60,56 @@ fill(struct ops_key_view *v, const char *const *c, int n)
 	return 0;
 }
 
+/* "a b c" → ["a","b","c"] */
+static json_t *
+words(const char *s)
+{
+	json_t	*a = json_array();
+	size_t	 n;
+
+	while (a != NULL && *s != '\0') {
+		s += strspn(s, " ");
+		if ((n = strcspn(s, " ")) == 0)
+			break;
+		json_array_append_new(a, json_stringn(s, n));
+		s += n;
+	}
+	return a;
+}
+
+static json_t *
+or_null(const char *s)
+{
+	return s[0] != '\0' ? json_string(s) : json_null();
+}
+
+json_t *
+ops_key_view_json(const struct ops_key_view *v)
+{
+	json_t	*meta;
+
+	if ((meta = json_loads(v->meta, 0, NULL)) == NULL)
+		meta = json_object();
+	return json_pack("{s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:s,"
+	    " s:o, s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:b}",
+	    "id", v->id, "start", v->start, "name", v->name, "env", v->env,
+	    "scopes", words(v->scopes), "grants", words(v->grants),
+	    "rate_per_sec", v->rate_per_sec < 0 ? json_null() :
+	    json_integer(v->rate_per_sec),
+	    "rate_per_min", v->rate_per_min < 0 ? json_null() :
+	    json_integer(v->rate_per_min),
+	    "meta", meta, "created_at", v->created_at,
+	    "last_used_at", or_null(v->last_used_at),
+	    "expires_at", or_null(v->expires_at),
+	    "disabled_at", or_null(v->disabled_at),
+	    "status", v->status,
+	    "rolled_from", or_null(v->rolled_from),
+	    "rolled_to", or_null(v->rolled_to),
+	    "revoked_at", or_null(v->revoked_at),
+	    "version", json_integer(v->version),
+	    "trusted_forwarder", v->trusted_forwarder);
+}
+
 static int
 view_row(void *arg, const char *const *c, int n)
 {

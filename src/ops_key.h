@@ -12,6 +12,8 @@
 #ifndef JWTMINT_OPS_KEY_H
 #define JWTMINT_OPS_KEY_H
 
+#include <jansson.h>
+
 #include "apikey.h"
 #include "ops.h"
 #include "scope.h"
@@ -46,6 +48,13 @@ struct ops_key_view {
 	long long	 version;	/* the ETag */
 	long long	 created_usec;	/* the listing's cursor */
 };
+
+/*
+ * The view as the admin API and jwtmint-admin key get --json show it
+ * (docs/ADMIN-API.md): scopes and grants as arrays, meta as an object, a
+ * NULL time or link as null. A new reference, or NULL.
+ */
+json_t	*ops_key_view_json(const struct ops_key_view *);
 
 struct ops_key_create {
 	const char		*name;

@@ -256,16 +256,6 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "update orgs set disabled_at = now()"
 	    " where slug = $1 and disabled_at is null", 1 },
 
-	/* A key's expires_at is whole seconds (date_trunc), so that C, which
-	 * reads it as Unix seconds (STMT_KEY_GET), and SQL agree on the
-	 * instant it ends. */
-	[STMT_KEY_INSERT] = { "key_insert",
-	    "insert into api_keys (id, org_id, name, env, salt, hash, scopes,"
-	    " expires_at, grants) values ($1, $2, $3, $4, decode($5, 'hex'),"
-	    " decode($6, 'hex'), $7, case when $8::bigint > 0 then"
-	    " date_trunc('second', now()) + make_interval(secs => $8::bigint)"
-	    " end, $9)"
-	    " returning " RFC3339("created_at") ", " RFC3339("expires_at"), 9 },
 	[STMT_KEY_LIST] = { "key_list",
 	    "select k.id, o.slug, k.name, k.env, k.scopes, k.grants, "
 	    RFC3339("k.created_at") ", " RFC3339("k.expires_at") ", "
@@ -275,9 +265,6 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " k.rolled_from, k.rolled_to"
 	    " from api_keys k join orgs o on o.id = k.org_id"
 	    " where $1 = '' or k.org_id = $1 order by k.created_at, k.id", 1 },
-	[STMT_KEY_REVOKE] = { "key_revoke",
-	    "update api_keys set revoked_at = now()"
-	    " where id = $1 and revoked_at is null", 1 },
 
 	[STMT_SIGNING_INSERT] = { "signing_insert",
 	    "insert into signing_keys (kid, alg, private_sealed)"
@@ -379,8 +366,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    ", " RFC3339("upd.expires_at") " from ins, upd", 9 },
 	/* $1 key id, $2 true/false. */
 	[STMT_KEY_SET_FORWARDER] = { "key_set_forwarder",
-	    "update api_keys set trusted_forwarder = $2::boolean"
-	    " where id = $1 and revoked_at is null", 2 },
+	    "update api_keys set trusted_forwarder = $2::boolean,"
+	    " version = version + 1 where id = $1 and revoked_at is null", 2 },
 	/*
 	 * Idempotency-Key (sql/010_admin_api.sql), inside the transaction
 	 * that does the work: the lock of (org, actor, key) is not waited for
@@ -415,8 +402,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " and k.id = $2", 2 },
 	/*
 	 * A page of the organization's keys in (created_at, id) order, after
-	 * the cursor's position ($6 microseconds, $7 id; $6 < 0: from the
-	 * start). Filters, each '' or 0 for none: $2 env, $3 status, $4 name
+	 * the cursor's position ($6 microseconds, $7 id; -1 and '': from the
+	 * start), a range of the index api_keys_org_created. Filters, each '' or 0 for none: $2 env, $3 status, $4 name
 	 * prefix (compared, never a pattern), $5 expiring within seconds (not
 	 * revoked, expiry in (now, now + $5]). $8 rows.
 	 */
@@ -428,8 +415,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " and ($5::bigint = 0 or (k.revoked_at is null"
 	    "   and k.expires_at > now()"
 	    "   and k.expires_at <= now() + make_interval(secs => $5::bigint)))"
-	    " and ($6::bigint < 0 or (k.created_at, k.id) >"
-	    "   (timestamptz 'epoch' + $6::bigint * interval '1 microsecond', $7))"
+	    " and (k.created_at, k.id) >"
+	    "   (timestamptz 'epoch' + $6::bigint * interval '1 microsecond', $7)"
 	    " order by k.created_at, k.id limit $8::int", 8 },
 	/*
 	 * Create a key in an enabled organization, with its audit row, in one
@@ -437,7 +424,9 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * (hex), $7 scopes, $8 expires in sec (0: never), $9 grants, $10/$11
 	 * rate per sec/min (-1: the default), $12 meta (JSON object), $13
 	 * trusted forwarder, $14 actor, $15 source. No row: the organization
-	 * is disabled.
+	 * is disabled. A key's expires_at is whole seconds (date_trunc), so
+	 * that C, which reads it as Unix seconds (STMT_KEY_GET), and SQL agree
+	 * on the instant it ends (so are an update's and a roll's).
 	 */
 	[STMT_KEY_CREATE] = { "key_create",
 	    "with o as (select id from orgs where id = $2 and disabled_at is null),"
@@ -507,9 +496,6 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   resource) select $1, 'key.revoke', 'revoked', $3, $4, k.id"
 	    "   from k, old where old.fresh)"
 	    " select " KEY_VIEW " from k", 4 },
-	[STMT_KEY_SET_RATE] = { "key_set_rate",
-	    "update api_keys set rate_per_sec = nullif($2::int, -1),"
-	    " rate_per_min = nullif($3::int, -1) where id = $1", 3 },
 };
 
 const struct stmt_def *

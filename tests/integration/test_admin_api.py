@@ -123,6 +123,10 @@ def gate(stack, k):
 
 def test_routes_404_405(stack):
     w = world(stack)
+    # The OpenAPI document is public; it describes every key endpoint.
+    st, h, doc = api(stack, "GET", "/admin/openapi.json")
+    assert st == 200 and doc["openapi"].startswith("3.1") and h["content-type"] == JSON, (st, h)
+    assert {"/admin/keys", "/admin/keys/{id}", "/admin/keys/{id}/roll"} <= set(doc["paths"]), sorted(doc["paths"])
     for path in ("/admin/nope", "/admin/keys/abc/", "/admin/keys//roll", "/admin/keys/a%20b",
                  "/admin/keys/abcdefghijklmnop/rolls", "/admin/"):
         assert_oauth_error(api(stack, "GET", path, w.adm), 404, "not_found")
@@ -494,3 +498,33 @@ def test_revocations_json_body(stack):
         assert why in resp[2]["error_description"], resp[2]
     assert_oauth_error(api(stack, "POST", "/admin/revocations", w.adm, "key=x", ctype="text/plain"),
                        415, "invalid_request")
+
+
+def test_cli_get_update_disable_enable(stack):
+    """jwtmint-admin key get/update/disable/enable: the same operations."""
+    w = world(stack)
+    k = stack.admin_json("key", "create", "--name", "cli", "--scopes", "read:accounts write:settings",
+                         "--rate-per-min", "60", "--meta", '{"owner":"ops"}', "--org", w.org["slug"], "--json")
+    assert set(k) >= {"id", "key", "name", "scopes", "grants", "env", "expires_at", "org", "created_at",
+                      "trusted_forwarder"} and k["scopes"] == "read:accounts write:settings", k
+    got = stack.admin_json("key", "get", k["id"], "--json")
+    assert set(got) == VIEW and got["meta"] == {"owner": "ops"} and got["rate_per_min"] == 60, got
+    assert got == api(stack, "GET", "/admin/keys/" + k["id"], w.adm)[2], "the CLI and the API disagree"
+    upd = stack.admin_json("key", "update", k["id"], "--name", "cli-2", "--scopes", "read:accounts",
+                           "--rate-per-min", "default", "--json")
+    assert upd["name"] == "cli-2" and upd["scopes"] == ["read:accounts"] and upd["rate_per_min"] is None, upd
+    rc, out, err = stack.admin("key", "update", k["id"], "--scopes", "read:accounts admin")
+    assert rc == 1 and "narrowed" in err, (rc, err)
+    for args in (["key", "update", k["id"]], ["key", "get"], ["key", "disable", "nope"]):
+        rc, out, err = stack.admin(*args)
+        assert rc == 2, (args, rc, err)
+    stack.admin_ok("key", "disable", k["id"])
+    wait_for(lambda: cc(stack, k)[0] == 401, timeout=3, what="the disabled key to be refused")
+    stack.admin_ok("key", "enable", k["id"])
+    wait_for(lambda: cc(stack, k)[0] == 200, timeout=3, what="the enabled key to work")
+    rc, out, err = stack.admin("key", "get", "a" * 16)
+    assert rc == 1 and "no key" in err, (rc, err)
+    rows = stack.psql("select event || ' ' || actor from audit where resource = '%s' order by id" % k["id"])
+    events = [r.split(" ")[0] for r in rows.splitlines()]
+    assert events == ["key.create", "key.update", "key.disable", "key.enable"], rows
+    assert all(r.split(" ")[1].startswith("cli:") for r in rows.splitlines()), rows

@@ -91,8 +91,6 @@ static const struct {
 	{ STMT_ORG_DISABLE, NULL, "jwtmint-admin only", 0 },
 	{ STMT_KEY_LIST, NULL, "jwtmint-admin only: every organization's keys "
 	    "when --org is not given ($1 = '')", 0 },
-	{ STMT_KEY_REVOKE, NULL, "jwtmint-admin only", 0 },
-	{ STMT_KEY_SET_RATE, NULL, "jwtmint-admin only", 0 },
 	{ STMT_KEY_SET_FORWARDER, NULL, "jwtmint-admin only (key trust, "
 	    "distrust)", 0 },
 	{ STMT_KEY_GET_ORG, NULL, "jwtmint-admin only: resolves a key's org", 0 },
