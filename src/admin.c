@@ -131,7 +131,7 @@ admin_ops_ctx(struct admin *a, const char *org_id, struct ops_ctx *x)
 	x->org = org_id;
 	x->actor = a->actor;
 	x->source = "";
-	x->deny_sec = CLAIMS_MAX_TTL_SEC + a->cfg.verify_leeway_sec;
+	x->deny_sec = claims_deny_sec(a->cfg.verify_leeway_sec);
 	x->pepper = a->cfg.pepper;
 	x->pepperlen = a->cfg.pepperlen;
 }
@@ -303,27 +303,39 @@ admin_key_org(struct admin *a, const char *id, struct org *o)
 	o->disabled = 0;
 }
 
-/* A listing: column names, and the JSON array when --json. */
-struct listing {
-	const char *const	*names;
-	int			 ncols;
-	json_t			*arr;
-};
-
-static int
-list_row(void *arg, const char *const *c, int n)
+void
+admin_table_begin(struct admin *a, struct admin_table *t,
+    const char *const *names, int ncols)
 {
-	struct listing	*l = arg;
-	json_t		*o;
-	int		 i;
+	int	 i;
 
-	if (l->arr != NULL) {
+	t->names = names;
+	t->ncols = ncols;
+	t->arr = NULL;
+	if (a->json) {
+		if ((t->arr = json_array()) == NULL)
+			admin_die(a, "%s", "out of memory");
+		return;
+	}
+	for (i = 0; i < ncols; i++)
+		printf("%s%s", i ? "\t" : "", names[i]);
+	putchar('\n');
+}
+
+/* 0, or -1 out of memory. */
+static int
+table_row(struct admin_table *t, const char *const *c, int n)
+{
+	json_t	*o;
+	int	 i;
+
+	if (t->arr != NULL) {
 		if ((o = json_object()) == NULL)
 			return -1;
-		for (i = 0; i < n && i < l->ncols; i++)
-			json_object_set_new(o, l->names[i],
+		for (i = 0; i < n && i < t->ncols; i++)
+			json_object_set_new(o, t->names[i],
 			    c[i] ? json_string(c[i]) : json_null());
-		return json_array_append_new(l->arr, o);
+		return json_array_append_new(t->arr, o);
 	}
 	for (i = 0; i < n; i++)
 		printf("%s%s", i ? "\t" : "", c[i] ? c[i] : "-");
@@ -332,22 +344,36 @@ list_row(void *arg, const char *const *c, int n)
 }
 
 void
+admin_table_row(struct admin *a, struct admin_table *t, const char *const *vals)
+{
+	if (table_row(t, vals, t->ncols) == -1)
+		admin_die(a, "%s", "out of memory");
+}
+
+void
+admin_table_end(struct admin *a, struct admin_table *t)
+{
+	if (t->arr != NULL)
+		admin_print_json(a, t->arr);
+	t->arr = NULL;
+}
+
+static int
+list_row(void *arg, const char *const *c, int n)
+{
+	return table_row(arg, c, n);
+}
+
+void
 admin_list(struct admin *a, enum stmt s, const char *const *params,
     const char *const *names, int ncols)
 {
-	struct listing	 l = { names, ncols, NULL };
-	int		 i;
+	struct admin_table	 t;
 
-	if (a->json && (l.arr = json_array()) == NULL)
-		admin_die(a, "%s", "out of memory");
-	for (i = 0; !a->json && i < ncols; i++)
-		printf("%s%s", i ? "\t" : "", names[i]);
-	if (!a->json)
-		putchar('\n');
-	if (store_rows(a->db, s, params, list_row, &l) == -1)
+	admin_table_begin(a, &t, names, ncols);
+	if (store_rows(a->db, s, params, list_row, &t) == -1)
 		admin_die(a, "%s", "database error");
-	if (a->json)
-		admin_print_json(a, l.arr);
+	admin_table_end(a, &t);
 }
 
 static int

@@ -85,6 +85,22 @@ void	admin_org_lookup(struct admin *, const char *slug, struct org *);
 void	admin_key_org(struct admin *, const char *id, struct org *);
 void	admin_print_json(struct admin *, json_t *);	/* steals */
 
+/*
+ * A listing: a header and tab-separated rows ("-" for NULL), or under
+ * --json one array of objects of strings (null for NULL), printed at the
+ * end. admin_table_row's vals has ncols entries.
+ */
+struct admin_table {
+	const char *const	*names;
+	int			 ncols;
+	json_t			*arr;
+};
+void	admin_table_begin(struct admin *, struct admin_table *,
+	    const char *const *names, int ncols);
+void	admin_table_row(struct admin *, struct admin_table *,
+	    const char *const *vals);
+void	admin_table_end(struct admin *, struct admin_table *);
+
 /* Print the rows of s as a table, or a JSON array of objects under
  * --json, with these column names. */
 void	admin_list(struct admin *, enum stmt s, const char *const *params,

@@ -58,6 +58,8 @@ die_ops(struct admin *a, enum ops_err e, const char *field, const char *id)
 		admin_die(a, "%s", "database error: nothing was done");
 	case OPS_FAILED:
 		admin_die(a, "%s", "failed: nothing was done");
+	case OPS_FORBIDDEN:	/* the CLI holds everything */
+		admin_die(a, "forbidden: %s", field != NULL ? field : "?");
 	}
 }
 
@@ -354,6 +356,7 @@ key_roll(struct admin *a, const struct opts *o)
 	case OPS_UNAVAILABLE:
 		admin_die(a, "%s", "database error: nothing was rolled");
 		break;
+	case OPS_FORBIDDEN:
 	case OPS_FAILED:
 		admin_die(a, "%s", "cannot make a key: nothing was rolled");
 		break;

@@ -46,6 +46,7 @@ revoke(struct admin *a, const struct opts *o)
 		admin_die(a, "%s", "database error: nothing was revoked");
 		break;
 	case OPS_CONFLICT:
+	case OPS_FORBIDDEN:
 	case OPS_FAILED:
 		admin_die(a, "%s", "revocation failed: nothing was revoked");
 		break;

@@ -17,6 +17,7 @@
 #include "ipaddr.h"
 #include "kek.h"
 #include "log.h"
+#include "ops_user.h"
 #include "platform.h"
 #include "secret.h"
 #include "store_idem.h"
@@ -32,6 +33,18 @@ static const struct adminapi_route routes[] = {
 	{ "PATCH", "/admin/keys/{id}", h_admin_keys_update, 0 },
 	{ "DELETE", "/admin/keys/{id}", h_admin_keys_delete, 0 },
 	{ "POST", "/admin/keys/{id}/roll", h_admin_keys_roll, ADMIN_IDEMPOTENT },
+	{ "GET", "/admin/users", h_admin_users_list, 0 },
+	{ "POST", "/admin/users", h_admin_users_create, ADMIN_IDEMPOTENT },
+	{ "GET", "/admin/users/{username}", h_admin_users_get, 0 },
+	{ "PATCH", "/admin/users/{username}", h_admin_users_update, 0 },
+	{ "POST", "/admin/users/{username}/password", h_admin_users_password,
+	    0 },
+	{ "POST", "/admin/users/{username}/disable", h_admin_users_disable, 0 },
+	{ "POST", "/admin/users/{username}/enable", h_admin_users_enable, 0 },
+	{ "GET", "/admin/roles", h_admin_roles_list, 0 },
+	{ "POST", "/admin/roles", h_admin_roles_create, ADMIN_IDEMPOTENT },
+	{ "GET", "/admin/roles/{name}", h_admin_roles_get, 0 },
+	{ "PATCH", "/admin/roles/{name}", h_admin_roles_update, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
@@ -346,7 +359,35 @@ adminapi_ops_error(struct adminapi *x, enum ops_err e, const char *field,
 	case OPS_FAILED:
 		adminapi_error(x, OERR_SERVER_ERROR, NULL);
 		break;
+	case OPS_FORBIDDEN:
+		snprintf(desc, sizeof(desc), "%s exceeds what the caller holds",
+		    field != NULL ? field : "the request");
+		adminapi_error(x, OERR_FORBIDDEN, desc);
+		break;
 	}
+}
+
+int
+adminapi_holds(struct adminapi *x, struct ops_user_holds *u)
+{
+	struct ops_user_id	 id;
+	const char		*field;
+	enum ops_err		 e;
+
+	memset(u, 0, sizeof(*u));
+	if (strncmp(x->who.actor, "user:", 5) != 0) {
+		u->h.patterns = &x->who.scopes;
+		u->h.all_accounts = 1;
+		return 0;
+	}
+	id.id = x->who.actor + 5;
+	if ((e = ops_user_holds(&x->ctx, &id, u, &field)) != OPS_OK) {
+		/* Gone or disabled since its token was checked. */
+		adminapi_error(x, e == OPS_UNAVAILABLE ? OERR_UNAVAILABLE :
+		    OERR_INVALID_TOKEN, NULL);
+		return -1;
+	}
+	return 0;
 }
 
 /* --- Idempotency-Key ------------------------------------------------- */
@@ -447,12 +488,16 @@ idempotent(struct adminapi *x, const struct adminapi_route *rt,
 		body_error(x, st);
 		return;
 	}
-	/* The request: method, path and the body's bytes. */
-	n = snprintf(what, sizeof(what), "%s %s\n", x->r->method_str,
-	    x->r->path);
+	/*
+	 * The request: method, path and the body's bytes, keyed with the
+	 * pepper: a body can hold a password (POST /admin/users), and a
+	 * digest under a public key would be one to guess it against.
+	 */
+	n = snprintf(what, sizeof(what), "jwtmint idempotency v1\n%s %s\n",
+	    x->r->method_str, x->r->path);
 	if (n < 0 || (size_t)n >= sizeof(what) ||
-	    secret_hmac(hash, "jwtmint idempotency v1", 22, what, (size_t)n,
-	    x->r->body, x->r->bodylen) == -1) {
+	    secret_hmac(hash, x->a->cfg->pepper, x->a->cfg->pepperlen, what,
+	    (size_t)n, x->r->body, x->r->bodylen) == -1) {
 		adminapi_error(x, OERR_SERVER_ERROR, NULL);
 		return;
 	}

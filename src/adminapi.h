@@ -153,6 +153,16 @@ int	adminapi_page(struct adminapi *, int *limit, struct cursor *after,
  */
 int	adminapi_if_match(struct adminapi *, long long *version);
 
+/*
+ * What the caller holds, for "nobody gives more than it holds" (perm.h):
+ * a user (a token of the admin role, say) holds what its role, its extra
+ * scopes and its accounts give it, whatever its token asked for; a key,
+ * or a token of a key alone, its scopes (as patterns) and every account.
+ * u->h is the holder. Returns 0, or -1 with the answer set.
+ */
+struct ops_user_holds;
+int	adminapi_holds(struct adminapi *, struct ops_user_holds *u);
+
 /* Set ETag for version. */
 void	adminapi_etag(struct adminapi *, long long version);
 
@@ -171,7 +181,8 @@ void	adminapi_error(struct adminapi *, enum oerr, const char *desc);
 /*
  * The answer for an operation's error: OPS_INVALID 400 "<field> is
  * invalid", OPS_NOT_FOUND 404, OPS_CONFLICT 409 (desc, or the table's),
- * OPS_UNAVAILABLE 503, OPS_FAILED 500.
+ * OPS_UNAVAILABLE 503, OPS_FAILED 500, OPS_FORBIDDEN 403 ("<field> exceeds
+ * what the caller holds").
  */
 void	adminapi_ops_error(struct adminapi *, enum ops_err, const char *field,
 	    const char *conflict);
@@ -186,5 +197,16 @@ void	h_admin_keys_get(struct adminapi *);
 void	h_admin_keys_update(struct adminapi *);
 void	h_admin_keys_delete(struct adminapi *);
 void	h_admin_keys_roll(struct adminapi *);
+void	h_admin_users_list(struct adminapi *);
+void	h_admin_users_create(struct adminapi *);
+void	h_admin_users_get(struct adminapi *);
+void	h_admin_users_update(struct adminapi *);
+void	h_admin_users_password(struct adminapi *);
+void	h_admin_users_disable(struct adminapi *);
+void	h_admin_users_enable(struct adminapi *);
+void	h_admin_roles_list(struct adminapi *);
+void	h_admin_roles_create(struct adminapi *);
+void	h_admin_roles_get(struct adminapi *);
+void	h_admin_roles_update(struct adminapi *);
 
 #endif

@@ -165,7 +165,7 @@ contexts(struct app *a)
 	a->check.tokens = &a->tokcache;
 	a->check.revs = &a->revcache;
 	a->check.keys = &a->keycache;
-	a->check.deny_sec = tokencheck_deny_sec(c->verify_leeway_sec);
+	a->check.deny_sec = claims_deny_sec(c->verify_leeway_sec);
 	a->admin_check = a->check;
 	a->admin_check.opts.audiences = a->admin_audv;
 	a->any_check = a->check;

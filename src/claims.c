@@ -104,3 +104,9 @@ claims_json(const struct claims *c, char *buf, size_t size)
 		jw_close(&w);
 	return jw_end(&w);
 }
+
+int
+claims_deny_sec(int leeway_sec)
+{
+	return CLAIMS_MAX_TTL_SEC + leeway_sec;
+}

@@ -46,6 +46,13 @@ struct claims {
  * base64url alphabet; else 0. The one rule for a jti, at verification and
  * at revocation alike.
  */
+/*
+ * How long a deny-list row must live to outlast every token it can name:
+ * the longest an access token lives (CLAIMS_MAX_TTL_SEC), plus the
+ * verification leeway. The one definition (server and jwtmint-admin).
+ */
+int	 claims_deny_sec(int leeway_sec);
+
 int	 claims_jti_valid(const char *s, size_t len);
 
 /* Fill c->jti with 128 random bits, base64url. Returns 0 or -1. */

@@ -74,7 +74,7 @@ grant_exchange(const struct grant_ctx *g, struct req *r, const struct client *c,
 	is.sub = v.sub;
 	is.scope = scope;
 	is.may_admin = scope_has(&allowed, "admin");
-	is.role = v.role[0] ? v.role : NULL;
+	is.role = jwtverify_is_user(&v) ? v.role : NULL;
 	is.accounts = v.accounts[0] ? v.accounts : NULL;
 	is.subject = &v;		/* lineage, actors, sid and gen */
 	is.exp_cap = v.exp;

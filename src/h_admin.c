@@ -69,6 +69,7 @@ h_admin_revocations(struct adminapi *x)
 		adminapi_error(x, OERR_UNAVAILABLE, NULL);
 		goto out;
 	case OPS_CONFLICT:	/* revocation has none */
+	case OPS_FORBIDDEN:
 	case OPS_FAILED:
 		adminapi_error(x, OERR_SERVER_ERROR, NULL);
 		goto out;

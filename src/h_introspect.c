@@ -66,7 +66,7 @@ access(struct app *a, const struct client *c, const char *tok, int *down)
 	    "token_type", "Bearer", "org", v.org);
 	/* An answer missing a member is an error, never a partial answer. */
 	if (o != NULL && ((st.user_found && json_object_set_new(o, "username",
-	    json_string(st.username)) == -1) || (v.role[0] != '\0' &&
+	    json_string(st.username)) == -1) || (jwtverify_is_user(&v) &&
 	    json_object_set_new(o, "role", json_string(v.role)) == -1))) {
 		json_decref(o);
 		o = NULL;

@@ -21,7 +21,7 @@ struct ops_ctx {
 	const char		*org;		/* the caller's organization id */
 	const char		*actor;		/* who acts, for the audit trail */
 	const char		*source;	/* from where ("" when local) */
-	int			 deny_sec;	/* deny-row life (tokencheck.h) */
+	int			 deny_sec;	/* deny-row life (claims_deny_sec) */
 	const unsigned char	*pepper;	/* new API keys' hashes */
 	size_t			 pepperlen;
 };
@@ -33,7 +33,21 @@ enum ops_err {
 	OPS_NOT_FOUND,		/* nothing of that name in the organization */
 	OPS_CONFLICT,		/* exists, but not in a state that allows it */
 	OPS_UNAVAILABLE,	/* the database failed: nothing was done */
-	OPS_FAILED		/* something else failed: nothing was done */
+	OPS_FAILED,		/* something else failed: nothing was done */
+	OPS_FORBIDDEN		/* the caller holds less than that needs
+				   (perm_within): *field names what */
 };
+
+/* A page of a listing: at most OPS_LIST_MAX rows. */
+#define OPS_LIST_MAX		500
+
+/* What a listing operation returns besides its rows. */
+struct ops_page {
+	size_t		 n;		/* rows handed over */
+	int		 more;		/* 1 when rows follow the last one */
+};
+
+/* The longest scope list a role or a user keeps (sql/002_lifecycle.sql). */
+#define OPS_SCOPES_MAX_BYTES	8192
 
 #endif

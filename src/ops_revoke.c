@@ -6,6 +6,7 @@
 
 #include "apikey.h"
 #include "claims.h"
+#include "db.h"
 #include "ops_revoke.h"
 #include "store_user.h"
 #include "username.h"
@@ -38,6 +39,14 @@ ops_revoke(const struct ops_ctx *x, const struct ops_revoke *rq,
 		*field = "key";
 		return OPS_INVALID;
 	}
+	/*
+	 * In a transaction of its own: a statement the client gave up on (its
+	 * deadline passed, the connection was dropped) can then never commit
+	 * later, when whatever held it up lets go. Without one, a revocation
+	 * reported as failed could still take effect.
+	 */
+	if (db_begin(x->db) == -1)
+		return OPS_UNAVAILABLE;
 	if (rq->jti != NULL) {
 		*what = "jti";
 		/* The token's exp is unknown here: keep it for the longest. */
@@ -50,7 +59,9 @@ ops_revoke(const struct ops_ctx *x, const struct ops_revoke *rq,
 		*what = "key";
 		n = store_key_revoke_in_org(x->db, rq->key, x->org);
 	}
-	if (n < 0)
-		return OPS_UNAVAILABLE;
-	return n == 0 ? OPS_NOT_FOUND : OPS_OK;
+	if (n <= 0) {
+		db_rollback(x->db);
+		return n < 0 ? OPS_UNAVAILABLE : OPS_NOT_FOUND;
+	}
+	return db_commit(x->db) == -1 ? OPS_UNAVAILABLE : OPS_OK;
 }

@@ -57,3 +57,93 @@ perm_grant(struct scope_set *out, const char *requested,
 		return -1;
 	return 0;
 }
+
+/* 1 when every scope starting with prefix (len bytes) is one b may have. */
+static int
+prefix_within(const char *prefix, size_t len, const struct perm_holder *b)
+{
+	const char	*q;
+	size_t		 i, n;
+
+	/* A read-only b has nothing outside "read:". */
+	if (b->read_only && (len < 5 || strncmp(prefix, "read:", 5) != 0))
+		return 0;
+	/* Only a pattern matches infinitely many: one whose prefix is ours. */
+	for (i = 0; b->patterns != NULL && i < b->patterns->n; i++) {
+		q = b->patterns->tok[i];
+		n = strlen(q);
+		if (n > 0 && q[n - 1] == '*' && n - 1 <= len &&
+		    strncmp(q, prefix, n - 1) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when b may have the one scope tok. */
+static int
+token_within(const char *tok, const struct perm_holder *b)
+{
+	struct perm_user	 u;
+
+	u.role_patterns = b->patterns;
+	u.extra = b->extra;
+	u.read_only = b->read_only;
+	return perm_user_may(&u, tok);
+}
+
+/* 1 when what pattern p matches, as a's read-only flag leaves it, is b's. */
+static int
+pattern_within(const char *p, int read_only, const struct perm_holder *b)
+{
+	size_t	 n = strlen(p);
+
+	if (n == 0 || p[n - 1] != '*') {
+		if (read_only && strncmp(p, "read:", 5) != 0)
+			return 1;	/* never given */
+		return token_within(p, b);
+	}
+	n--;
+	if (read_only && (n < 5 || strncmp(p, "read:", 5) != 0)) {
+		/* "*", "r*", "rea*": only "read:*" of it is given; others none. */
+		if (strncmp(p, "read:", n) != 0)
+			return 1;
+		return prefix_within("read:", 5, b);
+	}
+	return prefix_within(p, n, b);
+}
+
+int
+perm_within(const struct perm_holder *a, const struct perm_holder *b)
+{
+	size_t	 i;
+
+	for (i = 0; a->patterns != NULL && i < a->patterns->n; i++)
+		if (!pattern_within(a->patterns->tok[i], a->read_only, b))
+			return 0;
+	for (i = 0; a->extra != NULL && i < a->extra->n; i++) {
+		if (a->read_only &&
+		    strncmp(a->extra->tok[i], "read:", 5) != 0)
+			continue;	/* never given */
+		if (!token_within(a->extra->tok[i], b))
+			return 0;
+	}
+	if (b->all_accounts)
+		return 1;
+	if (a->all_accounts)
+		return 0;
+	for (i = 0; a->accounts != NULL && i < a->accounts->n; i++)
+		if (b->accounts == NULL || !scope_has(b->accounts,
+		    a->accounts->tok[i]))
+			return 0;
+	return 1;
+}
+
+int
+perm_role_name_valid(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	return n >= 1 && n < PERM_ROLE_NAME_BYTES &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n &&
+	    s[0] != '_' && s[0] != '-';
+}

@@ -34,4 +34,31 @@ void	perm_effective(struct scope_set *out, const struct scope_set *key,
 int	perm_grant(struct scope_set *out, const char *requested,
 	    const struct scope_set *allowed);
 
+/*
+ * Everything one may ever be given: a user (its role's patterns and
+ * read-only flag, its extra scopes, its accounts), or what a caller holds
+ * (its scopes, as patterns: a caller holding "*" holds every scope).
+ */
+struct perm_holder {
+	const struct scope_set	*patterns;	/* "*", "read:*", exact; NULL: none */
+	const struct scope_set	*extra;		/* exact; NULL: none */
+	int			 read_only;	/* nothing outside "read:" */
+	int			 all_accounts;
+	const struct scope_set	*accounts;	/* unless all_accounts; NULL: none */
+};
+
+/*
+ * 1 when everything a may be given, b may be given too (a ⊆ b, patterns
+ * compared as the sets of scopes they match), else 0. The one rule for
+ * "narrower" (a change of a user or a role that is not within what it
+ * was ends the tokens issued before: a new generation) and for "a caller
+ * never gives more than it holds".
+ */
+int	perm_within(const struct perm_holder *a, const struct perm_holder *b);
+
+#define PERM_ROLE_NAME_BYTES	64	/* ^[a-z0-9][a-z0-9_-]{0,62}$ + NUL */
+
+/* 1 when s is a role name (sql/002_lifecycle.sql's rule), else 0. */
+int	perm_role_name_valid(const char *s);
+
 #endif

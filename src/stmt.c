@@ -4,6 +4,38 @@
  */
 #include "stmt.h"
 
+/*
+ * Is a key usable: not revoked and not expired, an expiry at this instant
+ * being expired. The one rule in SQL; store_key_usable is its C twin
+ * (store.h), which agrees at the boundary because expires_at is written in
+ * whole seconds (STMT_KEY_INSERT). k names the api_keys row.
+ */
+#define KEY_USABLE(k) \
+	"(" k ".revoked_at is null and " k ".disabled_at is null and"\
+	    " (" k ".expires_at is null or " k ".expires_at > now()))"
+
+/*
+ * Are the access tokens a key obtained still good: the same, except that a
+ * key whose end was a roll's grace without revoke_tokens (keep_tokens)
+ * leaves them good until their own exp. store_key_tokens_good is its C
+ * twin.
+ */
+#define KEY_TOKENS_GOOD(k) \
+	"(" k ".revoked_at is null and " k ".disabled_at is null and"\
+	    " (" k ".expires_at is null or " k ".expires_at > now() or "\
+	    k ".keep_tokens))"
+
+/*
+ * Is a refresh token's family still good: not revoked, not past its
+ * absolute end, of its user's current generation, its user enabled and its
+ * key usable. The one rule (store_refresh_family_ok reads this column);
+ * rotation and idle time are the refresh grant's to judge.
+ */
+#define REFRESH_FAMILY_OK \
+	"(f.revoked_at is null and f.absolute_expires_at > now()"\
+	    " and f.generation = u.generation and u.disabled_at is null"\
+	    " and " KEY_USABLE("k") ")"
+
 /* The columns of a refresh decision (store_refresh_peek reads them). */
 #define REFRESH_PEEK_SQL \
 	"select t.family_id, t.scope, (t.rotated_at is not null) as rotated,"\
@@ -14,10 +46,9 @@
 	    " u.role, r.scopes, r.all_accounts, r.read_only, u.extra_scopes,"\
 	    " u.accounts, (u.disabled_at is not null) as user_disabled,"\
 	    " (f.generation <> u.generation) as cut_off,"\
-	    " (k.revoked_at is not null or k.disabled_at is not null"\
-	    "   or coalesce(k.expires_at < now(), false)) as key_bad,"\
+	    " not " KEY_USABLE("k") " as key_bad,"\
 	    " greatest(0, floor(extract(epoch from f.absolute_expires_at - now())))::int,"\
-	    " f.generation"\
+	    " f.generation, " REFRESH_FAMILY_OK " as family_ok"\
 	    " from refresh_tokens t join refresh_families f on f.id = t.family_id"\
 	    " join api_keys k on k.id = f.key_id"\
 	    " join users u on u.id = f.user_id"\
@@ -33,6 +64,28 @@
 
 #define RFC3339(col) \
 	"to_char(" col " at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* A time as microseconds since the epoch (the position of a listing's
+ * cursor, src/cursor.h), and back from parameter n. */
+#define USEC(col) \
+	"(extract(epoch from " col ") * 1000000)::bigint"
+#define FROM_USEC(n) \
+	"(to_timestamp(0) + " n "::bigint * interval '1 microsecond')"
+
+/* A user as struct ops_user reads it (src/ops_user.c), 9 columns. */
+#define USER_COLS \
+	"u.id, u.username, u.role, u.extra_scopes, u.accounts, "\
+	RFC3339("u.created_at") ", " RFC3339("u.disabled_at") ", "\
+	USEC("u.created_at") ", u.version"
+
+/* A role as struct ops_role reads it (src/ops_role.c), 7 columns. */
+#define ROLE_COLS \
+	"r.name, r.scopes, r.all_accounts, r.read_only, "\
+	RFC3339("r.created_at") ", " USEC("r.created_at") ", r.version"
+
+/* The audit row of an operation: its columns (sql/008_audit_fields.sql). */
+#define AUDIT_INTO \
+	"insert into audit (org_id, event, detail, actor, source, resource)"
 
 /*
  * A key as the admin API shows it (ops_key.h, struct ops_key_view): never
@@ -142,8 +195,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_REFRESH_PEEK_ROTATE] = { "refresh_peek_rotate",
 	    "with p as (" REFRESH_PEEK_SQL "),"
 	    " ok as (select 1 from p where not p.rotated and p.idle_ok"
-	    "   and p.absolute_ok and not p.family_revoked and p.key_id = $5"
-	    "   and not p.user_disabled and not p.cut_off and not p.key_bad),"
+	    "   and p.family_ok and p.key_id = $5),"
 	    " rot as (update refresh_tokens set rotated_at = now()"
 	    "   where digest = decode($1, 'hex') and rotated_at is null"
 	    "   and exists (select 1 from ok) returning family_id, scope),"
@@ -190,9 +242,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "select exists (select 1 from revoked_jtis where org_id = $2"
 	    "   and jti = any($1::text[])),"
 	    " coalesce((select disabled_at is not null from orgs where id = $2), true),"
-	    " coalesce((select revoked_at is not null or disabled_at is not null"
-	    "   or coalesce(expires_at < now() and not keep_tokens, false)"
-	    "   from api_keys where id = $3 and org_id = $2), true),"
+	    " coalesce((select not " KEY_TOKENS_GOOD("api_keys") " from api_keys"
+	    "   where id = $3 and org_id = $2), true),"
 	    " u.id is not null, u.username, coalesce(u.disabled_at is not null, false),"
 	    " coalesce(u.generation, 0)"
 	    " from (select 1) one left join users u on u.id = $4 and u.org_id = $2", 4 },
@@ -244,17 +295,25 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_MIGRATION_RECORD] = { "migration_record",
 	    "insert into schema_migrations (name) values ($1)", 1 },
 
+	/* $1 id, $2 slug, $3 name, $4 actor, $5 source. */
 	[STMT_ORG_CREATE] = { "org_create",
-	    "insert into orgs (id, slug, name) values ($1, $2, $3)"
-	    " returning " RFC3339("created_at"), 3 },
+	    "with o as (insert into orgs (id, slug, name) values ($1, $2, $3)"
+	    "   returning id, created_at),"
+	    " a as (" AUDIT_INTO " select o.id, 'org.create', 'slug ' || $2,"
+	    "   $4, $5, o.id from o)"
+	    " select " RFC3339("o.created_at") " from o", 5 },
 	[STMT_ORG_LIST] = { "org_list",
 	    "select id, slug, name, " RFC3339("created_at") ", "
 	    RFC3339("disabled_at") " from orgs order by slug", 0 },
 	[STMT_ORG_GET] = { "org_get",
 	    "select id, (disabled_at is not null) from orgs where slug = $1", 1 },
+	/* $1 slug, $2 actor, $3 source; the organization's id, or no row. */
 	[STMT_ORG_DISABLE] = { "org_disable",
-	    "update orgs set disabled_at = now()"
-	    " where slug = $1 and disabled_at is null", 1 },
+	    "with o as (update orgs set disabled_at = now()"
+	    "   where slug = $1 and disabled_at is null returning id),"
+	    " a as (" AUDIT_INTO " select o.id, 'org.disable',"
+	    "   'disabled: its keys and tokens stop working', $2, $3, o.id from o)"
+	    " select o.id from o", 3 },
 
 	[STMT_KEY_LIST] = { "key_list",
 	    "select k.id, o.slug, k.name, k.env, k.scopes, k.grants, "
@@ -276,33 +335,64 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "update signing_keys set retired_at = now()"
 	    " where kid = $1 and retired_at is null", 1 },
 
+	/* $1 org, $2 name, $3 scopes, $4 all_accounts, $5 read_only,
+	 * $6 detail, $7 actor, $8 source. */
 	[STMT_ROLE_CREATE] = { "role_create",
-	    "insert into roles (org_id, name, scopes, all_accounts, read_only)"
-	    " values ($1, $2, $3, $4::boolean, $5::boolean)"
-	    " returning " RFC3339("created_at"), 5 },
+	    "with r as (insert into roles (org_id, name, scopes, all_accounts,"
+	    "   read_only) values ($1, $2, $3, $4::boolean, $5::boolean)"
+	    "   returning *),"
+	    " a as (" AUDIT_INTO " select $1, 'role.create', $6, $7, $8, r.name"
+	    "   from r)"
+	    " select " ROLE_COLS " from r", 8 },
+	/* A page after ($2 usec, $3 name) of at most $4 rows. */
 	[STMT_ROLE_LIST] = { "role_list",
-	    "select name, scopes, all_accounts, read_only from roles"
-	    " where org_id = $1 order by name", 1 },
+	    "select " ROLE_COLS " from roles r where r.org_id = $1"
+	    " and (r.created_at, r.name) > (" FROM_USEC("$2") ", $3)"
+	    " order by r.created_at, r.name limit $4::int", 4 },
+	/* $1 id, $2 org, $3 username, $4 password hash (PHC), $5 role,
+	 * $6 extra scopes, $7 accounts, $8 detail, $9 actor, $10 source. */
 	[STMT_USER_CREATE] = { "user_create",
-	    "insert into users (id, org_id, username, password_hash, role,"
-	    " extra_scopes, accounts) values ($1, $2, $3, $4, $5, $6, $7)"
-	    " returning " RFC3339("created_at"), 7 },
+	    "with u as (insert into users (id, org_id, username, password_hash,"
+	    "   role, extra_scopes, accounts) values ($1, $2, $3, $4, $5, $6, $7)"
+	    "   returning *),"
+	    " a as (" AUDIT_INTO " select $2, 'user.create', $8, $9, $10, u.id"
+	    "   from u)"
+	    " select " USER_COLS " from u", 10 },
+	/* A page after ($2 usec, $3 id) of at most $4 rows. */
 	[STMT_USER_LIST] = { "user_list",
-	    "select id, username, role, extra_scopes, accounts, "
-	    RFC3339("created_at") ", " RFC3339("disabled_at")
-	    " from users where org_id = $1 order by username", 1 },
-	/* A new password or a disabled user ends every session (a new
-	 * generation), so enabling the user again brings no old token back. */
+	    "select " USER_COLS " from users u where u.org_id = $1"
+	    " and (u.created_at, u.id) > (" FROM_USEC("$2") ", $3)"
+	    " order by u.created_at, u.id limit $4::int", 4 },
+	/*
+	 * A new password or a disabled user ends every session (a new
+	 * generation), so enabling the user again brings no old token back.
+	 * A password is no part of what the user's version names (the ETag).
+	 * $1 org, $2 username, ($3 password hash,) then actor, source.
+	 */
 	[STMT_USER_PASSWD] = { "user_passwd",
-	    "update users set password_hash = $3, tokens_valid_after = now(),"
-	    " generation = generation + 1 where org_id = $1 and username = $2", 3 },
+	    "with u as (update users set password_hash = $3,"
+	    "   tokens_valid_after = now(), generation = generation + 1"
+	    "   where org_id = $1 and username = $2 returning *),"
+	    " a as (" AUDIT_INTO " select $1, 'user.password',"
+	    "   'new password: every token of the user ended', $4, $5, u.id"
+	    "   from u)"
+	    " select " USER_COLS " from u", 5 },
 	[STMT_USER_DISABLE] = { "user_disable",
-	    "update users set disabled_at = now(), tokens_valid_after = now(),"
-	    " generation = generation + 1"
-	    " where org_id = $1 and username = $2 and disabled_at is null", 2 },
+	    "with u as (update users set disabled_at = now(),"
+	    "   tokens_valid_after = now(), generation = generation + 1,"
+	    "   version = version + 1"
+	    "   where org_id = $1 and username = $2 and disabled_at is null"
+	    "   returning *),"
+	    " a as (" AUDIT_INTO " select $1, 'user.disable',"
+	    "   'disabled: every token of the user ended', $3, $4, u.id from u)"
+	    " select " USER_COLS " from u", 4 },
 	[STMT_USER_ENABLE] = { "user_enable",
-	    "update users set disabled_at = null where org_id = $1"
-	    " and username = $2 and disabled_at is not null", 2 },
+	    "with u as (update users set disabled_at = null,"
+	    "   version = version + 1 where org_id = $1 and username = $2"
+	    "   and disabled_at is not null returning *),"
+	    " a as (" AUDIT_INTO " select $1, 'user.enable', 'enabled', $3, $4,"
+	    "   u.id from u)"
+	    " select " USER_COLS " from u", 4 },
 	[STMT_KEY_GET_ORG] = { "key_get_org",
 	    "select org_id from api_keys where id = $1", 1 },
 	/*
@@ -327,8 +417,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * scopes. $1 key id, $2 org.
 	 */
 	[STMT_KEY_ROLL_PEEK] = { "key_roll_peek",
-	    "select env, (rolled_to is null and revoked_at is null and"
-	    " disabled_at is null and (expires_at is null or expires_at > now())),"
+	    "select env, (rolled_to is null and " KEY_USABLE("api_keys") "),"
 	    " scopes from api_keys where id = $1 and org_id = $2", 2 },
 	/*
 	 * Roll, in one statement (one transaction): under the old row's lock,
@@ -341,9 +430,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 */
 	[STMT_KEY_ROLL] = { "key_roll",
 	    "with old as (select * from api_keys where id = $1 and org_id = $2"
-	    "   and rolled_to is null and revoked_at is null"
-	    "   and disabled_at is null"
-	    "   and (expires_at is null or expires_at > now()) for update),"
+	    "   and rolled_to is null and " KEY_USABLE("api_keys") " for update),"
 	    " ins as (insert into api_keys (id, org_id, name, env, salt, hash,"
 	    "   scopes, expires_at, grants, rate_per_sec, rate_per_min,"
 	    "   trusted_forwarder, meta, rolled_from) select $3, $2, name, env,"
@@ -496,6 +583,74 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   resource) select $1, 'key.revoke', 'revoked', $3, $4, k.id"
 	    "   from k, old where old.fresh)"
 	    " select " KEY_VIEW " from k", 4 },
+
+	/*
+	 * Changes of an organization's users and roles one at a time, in the
+	 * transaction of each (src/ops_user.c, src/ops_role.c): what one
+	 * reads to decide whether a change narrows is what the other wrote.
+	 * $1 org. (Another key space than STMT_MIGRATION_LOCK's.)
+	 */
+	[STMT_OPS_LOCK_ORG] = { "ops_lock_org",
+	    "select pg_advisory_xact_lock(7469747, hashtext($1))", 1 },
+	/* $1 slug, $2 actor, $3 source; the organization's id, or no row. */
+	[STMT_ORG_ENABLE] = { "org_enable",
+	    "with o as (update orgs set disabled_at = null"
+	    "   where slug = $1 and disabled_at is not null returning id),"
+	    " a as (" AUDIT_INTO " select o.id, 'org.enable', 'enabled', $2, $3,"
+	    "   o.id from o)"
+	    " select o.id from o", 3 },
+	/* $1 org, $2 name. */
+	[STMT_ROLE_GET] = { "role_get",
+	    "select " ROLE_COLS " from roles r where r.org_id = $1"
+	    " and r.name = $2", 2 },
+	/*
+	 * A role's new scopes and flags ($3..$5), when its version is still
+	 * $6; when it narrows ($7), every user of the role gets a new
+	 * generation, so no token issued before keeps what was removed. The
+	 * role's columns and the count of those users, or no row.
+	 * $8 detail, $9 actor, $10 source.
+	 */
+	[STMT_ROLE_UPDATE] = { "role_update",
+	    "with r as (update roles set scopes = $3, all_accounts = $4::boolean,"
+	    "   read_only = $5::boolean, version = version + 1"
+	    "   where org_id = $1 and name = $2 and version = $6::bigint"
+	    "   returning *),"
+	    " c as (update users u set generation = u.generation + 1,"
+	    "   tokens_valid_after = now() from r where $7::boolean"
+	    "   and u.org_id = $1 and u.role = r.name returning u.id),"
+	    " a as (" AUDIT_INTO " select $1, 'role.update', $8 || case when"
+	    "   $7::boolean then '; tokens ended of users: ' ||"
+	    "   (select count(*) from c) else '' end, $9, $10, r.name from r)"
+	    " select " ROLE_COLS ", (select count(*) from c) from r", 10 },
+	/* A user and its role's permissions. $1 org, $2 username. */
+	[STMT_USER_GET] = { "user_get",
+	    "select " USER_COLS ", r.scopes, r.all_accounts, r.read_only"
+	    " from users u join roles r on r.org_id = u.org_id and r.name = u.role"
+	    " where u.org_id = $1 and u.username = $2", 2 },
+	/* What an enabled user holds: its role's patterns and flags, its
+	 * extra scopes and accounts. $1 org, $2 user id. */
+	[STMT_USER_HOLDS] = { "user_holds",
+	    "select r.scopes, r.all_accounts, r.read_only, u.extra_scopes,"
+	    " u.accounts from users u join roles r on r.org_id = u.org_id"
+	    " and r.name = u.role where u.org_id = $1 and u.id = $2"
+	    " and u.disabled_at is null", 2 },
+	/*
+	 * A user's role, extra scopes and accounts ($3..$5), when its version
+	 * is still $7; a new generation when the change narrows ($6), so no
+	 * token issued before keeps what was removed. $2 user id,
+	 * $8 detail, $9 actor, $10 source.
+	 */
+	[STMT_USER_UPDATE] = { "user_update",
+	    "with u as (update users set role = $3, extra_scopes = $4,"
+	    "   accounts = $5, generation = generation +"
+	    "   case when $6::boolean then 1 else 0 end,"
+	    "   tokens_valid_after = case when $6::boolean then now()"
+	    "   else tokens_valid_after end, version = version + 1"
+	    "   where org_id = $1 and id = $2 and version = $7::bigint"
+	    "   returning *),"
+	    " a as (" AUDIT_INTO " select $1, 'user.update', $8, $9, $10, u.id"
+	    "   from u)"
+	    " select " USER_COLS " from u", 10 },
 };
 
 const struct stmt_def *

@@ -59,6 +59,14 @@ enum stmt {
 	STMT_KEY_ROLL_PEEK,
 	STMT_MIGRATIONS_APPLIED,
 	STMT_KEY_ROLL,
+	/* operations on organizations, users and roles (src/ops_*.c) */
+	STMT_OPS_LOCK_ORG,
+	STMT_ORG_ENABLE,
+	STMT_ROLE_GET,
+	STMT_ROLE_UPDATE,
+	STMT_USER_GET,
+	STMT_USER_UPDATE,
+	STMT_USER_HOLDS,
 	/* the admin API (adminapi.c, ops_key.c) */
 	STMT_IDEM_LOCK,
 	STMT_IDEM_GET,

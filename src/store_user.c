@@ -142,21 +142,17 @@ refresh_row(PGresult *res, const char *org, struct store_refresh *out)
 	out->rotated = boolean(res, 2);
 	out->since_rotation = strtod(PQgetvalue(res, 0, 3), NULL);
 	out->idle_ok = boolean(res, 4);
-	out->absolute_ok = boolean(res, 5);
-	out->family_revoked = boolean(res, 6);
 	out->user.disabled = boolean(res, 15);
-	out->cut_off = boolean(res, 16);
-	out->key_bad = boolean(res, 17);
 	out->absolute_left = atoi(PQgetvalue(res, 0, 18));
 	out->user.generation = strtoll(PQgetvalue(res, 0, 19), NULL, 10);
+	out->family_ok = boolean(res, 20);
 	return 1;
 }
 
 int
 store_refresh_family_ok(const struct store_refresh *t)
 {
-	return !t->family_revoked && t->absolute_ok && !t->cut_off &&
-	    !t->user.disabled && !t->key_bad;
+	return t->family_ok;
 }
 
 int
@@ -192,7 +188,7 @@ store_refresh_peek_rotate(struct db *db, const char *digest_hex,
 		return -1;
 	rc = PQntuples(res) == 0 ? 0 : refresh_row(res, org, out);
 	if (rc == 1)
-		*rotated = atoi(PQgetvalue(res, 0, 20)) > 0;
+		*rotated = atoi(PQgetvalue(res, 0, 21)) > 0;
 	PQclear(res);
 	return rc;
 }

@@ -56,22 +56,21 @@ struct store_refresh {
 	char			 scope[SCOPE_MAX_STRING_BYTES];
 	int			 rotated;
 	double			 since_rotation;	/* seconds */
-	int			 idle_ok, absolute_ok;
-	int			 family_revoked;
+	int			 idle_ok;
 	char			 key_id[STORE_ID_BYTES];
-	int			 cut_off;	/* of an older generation */
-	int			 key_bad;	/* its key revoked or expired */
 	int			 absolute_left;	/* seconds to the family's end */
+	int			 family_ok;	/* REFRESH_FAMILY_OK */
 	struct store_user	 user;
 };
 
 int	store_refresh_peek(struct db *, const char *digest_hex, const char *org,
 	    struct store_refresh *out);
 /*
- * 1 when the token's family, user and key still allow it: the one rule in
- * C, twin of the "ok" of STMT_REFRESH_PEEK_ROTATE in SQL. Rotation and
- * idle time are the caller's to judge (the grace window of a rotated
- * token is the refresh grant's alone).
+ * 1 when the token's family, user and key still allow it, as the database
+ * decided it (REFRESH_FAMILY_OK in stmt.c, the one rule, which
+ * STMT_REFRESH_PEEK_ROTATE applies too). Rotation and idle time are the
+ * caller's to judge (the grace window of a rotated token is the refresh
+ * grant's alone).
  */
 int	store_refresh_family_ok(const struct store_refresh *);
 /*

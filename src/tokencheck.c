@@ -112,9 +112,3 @@ tokencheck_cached(struct tokencheck_ctx *x, const char *token, struct verified *
 	}
 	return decide(v, &st);
 }
-
-int
-tokencheck_deny_sec(int leeway_sec)
-{
-	return CLAIMS_MAX_TTL_SEC + leeway_sec;
-}

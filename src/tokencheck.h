@@ -24,7 +24,7 @@ struct tokencheck_ctx {
 	struct tokcache		*tokens;	/* verified tokens (the gate) */
 	struct revcache		*revs;		/* deny list, user states */
 	struct keycache		*keys;
-	int			 deny_sec;	/* tokencheck_deny_sec() */
+	int			 deny_sec;	/* claims_deny_sec() */
 };
 
 enum tokencheck {
@@ -56,11 +56,5 @@ enum tokencheck	tokencheck(struct tokencheck_ctx *, const char *token, const cha
  */
 enum tokencheck	tokencheck_cached(struct tokencheck_ctx *, const char *token,
 		    struct verified *v);
-
-/*
- * How long a deny-list row must live to outlast every token it can name:
- * the longest an access token lives, plus the verification leeway.
- */
-int		tokencheck_deny_sec(int leeway_sec);
 
 #endif

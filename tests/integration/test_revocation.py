@@ -13,9 +13,11 @@ agree, and then must stay so.
 """
 
 import json
+import os
+import subprocess
 import time
 
-from harness import assert_oauth_error, make_key, parse_rfc3339
+from harness import assert_oauth_error, make_key, nginx_only, parse_rfc3339, pg_bindir, wait_for
 from test_lifecycle import (KEY_SCOPES, active, assert_same_error, claims_of, exchange, introspect, login_ok,
                             mint, new_key, new_org, new_user, post, post_pairs, refresh, revoke)
 
@@ -439,3 +441,64 @@ def test_cli_revoke(stack):
     for args in ([], ["--user", "x", "--key", "y"], ["--jti"]):
         rc, out, err = stack.admin("revoke", *args)
         assert rc == 2, "revoke %s: exit %d, want 2 (usage)" % (" ".join(args), rc)
+
+
+class RowsLocked:
+    """A transaction of another session holding rows (SELECT ... FOR
+    UPDATE): a statement that writes them waits past database_timeout_ms,
+    as when the database fails in the middle of an operation, whether or
+    not the connection had the statement prepared already (the lookups
+    before it, which only read, still answer). On exit the lock goes and
+    whatever waited for it runs, as it would after a real stall."""
+
+    def __init__(self, stack, rows):
+        self.stack, self.rows = stack, rows
+
+    def __enter__(self):
+        self.p = subprocess.Popen([os.path.join(pg_bindir(), "psql"), "-X", "-q", "-tA", "-d",
+                                   self.stack.database_url], stdin=subprocess.PIPE,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sql = "set application_name = 'rowslocked'; begin;"
+        for table, rid in self.rows:
+            sql += " select 1 from %s where id = '%s' for update;" % (table, rid)
+        self.p.stdin.write((sql + "\n").encode())
+        self.p.stdin.flush()
+        wait_for(lambda: self.stack.psql(
+            "select count(*) from pg_stat_activity where application_name = 'rowslocked'"
+            " and state = 'idle in transaction'").strip() == "1", timeout=10, what="the row locks")
+        return self
+
+    def __exit__(self, *exc):
+        self.p.stdin.write(b"rollback;\n")
+        self.p.stdin.close()
+        self.p.wait(timeout=10)
+        # What waited for the lock has run by now, whatever it does.
+        wait_for(lambda: self.stack.psql(
+            "select count(*) from pg_stat_activity where backend_type = 'client backend'"
+            " and state <> 'idle' and pid <> pg_backend_pid()").strip() == "0",
+            timeout=10, what="the statements that waited for the lock")
+        return False
+
+
+@nginx_only
+def test_revoke_database_fails(stack):
+    """A database that fails during the revocation is an error (CLI exit 1
+    naming it, HTTP 503), never "nothing to revoke", and nothing is revoked,
+    even once the statement the client gave up on could go on (it ran
+    outside a transaction, and took effect after the error was reported)."""
+    f = fixture(stack)
+    u = new_user(stack, f.org)
+    at = login_ok(stack, f.a, u)["access_token"]
+    k = new_key(stack, f.org, scopes="read:accounts")
+    with RowsLocked(stack, [("users", u["id"]), ("api_keys", k["id"])]):
+        for args in (["--user", u["username"], "--org", f.org["slug"]], ["--key", k["id"]]):
+            rc, out, err = stack.admin("revoke", *args)
+            assert rc == 1, "revoke %s with the database failing: exit %d (%r)" % (" ".join(args), rc, err)
+            assert "database error: nothing was revoked" in err and "nothing to revoke" not in err, err
+        for what in ({"user": u["username"]}, {"key": k["id"]}):
+            st, h, doc = admin_revoke(stack, f.adm, **what)
+            assert st == 503, "POST /admin/revocations %r with the database failing: %d %r" % (what, st, doc)
+    assert active(stack, f.a, at), "a failed revocation revoked the user"
+    assert_oauth_error(admin_revoke(stack, f.adm, key="aaaaaaaaaaaaaaaa"), 404, "not_found")
+    assert stack.psql("select count(*) from api_keys where id = '%s' and revoked_at is not null"
+                      % k["id"]).strip() == "0", "a failed revocation revoked the key"

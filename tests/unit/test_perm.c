@@ -3,8 +3,9 @@
  * ("*", "read:*", exact) and extra scopes, with read-only roles that never
  * get anything outside "read:" (extra scopes included); perm_effective as
  * key ∩ user; perm_grant with absent, empty, malformed, subset and
- * superset requests. Hostile rows: extra scopes are not patterns, requests
- * are not patterns, prefixes are not matches.
+ * superset requests; perm_within (patterns as the sets they match, the
+ * read-only flag on either side, accounts). Hostile rows: extra scopes are
+ * not patterns, requests are not patterns, prefixes are not matches.
  */
 #include <stdio.h>
 #include <string.h>
@@ -281,10 +282,116 @@ check_grant(void)
 	}
 }
 
+static void
+check_within(void)
+{
+	static const struct {
+		const char	*ap, *ae;
+		int		 aro, aall;
+		const char	*aacc;
+		const char	*bp, *be;
+		int		 bro, ball;
+		const char	*bacc;
+		int		 want;
+	} rows[] = {
+		/* the same is within itself */
+		{ "*", NULL, 0, 1, NULL, "*", NULL, 0, 1, NULL, 1 },
+		{ "read:* write:x", "a b", 0, 0, "c1 c2",
+		  "read:* write:x", "a b", 0, 0, "c1 c2", 1 },
+		/* nothing is within anything */
+		{ NULL, NULL, 0, 0, NULL, NULL, NULL, 1, 0, NULL, 1 },
+		{ "", "", 0, 0, "", "", "", 0, 0, "", 1 },
+		/* a pattern is only within a pattern that matches more */
+		{ "read:*", NULL, 0, 1, NULL, "*", NULL, 0, 1, NULL, 1 },
+		{ "read:a*", NULL, 0, 1, NULL, "read:*", NULL, 0, 1, NULL, 1 },
+		{ "read:*", NULL, 0, 1, NULL, "read:a*", NULL, 0, 1, NULL, 0 },
+		{ "*", NULL, 0, 1, NULL, "read:* write:*", NULL, 0, 1, NULL, 0 },
+		{ "read:*", NULL, 0, 1, NULL, "read:x read:y", "read:*", 0, 1, NULL, 0 },
+		{ "rea*", NULL, 0, 1, NULL, "read:*", NULL, 0, 1, NULL, 0 },
+		/* hostile: a held literal "*"-free prefix is no pattern */
+		{ "read:*", NULL, 0, 1, NULL, "read:", NULL, 0, 1, NULL, 0 },
+		{ "read:*", NULL, 0, 1, NULL, "read", NULL, 0, 1, NULL, 0 },
+		/* exact scopes: by what b may have */
+		{ "write:x", NULL, 0, 1, NULL, "write:*", NULL, 0, 1, NULL, 1 },
+		{ NULL, "write:x", 0, 1, NULL, "write:*", NULL, 0, 1, NULL, 1 },
+		{ NULL, "write:x", 0, 1, NULL, NULL, "write:x", 0, 1, NULL, 1 },
+		{ NULL, "write:x", 0, 1, NULL, NULL, "write:y", 0, 1, NULL, 0 },
+		{ NULL, "admin", 0, 1, NULL, "read:* write:*", NULL, 0, 1, NULL, 0 },
+		/* b's extra scopes are exact, never patterns */
+		{ NULL, "write:x", 0, 1, NULL, NULL, "write:*", 0, 1, NULL, 0 },
+		/* read-only a: only what starts with read: counts */
+		{ "*", NULL, 1, 1, NULL, "read:*", NULL, 0, 1, NULL, 1 },
+		{ "*", NULL, 1, 1, NULL, "read:a*", NULL, 0, 1, NULL, 0 },
+		{ "r*", NULL, 1, 1, NULL, "read:*", NULL, 0, 1, NULL, 1 },
+		{ "w* admin", "write:x", 1, 1, NULL, NULL, NULL, 0, 1, NULL, 1 },
+		{ "read:x*", NULL, 1, 1, NULL, "read:*", NULL, 0, 1, NULL, 1 },
+		/* read-only b: nothing outside read: */
+		{ "read:*", NULL, 0, 1, NULL, "*", NULL, 1, 1, NULL, 1 },
+		{ "*", NULL, 0, 1, NULL, "*", NULL, 1, 1, NULL, 0 },
+		{ NULL, "write:x", 0, 1, NULL, "*", NULL, 1, 1, NULL, 0 },
+		/* becoming read-only narrows; leaving it widens */
+		{ "*", NULL, 0, 1, NULL, "*", NULL, 1, 1, NULL, 0 },
+		{ "*", NULL, 1, 1, NULL, "*", NULL, 0, 1, NULL, 1 },
+		/* accounts */
+		{ NULL, NULL, 0, 0, "a1", NULL, NULL, 0, 1, NULL, 1 },
+		{ NULL, NULL, 0, 1, NULL, NULL, NULL, 0, 0, "a1 a2", 0 },
+		{ NULL, NULL, 0, 0, "a1", NULL, NULL, 0, 0, "a1 a2", 1 },
+		{ NULL, NULL, 0, 0, "a1 a3", NULL, NULL, 0, 0, "a1 a2", 0 },
+		{ NULL, NULL, 0, 0, "a1", NULL, NULL, 0, 0, NULL, 0 },
+		{ NULL, NULL, 0, 0, "a*", NULL, NULL, 0, 0, "a1", 0 },
+		{ NULL, NULL, 0, 0, "a1", NULL, NULL, 0, 0, "a*", 0 },
+	};
+	struct scope_set	 ap, ae, aa, bp, be, ba;
+	struct perm_holder	 a, b;
+	size_t			 i;
+
+	for (i = 0; i < NELEM(rows); i++) {
+		a.patterns = set(&ap, rows[i].ap);
+		a.extra = set(&ae, rows[i].ae);
+		a.read_only = rows[i].aro;
+		a.all_accounts = rows[i].aall;
+		a.accounts = set(&aa, rows[i].aacc);
+		b.patterns = set(&bp, rows[i].bp);
+		b.extra = set(&be, rows[i].be);
+		b.read_only = rows[i].bro;
+		b.all_accounts = rows[i].ball;
+		b.accounts = set(&ba, rows[i].bacc);
+		T_CHECK(perm_within(&a, &b) == rows[i].want,
+		    "within row %zu: [%s|%s|ro %d|all %d|%s] in [%s|%s|ro %d|all %d|%s]"
+		    " is %d", i, rows[i].ap ? rows[i].ap : "-",
+		    rows[i].ae ? rows[i].ae : "-", rows[i].aro, rows[i].aall,
+		    rows[i].aacc ? rows[i].aacc : "-", rows[i].bp ? rows[i].bp : "-",
+		    rows[i].be ? rows[i].be : "-", rows[i].bro, rows[i].ball,
+		    rows[i].bacc ? rows[i].bacc : "-", rows[i].want);
+	}
+}
+
+static void
+check_role_names(void)
+{
+	static const struct {
+		const char	*s;
+		int		 want;
+	} rows[] = {
+		{ "admin", 1 }, { "support-2", 1 }, { "a_b", 1 }, { "0", 1 },
+		{ "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk", 1 },
+		{ "", 0 }, { "-a", 0 }, { "_a", 0 }, { "Admin", 0 }, { "a b", 0 },
+		{ "a.b", 0 }, { "a\n", 0 }, { "r\xc3\xa9le", 0 }, { "a%", 0 },
+		{ "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijkl", 0 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < NELEM(rows); i++)
+		T_CHECK(perm_role_name_valid(rows[i].s) == rows[i].want,
+		    "role name row %zu is %d", i, rows[i].want);
+}
+
 int
 main(void)
 {
 	check_may();
+	check_within();
+	check_role_names();
 	check_effective();
 	check_grant();
 	return t_done();

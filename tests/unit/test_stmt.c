@@ -89,6 +89,9 @@ static const struct {
 	{ STMT_ORG_LIST, NULL, "jwtmint-admin only (platform operator)", 0 },
 	{ STMT_ORG_GET, NULL, "jwtmint-admin only: resolves --org", 0 },
 	{ STMT_ORG_DISABLE, NULL, "jwtmint-admin only", 0 },
+	{ STMT_ORG_CREATE, NULL, "jwtmint-admin only (platform "
+	    "operator): the new organization's audit row takes its new id", 0 },
+	{ STMT_ORG_ENABLE, NULL, "jwtmint-admin only (platform operator)", 0 },
 	{ STMT_KEY_LIST, NULL, "jwtmint-admin only: every organization's keys "
 	    "when --org is not given ($1 = '')", 0 },
 	{ STMT_KEY_SET_FORWARDER, NULL, "jwtmint-admin only (key trust, "
