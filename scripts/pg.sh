@@ -4,7 +4,11 @@
 #   scripts/pg.sh init  DIR           initdb in DIR/data (once; idempotent)
 #   scripts/pg.sh start DIR [--fast]  start it (idempotent), create database jwtmint
 #   scripts/pg.sh stop  DIR           stop it (fast shutdown); ok when not running
-#   scripts/pg.sh url   DIR           print the libpq conninfo of database jwtmint
+#   scripts/pg.sh url   DIR [ROLE]    print the libpq conninfo of database jwtmint:
+#                                     as the superuser (psql, tests that tamper
+#                                     on purpose), or ROLE owner (migrations:
+#                                     database_migrate_url) or app (jwtmint at
+#                                     run time: database_url)
 #
 # Invariants: the cluster listens on no TCP port (listen_addresses = ''), only
 # on the unix socket DIR/.s.PGSQL.5432, so it never collides with another
@@ -18,10 +22,12 @@ set -eu
 PORT=5432
 DB=jwtmint
 SUPERUSER=jwtmint
+OWNER=jwtmint_owner
+APP=jwtmint_app
 
 die() { echo "pg.sh: $*" >&2; exit 1; }
 usage() {
-	echo "usage: pg.sh init DIR | start DIR [--fast] | stop DIR | url DIR" >&2
+	echo "usage: pg.sh init DIR | start DIR [--fast] | stop DIR | url DIR [owner|app]" >&2
 	exit 2
 }
 
@@ -70,14 +76,14 @@ absdir() {
 
 # The libpq conninfo for DIR: values with unusual characters are quoted.
 conninfo() {
-	local host=$1
+	local host=$1 user=$2
 	case "$host" in
 	*[!A-Za-z0-9/._+-]*)
 		host=$(printf '%s' "$host" | sed "s/[\\\\']/\\\\&/g")
 		host="'$host'"
 		;;
 	esac
-	printf 'host=%s port=%s dbname=%s user=%s\n' "$host" "$PORT" "$DB" "$SUPERUSER"
+	printf 'host=%s port=%s dbname=%s user=%s\n' "$host" "$PORT" "$DB" "$user"
 }
 
 is_running() {
@@ -131,15 +137,53 @@ wait_socket() {
 	die "PostgreSQL in $DATA does not answer on $DIR/.s.PGSQL.$PORT (log: $DIR/postgres.log)"
 }
 
+sql() {	# $1 = database, $2 = SQL: one row's columns, |-separated
+	"$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$DIR" -p "$PORT" -U "$SUPERUSER" \
+		-d "$1" -tAc "$2"
+}
+
+create_roles() {
+	sql postgres "DO \$\$ BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$OWNER') THEN
+		CREATE ROLE $OWNER LOGIN;
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$APP') THEN
+		CREATE ROLE $APP LOGIN;
+	END IF;
+	END \$\$" >/dev/null || die "cannot create the roles $OWNER and $APP (log: $DIR/postgres.log)"
+}
+
 create_db() {
 	local have
-	have=$("$BINDIR/psql" -X -q -h "$DIR" -p "$PORT" -U "$SUPERUSER" -d postgres -tAc \
-		"SELECT 1 FROM pg_database WHERE datname = '$DB'") ||
+	have=$(sql postgres "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = '$DB'") ||
 		die "cannot query the cluster in $DATA (log: $DIR/postgres.log)"
-	if [ "$have" != 1 ]; then
-		"$BINDIR/createdb" -h "$DIR" -p "$PORT" -U "$SUPERUSER" "$DB" ||
+	if [ -z "$have" ]; then
+		"$BINDIR/createdb" -h "$DIR" -p "$PORT" -U "$SUPERUSER" -O "$OWNER" "$DB" ||
 			die "createdb $DB failed (log: $DIR/postgres.log)"
+	elif [ "$have" != "$OWNER" ]; then
+		adopt
 	fi
+}
+
+# A database of an earlier version of this script (everything owned by the
+# superuser): give it and every table, view and function of its public
+# schema to the owner role, so that it can migrate (sequences follow their
+# tables).
+adopt() {
+	sql "$DB" "ALTER DATABASE $DB OWNER TO $OWNER;
+	DO \$\$ DECLARE r record; BEGIN
+	FOR r IN SELECT c.oid::regclass AS t FROM pg_class c
+	    JOIN pg_namespace n ON n.oid = c.relnamespace
+	    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm')
+	    AND pg_get_userbyid(c.relowner) <> '$OWNER' LOOP
+		EXECUTE format('ALTER TABLE %s OWNER TO $OWNER', r.t);
+	END LOOP;
+	FOR r IN SELECT p.oid::regprocedure AS f FROM pg_proc p
+	    JOIN pg_namespace n ON n.oid = p.pronamespace
+	    WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> '$OWNER' LOOP
+		EXECUTE format('ALTER FUNCTION %s OWNER TO $OWNER', r.f);
+	END LOOP;
+	END \$\$" >/dev/null || die "cannot hand database $DB over to $OWNER (log: $DIR/postgres.log)"
 }
 
 cmd_start() {
@@ -157,6 +201,7 @@ cmd_start() {
 			  die "pg_ctl start failed for $DATA (log: $DIR/postgres.log)"; }
 	fi
 	wait_socket
+	create_roles
 	create_db
 }
 
@@ -180,16 +225,19 @@ DATA=$DIR/data
 shift 2
 
 FAST=0
+USER_OF_URL=$SUPERUSER
 for a in "$@"; do
 	case "$CMD:$a" in
 	start:--fast) FAST=1 ;;
+	url:owner) USER_OF_URL=$OWNER ;;
+	url:app) USER_OF_URL=$APP ;;
 	*) echo "pg.sh: unexpected argument: $a" >&2; usage ;;
 	esac
 done
 
 case "$CMD" in
 url)
-	conninfo "$DIR"
+	conninfo "$DIR" "$USER_OF_URL"
 	exit 0
 	;;
 init|start|stop) ;;

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # run.sh: the local stack of `make run`, in the foreground.
-#   PostgreSQL: a private cluster in var/pg (or $JWTMINT_DATABASE_URL)
+#   PostgreSQL: a private cluster in var/pg (or $JWTMINT_DATABASE_URL), with
+#               an owner role that migrates and the run-time role jwtmint
+#               runs as (scripts/pg.sh)
 #   jwtmint:    --listen unix:var/run/jwtmint.sock with 2 workers
 #   nginx:      http://127.0.0.1:$PORT (default 8080), and the platform
 #               listener (/platform/) on http://127.0.0.1:$ADMIN_PORT
@@ -75,7 +77,11 @@ else
 	bash "$ROOT/scripts/pg.sh" init "$VAR/pg" >/dev/null
 	bash "$ROOT/scripts/pg.sh" start "$VAR/pg" >/dev/null
 	own_pg=1
-	dburl_line="database_url = $(bash "$ROOT/scripts/pg.sh" url "$VAR/pg")"
+	# Two roles (docs/OPERATIONS.md, "Database roles"): migrate runs as
+	# the owner; jwtmint and jwtmint-admin as the run-time role, which
+	# can only append to the audit trail.
+	dburl_line="database_url = $(bash "$ROOT/scripts/pg.sh" url "$VAR/pg" app)
+database_migrate_url = $(bash "$ROOT/scripts/pg.sh" url "$VAR/pg" owner)"
 	say "database: private cluster in var/pg (log: var/pg/postgres.log)"
 fi
 

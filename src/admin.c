@@ -37,6 +37,7 @@ static const struct admin_cmd *(*const nouns[])(void) = {
 	admin_role_cmds,
 	admin_user_cmds,
 	admin_revoke_cmds,
+	admin_audit_cmds,
 };
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))
 
@@ -508,7 +509,8 @@ main(int argc, char *argv[])
 	if ((path = config_find(file, env)) == NULL)
 		admin_die(&a, "%s", "no configuration file (use -c FILE or "
 		    "JWTMINT_CONFIG)");
-	if (config_load(&a.cfg, path, env, err) == -1)
+	if (config_load(&a.cfg, path, env, err) == -1 ||
+	    config_db_password(&a.cfg, env, err) == -1)
 		admin_die(&a, "%s", err);
 	if ((a.db = db_new(&a.cfg, 0)) == NULL)
 		admin_die(&a, "%s", "out of memory");

@@ -45,6 +45,8 @@ static const struct adminapi_route routes[] = {
 	{ "POST", "/admin/roles", h_admin_roles_create, ADMIN_IDEMPOTENT },
 	{ "GET", "/admin/roles/{name}", h_admin_roles_get, 0 },
 	{ "PATCH", "/admin/roles/{name}", h_admin_roles_update, 0 },
+	{ "GET", "/admin/audit", h_admin_audit_list, 0 },
+	{ "GET", "/admin/audit/verify", h_admin_audit_verify, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 

@@ -208,5 +208,7 @@ void	h_admin_roles_list(struct adminapi *);
 void	h_admin_roles_create(struct adminapi *);
 void	h_admin_roles_get(struct adminapi *);
 void	h_admin_roles_update(struct adminapi *);
+void	h_admin_audit_list(struct adminapi *);
+void	h_admin_audit_verify(struct adminapi *);
 
 #endif

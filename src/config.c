@@ -42,6 +42,9 @@ struct cfg_key {
 static const struct cfg_key keys[] = {
 	{ "database_url", CFG_STR, S(database_url), "", 0, 0, 1 },
 	{ "database_password_file", CFG_STR, S(database_password_file), "", 0, 0, 0 },
+	{ "database_migrate_url", CFG_STR, S(database_migrate_url), "", 0, 0, 0 },
+	{ "database_migrate_password_file", CFG_STR, S(database_migrate_password_file), "", 0, 0, 0 },
+	{ "database_runtime_role", CFG_STR, S(database_runtime_role), "", 0, 0, 0 },
 	{ "database_timeout_ms", CFG_INT, I(database_timeout_ms), "2000", 100, 60000, 0 },
 	{ "kek_file", CFG_STR, S(kek_file), "", 0, 0, 0 },
 	{ "pepper_file", CFG_STR, S(pepper_file), "", 0, 0, 0 },
@@ -434,7 +437,6 @@ int
 config_secrets(struct config *c, config_getenv_fn env, char *err)
 {
 	unsigned char	 kek[64];
-	const char	*v;
 	int		 n;
 
 	n = load_secret(kek, sizeof(kek), "JWTMINT_KEK", c->kek_file,
@@ -477,24 +479,56 @@ config_secrets(struct config *c, config_getenv_fn env, char *err)
 	}
 	c->pepperlen = (size_t)n;
 
-	if (env != NULL && (v = env("JWTMINT_DATABASE_PASSWORD")) != NULL) {
-		if (strlen(v) >= sizeof(c->database_password)) {
-			snprintf(err, CONFIG_ERR_BYTES, "JWTMINT_DATABASE_PASSWORD: "
-			    "too long");
-			config_wipe(c);
-			return -1;
-		}
-		memcpy(c->database_password, v, strlen(v) + 1);
-	} else if (*c->database_password_file != '\0' &&
-	    secret_read_file(c->database_password_file, c->database_password,
-	    sizeof(c->database_password)) == -1) {
-		snprintf(err, CONFIG_ERR_BYTES, "database_password_file: cannot "
-		    "read %s", c->database_password_file);
+	if (config_db_password(c, env, err) == -1 ||
+	    platform_secret(c, err) == -1) {
 		config_wipe(c);
 		return -1;
 	}
-	if (platform_secret(c, err) == -1) {
-		config_wipe(c);
+	return 0;
+}
+
+/* One optional password: the variable, else the file, else none. */
+static int
+db_password(char *dst, size_t dstsz, const char *var, const char *file,
+    const char *key, config_getenv_fn env, char *err)
+{
+	const char	*v;
+
+	if (env != NULL && (v = env(var)) != NULL) {
+		if (strlen(v) >= dstsz) {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: too long", var);
+			return -1;
+		}
+		memcpy(dst, v, strlen(v) + 1);
+	} else if (*file != '\0' && secret_read_file(file, dst, dstsz) == -1) {
+		snprintf(err, CONFIG_ERR_BYTES, "%s: cannot read %s", key, file);
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_db_password(struct config *c, config_getenv_fn env, char *err)
+{
+	if (db_password(c->database_password, sizeof(c->database_password),
+	    "JWTMINT_DATABASE_PASSWORD", c->database_password_file,
+	    "database_password_file", env, err) == -1) {
+		secret_wipe(c->database_password, sizeof(c->database_password));
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_migrate_password(struct config *c, config_getenv_fn env, char *err)
+{
+	if (db_password(c->database_migrate_password,
+	    sizeof(c->database_migrate_password),
+	    "JWTMINT_DATABASE_MIGRATE_PASSWORD",
+	    c->database_migrate_password_file,
+	    "database_migrate_password_file", env, err) == -1) {
+		secret_wipe(c->database_migrate_password,
+		    sizeof(c->database_migrate_password));
 		return -1;
 	}
 	return 0;
@@ -523,6 +557,8 @@ void
 config_wipe(struct config *c)
 {
 	secret_wipe(c->database_password, sizeof(c->database_password));
+	secret_wipe(c->database_migrate_password,
+	    sizeof(c->database_migrate_password));
 	secret_wipe(c->kek, sizeof(c->kek));
 	secret_wipe(c->pepper, sizeof(c->pepper));
 	c->pepperlen = 0;

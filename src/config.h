@@ -28,8 +28,13 @@
 struct config {
 	char		 source[CONFIG_PATH_BYTES];	/* the file read */
 
-	char		 database_url[CONFIG_STR_BYTES];
+	char		 database_url[CONFIG_STR_BYTES];	/* run time */
 	char		 database_password_file[CONFIG_PATH_BYTES];
+	/* The owner's connection, for `jwtmint-admin migrate` only, and the
+	 * run-time role it grants privileges to (docs/OPERATIONS.md). */
+	char		 database_migrate_url[CONFIG_STR_BYTES];
+	char		 database_migrate_password_file[CONFIG_PATH_BYTES];
+	char		 database_runtime_role[64];
 	int		 database_timeout_ms;
 	char		 kek_file[CONFIG_PATH_BYTES];
 	char		 pepper_file[CONFIG_PATH_BYTES];
@@ -69,6 +74,7 @@ struct config {
 
 	/* Resolved by config_secrets(): wipe with config_wipe(). */
 	char		 database_password[256];
+	char		 database_migrate_password[256];
 	unsigned char	 kek[CONFIG_KEK_BYTES];
 	unsigned char	 pepper[CONFIG_PEPPER_MAX];
 	size_t		 pepperlen;
@@ -99,6 +105,22 @@ int	config_load(struct config *c, const char *path, config_getenv_fn env,
  * Returns 0, or -1 with a message in err naming the source.
  */
 int	config_secrets(struct config *c, config_getenv_fn env, char *err);
+
+/*
+ * Resolve the run-time database password only (config_secrets does this
+ * too): JWTMINT_DATABASE_PASSWORD, else database_password_file, else none.
+ * Returns 0, or -1 with a message in err.
+ */
+int	config_db_password(struct config *c, config_getenv_fn env, char *err);
+
+/*
+ * Resolve the owner's password, for `jwtmint-admin migrate` only (nothing
+ * else reads it, so a host that never migrates needs no access to it):
+ * JWTMINT_DATABASE_MIGRATE_PASSWORD, else database_migrate_password_file,
+ * else none. Returns 0, or -1 with a message in err.
+ */
+int	config_migrate_password(struct config *c, config_getenv_fn env,
+	    char *err);
 
 /*
  * Pick the configuration file: explicit when not NULL, else $JWTMINT_CONFIG,

@@ -22,6 +22,7 @@ struct db {
 	const struct config	*cfg;
 	PGconn			*conn;
 	int			 listen;
+	int			 migrate;	/* the owner's connection */
 	unsigned char		 prepared[STMT__MAX];	/* on this connection */
 	unsigned		 pending;	/* DB_NOTIFY_* seen */
 	int			 unique_violation;
@@ -80,6 +81,16 @@ db_new(const struct config *c, int listen)
 		return NULL;
 	db->cfg = c;
 	db->listen = listen;
+	return db;
+}
+
+struct db *
+db_new_migrate(const struct config *c)
+{
+	struct db	*db;
+
+	if ((db = db_new(c, 0)) != NULL)
+		db->migrate = c->database_migrate_url[0] != '\0';
 	return db;
 }
 
@@ -212,17 +223,24 @@ quiet(void *arg, const char *msg)
 static int
 connect_db(struct db *db, long long deadline)
 {
-	const char	*keys[8], *vals[8];
+	const char	*keys[10], *vals[10];
+	const char	*url = db->migrate ? db->cfg->database_migrate_url :
+			    db->cfg->database_url;
+	const char	*pw = db->migrate ? db->cfg->database_migrate_password :
+			    db->cfg->database_password;
 	char		 emsg[512];
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING;
 	PGresult	*res;
 	int		 w, n = 0;
 
-	keys[n] = "dbname"; vals[n++] = db->cfg->database_url;
-	if (db->cfg->database_password[0] != '\0') {
-		keys[n] = "password"; vals[n++] = db->cfg->database_password;
+	keys[n] = "dbname"; vals[n++] = url;
+	if (pw[0] != '\0') {
+		keys[n] = "password"; vals[n++] = pw;
 	}
 	keys[n] = "application_name"; vals[n++] = "jwtmint";
+	/* Text is UTF-8 whatever the database's encoding: the audit chain
+	 * hashes these bytes (sql/009_audit_chain.sql converts to UTF-8). */
+	keys[n] = "client_encoding"; vals[n++] = "UTF8";
 	/* A peer that vanished without a word is noticed within ~25 s. */
 	keys[n] = "keepalives_idle"; vals[n++] = "10";
 	keys[n] = "keepalives_interval"; vals[n++] = "5";

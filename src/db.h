@@ -20,6 +20,12 @@ struct db;
 
 /* A new handle (not connected yet); NULL on allocation failure. */
 struct db	*db_new(const struct config *c, int listen);
+/*
+ * A handle on the owner's connection (database_migrate_url, password
+ * database_migrate_password): for `jwtmint-admin migrate` only. Without
+ * database_migrate_url, the same as db_new(c, 0).
+ */
+struct db	*db_new_migrate(const struct config *c);
 void		 db_free(struct db *);
 
 /*

@@ -59,6 +59,7 @@ grant_password(const struct grant_ctx *g, struct req *r, const struct client *c,
 	const char			*eip = form_get(&r->form, "end_user_ip");
 	const char			*addr = "-";
 	char				 ip[IPADDR_MAX_BYTES];
+	char				 actor[4 + APIKEY_ID_LEN + 1];
 	int				 ok, with_refresh;
 
 	if (user == NULL || pw == NULL) {
@@ -98,8 +99,12 @@ grant_password(const struct grant_ctx *g, struct req *r, const struct client *c,
 	ok = password_verify(l.found ? l.phc : g->dummy_phc, pw, strlen(pw));
 	ok &= l.found & !l.user.disabled;
 	if (!ok) {
+		/* The failure that reaches a limit writes the lockout's
+		 * audit row (one per username or address and window). */
+		snprintf(actor, sizeof(actor), "key:%s", c->id);
 		if (store_login_failed(g->db, c->org_id, uname, addr,
-		    g->login_window_sec) == -1)
+		    g->login_window_sec, actor, g->login_max_failures,
+		    g->login_max_failures_addr) == -1)
 			log_warnx("login: failure not counted");
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;

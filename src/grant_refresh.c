@@ -19,10 +19,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "apikey.h"
 #include "clientauth.h"
 #include "form.h"
 #include "grant.h"
 #include "http.h"
+#include "ipaddr.h"
 #include "issue.h"
 #include "log.h"
 #include "perm.h"
@@ -42,6 +44,8 @@ grant_refresh(const struct grant_ctx *g, struct req *r, const struct client *c,
 	char				 next[REFRESH_LEN + 1];
 	char				 oldhex[2 * REFRESH_DIGEST_BYTES + 1];
 	char				 newhex[2 * REFRESH_DIGEST_BYTES + 1];
+	char				 actor[4 + APIKEY_ID_LEN + 1];
+	char				 ip[IPADDR_MAX_BYTES];
 	const char			*tok = form_get(&r->form, "refresh_token");
 	const char			*want = form_get(&r->form, "scope");
 	int				 n, rotated = 0;
@@ -84,8 +88,13 @@ grant_refresh(const struct grant_ctx *g, struct req *r, const struct client *c,
 	if (t.rotated && t.since_rotation > g->refresh_grace_sec) {
 		/* RFC 9700 §4.14.2: reuse of a rotated token. */
 		log_warnx("refresh: reuse detected, family %s revoked", t.family);
+		snprintf(actor, sizeof(actor), "key:%s", c->id);
+		if (r->remote_addr == NULL || ipaddr_canon(r->remote_addr,
+		    strlen(r->remote_addr), ip) == -1)
+			ip[0] = '\0';
 		if (store_family_revoke(g->db, t.family, c->org_id,
-		    "refresh_reuse", g->check->deny_sec) == -1)
+		    "refresh.reuse", g->check->deny_sec, actor, ip,
+		    "denied") == -1)
 			log_warnx("refresh: family %s NOT revoked", t.family);
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;

@@ -8,12 +8,14 @@
  */
 #include <string.h>
 
+#include "apikey.h"
 #include "app.h"
 #include "clientauth.h"
 #include "config.h"
 #include "form.h"
 #include "handlers.h"
 #include "http.h"
+#include "ipaddr.h"
 #include "jwtverify.h"
 #include "log.h"
 #include "oauth_err.h"
@@ -24,10 +26,13 @@
 
 /* 0 done (or nothing to do), -1 database unavailable. */
 static int
-revoke_refresh(struct app *a, const struct client *c, const char *tok)
+revoke_refresh(struct app *a, struct req *r, const struct client *c,
+    const char *tok)
 {
 	struct store_refresh	 t;
 	char				 hex[2 * REFRESH_DIGEST_BYTES + 1];
+	char				 actor[4 + APIKEY_ID_LEN + 1];
+	char				 ip[IPADDR_MAX_BYTES];
 	int				 n;
 
 	if (refresh_digest_hex(tok, hex) == -1)
@@ -36,8 +41,12 @@ revoke_refresh(struct app *a, const struct client *c, const char *tok)
 		return n;
 	if (strcmp(t.key_id, c->id) != 0 && !scope_has(&c->scopes, "admin"))
 		return 0;
+	snprintf(actor, sizeof(actor), "key:%s", c->id);
+	if (r->remote_addr == NULL || ipaddr_canon(r->remote_addr,
+	    strlen(r->remote_addr), ip) == -1)
+		ip[0] = '\0';
 	return store_family_revoke(a->db, t.family, c->org_id,
-	    "refresh_revoked", a->check.deny_sec);
+	    "refresh.revoke", a->check.deny_sec, actor, ip, "ok");
 }
 
 static int
@@ -69,7 +78,7 @@ h_revoke(struct app *a, struct req *r, struct resp *p)
 	}
 	/* The hint is only a hint (§2.1): the token's form decides. */
 	if (refresh_valid(tok, strlen(tok)))
-		rc = revoke_refresh(a, &c, tok);
+		rc = revoke_refresh(a, r, &c, tok);
 	else
 		rc = revoke_access(a, &c, tok);
 	if (rc == -1) {

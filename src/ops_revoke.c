@@ -15,8 +15,11 @@ enum ops_err
 ops_revoke(const struct ops_ctx *x, const struct ops_revoke *rq,
     const char **what, const char **field)
 {
-	char	 uname[USERNAME_MAX_BYTES + 1];
-	int	 n;
+	char		 uname[USERNAME_MAX_BYTES + 1];
+	const char	*actor = x->actor != NULL ? x->actor : "";
+	const char	*source = x->source != NULL &&
+			    strlen(x->source) < OPS_SOURCE_BYTES ? x->source : "";
+	int		 n;
 
 	*what = NULL;
 	*field = NULL;
@@ -50,14 +53,16 @@ ops_revoke(const struct ops_ctx *x, const struct ops_revoke *rq,
 	if (rq->jti != NULL) {
 		*what = "jti";
 		/* The token's exp is unknown here: keep it for the longest. */
-		n = store_jti_revoke(x->db, rq->jti, x->org,
-		    (long long)time(NULL) + x->deny_sec) == 0 ? 1 : -1;
+		n = store_jti_revoke_audited(x->db, rq->jti, x->org,
+		    (long long)time(NULL) + x->deny_sec, actor, source) == 0 ?
+		    1 : -1;
 	} else if (rq->user != NULL) {
 		*what = "user";
-		n = store_user_cutoff(x->db, x->org, uname);
+		n = store_user_cutoff(x->db, x->org, uname, actor, source);
 	} else {
 		*what = "key";
-		n = store_key_revoke_in_org(x->db, rq->key, x->org);
+		n = store_key_revoke_in_org(x->db, rq->key, x->org, actor,
+		    source);
 	}
 	if (n <= 0) {
 		db_rollback(x->db);

@@ -146,16 +146,30 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " from (select 1) one left join users u"
 	    "   on u.org_id = $1 and u.username = $2"
 	    " left join roles r on r.org_id = u.org_id and r.name = u.role", 4 },
-	/* Count one failure for the username and for the address. */
+	/*
+	 * Count one failure for the username and for the address; the failure
+	 * that reaches a limit starts a lockout and writes its one audit row
+	 * (per username or address and window: never one per attempt, so that
+	 * failed logins cannot flood the chain). $1 org, $2 username, $3
+	 * address, $4 window sec, $5 actor (the key), $6 and $7 the limits
+	 * per username and per address.
+	 */
 	[STMT_LOGIN_FAILED] = { "login_failed",
-	    "insert into login_failures as f (org_id, kind, subject,"
-	    " window_start, failures) values ($1, 'u', $2, now(), 1),"
-	    " ($1, 'a', $3, now(), 1) on conflict (org_id, kind, subject) do update"
-	    " set failures = case when f.window_start >"
+	    "with f as (insert into login_failures as f (org_id, kind, subject,"
+	    "   window_start, failures) values ($1, 'u', $2, now(), 1),"
+	    "   ($1, 'a', $3, now(), 1) on conflict (org_id, kind, subject)"
+	    "   do update set failures = case when f.window_start >"
 	    "   now() - make_interval(secs => $4::int) then f.failures + 1 else 1 end,"
-	    " window_start = case when f.window_start >"
+	    "   window_start = case when f.window_start >"
 	    "   now() - make_interval(secs => $4::int) then f.window_start"
-	    "   else now() end", 4 },
+	    "   else now() end returning f.org_id, f.kind, f.subject, f.failures)"
+	    " insert into audit (org_id, event, detail, actor, source, resource,"
+	    "   outcome) select $1, 'login.lockout', f.failures ||"
+	    "   ' failed logins within ' || $4 || ' s: locked out until the"
+	    " window ends', $5, $3, case f.kind when 'u' then 'user:' else"
+	    "   'address:' end || f.subject, 'denied' from f"
+	    "   where ((f.kind = 'u' and f.failures = $6::int)"
+	    "   or (f.kind = 'a' and f.failures = $7::int))", 7 },
 	/*
 	 * A successful login: the one write it needs anyway (the refresh
 	 * family and token) also resets the username's failure counter.
@@ -219,18 +233,21 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " from old o join refresh_families f on f.id = o.family_id"
 	    " returning 1", 3 },
 	/*
-	 * Revoke a family and say why in the audit log; its access tokens
+	 * Revoke a family and say why in the audit trail; its access tokens
 	 * (claim sid) go on the deny list for as long as one can live.
-	 * $1 family, $2 org, $3 event, $4 seconds to keep the deny row.
+	 * $1 family, $2 org, $3 event, $4 seconds to keep the deny row,
+	 * $5 actor, $6 source, $7 outcome.
 	 */
 	[STMT_FAMILY_REVOKE] = { "family_revoke",
 	    "with rev as (update refresh_families set revoked_at = now()"
-	    "   where id = $1 and org_id = $2 and revoked_at is null returning id),"
+	    "   where id = $1 and org_id = $2 and revoked_at is null"
+	    "   returning id, user_id),"
 	    " deny as (insert into revoked_jtis (jti, org_id, expires_at)"
 	    "   select id, $2, now() + make_interval(secs => $4::int) from rev"
 	    "   on conflict do nothing)"
-	    " insert into audit (org_id, event, detail)"
-	    " select $2, $3, 'family ' || id from rev", 4 },
+	    " insert into audit (org_id, event, detail, actor, source, resource,"
+	    "   outcome) select $2, $3, 'refresh family of ' || user_id ||"
+	    "   ' revoked with its access tokens', $5, $6, id, $7 from rev", 7 },
 
 	/*
 	 * Is a verified access token still good? One round trip: any of its
@@ -254,22 +271,28 @@ static const struct stmt_def defs[STMT__MAX] = {
 	/*
 	 * Per-user cut-off: a new generation, so every token and refresh
 	 * family of an older one is dead, and every family revoked.
-	 * $1 org, $2 user id or username.
+	 * $1 org, $2 user id or username, $3 actor, $4 source.
 	 */
 	[STMT_USER_CUTOFF] = { "user_cutoff",
 	    "with u as (update users set tokens_valid_after = now(),"
 	    "   generation = generation + 1"
-	    "   where org_id = $1 and (id = $2 or username = $2) returning id),"
+	    "   where org_id = $1 and (id = $2 or username = $2)"
+	    "   returning id, username, generation),"
 	    " f as (update refresh_families set revoked_at = now()"
 	    "   where user_id in (select id from u) and revoked_at is null)"
-	    " insert into audit (org_id, event, detail)"
-	    " select $1, 'user_revoked', id from u returning detail", 2 },
-	/* $1 key id, $2 org. */
+	    " insert into audit (org_id, event, detail, actor, source, resource,"
+	    "   outcome) select $1, 'user.revoke', 'user ' || username ||"
+	    "   ': every token and refresh family ended (generation ' ||"
+	    "   generation || ')', $3, $4, id, 'ok' from u returning resource", 4 },
+	/* $1 key id, $2 org, $3 actor, $4 source. */
 	[STMT_KEY_REVOKE_IN_ORG] = { "key_revoke_in_org",
 	    "with k as (update api_keys set revoked_at = now()"
-	    "   where id = $1 and org_id = $2 and revoked_at is null returning id)"
-	    " insert into audit (org_id, event, detail)"
-	    " select $2, 'key_revoked', id from k returning detail", 2 },
+	    "   where id = $1 and org_id = $2 and revoked_at is null"
+	    "   returning id, name)"
+	    " insert into audit (org_id, event, detail, actor, source, resource,"
+	    "   outcome) select $2, 'key.revoke', 'key ' || name ||"
+	    "   ' revoked with every token issued to it', $3, $4, id, 'ok'"
+	    "   from k returning resource", 4 },
 	/* The gate's user cache. $1 org, $2 user id. */
 	[STMT_USER_STATE] = { "user_state",
 	    "select username, (disabled_at is not null), generation"
@@ -651,6 +674,69 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " a as (" AUDIT_INTO " select $1, 'user.update', $8, $9, $10, u.id"
 	    "   from u)"
 	    " select " USER_COLS " from u", 10 },
+
+	/* jwtmint-admin migrate: who the run-time connection logs in as, and
+	 * its privileges (sql/009_audit_chain.sql). $1 role. */
+	[STMT_CURRENT_USER] = { "current_user", "select current_user::text", 0 },
+	[STMT_GRANT_RUNTIME] = { "grant_runtime",
+	    "select jwtmint_grant_runtime($1)", 1 },
+	/*
+	 * The audit trail of one organization, newest first, by keyset on
+	 * seq (stable under concurrent inserts). NULL parameters filter
+	 * nothing. $1 org, $2 action (event), $3 resource, $4 actor, $5 since
+	 * (at >=), $6 until (at <), $7 cursor (seq <), $8 limit.
+	 */
+	[STMT_AUDIT_LIST] = { "audit_list",
+	    "select id, seq, jwtmint_audit_us(at), org_id, event, detail, actor,"
+	    " source, resource, outcome, encode(prev_hash, 'hex'),"
+	    " encode(hash, 'hex') from audit where org_id = $1"
+	    " and ($2::text is null or event = $2::text)"
+	    " and ($3::text is null or resource = $3::text)"
+	    " and ($4::text is null or actor = $4::text)"
+	    " and ($5::timestamptz is null or at >= $5::timestamptz)"
+	    " and ($6::timestamptz is null or at < $6::timestamptz)"
+	    " and ($7::bigint is null or seq < $7::bigint)"
+	    " order by seq desc limit $8::int", 8 },
+	/*
+	 * The chain of one organization in seq order, one page at a time
+	 * (verify, export): $1 org, $2 after seq, $3 up to seq, $4 since
+	 * (NULL: any time), $5 limit. The same columns as audit_list.
+	 */
+	[STMT_AUDIT_ROWS] = { "audit_rows",
+	    "select id, seq, jwtmint_audit_us(at), org_id, event, detail, actor,"
+	    " source, resource, outcome, encode(prev_hash, 'hex'),"
+	    " encode(hash, 'hex') from audit where org_id = $1"
+	    " and seq > $2::bigint and seq <= $3::bigint"
+	    " and ($4::timestamptz is null or at >= $4::timestamptz)"
+	    " order by seq limit $5::int", 5 },
+	/* $1 org: its head (the last row's seq and hash). */
+	[STMT_AUDIT_HEAD] = { "audit_head",
+	    "select seq, encode(hash, 'hex') from audit_heads where org_id = $1",
+	    1 },
+	/* Every organization's head, for the log (ops_audit_log_heads). */
+	[STMT_AUDIT_HEADS] = { "audit_heads",
+	    "select h.org_id, coalesce(o.slug, ''), h.seq, encode(h.hash, 'hex')"
+	    " from audit_heads h left join orgs o on o.id = h.org_id"
+	    " order by h.org_id", 0 },
+	/* Every organization that has audit rows or a head (audit verify of
+	 * every organization: one whose head row is gone is walked too). */
+	[STMT_AUDIT_ORGS] = { "audit_orgs",
+	    "select a.org_id, coalesce(o.slug, '') from (select org_id from"
+	    " audit_heads union select org_id from audit) a"
+	    " left join orgs o on o.id = a.org_id order by a.org_id", 0 },
+	/*
+	 * An administrator's revocation of one access token, with its audit
+	 * row (the client's own, POST /revoke, is STMT_JTI_REVOKE: not an
+	 * administrative act). $1 jti, $2 org, $3 keep until (Unix seconds),
+	 * $4 actor, $5 source.
+	 */
+	[STMT_JTI_REVOKE_AUDITED] = { "jti_revoke_audited",
+	    "with j as (insert into revoked_jtis (jti, org_id, expires_at)"
+	    "   values ($1, $2, to_timestamp($3::bigint)) on conflict do nothing"
+	    "   returning jti)"
+	    " insert into audit (org_id, event, detail, actor, source, resource,"
+	    "   outcome) values ($2, 'token.revoke', 'access token and every"
+	    " token exchanged from it revoked', $4, $5, $1, 'ok')", 5 },
 };
 
 const struct stmt_def *

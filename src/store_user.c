@@ -87,12 +87,15 @@ out:
 
 int
 store_login_failed(struct db *db, const char *org, const char *username,
-    const char *addr, int window_sec)
+    const char *addr, int window_sec, const char *actor, int max_user,
+    int max_addr)
 {
-	char		 w[16];
-	const char	*params[4] = { org, username, addr, w };
+	char		 w[16], mu[16], ma[16];
+	const char	*params[7] = { org, username, addr, w, actor, mu, ma };
 
 	snprintf(w, sizeof(w), "%d", window_sec);
+	snprintf(mu, sizeof(mu), "%d", max_user);
+	snprintf(ma, sizeof(ma), "%d", max_addr);
 	return store_write(db, STMT_LOGIN_FAILED, params) < 0 ? -1 : 0;
 }
 
@@ -209,10 +212,12 @@ store_refresh_rotate(struct db *db, const char *old_hex, const char *new_hex,
 
 int
 store_family_revoke(struct db *db, const char *family, const char *org,
-    const char *event, int keep_sec)
+    const char *event, int keep_sec, const char *actor, const char *source,
+    const char *outcome)
 {
 	char		 k[16];
-	const char	*params[4] = { family, org, event, k };
+	const char	*params[7] = { family, org, event, k, actor, source,
+			    outcome };
 
 	snprintf(k, sizeof(k), "%d", keep_sec);
 	return store_write(db, STMT_FAMILY_REVOKE, params) < 0 ? -1 : 0;
@@ -294,17 +299,30 @@ store_jti_revoke(struct db *db, const char *jti, const char *org, long long exp)
 }
 
 int
-store_user_cutoff(struct db *db, const char *org, const char *user)
+store_jti_revoke_audited(struct db *db, const char *jti, const char *org,
+    long long exp, const char *actor, const char *source)
 {
-	const char	*params[2] = { org, user };
+	char		 e[32];
+	const char	*params[5] = { jti, org, e, actor, source };
+
+	snprintf(e, sizeof(e), "%lld", exp);
+	return store_write(db, STMT_JTI_REVOKE_AUDITED, params) < 0 ? -1 : 0;
+}
+
+int
+store_user_cutoff(struct db *db, const char *org, const char *user,
+    const char *actor, const char *source)
+{
+	const char	*params[4] = { org, user, actor, source };
 
 	return store_write(db, STMT_USER_CUTOFF, params);
 }
 
 int
-store_key_revoke_in_org(struct db *db, const char *key_id, const char *org)
+store_key_revoke_in_org(struct db *db, const char *key_id, const char *org,
+    const char *actor, const char *source)
 {
-	const char	*params[2] = { key_id, org };
+	const char	*params[4] = { key_id, org, actor, source };
 
 	return store_write(db, STMT_KEY_REVOKE_IN_ORG, params);
 }

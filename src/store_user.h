@@ -39,8 +39,14 @@ struct store_login {
 
 int	store_login_lookup(struct db *, const char *org, const char *username,
 	    const char *addr, int window_sec, struct store_login *out);
+/*
+ * Count a failed login of username from addr; the failure that reaches
+ * max_user (per username) or max_addr (per address) within the window
+ * writes the lockout's audit row (actor: the key). 0 or -1.
+ */
 int	store_login_failed(struct db *, const char *org, const char *username,
-	    const char *addr, int window_sec);
+	    const char *addr, int window_sec, const char *actor, int max_user,
+	    int max_addr);
 /* Family (of the user's generation gen) + first refresh token + counter
  * reset, one statement. 0 or -1. */
 int	store_login_succeeded(struct db *, const char *org,
@@ -84,9 +90,14 @@ int	store_refresh_peek_rotate(struct db *, const char *digest_hex,
 /* 1 rotated, 0 another request rotated it first, -1 error. */
 int	store_refresh_rotate(struct db *, const char *old_hex,
 	    const char *new_hex, int idle_sec);
-/* Revoke a family; its access tokens stay on the deny list keep_sec. */
+/*
+ * Revoke a family; its access tokens stay on the deny list keep_sec. Its
+ * audit row: event ("refresh.revoke", "refresh.reuse"), actor, source and
+ * outcome ("ok", "denied"). 0 or -1.
+ */
 int	store_family_revoke(struct db *, const char *family, const char *org,
-	    const char *event, int keep_sec);
+	    const char *event, int keep_sec, const char *actor,
+	    const char *source, const char *outcome);
 
 #define STORE_TOKEN_IDS	(2 + CLAIMS_MAX_CHAIN)	/* jti, sid, parents */
 
@@ -106,9 +117,15 @@ int	store_token_state(struct db *, const char *const *ids, size_t nids,
 	    struct store_token_state *out);
 int	store_jti_revoke(struct db *, const char *jti, const char *org,
 	    long long exp);
-/* Rows affected (0: no such user / key in org), or -1. */
-int	store_user_cutoff(struct db *, const char *org, const char *user);
-int	store_key_revoke_in_org(struct db *, const char *key_id, const char *org);
+/* An administrator's revocation of jti, with its audit row. 0 or -1. */
+int	store_jti_revoke_audited(struct db *, const char *jti, const char *org,
+	    long long exp, const char *actor, const char *source);
+/* Rows affected (0: no such user / key in org), or -1; each writes its
+ * audit row ("user.revoke", "key.revoke") naming actor and source. */
+int	store_user_cutoff(struct db *, const char *org, const char *user,
+	    const char *actor, const char *source);
+int	store_key_revoke_in_org(struct db *, const char *key_id, const char *org,
+	    const char *actor, const char *source);
 int	store_audit(struct db *, const char *org, const char *event,
 	    const char *detail);
 

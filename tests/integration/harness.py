@@ -447,7 +447,12 @@ class Stack:
 
         self._run([PG_SH, "init", self.pgdir])
         self.pg_start()
+        # The superuser (psql: tests that look or tamper on purpose), the
+        # owner (migrate) and the run-time role (jwtmint, jwtmint-admin):
+        # docs/OPERATIONS.md, "Database roles".
         self.database_url = self._run([PG_SH, "url", self.pgdir]).strip()
+        self.owner_url = self._run([PG_SH, "url", self.pgdir, "owner"]).strip()
+        self.app_url = self._run([PG_SH, "url", self.pgdir, "app"]).strip()
 
         self.kek_path = os.path.join(self.tmp, "kek")
         self.pepper_path = os.path.join(self.tmp, "pepper")
@@ -482,7 +487,8 @@ class Stack:
 
     def config_lines(self):
         return [
-            "database_url = %s" % self.database_url,
+            "database_url = %s" % self.app_url,
+            "database_migrate_url = %s" % self.owner_url,
             "kek_file = %s" % self.kek_path,
             "pepper_file = %s" % self.pepper_path,
             "issuer = %s" % self.issuer,
@@ -673,9 +679,10 @@ class Stack:
     def pg_stop(self):
         self._run([PG_SH, "stop", self.pgdir])
 
-    def psql(self, sql):
+    def psql(self, sql, url=None):
+        """sql as the superuser (url: as another role, e.g. self.app_url)."""
         p = subprocess.run([os.path.join(pg_bindir(), "psql"), "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1",
-                            "-d", self.database_url, "-c", sql],
+                            "-d", url or self.database_url, "-c", sql],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
         if p.returncode != 0:
             raise RuntimeError("psql: " + p.stderr.decode(errors="replace"))

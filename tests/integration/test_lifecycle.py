@@ -627,9 +627,10 @@ def test_refresh_reuse_revokes_family(stack):
     # The whole family: the successor a thief or the client holds is dead too.
     assert_same_error(refresh(stack, w.key, rt1), 400, "invalid_grant", w.alice)
     assert introspect(stack, w.key, rt1) == {"active": False}
-    n = stack.psql("select count(*) from audit where org_id = '%s' and event = 'refresh_reuse'"
-                   " and detail like '%%%s%%'" % (org_id, fam)).strip()
-    assert n == "1", "audit rows 'refresh_reuse' for %s: %s" % (fam, n)
+    n = stack.psql("select count(*) from audit where org_id = '%s' and event = 'refresh.reuse'"
+                   " and resource = '%s' and outcome = 'denied' and actor = 'key:%s'"
+                   % (org_id, fam, w.key["id"])).strip()
+    assert n == "1", "audit rows 'refresh.reuse' for %s: %s" % (fam, n)
     revoked = stack.psql("select revoked_at is not null from refresh_families where id = '%s'" % fam).strip()
     assert revoked == "t", "family not revoked"
     # Other families of the user are untouched.

@@ -118,8 +118,9 @@ def test_revoke_refresh_token_kills_family(stack):
     g = login_ok(stack, f.a, u)
     revoke(stack, f.a, g["refresh_token"], token_type_hint="access_token")
     assert_same_error(refresh(stack, f.a, g["refresh_token"]), 400, "invalid_grant", u)
-    n = stack.psql("select count(*) from audit where org_id = '%s' and event = 'refresh_revoked'" % f.org["id"])
-    assert int(n) >= 3, "audit rows 'refresh_revoked': %s" % n.strip()
+    n = stack.psql("select count(*) from audit where org_id = '%s' and event = 'refresh.revoke'"
+                   " and resource like 'fam_%%'" % f.org["id"])
+    assert int(n) >= 3, "audit rows 'refresh.revoke': %s" % n.strip()
 
 
 def test_other_key_cannot_revoke(stack):
@@ -187,9 +188,9 @@ def test_admin_revocations_user(stack):
     # Nobody else is touched.
     assert active(stack, f.a, do["access_token"])
     assert refresh(stack, f.a, do["refresh_token"])[0] == 200
-    audit = stack.psql("select count(*) from audit where org_id = '%s' and event = 'user_revoked' and detail = '%s'"
+    audit = stack.psql("select count(*) from audit where org_id = '%s' and event = 'user.revoke' and resource = '%s'"
                        % (f.org["id"], u["id"])).strip()
-    assert audit == "1", "audit rows 'user_revoked': %s" % audit
+    assert audit == "1", "audit rows 'user.revoke': %s" % audit
     # The revocation is a new generation of the user, not a time: a login
     # right after it, in the same second, gives a token that is good, and
     # the old ones stay dead (no clock is compared).

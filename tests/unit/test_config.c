@@ -125,6 +125,9 @@ struct str_key {
 
 static const struct str_key str_keys[] = {
 	SK(database_password_file, ""),
+	SK(database_migrate_url, ""),
+	SK(database_migrate_password_file, ""),
+	SK(database_runtime_role, ""),
 	SK(kek_file, ""),
 	SK(pepper_file, ""),
 	SK(audiences, "jwtmint"),
@@ -772,6 +775,48 @@ check_secrets(void)
 	    has(err, b) && allzero(cfg.kek, sizeof(cfg.kek)),
 	    "password file missing -> -1 naming it, secrets wiped");
 	config_wipe(&cfg);
+
+	/* The owner's password (migrate): the variable, else its file; the
+	 * run-time one is not taken for it, and config_secrets (the server)
+	 * never reads it. */
+	env_clear();
+	snprintf(b, sizeof(b), "%s/nopw", tmpdir);
+	T_CHECK(setup_secrets(kek32, pep32, pw) == 0 &&
+	    config_migrate_password(&cfg, tenv, err) == 0 &&
+	    cfg.database_migrate_password[0] == '\0',
+	    "no migrate password: none (the run-time one is not reused)");
+	env_set("JWTMINT_DATABASE_MIGRATE_PASSWORD", "owner-pw");
+	T_CHECK(secrets() == 0 && cfg.database_migrate_password[0] == '\0',
+	    "config_secrets does not read the owner's password");
+	T_CHECK(config_migrate_password(&cfg, tenv, err) == 0 &&
+	    strcmp(cfg.database_migrate_password, "owner-pw") == 0 &&
+	    strcmp(cfg.database_password, "s3cret pass") == 0,
+	    "JWTMINT_DATABASE_MIGRATE_PASSWORD");
+	memset(pep, 'p', 256);
+	pep[256] = '\0';
+	env_set("JWTMINT_DATABASE_MIGRATE_PASSWORD", pep);
+	T_CHECK(config_migrate_password(&cfg, tenv, err) == -1 &&
+	    has(err, "JWTMINT_DATABASE_MIGRATE_PASSWORD") &&
+	    allzero(cfg.database_migrate_password,
+	    sizeof(cfg.database_migrate_password)),
+	    "JWTMINT_DATABASE_MIGRATE_PASSWORD too long -> -1, wiped");
+	env_clear();
+	snprintf(cfg.database_migrate_password_file,
+	    sizeof(cfg.database_migrate_password_file), "%s", pw);
+	T_CHECK(config_migrate_password(&cfg, tenv, err) == 0 &&
+	    strcmp(cfg.database_migrate_password, "s3cret pass") == 0,
+	    "database_migrate_password_file");
+	T_CHECK(config_db_password(&cfg, tenv, err) == 0 &&
+	    strcmp(cfg.database_password, "s3cret pass") == 0,
+	    "config_db_password: the run-time one alone");
+	snprintf(cfg.database_migrate_password_file,
+	    sizeof(cfg.database_migrate_password_file), "%s", b);
+	T_CHECK(config_migrate_password(&cfg, tenv, err) == -1 && has(err, b) &&
+	    has(err, "database_migrate_password_file"),
+	    "migrate password file missing -> -1 naming it");
+	config_wipe(&cfg);
+	T_CHECK(allzero(cfg.database_migrate_password,
+	    sizeof(cfg.database_migrate_password)), "config_wipe wipes it");
 
 	unlink(kek32); unlink(kek31); unlink(kek33); unlink(pep32);
 	unlink(pep31); unlink(pep128); unlink(pep129); unlink(bad);

@@ -56,6 +56,7 @@ static const struct table {
 	{ "revoked_jtis", "org_id", NULL, { { NULL, NULL } } },
 	{ "login_failures", "org_id", NULL, { { NULL, NULL } } },
 	{ "audit", "org_id", "id", { { NULL, NULL } } },
+	{ "audit_heads", "org_id", "org_id", { { NULL, NULL } } },
 	{ "idempotency", "org_id", NULL, { { NULL, NULL } } },
 };
 
@@ -97,6 +98,10 @@ static const struct {
 	{ STMT_KEY_SET_FORWARDER, NULL, "jwtmint-admin only (key trust, "
 	    "distrust)", 0 },
 	{ STMT_KEY_GET_ORG, NULL, "jwtmint-admin only: resolves a key's org", 0 },
+	{ STMT_AUDIT_HEADS, NULL, "the housekeeper logs every organization's "
+	    "audit head (ops_audit_log_heads); no request reaches it", 0 },
+	{ STMT_AUDIT_ORGS, NULL, "jwtmint-admin only: audit verify of every "
+	    "organization (platform operator)", 0 },
 	{ STMT_IDEM_PURGE, NULL, "deletes the answers of every organization "
 	    "older than 24 hours (the housekeeper)", 0 },
 	{ STMT_RATE_SYNC, NULL, "shared rate limits: rows of ratelimit_counts "
