@@ -80,6 +80,7 @@ adminapi_auth(struct app *a, struct req *r, struct adminapi_caller *who,
 	struct store_token_state	 st;
 	struct verified			 v;
 	struct client			 c;
+	struct store_key		 k;
 	enum oerr			 err;
 	const char			*h = r->authorization;
 	char				 ip[IPADDR_MAX_BYTES];
@@ -130,6 +131,17 @@ adminapi_auth(struct app *a, struct req *r, struct adminapi_caller *who,
 			return -1;
 		}
 		snprintf(who->org, sizeof(who->org), "%s", v.org);
+		/* The grants of the key the token was issued to: no key the
+		 * caller makes may use a grant that key cannot. */
+		switch (keycache_get(&a->keycache, a->db, v.client_id, &k)) {
+		case -1:
+			oauth_err(p, OERR_UNAVAILABLE, NULL);
+			return -1;
+		case 0:
+			oauth_err(p, OERR_INVALID_TOKEN, NULL);
+			return -1;
+		}
+		who->grants = k.grants;
 		if (jwtverify_is_user(&v))
 			snprintf(who->actor, sizeof(who->actor), "user:%s",
 			    v.sub);
@@ -156,6 +168,7 @@ adminapi_auth(struct app *a, struct req *r, struct adminapi_caller *who,
 	memcpy(who->org, c.org_id, sizeof(who->org));
 	snprintf(who->actor, sizeof(who->actor), "key:%s", c.id);
 	who->scopes = c.scopes;
+	who->grants = c.grants;
 	return 0;
 }
 
@@ -547,7 +560,7 @@ idempotent(struct adminapi *x, const struct adminapi_route *rt,
 
 /* The row for r, or NULL with the 404 or 405 answer in p. */
 static const struct adminapi_route *
-find(const struct adminapi_route *routes, size_t n, struct req *r,
+find(const struct adminapi_route *table, size_t n, struct req *r,
     struct pathpat_captures *cap, struct resp *p)
 {
 	struct pathpat_captures	 c;
@@ -560,17 +573,17 @@ find(const struct adminapi_route *routes, size_t n, struct req *r,
 		m = "GET";
 	allow[0] = '\0';
 	for (i = 0; i < n; i++) {
-		if (!pathpat_match(routes[i].pattern, r->path, &c))
+		if (!pathpat_match(table[i].pattern, r->path, &c))
 			continue;
-		if (strcmp(routes[i].method, m) == 0) {
+		if (strcmp(table[i].method, m) == 0) {
 			*cap = c;
-			return &routes[i];
+			return &table[i];
 		}
 		any = 1;
-		if (len + strlen(routes[i].method) + 8 < sizeof(allow))
+		if (len + strlen(table[i].method) + 8 < sizeof(allow))
 			len += (size_t)snprintf(allow + len, sizeof(allow) - len,
-			    "%s%s%s", len ? ", " : "", routes[i].method,
-			    strcmp(routes[i].method, "GET") == 0 ? ", HEAD" : "");
+			    "%s%s%s", len ? ", " : "", table[i].method,
+			    strcmp(table[i].method, "GET") == 0 ? ", HEAD" : "");
 	}
 	if (!any)
 		oauth_err(p, OERR_NOT_FOUND, NULL);
@@ -607,7 +620,7 @@ platform_caller(struct app *a, struct req *r, struct adminapi_caller *who,
 
 void
 adminapi_serve(struct app *a, struct req *r, struct resp *p,
-    const struct adminapi_route *routes, size_t n, int platform)
+    const struct adminapi_route *table, size_t n, int platform)
 {
 	struct adminapi			 x;
 	const struct adminapi_route	*rt;
@@ -619,7 +632,7 @@ adminapi_serve(struct app *a, struct req *r, struct resp *p,
 	x.r = r;
 	x.p = p;
 	/* Routing first: an unknown path is 404 to anyone. */
-	if ((rt = find(routes, n, r, &x.path, p)) == NULL)
+	if ((rt = find(table, n, r, &x.path, p)) == NULL)
 		return;
 	if (rt->flags & ADMIN_PUBLIC) {
 		rt->fn(&x);

@@ -64,6 +64,8 @@ struct adminapi_caller {
 	char		 source[OPS_SOURCE_BYTES];	/* REMOTE_ADDR, or "" */
 	struct scope_set scopes;	/* what the caller holds: no key it makes
 					   may hold more */
+	unsigned	 grants;	/* GT_* of the caller's key (a token's:
+					   the key it was issued to) */
 };
 
 /* One admin request, as a handler sees it. */
