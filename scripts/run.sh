@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # run.sh: the local stack of `make run`, in the foreground.
-#   PostgreSQL: a private cluster in var/pg (or $JWTMINT_DATABASE_URL), with
+#   PostgreSQL: a private cluster in var/pg (or $JWTMINT_DATABASE_URL: give
+#               that database's secrets too, JWTMINT_KEK and JWTMINT_PEPPER,
+#               else var/secrets' are not the ones it knows and jwtmint
+#               refuses to start, saying which: docs/OPERATIONS.md), with
 #               an owner role that migrates and the run-time role jwtmint
 #               runs as (scripts/pg.sh)
 #   jwtmint:    --listen unix:var/run/jwtmint.sock with 2 workers

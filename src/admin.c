@@ -20,6 +20,7 @@
 #include "db.h"
 #include "log.h"
 #include "secret.h"
+#include "secretcheck.h"
 #include "store.h"
 #include "admin.h"
 
@@ -34,6 +35,7 @@ static const struct admin_cmd *(*const nouns[])(void) = {
 	admin_org_cmds,
 	admin_key_cmds,
 	admin_signing_cmds,
+	admin_rotate_cmds,
 	admin_role_cmds,
 	admin_user_cmds,
 	admin_revoke_cmds,
@@ -73,24 +75,29 @@ admin_usage(const char *why)
 }
 
 /* "org: create, list, disable or enable?" */
+/* The verbs of noun, from every file that has rows of it. */
 static void
-verb_usage(const struct admin_cmd *rows, const char *noun)
+verb_usage(const char *noun)
 {
 	const struct admin_cmd	*c;
 	char			 why[256];
-	size_t			 n = 0, k = 0, len;
+	size_t			 n = 0, k = 0, len, i;
 
-	for (c = rows; c->noun != NULL; c++)
-		if (strcmp(c->noun, noun) == 0 && c->verb != NULL)
-			n++;
+	for (i = 0; i < NNOUNS; i++)
+		for (c = nouns[i](); c->noun != NULL; c++)
+			if (strcmp(c->noun, noun) == 0 && c->verb != NULL)
+				n++;
 	len = (size_t)snprintf(why, sizeof(why), "%s:", noun);
-	for (c = rows; c->noun != NULL && len < sizeof(why); c++) {
-		if (strcmp(c->noun, noun) != 0 || c->verb == NULL)
-			continue;
-		k++;
-		len += (size_t)snprintf(why + len, sizeof(why) - len, "%s%s",
-		    k == 1 ? " " : k == n ? " or " : ", ", c->verb);
-	}
+	for (i = 0; i < NNOUNS; i++)
+		for (c = nouns[i](); c->noun != NULL && len < sizeof(why);
+		    c++) {
+			if (strcmp(c->noun, noun) != 0 || c->verb == NULL)
+				continue;
+			k++;
+			len += (size_t)snprintf(why + len, sizeof(why) - len,
+			    "%s%s", k == 1 ? " " : k == n ? " or " : ", ",
+			    c->verb);
+		}
 	if (len < sizeof(why))
 		snprintf(why + len, sizeof(why) - len, "?");
 	admin_usage(why);
@@ -118,10 +125,21 @@ env(const char *name)
 void
 admin_need_secrets(struct admin *a)
 {
-	char	 err[CONFIG_ERR_BYTES];
+	char	 err[CONFIG_ERR_BYTES], msg[SECRETCHECK_MSG_BYTES];
 
 	if (config_secrets(&a->cfg, env, err) == -1)
 		admin_die(a, "%s", err);
+	/* Secrets that are not the database's would seal keys or hash API
+	 * keys no host could use: stop before (src/secretcheck.h). */
+	switch (secretcheck_verify(a->db, &a->cfg, msg, sizeof(msg))) {
+	case -1:
+		admin_die(a, "%s", "database error: the key-encryption key and "
+		    "pepper cannot be checked (is the schema migrated?)");
+		break;
+	case 0:
+		admin_die(a, "%s", msg);
+		break;
+	}
 }
 
 void
@@ -455,6 +473,8 @@ find(const char *noun, const char *verb, int *took_verb)
 	const struct admin_cmd	*c, *rows;
 	size_t			 i;
 
+	/* A noun's verbs may come from several files (signing-key rotate
+	 * is admin_rotate.c's): every file is searched before the usage. */
 	for (i = 0; i < NNOUNS; i++) {
 		rows = nouns[i]();
 		for (c = rows; c->noun != NULL; c++) {
@@ -469,10 +489,11 @@ find(const char *noun, const char *verb, int *took_verb)
 				return c;
 			}
 		}
-		for (c = rows; c->noun != NULL; c++)
-			if (strcmp(c->noun, noun) == 0)
-				verb_usage(rows, noun);
 	}
+	for (i = 0; i < NNOUNS; i++)
+		for (c = nouns[i](); c->noun != NULL; c++)
+			if (strcmp(c->noun, noun) == 0)
+				verb_usage(noun);
 	admin_usage("unknown command");
 }
 

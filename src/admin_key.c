@@ -279,7 +279,7 @@ key_list(struct admin *a, const struct opts *o)
 	static const char *const cols[] = { "id", "org", "name", "env",
 	    "scopes", "grants", "created_at", "expires_at", "revoked_at",
 	    "last_used_at", "trusted_forwarder", "status", "rolled_from",
-	    "rolled_to" };
+	    "rolled_to", "pepper_id" };
 	struct org		 org;
 	const char		*params[1];
 
@@ -288,7 +288,7 @@ key_list(struct admin *a, const struct opts *o)
 		admin_org_lookup(a, admin_opt(o, "org"), &org);
 		params[0] = org.id;
 	}
-	admin_list(a, STMT_KEY_LIST, params, cols, 14);
+	admin_list(a, STMT_KEY_LIST, params, cols, 15);
 	return 0;
 }
 

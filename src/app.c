@@ -154,6 +154,8 @@ contexts(struct app *a)
 	a->authn.keys = &a->keycache;
 	a->authn.pepper = c->pepper;
 	a->authn.pepperlen = c->pepperlen;
+	a->authn.pepper_id = c->pepper_id;
+	a->authn.peppers = c;
 	a->authn.max_body = (size_t)c->max_body_bytes;
 
 	a->check.db = a->db;
@@ -332,6 +334,7 @@ app_after(struct app *a, int force)
 	}
 	keycache_flush_touched(&a->keycache, a->db,
 	    a->cfg->last_used_flush_sec, force);
+	keycache_flush_rehash(&a->keycache, a->db);
 }
 
 void

@@ -7,13 +7,32 @@
 
 #include "basicauth.h"
 #include "clientauth.h"
+#include "config.h"
 #include "form.h"
 #include "http.h"
 #include "keycache.h"
+#include "log.h"
 #include "secret.h"
 
 /* Keep HMAC work equal for rows that do not exist. */
 static const unsigned char dummy_salt[APIKEY_SALT_BYTES];
+
+/*
+ * A key whose row names a pepper this host does not hold can never work
+ * here: say so, once a minute at most per worker (the operator removed a
+ * pepper some key still uses: jwtmint-admin key list shows pepper_id).
+ */
+static void
+unheld_pepper(const struct clientauth_ctx *x, const char *id, int pepper_id)
+{
+	time_t	 now = time(NULL);
+
+	if (now - x->keys->pepper_warned < 60)
+		return;
+	x->keys->pepper_warned = now;
+	log_warnx("key %s is hashed under pepper %d, which this host does not "
+	    "hold (old_peppers_file): refused", id, pepper_id);
+}
 
 int
 clientauth(const struct clientauth_ctx *x, struct req *r, struct client *c,
@@ -76,7 +95,9 @@ clientauth_key(const struct clientauth_ctx *x, struct req *r, const char *key,
 	struct apikey	 k;
 	struct store_key row;
 	unsigned char	 h[32];
-	int		 found, good;
+	const unsigned char *pepper;
+	size_t		 pepperlen;
+	int		 found, good, held;
 
 	memset(c, 0, sizeof(*c));
 	*err = OERR_INVALID_CLIENT;
@@ -91,17 +112,35 @@ clientauth_key(const struct clientauth_ctx *x, struct req *r, const char *key,
 		*err = OERR_UNAVAILABLE;
 		goto fail;
 	}
-	if (apikey_hash(h, x->pepper, x->pepperlen, k.id,
+	/* The pepper the row names; the current one for a missing row or a
+	 * pepper this host does not hold (the comparison then fails). */
+	pepper = x->pepper;
+	pepperlen = x->pepperlen;
+	held = !found || row.pepper_id == x->pepper_id || (x->peppers != NULL &&
+	    config_pepper(x->peppers, row.pepper_id, &pepper, &pepperlen));
+	if (!held) {
+		pepper = x->pepper;
+		pepperlen = x->pepperlen;
+	}
+	if (apikey_hash(h, pepper, pepperlen, k.id,
 	    found ? row.salt : dummy_salt, k.secret) == -1) {
 		*err = OERR_SERVER_ERROR;
 		goto fail;
 	}
 	good = secret_equal(h, row.hash, sizeof(h));
 	good &= found == 1;
+	good &= held;
 	good &= store_key_usable(&row, (long long)time(NULL)) &
 	    (row.env == k.env);
+	if (!held)
+		unheld_pepper(x, k.id, row.pepper_id);
 	if (!good)
 		goto fail;
+	/* Verified under an older pepper: hash it under the current one. */
+	if (row.pepper_id < x->pepper_id && apikey_hash(h, x->pepper,
+	    x->pepperlen, k.id, row.salt, k.secret) == 0)
+		keycache_rehashed(x->keys, k.id, h, x->pepper_id,
+		    row.pepper_id);
 
 	memcpy(c->id, k.id, sizeof(c->id));
 	memcpy(c->org_id, row.org_id, sizeof(c->org_id));

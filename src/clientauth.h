@@ -9,6 +9,12 @@
  * that — malformed, unknown, revoked, expired, disabled organization, wrong
  * secret — is the same invalid_client, with the same hashing work done (no
  * timing oracle). A key whose checksum is wrong never reaches the database.
+ *
+ * A key's hash is keyed with the pepper its row names (pepper_id): the
+ * current one or an old one this host still holds. A key verified under an
+ * older pepper than the current one is hashed again under the current one
+ * (one more HMAC, its secret being at hand only now); the write waits until
+ * the response went out (keycache_flush_rehash) and happens once.
  */
 #ifndef JWTMINT_CLIENTAUTH_H
 #define JWTMINT_CLIENTAUTH_H
@@ -18,6 +24,7 @@
 #include "scope.h"
 #include "store.h"
 
+struct config;
 struct db;
 struct keycache;
 struct req;
@@ -27,8 +34,10 @@ struct resp;
 struct clientauth_ctx {
 	struct db		*db;
 	struct keycache		*keys;		/* rows, and last_used_at batch */
-	const unsigned char	*pepper;
+	const unsigned char	*pepper;	/* the current pepper */
 	size_t			 pepperlen;
+	int			 pepper_id;	/* its id */
+	const struct config	*peppers;	/* every pepper: config_pepper() */
 	size_t			 max_body;	/* clientauth_form's form bound */
 };
 

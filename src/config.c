@@ -80,6 +80,10 @@ static const struct cfg_key keys[] = {
 	{ "rate_limit_shm", CFG_STR, S(rate_limit_shm), "", 0, 0, 0 },
 	{ "rate_limit_shared", CFG_INT, I(rate_limit_shared), "0", 0, 1, 0 },
 	{ "rate_limit_sync_ms", CFG_INT, I(rate_limit_sync_ms), "1000", 50, 60000, 0 },
+	{ "signing_key_rotate_days", CFG_INT, I(signing_key_rotate_days), "90", 0, 3650, 0 },
+	{ "signing_key_rotate_sec", CFG_INT, I(signing_key_rotate_sec), "0", 0, 315360000, 0 },
+	{ "pepper_id", CFG_INT, I(pepper_id), "1", 1, CONFIG_PEPPER_ID_MAX, 0 },
+	{ "old_peppers_file", CFG_STR, S(old_peppers_file), "", 0, 0, 0 },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -386,6 +390,144 @@ secret_source(const char *var, const char *file, config_getenv_fn env)
 	return file;
 }
 
+#define OLD_PEPPERS_MAX_BYTES	4096
+
+/* The whole file (old peppers: several lines) into buf. -1 on error. */
+static int
+read_small_file(const char *path, char *buf, size_t bufsz)
+{
+	FILE	*f;
+	size_t	 n;
+
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	n = fread(buf, 1, bufsz, f);
+	if (ferror(f) || n >= bufsz) {
+		fclose(f);
+		secret_wipe(buf, bufsz);
+		errno = 0;
+		return -1;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/*
+ * The old peppers: "ID:BASE64" words separated by white space, from
+ * JWTMINT_OLD_PEPPERS or old_peppers_file. Returns 0 or -1 (err set).
+ */
+static int
+old_peppers(struct config *c, config_getenv_fn env, char *err)
+{
+	char		 buf[OLD_PEPPERS_MAX_BYTES];
+	const char	*src = c->old_peppers_file, *v, *p, *colon;
+	char		*end;
+	struct config_pepper *op;
+	size_t		 wl, i;
+	long		 id;
+	int		 n, rc = -1;
+
+	c->nold_peppers = 0;
+	if (env != NULL && (v = env("JWTMINT_OLD_PEPPERS")) != NULL &&
+	    *v != '\0') {
+		src = "JWTMINT_OLD_PEPPERS";
+		if (strlen(v) >= sizeof(buf)) {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: too long", src);
+			return -1;
+		}
+		memcpy(buf, v, strlen(v) + 1);
+	} else if (*src != '\0') {
+		if (read_small_file(src, buf, sizeof(buf)) == -1) {
+			snprintf(err, CONFIG_ERR_BYTES, "old_peppers_file: cannot "
+			    "read %s (%s)", src, errno ? strerror(errno) :
+			    "too long");
+			return -1;
+		}
+	} else
+		return 0;
+	for (p = buf; *p != '\0'; p += wl) {
+		p += strspn(p, " \t\r\n");
+		if ((wl = strcspn(p, " \t\r\n")) == 0)
+			break;
+		if (*p == '#') {	/* a comment, to the end of its line */
+			wl = strcspn(p, "\n");
+			continue;
+		}
+		errno = 0;
+		id = strtol(p, &end, 10);
+		colon = end;
+		if (!isdigit((unsigned char)*p) || errno != 0 || *colon != ':' ||
+		    colon >= p + wl || id < 1 || id > CONFIG_PEPPER_ID_MAX) {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: each old pepper is "
+			    "ID:BASE64 with an id from 1 to %d", src,
+			    CONFIG_PEPPER_ID_MAX);
+			goto out;
+		}
+		if (c->nold_peppers == CONFIG_OLD_PEPPERS_MAX) {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: at most %d old "
+			    "peppers", src, CONFIG_OLD_PEPPERS_MAX);
+			goto out;
+		}
+		if (id == c->pepper_id) {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: old pepper %ld has "
+			    "the id of the current pepper (pepper_id)", src, id);
+			goto out;
+		}
+		for (i = 0; i < c->nold_peppers; i++)
+			if (c->old_peppers[i].id == id) {
+				snprintf(err, CONFIG_ERR_BYTES, "%s: old pepper "
+				    "%ld is given twice", src, id);
+				goto out;
+			}
+		op = &c->old_peppers[c->nold_peppers];
+		n = secret_b64decode(op->key, sizeof(op->key), colon + 1,
+		    (size_t)(p + wl - colon - 1));
+		if (n < CONFIG_PEPPER_MIN) {
+			secret_wipe(op, sizeof(*op));
+			snprintf(err, CONFIG_ERR_BYTES, "%s: old pepper %ld is "
+			    "not base64 of %d to %d bytes", src, id,
+			    CONFIG_PEPPER_MIN, CONFIG_PEPPER_MAX);
+			goto out;
+		}
+		op->id = (int)id;
+		op->len = (size_t)n;
+		c->nold_peppers++;
+	}
+	rc = 0;
+out:
+	secret_wipe(buf, sizeof(buf));
+	return rc;
+}
+
+int
+config_pepper(const struct config *c, int id, const unsigned char **key,
+    size_t *len)
+{
+	size_t	 i;
+
+	if (id == c->pepper_id && c->pepperlen > 0) {
+		*key = c->pepper;
+		*len = c->pepperlen;
+		return 1;
+	}
+	for (i = 0; i < c->nold_peppers; i++)
+		if (c->old_peppers[i].id == id) {
+			*key = c->old_peppers[i].key;
+			*len = c->old_peppers[i].len;
+			return 1;
+		}
+	return 0;
+}
+
+long long
+config_rotate_sec(const struct config *c)
+{
+	if (c->signing_key_rotate_sec > 0)
+		return c->signing_key_rotate_sec;
+	return (long long)c->signing_key_rotate_days * 86400;
+}
+
 /*
  * The platform credential: what the platform listener's callers present
  * (Authorization: Bearer), kept only as its SHA-256. Required when the
@@ -478,6 +620,10 @@ config_secrets(struct config *c, config_getenv_fn env, char *err)
 		return -1;
 	}
 	c->pepperlen = (size_t)n;
+	if (old_peppers(c, env, err) == -1) {
+		config_wipe(c);
+		return -1;
+	}
 
 	if (config_db_password(c, env, err) == -1 ||
 	    platform_secret(c, err) == -1) {
@@ -562,6 +708,8 @@ config_wipe(struct config *c)
 	secret_wipe(c->kek, sizeof(c->kek));
 	secret_wipe(c->pepper, sizeof(c->pepper));
 	c->pepperlen = 0;
+	secret_wipe(c->old_peppers, sizeof(c->old_peppers));
+	c->nold_peppers = 0;
 	secret_wipe(c->platform_digest, sizeof(c->platform_digest));
 	c->has_platform = 0;
 }

@@ -20,10 +20,19 @@
 #define CONFIG_KEK_BYTES	32
 #define CONFIG_PEPPER_MIN	32
 #define CONFIG_PEPPER_MAX	128
+#define CONFIG_OLD_PEPPERS_MAX	8
+#define CONFIG_PEPPER_ID_MAX	32767
 #define CONFIG_PLATFORM_CRED_MIN	32
 #define CONFIG_PLATFORM_CRED_MAX	512
 #define CONFIG_MAX_LINE_BYTES	4096
 #define CONFIG_MAX_FILE_BYTES	(256 * 1024)
+
+/* A pepper other than the current one, still accepted (old_peppers_file). */
+struct config_pepper {
+	int		 id;
+	unsigned char	 key[CONFIG_PEPPER_MAX];
+	size_t		 len;
+};
 
 struct config {
 	char		 source[CONFIG_PATH_BYTES];	/* the file read */
@@ -71,6 +80,10 @@ struct config {
 	char		 rate_limit_shm[64];
 	int		 rate_limit_shared;	/* 1: hosts share per-minute counts */
 	int		 rate_limit_sync_ms;
+	int		 signing_key_rotate_days;	/* 0: by hand */
+	int		 signing_key_rotate_sec;	/* > 0: overrides days */
+	int		 pepper_id;		/* the id of pepper_file's pepper */
+	char		 old_peppers_file[CONFIG_PATH_BYTES];
 
 	/* Resolved by config_secrets(): wipe with config_wipe(). */
 	char		 database_password[256];
@@ -78,6 +91,8 @@ struct config {
 	unsigned char	 kek[CONFIG_KEK_BYTES];
 	unsigned char	 pepper[CONFIG_PEPPER_MAX];
 	size_t		 pepperlen;
+	struct config_pepper old_peppers[CONFIG_OLD_PEPPERS_MAX];
+	size_t		 nold_peppers;
 	/* SHA-256 of the platform credential; has_platform: one is set. */
 	unsigned char	 platform_digest[32];
 	int		 has_platform;
@@ -101,10 +116,23 @@ int	config_load(struct config *c, const char *path, config_getenv_fn env,
 /*
  * Resolve the secrets: JWTMINT_KEK / kek_file (32 bytes, base64),
  * JWTMINT_PEPPER / pepper_file (32..128 bytes, base64),
+ * JWTMINT_OLD_PEPPERS / old_peppers_file (optional: "ID:BASE64" words
+ * separated by white space, at most CONFIG_OLD_PEPPERS_MAX, ids 1..32767
+ * other than pepper_id and each other),
  * JWTMINT_DATABASE_PASSWORD / database_password_file (optional).
  * Returns 0, or -1 with a message in err naming the source.
  */
 int	config_secrets(struct config *c, config_getenv_fn env, char *err);
+
+/*
+ * The pepper of id: the current one (pepper_id) or an old one. Returns 1
+ * with *key and *len set, or 0 when this host does not hold it.
+ */
+int	config_pepper(const struct config *c, int id,
+	    const unsigned char **key, size_t *len);
+
+/* The signing-key rotation period in seconds (0: by hand). */
+long long config_rotate_sec(const struct config *c);
 
 /*
  * Resolve the run-time database password only (config_secrets does this

@@ -362,7 +362,9 @@ run(struct db *db, enum stmt s, const char *sql, const char *const *params)
 		return res;
 	if (res != NULL) {
 		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-		db->unique_violation = state && strcmp(state, "23505") == 0;
+		/* 23505 unique_violation, 23P01 exclusion_violation. */
+		db->unique_violation = state && (strcmp(state, "23505") == 0 ||
+		    strcmp(state, "23P01") == 0);
 		if (!db->unique_violation)
 			log_result_error(sql ? "query" : d->name, res);
 		PQclear(res);

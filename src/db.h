@@ -77,7 +77,10 @@ void		 db_rollback(struct db *);
  * back whole, so that it never spans two requests. */
 void		 db_abandon(struct db *);
 
-/* 1 when the last failure was a unique-key violation (admin messages). */
+/*
+ * 1 when the last failure was a unique-key or exclusion-constraint
+ * violation ("exists already": admin messages, concurrent writers).
+ */
 int		 db_last_unique_violation(const struct db *);
 
 #endif

@@ -24,6 +24,7 @@ struct keycache_entry {
 	unsigned	 grants;
 	int		 rate_per_sec, rate_per_min;
 	int		 trusted_forwarder;
+	int		 pepper_id;
 	int		 disabled, keep_tokens;
 	char		*scopes;	/* canonical string */
 };
@@ -96,6 +97,7 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 		out->rate_per_sec = e->rate_per_sec;
 		out->rate_per_min = e->rate_per_min;
 		out->trusted_forwarder = e->trusted_forwarder;
+		out->pepper_id = e->pepper_id;
 		out->disabled = e->disabled;
 		out->keep_tokens = e->keep_tokens;
 		if (scope_parse(&out->scopes, e->scopes, strlen(e->scopes)) == 0) {
@@ -125,9 +127,56 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 	e->rate_per_sec = out->rate_per_sec;
 	e->rate_per_min = out->rate_per_min;
 	e->trusted_forwarder = out->trusted_forwarder;
+	e->pepper_id = out->pepper_id;
 	e->disabled = out->disabled;
 	e->keep_tokens = out->keep_tokens;
 	return rc;
+}
+
+void
+keycache_rehashed(struct keycache *kc, const char *id,
+    const unsigned char hash[32], int new_id, int old_id)
+{
+	struct keycache_entry	*e = &kc->slots[slot_of(id)];
+	struct keycache_rehash	*r;
+	size_t			 i;
+
+	if (strcmp(e->id, id) == 0 && e->pepper_id == old_id) {
+		memcpy(e->hash, hash, sizeof(e->hash));
+		e->pepper_id = new_id;
+	}
+	for (i = 0; i < kc->nrehash; i++)
+		if (strcmp(kc->rehash[i].id, id) == 0)
+			return;
+	if (kc->nrehash == KEYCACHE_REHASH_BATCH)
+		return;
+	r = &kc->rehash[kc->nrehash++];
+	snprintf(r->id, sizeof(r->id), "%s", id);
+	memcpy(r->hash, hash, sizeof(r->hash));
+	r->pepper_id = new_id;
+	r->old_pepper_id = old_id;
+}
+
+void
+keycache_flush_rehash(struct keycache *kc, struct db *db)
+{
+	struct keycache_rehash	*r;
+	size_t			 i;
+	int			 n;
+
+	for (i = 0; i < kc->nrehash; i++) {
+		r = &kc->rehash[i];
+		if ((n = store_key_rehash(db, r->id, r->hash, r->pepper_id,
+		    r->old_pepper_id)) == -1)
+			log_warnx("key %s: not re-hashed under pepper %d this "
+			    "time (its next use tries again)", r->id,
+			    r->pepper_id);
+		else if (n == 1)
+			log_info("key %s re-hashed from pepper %d to pepper %d",
+			    r->id, r->old_pepper_id, r->pepper_id);
+	}
+	secret_wipe(kc->rehash, sizeof(kc->rehash));
+	kc->nrehash = 0;
 }
 
 void

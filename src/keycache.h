@@ -24,6 +24,14 @@ struct db;
 struct keycache_entry;
 
 #define KEYCACHE_TOUCH_BATCH	64
+#define KEYCACHE_REHASH_BATCH	16
+
+/* A key verified under an older pepper, hashed again under the current. */
+struct keycache_rehash {
+	char		 id[APIKEY_ID_LEN + 1];
+	unsigned char	 hash[32];
+	int		 pepper_id, old_pepper_id;
+};
 
 struct keycache {
 	struct keycache_entry	*slots;		/* KEYCACHE_SLOTS */
@@ -33,6 +41,10 @@ struct keycache {
 	char			 touched[KEYCACHE_TOUCH_BATCH][APIKEY_ID_LEN + 1];
 	size_t			 ntouched;
 	time_t			 last_flush;
+	/* re-hashes to write after the response (keycache_flush_rehash) */
+	struct keycache_rehash	 rehash[KEYCACHE_REHASH_BATCH];
+	size_t			 nrehash;
+	time_t			 pepper_warned;	/* a key on a pepper not held */
 };
 
 /* Returns 0, or -1 when out of memory. */
@@ -51,6 +63,18 @@ void	keycache_touch(struct keycache *, const char *id);
  */
 void	keycache_flush_touched(struct keycache *, struct db *, int every_sec,
 	    int force);
+
+/*
+ * Key id was verified under pepper old_id and hashed again (hash) under
+ * new_id: the cached row takes the new hash at once (this worker does not
+ * do it again) and the write waits for keycache_flush_rehash. A full batch
+ * drops the request: the next use asks again.
+ */
+void	keycache_rehashed(struct keycache *, const char *id,
+	    const unsigned char hash[32], int new_id, int old_id);
+
+/* Write the waiting re-hashes (after a response went out). */
+void	keycache_flush_rehash(struct keycache *, struct db *);
 
 /* store_key_get() through the cache: -1 / 0 / 1. */
 int	keycache_get(struct keycache *, struct db *, const char *id,

@@ -1,5 +1,6 @@
 /*
- * keyring: load, unseal and parse the active signing keys; publish the JWKS.
+ * keyring: load, unseal and parse the published signing keys; publish the
+ * JWKS.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,10 +17,27 @@
 #include "store.h"
 
 struct loading {
-	struct keyring		*kr;
+	struct keyring		*kr;		/* the new ring */
+	struct keyring		*old;		/* the ring in use */
+	unsigned char		 taken[KEYRING_MAX_KEYS];	/* of old */
+	int			 from[KEYRING_MAX_KEYS];	/* of kr: old's
+								   index, or -1 */
 	const struct config	*cfg;
 	json_t			*jwks;
 };
+
+/* The key kid of alg in the ring in use, not taken yet: its index or -1. */
+static int
+loaded(struct loading *l, const char *kid, int alg)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->old->n; i++)
+		if (!l->taken[i] && (int)l->old->keys[i].alg == alg &&
+		    strcmp(l->old->keys[i].kid, kid) == 0)
+			return (int)i;
+	return -1;
+}
 
 static int
 one_key(void *arg, const char *const *cols, int ncols)
@@ -33,15 +51,23 @@ one_key(void *arg, const char *const *cols, int ncols)
 	int		 alg, n;
 	json_t		*jwk;
 
-	if (ncols != 3 || cols[0] == NULL || cols[1] == NULL || cols[2] == NULL)
+	if (ncols != 4 || cols[0] == NULL || cols[1] == NULL || cols[2] == NULL ||
+	    cols[3] == NULL)
 		return -1;
 	if (kr->n == KEYRING_MAX_KEYS) {
-		log_warnx("keyring: more than %d active signing keys; retire "
+		log_warnx("keyring: more than %d published signing keys; retire "
 		    "old ones", KEYRING_MAX_KEYS);
 		return 0;
 	}
 	if ((alg = jws_alg_parse(cols[1])) < 0)
 		return 0;
+	kr->signs[kr->n] = cols[3][0] == 't';
+	if ((l->from[kr->n] = loaded(l, cols[0], alg)) >= 0) {
+		/* Parsed already: the same material, shared until the swap. */
+		kr->keys[kr->n] = l->old->keys[l->from[kr->n]];
+		l->taken[l->from[kr->n]] = 1;
+		goto publish;
+	}
 	snprintf(aad, sizeof(aad), "%s:%s", cols[0], cols[1]);
 	if ((n = store_unhex(sealed, sizeof(sealed), cols[2])) < 0 ||
 	    kek_open(priv, sizeof(priv), &plen, l->cfg->kek, aad, strlen(aad),
@@ -58,11 +84,17 @@ one_key(void *arg, const char *const *cols, int ncols)
 		    cols[0]);
 		return 0;
 	}
+publish:
 	if (alg != JWS_HS256) {
 		/* RFC 7517: public keys only; symmetric keys never appear. */
 		jwk = jwk_public(kr->keys[kr->n].pkey, cols[0], cols[1]);
 		if (jwk == NULL || json_array_append_new(l->jwks, jwk) == -1) {
-			jws_key_free(&kr->keys[kr->n]);
+			/* Release only what was parsed here. */
+			if (l->from[kr->n] >= 0)
+				l->taken[l->from[kr->n]] = 0;
+			else
+				jws_key_free(&kr->keys[kr->n]);
+			memset(&kr->keys[kr->n], 0, sizeof(kr->keys[kr->n]));
 			return -1;
 		}
 	}
@@ -83,6 +115,23 @@ clear(struct keyring *kr)
 	kr->jwkslen = 0;
 }
 
+/*
+ * Free the keys of the new ring that were parsed for it (a failed load):
+ * those taken from the ring in use stay its.
+ */
+static void
+clear_fresh(struct loading *l)
+{
+	size_t	 i;
+
+	for (i = 0; i < l->kr->n; i++)
+		if (l->from[i] < 0)
+			jws_key_free(&l->kr->keys[i]);
+	l->kr->n = 0;
+	free(l->kr->jwks);
+	l->kr->jwks = NULL;
+}
+
 int
 keyring_load(struct keyring *kr, struct db *db, const struct config *cfg)
 {
@@ -90,10 +139,13 @@ keyring_load(struct keyring *kr, struct db *db, const struct config *cfg)
 	struct loading	 l;
 	json_t		*doc;
 	char		*s;
+	size_t		 i;
 	int		 rc = -1;
 
 	memset(&fresh, 0, sizeof(fresh));
+	memset(&l, 0, sizeof(l));
 	l.kr = &fresh;
+	l.old = kr;
 	l.cfg = cfg;
 	if ((l.jwks = json_array()) == NULL)
 		return -1;
@@ -107,12 +159,16 @@ keyring_load(struct keyring *kr, struct db *db, const struct config *cfg)
 	fresh.jwks = s;
 	fresh.jwkslen = strlen(s);
 	fresh.loaded = 1;
-	clear(kr);
+	/* The swap: the keys taken over change hands, the rest go. */
+	for (i = 0; i < kr->n; i++)
+		if (!l.taken[i])
+			jws_key_free(&kr->keys[i]);
+	free(kr->jwks);
 	*kr = fresh;
 	memset(&fresh, 0, sizeof(fresh));
 	rc = 0;
 out:
-	clear(&fresh);
+	clear_fresh(&l);
 	json_decref(l.jwks);
 	return rc;
 }
@@ -123,7 +179,7 @@ keyring_signer(const struct keyring *kr, enum jws_alg alg)
 	size_t	 i;
 
 	for (i = 0; i < kr->n; i++)
-		if (kr->keys[i].alg == alg)
+		if (kr->keys[i].alg == alg && kr->signs[i])
 			return &kr->keys[i];
 	return NULL;
 }

@@ -1,10 +1,14 @@
 /*
- * jwtmint: the token service. One binary, three ways to run:
- *   --listen ADDR  bind, pre-fork workers, supervise (supervisor.c);
+ * jwtmint: the token service. One binary, four ways to run:
+ *   --listen ADDR  bind, pre-fork workers and the housekeeper, supervise
+ *                  (supervisor.c);
  *   FastCGI        a listening socket on stdin (web server, spawn-fcgi);
- *   CGI            REQUEST_METHOD in the environment: one request, exit.
- * Configuration errors stop the start with one message; nothing after the
- * start exits on behalf of a client.
+ *   CGI            REQUEST_METHOD in the environment: one request, exit;
+ *   --housekeeper  the host's background work alone (housekeeper.h), beside
+ *                  workers started the FastCGI or CGI way.
+ * Configuration errors stop the start with one message, and so do secrets
+ * that are not the database's (secretcheck.h); nothing after the start
+ * exits on behalf of a client.
  */
 #include <malloc.h>
 #include <stdio.h>
@@ -16,9 +20,12 @@
 
 #include "config.h"
 #include "adminapi.h"
+#include "db.h"
+#include "housekeeper.h"
 #include "log.h"
 #include "platform.h"
 #include "secret.h"
+#include "secretcheck.h"
 #include "supervisor.h"
 #include "worker.h"
 
@@ -32,7 +39,9 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: jwtmint [-c file] [-t] [--listen unix:/path | "
-	    "host:port] [--workers n] | --routes\n");
+	    "host:port] [--workers n]\n"
+	    "       jwtmint [-c file] --housekeeper\n"
+	    "       jwtmint --routes\n");
 	exit(2);
 }
 
@@ -53,6 +62,34 @@ print_routes(void)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/*
+ * The secrets against the database's check values, once at start. A
+ * mismatch stops the start; a database that does not answer (down, or not
+ * migrated yet) does not: the housekeeper checks again before it seals a
+ * key. Returns 0 or -1 (the message printed).
+ */
+static int
+check_secrets(const struct config *cfg)
+{
+	struct db	*db;
+	char		 msg[SECRETCHECK_MSG_BYTES];
+	int		 rc;
+
+	if ((db = db_new(cfg, 0)) == NULL)
+		return -1;
+	rc = secretcheck_verify(db, cfg, msg, sizeof(msg));
+	db_free(db);
+	if (rc == 0) {
+		fprintf(stderr, "jwtmint: %s: refusing to start\n", msg);
+		return -1;
+	}
+	if (rc == -1)
+		log_warnx("start-up: the key-encryption key and pepper could not "
+		    "be checked against the database (down, or not migrated): "
+		    "starting anyway");
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -61,7 +98,7 @@ main(int argc, char *argv[])
 	const char		*file = NULL, *listen_on = NULL, *path;
 	char			*end;
 	long			 workers = 0;
-	int			 i, test = 0, rc;
+	int			 i, test = 0, housekeeper = 0, rc;
 
 	log_init("jwtmint");
 	/*
@@ -82,6 +119,8 @@ main(int argc, char *argv[])
 			return print_routes();
 		else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
 			listen_on = argv[++i];
+		else if (strcmp(argv[i], "--housekeeper") == 0)
+			housekeeper = 1;
 		else if (strcmp(argv[i], "--workers") == 0 && i + 1 < argc) {
 			workers = strtol(argv[++i], &end, 10);
 			if (*end != '\0' || workers < 1 || workers > 256)
@@ -104,15 +143,25 @@ main(int argc, char *argv[])
 		config_wipe(&cfg);
 		return 0;
 	}
-	if (listen_on == NULL && cfg.listen[0] != '\0')
+	if (housekeeper && (listen_on != NULL || workers != 0))
+		usage();
+	if (listen_on == NULL && cfg.listen[0] != '\0' && !housekeeper)
 		listen_on = cfg.listen;
 	if (workers == 0)
 		workers = cfg.workers;
+	/* Not in CGI mode: one request per process, no start to refuse. */
+	if ((housekeeper || listen_on != NULL || !FCGX_IsCGI()) &&
+	    check_secrets(&cfg) == -1) {
+		config_wipe(&cfg);
+		return 1;
+	}
 
 	if (listen_on == NULL && cfg.platform_listen[0] != '\0')
 		log_warnx("platform_listen is served under --listen only: "
 		    "not here");
-	if (listen_on != NULL)
+	if (housekeeper)
+		rc = housekeeper_run(&cfg);
+	else if (listen_on != NULL)
 		rc = supervisor_run(&cfg, listen_on, (int)workers);
 	else if (!FCGX_IsCGI())
 		rc = worker_fcgi(&cfg, 0, -1, NULL) == 0 ? 0 : 1;

@@ -14,6 +14,7 @@
 #include "jreq.h"
 #include "ops_key.h"
 #include "secret.h"
+#include "secretcheck.h"
 #include "store.h"
 
 const char OPS_KEY_WIDER[] = "scopes exceed what the caller holds";
@@ -160,7 +161,8 @@ ops_key_create(const struct ops_ctx *x, const struct ops_key_create *rq,
 	char			 scopes[SCOPE_MAX_STRING_BYTES], grants[256];
 	char			 meta[OPS_KEY_META_BYTES + 1], why[JREQ_WHY_BYTES];
 	char			 secs[24], rps[16], rpm[16];
-	const char		*params[15];
+	char			 pcheck[2 * SECRET_DIGEST_BYTES + 1];
+	const char		*params[16];
 	enum ops_err		 rc = OPS_FAILED;
 	unsigned		 mask;
 	int			 env = APIKEY_ENV_LIVE, n;
@@ -200,7 +202,8 @@ ops_key_create(const struct ops_ctx *x, const struct ops_key_create *rq,
 
 	if (apikey_generate(&k, (enum apikey_env)env, out->key,
 	    sizeof(out->key)) == -1 || secret_random(salt, sizeof(salt)) == -1 ||
-	    apikey_hash(h, x->pepper, x->pepperlen, k.id, salt, k.secret) == -1)
+	    apikey_hash(h, x->pepper, x->pepperlen, k.id, salt, k.secret) == -1 ||
+	    secretcheck_value(pcheck, "pepper", x->pepper, x->pepperlen) == -1)
 		goto out;
 	secret_hex(salthex, salt, sizeof(salt));
 	secret_hex(hhex, h, sizeof(h));
@@ -222,6 +225,7 @@ ops_key_create(const struct ops_ctx *x, const struct ops_key_create *rq,
 	params[12] = rq->trusted_forwarder ? "true" : "false";
 	params[13] = x->actor != NULL ? x->actor : "";
 	params[14] = x->source != NULL ? x->source : "";
+	params[15] = pcheck;	/* its pepper's id (src/secretcheck.h) */
 	n = store_rows(x->db, STMT_KEY_CREATE, params, view_row, &out->view);
 	if (n < 0)
 		rc = db_last_unique_violation(x->db) ? OPS_FAILED :
@@ -621,6 +625,7 @@ ops_key_roll(const struct ops_ctx *x, const struct ops_key_roll *rq,
 	struct apikey		 k;
 	unsigned char		 salt[APIKEY_SALT_BYTES], h[32];
 	char			 salthex[2 * APIKEY_SALT_BYTES + 1], hhex[65];
+	char			 pcheck[2 * SECRET_DIGEST_BYTES + 1];
 	const char		*params[2];
 	enum ops_err		 rc = OPS_FAILED;
 	int			 n;
@@ -671,14 +676,15 @@ ops_key_roll(const struct ops_ctx *x, const struct ops_key_roll *rq,
 	/* The new key, of the old one's environment. */
 	if (apikey_generate(&k, (enum apikey_env)st.env, out->key,
 	    sizeof(out->key)) == -1 || secret_random(salt, sizeof(salt)) == -1 ||
-	    apikey_hash(h, x->pepper, x->pepperlen, k.id, salt, k.secret) == -1)
+	    apikey_hash(h, x->pepper, x->pepperlen, k.id, salt, k.secret) == -1 ||
+	    secretcheck_value(pcheck, "pepper", x->pepper, x->pepperlen) == -1)
 		goto out;
 	secret_hex(salthex, salt, sizeof(salt));
 	secret_hex(hhex, h, sizeof(h));
 	n = store_key_roll(x->db, rq->id, x->org, k.id, salthex, hhex,
 	    rq->grace_sec, rq->revoke_tokens || rq->grace_sec == 0,
 	    x->actor != NULL ? x->actor : "", x->source != NULL ? x->source : "",
-	    out->created_at, out->expires_at, out->old_ends_at,
+	    pcheck, out->created_at, out->expires_at, out->old_ends_at,
 	    sizeof(out->created_at));
 	if (n == -1)
 		rc = OPS_UNAVAILABLE;

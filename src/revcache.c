@@ -154,9 +154,7 @@ load(struct revcache *rc, struct db *db)
 	struct loading	 l = { rc, 0 };
 
 	jtis_free(rc);
-	/* Rows of tokens expired over an hour ago can never matter again. */
-	if (store_write(db, STMT_REVOKED_PURGE, NULL) < 0)
-		return -1;
+	/* Expired rows are purged by the housekeeper (src/housekeeper.c). */
 	/* Size the table from a first pass; rows arriving between the two
 	 * passes are covered by the NOTIFY they send. */
 	if (store_rows(db, STMT_REVOKED_JTIS, NULL, count_row, &l) == -1)

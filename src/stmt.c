@@ -55,6 +55,20 @@
 	    " join roles r on r.org_id = u.org_id and r.name = u.role"\
 	    " where t.digest = decode($1, 'hex') and f.org_id = $2"
 
+/*
+ * The id of the pepper whose check value is the hex parameter p (a new
+ * key's hash is keyed with it; src/secretcheck.h): NULL, and the insert
+ * refused, when no host has checked that pepper in.
+ */
+#define PEPPER_ID(p) \
+	"(select id from secret_checks where kind = 'pepper'"\
+	" and check_value = decode(" p ", 'hex'))"
+
+/* A signing key's state from its times (sql/011_signing.sql). */
+#define SIGNING_STATE \
+	"case when removed_at is not null then 'removed'"\
+	" when retired_at is not null then 'retired'"\
+	" when activated_at is not null then 'active' else 'next' end"
 /* A key's status: the one definition (docs/ADMIN-API.md). */
 #define KEY_STATUS \
 	"case when k.revoked_at is not null then 'revoked'"\
@@ -113,15 +127,19 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " coalesce(floor(extract(epoch from k.expires_at))::bigint, 0),"
 	    " (k.revoked_at is not null), (o.disabled_at is not null), k.grants,"
 	    " coalesce(k.rate_per_sec, -1), coalesce(k.rate_per_min, -1),"
-	    " k.trusted_forwarder, (k.disabled_at is not null), k.keep_tokens"
+	    " k.trusted_forwarder, (k.disabled_at is not null), k.keep_tokens,"
+	    " k.pepper_id"
 	    " from api_keys k join orgs o on o.id = k.org_id"
 	    " where k.id = $1", 1 },
 	[STMT_KEYS_TOUCH] = { "keys_touch",
 	    "update api_keys set last_used_at = now()"
 	    " where id = any($1::text[])", 1 },
+	/* Every published key (next, active, retired) and whether it signs. */
 	[STMT_SIGNING_KEYS] = { "signing_keys",
-	    "select kid, alg, private_sealed from signing_keys"
-	    " where retired_at is null order by created_at desc, kid", 0 },
+	    "select kid, alg, private_sealed,"
+	    " (activated_at is not null and retired_at is null)"
+	    " from signing_keys where removed_at is null"
+	    " order by created_at desc, kid", 0 },
 
 	/*
 	 * Login, one round trip before any hashing: the user (or a row of
@@ -344,19 +362,15 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    RFC3339("k.revoked_at") ", " RFC3339("k.last_used_at") ","
 	    " k.trusted_forwarder::text,"
 	    " " KEY_STATUS ","
-	    " k.rolled_from, k.rolled_to"
+	    " k.rolled_from, k.rolled_to, k.pepper_id"
 	    " from api_keys k join orgs o on o.id = k.org_id"
 	    " where $1 = '' or k.org_id = $1 order by k.created_at, k.id", 1 },
 
-	[STMT_SIGNING_INSERT] = { "signing_insert",
-	    "insert into signing_keys (kid, alg, private_sealed)"
-	    " values ($1, $2, decode($3, 'hex'))", 3 },
 	[STMT_SIGNING_LIST] = { "signing_list",
 	    "select kid, alg, " RFC3339("created_at") ", "
-	    RFC3339("retired_at") " from signing_keys order by created_at, kid", 0 },
-	[STMT_SIGNING_RETIRE] = { "signing_retire",
-	    "update signing_keys set retired_at = now()"
-	    " where kid = $1 and retired_at is null", 1 },
+	    RFC3339("retired_at") ", " SIGNING_STATE ", "
+	    RFC3339("activated_at") ", " RFC3339("removed_at")
+	    " from signing_keys order by created_at, kid", 0 },
 
 	/* $1 org, $2 name, $3 scopes, $4 all_accounts, $5 read_only,
 	 * $6 detail, $7 actor, $8 source. */
@@ -450,16 +464,18 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * outlive it unless $7 revoke_tokens), both are linked, and the audit
 	 * row is written. No row: not rollable any more (a concurrent roll
 	 * won). $1 old id, $2 org, $3 new id, $4 salt (hex), $5 hash (hex),
-	 * $6 grace sec, $7 revoke_tokens, $8 actor, $9 source.
+	 * $6 grace sec, $7 revoke_tokens, $8 actor, $9 source, $10 the check
+	 * value (hex) of the pepper of the new key's hash.
 	 */
 	[STMT_KEY_ROLL] = { "key_roll",
 	    "with old as (select * from api_keys where id = $1 and org_id = $2"
 	    "   and rolled_to is null and " KEY_USABLE("api_keys") " for update),"
 	    " ins as (insert into api_keys (id, org_id, name, env, salt, hash,"
 	    "   scopes, expires_at, grants, rate_per_sec, rate_per_min,"
-	    "   trusted_forwarder, meta, rolled_from) select $3, $2, name, env,"
-	    "   decode($4, 'hex'), decode($5, 'hex'), scopes, expires_at, grants,"
-	    "   rate_per_sec, rate_per_min, trusted_forwarder, meta, id from old"
+	    "   trusted_forwarder, meta, rolled_from, pepper_id) select $3, $2,"
+	    "   name, env, decode($4, 'hex'), decode($5, 'hex'), scopes,"
+	    "   expires_at, grants, rate_per_sec, rate_per_min, trusted_forwarder,"
+	    "   meta, id, " PEPPER_ID("$10") " from old"
 	    "   returning created_at, expires_at),"
 	    " upd as (update api_keys k set rolled_to = $3,"
 	    "   expires_at = least(coalesce(k.expires_at, 'infinity'),"
@@ -474,7 +490,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   || ' grace ' || $6 || case when $7::boolean then"
 	    "   ', revoke_tokens' else '' end, $8, $9, old.id from old)"
 	    " select " RFC3339("ins.created_at") ", " RFC3339("ins.expires_at")
-	    ", " RFC3339("upd.expires_at") " from ins, upd", 9 },
+	    ", " RFC3339("upd.expires_at") " from ins, upd", 10 },
 	/* $1 key id, $2 true/false. */
 	[STMT_KEY_SET_FORWARDER] = { "key_set_forwarder",
 	    "update api_keys set trusted_forwarder = $2::boolean,"
@@ -534,7 +550,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * statement. $1 id, $2 org, $3 name, $4 env, $5 salt (hex), $6 hash
 	 * (hex), $7 scopes, $8 expires in sec (0: never), $9 grants, $10/$11
 	 * rate per sec/min (-1: the default), $12 meta (JSON object), $13
-	 * trusted forwarder, $14 actor, $15 source. No row: the organization
+	 * trusted forwarder, $14 actor, $15 source, $16 the check value (hex)
+	 * of the pepper of its hash (PEPPER_ID). No row: the organization
 	 * is disabled. A key's expires_at is whole seconds (date_trunc), so
 	 * that C, which reads it as Unix seconds (STMT_KEY_GET), and SQL agree
 	 * on the instant it ends (so are an update's and a roll's).
@@ -543,16 +560,16 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "with o as (select id from orgs where id = $2 and disabled_at is null),"
 	    " k as (insert into api_keys (id, org_id, name, env, salt, hash,"
 	    "   scopes, expires_at, grants, rate_per_sec, rate_per_min, meta,"
-	    "   trusted_forwarder) select $1, $2, $3, $4, decode($5, 'hex'),"
-	    "   decode($6, 'hex'), $7, case when $8::bigint > 0 then"
-	    "   date_trunc('second', now()) + make_interval(secs => $8::bigint)"
-	    "   end, $9, nullif($10::int, -1), nullif($11::int, -1), $12::jsonb,"
-	    "   $13::boolean from o returning *),"
+	    "   trusted_forwarder, pepper_id) select $1, $2, $3, $4,"
+	    "   decode($5, 'hex'), decode($6, 'hex'), $7, case when $8::bigint > 0"
+	    "   then date_trunc('second', now()) + make_interval(secs =>"
+	    "   $8::bigint) end, $9, nullif($10::int, -1), nullif($11::int, -1),"
+	    "   $12::jsonb, $13::boolean, " PEPPER_ID("$16") " from o returning *),"
 	    " aud as (insert into audit (org_id, event, detail, actor, source,"
 	    "   resource) select $2, 'key.create', 'env ' || k.env"
 	    "   || ', scopes ' || k.scopes || ', grants ' || k.grants, $14, $15,"
 	    "   k.id from k)"
-	    " select " KEY_VIEW " from k", 15 },
+	    " select " KEY_VIEW " from k", 16 },
 	/*
 	 * What an update decides on, the row locked until the transaction
 	 * ends. $1 org, $2 id.
@@ -607,6 +624,184 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   resource) select $1, 'key.revoke', 'revoked', $3, $4, k.id"
 	    "   from k, old where old.fresh)"
 	    " select " KEY_VIEW " from k", 4 },
+
+	/*
+	 * Signing keys (src/ops_signing.c). Platform operations: their audit
+	 * rows go to the platform's pseudo-organization $n (OPS_PLATFORM_ORG).
+	 *
+	 * Create: $1 kid, $2 alg, $3 sealed private key (hex), $4 'active'
+	 * (signs at once; the algorithm's active key, if any, retires) or
+	 * 'next' (published only), $5 actor, $6 source, $7 audit org, $8
+	 * event (signing_key.create, or signing_key.rotate for a rotation that
+	 * had no next key). Returns created_at and the retired kid (or NULL).
+	 */
+	[STMT_SIGNING_CREATE] = { "signing_create",
+	    "with old as (update signing_keys set retired_at = now()"
+	    "   where alg = $2 and $4 = 'active' and activated_at is not null"
+	    "   and retired_at is null returning kid),"
+	    " ins as (insert into signing_keys (kid, alg, private_sealed,"
+	    "   activated_at) values ($1, $2, decode($3, 'hex'),"
+	    "   case when $4 = 'active' then now() end)"
+	    "   returning kid, created_at),"
+	    " aud as (" AUDIT_INTO " select $7, $8, $2 || ' ' || $4 || coalesce(', retired '"
+	    "   || (select min(kid) from old), ''), $5, $6, kid from ins)"
+	    " select " RFC3339("ins.created_at") ", (select min(kid) from old)"
+	    " from ins", 8 },
+	/*
+	 * Promote the next key $2 of algorithm $1, retiring its active key,
+	 * which must be $3 ('' for none): a step decided on an earlier read
+	 * is done once or not at all. Concurrent promoters queue on the row
+	 * locks; the later ones find the key active already and do nothing.
+	 * $4 actor, $5 source, $6 audit org. Returns the promoted kid.
+	 */
+	[STMT_SIGNING_PROMOTE] = { "signing_promote",
+	    "with nxt as (select kid from signing_keys where kid = $2 and alg = $1"
+	    "   and activated_at is null and retired_at is null for update),"
+	    " cur as (select kid from signing_keys where alg = $1"
+	    "   and activated_at is not null and retired_at is null for update),"
+	    " ok as (select 1 from nxt"
+	    "   where coalesce((select min(kid) from cur), '') = $3),"
+	    " ret as (update signing_keys s set retired_at = now() from cur"
+	    "   where s.kid = cur.kid and exists (select 1 from ok)"
+	    "   returning s.kid),"
+	    " pro as (update signing_keys s set activated_at = now() from nxt"
+	    "   where s.kid = nxt.kid and exists (select 1 from ok)"
+	    "   returning s.kid),"
+	    " aud as (" AUDIT_INTO " select $6, 'signing_key.rotate', $1 || ' '"
+	    "   || coalesce(nullif($3, ''), '(none)') || ' -> ' || kid, $4, $5,"
+	    "   kid from pro)"
+	    " select kid from pro", 6 },
+	/*
+	 * Retire now: the key stops signing and verifying at once and leaves
+	 * the JWKS (a compromised key; the planned way is a rotation, whose
+	 * old key keeps verifying). When it was the active key, the next key
+	 * of its algorithm signs instead, else the most recently retired one
+	 * still published (every verifier knows it), else none.
+	 * $1 kid, $2 actor, $3 source, $4 audit org. Returns the kid and the
+	 * kid that signs instead (or NULL).
+	 */
+	[STMT_SIGNING_RETIRE] = { "signing_retire",
+	    "with k as (select kid, alg, (activated_at is not null and"
+	    "   retired_at is null) as was_active from signing_keys"
+	    "   where kid = $1 and removed_at is null for update),"
+	    " upd as (update signing_keys s set removed_at = now(),"
+	    "   retired_at = coalesce(s.retired_at, now()) from k"
+	    "   where s.kid = k.kid returning s.kid, s.alg),"
+	    " rep as (update signing_keys s set activated_at = now(),"
+	    "   retired_at = null where s.kid = (select r.kid"
+	    "   from signing_keys r join k on r.alg = k.alg and r.kid <> k.kid"
+	    "   where k.was_active and r.removed_at is null"
+	    "   order by (r.retired_at is null) desc, r.retired_at desc,"
+	    "   r.created_at desc, r.kid limit 1) returning s.kid),"
+	    " aud as (" AUDIT_INTO " select $4, 'signing_key.retire', upd.alg || ' '"
+	    "   || upd.kid || ' removed' || coalesce(', ' || (select min(kid)"
+	    "   from rep) || ' signs', ''), $2, $3, upd.kid from upd)"
+	    " select kid, (select min(kid) from rep) from upd", 4 },
+	/*
+	 * The housekeeper's removal of a retired key whose last token has
+	 * expired: $1 kid, $2 seconds after retirement, $3 actor, $4 source,
+	 * $5 audit org.
+	 */
+	[STMT_SIGNING_REMOVE] = { "signing_remove",
+	    "with r as (update signing_keys set removed_at = now()"
+	    "   where kid = $1 and removed_at is null and retired_at is not null"
+	    "   and retired_at <= now() - make_interval(secs => $2::int)"
+	    "   returning kid, alg)"
+	    " " AUDIT_INTO " select $5, 'signing_key.remove', alg || ' ' || kid"
+	    " || ' removed from the JWKS', $3, $4, kid from r"
+	    " returning resource", 5 },
+	/* The next and active keys of algorithm $1: kid and state. */
+	[STMT_SIGNING_PEEK] = { "signing_peek",
+	    "select kid, " SIGNING_STATE " from signing_keys where alg = $1"
+	    " and retired_at is null order by created_at desc", 1 },
+	/*
+	 * What the schedule decides on (src/rotation.h): every published key
+	 * with its times in milliseconds since the epoch, rounded up (a key is
+	 * never taken for older than it is), and the database's now rounded
+	 * down, so that every host's housekeeper judges by one clock.
+	 */
+	[STMT_SIGNING_SCHEDULE] = { "signing_schedule",
+	    "select kid, alg, ceil(extract(epoch from created_at) * 1000)::bigint,"
+	    " coalesce(ceil(extract(epoch from activated_at) * 1000)::bigint, 0),"
+	    " coalesce(ceil(extract(epoch from retired_at) * 1000)::bigint, 0),"
+	    " floor(extract(epoch from now()) * 1000)::bigint"
+	    " from signing_keys where removed_at is null"
+	    " order by created_at, kid", 0 },
+	/* One rotator across every host, for this transaction (the key
+	 * differs from the migrations' 7469746). */
+	[STMT_SIGNING_LOCK] = { "signing_lock",
+	    "select pg_try_advisory_xact_lock(7469747)", 0 },
+	[STMT_SIGNING_LOCK_WAIT] = { "signing_lock_wait",
+	    "select pg_advisory_xact_lock(7469747)", 0 },
+	/* Every signing key's sealed private part, locked for the re-seal. */
+	[STMT_SIGNING_SEALED] = { "signing_sealed",
+	    "select kid, alg, private_sealed from signing_keys order by kid"
+	    " for update", 0 },
+	/* $1 kid, $2 new sealed (hex), $3 old sealed (hex). */
+	[STMT_SIGNING_RESEAL] = { "signing_reseal",
+	    "update signing_keys set private_sealed = decode($2, 'hex')"
+	    " where kid = $1 and private_sealed = decode($3, 'hex')", 3 },
+	/*
+	 * The check value of secret ($1 kind, $2 id): written when there is
+	 * none yet, then read. NULL: none could be written (the same value is
+	 * stored under another id, or a concurrent first writer: read again).
+	 * $3 check value (hex).
+	 */
+	[STMT_SECRET_CHECK] = { "secret_check",
+	    "with ins as (insert into secret_checks (kind, id, check_value)"
+	    "   values ($1, $2::int, decode($3, 'hex')) on conflict do nothing"
+	    "   returning check_value)"
+	    " select encode(coalesce((select check_value from ins),"
+	    " (select check_value from secret_checks where kind = $1"
+	    "   and id = $2::int)), 'hex')", 3 },
+	/* The new key-encryption key's check value ($1 hex), in the
+	 * transaction of the re-seal. */
+	[STMT_SECRET_KEK_SET] = { "secret_kek_set",
+	    "insert into secret_checks (kind, id, check_value)"
+	    " values ('kek', 0, decode($1, 'hex')) on conflict (kind, id)"
+	    " do update set check_value = excluded.check_value", 1 },
+	/* The audit row of a KEK rotation: $1 audit org, $2 detail, $3 actor,
+	 * $4 source. */
+	[STMT_KEK_AUDIT] = { "kek_audit",
+	    AUDIT_INTO " values ($1, 'kek.rotate', $2, $3, $4, 'kek')", 4 },
+	/*
+	 * A key verified under an older pepper, hashed again under the
+	 * current one, once: $1 id, $2 hash (hex), $3 new pepper id, $4 the
+	 * pepper id it was verified under.
+	 */
+	[STMT_KEY_REHASH] = { "key_rehash",
+	    "update api_keys set hash = decode($2, 'hex'), pepper_id = $3::int"
+	    " where id = $1 and pepper_id = $4::int", 4 },
+	/* Every pepper id known (checked, or still used by a key) and how
+	 * many keys use it. */
+	[STMT_PEPPER_LIST] = { "pepper_list",
+	    "select p.id, " RFC3339("c.created_at") ", count(k.id)"
+	    " from (select id from secret_checks where kind = 'pepper'"
+	    "   union select pepper_id from api_keys) p"
+	    " left join secret_checks c on c.kind = 'pepper' and c.id = p.id"
+	    " left join api_keys k on k.pepper_id = p.id"
+	    " group by p.id, c.created_at order by p.id", 0 },
+	/*
+	 * The end of rolled keys' grace, marked once with its audit row (at
+	 * most 500 a run): a rolled key past its end, or revoked during its
+	 * grace. $1 actor.
+	 */
+	[STMT_GRACE_END] = { "grace_end",
+	    "with k as (update api_keys set grace_ended_at = now() where id in"
+	    "   (select id from api_keys where rolled_to is not null"
+	    "   and grace_ended_at is null and (expires_at <= now()"
+	    "   or revoked_at is not null) order by expires_at limit 500)"
+	    "   returning id, org_id, rolled_to, revoked_at, expires_at)"
+	    " " AUDIT_INTO " select org_id, 'key.grace_end', 'rolled to ' || rolled_to ||"
+	    " case when revoked_at is not null and revoked_at < expires_at"
+	    "   then ', revoked during the grace' else '' end, $1, '', id from k"
+	    " returning resource", 1 },
+	/* Milliseconds until the next open grace ends (0: it has), -1: none. */
+	[STMT_GRACE_NEXT] = { "grace_next",
+	    "select coalesce(greatest(0, ceil(extract(epoch from"
+	    " min(expires_at) - now()) * 1000))::bigint, -1)"
+	    " from api_keys where rolled_to is not null"
+	    " and grace_ended_at is null and revoked_at is null", 0 },
 
 	/*
 	 * Changes of an organization's users and roles one at a time, in the

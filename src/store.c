@@ -2,6 +2,7 @@
  * store: results of db_exec() turned into C values. Every PGresult is
  * cleared here; nothing above this file sees libpq.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,10 +83,27 @@ store_key_get(struct db *db, const char *id, struct store_key *k)
 	k->trusted_forwarder = PQgetvalue(res, 0, 11)[0] == 't';
 	k->disabled = PQgetvalue(res, 0, 12)[0] == 't';
 	k->keep_tokens = PQgetvalue(res, 0, 13)[0] == 't';
+	k->pepper_id = atoi(PQgetvalue(res, 0, 14));
 	rc = 1;
 out:
 	PQclear(res);
 	return rc;
+}
+
+int
+store_key_rehash(struct db *db, const char *id, const unsigned char hash[32],
+    int new_id, int old_id)
+{
+	char		 hex[65], nid[16], oid[16];
+	const char	*params[4] = { id, hex, nid, oid };
+	int		 n;
+
+	secret_hex(hex, hash, 32);
+	snprintf(nid, sizeof(nid), "%d", new_id);
+	snprintf(oid, sizeof(oid), "%d", old_id);
+	n = store_write(db, STMT_KEY_REHASH, params);
+	secret_wipe(hex, sizeof(hex));
+	return n < 0 ? -1 : n;
 }
 
 int
@@ -212,11 +230,13 @@ int
 store_key_roll(struct db *db, const char *old, const char *org, const char *id,
     const char *salthex, const char *hashhex, long long grace_sec,
     int revoke_tokens, const char *actor, const char *source,
-    char *created_at, char *expires_at, char *old_ends_at, size_t bufsz)
+    const char *pepper_check, char *created_at, char *expires_at,
+    char *old_ends_at, size_t bufsz)
 {
 	char		 grace[24];
-	const char	*params[9] = { old, org, id, salthex, hashhex, grace,
-			    revoke_tokens ? "true" : "false", actor, source };
+	const char	*params[10] = { old, org, id, salthex, hashhex, grace,
+			    revoke_tokens ? "true" : "false", actor, source,
+			    pepper_check };
 	PGresult	*res;
 	int		 rc = 0;
 
@@ -257,6 +277,30 @@ store_rows(struct db *db, enum stmt s, const char *const *params,
 out:
 	PQclear(res);
 	return rc;
+}
+
+int
+store_begin(struct db *db)
+{
+	return db_begin(db);
+}
+
+int
+store_commit(struct db *db)
+{
+	return db_commit(db);
+}
+
+void
+store_rollback(struct db *db)
+{
+	db_rollback(db);
+}
+
+int
+store_conflict(struct db *db)
+{
+	return db_last_unique_violation(db);
 }
 
 int

@@ -43,6 +43,7 @@ struct store_key {
 	int			 disabled;	/* until enabled again */
 	int			 keep_tokens;	/* its tokens outlive its end
 						   (a roll's grace) */
+	int			 pepper_id;	/* the pepper keying its hash */
 };
 
 /* 1 when the database answers "select 1", else -1. */
@@ -74,6 +75,14 @@ int	store_key_tokens_good(const struct store_key *, long long now);
 /* The key row of id (any state: see STMT_KEY_GET). -1 / 0 / 1. */
 int	store_key_get(struct db *, const char *id, struct store_key *out);
 
+/*
+ * A key verified under pepper old_id hashed again (hash) under pepper
+ * new_id, unless another worker or host did it first. Returns the rows
+ * changed (0 or 1) or -1.
+ */
+int	store_key_rehash(struct db *, const char *id,
+	    const unsigned char hash[32], int new_id, int old_id);
+
 /* Set last_used_at = now() for the n key ids. Returns 0 or -1. */
 int	store_keys_touch(struct db *, const char (*ids)[APIKEY_ID_LEN + 1],
 	    size_t n);
@@ -90,7 +99,8 @@ int	store_rate_sync(struct db *, const char *host, uint32_t minute,
 /*
  * Roll key old of org to the new key (id, salt and hash as hex), the old
  * one ending after grace_sec, its tokens with it when revoke_tokens
- * (STMT_KEY_ROLL, one statement, its audit row naming actor and source). Returns 1 with
+ * (STMT_KEY_ROLL, one statement, its audit row naming actor and source),
+ * hashed under the pepper whose check value is pepper_check (hex). Returns 1 with
  * the new key's created_at and expires_at ("" for never) and the old one's
  * end (RFC 3339, each in a buffer of bufsz), 0 when the old key could not
  * be rolled any more, -1.
@@ -98,8 +108,8 @@ int	store_rate_sync(struct db *, const char *host, uint32_t minute,
 int	store_key_roll(struct db *, const char *old, const char *org,
 	    const char *id, const char *salthex, const char *hashhex,
 	    long long grace_sec, int revoke_tokens, const char *actor,
-	    const char *source, char *created_at, char *expires_at,
-	    char *old_ends_at, size_t bufsz);
+	    const char *source, const char *pepper_check, char *created_at,
+	    char *expires_at, char *old_ends_at, size_t bufsz);
 
 /*
  * Call cb once per row of statement s, with the row's columns as strings
@@ -115,6 +125,21 @@ int	store_rows(struct db *, enum stmt s, const char *const *params,
  * (-2 for a unique-key violation, so the CLI can say "already exists").
  */
 int	store_write(struct db *, enum stmt s, const char *const *params);
+
+/*
+ * One transaction of several statements (db_begin, db_commit,
+ * db_rollback: a lost connection fails the rest, never reconnects inside
+ * it). Returns 0 or -1; the rollback cannot fail.
+ */
+int	store_begin(struct db *);
+int	store_commit(struct db *);
+void	store_rollback(struct db *);
+
+/*
+ * 1 when the last statement failed on a unique or exclusion constraint
+ * (something of that name or in that state exists already), else 0.
+ */
+int	store_conflict(struct db *);
 
 /* Decode "\x..." bytea text into dst. Returns the length or -1. */
 int	store_unhex(unsigned char *dst, size_t dstsz, const char *text);

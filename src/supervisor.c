@@ -1,6 +1,8 @@
 /*
  * supervisor: the pre-fork parent. It never touches a request or the
- * database; it only binds, forks, reaps and forwards stop signals.
+ * database; it only binds, forks, reaps and forwards stop signals. Its
+ * children are the workers and one housekeeper (src/housekeeper.h), the
+ * last slot, restarted like a worker when it dies.
  */
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "housekeeper.h"
 #include "log.h"
 #include "supervisor.h"
 #include "worker.h"
@@ -155,8 +158,10 @@ pin(int slot)
 		log_warn("worker %d: pin_workers: CPU %d", slot, cpu);
 }
 
+/* Slot nworkers is the housekeeper's; the others are workers. */
 static pid_t
-spawn(const struct config *cfg, int fd, const sigset_t *orig, int slot)
+spawn(const struct config *cfg, int fd, const sigset_t *orig, int slot,
+    int housekeeper)
 {
 	pid_t	 pid, parent = getpid();
 
@@ -165,14 +170,24 @@ spawn(const struct config *cfg, int fd, const sigset_t *orig, int slot)
 		return -1;
 	}
 	if (pid == 0) {
-		/* A worker must not outlive its supervisor (nothing would
+		/* Named first: whoever counts the workers tells it apart. */
+		if (housekeeper)
+			prctl(PR_SET_NAME, HOUSEKEEPER_COMM, 0, 0, 0);
+		/* A child must not outlive its supervisor (nothing would
 		 * restart it or stop it): SIGTERM it when the parent dies. */
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
 			_exit(1);
 		log_init("jwtmint");
+		signal(SIGCHLD, SIG_DFL);
+		if (housekeeper) {
+			close(fd);	/* it serves no request */
+			if (platform_fd != -1)
+				close(platform_fd);
+			sigprocmask(SIG_SETMASK, orig, NULL);
+			_exit(housekeeper_run(cfg));
+		}
 		if (cfg->pin_workers)
 			pin(slot);
-		signal(SIGCHLD, SIG_DFL);
 		sigprocmask(SIG_SETMASK, orig, NULL);
 		_exit(worker_fcgi(cfg, fd, platform_fd, shared_rl) == 0 ? 0 : 1);
 	}
@@ -184,11 +199,11 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 {
 	struct sigaction	 sa;
 	sigset_t		 block, orig;
-	pid_t			 pids[MAX_WORKERS], pid;
-	time_t			 born[MAX_WORKERS], deadline;
+	pid_t			 pids[MAX_WORKERS + 1], pid;
+	time_t			 born[MAX_WORKERS + 1], deadline;
 	char			 name[NI_MAXHOST + NI_MAXSERV + 8];
 	char			 pname[NI_MAXHOST + NI_MAXSERV + 8];
-	int			 fd, i, status, alive;
+	int			 fd, i, status, alive, nchildren;
 
 	if (nworkers < 1 || nworkers > MAX_WORKERS)
 		nworkers = 2;
@@ -226,8 +241,9 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &orig);
 
-	for (i = 0; i < nworkers; i++) {
-		pids[i] = spawn(cfg, fd, &orig, i);
+	nchildren = nworkers + 1;	/* the housekeeper last */
+	for (i = 0; i < nchildren; i++) {
+		pids[i] = spawn(cfg, fd, &orig, i, i == nworkers);
 		born[i] = time(NULL);
 	}
 	log_info("listening on %s with %d workers", name, nworkers);
@@ -238,21 +254,22 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 			continue;
 		got_child = 0;
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			for (i = 0; i < nworkers && pids[i] != pid; i++)
+			for (i = 0; i < nchildren && pids[i] != pid; i++)
 				;
-			if (i == nworkers)
+			if (i == nchildren)
 				continue;
 			pids[i] = -1;
 			if (got_stop)
 				continue;
-			log_warnx("worker %d %s %d; restarting", (int)pid,
+			log_warnx("%s %d %s %d; restarting", i == nworkers ?
+			    "housekeeper" : "worker", (int)pid,
 			    WIFSIGNALED(status) ? "killed by signal" :
 			    "exited with", WIFSIGNALED(status) ?
 			    WTERMSIG(status) : WEXITSTATUS(status));
-			/* A worker that cannot live: do not fork in a loop. */
+			/* A child that cannot live: do not fork in a loop. */
 			if (time(NULL) - born[i] < RESPAWN_MIN_SEC)
 				sleep(RESPAWN_MIN_SEC);
-			pids[i] = spawn(cfg, fd, &orig, i);
+			pids[i] = spawn(cfg, fd, &orig, i, i == nworkers);
 			born[i] = time(NULL);
 		}
 	}
@@ -267,13 +284,13 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 		if (strncmp(cfg->platform_listen, "unix:", 5) == 0)
 			unlink(cfg->platform_listen + 5);
 	}
-	for (i = 0; i < nworkers; i++)
+	for (i = 0; i < nchildren; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);
 	deadline = time(NULL) + STOP_GRACE_SEC;
 	do {
 		alive = 0;
-		for (i = 0; i < nworkers; i++) {
+		for (i = 0; i < nchildren; i++) {
 			if (pids[i] <= 0)
 				continue;
 			if (waitpid(pids[i], &status, WNOHANG) != 0)
@@ -284,7 +301,7 @@ supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
 		if (alive > 0)
 			usleep(20000);
 	} while (alive > 0 && time(NULL) < deadline);
-	for (i = 0; i < nworkers; i++)
+	for (i = 0; i < nchildren; i++)
 		if (pids[i] > 0) {
 			kill(pids[i], SIGKILL);
 			waitpid(pids[i], &status, 0);

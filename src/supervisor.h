@@ -1,7 +1,8 @@
 /*
- * supervisor: --listen mode. Binds the socket, pre-forks the workers,
- * restarts a worker that dies, and on SIGTERM/SIGINT stops accepting, lets
- * every worker finish its request in flight, and exits.
+ * supervisor: --listen mode. Binds the socket, pre-forks the workers and
+ * the host's housekeeper (src/housekeeper.h), restarts one that dies, and
+ * on SIGTERM/SIGINT stops accepting, lets every worker finish its request
+ * in flight and the housekeeper its task, and exits.
  */
 #ifndef JWTMINT_SUPERVISOR_H
 #define JWTMINT_SUPERVISOR_H

@@ -556,6 +556,13 @@ class Stack:
         return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
                                 env=self.child_env(env), start_new_session=True, cwd=self.tmp)
 
+    def spawn_housekeeper(self, env=None):
+        """`jwtmint --housekeeper` (own process group; the caller stops it
+        with stop_server)."""
+        return subprocess.Popen([self.jwtmint, "-c", self.conf, "--housekeeper"],
+                                stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log,
+                                env=self.child_env(env), start_new_session=True, cwd=self.tmp)
+
     def spawn_server_tcp(self, host="127.0.0.1", extra_args=(), env=None, workers=None):
         """`jwtmint --listen HOST:0` (own process group; the caller stops
         it): the kernel picks a free port, so nothing can take it between a
@@ -972,6 +979,10 @@ class Stack:
         master = master or (self.server.pid if self.server else None)
         return children_of(master) if master else set()
 
+    def housekeeper_pid(self, master=None):
+        master = master or (self.server.pid if self.server else None)
+        return housekeeper_of(master) if master else None
+
     # -- the after-file checks --
 
     def sanitizer_reports(self):
@@ -1056,8 +1067,12 @@ def parse_json(raw):
         return raw
 
 
-def children_of(pid):
-    out = set()
+HOUSEKEEPER_COMM = "jwtmint-hk"    # src/housekeeper.h: the supervisor's housekeeper
+
+
+def _children(pid):
+    """{child pid: comm} of the live children of pid."""
+    out = {}
     for d in os.listdir("/proc"):
         if not d.isdigit():
             continue
@@ -1066,10 +1081,23 @@ def children_of(pid):
                 st = f.read()
         except OSError:
             continue
+        comm = st[st.find("(") + 1:st.rfind(")")]
         fields = st.rsplit(")", 1)[1].split()
         if int(fields[1]) == pid and fields[0] != "Z":
-            out.add(int(d))
+            out[int(d)] = comm
     return out
+
+
+def children_of(pid):
+    """The worker processes of a `jwtmint --listen` supervisor: its
+    children but the housekeeper (housekeeper_of)."""
+    return {c for c, comm in _children(pid).items() if comm != HOUSEKEEPER_COMM}
+
+
+def housekeeper_of(pid):
+    """The pid of the housekeeper a `jwtmint --listen` supervisor forked,
+    or None."""
+    return next((c for c, comm in _children(pid).items() if comm == HOUSEKEEPER_COMM), None)
 
 
 def _status_kib(pid, field):

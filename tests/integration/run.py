@@ -164,6 +164,7 @@ def run_one(f, n, fn, stack, args, counts):
             counts.not_ok(name, "cannot restart jwtmint: %s" % e)
             return
     before = stack.worker_pids() if stack.mode == "nginx" else set()
+    hk_before = stack.housekeeper_pid() if stack.mode == "nginx" else None
     t0 = time.time()
     signal.alarm(args.timeout)
     try:
@@ -187,7 +188,11 @@ def run_one(f, n, fn, stack, args, counts):
         counts.not_ok(name, why)
         return
     if stack.mode == "nginx" and not getattr(fn, "allow_worker_exit", False) and before:
-        gone = before - stack.worker_pids()
+        hk_after = stack.housekeeper_pid()
+        # A child seen before it named itself may be the housekeeper.
+        gone = before - stack.worker_pids() - {hk_after}
+        if hk_before and hk_after != hk_before:
+            gone.add(hk_before)     # the housekeeper died (and was restarted)
         if gone:
             counts.not_ok(name, "jwtmint worker(s) %s exited during the test (crash?); log tail:\n%s"
                           % (sorted(gone), stack.logs()[-1500:]))

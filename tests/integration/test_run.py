@@ -191,9 +191,12 @@ def test_make_run_first_and_second_run(stack):
 
 
 def test_make_run_with_database_url(stack):
-    """JWTMINT_DATABASE_URL: that database, no private cluster."""
+    """JWTMINT_DATABASE_URL: that database, no private cluster (with that
+    database's secrets: a host whose KEK or pepper is not the one the
+    database knows refuses to start)."""
     root = copy_checkout(stack)
-    r, port, out = run_up(stack, root, env={"JWTMINT_DATABASE_URL": stack.database_url})
+    r, port, out = run_up(stack, root, env={"JWTMINT_DATABASE_URL": stack.database_url,
+                                            "JWTMINT_KEK": stack.kek, "JWTMINT_PEPPER": stack.pepper})
     try:
         assert "JWTMINT_DATABASE_URL" in out
         assert not os.path.exists(os.path.join(root, "var", "pg")), "a private cluster was made"

@@ -111,6 +111,9 @@ static const struct int_key int_keys[] = {
 	IK(argon2_m_kib, 19456, 8, 4194304),
 	IK(argon2_t, 2, 1, 100),
 	IK(argon2_p, 1, 1, 64),
+	IK(signing_key_rotate_days, 90, 0, 3650),
+	IK(signing_key_rotate_sec, 0, 0, 315360000),
+	IK(pepper_id, 1, 1, 32767),
 };
 #define NINT	(sizeof(int_keys) / sizeof(int_keys[0]))
 
@@ -134,6 +137,7 @@ static const struct str_key str_keys[] = {
 	SK(scopes_supported, ""),
 	SK(default_org, ""),
 	SK(rate_limit_shm, ""),
+	SK(old_peppers_file, ""),
 };
 #define NSTR	(sizeof(str_keys) / sizeof(str_keys[0]))
 
@@ -823,6 +827,130 @@ check_secrets(void)
 	unlink(empty); unlink(pw);
 }
 
+/* --- old peppers (JWTMINT_OLD_PEPPERS, old_peppers_file), rotation --------- */
+
+static void
+check_old_peppers(void)
+{
+	char			 kek[128], pep[256], a[256], b[256], v[2048];
+	char			 text[1024], *file;
+	const unsigned char	*key;
+	unsigned char		 want[64];
+	size_t			 len;
+	int			 i, n;
+
+	env_clear();
+	b64_of(0x11, 32, kek);
+	b64_of(0x22, 32, pep);
+	b64_of(0x44, 32, a);
+	b64_of(0x55, 48, b);
+	/* b64_of ends each with a newline: not in a variable's value. */
+	kek[strcspn(kek, "\n")] = '\0';
+	pep[strcspn(pep, "\n")] = '\0';
+	a[strcspn(a, "\n")] = '\0';
+	b[strcspn(b, "\n")] = '\0';
+	env_set("JWTMINT_KEK", kek);
+	env_set("JWTMINT_PEPPER", pep);
+
+	T_CHECK(parse(DB) == 0 && secrets() == 0 && cfg.nold_peppers == 0 &&
+	    cfg.pepper_id == 1, "no old peppers: none, pepper_id 1");
+	T_CHECK(config_pepper(&cfg, 1, &key, &len) == 1 && len == 32 &&
+	    key == cfg.pepper, "config_pepper: id 1 is the current pepper");
+	T_CHECK(config_pepper(&cfg, 2, &key, &len) == 0,
+	    "config_pepper: an id not held -> 0");
+
+	snprintf(v, sizeof(v), "  2:%s\n# a comment 9:xx\n\t5:%s  ", a, b);
+	env_set("JWTMINT_OLD_PEPPERS", v);
+	T_CHECK(parse(DB "pepper_id = 7\n") == 0 && secrets() == 0 &&
+	    cfg.nold_peppers == 2 && cfg.old_peppers[0].id == 2 &&
+	    cfg.old_peppers[1].id == 5 && cfg.old_peppers[1].len == 48,
+	    "two old peppers, a comment and blanks skipped");
+	memset(want, 0x55, sizeof(want));
+	T_CHECK(config_pepper(&cfg, 5, &key, &len) == 1 && len == 48 &&
+	    memcmp(key, want, 48) == 0, "config_pepper: an old pepper's bytes");
+	T_CHECK(config_pepper(&cfg, 7, &key, &len) == 1 && key == cfg.pepper,
+	    "config_pepper: pepper_id 7 is the current one");
+	T_CHECK(config_pepper(&cfg, 9, &key, &len) == 0,
+	    "config_pepper: an id in a comment is not held");
+	config_wipe(&cfg);
+	T_CHECK(cfg.nold_peppers == 0 && allzero(cfg.old_peppers,
+	    sizeof(cfg.old_peppers)), "config_wipe zeroes the old peppers");
+
+	/* Hostile rows: each refused, naming the source, never the secret. */
+	{
+		static const struct {
+			const char	*fmt;	/* %s: a good pepper */
+			const char	*needle;
+		} bad[] = {
+			{ "1:%s", "current pepper" },	/* pepper_id is 1 */
+			{ "2:%s 2:%s", "twice" },
+			{ "0:%s", "1 to 32767" },
+			{ "32768:%s", "1 to 32767" },
+			{ "-2:%s", "1 to 32767" },
+			{ "+2:%s", "1 to 32767" },
+			{ "x:%s", "1 to 32767" },
+			{ "2%s", "1 to 32767" },
+			{ "2 :%s", "1 to 32767" },
+			{ "2:", "base64" },
+			{ "2:AAAA", "base64" },
+			{ "2:c2VjcmV0!!c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0",
+			    "base64" },
+		};
+		size_t	 k;
+
+		for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+			snprintf(v, sizeof(v), bad[k].fmt, a, a);
+			env_set("JWTMINT_OLD_PEPPERS", v);
+			T_CHECK(parse(DB) == 0 && secrets() == -1 &&
+			    has(err, bad[k].needle) &&
+			    has(err, "JWTMINT_OLD_PEPPERS") && !has(err, a) &&
+			    !has(err, "c2VjcmV0") && cfg.nold_peppers == 0 &&
+			    allzero(cfg.pepper, sizeof(cfg.pepper)),
+			    "JWTMINT_OLD_PEPPERS \"%.12s...\" -> -1 (%s), "
+			    "secrets wiped (got \"%s\")", v, bad[k].needle, err);
+		}
+	}
+	/* At most CONFIG_OLD_PEPPERS_MAX. */
+	for (i = 0, n = 0; i <= CONFIG_OLD_PEPPERS_MAX; i++)
+		n += snprintf(v + n, sizeof(v) - (size_t)n, "%d:%s ", i + 2, a);
+	env_set("JWTMINT_OLD_PEPPERS", v);
+	T_CHECK(parse(DB) == 0 && secrets() == -1 && has(err, "at most"),
+	    "%d old peppers -> -1", CONFIG_OLD_PEPPERS_MAX + 1);
+	/* Too long a variable. */
+	{
+		static char	 big[5000];
+
+		memset(big, 'A', sizeof(big) - 1);
+		env_set("JWTMINT_OLD_PEPPERS", big);
+		T_CHECK(parse(DB) == 0 && secrets() == -1 && has(err, "too long"),
+		    "JWTMINT_OLD_PEPPERS of 4999 bytes -> -1");
+	}
+	env_set("JWTMINT_OLD_PEPPERS", NULL);
+
+	/* From old_peppers_file, several lines. */
+	snprintf(v, sizeof(v), "# old peppers\n3:%s\n4:%s\n", a, b);
+	file = tmp_write("oldpep", v, strlen(v));
+	snprintf(text, sizeof(text), DB "old_peppers_file = %s\n", file);
+	T_CHECK(parse(text) == 0 && secrets() == 0 && cfg.nold_peppers == 2 &&
+	    cfg.old_peppers[0].id == 3 && cfg.old_peppers[1].id == 4,
+	    "old_peppers_file: two lines");
+	snprintf(text, sizeof(text), DB "old_peppers_file = %s/nope\n", tmpdir);
+	T_CHECK(parse(text) == 0 && secrets() == -1 &&
+	    has(err, "old_peppers_file"), "old_peppers_file missing -> -1");
+	unlink(file);
+	config_wipe(&cfg);
+
+	/* The rotation period: seconds override days; 0 days: by hand. */
+	T_CHECK(parse(DB) == 0 && config_rotate_sec(&cfg) == 90LL * 86400,
+	    "rotation: 90 days by default");
+	T_CHECK(parse(DB "signing_key_rotate_days = 0\n") == 0 &&
+	    config_rotate_sec(&cfg) == 0, "rotation: 0 days, by hand");
+	T_CHECK(parse(DB "signing_key_rotate_days = 0\n"
+	    "signing_key_rotate_sec = 30\n") == 0 &&
+	    config_rotate_sec(&cfg) == 30, "rotation: seconds override days");
+	env_clear();
+}
+
 /* --- config_find and config_load ----------------------------------------- */
 
 static void
@@ -978,6 +1106,7 @@ main(void)
 	check_env();
 	check_long_name();
 	check_secrets();
+	check_old_peppers();
 	check_find_load();
 	test_listen();
 	return t_done();

@@ -62,7 +62,7 @@ static const struct table {
 
 /* Tables that hold no tenant data. Any other name is an error. */
 static const char *const plain[] = { "signing_keys", "schema_migrations",
-    "ratelimit_counts" };
+    "ratelimit_counts", "secret_checks" };
 
 /*
  * Statements allowed to break the rule, and why. block: the one block
@@ -98,6 +98,16 @@ static const struct {
 	{ STMT_KEY_SET_FORWARDER, NULL, "jwtmint-admin only (key trust, "
 	    "distrust)", 0 },
 	{ STMT_KEY_GET_ORG, NULL, "jwtmint-admin only: resolves a key's org", 0 },
+	{ STMT_KEY_REHASH, NULL, "a key this worker has just authenticated "
+	    "(the row STMT_KEY_GET found by its id), hashed again under the "
+	    "current pepper", 0 },
+	{ STMT_PEPPER_LIST, NULL, "jwtmint-admin pepper list: how many keys "
+	    "of every organization use each pepper (counts, no rows)", 0 },
+	{ STMT_GRACE_END, NULL, "the housekeeper: rolled keys of every "
+	    "organization whose grace ended, each audit row in its key's "
+	    "organization", 0 },
+	{ STMT_GRACE_NEXT, NULL, "the housekeeper: when the next grace of "
+	    "any organization ends (one time, no rows)", 0 },
 	{ STMT_AUDIT_HEADS, NULL, "the housekeeper logs every organization's "
 	    "audit head (ops_audit_log_heads); no request reaches it", 0 },
 	{ STMT_AUDIT_ORGS, NULL, "jwtmint-admin only: audit verify of every "
