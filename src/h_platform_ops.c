@@ -102,9 +102,31 @@ orgs_create(struct adminapi *x)
 	adminapi_created(x, loc, org_json(&out), 0);
 }
 
+/* The organization as it is now (a disable or enable names only its id). */
+struct org_find {
+	const char	*slug;
+	struct ops_org	*out;
+	int		 found;
+};
+
+static int
+org_match(void *arg, const struct ops_org *o)
+{
+	struct org_find	*f = arg;
+
+	if (strcmp(o->slug, f->slug) == 0) {
+		*f->out = *o;
+		f->found = 1;
+	}
+	return 0;
+}
+
 static void
 orgs_set(struct adminapi *x, int disable)
 {
+	struct ops_org_list	 l;
+	struct org_find		 f;
+	size_t			 n;
 	struct ops_org_slug	 rq;
 	struct ops_org		 out;
 	const char		*field;
@@ -116,6 +138,15 @@ orgs_set(struct adminapi *x, int disable)
 	if (e != OPS_OK) {
 		adminapi_ops_error(x, e, field, disable ? "the organization "
 		    "is disabled already" : "the organization is enabled");
+		return;
+	}
+	f.slug = rq.slug;
+	f.out = &out;
+	f.found = 0;
+	l.row = org_match;
+	l.arg = &f;
+	if ((e = ops_org_list(&x->ctx, &l, &n, &field)) != OPS_OK || !f.found) {
+		adminapi_ops_error(x, e != OPS_OK ? e : OPS_FAILED, field, NULL);
 		return;
 	}
 	adminapi_json(x, 200, org_json(&out), 0);

@@ -24,10 +24,10 @@ def test_account_limited_admin_makes_no_key(stack):
     app = key(stack, org, "admin read:accounts", grants=ALL_GRANTS)
     u = new_user(stack, org, role="teamadm", accounts="acc1")
     tok = bearer(stack, app, u, scope="admin read:accounts", resource=admin_aud(stack))
+    mine = key(stack, org, "read:accounts")
     before = count_keys(stack, org)
     assert_oauth_error(api(stack, "POST", "/admin/keys", tok,
                            {"name": "sneaky", "scopes": ["read:accounts"]}), 403, "insufficient_scope")
-    mine = key(stack, org, "read:accounts")
     assert_oauth_error(api(stack, "POST", "/admin/keys/%s/roll" % mine["id"], tok, {"grace": "1h"}),
                        403, "insufficient_scope")
     assert count_keys(stack, org) == before, "a key was made for an account-limited admin"
