@@ -33,7 +33,7 @@ def test_account_limited_admin_makes_no_key(stack):
     assert count_keys(stack, org) == before, "a key was made for an account-limited admin"
     # An admin of every account still can.
     boss = new_user(stack, org, role="admin")
-    tb = bearer(stack, app, boss, scope="admin", resource=admin_aud(stack))
+    tb = bearer(stack, app, boss, scope="admin read:accounts", resource=admin_aud(stack))
     st, _, doc = api(stack, "POST", "/admin/keys", tb, {"name": "fine", "scopes": ["read:accounts"]})
     assert st == 201, (st, doc)
 
