@@ -19,6 +19,11 @@ for p in $PKGS; do
 	*) missing="$missing $p" ;;
 	esac
 done
+# Node.js and npm run the OpenAPI validator of make test (tests/openapi/);
+# any install that provides both commands will do (Debian's or another).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	missing="$missing nodejs npm"
+fi
 [ -z "$missing" ] && exit 0
 
 echo "install-deps: installing:$missing"

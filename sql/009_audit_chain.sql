@@ -133,6 +133,9 @@ begin
 		s := ls;
 		h := lh;
 	end if;
+	-- The time is the database's, whatever the writer sent: the
+	-- run-time role cannot backdate what it appends.
+	new.at := now();
 	new.seq := s + 1;
 	new.prev_hash := h;
 	new.hash := jwtmint_audit_hash(new.prev_hash, new.seq,

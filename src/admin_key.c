@@ -180,7 +180,7 @@ key_ctx(struct admin *a, const struct opts *o, const char *usage,
 static int
 key_get(struct admin *a, const struct opts *o)
 {
-	struct ops_key_get	 rq;
+	struct ops_key_get	 rq = { NULL, NULL };	/* not limited */
 	struct ops_key_view	 v;
 	struct ops_ctx		 x;
 	struct org		 org;
@@ -242,7 +242,7 @@ key_update(struct admin *a, const struct opts *o)
 static int
 key_able(struct admin *a, const struct opts *o, int disable)
 {
-	struct ops_key_get	 rq;
+	struct ops_key_get	 rq = { NULL, NULL };	/* not limited */
 	struct ops_key_view	 v;
 	struct ops_ctx		 x;
 	struct org		 org;
@@ -296,7 +296,7 @@ key_list(struct admin *a, const struct opts *o)
 static int
 key_revoke(struct admin *a, const struct opts *o)
 {
-	struct ops_key_get	 rq;
+	struct ops_key_get	 rq = { NULL, NULL };	/* not limited */
 	struct ops_key_view	 v;
 	struct ops_ctx		 x;
 	struct org		 org;

@@ -18,6 +18,7 @@
 #include "kek.h"
 #include "log.h"
 #include "ops_user.h"
+#include "platform.h"
 #include "secret.h"
 #include "store_idem.h"
 #include "tokencheck.h"
@@ -79,6 +80,7 @@ adminapi_auth(struct app *a, struct req *r, struct adminapi_caller *who,
 	struct store_token_state	 st;
 	struct verified			 v;
 	struct client			 c;
+	struct store_key		 k;
 	enum oerr			 err;
 	const char			*h = r->authorization;
 	char				 ip[IPADDR_MAX_BYTES];
@@ -129,6 +131,17 @@ adminapi_auth(struct app *a, struct req *r, struct adminapi_caller *who,
 			return -1;
 		}
 		snprintf(who->org, sizeof(who->org), "%s", v.org);
+		/* The grants of the key the token was issued to: no key the
+		 * caller makes may use a grant that key cannot. */
+		switch (keycache_get(&a->keycache, a->db, v.client_id, &k)) {
+		case -1:
+			oauth_err(p, OERR_UNAVAILABLE, NULL);
+			return -1;
+		case 0:
+			oauth_err(p, OERR_INVALID_TOKEN, NULL);
+			return -1;
+		}
+		who->grants = k.grants;
 		if (jwtverify_is_user(&v))
 			snprintf(who->actor, sizeof(who->actor), "user:%s",
 			    v.sub);
@@ -155,6 +168,7 @@ adminapi_auth(struct app *a, struct req *r, struct adminapi_caller *who,
 	memcpy(who->org, c.org_id, sizeof(who->org));
 	snprintf(who->actor, sizeof(who->actor), "key:%s", c.id);
 	who->scopes = c.scopes;
+	who->grants = c.grants;
 	return 0;
 }
 
@@ -546,7 +560,8 @@ idempotent(struct adminapi *x, const struct adminapi_route *rt,
 
 /* The row for r, or NULL with the 404 or 405 answer in p. */
 static const struct adminapi_route *
-find(struct req *r, struct pathpat_captures *cap, struct resp *p)
+find(const struct adminapi_route *table, size_t n, struct req *r,
+    struct pathpat_captures *cap, struct resp *p)
 {
 	struct pathpat_captures	 c;
 	const char		*m = r->method_str;
@@ -557,18 +572,18 @@ find(struct req *r, struct pathpat_captures *cap, struct resp *p)
 	if (strcmp(m, "HEAD") == 0)
 		m = "GET";
 	allow[0] = '\0';
-	for (i = 0; i < NROUTES; i++) {
-		if (!pathpat_match(routes[i].pattern, r->path, &c))
+	for (i = 0; i < n; i++) {
+		if (!pathpat_match(table[i].pattern, r->path, &c))
 			continue;
-		if (strcmp(routes[i].method, m) == 0) {
+		if (strcmp(table[i].method, m) == 0) {
 			*cap = c;
-			return &routes[i];
+			return &table[i];
 		}
 		any = 1;
-		if (len + strlen(routes[i].method) + 8 < sizeof(allow))
+		if (len + strlen(table[i].method) + 8 < sizeof(allow))
 			len += (size_t)snprintf(allow + len, sizeof(allow) - len,
-			    "%s%s%s", len ? ", " : "", routes[i].method,
-			    strcmp(routes[i].method, "GET") == 0 ? ", HEAD" : "");
+			    "%s%s%s", len ? ", " : "", table[i].method,
+			    strcmp(table[i].method, "GET") == 0 ? ", HEAD" : "");
 	}
 	if (!any)
 		oauth_err(p, OERR_NOT_FOUND, NULL);
@@ -582,6 +597,31 @@ find(struct req *r, struct pathpat_captures *cap, struct resp *p)
 void
 h_admin(struct app *a, struct req *r, struct resp *p)
 {
+	adminapi_serve(a, r, p, routes, NROUTES, 0);
+}
+
+/* The platform operator, authenticated by the socket and the credential. */
+static int
+platform_caller(struct app *a, struct req *r, struct adminapi_caller *who,
+    struct resp *p)
+{
+	if (!platform_auth(a->cfg, r)) {
+		oauth_err(p, OERR_INVALID_TOKEN, "the platform credential is "
+		    "required");
+		return -1;
+	}
+	memset(who, 0, sizeof(*who));
+	snprintf(who->actor, sizeof(who->actor), "platform");
+	if (r->remote_addr != NULL && strlen(r->remote_addr) < sizeof(who->source))
+		snprintf(who->source, sizeof(who->source), "%s", r->remote_addr);
+	snprintf(r->client_id, sizeof(r->client_id), "platform");
+	return 0;
+}
+
+void
+adminapi_serve(struct app *a, struct req *r, struct resp *p,
+    const struct adminapi_route *table, size_t n, int platform)
+{
 	struct adminapi			 x;
 	const struct adminapi_route	*rt;
 	const char			*q, *key;
@@ -591,13 +631,15 @@ h_admin(struct app *a, struct req *r, struct resp *p)
 	x.a = a;
 	x.r = r;
 	x.p = p;
-	if ((rt = find(r, &x.path, p)) == NULL)
+	/* Routing first: an unknown path is 404 to anyone. */
+	if ((rt = find(table, n, r, &x.path, p)) == NULL)
 		return;
 	if (rt->flags & ADMIN_PUBLIC) {
 		rt->fn(&x);
 		return;
 	}
-	if (adminapi_auth(a, r, &x.who, p) == -1)
+	if (platform ? platform_caller(a, r, &x.who, p) == -1 :
+	    adminapi_auth(a, r, &x.who, p) == -1)
 		return;
 	x.ctx.db = a->db;
 	x.ctx.org = x.who.org;

@@ -64,6 +64,8 @@ struct adminapi_caller {
 	char		 source[OPS_SOURCE_BYTES];	/* REMOTE_ADDR, or "" */
 	struct scope_set scopes;	/* what the caller holds: no key it makes
 					   may hold more */
+	unsigned	 grants;	/* GT_* of the caller's key (a token's:
+					   the key it was issued to) */
 };
 
 /* One admin request, as a handler sees it. */
@@ -83,8 +85,7 @@ typedef void (*adminapi_fn)(struct adminapi *);
 
 /* Row flags. */
 #define ADMIN_IDEMPOTENT	0x1	/* honours Idempotency-Key (POST) */
-#define ADMIN_PUBLIC		0x2	/* no credential read (the OpenAPI
-					   document): who.org is empty */
+#define ADMIN_PUBLIC		0x2	/* no credential: the API's description */
 
 struct adminapi_route {
 	const char	*method;	/* "GET", "POST", "PATCH", "DELETE" */
@@ -98,6 +99,15 @@ const struct adminapi_route *adminapi_routes(size_t *n);
 
 /* The route of every path under /admin/ (route.c). */
 void	h_admin(struct app *, struct req *, struct resp *);
+
+/*
+ * Serve r from the n rows of routes, as above; platform 1: the caller is
+ * the platform operator (platform.h: the platform listener and its
+ * credential) instead of an organization's administrator, and who.org is
+ * "" (the operations it calls are the platform's own).
+ */
+void	adminapi_serve(struct app *, struct req *, struct resp *,
+	    const struct adminapi_route *routes, size_t n, int platform);
 
 /*
  * Authenticate the caller of r into who (the one rule above). Returns 0, or

@@ -33,8 +33,12 @@ etag_if_match(const char *h, long long *version)
 		*version = 0;
 		return 0;
 	}
-	if (p[0] == 'W' && p[1] == '/')
-		p += 2;
+	/* If-Match compares strongly (RFC 9110 §13.1.1): a weak tag
+	 * never matches (412), whatever it names. */
+	if (p[0] == 'W' && p[1] == '/') {
+		*version = -1;
+		return 1;
+	}
 	if (*p++ != '"')
 		return -1;
 	/* RFC 9110 §8.8.3: etagc = %x21 / %x23-7E / obs-text */

@@ -26,6 +26,7 @@
 #include "duration.h"
 #include "http.h"
 #include "ops_key.h"
+#include "ops_user.h"
 #include "secret.h"
 
 /* The answer for an operation's error on a key. */
@@ -47,6 +48,24 @@ key_error(struct adminapi *x, enum ops_err e, const char *field,
 		adminapi_error(x, OERR_PRECONDITION_FAILED, NULL);
 	else
 		adminapi_ops_error(x, e, field, conflict);
+}
+
+/*
+ * What the caller holds, as the limit of a key operation: its scopes, its
+ * key's grants, and whether it reaches every account (a user of a role
+ * without all_accounts does not, and makes no key). -1: answered.
+ */
+static int
+caller_limit(struct adminapi *x, struct ops_key_limit *l)
+{
+	struct ops_user_holds	 h;
+
+	if (adminapi_holds(x, &h) == -1)
+		return -1;
+	l->scopes = &x->who.scopes;
+	l->grants = x->who.grants;
+	l->all_accounts = h.h.all_accounts;
+	return 0;
 }
 
 /* A key's answer: its view with the ETag. */
@@ -179,11 +198,14 @@ h_admin_keys_create(struct adminapi *x)
 	struct create_body	 b;
 	struct ops_key_create	 rq;
 	struct ops_key_created	 out;
+	struct ops_key_limit	 lim;
 	struct jreq		 j;
 	const char		*field;
 	char			 loc[64];
 	enum ops_err		 e;
 
+	if (caller_limit(x, &lim) == -1)
+		return;
 	memset(&b, 0, sizeof(b));
 	b.rate_per_sec = b.rate_per_min = -1;
 	if (adminapi_body(x, create_spec, sizeof(create_spec) /
@@ -205,7 +227,7 @@ h_admin_keys_create(struct adminapi *x)
 	rq.rate_per_min = jreq_is_null(&j, "rate_per_min") ? -1 :
 	    (int)b.rate_per_min;
 	rq.meta = b.meta;
-	rq.limit = &x->who.scopes;
+	rq.limit = &lim;
 	e = ops_key_create(&x->ctx, &rq, &out, &field);
 	jreq_free(&j);
 	if (e != OPS_OK) {
@@ -223,7 +245,7 @@ h_admin_keys_create(struct adminapi *x)
 void
 h_admin_keys_get(struct adminapi *x)
 {
-	struct ops_key_get	 rq = { adminapi_arg(x, "id") };
+	struct ops_key_get	 rq = { adminapi_arg(x, "id"), NULL };
 	struct ops_key_view	 v;
 	const char		*field;
 	enum ops_err		 e;
@@ -266,13 +288,16 @@ h_admin_keys_update(struct adminapi *x)
 	struct update_body	 b;
 	struct ops_key_update	 rq;
 	struct ops_key_view	 v;
+	struct ops_key_limit	 lim;
 	struct jreq		 j;
 	const char		*field;
 	enum ops_err		 e;
 
 	memset(&rq, 0, sizeof(rq));
-	if (adminapi_if_match(x, &rq.if_version) == -1)
+	if (adminapi_if_match(x, &rq.if_version) == -1 ||
+	    caller_limit(x, &lim) == -1)
 		return;
+	rq.limit = &lim;
 	memset(&b, 0, sizeof(b));
 	if (adminapi_body(x, update_spec, sizeof(update_spec) /
 	    sizeof(update_spec[0]), &b, &j) == -1)
@@ -312,11 +337,14 @@ h_admin_keys_update(struct adminapi *x)
 void
 h_admin_keys_delete(struct adminapi *x)
 {
-	struct ops_key_get	 rq = { adminapi_arg(x, "id") };
+	struct ops_key_limit	 lim;
+	struct ops_key_get	 rq = { adminapi_arg(x, "id"), &lim };
 	struct ops_key_view	 v;
 	const char		*field;
 	enum ops_err		 e;
 
+	if (caller_limit(x, &lim) == -1)
+		return;
 	if ((e = ops_key_revoke(&x->ctx, &rq, &v, &field)) != OPS_OK) {
 		key_error(x, e, field, NULL);
 		return;
@@ -344,6 +372,7 @@ h_admin_keys_roll(struct adminapi *x)
 	struct roll_body	 b;
 	struct ops_key_roll	 rq;
 	struct ops_key_rolled	 out;
+	struct ops_key_limit	 lim;
 	struct ops_key_get	 g;
 	struct ops_key_view	 v;
 	struct jreq		 j;
@@ -352,6 +381,8 @@ h_admin_keys_roll(struct adminapi *x)
 	enum ops_err		 e;
 	json_t			*doc;
 
+	if (caller_limit(x, &lim) == -1)
+		return;
 	memset(&b, 0, sizeof(b));
 	if (adminapi_body(x, roll_spec, sizeof(roll_spec) / sizeof(roll_spec[0]),
 	    &b, &j) == -1)
@@ -361,13 +392,14 @@ h_admin_keys_roll(struct adminapi *x)
 	rq.id = adminapi_arg(x, "id");
 	rq.grace_sec = b.grace;
 	rq.revoke_tokens = b.revoke_tokens || b.grace == 0;
-	rq.limit = &x->who.scopes;
+	rq.limit = &lim;
 	if ((e = ops_key_roll(&x->ctx, &rq, &out, &field)) != OPS_OK) {
 		key_error(x, e, field, "only the newest key of a chain, not "
 		    "revoked, disabled or expired, can be rolled");
 		return;
 	}
 	g.id = out.id;
+	g.limit = NULL;
 	if ((e = ops_key_get(&x->ctx, &g, &v, &field)) != OPS_OK) {
 		secret_wipe(out.key, sizeof(out.key));
 		key_error(x, e, field, NULL);

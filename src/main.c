@@ -19,9 +19,11 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "adminapi.h"
 #include "db.h"
 #include "housekeeper.h"
 #include "log.h"
+#include "platform.h"
 #include "secret.h"
 #include "secretcheck.h"
 #include "supervisor.h"
@@ -38,8 +40,26 @@ usage(void)
 {
 	fprintf(stderr, "usage: jwtmint [-c file] [-t] [--listen unix:/path | "
 	    "host:port] [--workers n]\n"
-	    "       jwtmint [-c file] --housekeeper\n");
+	    "       jwtmint [-c file] --housekeeper\n"
+	    "       jwtmint --routes\n");
 	exit(2);
+}
+
+/*
+ * --routes: every admin and platform route, "METHOD /pattern" per line
+ * (tests/openapi/walk.py holds docs/openapi.json against it).
+ */
+static int
+print_routes(void)
+{
+	const struct adminapi_route	*t;
+	size_t				 n, i;
+
+	for (t = adminapi_routes(&n), i = 0; i < n; i++)
+		printf("%s %s\n", t[i].method, t[i].pattern);
+	for (t = platform_routes(&n), i = 0; i < n; i++)
+		printf("%s %s\n", t[i].method, t[i].pattern);
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 /*
@@ -95,6 +115,8 @@ main(int argc, char *argv[])
 			file = argv[++i];
 		else if (strcmp(argv[i], "-t") == 0)
 			test = 1;
+		else if (strcmp(argv[i], "--routes") == 0)
+			return print_routes();
 		else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
 			listen_on = argv[++i];
 		else if (strcmp(argv[i], "--housekeeper") == 0)

@@ -175,13 +175,15 @@ ops_key_create(const struct ops_ctx *x, const struct ops_key_create *rq,
 	else if (rq->scopes == NULL || scopes_canon(rq->scopes, &ss, scopes,
 	    sizeof(scopes)) == -1)
 		*field = "scopes";
-	else if (rq->limit != NULL && !scope_subset(&ss, rq->limit))
+	else if (rq->limit != NULL && !scope_subset(&ss, rq->limit->scopes))
 		*field = OPS_KEY_WIDER;
 	else if (rq->env != NULL && (env = apikey_env_parse(rq->env)) < 0)
 		*field = "env";
 	else if (grants_canon(rq->grants != NULL ? rq->grants :
 	    "client_credentials", &mask, grants, sizeof(grants)) == -1)
 		*field = "grants";
+	else if (rq->limit != NULL && (mask & ~rq->limit->grants) != 0)
+		*field = OPS_KEY_WIDER;
 	else if (rq->expires_in < 0 || rq->expires_in > OPS_KEY_MAX_EXPIRES_SEC)
 		*field = "expires_in";
 	else if (rq->rate_per_sec < -1 || rq->rate_per_sec > OPS_KEY_MAX_RATE)
@@ -193,6 +195,10 @@ ops_key_create(const struct ops_ctx *x, const struct ops_key_create *rq,
 		*field = "meta";
 	if (*field != NULL)
 		return OPS_INVALID;
+	if (rq->limit != NULL && !rq->limit->all_accounts) {
+		*field = "accounts";
+		return OPS_FORBIDDEN;
+	}
 
 	if (apikey_generate(&k, (enum apikey_env)env, out->key,
 	    sizeof(out->key)) == -1 || secret_random(salt, sizeof(salt)) == -1 ||
@@ -347,6 +353,28 @@ peek_row(void *arg, const char *const *c, int n)
 	return 0;
 }
 
+/*
+ * May a limited caller touch a key holding scopes and grants? OPS_OK, or
+ * OPS_FORBIDDEN with *field "key" (one that holds more than the caller).
+ */
+static enum ops_err
+within(const struct ops_key_limit *l, const char *scopes, const char *grants,
+    const char **field)
+{
+	struct scope_set	 ss;
+	unsigned		 mask;
+
+	if (l == NULL)
+		return OPS_OK;
+	if (scope_parse(&ss, scopes, strlen(scopes)) == -1 ||
+	    !scope_subset(&ss, l->scopes) ||
+	    ((mask = granttype_parse_list(grants)) & ~l->grants) != 0) {
+		*field = "key";
+		return OPS_FORBIDDEN;
+	}
+	return OPS_OK;
+}
+
 /* Append name to the audit summary of an update. */
 static void
 changed(char *detail, size_t sz, const char *name)
@@ -407,6 +435,8 @@ ops_key_update(const struct ops_ctx *x, const struct ops_key_update *rq,
 		rc = n == 0 ? OPS_NOT_FOUND : OPS_UNAVAILABLE;
 		goto fail;
 	}
+	if ((rc = within(rq->limit, k.scopes, k.grants, field)) != OPS_OK)
+		goto fail;
 	if (rq->if_version != 0 && rq->if_version != k.version) {
 		*field = "version";
 		rc = OPS_CONFLICT;
@@ -496,6 +526,7 @@ set_disabled(const struct ops_ctx *x, const struct ops_key_get *rq,
 	memset(&u, 0, sizeof(u));
 	u.id = rq->id;
 	u.disabled = disabled;
+	u.limit = rq->limit;
 	return ops_key_update(x, &u, out, field);
 }
 
@@ -517,7 +548,9 @@ enum ops_err
 ops_key_revoke(const struct ops_ctx *x, const struct ops_key_get *rq,
     struct ops_key_view *out, const char **field)
 {
+	struct peek	 k;
 	const char	*params[4];
+	enum ops_err	 rc;
 	int		 n;
 
 	*field = NULL;
@@ -529,17 +562,42 @@ ops_key_revoke(const struct ops_ctx *x, const struct ops_key_get *rq,
 	params[1] = rq->id;
 	params[2] = x->actor != NULL ? x->actor : "";
 	params[3] = x->source != NULL ? x->source : "";
-	if ((n = store_rows(x->db, STMT_KEY_REVOKE_OP, params, view_row,
-	    out)) < 0)
+	if (db_begin(x->db) == -1)
 		return OPS_UNAVAILABLE;
-	return n == 0 ? OPS_NOT_FOUND : OPS_OK;
+	/* A limited caller revokes only a key within what it holds (the
+	 * row locked meanwhile). */
+	memset(&k, 0, sizeof(k));
+	if (rq->limit != NULL) {
+		if ((n = store_rows(x->db, STMT_KEY_PEEK, params, peek_row,
+		    &k)) <= 0) {
+			rc = n == 0 ? OPS_NOT_FOUND : OPS_UNAVAILABLE;
+			goto fail;
+		}
+		if ((rc = within(rq->limit, k.scopes, k.grants, field)) != OPS_OK)
+			goto fail;
+	}
+	if ((n = store_rows(x->db, STMT_KEY_REVOKE_OP, params, view_row,
+	    out)) < 0) {
+		rc = OPS_UNAVAILABLE;
+		goto fail;
+	}
+	if (n == 0) {
+		rc = OPS_NOT_FOUND;
+		goto fail;
+	}
+	return db_commit(x->db) == 0 ? OPS_OK : OPS_UNAVAILABLE;
+fail:
+	db_rollback(x->db);
+	return rc;
 }
 
-/* The roll's peek: environment, rollable, scopes. */
+/* The roll's peek: environment, rollable, scopes, grants, forwarder. */
 struct roll_peek {
 	int		 env;
 	int		 rollable;
 	char		 scopes[SCOPE_MAX_STRING_BYTES];
+	char		 grants[256];
+	int		 forwarder;
 };
 
 static int
@@ -547,11 +605,14 @@ roll_row(void *arg, const char *const *c, int n)
 {
 	struct roll_peek	*st = arg;
 
-	if (n != 3 || c[0] == NULL || c[1] == NULL || c[2] == NULL)
+	if (n != 5 || c[0] == NULL || c[1] == NULL || c[2] == NULL ||
+	    c[3] == NULL || c[4] == NULL)
 		return -1;
 	st->env = apikey_env_parse(c[0]);
 	st->rollable = c[1][0] == 't';
 	copy(st->scopes, sizeof(st->scopes), c[2]);
+	copy(st->grants, sizeof(st->grants), c[3]);
+	st->forwarder = c[4][0] == 't';
 	return 0;
 }
 
@@ -590,11 +651,24 @@ ops_key_roll(const struct ops_ctx *x, const struct ops_key_roll *rq,
 		return OPS_NOT_FOUND;
 	if (st.env < 0)
 		return OPS_FAILED;
-	/* A new secret for scopes the caller lacks would be a way up. */
-	if (rq->limit != NULL && (scope_parse(&ss, st.scopes,
-	    strlen(st.scopes)) == -1 || !scope_subset(&ss, rq->limit))) {
-		*field = OPS_KEY_WIDER;
-		return OPS_INVALID;
+	/* A new secret for scopes or grants the caller lacks would be a
+	 * way up; a key reaches every account; a trusted forwarder is the
+	 * platform operator's to hand out. */
+	if (rq->limit != NULL) {
+		if (scope_parse(&ss, st.scopes, strlen(st.scopes)) == -1 ||
+		    !scope_subset(&ss, rq->limit->scopes) ||
+		    (granttype_parse_list(st.grants) & ~rq->limit->grants) != 0) {
+			*field = OPS_KEY_WIDER;
+			return OPS_INVALID;
+		}
+		if (!rq->limit->all_accounts) {
+			*field = "accounts";
+			return OPS_FORBIDDEN;
+		}
+		if (st.forwarder) {
+			*field = "trusted_forwarder";
+			return OPS_FORBIDDEN;
+		}
 	}
 	if (!st.rollable)
 		return OPS_CONFLICT;

@@ -5,9 +5,14 @@
  * another organization's key is OPS_NOT_FOUND, as a missing one.
  *
  * A key never grants more than its maker holds: with a limit (the admin
- * API's caller's scopes; NULL for the CLI, which acts as the platform
- * operator) a create or a roll of a key with a scope outside it is
- * OPS_INVALID with *field OPS_KEY_WIDER.
+ * API's caller; NULL for the CLI, which acts as the platform operator) a
+ * create or a roll of a key with a scope or a grant outside it is
+ * OPS_INVALID with *field OPS_KEY_WIDER, and a caller limited to some
+ * customer accounts makes or rolls no key at all (a key reaches every
+ * account): OPS_FORBIDDEN, *field "accounts". Nor may a limited caller
+ * update, disable, enable, revoke or roll a key that holds more than it
+ * does (OPS_FORBIDDEN, *field "key"), nor roll a trusted forwarder (a
+ * platform operator's setting: OPS_FORBIDDEN, *field "trusted_forwarder").
  */
 #ifndef JWTMINT_OPS_KEY_H
 #define JWTMINT_OPS_KEY_H
@@ -56,6 +61,13 @@ struct ops_key_view {
  */
 json_t	*ops_key_view_json(const struct ops_key_view *);
 
+/* What the caller of an operation holds (the admin API's caller). */
+struct ops_key_limit {
+	const struct scope_set	*scopes;	/* the scopes it holds */
+	unsigned		 grants;	/* GT_* of its own key */
+	int			 all_accounts;	/* reaches every account */
+};
+
 struct ops_key_create {
 	const char		*name;
 	const char		*scopes;	/* space-separated */
@@ -66,7 +78,7 @@ struct ops_key_create {
 	int			 rate_per_min;
 	const char		*meta;		/* a JSON object, or NULL */
 	int			 trusted_forwarder;
-	const struct scope_set	*limit;		/* NULL: not limited */
+	const struct ops_key_limit *limit;	/* NULL: not limited */
 };
 
 struct ops_key_created {
@@ -91,6 +103,8 @@ typedef int (*ops_key_row_fn)(void *arg, const struct ops_key_view *);
 
 struct ops_key_get {
 	const char	*id;
+	const struct ops_key_limit *limit;	/* revoke, disable, enable:
+						   NULL: not limited */
 };
 
 /*
@@ -110,6 +124,7 @@ struct ops_key_update {
 	long long	 expires_in;	/* 0: unchanged; else from now */
 	const char	*scopes;	/* NULL: unchanged */
 	const char	*grants;	/* NULL: unchanged */
+	const struct ops_key_limit *limit;	/* NULL: not limited */
 };
 
 struct ops_key_roll {
@@ -118,7 +133,7 @@ struct ops_key_roll {
 						   revoke now */
 	int			 revoke_tokens;	/* the old key's tokens end with
 						   it (grace 0 implies it) */
-	const struct scope_set	*limit;		/* NULL: not limited */
+	const struct ops_key_limit *limit;	/* NULL: not limited */
 };
 
 struct ops_key_rolled {

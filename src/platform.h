@@ -5,6 +5,9 @@
 #ifndef JWTMINT_PLATFORM_H
 #define JWTMINT_PLATFORM_H
 
+#include <stddef.h>
+
+struct adminapi_route;
 struct app;
 struct config;
 struct req;
@@ -13,7 +16,11 @@ struct resp;
 /* 1 when r came in on the platform listener with the platform credential. */
 int	platform_auth(const struct config *, const struct req *);
 
-/* Serve an authenticated /platform/ request (h_platform_ops.c). */
+/* Serve a /platform/ request (h_platform_ops.c): route, then the
+ * credential (platform_auth), then the operation. */
 void	platform_dispatch(struct app *, struct req *, struct resp *);
+
+/* The table, for what lists the routes (n rows). */
+const struct adminapi_route *platform_routes(size_t *n);
 
 #endif

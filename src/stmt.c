@@ -455,7 +455,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 */
 	[STMT_KEY_ROLL_PEEK] = { "key_roll_peek",
 	    "select env, (rolled_to is null and " KEY_USABLE("api_keys") "),"
-	    " scopes from api_keys where id = $1 and org_id = $2", 2 },
+	    " scopes, grants, trusted_forwarder from api_keys"
+	    " where id = $1 and org_id = $2", 2 },
 	/*
 	 * Roll, in one statement (one transaction): under the old row's lock,
 	 * the new key copies it, the old one ends at min(its expiry, now +

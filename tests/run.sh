@@ -190,7 +190,45 @@ integration() {	# $1 = mode, $2 = bin dir, $3 = label [, $4 = files to leave out
 	fi
 }
 
-want nginx && integration nginx build nginx
+# The nginx pass notes every admin and platform request it makes
+# (harness.py: record_route) for the OpenAPI walk below.
+rm -f "$LOG/admin-requests.txt"
+want nginx && JWTMINT_ROUTE_LOG=$LOG/admin-requests.txt integration nginx build nginx
+
+# docs/openapi.json: valid for an independent validator (an npm package
+# pinned by tests/openapi/package-lock.json), every route of the server in
+# it and every operation in it served and exercised by the nginx pass.
+openapi() {
+	local out=$LOG/openapi.out
+	echo "# openapi"
+	: > "$out"
+	if [ ! -d tests/openapi/node_modules/@readme/openapi-parser ] ||
+	    [ tests/openapi/package-lock.json -nt tests/openapi/node_modules ]; then
+		if ! (cd tests/openapi && npm ci --no-audit --no-fund) \
+		    > "$LOG/openapi-npm.out" 2>&1; then
+			tail -20 "$LOG/openapi-npm.out"
+			step_failed "openapi: npm ci in tests/openapi (the validator)"
+			return
+		fi
+		touch tests/openapi/node_modules
+	fi
+	if node tests/openapi/validate.mjs docs/openapi.json > "$LOG/openapi-validate.out" 2>&1; then
+		echo "ok - openapi: docs/openapi.json is valid OpenAPI 3.1 (@readme/openapi-parser)" >> "$out"
+	else
+		cat "$LOG/openapi-validate.out"
+		echo "not ok - openapi: docs/openapi.json is not valid OpenAPI 3.1" >> "$out"
+	fi
+	if build/jwtmint --routes > "$LOG/routes.txt" 2>&1; then
+		python3 tests/openapi/walk.py docs/openapi.json "$LOG/routes.txt" \
+		    "$LOG/admin-requests.txt" >> "$out" 2>&1 ||
+		    grep -q '^not ok - ' "$out" ||
+		    echo "not ok - openapi: walk.py failed" >> "$out"
+	else
+		echo "not ok - openapi: jwtmint --routes failed" >> "$out"
+	fi
+	tally "$out" openapi
+}
+want nginx && openapi
 want cgi && integration cgi build cgi
 if want asan && [ -x build/asan/jwtmint ]; then
 	# This pass keeps FastCGI connections open (fastcgi_keep_conn on), the

@@ -109,3 +109,81 @@ def test_platform_listener_needs_a_credential(stack):
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
         out = p.stdout.decode(errors="replace")
         assert p.returncode != 0 and want in out, (env, p.returncode, out)
+
+
+@nginx_only
+def test_platform_organizations(stack):
+    """Organizations over the platform listener: the same operations as
+    jwtmint-admin org (one definition), each with its audit row."""
+    slug = "plat-" + secrets.token_hex(3)
+    with Platform(stack) as p:
+        # Bad bodies: 400 naming the field, never echoing it; nothing made.
+        for body, field in ((b'{"slug":"Bad Slug!","name":"x"}', "slug"),
+                            (b'{"slug":"%s"}' % slug.encode(), "name"),
+                            (b'{"slug":"%s","name":"x","extra":1}' % slug.encode(), "extra")):
+            st, _, doc = p.call("POST", "/platform/orgs", body=body)
+            assert st == 400 and field in doc["error_description"], (body, st, doc)
+            assert "Bad Slug" not in doc["error_description"]
+        st, _, doc = p.call("POST", "/platform/orgs", body=b'{"slug":"x","name":"y"}',
+                            headers={"Content-Type": "text/plain"})
+        assert st == 415, (st, doc)
+        assert slug not in [o["slug"] for o in stack.admin_json("org", "list", "--json")]
+        # Create, list, conflict.
+        body = json.dumps({"slug": slug, "name": "Platform Co"}).encode()
+        st, h, doc = p.call("POST", "/platform/orgs", body=body)
+        assert st == 201 and doc["slug"] == slug and doc["disabled_at"] is None, (st, doc)
+        assert h.get("location") == "/platform/orgs/" + slug
+        assert h.get("cache-control") == "no-store"
+        org_id = doc["id"]
+        assert p.call("POST", "/platform/orgs", body=body)[0] == 409
+        st, _, doc = p.call("GET", "/platform/orgs")
+        assert st == 200 and slug in [o["slug"] for o in doc["orgs"]]
+        # The CLI sees the same organization (one operation, two adapters).
+        assert slug in [o["slug"] for o in stack.admin_json("org", "list", "--json")]
+        # Disable: its keys stop at /token; enable: they work again.
+        key = stack.new_key(org=slug)
+        st, _, doc = p.call("POST", "/platform/orgs/%s/disable" % slug)
+        assert st == 200 and doc["disabled_at"], (st, doc)
+        assert p.call("POST", "/platform/orgs/%s/disable" % slug)[0] == 409
+        if key:
+            st, _, _ = stack.request("POST", "/token", {"X-API-Key": key["key"],
+                                     "Content-Type": "application/x-www-form-urlencoded"},
+                                     "grant_type=client_credentials")
+            assert st == 401, st
+        st, _, doc = p.call("POST", "/platform/orgs/%s/enable" % slug)
+        assert st == 200 and doc["disabled_at"] is None, (st, doc)
+        assert p.call("POST", "/platform/orgs/no-such-org/enable")[0] == 404
+        # Audit rows in the organization's chain, acted by the platform.
+        rows = stack.psql("select event || ' ' || actor from audit where org_id = '%s' "
+                          "order by id" % org_id).split()
+        text = " ".join(rows)
+        assert "org.create platform" in text and "org.disable platform" in text \
+            and "org.enable platform" in text, text
+
+
+@nginx_only
+def test_platform_signing_keys(stack):
+    with Platform(stack) as p:
+        st, _, doc = p.call("GET", "/platform/signing-keys")
+        assert st == 200, (st, doc)
+        before = {k["kid"]: k for k in doc["signing_keys"]}
+        active = [k for k in before.values() if k["state"] == "active" and k["alg"] == "ES256"]
+        assert len(active) == 1, before
+        # A next key: published, not signing.
+        st, h, doc = p.call("POST", "/platform/signing-keys", body=b'{"alg":"ES256","next":true}')
+        assert st == 201 and doc["retired"] is None, (st, doc)
+        nxt = doc["kid"]
+        assert p.call("POST", "/platform/signing-keys", body=b'{"alg":"ES256","next":true}')[0] == 409
+        st, _, doc = p.call("POST", "/platform/signing-keys", body=b'{"alg":"XS256"}')
+        assert st == 400 and "alg" in doc["error_description"], (st, doc)
+        # Rotate: the next key signs, the old active one retires.
+        st, _, doc = p.call("POST", "/platform/signing-keys/rotate", body=b'{"alg":"ES256"}')
+        assert st == 200 and doc["kid"] == nxt and doc["retired"] == active[0]["kid"], (st, doc)
+        st, _, doc = p.call("GET", "/platform/signing-keys")
+        states = {k["kid"]: k["state"] for k in doc["signing_keys"]}
+        assert states[nxt] == "active" and states[active[0]["kid"]] == "retired", states
+        # Retire a key that is not published: 404.
+        assert p.call("POST", "/platform/signing-keys/no-such-kid/retire")[0] == 404
+        rows = stack.psql("select count(*) from audit where event like 'signing_key.%' "
+                          "and actor = 'platform'").strip()
+        assert int(rows) >= 2, rows
