@@ -182,8 +182,13 @@ def test_platform_signing_keys(stack):
         st, _, doc = p.call("GET", "/platform/signing-keys")
         states = {k["kid"]: k["state"] for k in doc["signing_keys"]}
         assert states[nxt] == "active" and states[active[0]["kid"]] == "retired", states
-        # Retire a key that is not published: 404.
+        # Retire a key that is not published: 404. The retired key, still
+        # published for its tokens: retired now for good, out of the JWKS.
         assert p.call("POST", "/platform/signing-keys/no-such-kid/retire")[0] == 404
+        old = active[0]["kid"]
+        st, _, doc = p.call("POST", "/platform/signing-keys/%s/retire" % old)
+        assert st == 200 and doc["kid"] == old and doc["replaced_by"] is None, (st, doc)
+        assert p.call("POST", "/platform/signing-keys/%s/retire" % old)[0] == 404
         rows = stack.psql("select count(*) from audit where event like 'signing_key.%' "
                           "and actor = 'platform'").strip()
         assert int(rows) >= 2, rows
