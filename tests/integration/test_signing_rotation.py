@@ -129,7 +129,12 @@ def test_schedule_across_two_instances(stack):
     hosts = [Host(stack, env=COMPRESSED)]
     try:
         hosts.append(Host(stack, env=COMPRESSED))
+        # Its name is set just after the fork: wait for it, with a bound.
+        end = time.time() + 10
         hks = [housekeeper_of(h.proc.pid) for h in hosts]
+        while not all(hks) and time.time() < end:
+            time.sleep(0.05)
+            hks = [housekeeper_of(h.proc.pid) for h in hosts]
         assert all(hks) and hks[0] != hks[1], "each instance forks its housekeeper: %r" % hks
         samples = []        # (fetch started, fetch ended, JWKS text)
         tokens = []         # (request started, request ended, token)
