@@ -382,6 +382,31 @@ adminapi_ops_error(struct adminapi *x, enum ops_err e, const char *field,
 	}
 }
 
+void
+adminapi_page_answer(struct adminapi *x, enum ops_err e, const char *field,
+    const char *member, json_t *items, int more, const struct cursor *last)
+{
+	char	 next[CURSOR_MAX_BYTES + 1];
+
+	next[0] = '\0';
+	if (e != OPS_OK) {
+		json_decref(items);
+		if (e == OPS_INVALID)	/* a cursor of another listing */
+			adminapi_error(x, OERR_INVALID_REQUEST, "cursor is "
+			    "invalid");
+		else
+			adminapi_ops_error(x, e, field, NULL);
+		return;
+	}
+	if (more && cursor_encode(next, sizeof(next), last) == -1) {
+		json_decref(items);
+		adminapi_error(x, OERR_SERVER_ERROR, NULL);
+		return;
+	}
+	adminapi_json(x, 200, json_pack("{s:o, s:o}", member, items,
+	    "next_cursor", next[0] ? json_string(next) : json_null()), 0);
+}
+
 int
 adminapi_holds(struct adminapi *x, struct ops_user_holds *u)
 {

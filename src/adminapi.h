@@ -165,6 +165,16 @@ int	adminapi_if_match(struct adminapi *, long long *version);
 struct ops_user_holds;
 int	adminapi_holds(struct adminapi *, struct ops_user_holds *u);
 
+/*
+ * Answer a listing: e is its operation's outcome; on OPS_OK
+ * {"<member>": items, "next_cursor": the cursor of last when more, else
+ * null}, else the error (a cursor of another listing is 400). items is
+ * stolen either way.
+ */
+void	adminapi_page_answer(struct adminapi *, enum ops_err e,
+	    const char *field, const char *member, json_t *items, int more,
+	    const struct cursor *last);
+
 /* Set ETag for version. */
 void	adminapi_etag(struct adminapi *, long long version);
 

@@ -92,13 +92,13 @@ h_admin_roles_list(struct adminapi *x)
 	struct ops_page		 out;
 	struct cursor		 after;
 	struct page		 pg;
-	const char		*field;
-	char			 next[CURSOR_MAX_BYTES + 1];
+	const char		*field = NULL;
 	enum ops_err		 e;
 	int			 has_after;
 
 	memset(&rq, 0, sizeof(rq));
 	memset(&pg, 0, sizeof(pg));
+	memset(&out, 0, sizeof(out));
 	if (adminapi_query_only(x, names) == -1 ||
 	    adminapi_page(x, &rq.limit, &after, &has_after) == -1)
 		return;
@@ -110,23 +110,8 @@ h_admin_roles_list(struct adminapi *x)
 		adminapi_error(x, OERR_SERVER_ERROR, NULL);
 		return;
 	}
-	if ((e = ops_role_list(&x->ctx, &rq, &out, &field)) != OPS_OK) {
-		json_decref(pg.roles);
-		if (e == OPS_INVALID)	/* a cursor of another listing */
-			adminapi_error(x, OERR_INVALID_REQUEST, "cursor is "
-			    "invalid");
-		else
-			adminapi_ops_error(x, e, field, NULL);
-		return;
-	}
-	next[0] = '\0';
-	if (out.more && cursor_encode(next, sizeof(next), &pg.last) == -1) {
-		json_decref(pg.roles);
-		adminapi_error(x, OERR_SERVER_ERROR, NULL);
-		return;
-	}
-	adminapi_json(x, 200, json_pack("{s:o, s:o}", "roles", pg.roles,
-	    "next_cursor", next[0] ? json_string(next) : json_null()), 0);
+	e = ops_role_list(&x->ctx, &rq, &out, &field);
+	adminapi_page_answer(x, e, field, "roles", pg.roles, out.more, &pg.last);
 }
 
 /* --- POST /admin/roles ------------------------------------------------ */

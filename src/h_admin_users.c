@@ -119,13 +119,13 @@ h_admin_users_list(struct adminapi *x)
 	struct ops_page		 out;
 	struct cursor		 after;
 	struct page		 pg;
-	const char		*field;
-	char			 next[CURSOR_MAX_BYTES + 1];
+	const char		*field = NULL;
 	enum ops_err		 e;
 	int			 has_after;
 
 	memset(&rq, 0, sizeof(rq));
 	memset(&pg, 0, sizeof(pg));
+	memset(&out, 0, sizeof(out));
 	if (adminapi_query_only(x, names) == -1 ||
 	    adminapi_page(x, &rq.limit, &after, &has_after) == -1)
 		return;
@@ -137,23 +137,8 @@ h_admin_users_list(struct adminapi *x)
 		adminapi_error(x, OERR_SERVER_ERROR, NULL);
 		return;
 	}
-	if ((e = ops_user_list(&x->ctx, &rq, &out, &field)) != OPS_OK) {
-		json_decref(pg.users);
-		if (e == OPS_INVALID)	/* a cursor of another listing */
-			adminapi_error(x, OERR_INVALID_REQUEST, "cursor is "
-			    "invalid");
-		else
-			adminapi_ops_error(x, e, field, NULL);
-		return;
-	}
-	next[0] = '\0';
-	if (out.more && cursor_encode(next, sizeof(next), &pg.last) == -1) {
-		json_decref(pg.users);
-		adminapi_error(x, OERR_SERVER_ERROR, NULL);
-		return;
-	}
-	adminapi_json(x, 200, json_pack("{s:o, s:o}", "users", pg.users,
-	    "next_cursor", next[0] ? json_string(next) : json_null()), 0);
+	e = ops_user_list(&x->ctx, &rq, &out, &field);
+	adminapi_page_answer(x, e, field, "users", pg.users, out.more, &pg.last);
 }
 
 /* --- POST /admin/users ------------------------------------------------ */

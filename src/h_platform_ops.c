@@ -37,30 +37,46 @@ org_row(void *arg, const struct ops_org *o)
 	return one == NULL || json_array_append_new(arg, one) == -1 ? -1 : 0;
 }
 
-static void
-orgs_list(struct adminapi *x)
+/* A listing's array, or NULL (answered): no query parameter is known. */
+static json_t *
+list_start(struct adminapi *x)
 {
 	static const char *const none[] = { NULL };
-	struct ops_org_list	 l;
 	json_t			*arr;
-	size_t			 n;
-	const char		*field;
-	enum ops_err		 e;
 
 	if (adminapi_query_only(x, none) == -1)
-		return;
-	if ((arr = json_array()) == NULL) {
+		return NULL;
+	if ((arr = json_array()) == NULL)
 		adminapi_error(x, OERR_SERVER_ERROR, NULL);
-		return;
-	}
-	l.row = org_row;
-	l.arg = arr;
-	if ((e = ops_org_list(&x->ctx, &l, &n, &field)) != OPS_OK) {
+	return arr;
+}
+
+/* Answer {"<member>": arr} (stolen), or the listing's error. */
+static void
+list_end(struct adminapi *x, enum ops_err e, const char *field,
+    const char *member, json_t *arr)
+{
+	if (e != OPS_OK) {
 		json_decref(arr);
 		adminapi_ops_error(x, e, field, NULL);
 		return;
 	}
-	adminapi_json(x, 200, json_pack("{s:o}", "orgs", arr), 0);
+	adminapi_json(x, 200, json_pack("{s:o}", member, arr), 0);
+}
+
+static void
+orgs_list(struct adminapi *x)
+{
+	struct ops_org_list	 l;
+	size_t			 n;
+	const char		*field = NULL;
+	enum ops_err		 e;
+
+	if ((l.arg = list_start(x)) == NULL)
+		return;
+	l.row = org_row;
+	e = ops_org_list(&x->ctx, &l, &n, &field);
+	list_end(x, e, field, "orgs", l.arg);
 }
 
 struct org_body {
@@ -187,27 +203,16 @@ signing_row(void *arg, const struct ops_signing_key *k)
 static void
 signing_list(struct adminapi *x)
 {
-	static const char *const none[] = { NULL };
 	struct ops_signing_list	 l;
-	json_t			*arr;
 	size_t			 n;
-	const char		*field;
+	const char		*field = NULL;
 	enum ops_err		 e;
 
-	if (adminapi_query_only(x, none) == -1)
+	if ((l.arg = list_start(x)) == NULL)
 		return;
-	if ((arr = json_array()) == NULL) {
-		adminapi_error(x, OERR_SERVER_ERROR, NULL);
-		return;
-	}
 	l.row = signing_row;
-	l.arg = arr;
-	if ((e = ops_signing_list(&x->ctx, &l, &n, &field)) != OPS_OK) {
-		json_decref(arr);
-		adminapi_ops_error(x, e, field, NULL);
-		return;
-	}
-	adminapi_json(x, 200, json_pack("{s:o}", "signing_keys", arr), 0);
+	e = ops_signing_list(&x->ctx, &l, &n, &field);
+	list_end(x, e, field, "signing_keys", l.arg);
 }
 
 struct alg_body {
