@@ -82,6 +82,11 @@ def test_roll_grace_zero_revokes_now(stack):
     old = make_key(stack, org)
     tok = cc(stack, old)[2]["access_token"]
     new = stack.admin_json("key", "roll", old["id"], "--grace", "0", "--json")
+    # Revoked now: every worker hears it by notification (bounded wait).
+    deadline = time.time() + 5
+    while cc(stack, old)[0] == 200:
+        assert time.time() < deadline, "the old key still works after a roll with grace 0"
+        time.sleep(0.05)
     assert_oauth_error(cc(stack, old), 401, "invalid_client")
     # Grace 0 revokes the key, and with it the tokens it obtained.
     assert introspect(stack, new, tok) == {"active": False}
@@ -89,6 +94,48 @@ def test_roll_grace_zero_revokes_now(stack):
     # A chain: the new key rolls on.
     newer = stack.admin_json("key", "roll", new["id"], "--grace", "1h", "--json")
     assert newer["rolled_from"] == new["id"]
+
+
+@nginx_only
+def test_grace_ends_on_two_instances(stack):
+    """Two jwtmint instances on one database, requests running on both
+    while the grace ends: the old key is taken until its end and refused
+    after it, on both, with no notification (each compares the cached
+    expiry). A request may straddle the end: a 200 must have started
+    before it (to the second the database keeps), a refusal ended after."""
+    from test_signing_rotation import Host
+    org = new_org(stack, "roll2")
+    old = make_key(stack, org)
+    hosts = [Host(stack, workers=2), Host(stack, workers=2)]
+    try:
+        for h in hosts:
+            assert h.token(old)[0] == 200       # cached on both
+        new = stack.admin_json("key", "roll", old["id"], "--grace", "3s", "--json")
+        ends = parse_rfc3339(new["old_key_ends_at"])
+        seen = {0: set(), 1: set()}
+        deadline = ends + 10
+        while True:
+            for i, h in enumerate(hosts):
+                t0 = time.time()
+                st = h.token(old)[0]
+                t1 = time.time()
+                if st == 200:
+                    assert t0 < ends + 1, "host %d took the old key %.2f s after its end" % (i, t0 - ends)
+                else:
+                    assert st == 401 and t1 >= ends, "host %d refused the old key %.2f s before its end" % (
+                        i, ends - t1)
+                seen[i].add(st)
+                assert h.token(new)[0] == 200
+            if all(401 in v for v in seen.values()):
+                break
+            assert time.time() < deadline, "the old key still works after its grace: %r" % seen
+            time.sleep(0.05)
+        assert all(200 in v for v in seen.values()), "the old key never worked during its grace: %r" % seen
+        for _ in range(4):
+            assert [h.token(old)[0] for h in hosts] == [401, 401]
+    finally:
+        for h in hosts:
+            stack.stop_server(h.proc)
 
 
 def test_roll_refusals(stack):
