@@ -304,7 +304,16 @@ ops_key_list(const struct ops_ctx *x, const struct ops_key_list *rq,
 	params[7] = lim;
 	l.fn = fn;
 	l.arg = arg;
-	if ((*n = store_rows(x->db, STMT_KEY_PAGE, params, list_row, &l)) < 0) {
+	if (rq->env == NULL && rq->status == NULL && rq->name_prefix == NULL &&
+	    rq->expiring_within == 0) {
+		/* No filter: the statement whose plan stops at the page. */
+		params[1] = after;
+		params[2] = params[6];
+		params[3] = lim;
+		*n = store_rows(x->db, STMT_KEY_PAGE_ALL, params, list_row, &l);
+	} else
+		*n = store_rows(x->db, STMT_KEY_PAGE, params, list_row, &l);
+	if (*n < 0) {
 		*n = 0;
 		return OPS_UNAVAILABLE;
 	}

@@ -546,6 +546,19 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   (timestamptz 'epoch' + $6::bigint * interval '1 microsecond', $7)"
 	    " order by k.created_at, k.id limit $8::int", 8 },
 	/*
+	 * The same page without filters, the common case: a prepared
+	 * statement's generic plan takes the optional filters above for
+	 * selective, sorts every key of the organization and then cuts the
+	 * page (25 ms at 23,000 keys); without them it walks the index in
+	 * order and stops at the page (1.6 ms). $1 org, $2/$3 the cursor,
+	 * $4 limit.
+	 */
+	[STMT_KEY_PAGE_ALL] = { "key_page_all",
+	    "select " KEY_VIEW " from api_keys k where k.org_id = $1"
+	    " and (k.created_at, k.id) >"
+	    "   (timestamptz 'epoch' + $2::bigint * interval '1 microsecond', $3)"
+	    " order by k.created_at, k.id limit $4::int", 4 },
+	/*
 	 * Create a key in an enabled organization, with its audit row, in one
 	 * statement. $1 id, $2 org, $3 name, $4 env, $5 salt (hex), $6 hash
 	 * (hex), $7 scopes, $8 expires in sec (0: never), $9 grants, $10/$11
