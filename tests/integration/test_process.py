@@ -15,7 +15,7 @@ import threading
 import time
 
 from harness import (FORM, _fcgi_rec, FCGI_BEGIN, FCGI_PARAMS, FCGI_STDIN, fcgi_params, fcgi_read,
-                     Skip, allow_worker_exit, assert_oauth_error, children_of, form,
+                     Skip, allow_worker_exit, assert_oauth_error, children_of, form, housekeeper_of,
                      need_program, parse_cgi_response, pid_alive, run_bounded, wait_for)
 
 MODES = ("nginx",)
@@ -277,11 +277,38 @@ def test_fcgi_web_server_addrs(stack):
 
 
 def _cpus_allowed(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("Cpus_allowed_list:"):
-                return line.split(":", 1)[1].strip()
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("Cpus_allowed_list:"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:     # gone between the listing and the read
+        pass
     return None
+
+
+def _settled_workers(pid, n):
+    """The n workers of supervisor `pid` once each is pinned to one CPU and
+    the housekeeper is there under its own name, from one snapshot: a child
+    just forked is neither named nor pinned yet (it shows the full CPU list
+    for a moment), and reading the children twice mixes two moments."""
+    if housekeeper_of(pid) is None:
+        return None
+    workers = children_of(pid)
+    if len(workers) != n:
+        return None
+    cpus = [_cpus_allowed(p) for p in workers]
+    if any(c is None or "-" in c or "," in c for c in cpus):
+        return None
+    return workers
+
+
+def _restarted(pid, n, old):
+    """The worker that replaced one of `old`, once it is pinned."""
+    workers = _settled_workers(pid, n)
+    if workers is None or workers == old:
+        return None
+    return workers - old
 
 
 @allow_worker_exit
@@ -295,16 +322,16 @@ def test_pin_workers(stack):
     proc = stack.spawn_server(sock, workers=ncpu, env={"JWTMINT_PIN_WORKERS": "1"})
     try:
         stack.wait_fcgi(sock, proc)
-        workers = wait_for(lambda: children_of(proc.pid) if len(children_of(proc.pid)) == ncpu else None,
-                           timeout=5, what="%d workers" % ncpu)
+        workers = wait_for(lambda: _settled_workers(proc.pid, ncpu), timeout=10,
+                           what="%d workers pinned to one CPU each" % ncpu)
         cpus = sorted(_cpus_allowed(p) for p in workers)
         allowed = sorted(str(c) for c in os.sched_getaffinity(0))
         assert cpus == sorted(allowed), "workers pinned to %r, want one each of %r" % (cpus, allowed)
         victim = sorted(workers)[0]
         cpu = _cpus_allowed(victim)
         os.kill(victim, signal.SIGKILL)
-        new = wait_for(lambda: (children_of(proc.pid) - workers) if len(children_of(proc.pid)) == ncpu and
-                       children_of(proc.pid) != workers else None, timeout=10, what="the restarted worker")
+        new = wait_for(lambda: _restarted(proc.pid, ncpu, workers), timeout=10,
+                       what="the restarted worker, pinned")
         assert [_cpus_allowed(p) for p in new] == [cpu], "restarted worker on %r, its slot's CPU is %s" % (
             [_cpus_allowed(p) for p in new], cpu)
         st, _, doc = token_via_fcgi(stack, sock)
