@@ -1094,6 +1094,16 @@ def children_of(pid):
     return {c for c, comm in _children(pid).items() if comm != HOUSEKEEPER_COMM}
 
 
+def workers_settled(pid, n):
+    """The n workers of supervisor `pid`, from one snapshot taken once the
+    housekeeper carries its own name (between its fork and its rename it
+    looks like a worker), or None: for wait_for."""
+    if housekeeper_of(pid) is None:
+        return None
+    workers = children_of(pid)
+    return workers if len(workers) == n else None
+
+
 def housekeeper_of(pid):
     """The pid of the housekeeper a `jwtmint --listen` supervisor forked,
     or None."""

@@ -23,7 +23,8 @@ import subprocess
 import time
 
 from harness import (FORM, _fcgi_rec, FCGI_BEGIN, FCGI_PARAMS, FCGI_STDIN, fcgi_params, fcgi_read,
-                     Skip, children_of, form, need_program, parse_cgi_response, split_address, wait_for)
+                     Skip, form, need_program, parse_cgi_response, split_address, wait_for,
+                     workers_settled)
 
 MODES = ("nginx",)
 
@@ -166,7 +167,7 @@ def test_sigterm_with_idle_kept_connections(stack):
     conns = []
     try:
         stack.wait_fcgi(sock, proc)
-        wait_for(lambda: len(children_of(proc.pid)) == 2, timeout=5, what="2 workers")
+        wait_for(lambda: workers_settled(proc.pid, 2), timeout=5, what="2 workers")
         conns = [Conn(sock) for _ in range(6)]
         for c in conns:
             st, _ = c.token(stack)
@@ -209,7 +210,7 @@ def test_stalled_peer_bounded_then_stop_serves_waiting_request(stack):
     kept = stall = None
     try:
         stack.wait_fcgi("unix:" + sock, proc)
-        wait_for(lambda: len(children_of(proc.pid)) == 1, timeout=5, what="1 worker")
+        wait_for(lambda: workers_settled(proc.pid, 1), timeout=5, what="1 worker")
         kept = Conn("unix:" + sock)
         st, _ = kept.token(stack)
         assert st == 200
@@ -267,7 +268,7 @@ def _one_worker(stack, name, timeout_ms):
     proc = stack.spawn_server("unix:" + sock, workers=1,
                               env={"JWTMINT_FCGI_TIMEOUT_MS": str(timeout_ms)})
     stack.wait_fcgi("unix:" + sock, proc)
-    wait_for(lambda: len(children_of(proc.pid)) == 1, timeout=5, what="1 worker")
+    wait_for(lambda: workers_settled(proc.pid, 1), timeout=5, what="1 worker")
     return sock, proc
 
 
@@ -509,7 +510,7 @@ def test_out_of_descriptors_no_spin(stack):
     conns = []
     try:
         stack.wait_fcgi("unix:" + sock, proc)
-        worker = wait_for(lambda: next(iter(children_of(proc.pid))) if len(children_of(proc.pid)) == 1 else None,
+        worker = wait_for(lambda: next(iter(workers_settled(proc.pid, 1) or ()), None),
                           timeout=5, what="1 worker")
         pending = None
         for _ in range(40):

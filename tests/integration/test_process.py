@@ -15,8 +15,9 @@ import threading
 import time
 
 from harness import (FORM, _fcgi_rec, FCGI_BEGIN, FCGI_PARAMS, FCGI_STDIN, fcgi_params, fcgi_read,
-                     Skip, allow_worker_exit, assert_oauth_error, children_of, form, housekeeper_of,
-                     need_program, parse_cgi_response, pid_alive, run_bounded, wait_for)
+                     Skip, allow_worker_exit, assert_oauth_error, form,
+                     need_program, parse_cgi_response, pid_alive, run_bounded, wait_for,
+                     workers_settled)
 
 MODES = ("nginx",)
 
@@ -64,7 +65,7 @@ def graceful(stack, sig):
         stack.wait_fcgi(sock, proc)
         st, _, doc = token_via_fcgi(stack, sock)
         assert st == 200, doc
-        workers = wait_for(lambda: children_of(proc.pid) if len(children_of(proc.pid)) == 2 else None,
+        workers = wait_for(lambda: workers_settled(proc.pid, 2),
                            timeout=5, what="2 workers")
         proc.send_signal(sig)
         # Idle workers stop at once; one that did not would be killed after
@@ -97,7 +98,7 @@ def test_workers_exit_when_supervisor_killed(stack):
     proc = stack.spawn_server(sock, workers=2)
     try:
         stack.wait_fcgi(sock, proc)
-        workers = wait_for(lambda: children_of(proc.pid) if len(children_of(proc.pid)) == 2 else None,
+        workers = wait_for(lambda: workers_settled(proc.pid, 2),
                            timeout=5, what="2 workers")
         proc.kill()
         proc.wait(timeout=5)
@@ -118,7 +119,7 @@ def test_sigterm_finishes_inflight_request(stack):
     s = None
     try:
         stack.wait_fcgi(sock, proc)
-        wait_for(lambda: len(children_of(proc.pid)) == 1, timeout=5, what="1 worker")
+        wait_for(lambda: workers_settled(proc.pid, 1), timeout=5, what="1 worker")
         env = stack.cgi_environ("POST", "/token", [("Content-Type", FORM), ("X-API-Key", stack.keys["main"]["key"])],
                                 GT, base=False)
         params = fcgi_params(env)
@@ -248,7 +249,7 @@ def test_listen_tcp_and_worker_count(stack):
     proc, addr = stack.spawn_server_tcp(workers=3)
     try:
         assert addr.startswith("127.0.0.1:") and addr != "127.0.0.1:0", "listening on %s" % addr
-        wait_for(lambda: len(children_of(proc.pid)) == 3, timeout=5, what="3 workers")
+        wait_for(lambda: workers_settled(proc.pid, 3), timeout=5, what="3 workers")
         st, _, doc = token_via_fcgi(stack, addr)
         assert st == 200, doc
         stack.verify(doc["access_token"])
@@ -292,10 +293,8 @@ def _settled_workers(pid, n):
     the housekeeper is there under its own name, from one snapshot: a child
     just forked is neither named nor pinned yet (it shows the full CPU list
     for a moment), and reading the children twice mixes two moments."""
-    if housekeeper_of(pid) is None:
-        return None
-    workers = children_of(pid)
-    if len(workers) != n:
+    workers = workers_settled(pid, n)
+    if workers is None:
         return None
     cpus = [_cpus_allowed(p) for p in workers]
     if any(c is None or "-" in c or "," in c for c in cpus):
@@ -341,7 +340,7 @@ def test_pin_workers(stack):
     proc = stack.spawn_server(sock, workers=2)
     try:
         stack.wait_fcgi(sock, proc)
-        workers = wait_for(lambda: children_of(proc.pid) if len(children_of(proc.pid)) == 2 else None,
+        workers = wait_for(lambda: workers_settled(proc.pid, 2),
                            timeout=5, what="2 workers")
         full = _cpus_allowed(os.getpid())
         assert all(_cpus_allowed(p) == full for p in workers), "pin_workers = 0 pinned a worker"
