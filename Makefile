@@ -114,7 +114,7 @@ $(B)/fuzz_%: tests/fuzz/fuzz_%.c $(PURE_OBJ)
 # --- make install ---------------------------------------------------------
 # FHS layout; a Debian package passes PREFIX=/usr and DESTDIR (and may pass
 # any of the directories). The installed binaries are linked with their own
-# config.o, built for SYSCONFDIR (build/inst/paths.h): they read
+# config.o, built for SYSCONFDIR ($(IB)/paths.h): they read
 # $(SYSCONFDIR)/jwtmint/jwtmint.conf when no -c or JWTMINT_CONFIG names a
 # file, never a var/ or conf/ file of the directory they run in, as the
 # build tree's binaries do (src/config.c, config_find).
@@ -141,41 +141,44 @@ INST_SED = -e 's|/usr/local/sbin/|$(SBINDIR)/|g' \
 	   -e 's|/usr/local/share/jwtmint|$(DATADIR)|g' \
 	   -e 's|/etc/jwtmint/|$(CONFDIR)/|g'
 
-INST_PURE_OBJ = $(filter-out $(B)/config.o,$(PURE_OBJ)) $(B)/inst/config.o
+# Where the installed binaries are linked (tests/integration/test_install.py
+# links them in its temp dir, beside the tree's objects).
+IB	?= $(B)/inst
+INST_PURE_OBJ = $(filter-out $(B)/config.o,$(PURE_OBJ)) $(IB)/config.o
 
-$(B)/inst:
+$(IB):
 	mkdir -p $@
 
 # Rewritten only when SYSCONFDIR changes, so config.o is rebuilt then.
-$(B)/inst/paths.h: FORCE | $(B)/inst
+$(IB)/paths.h: FORCE | $(IB)
 	@printf '#define CONFIG_INSTALLED 1\n#define CONFIG_SYSTEM_PATH "%s"\n' \
 	    '$(CONFDIR)/jwtmint.conf' > $@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
-$(B)/inst/config.o: src/config.c src/*.h $(B)/inst/paths.h
-	$(CC) $(ALL_CFLAGS) -include $(B)/inst/paths.h -c -o $@ $<
+$(IB)/config.o: src/config.c src/*.h $(IB)/paths.h
+	$(CC) $(ALL_CFLAGS) -include $(IB)/paths.h -c -o $@ $<
 
-$(B)/inst/jwtmint: $(SERVER_OBJ) $(STORE_OBJ) $(INST_PURE_OBJ)
+$(IB)/jwtmint: $(SERVER_OBJ) $(STORE_OBJ) $(INST_PURE_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(B)/inst/jwtmint-admin: $(ADMIN_OBJ) $(STORE_OBJ) $(INST_PURE_OBJ)
+$(IB)/jwtmint-admin: $(ADMIN_OBJ) $(STORE_OBJ) $(INST_PURE_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # The configuration: conf/jwtmint.conf with the secrets' files named where
 # the units and a package keep them; installed only when absent, 0640
 # (group jwtmint when that group exists and no DESTDIR stages the install:
 # the service's user reads it), never overwritten.
-$(B)/inst/jwtmint.conf: conf/jwtmint.conf $(B)/inst/paths.h
+$(IB)/jwtmint.conf: conf/jwtmint.conf $(IB)/paths.h
 	sed $(INST_SED) \
 	    -e 's|^kek_file =$$|kek_file = $(CONFDIR)/kek|' \
 	    -e 's|^pepper_file =$$|pepper_file = $(CONFDIR)/pepper|' $< > $@
 
-install: $(B)/inst/jwtmint $(B)/inst/jwtmint-admin $(B)/inst/jwtmint.conf
+install: $(IB)/jwtmint $(IB)/jwtmint-admin $(IB)/jwtmint.conf
 	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
 	    $(DESTDIR)$(DATADIR)/sql $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
-	$(INSTALL) -m 755 $(B)/inst/jwtmint $(DESTDIR)$(SBINDIR)/jwtmint
-	$(INSTALL) -m 755 $(B)/inst/jwtmint-admin $(DESTDIR)$(BINDIR)/jwtmint-admin
+	$(INSTALL) -m 755 $(IB)/jwtmint $(DESTDIR)$(SBINDIR)/jwtmint
+	$(INSTALL) -m 755 $(IB)/jwtmint-admin $(DESTDIR)$(BINDIR)/jwtmint-admin
 	$(INSTALL) -m 644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
 	for f in $(EXAMPLES); do \
 		$(INSTALL) -d "$(DESTDIR)$(DATADIR)/$$(dirname "$$f")" && \
@@ -199,8 +202,8 @@ install: $(B)/inst/jwtmint $(B)/inst/jwtmint-admin $(B)/inst/jwtmint.conf
 		echo "install: $(DESTDIR)$(CONFDIR)/jwtmint.conf exists: kept" \
 		    "(the new default is $(DATADIR)/conf/jwtmint.conf)"; \
 	else \
-		echo $(INSTALL) -m 640 $(B)/inst/jwtmint.conf $(DESTDIR)$(CONFDIR)/jwtmint.conf; \
-		$(INSTALL) -m 640 $(B)/inst/jwtmint.conf $(DESTDIR)$(CONFDIR)/jwtmint.conf && \
+		echo $(INSTALL) -m 640 $(IB)/jwtmint.conf $(DESTDIR)$(CONFDIR)/jwtmint.conf; \
+		$(INSTALL) -m 640 $(IB)/jwtmint.conf $(DESTDIR)$(CONFDIR)/jwtmint.conf && \
 		if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && \
 		    getent group jwtmint >/dev/null; then \
 			chgrp jwtmint $(CONFDIR)/jwtmint.conf; \

@@ -10,8 +10,8 @@
 #   6. integration on the ASan + UBSan build behind nginx (without the
 #      files that test make run and two hosts: they exercise the scripts
 #      more than jwtmint, whose same code paths run in 4; nor those of
-#      configuration, the audit chain, signing-key rotation and the other
-#      web servers, whose C code the sanitizers see through the unit tests
+#      configuration, the audit chain, signing-key rotation, the other
+#      web servers and make install, whose C code the sanitizers see through the unit tests
 #      and the fuzz targets, and which mostly wait on processes and time)
 #   4 and 5 run side by side (make test stays under 15 minutes on 2 cores)
 # ONLY=unit, asan-unit, fuzz, nginx, cgi or asan (comma-separated) runs a
@@ -267,7 +267,7 @@ if want asan && [ -x build/asan/jwtmint ]; then
 	KEEP_CONN=on ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    integration nginx build/asan asan \
-	    test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py
+	    test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py,test_install.py
 fi
 
 # The skips of each suite that ran, against tests/skips.expected (see the
