@@ -1087,6 +1087,45 @@ test_listen(void)
 	}
 }
 
+/*
+ * config_key: the listing of --config-keys is the parser's table: every
+ * name once, each accepted as a line of a file with its default value
+ * (the required ones given), and nothing past the last.
+ */
+static void
+check_key_list(void)
+{
+	struct config	*c;
+	const char	*name, *def, *prev[128];
+	char		 text[CONFIG_MAX_LINE_BYTES + 256];
+	size_t		 i, j, n = 0;
+	int		 dup = 0, bad = 0;
+
+	if ((c = malloc(sizeof(*c))) == NULL)
+		abort();
+	for (i = 0; config_key(i, &name, &def); i++) {
+		for (j = 0; j < n; j++)
+			dup |= strcmp(prev[j], name) == 0;
+		if (n < sizeof(prev) / sizeof(prev[0]))
+			prev[n++] = name;
+		snprintf(text, sizeof(text), "%s%s = %s\n",
+		    strcmp(name, "database_url") == 0 ? "" : DB, name,
+		    strcmp(name, "database_url") == 0 ? "dbname=x" : def);
+		if (config_parse(c, "t", text, strlen(text), NULL, err) != 0) {
+			printf("# %s\n", err);
+			bad = 1;
+		}
+	}
+	T_CHECK(i > 40 && i == n, "config_key: lists the table (%zu keys)", i);
+	T_CHECK(!dup, "config_key: every name once");
+	T_CHECK(!bad, "config_key: each key with its default parses");
+	T_CHECK(config_key(i + 1, &name, &def) == 0,
+	    "config_key: nothing past the last");
+	T_CHECK(strcmp(config_system_path(), "/etc/jwtmint/jwtmint.conf") == 0,
+	    "config_system_path: /etc/jwtmint/jwtmint.conf in the tree's build");
+	free(c);
+}
+
 int
 main(void)
 {
@@ -1109,5 +1148,6 @@ main(void)
 	check_old_peppers();
 	check_find_load();
 	test_listen();
+	check_key_list();
 	return t_done();
 }
