@@ -11,9 +11,12 @@
   dir, no DESTDIR): the installed jwtmint finds SYSCONFDIR's configuration
   without -c and never a conf/ of the directory it starts in; the installed
   units pass `systemd-analyze verify` as they are; the installed
-  jwtmint-admin and jwtmint, on the installed configuration with only
-  database_url set and the secrets put where it names them, talk to the
-  stack's database and issue a token verified from the JWKS.
+  jwtmint-admin, on the installed configuration with only database_url set
+  and the secrets put where it names them, talks to the stack's database;
+  and the installed jwtmint.service's own command lines run under
+  systemd-socket-activate (the socket passed as systemd passes it):
+  ExecStartPre, ExecStart serving tokens verified from the JWKS, ExecReload
+  taking up a changed configuration and refusing a broken one, SIGTERM.
 - Every configuration key the program knows (`jwtmint --config-keys`) has
   its entry in man/jwtmint.conf.5 with its variable and default, and in
   conf/jwtmint.conf; every command of `jwtmint-admin help --commands` has
@@ -29,11 +32,15 @@ import glob
 import json
 import os
 import re
+import shlex
 import shutil
+import signal
 import stat
 import subprocess
 
-from harness import REPO, need_program, verify_token
+import jwt as pyjwt
+
+from harness import REPO, need_program, verify_token, wait_for
 
 MODES = ("nginx",)
 
@@ -224,29 +231,86 @@ def test_installed_prefix_runs(stack):
     rc, out = run([admin, "key", "list", "--org", "acme", "--json"], env=env, cwd=REPO)
     assert rc == 0 and stack.keys["main"]["id"] in out, "installed jwtmint-admin key list: %s" % out
 
-    saved = stack.jwtmint, stack.conf
-    stack.jwtmint, stack.conf = jwtmint, conf
-    try:
-        proc, address = stack.spawn_server_tcp()
-    finally:
-        stack.jwtmint, stack.conf = saved
-    try:
-        key = stack.keys["main"]
-        status, _, body = stack.fcgi(address, "POST", "/token",
-                                     {"Content-Type": "application/x-www-form-urlencoded",
-                                      "X-API-Key": key["key"]}, b"grant_type=client_credentials")
-        assert status == 200, "installed jwtmint: POST /token: %d %r" % (status, body[:300])
-        token = json.loads(body)["access_token"]
-        # The installed configuration's issuer and audience, the stack's keys.
-        verify_token(stack.jwks(), token, issuer="http://127.0.0.1:8080", audience="jwtmint",
-                     client_id=key["id"], scope="read:accounts write:settings", org_id=stack.org_id)
-    finally:
-        stack.stop_server(proc)
+    run_unit(stack, os.path.join(unitdir, "jwtmint.service"), conf, env)
 
     make(stack, "uninstall", "PREFIX=" + root, "SYSCONFDIR=" + etc)
     left = files_under(root)
     assert left == {"etc/jwtmint/jwtmint.conf", "etc/jwtmint/kek", "etc/jwtmint/pepper"}, \
         "make uninstall left %r" % sorted(left)
+
+
+def unit_lines(path, key):
+    with open(path) as f:
+        return [line.split("=", 1)[1] for line in f.read().splitlines() if line.startswith(key + "=")]
+
+
+def token_ttl(stack, address):
+    """A client_credentials token from the server at address, verified from
+    the JWKS with the installed configuration's issuer and audience.
+    Returns exp - iat."""
+    key = stack.keys["main"]
+    status, _, body = stack.fcgi(address, "POST", "/token",
+                                 {"Content-Type": "application/x-www-form-urlencoded",
+                                  "X-API-Key": key["key"]}, b"grant_type=client_credentials")
+    assert status == 200, "installed jwtmint: POST /token: %d %r" % (status, body[:300])
+    token = json.loads(body)["access_token"]
+    claims = pyjwt.decode(token, options={"verify_signature": False})
+    ttl = claims["exp"] - claims["iat"]
+    verify_token(stack.jwks(), token, issuer="http://127.0.0.1:8080", audience="jwtmint",
+                 client_id=key["id"], scope="read:accounts write:settings", org_id=stack.org_id, ttl=ttl)
+    return ttl
+
+
+def run_unit(stack, service, conf, env):
+    """The installed jwtmint.service's own command lines, with the socket
+    passed the way systemd passes it (systemd-socket-activate: LISTEN_FDS,
+    LISTEN_PID, descriptor 3, the program started at the first connection):
+    ExecStartPre, ExecStart, a token; ExecReload after a change of
+    access_ttl_sec, until the new workers issue tokens of the new lifetime;
+    ExecReload of a configuration that does not parse, refused by its first
+    line; SIGTERM to the main process (KillMode=mixed)."""
+    activate = need_program("systemd-socket-activate", "systemd")
+    pre, start, reload = (unit_lines(service, k) for k in ("ExecStartPre", "ExecStart", "ExecReload"))
+    assert len(pre) == 1 and len(start) == 1 and len(reload) == 2, \
+        "%s: ExecStartPre %r ExecStart %r ExecReload %r" % (service, pre, start, reload)
+    assert shlex.split(start[0])[-2:] == ["--listen", "systemd"], "ExecStart: %s" % start[0]
+    assert shlex.split(reload[1]) == ["/bin/kill", "-HUP", "$MAINPID"], "ExecReload: %s" % reload[1]
+    rc, out = run(shlex.split(pre[0]), env=env)
+    assert rc == 0, "ExecStartPre %s: exit %d: %s" % (pre[0], rc, out)
+
+    sock = os.path.join(stack.tmp, "unit.sock")
+    keep = ["-E%s=%s" % (k, v) for k, v in env.items() if k in ("PATH", "LANG", "TZ", "PGPASSFILE")]
+    proc = subprocess.Popen([activate, "-l", sock] + keep + shlex.split(start[0]),
+                            stdin=subprocess.DEVNULL, stdout=stack._log, stderr=stack._log,
+                            env=env, start_new_session=True)
+    try:
+        wait_for(lambda: os.path.exists(sock) or proc.poll() is not None, timeout=10,
+                 what="systemd-socket-activate to listen")
+        address = "unix:" + sock
+        stack.wait_fcgi(address, proc)
+        assert token_ttl(stack, address) == 900, "the installed configuration's access_ttl_sec"
+
+        with open(conf) as f:
+            text = f.read()
+        with open(conf, "w") as f:
+            f.write(re.sub(r"^access_ttl_sec = 900$", "access_ttl_sec = 600", text, flags=re.M))
+        for line in reload:
+            argv = [a.replace("$MAINPID", str(proc.pid)) for a in shlex.split(line)]
+            rc, out = run(argv, env=env)
+            assert rc == 0, "ExecReload %s: exit %d: %s" % (line, rc, out)
+        wait_for(lambda: token_ttl(stack, address) == 600, timeout=30,
+                 what="tokens of the reloaded access_ttl_sec = 600")
+
+        with open(conf, "a") as f:
+            f.write("no_such_key = 1\n")
+        rc, out = run(shlex.split(reload[0]), env=env)
+        assert rc == 1 and "no_such_key" in out, "ExecReload of a bad configuration: exit %d: %s" % (rc, out)
+        assert proc.poll() is None and token_ttl(stack, address) == 600, "serving after a refused reload"
+
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=40) == 0, "jwtmint.service stopped by SIGTERM: exit %s" % proc.returncode
+    finally:
+        stack.stop_server(proc)
 
 
 def entries(page):
