@@ -136,7 +136,8 @@ UNITS	 = $(wildcard conf/systemd/*.service conf/systemd/*.socket)
 EXAMPLES = $(filter-out conf/systemd/%,$(shell find conf -type f ! -name '*.in' | sort))
 # The paths the units, the manuals and the configuration name are those of
 # the default install: rewritten to this install's.
-INST_SED = -e 's|/usr/local/sbin/|$(SBINDIR)/|g' \
+INST_SED = -e 's|/usr/local/lib/systemd/system|$(UNITDIR)|g' \
+	   -e 's|/usr/local/sbin/|$(SBINDIR)/|g' \
 	   -e 's|/usr/local/bin/|$(BINDIR)/|g' \
 	   -e 's|/usr/local/share/jwtmint|$(DATADIR)|g' \
 	   -e 's|/etc/jwtmint/|$(CONFDIR)/|g'

@@ -149,6 +149,8 @@ def test_install_uninstall_destdir(stack):
             assert "DynamicUser" not in text and re.search(r"^User=jwtmint$", text, re.M), \
                 "%s: not run as user jwtmint" % u
     check_manuals(os.path.join(pre, "share/man"))
+    with open(os.path.join(pre, "share/man/man8/jwtmint.8")) as f:
+        assert "/usr/local/lib/systemd/system/jwtmint.service" in f.read(), "jwtmint(8): FILES"
 
     # The installed configuration, adapted minimally: database_url, and the
     # secrets where it names them.
@@ -199,6 +201,11 @@ def test_installed_prefix_runs(stack):
     rc, out = run([stack.jwtmint, "-t"], env=env, cwd=REPO)
     assert re.search(r"(^jwtmint: |^configuration ok: )(var|conf)/jwtmint\.conf", out), \
         "the tree's jwtmint -t in the tree: %s" % out
+
+    with open(os.path.join(root, "share/man/man8/jwtmint.8")) as f:
+        page = f.read()
+    assert "/usr/local/" not in page and os.path.join(root, "lib/systemd/system/jwtmint.service") in page \
+        and os.path.join(etc, "jwtmint/jwtmint.conf") in page, "jwtmint(8): FILES not substituted"
 
     # The units as installed: their ExecStart names the installed binary.
     tool = need_program("systemd-analyze", "systemd")
