@@ -204,6 +204,10 @@ def test_node_openid_client_and_jose(stack):
     introspection, revocation, API calls; jose: RFC 9068 verification."""
     f = fixture(stack)
     npm_modules_present()
+    # What docs/CLIENTS.md says: RFC 8414's path only, so openid-client must
+    # be given algorithm 'oauth2' (its default, OpenID Connect's path, 404s).
+    st, _, _ = stack.request("GET", "/.well-known/openid-configuration")
+    assert st == 404, "GET /.well-known/openid-configuration: %d (docs/CLIENTS.md says 404)" % st
     r = run_client(stack, ["node", os.path.join(NODE_DIR, "client.mjs")],
                    f.env(stack, JM_AUDIENCE=stack.audiences[0], JM_WRONG_TYP=f.wrong_typ),
                    "the Node client")
