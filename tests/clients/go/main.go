@@ -9,6 +9,7 @@
 //     token whose expiry has passed: the library refreshes it by itself
 //     before the call, twice (the second time with the rotated refresh
 //     token);
+//
 // then presents tokens the API must refuse (expired, revoked, tampered,
 // garbage, a refresh token) and revokes and introspects with net/http
 // (x/oauth2 has no RFC 7009/7662 client).
