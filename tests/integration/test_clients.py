@@ -30,7 +30,7 @@ import os
 import subprocess
 import time
 
-from harness import REPO, need, need_program
+from harness import REPO, need, need_program, verify_token
 from test_lifecycle import b64url, check_token, claims_of, login_ok, mint, new_key, new_org, new_user
 
 try:
@@ -172,6 +172,8 @@ def test_go_oauth2(stack):
     claims = claims_of(cc["access_token"])
     assert claims["sub"] == f.key["id"] and claims["client_id"] == f.key["id"], claims
     assert_allowed("go clientcredentials", r["cc_api"], f.key["id"])
+    verify_token(stack.jwks(), r["cc_post"]["access_token"], issuer=stack.issuer, audience=stack.audiences[0],
+                 client_id=f.key["id"], scope="read:accounts", org_id=f.org["id"])
 
     pw = r["password"]
     check_token(stack, pw["access_token"], key=f.key, sub=f.user["id"], scope=SCOPES, role="limited",
@@ -227,6 +229,9 @@ def test_node_openid_client_and_jose(stack):
         assert v["ok"] and v["typ"] == "at+jwt" and v["sub"] == sub and v["client_id"] == f.key["id"], \
             "jose: %s: %r" % (name, v)
         assert_allowed("node " + name, r[name + "_api"], sub)
+    v = r["cc_post_verify"]
+    assert v["ok"] and v["client_id"] == f.key["id"] and r["cc_post"]["scope"] == "read:accounts", \
+        "client_secret_post: %r %r" % (r["cc_post"].get("scope"), v)
     check_token(stack, r["password"]["access_token"], key=f.key, sub=f.user["id"], scope=SCOPES,
                 role="limited", accounts=[ACCOUNT])
     assert r["refreshed"]["refresh_token"] != r["password"]["refresh_token"], "no rotation"
@@ -296,6 +301,11 @@ def test_requests_oauthlib(stack):
         assert tok["token_type"] == "Bearer" and tok["scope"] == ["read:accounts"], tok
         assert tok["expires_at"] > time.time() + 800, tok
         assert_allowed("requests-oauthlib backend", rs_call(s, f), kid)
+        # client_secret_post: client_id and client_secret in the body.
+        tok = s.fetch_token(token_url, client_secret=secret, include_client_id=True, timeout=10)
+        remember(stack, tok)
+        verify_token(stack.jwks(), tok["access_token"], issuer=stack.issuer, audience=stack.audiences[0],
+                     client_id=kid, scope="read:accounts", org_id=f.org["id"])
 
         # password, then an expired token refreshed by the library itself.
         updates = []

@@ -165,6 +165,13 @@ func main() {
 	}
 	report["cc"] = summary(t)
 	report["cc_api"] = api(ccts)
+	// The same with client_secret_post.
+	ccPost := *cc
+	ccPost.AuthStyle = oauth2.AuthStyleInParams
+	if t, err = ccPost.Token(ctx); err != nil {
+		fail("client_credentials (client_secret_post)", err)
+	}
+	report["cc_post"] = summary(t)
 
 	// 2. password, then automatic refresh of an expired token.
 	conf := &oauth2.Config{

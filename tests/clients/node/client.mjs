@@ -90,6 +90,13 @@ report.cc = { token_type: cc.token_type, scope: cc.scope, expires_in: cc.expires
   access_token: cc.access_token, refresh_token: cc.refresh_token ?? null };
 report.cc_verify = await verify(cc.access_token);
 report.cc_api = await api(cc.access_token);
+// The same with client_secret_post.
+const postConfig = new client.Configuration(meta, env.JM_CLIENT_ID, undefined,
+  client.ClientSecretPost(env.JM_CLIENT_SECRET));
+client.allowInsecureRequests(postConfig);
+const ccPost = await client.clientCredentialsGrant(postConfig, { scope: 'read:accounts' });
+report.cc_post = { access_token: ccPost.access_token, scope: ccPost.scope };
+report.cc_post_verify = await verify(ccPost.access_token);
 
 // password, then refresh (rotation)
 const pw = await client.genericGrantRequest(config, 'password',
