@@ -210,6 +210,22 @@ integration() {
 	integration_tally "$3"
 }
 
+# The third-party clients of tests/integration/test_clients.py that come
+# from npm (openid-client, jose): installed from tests/clients/node's
+# package-lock.json, like the OpenAPI validator below, before the nginx
+# pass that runs them. A failure here leaves the test to fail and say why.
+npm_ci() {	# $1 = directory with package-lock.json, $2 = a module it installs
+	if [ ! -d "$1/node_modules/$2" ] || [ "$1/package-lock.json" -nt "$1/node_modules" ]; then
+		if ! (cd "$1" && npm ci --no-audit --no-fund) > "$LOG/npm-${1//\//-}.out" 2>&1; then
+			tail -20 "$LOG/npm-${1//\//-}.out"
+			return 1
+		fi
+		touch "$1/node_modules"
+	fi
+}
+want nginx && { npm_ci tests/clients/node openid-client ||
+    echo "# npm ci in tests/clients/node failed: test_clients.py will fail"; }
+
 # The nginx and the CGI passes run side by side (each on its own
 # PostgreSQL, ports and directories; the tests wait for conditions, never
 # for a time): most of their time is spent waiting on processes, not on
@@ -278,7 +294,7 @@ if want asan && [ -x build/asan/jwtmint ]; then
 	KEEP_CONN=on ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    integration nginx build/asan asan \
-	    test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py
+	    test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py,test_clients.py
 fi
 
 # The skips of each suite that ran, against tests/skips.expected (see the
