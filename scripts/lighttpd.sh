@@ -126,6 +126,10 @@ cmd_conf() {
 	    "$TEMPLATE" >"$OUTDIR/lighttpd.conf.tmp"
 	mv "$OUTDIR/lighttpd.conf.tmp" "$OUTDIR/lighttpd.conf"
 	write_backend
+	# The JSON error pages (server.errorfile-prefix); readable by nobody.
+	mkdir -p "$OUTDIR/errors"
+	cp "$HERE"/../conf/lighttpd-errors/status-*.html "$OUTDIR/errors/"
+	chmod 644 "$OUTDIR"/errors/status-*.html
 	echo "$port" >"$OUTDIR/port"
 }
 

@@ -61,6 +61,7 @@ cmd_conf() {
 	mv "$OUTDIR/nginx.conf.tmp" "$OUTDIR/nginx.conf"
 	sed -e "s|@OUTDIR@|$(sed_escape "$OUTDIR")|g" \
 	    "$HERE/../conf/nginx-gate-forward.conf.in" >"$OUTDIR/jwtmint_gate_forward"
+	cp "$HERE/../conf/nginx-errors.conf" "$OUTDIR/jwtmint_errors"
 	: >"$OUTDIR/platform.conf"
 	if [ -n "${PLATFORM_PORT:-}${PLATFORM_FCGI:-}" ]; then
 		check_port "${PLATFORM_PORT:-}"
@@ -72,7 +73,8 @@ cmd_conf() {
 		case "$PLATFORM_FCGI" in
 		*[\;\{\}\"\'\ \	]*) die "PLATFORM_FCGI must not contain spaces, quotes, ';' or braces" ;;
 		esac
-		sed -e "s|@PLATFORM_PORT@|$PLATFORM_PORT|g" \
+		sed -e "s|@OUTDIR@|$(sed_escape "$OUTDIR")|g" \
+		    -e "s|@PLATFORM_PORT@|$PLATFORM_PORT|g" \
 		    -e "s|@PLATFORM_FCGI@|$(sed_escape "$PLATFORM_FCGI")|g" \
 		    "$HERE/../conf/nginx-platform.conf.in" >"$OUTDIR/platform.conf"
 	fi
