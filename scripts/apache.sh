@@ -108,6 +108,7 @@ cmd_conf() {
 	    "$TEMPLATE" >"$OUTDIR/apache.conf.tmp"
 	mv "$OUTDIR/apache.conf.tmp" "$OUTDIR/apache.conf"
 	write_backend
+	cp "$HERE/../conf/apache-errors.conf" "$OUTDIR/jwtmint_errors.conf"
 	echo "$port" >"$OUTDIR/port"
 }
 

@@ -221,11 +221,14 @@ def gate_and_paths(stack, kind, web):
         assert_json_error(kind, what, resp, status, error=error, www=www)
 
     # The rate limit: jwtmint's 429 with Retry-After, through the server.
+    # At 1 a minute, of 3 requests at most 2 pass (a minute may end
+    # between two of them).
     limited = gate_key(stack, kind + "-ep-rl", rate_min=1)
-    first = web.api("/api/accounts", key=limited["key"])
-    assert first[0] == 200, "%s: a rate-limited key's first request: %d" % (kind, first[0])
-    assert_json_error(kind, "over the rate limit", web.api("/api/accounts", key=limited["key"]),
-                      429, error="too_many_requests", retry=True)
+    resps = [web.api("/api/accounts", key=limited["key"]) for _ in range(3)]
+    refused = [r for r in resps if r[0] != 200]
+    assert len(refused) >= 1, "%s: 3 requests at 1/min all passed" % kind
+    for r in refused:
+        assert_json_error(kind, "over the rate limit", r, 429, error="too_many_requests", retry=True)
 
     # Unknown paths under jwtmint's locations: jwtmint's 404.
     for path in ("/nope-" + MARK, "/.well-known/" + MARK, "/token/" + MARK):
