@@ -128,8 +128,8 @@ cmd_conf() {
 	write_backend
 	# The JSON error pages (server.errorfile-prefix); readable by nobody.
 	mkdir -p "$OUTDIR/errors"
-	cp "$HERE"/../conf/lighttpd-errors/status-*.html "$OUTDIR/errors/"
-	chmod 644 "$OUTDIR"/errors/status-*.html
+	cp "$HERE"/../conf/lighttpd-errors/jwtmint-*.html "$OUTDIR/errors/"
+	chmod 644 "$OUTDIR"/errors/jwtmint-*.html
 	echo "$port" >"$OUTDIR/port"
 }
 
