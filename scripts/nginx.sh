@@ -13,6 +13,8 @@
 # PLATFORM_PORT and PLATFORM_FCGI (both, or neither) add a second server
 # block on 127.0.0.1:PLATFORM_PORT in front of jwtmint's platform listener
 # (conf/nginx-platform.conf.in).
+# Beside nginx.conf it writes jwtmint_gate_forward (conf/nginx-gate-forward.conf.in)
+# and jwtmint_errors (conf/nginx-errors.conf: nginx's own errors as JSON).
 # KEEP_CONN=on (default off) keeps FastCGI connections open and reuses them
 # (fastcgi_keep_conn on, upstream keepalive); off opens one per request.
 # nginx listens on 127.0.0.1:PORT only. Everything it writes (pid, logs, temp
