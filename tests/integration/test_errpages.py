@@ -178,6 +178,27 @@ def malformed(kind, port):
         (want("check_outside", error=("not_found", "access_denied")),
          b"GET /check HTTP/1.1\r\n" + HOST + b"\r\n"),
     ]
+    # HTTP/0.9 (no version): nginx and Apache answer the bare body, no
+    # status line or headers; lighttpd waits for the end of a header block
+    # and refuses the request line then (400).
+    data = b"GET /check\r\n" + (b"\r\n" if kind == "lighttpd" else b"")
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        s.sendall(data)
+        out = b""
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+    finally:
+        s.close()
+    if kind == "lighttpd":
+        assert_json_error(kind, "HTTP/0.9", parse_response(out), 400, error="invalid_request")
+    else:
+        doc = json.loads(out)
+        assert doc.get("error") in ("not_found", "access_denied"), "%s, HTTP/0.9: %r" % (kind, out[:200])
+
     for (case, status, kw), data in cases:
         try:
             resp = raw(port, data)
