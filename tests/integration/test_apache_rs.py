@@ -36,8 +36,8 @@ import socket
 import subprocess
 import time
 
-from harness import REPO, free_port, need_program, nginx_only, wait_for
-from test_lifecycle import claims_of, login_ok, mint, new_key, new_org, new_user, revoke
+from harness import REPO, free_port, need_program, nginx_only
+from test_lifecycle import b64url, claims_of, login_ok, new_key, new_org, new_user, revoke, sign_es256, signing_key
 
 MODES = ("nginx",)
 # Argon2 cost is not under test here: cheap parameters keep the logins fast.
@@ -237,9 +237,17 @@ class ResourceServer:
 
 
 def rs_of(stack):
+    """The file's resource server, started on first use; a failed start
+    fails every later test with the same reason."""
+    failed = getattr(stack, "_apache_rs_failed", None)
+    assert failed is None, "the resource server did not start: %s" % failed
     rs = getattr(stack, "_apache_rs", None)
     if rs is None:
-        rs = stack._apache_rs = ResourceServer(stack)
+        try:
+            rs = stack._apache_rs = ResourceServer(stack)
+        except Exception as e:
+            stack._apache_rs_failed = str(e) or type(e).__name__
+            raise
         # Stopped with the stack, before its nginx and jwtmint go.
         stack_stop = stack.stop
 
@@ -258,14 +266,31 @@ def login(stack, rs):
     return doc["access_token"], doc["refresh_token"]
 
 
+def mint(stack, like, header_extra=None, **changes):
+    """test_lifecycle.mint with the signing key unsealed once per file: a
+    token with the claims of `like` changed (None drops one), a new jti,
+    signed with jwtmint's own active ES256 key."""
+    if getattr(stack, "_apache_rs_signer", None) is None:
+        stack._apache_rs_signer = signing_key(stack)
+    kid, priv = stack._apache_rs_signer
+    claims = claims_of(like)
+    claims["jti"] = b64url(os.urandom(16))
+    for k, v in changes.items():
+        if v is None:
+            claims.pop(k, None)
+        else:
+            claims[k] = v
+    header = {"alg": "ES256", "typ": "at+jwt", "kid": kid}
+    header.update(header_extra or {})
+    return sign_es256(priv, header, claims)
+
+
 def tampered(token):
     """The token with one claim changed and the signature kept."""
     h, _, s = token.split(".")
     c = claims_of(token)
     c["scope"] = "admin " + c["scope"]
-    body = json.dumps(c, separators=(",", ":")).encode()
-    import base64
-    return "%s.%s.%s" % (h, base64.urlsafe_b64encode(body).rstrip(b"=").decode(), s)
+    return "%s.%s.%s" % (h, b64url(json.dumps(c, separators=(",", ":")).encode()), s)
 
 
 def expired(stack, like):
@@ -386,3 +411,21 @@ def test_tls_is_verified(stack):
     st, _, doc = rs.get("untrusted", access)
     assert st == 401, "a resource server trusting another CA: %d %r" % (st, doc)
     accepted(rs, "jwks", access, rs.user["id"], "the same token where the CA is trusted")
+
+
+
+@nginx_only
+def test_jwks_checks_signature_and_exp_only(stack):
+    """What local verification (mod_auth_openidc 2.4.12) does not check, and
+    introspection does: nbf, the RFC 9068 typ "at+jwt", a missing exp. Each
+    token below is signed with jwtmint's real key, so only its key holder
+    could make one; docs/CLIENTS.md lists these limits. Should a newer
+    module check them, this test says so and the documentation changes."""
+    rs = rs_of(stack)
+    access, _ = login(stack, rs)
+    now = int(time.time())
+    for what, tok in (("a token not valid before 10 minutes from now", mint(stack, access, nbf=now + 600)),
+                      ("a token of typ JWT, not at+jwt", mint(stack, access, header_extra={"typ": "JWT"})),
+                      ("a token without exp", mint(stack, access, exp=None))):
+        accepted(rs, "jwks", tok, rs.user["id"], what + ", verified locally")
+        refused(rs, "intro", tok, what)
