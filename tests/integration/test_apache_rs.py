@@ -36,7 +36,7 @@ import socket
 import subprocess
 import time
 
-from harness import REPO, free_port, need_program, nginx_only
+from harness import REPO, b64url_decode, free_port, need_program, nginx_only, wait_for
 from test_lifecycle import b64url, claims_of, login_ok, new_key, new_org, new_user, revoke, sign_es256, signing_key
 
 MODES = ("nginx",)
@@ -410,6 +410,9 @@ def test_tls_is_verified(stack):
     access, _ = login(stack, rs)
     st, _, doc = rs.get("untrusted", access)
     assert st == 401, "a resource server trusting another CA: %d %r" % (st, doc)
+    # Refused because curl refused the certificate, not for another reason.
+    wait_for(lambda: "SSL certificate problem" in rs.log(), timeout=5,
+             what="curl's certificate error in the resource server's error.log")
     accepted(rs, "jwks", access, rs.user["id"], "the same token where the CA is trusted")
 
 
@@ -429,3 +432,20 @@ def test_jwks_checks_signature_and_exp_only(stack):
                       ("a token without exp", mint(stack, access, exp=None))):
         accepted(rs, "jwks", tok, rs.user["id"], what + ", verified locally")
         refused(rs, "intro", tok, what)
+
+
+@nginx_only
+def test_jwks_follows_a_new_signing_key(stack):
+    """A signing key made now (jwtmint-admin signing-key create: it signs at
+    once, unannounced) is fetched on its first unknown kid, not after
+    OIDCJWKSRefreshInterval."""
+    rs = rs_of(stack)
+    access, _ = login(stack, rs)
+    accepted(rs, "jwks", access, rs.user["id"], "a token of the current key (the JWKS is cached)")
+    new = stack.admin_json("signing-key", "create", "--alg", "ES256", "--json")
+    def new_kid_token():
+        tok, _ = login(stack, rs)
+        return tok if json.loads(b64url_decode(tok.split(".")[0]))["kid"] == new["kid"] else None
+    tok = wait_for(new_kid_token, timeout=10, what="a token signed by the new key %s" % new["kid"])
+    accepted(rs, "jwks", tok, rs.user["id"], "a token of a key the cached JWKS does not have")
+    accepted(rs, "intro", tok, rs.user["id"], "a token of the new key, introspected")
