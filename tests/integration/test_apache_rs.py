@@ -172,6 +172,8 @@ class ResourceServer:
             t = subprocess.run([self.apache, "-t", "-f", conf], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=30)
             assert t.returncode == 0, "apache2 -t: %s" % t.stdout.decode(errors="replace")[-1500:]
+            # Each attempt's logs alone: readiness and EADDRINUSE are read there.
+            open(os.path.join(self.dir, "error.log"), "wb").close()
             err = open(os.path.join(self.dir, "start.err"), "wb")
             # -DFOREGROUND: our child, stopped by its pid even when the temp
             # dir (and its pid file) is gone; -E: start-up errors go here.
@@ -180,11 +182,12 @@ class ResourceServer:
                                          stdin=subprocess.DEVNULL, stdout=err, stderr=err,
                                          start_new_session=True)
             err.close()
+            # Ready: it bound every port (then logs "resuming normal
+            # operations") and each answers; or it exited.
             deadline = time.time() + START_SEC
-            while time.time() < deadline and self.proc.poll() is None \
-                    and not all(port_answers(p) for p in self.ports.values()):
+            while time.time() < deadline and self.proc.poll() is None and not self.ready():
                 time.sleep(0.05)
-            if self.proc.poll() is None and all(port_answers(p) for p in self.ports.values()):
+            if self.proc.poll() is None and self.ready():
                 return
             self.stop()
             log = self.log()
@@ -193,6 +196,10 @@ class ResourceServer:
                 continue
             raise AssertionError("apache (resource server) did not start:\n%s" % log[-2000:])
         raise AssertionError("apache (resource server): no free ports in %d tries" % PORT_TRIES)
+
+    def ready(self):
+        return "resuming normal operations" in self.log() and \
+            all(port_answers(p) for p in self.ports.values())
 
     def stop(self):
         p, self.proc = self.proc, None
