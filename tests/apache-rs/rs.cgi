@@ -3,6 +3,7 @@
 # it only after mod_auth_openidc accepted the Bearer token, and put the
 # token's subject in REMOTE_USER and its claims in OIDC_CLAIM_* (string
 # claims as they are; arrays joined with ",").
+set -eu
 esc() { printf '%s' "$1" | tr -d '\000-\037' | sed -e 's/[\\"]/\\&/g'; }
 printf 'Status: 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n\r\n'
 printf '{"remote_user":"%s","auth_type":"%s","sub":"%s","client_id":"%s","scope":"%s","org":"%s","authorization_seen":%s}\n' \

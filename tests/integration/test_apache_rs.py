@@ -17,11 +17,15 @@ subject in REMOTE_USER and the claims in OIDC_CLAIM_*), and expired,
 tampered, garbage and refresh tokens are refused with 401. A revoked token
 is refused by introspection at once; local JWKS verification cannot see a
 revocation and accepts it until it expires: asserted, because that is what
-an operator gets (docs/CLIENTS.md).
+an operator gets (docs/CLIENTS.md); so are the other claims it leaves
+unchecked (nbf, typ, a missing exp). A resource server trusting another CA
+accepts nothing, and a signing key made at jwtmint is fetched on its first
+unknown kid.
 
 Apache runs once per file (started by the first test that needs it, stopped
-with the stack), in the foreground as our child, on three loopback ports
-picked free and picked again when Apache cannot bind one.
+with the stack), in the foreground as our child, on four loopback ports
+(the TLS front, the two modes, the untrusting one) picked free and picked
+again when Apache cannot bind one.
 """
 
 import atexit
