@@ -460,3 +460,30 @@ def test_jwks_follows_a_new_signing_key(stack):
     tok = wait_for(new_kid_token, timeout=10, what="a token signed by the new key %s" % new["kid"])
     accepted(rs, "jwks", tok, rs.user["id"], "a token of a key the cached JWKS does not have")
     accepted(rs, "intro", tok, rs.user["id"], "a token of the new key, introspected")
+
+
+@nginx_only
+def test_documented_configuration_parses(stack):
+    """The configuration docs/CLIENTS.md gives operators passes apache2 -t
+    with the modules it names (Apache takes no comment after a directive,
+    for one): the documentation cannot drift into something that does not
+    start."""
+    apache = need_program("apache2", "apache2-bin")
+    with open(os.path.join(REPO, "docs", "CLIENTS.md")) as f:
+        text = f.read()
+    m = re.search(r"^## Apache httpd as a resource server.*?^```apache\n(.*?)^```$", text, re.S | re.M)
+    assert m, "docs/CLIENTS.md: no ```apache block in the section on Apache as a resource server"
+    d = os.path.join(stack.tmp, "apache-rs-doc")
+    os.makedirs(d, exist_ok=True)
+    md = moddir()
+    head = ["ServerRoot " + d, "PidFile %s/pid" % d, "ErrorLog %s/error.log" % d,
+            "Listen 127.0.0.1:443", "ServerName 127.0.0.1"]
+    head += ["LoadModule %s_module %s/mod_%s.so" % (n, md, n)
+             for n in ("mpm_event", "authn_core", "authz_core", "authz_user")]
+    conf = os.path.join(d, "apache.conf")
+    with open(conf, "w") as f:
+        f.write("\n".join(head) + "\n" + m.group(1).replace("/usr/lib/apache2/modules", md))
+    p = subprocess.run([apache, "-t", "-f", conf], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, timeout=30)
+    assert p.returncode == 0, "apache2 -t of the docs/CLIENTS.md configuration: %s" % \
+        p.stdout.decode(errors="replace")[-1500:]
