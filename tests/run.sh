@@ -294,7 +294,7 @@ if want asan && [ -x build/asan/jwtmint ]; then
 	KEEP_CONN=on ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    integration nginx build/asan asan \
-	    test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py,test_clients.py,test_errpages.py
+	    test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py,test_clients.py,test_apache_rs.py,test_errpages.py
 fi
 
 # The skips of each suite that ran, against tests/skips.expected (see the
