@@ -134,9 +134,13 @@ def test_install_uninstall_destdir(stack):
         with open(os.path.join(REPO, "sql", f), "rb") as a, \
                 open(os.path.join(pre, "share/jwtmint/sql", f), "rb") as b:
             assert a.read() == b.read(), "share/jwtmint/sql/%s differs from sql/%s" % (f, f)
-    for ex in ("nginx.conf", "lighttpd.conf", "apache.conf", "jwtmint.conf"):
-        assert "usr/local/share/jwtmint/conf/" + ex in files, "no example conf/%s" % ex
-    assert not [f for f in files if f.endswith(".in")], "test templates installed: %r" % files
+    # Every file of conf/ but the units and the tests' templates (*.in).
+    examples = {f for f in files_under(os.path.join(REPO, "conf"))
+                if not f.startswith("systemd/") and not f.endswith(".in")}
+    assert {"nginx.conf", "lighttpd.conf", "apache.conf", "jwtmint.conf"} <= examples, examples
+    installed = files_under(os.path.join(pre, "share/jwtmint/conf"))
+    assert installed == examples, "share/jwtmint/conf: missing %r, extra %r" % (
+        sorted(examples - installed), sorted(installed - examples))
     for u in UNITS:
         path = os.path.join(pre, "lib/systemd/system", u)
         assert os.path.isfile(path), "no unit %s" % u
