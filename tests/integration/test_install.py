@@ -16,7 +16,8 @@
   and the installed jwtmint.service's own command lines run under
   systemd-socket-activate (the socket passed as systemd passes it):
   ExecStartPre, ExecStart serving tokens verified from the JWKS, ExecReload
-  taking up a changed configuration and refusing a broken one, SIGTERM.
+  taking up a changed configuration and refusing a broken one, SIGTERM;
+  and jwtmint-housekeeper.service's, started and stopped.
 - Every configuration key the program knows (`jwtmint --config-keys`) has
   its entry in man/jwtmint.conf.5 with its variable and default, and in
   conf/jwtmint.conf; every command of `jwtmint-admin help --commands` has
@@ -242,6 +243,7 @@ def test_installed_prefix_runs(stack):
     rc, out = run([admin, "key", "list", "--org", "acme", "--json"], env=env, cwd=REPO)
     assert rc == 0 and stack.keys["main"]["id"] in out, "installed jwtmint-admin key list: %s" % out
 
+    run_housekeeper_unit(stack, os.path.join(unitdir, "jwtmint-housekeeper.service"), env)
     run_unit(stack, os.path.join(unitdir, "jwtmint.service"), conf, env)
 
     make(stack, "uninstall", "PREFIX=" + root, "SYSCONFDIR=" + etc)
@@ -270,6 +272,28 @@ def token_ttl(stack, address):
     verify_token(stack.jwks(), token, issuer="http://127.0.0.1:8080", audience="jwtmint",
                  client_id=key["id"], scope="read:accounts write:settings", org_id=stack.org_id, ttl=ttl)
     return ttl
+
+
+def run_housekeeper_unit(stack, service, env):
+    """jwtmint-housekeeper.service's command lines: ExecStartPre, then
+    ExecStart until the housekeeper says it started, then SIGTERM."""
+    pre, start = (unit_lines(service, k) for k in ("ExecStartPre", "ExecStart"))
+    assert len(pre) == 1 and len(start) == 1 and start[0].endswith(" --housekeeper"), \
+        "%s: ExecStartPre %r ExecStart %r" % (service, pre, start)
+    rc, out = run(shlex.split(pre[0]), env=env)
+    assert rc == 0, "ExecStartPre %s: exit %d: %s" % (pre[0], rc, out)
+    proc = subprocess.Popen(shlex.split(start[0]), stdin=subprocess.DEVNULL, stdout=stack._log,
+                            stderr=stack._log, env=env, start_new_session=True)
+    try:
+        line = "jwtmint[%d]: housekeeper: started" % proc.pid
+        wait_for(lambda: line in stack.logs() or proc.poll() is not None, timeout=15,
+                 what="the installed housekeeper to start")
+        assert proc.poll() is None, "jwtmint-housekeeper.service exited %s: %s" % (
+            proc.returncode, stack.logs()[-1500:])
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0, "housekeeper stopped by SIGTERM: exit %s" % proc.returncode
+    finally:
+        stack.stop_server(proc)
 
 
 def run_unit(stack, service, conf, env):
