@@ -198,7 +198,8 @@ install: $(IB)/jwtmint $(IB)/jwtmint-admin $(IB)/jwtmint.conf
 		sed $(INST_SED) "$$f" > "$(DESTDIR)$(MANDIR)/man8/$${f##*/}" && \
 		chmod 644 "$(DESTDIR)$(MANDIR)/man8/$${f##*/}" || exit 1; \
 	done
-	$(INSTALL) -d -m 755 $(DESTDIR)$(CONFDIR)
+	@# An existing directory keeps its owner and mode (a package's 0750).
+	[ -d "$(DESTDIR)$(CONFDIR)" ] || $(INSTALL) -d -m 755 "$(DESTDIR)$(CONFDIR)"
 	@if [ -e "$(DESTDIR)$(CONFDIR)/jwtmint.conf" ]; then \
 		echo "install: $(DESTDIR)$(CONFDIR)/jwtmint.conf exists: kept" \
 		    "(the new default is $(DATADIR)/conf/jwtmint.conf)"; \

@@ -174,10 +174,13 @@ def test_install_uninstall_destdir(stack):
                           env=stack.child_env(), cwd=stack.tmp)
     assert rc == 0 and "configuration ok" in out, "staged jwtmint -t: exit %s: %s" % (rc, out)
 
-    # Installed again: the changed configuration is kept as it is.
+    # Installed again: the changed configuration is kept as it is, and its
+    # directory's mode.
+    os.chmod(os.path.dirname(conf), 0o750)
     out = make(stack, "install", "DESTDIR=" + dest)
     with open(conf) as f:
         assert f.read() == text, "a second make install overwrote the configuration"
+    assert mode_of(os.path.dirname(conf)) == 0o750, "make install changed the mode of /etc/jwtmint"
     assert "exists: kept" in out, "make install did not say it kept the configuration:\n" + out[-1000:]
 
     make(stack, "uninstall", "DESTDIR=" + dest)
