@@ -1,0 +1,309 @@
+"""
+Reload and restart like a daemon (nginx mode only; docs/OPERATIONS.md,
+"Reload and upgrade"): SIGHUP re-reads the configuration and replaces the
+workers one by one under load without one failed request; a configuration
+that does not load, or whose pepper is not the database's, is refused with
+the reason in the log and the old workers keep serving; SIGUSR2 re-executes
+a new binary at the same path, same supervisor pid, under load without one
+failed request (and a binary whose `-t` fails is refused); `--listen
+systemd` takes its socket from systemd socket activation.
+
+Each test runs its own supervisor, with its own configuration file, on the
+address nginx forwards to (the stack's is stopped meanwhile and started
+again after); the load is several threads POSTing /token through nginx,
+one connection per request (fastcgi_keep_conn off, the harness's default).
+"""
+
+import base64
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+
+from harness import allow_worker_exit, pid_alive, run_bounded, wait_for, workers_settled
+
+MODES = ("nginx",)
+
+LOAD_THREADS = 4
+
+
+class Load:
+    """Threads POSTing /token through nginx until stopped; every answer but
+    a 200 with a token, and every connection error, is kept."""
+
+    def __init__(self, stack):
+        self.stack = stack
+        self.stop = threading.Event()
+        self.lock = threading.Lock()
+        self.ok = 0
+        self.bad = []
+        self.threads = [threading.Thread(target=self.run, daemon=True) for _ in range(LOAD_THREADS)]
+
+    def run(self):
+        while not self.stop.is_set():
+            try:
+                st, _, doc = self.stack.token()
+                good = st == 200 and isinstance(doc, dict) and "access_token" in doc
+                what = (st, doc if not good else None)
+            except Exception as e:  # a refused or reset connection counts
+                good, what = False, repr(e)
+            with self.lock:
+                if good:
+                    self.ok += 1
+                else:
+                    self.bad.append(what)
+
+    def count(self):
+        with self.lock:
+            return self.ok
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        # Load is flowing before anything happens.
+        wait_for(lambda: self.count() >= 20 or self.bad, timeout=20, what="the load to start")
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        for t in self.threads:
+            t.join(timeout=15)
+        return False
+
+    def settled(self, before, min_more=20):
+        """Wait until min_more more requests succeeded (after a change)."""
+        wait_for(lambda: self.count() >= before + min_more or len(self.bad) > 10,
+                 timeout=20, what="requests after the change")
+
+
+class Own:
+    """Our own `jwtmint --listen` on the stack's FastCGI address (so nginx
+    forwards to it), with configuration file conf and binary exe."""
+
+    def __init__(self, stack, conf, exe=None, workers=2):
+        self.stack, self.conf, self.workers = stack, conf, workers
+        self.exe = exe or stack.jwtmint
+
+    def __enter__(self):
+        st = self.stack
+        st.stop_server()
+        args = [self.exe, "-c", self.conf, "--listen", st.fcgi_address, "--workers", str(self.workers)]
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=st._log, stderr=st._log,
+                                     env=st.child_env(), start_new_session=True, cwd=st.tmp)
+        st.wait_fcgi(st.fcgi_address, self.proc)
+        self.pid = self.proc.pid
+        return self
+
+    def __exit__(self, *exc):
+        rc = self.stack.stop_server(self.proc)
+        self.stack.start_server()
+        assert exc[0] is not None or rc == 0, "our supervisor exited with %s" % rc
+        return False
+
+    def generation(self):
+        """(workers, housekeeper) once settled."""
+        w = wait_for(lambda: workers_settled(self.pid, self.workers), timeout=20,
+                     what="%d settled workers" % self.workers)
+        return w, self.stack.housekeeper_pid(self.pid)
+
+    def lines(self, what):
+        return re.findall(r"jwtmint\[%d\]: %s[^\n]*" % (self.pid, what), self.stack.logs())
+
+    def wait_line(self, what, count, timeout=30):
+        return wait_for(lambda: (lambda l: l if len(l) >= count else None)(self.lines(what)),
+                        timeout=timeout, what="%d log lines %r of %d" % (count, what, self.pid))[count - 1]
+
+    def replaced(self, old, timeout=30):
+        """The workers and housekeeper after a change, all new."""
+        old_w, old_hk = old
+
+        def fresh():
+            w = workers_settled(self.pid, self.workers)
+            hk = self.stack.housekeeper_pid(self.pid)
+            return (w, hk) if w and not (w & old_w) and hk and hk != old_hk else None
+        return wait_for(fresh, timeout=timeout, what="a new generation of workers")
+
+
+def write_conf(stack, name, extra=(), ttl=900):
+    path = os.path.join(stack.tmp, name)
+    lines = [l for l in stack.config_lines() if not l.startswith("access_ttl_sec")]
+    with open(path + ".tmp", "w") as f:
+        f.write("\n".join(lines + ["access_ttl_sec = %d" % ttl] + list(extra)) + "\n")
+    os.chmod(path + ".tmp", 0o600)
+    os.replace(path + ".tmp", path)    # never half written when read
+    return path
+
+
+def ttl_now(stack):
+    st, _, doc = stack.token()
+    assert st == 200, (st, doc)
+    return doc["expires_in"]
+
+
+@allow_worker_exit
+def test_sighup_under_load(stack):
+    conf = write_conf(stack, "reload.conf", ttl=900)
+    with Own(stack, conf) as own, Load(stack) as load:
+        gen = own.generation()
+        assert ttl_now(stack) == 900
+        for n, ttl in ((1, 600), (2, 300)):
+            write_conf(stack, "reload.conf", ttl=ttl)
+            before = load.count()
+            os.kill(own.pid, signal.SIGHUP)
+            own.wait_line("reloaded ", n)
+            gen = own.replaced(gen)
+            assert ttl_now(stack) == ttl, "the new access_ttl_sec is not in force"
+            load.settled(before)
+        assert own.proc.poll() is None
+    assert load.bad == [], "failed during the reloads: %r" % load.bad[:5]
+    assert load.ok > 40, load.ok
+
+
+@allow_worker_exit
+def test_sighup_refuses_a_bad_configuration(stack):
+    conf = write_conf(stack, "bad.conf", ttl=900)
+    with Own(stack, conf) as own:
+        gen = own.generation()
+        # Not a configuration: refused with the key and line in the log.
+        write_conf(stack, "bad.conf", extra=["no_such_key = 1"], ttl=600)
+        os.kill(own.pid, signal.SIGHUP)
+        line = own.wait_line("reload refused: ", 1)
+        assert "no_such_key" in line and "bad.conf:" in line, line
+        # A pepper that is not the database's: refused, never given to a
+        # worker (it would hash keys no other host verifies).
+        other = os.path.join(stack.tmp, "other-pepper")
+        with open(other, "w") as f:
+            f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+        os.chmod(other, 0o600)
+        lines = [l for l in stack.config_lines() if not l.startswith("pepper_file")]
+        with open(conf, "w") as f:
+            f.write("\n".join(lines + ["pepper_file = %s" % other]) + "\n")
+        os.kill(own.pid, signal.SIGHUP)
+        line = own.wait_line("reload refused: ", 2)
+        assert "pepper" in line, line
+        # A value out of range, checked by the same table as at the start.
+        write_conf(stack, "bad.conf", ttl=5)
+        os.kill(own.pid, signal.SIGHUP)
+        line = own.wait_line("reload refused: ", 3)
+        assert "access_ttl_sec" in line, line
+        # The old workers, the old configuration, still serving.
+        assert own.generation() == gen, "the workers were replaced by a refused configuration"
+        assert ttl_now(stack) == 900
+        assert own.lines("reloaded ") == []
+        # Fixed: the next SIGHUP applies it.
+        write_conf(stack, "bad.conf", ttl=600)
+        os.kill(own.pid, signal.SIGHUP)
+        own.wait_line("reloaded ", 1)
+        own.replaced(gen)
+        assert ttl_now(stack) == 600
+
+
+@allow_worker_exit
+def test_binary_upgrade_under_load(stack):
+    bindir = os.path.join(stack.tmp, "sbin")
+    os.makedirs(bindir, exist_ok=True)
+    exe = os.path.join(bindir, "jwtmint")
+    shutil.copy2(stack.jwtmint, exe)
+    conf = write_conf(stack, "upgrade.conf")
+
+    def install(src):
+        # As a package manager does: a new file renamed over the path (the
+        # running image keeps its own, now unnamed).
+        shutil.copy2(src, exe + ".new")
+        os.replace(exe + ".new", exe)
+        return os.stat(exe).st_ino
+
+    with Own(stack, conf, exe=exe) as own, Load(stack) as load:
+        gen = own.generation()
+        # A binary whose `-t` fails is not executed.
+        broken = os.path.join(stack.tmp, "broken")
+        with open(broken, "w") as f:
+            f.write("#!/bin/sh\necho 'broken build' >&2\nexit 3\n")
+        os.chmod(broken, 0o755)
+        install(broken)
+        os.kill(own.pid, signal.SIGUSR2)
+        line = own.wait_line("upgrade refused: ", 1)
+        assert "-t failed" in line, line
+        assert own.generation() == gen
+        # The real thing, under load.
+        ino = install(stack.jwtmint)
+        before = load.count()
+        os.kill(own.pid, signal.SIGUSR2)
+        own.wait_line("upgraded: ", 1)
+        gen = own.replaced(gen)
+        assert own.proc.poll() is None, "the supervisor exited"
+        assert os.stat("/proc/%d/exe" % own.pid).st_ino == ino, "not the new binary"
+        assert len(own.lines("listening on ")) == 2, own.lines("listening on ")
+        load.settled(before)
+        # The new image reloads and upgrades again like the first.
+        os.kill(own.pid, signal.SIGHUP)
+        own.wait_line("reloaded ", 1)
+        gen = own.replaced(gen)
+        ino = install(stack.jwtmint)
+        os.kill(own.pid, signal.SIGUSR2)
+        own.wait_line("upgraded: ", 2)
+        gen = own.replaced(gen)
+        assert os.stat("/proc/%d/exe" % own.pid).st_ino == ino
+    assert load.bad == [], "failed during the upgrade: %r" % load.bad[:5]
+
+
+# Puts the listening socket it is given on descriptor 3 and names it the
+# way systemd does (LISTEN_PID is the pid that execs jwtmint: this one).
+SD_WRAPPER = r"""
+import os, sys
+fd = int(sys.argv[1])
+os.dup2(fd, 3)
+os.close(fd)
+os.environ["LISTEN_PID"] = str(os.getpid())
+os.environ["LISTEN_FDS"] = "1"
+os.environ["LISTEN_FDNAMES"] = "jwtmint.socket"
+os.execv(sys.argv[2], sys.argv[2:])
+"""
+
+
+@allow_worker_exit
+def test_listen_systemd(stack):
+    import socket
+    path = os.path.join(stack.tmp, "sd.sock")
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(path)
+    s.listen(64)
+    conf = write_conf(stack, "sd.conf")
+    proc = subprocess.Popen([sys.executable, "-c", SD_WRAPPER, str(s.fileno()), stack.jwtmint,
+                             "-c", conf, "--listen", "systemd", "--workers", "1"],
+                            pass_fds=(s.fileno(),), stdin=subprocess.DEVNULL, stdout=stack._log,
+                            stderr=stack._log, env=stack.child_env(), start_new_session=True)
+    s.close()
+    try:
+        line = wait_for(lambda: re.search(r"jwtmint\[%d\]: listening on (\S+) with 1 workers" % proc.pid,
+                                          stack.logs()) or proc.poll() is not None,
+                        timeout=10, what="jwtmint --listen systemd to start")
+        assert proc.poll() is None, "exited: %s" % stack.logs()[-1500:]
+        assert line.group(1) == "unix:" + path, line.group(0)
+        st, _, body = stack.fcgi("unix:" + path, "POST", "/token",
+                                 {"Content-Type": "application/x-www-form-urlencoded",
+                                  "X-API-Key": stack.keys["main"]["key"]},
+                                 b"grant_type=client_credentials")
+        assert st == 200, (st, body[:200])
+        # A reload keeps systemd's socket.
+        os.kill(proc.pid, signal.SIGHUP)
+        wait_for(lambda: re.search(r"jwtmint\[%d\]: reloaded " % proc.pid, stack.logs()),
+                 timeout=20, what="the reload")
+        st, _, _ = stack.fcgi("unix:" + path, "GET", "/healthz")
+        assert st == 200
+        assert stack.stop_server(proc) == 0
+        # systemd's socket file is systemd's: not unlinked at the stop.
+        assert os.path.exists(path)
+    finally:
+        stack.stop_server(proc)
+
+
+def test_listen_systemd_without_a_socket(stack):
+    conf = write_conf(stack, "nosd.conf")
+    env = stack.child_env({"LISTEN_PID": "1", "LISTEN_FDS": "1"})   # another process's
+    rc, out = run_bounded([stack.jwtmint, "-c", conf, "--listen", "systemd"], env=env, timeout=20)
+    assert rc == 1, (rc, out)
+    assert "--listen systemd: no socket passed" in out, out
