@@ -54,6 +54,7 @@
 struct sup {
 	const struct supervisor_args *args;
 	const char	*listen;	/* as given: --listen or the config's */
+	const char	*shm;		/* rate_limit_shm as mapped at the start */
 	struct config	*cfg;		/* the configuration in force */
 	struct config	 spare[2];	/* where a reload reads the next one */
 	int		 fd;		/* the FastCGI listener */
@@ -123,7 +124,8 @@ static pid_t
 spawn(struct sup *s, const struct config *cfg, int slot, int hk, int readyfd,
     int rdfd)
 {
-	pid_t	 pid, parent = getpid();
+	sigset_t	 mask;
+	pid_t		 pid, parent = getpid();
 
 	if ((pid = fork()) == -1) {
 		log_warn("fork");
@@ -148,16 +150,24 @@ spawn(struct sup *s, const struct config *cfg, int slot, int hk, int readyfd,
 		close(rdfd);
 	if (s->stale_pfd != -1)
 		close(s->stale_pfd);	/* the old generation's only */
+	/*
+	 * SIGTERM and SIGINT stay blocked: until worker_fcgi or
+	 * housekeeper_run installs its own handler, this one (inherited) would
+	 * take a stop and lose it, and the child would then run until the
+	 * grace's SIGKILL. Both unblock them where they wait.
+	 */
+	mask = s->orig;
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
 	if (hk) {
 		close(s->fd);	/* it serves no request */
 		if (s->pfd != -1)
 			close(s->pfd);
-		sigprocmask(SIG_SETMASK, &s->orig, NULL);
 		_exit(housekeeper_run(cfg));
 	}
 	if (cfg->pin_workers)
 		pin(slot);
-	sigprocmask(SIG_SETMASK, &s->orig, NULL);
 	_exit(worker_fcgi(cfg, s->fd, s->pfd, s->rl, readyfd) == 0 ? 0 : 1);
 }
 
@@ -169,44 +179,60 @@ ready_wait_ms(const struct config *cfg)
 	return 4 * cfg->database_timeout_ms + 5000;
 }
 
+static long long
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
- * A worker of slot with cfg, returned once it said it serves. Returns its
- * pid, or -1 (logged) when it exited or did not say so in time (then
- * killed and reaped).
+ * Start the workers of slots first to first + n - 1 with cfg (their pids
+ * in s->pids) and wait until each said it serves (one byte each on a
+ * shared pipe), exited, or ready_wait_ms passed. Returns how many said so.
  */
-static pid_t
-spawn_ready(struct sup *s, const struct config *cfg, int slot)
+static int
+spawn_ready(struct sup *s, const struct config *cfg, int first, int n)
 {
 	struct pollfd	 p;
-	pid_t		 pid;
-	char		 c;
-	int		 fds[2], n, status;
+	char		 buf[MAX_WORKERS + 1];
+	long long	 deadline, left;
+	ssize_t		 r;
+	int		 fds[2], i, got = 0;
 
 	if (pipe2(fds, O_CLOEXEC) == -1) {
 		log_warn("pipe");
-		return -1;
+		return 0;
 	}
-	pid = spawn(s, cfg, slot, 0, fds[1], fds[0]);
+	for (i = first; i < first + n; i++) {
+		s->pids[i] = spawn(s, cfg, i, 0, fds[1], fds[0]);
+		s->born[i] = time(NULL);
+	}
 	close(fds[1]);
-	if (pid == -1) {
-		close(fds[0]);
-		return -1;
+	deadline = now_ms() + ready_wait_ms(cfg);
+	while (got < n && (left = deadline - now_ms()) > 0) {
+		p.fd = fds[0];
+		p.events = POLLIN;
+		if (poll(&p, 1, (int)left) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		/* 0: every writer exited or wrote and closed its end. */
+		if ((r = read(fds[0], buf, sizeof(buf))) <= 0) {
+			if (r == -1 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			break;
+		}
+		got += (int)r;
 	}
-	p.fd = fds[0];
-	p.events = POLLIN;
-	do
-		n = poll(&p, 1, ready_wait_ms(cfg));
-	while (n == -1 && errno == EINTR);
-	n = n == 1 && read(fds[0], &c, 1) == 1;
 	close(fds[0]);
-	if (n)
-		return pid;
-	log_warnx("worker %d (slot %d) %s", (int)pid, slot, waitpid(pid,
-	    &status, WNOHANG) == pid ? "exited before it served" :
-	    "did not start serving in time: killed");
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
+	if (got < n)
+		log_warnx("%d of %d new workers did not start serving within "
+		    "%d ms (above)", n - got, n, ready_wait_ms(cfg));
+	return got;
 }
 
 /*
@@ -288,12 +314,17 @@ load(struct config *c, const char *path, const char *what)
 static void
 restart_only(struct sup *s, const struct config *next)
 {
-	if (s->args->listen == NULL && strcmp(next->listen, s->cfg->listen) != 0)
-		log_warnx("reload: listen changed to \"%s\": a restart applies "
-		    "it; still listening on %s", next->listen, s->name);
-	if (strcmp(next->rate_limit_shm, s->cfg->rate_limit_shm) != 0)
-		log_warnx("reload: rate_limit_shm changed: a restart applies "
-		    "it; the workers keep the table mapped at the start");
+	if (s->args->listen == NULL && strcmp(next->listen, s->listen) != 0)
+		log_warnx("reload: listen = \"%s\" needs a restart: still "
+		    "listening on %s", next->listen, s->name);
+	if (s->args->workers != 0 && next->workers != s->args->workers)
+		log_warnx("reload: workers = %d in the configuration, but "
+		    "--workers %d on the command line: %d workers",
+		    next->workers, s->args->workers, s->args->workers);
+	if (strcmp(next->rate_limit_shm, s->shm) != 0)
+		log_warnx("reload: rate_limit_shm = \"%s\" needs a restart: the "
+		    "workers keep the table mapped at the start",
+		    next->rate_limit_shm);
 }
 
 /* Close the listener fd of address addr; unlink a socket file we made. */
@@ -312,8 +343,8 @@ static void
 reload(struct sup *s)
 {
 	struct config	*next, *old = s->cfg;
-	pid_t		 pid, hk;
-	int		 n, i, pchanged = 0;
+	pid_t		 hk, old_pid;
+	int		 n, i, status, nfd, pchanged = 0;
 
 	next = old == &s->spare[0] ? &s->spare[1] : &s->spare[0];
 	log_info("reload: reading %s", s->args->config_path);
@@ -322,9 +353,9 @@ reload(struct sup *s)
 	restart_only(s, next);
 	n = s->args->workers != 0 ? s->args->workers : next->workers;
 	if (strcmp(next->platform_listen, old->platform_listen) != 0) {
-		pid = next->platform_listen[0] == '\0' ? -1 :
+		nfd = next->platform_listen[0] == '\0' ? -1 :
 		    listenfd_bind(next->platform_listen, 0666);
-		if (next->platform_listen[0] != '\0' && pid == -1) {
+		if (next->platform_listen[0] != '\0' && nfd == -1) {
 			log_warnx("reload refused: platform_listen %s cannot be "
 			    "bound (above); the workers keep the configuration "
 			    "they have", next->platform_listen);
@@ -332,7 +363,7 @@ reload(struct sup *s)
 			return;
 		}
 		s->stale_pfd = s->pfd;
-		s->pfd = (int)pid;
+		s->pfd = nfd;
 		pchanged = 1;
 		log_info("reload: platform listener %s%s",
 		    next->platform_listen[0] ? "now on " : "closed",
@@ -345,7 +376,13 @@ reload(struct sup *s)
 	 */
 	hk = s->pids[s->nworkers];
 	for (i = 0; i < n; i++) {
-		if ((pid = spawn_ready(s, next, i)) == -1 && i == 0) {
+		old_pid = i < s->nworkers ? s->pids[i] : -1;
+		if (spawn_ready(s, next, i, 1) != 1 && i == 0) {
+			if (s->pids[0] > 0) {
+				kill(s->pids[0], SIGKILL);
+				waitpid(s->pids[0], &status, 0);
+			}
+			s->pids[0] = old_pid;
 			if (pchanged) {
 				if (s->pfd != -1)
 					close_listener(s->pfd,
@@ -359,12 +396,8 @@ reload(struct sup *s)
 			config_wipe(next);
 			return;
 		}
-		if (pid == -1)	/* restarted like any worker that dies */
-			pid = spawn(s, next, i, 0, -1, -1);
-		if (i < s->nworkers)
-			retire(&s->pids[i], 1);
-		s->pids[i] = pid;
-		s->born[i] = time(NULL);
+		/* A later one that failed is restarted like any worker. */
+		retire(&old_pid, 1);
 	}
 	if (s->nworkers > n)
 		retire(&s->pids[n], s->nworkers - n);
@@ -570,6 +603,7 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 	s->cfg = cfg;
 	s->stale_pfd = -1;
 	s->listen = args->listen != NULL ? args->listen : cfg->listen;
+	s->shm = cfg->rate_limit_shm;
 	s->nworkers = args->workers != 0 ? args->workers : cfg->workers;
 	if (s->nworkers < 1 || s->nworkers > MAX_WORKERS)
 		s->nworkers = 2;
@@ -617,12 +651,13 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 
 	/* After an upgrade, the old image's workers serve until the new ones
 	 * do; then they finish their requests in flight and exit. */
-	for (i = 0; i < s->nworkers; i++) {
-		s->pids[i] = nold > 0 ? spawn_ready(s, cfg, i) : -1;
-		if (s->pids[i] == -1)
+	if (nold > 0)
+		(void)spawn_ready(s, cfg, 0, s->nworkers);
+	else
+		for (i = 0; i < s->nworkers; i++) {
 			s->pids[i] = spawn(s, cfg, i, 0, -1, -1);
-		s->born[i] = time(NULL);
-	}
+			s->born[i] = time(NULL);
+		}
 	if (nold > 0) {
 		log_info("upgraded: %d workers of the image before stopping",
 		    nold);
