@@ -117,29 +117,16 @@ class Load:
                  timeout=20, what="requests after the change")
 
 
-class Own:
-    """Our own `jwtmint --listen` on the stack's FastCGI address (so nginx
-    forwards to it), with configuration file conf and binary exe."""
+MARKS = ("reloaded ", "reload refused: ", "upgrade refused: ", "upgraded: ", "listening on ")
 
-    def __init__(self, stack, conf, exe=None, workers=2):
-        self.stack, self.conf, self.workers = stack, conf, workers
-        self.exe = exe or stack.jwtmint
 
-    def __enter__(self):
-        st = self.stack
-        st.stop_server()
-        args = [self.exe, "-c", self.conf, "--listen", st.fcgi_address, "--workers", str(self.workers)]
-        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=st._log, stderr=st._log,
-                                     env=st.child_env(), start_new_session=True, cwd=st.tmp)
-        st.wait_fcgi(st.fcgi_address, self.proc)
-        self.pid = self.proc.pid
-        return self
+class Sup:
+    """A `jwtmint --listen` supervisor seen from outside: its children and
+    its log lines (counted from when this object was made)."""
 
-    def __exit__(self, *exc):
-        rc = self.stack.stop_server(self.proc)
-        self.stack.start_server()
-        assert exc[0] is not None or rc == 0, "our supervisor exited with %s" % rc
-        return False
+    def __init__(self, stack, pid, workers):
+        self.stack, self.pid, self.workers = stack, pid, workers
+        self.base = {m: len(self.lines(m)) for m in MARKS}
 
     def generation(self):
         """(workers, housekeeper) once settled."""
@@ -150,8 +137,12 @@ class Own:
     def lines(self, what):
         return re.findall(r"jwtmint\[%d\]: %s[^\n]*" % (self.pid, what), self.stack.logs())
 
+    def new_lines(self, what):
+        return self.lines(what)[self.base[what]:]
+
     def wait_line(self, what, count, timeout=30):
-        return wait_for(lambda: (lambda l: l if len(l) >= count else None)(self.lines(what)),
+        """The count-th line starting with what since this object was made."""
+        return wait_for(lambda: (lambda l: l if len(l) >= count else None)(self.new_lines(what)),
                         timeout=timeout, what="%d log lines %r of %d" % (count, what, self.pid))[count - 1]
 
     def replaced(self, old, timeout=30):
@@ -165,9 +156,66 @@ class Own:
         return wait_for(fresh, timeout=timeout, what="a new generation of workers")
 
 
-def write_conf(stack, name, extra=(), ttl=900):
+class StackSup(Sup):
+    """The stack's own supervisor (nginx forwards to it) and its
+    configuration file, written again as the original when done (and
+    reloaded), whatever happened."""
+
+    def __init__(self, stack):
+        Sup.__init__(self, stack, stack.server.pid, stack.workers)
+        self.conf = stack.conf
+        self.reloads = 0
+
+    def reload(self, **kw):
+        """Write the configuration (write_conf's arguments), SIGHUP, wait
+        until it is in force. Returns the reloaded line."""
+        write_conf(self.stack, os.path.basename(self.conf), **kw)
+        self.reloads += 1
+        os.kill(self.pid, signal.SIGHUP)
+        return self.wait_line("reloaded ", self.reloads)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.stack.server is not None and self.stack.server.poll() is None:
+            self.reload()
+        else:
+            self.stack.write_config(self.conf)
+        return False
+
+
+class Own(Sup):
+    """Our own `jwtmint --listen` on the stack's FastCGI address (so nginx
+    forwards to it), with configuration file conf and binary exe; the
+    stack's is stopped meanwhile and started again after."""
+
+    def __init__(self, stack, conf, exe, workers=2):
+        self.stack, self.conf, self.workers, self.exe = stack, conf, workers, exe
+
+    def __enter__(self):
+        st = self.stack
+        st.stop_server()
+        args = [self.exe, "-c", self.conf, "--listen", st.fcgi_address, "--workers", str(self.workers)]
+        self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=st._log, stderr=st._log,
+                                     env=st.child_env(), start_new_session=True, cwd=st.tmp)
+        st.wait_fcgi(st.fcgi_address, self.proc)
+        Sup.__init__(self, st, self.proc.pid, self.workers)
+        return self
+
+    def __exit__(self, *exc):
+        rc = self.stack.stop_server(self.proc)
+        self.stack.start_server()
+        assert exc[0] is not None or rc == 0, "our supervisor exited with %s" % rc
+        return False
+
+
+def write_conf(stack, name, extra=(), ttl=900, drop=()):
+    """The stack's configuration with access_ttl_sec = ttl, without the
+    keys in drop, with the lines extra, in the file name of its temp dir."""
     path = os.path.join(stack.tmp, name)
-    lines = [l for l in stack.config_lines() if not l.startswith("access_ttl_sec")]
+    lines = [l for l in stack.config_lines()
+             if l.split(" ", 1)[0] not in ("access_ttl_sec",) + tuple(drop)]
     with open(path + ".tmp", "w") as f:
         f.write("\n".join(lines + ["access_ttl_sec = %d" % ttl] + list(extra)) + "\n")
     os.chmod(path + ".tmp", 0o600)
@@ -201,84 +249,64 @@ def ttl_now(stack):
 
 @allow_worker_exit
 def test_sighup_under_load(stack):
-    conf = write_conf(stack, "reload.conf", ttl=900)
-    with Own(stack, conf) as own, Load(stack) as load:
-        gen = own.generation()
+    with StackSup(stack) as sup, Load(stack) as load:
+        gen = sup.generation()
         assert ttl_now(stack) == 900
-        for n, ttl in ((1, 600), (2, 300)):
-            write_conf(stack, "reload.conf", ttl=ttl)
+        for ttl in (600, 300):
             before = load.count()
-            os.kill(own.pid, signal.SIGHUP)
-            own.wait_line("reloaded ", n)
-            gen = own.replaced(gen)
+            sup.reload(ttl=ttl)
+            gen = sup.replaced(gen)
             assert ttl_now(stack) == ttl, "the new access_ttl_sec is not in force"
             load.settled(before)
-        assert own.proc.poll() is None
+        assert stack.server.poll() is None
     assert load.bad == [], "failed during the reloads: %r" % load.bad[:5]
     assert load.ok > 40, load.ok
+    assert ttl_now(stack) == 900
 
 
 @allow_worker_exit
 def test_sighup_refuses_a_bad_configuration(stack):
-    conf = write_conf(stack, "bad.conf", ttl=900)
-    with Own(stack, conf) as own:
-        gen = own.generation()
+    with StackSup(stack) as sup:
+        gen = sup.generation()
         # Not a configuration: refused with the key and line in the log.
-        write_conf(stack, "bad.conf", extra=["no_such_key = 1"], ttl=600)
-        os.kill(own.pid, signal.SIGHUP)
-        line = own.wait_line("reload refused: ", 1)
-        assert "no_such_key" in line and "bad.conf:" in line, line
+        write_conf(stack, "jwtmint.conf", extra=["no_such_key = 1"], ttl=600)
+        os.kill(sup.pid, signal.SIGHUP)
+        line = sup.wait_line("reload refused: ", 1)
+        assert "no_such_key" in line and "jwtmint.conf:" in line, line
         # A pepper that is not the database's: refused, never given to a
         # worker (it would hash keys no other host verifies).
         other = os.path.join(stack.tmp, "other-pepper")
         with open(other, "w") as f:
             f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
         os.chmod(other, 0o600)
-        lines = [l for l in stack.config_lines() if not l.startswith("pepper_file")]
-        with open(conf, "w") as f:
-            f.write("\n".join(lines + ["pepper_file = %s" % other]) + "\n")
-        os.kill(own.pid, signal.SIGHUP)
-        line = own.wait_line("reload refused: ", 2)
+        write_conf(stack, "jwtmint.conf", extra=["pepper_file = %s" % other], drop=("pepper_file",))
+        os.kill(sup.pid, signal.SIGHUP)
+        line = sup.wait_line("reload refused: ", 2)
         assert "pepper" in line, line
         # A value out of range, checked by the same table as at the start.
-        write_conf(stack, "bad.conf", ttl=5)
-        os.kill(own.pid, signal.SIGHUP)
-        line = own.wait_line("reload refused: ", 3)
+        write_conf(stack, "jwtmint.conf", ttl=5)
+        os.kill(sup.pid, signal.SIGHUP)
+        line = sup.wait_line("reload refused: ", 3)
         assert "access_ttl_sec" in line, line
         # The old workers, the old configuration, still serving.
-        assert own.generation() == gen, "the workers were replaced by a refused configuration"
+        assert sup.generation() == gen, "the workers were replaced by a refused configuration"
         assert ttl_now(stack) == 900
-        assert own.lines("reloaded ") == []
-        # Fixed: the next SIGHUP applies it.
-        write_conf(stack, "bad.conf", ttl=600)
-        os.kill(own.pid, signal.SIGHUP)
-        own.wait_line("reloaded ", 1)
-        own.replaced(gen)
+        assert sup.new_lines("reloaded ") == []
+        # Fixed: the next SIGHUP applies it; with a platform listener,
+        # then another address, then none: bound, moved, closed.
+        one, addr1 = platform(stack, "one")
+        two, addr2 = platform(stack, "two")
+        sup.reload(ttl=600, extra=one)
+        gen = sup.replaced(gen)
         assert ttl_now(stack) == 600
-
-
-@allow_worker_exit
-def test_sighup_moves_the_platform_listener(stack):
-    one, addr1 = platform(stack, "one")
-    two, addr2 = platform(stack, "two")
-    conf = write_conf(stack, "plat.conf", extra=one)
-    with Own(stack, conf) as own:
-        stack.wait_fcgi(addr1, own.proc)
-        gen = own.generation()
         assert platform_get(stack, addr1) == 200
-        write_conf(stack, "plat.conf", extra=two)
-        os.kill(own.pid, signal.SIGHUP)
-        own.wait_line("reloaded ", 1)
-        gen = own.replaced(gen)
+        sup.reload(extra=two)
+        gen = sup.replaced(gen)
         assert platform_get(stack, addr2) == 200
         assert not os.path.exists(addr1[5:]), "the old platform socket is left behind"
-        # Without one: closed.
-        write_conf(stack, "plat.conf")
-        os.kill(own.pid, signal.SIGHUP)
-        own.wait_line("reloaded ", 2)
-        own.replaced(gen)
-        assert not os.path.exists(addr2[5:])
-        assert ttl_now(stack) == 900
+    # Back to the stack's configuration: no platform listener.
+    assert not os.path.exists(addr2[5:])
+    assert ttl_now(stack) == 900
 
 
 @allow_worker_exit
