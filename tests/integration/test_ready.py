@@ -1,8 +1,11 @@
 """
 GET /readyz: ready for traffic only when the database answers, every
-migration this binary carries is applied, and a signing key of the
+migration this binary carries is applied (a newer schema is fine: at least
+this binary's migrations, not exactly them), and a signing key of the
 configured algorithm is loaded; else 503 naming the first that is not so.
-/healthz stays "alive" (the database answers) meanwhile.
+/healthz stays "alive" (the database answers) meanwhile. A binary one
+release older than the schema keeps serving (the expand/contract rules of
+docs/OPERATIONS.md, "Rolling upgrades").
 """
 
 import json
@@ -46,6 +49,60 @@ def test_not_ready_without_a_migration(stack):
     assert ready(stack)[0] == 200
     # A newer schema (a migration this binary does not know) is fine.
     stack.psql("insert into schema_migrations (name) values ('999_future')")
+    assert ready(stack)[0] == 200
+
+
+# The next release's migration as docs/OPERATIONS.md ("Rolling upgrades")
+# allows it: additive only. New NOT NULL columns carry a default, new tables
+# and indexes are new names; nothing this binary reads or writes changes.
+EXPAND = """
+alter table api_keys add column next_note text not null default '';
+alter table signing_keys add column next_origin text;
+alter table orgs add column next_tier integer not null default 0;
+create table next_things (id text primary key, org_id text not null references orgs (id));
+create index api_keys_next_note on api_keys (next_note);
+insert into schema_migrations (name) values ('999_next_release');
+"""
+CONTRACT = """
+delete from schema_migrations where name = '999_next_release';
+drop table next_things;
+alter table orgs drop column next_tier;
+alter table signing_keys drop column next_origin;
+alter table api_keys drop column next_note;
+"""
+
+
+def test_older_binary_on_an_expanded_schema(stack):
+    """The middle of a rolling upgrade: `migrate` of the next release ran,
+    this binary (now the older one) keeps serving and stays ready. Its
+    prepared statements, made before the change, name their columns (no
+    `*` in a result), so PostgreSQL replans them instead of failing with
+    "cached plan must not change result type"; its inserts name their
+    columns, so the new ones take their defaults."""
+    key = stack.admin_json("key", "create", "--name", "before-expand", "--scopes", "read:accounts",
+                           "--org", "acme", "--json")
+    st, _, doc = stack.token(key["key"])
+    assert st == 200, (st, doc)
+    assert ready(stack)[0] == 200
+    stack.psql(EXPAND, url=stack.owner_url)
+    try:
+        st, doc, _ = ready(stack)
+        assert st == 200 and doc == {"status": "ready"}, (st, doc)
+        for k in (key, stack.keys["main"]):
+            st, _, doc = stack.token(k["key"])
+            assert st == 200, (st, doc)
+        stack.verify(doc["access_token"])
+        # Writes: a new key (insert), a roll (insert ... select), its use.
+        new = stack.admin_json("key", "create", "--name", "after-expand", "--scopes", "read:accounts",
+                               "--org", "acme", "--json")
+        rolled = stack.admin_json("key", "roll", new["id"], "--grace", "0", "--json")
+        st, _, doc = stack.token(rolled["key"])
+        assert st == 200, (st, doc)
+        assert stack.psql("select count(*) from api_keys where next_note = ''").strip() != "0"
+        st, _, doc = stack.token(stack.keys["revoked"]["key"])
+        assert st == 401, (st, doc)
+    finally:
+        stack.psql(CONTRACT, url=stack.owner_url)
     assert ready(stack)[0] == 200
 
 
