@@ -187,8 +187,9 @@ class StackSup(Sup):
 
 class Own(Sup):
     """Our own `jwtmint --listen` on the stack's FastCGI address (so nginx
-    forwards to it), with configuration file conf and binary exe; the
-    stack's is stopped meanwhile and started again after."""
+    forwards to it), with configuration file conf (whose `workers` it
+    runs: no --workers) and binary exe; the stack's is stopped meanwhile
+    and started again after."""
 
     def __init__(self, stack, conf, exe, workers=2):
         self.stack, self.conf, self.workers, self.exe = stack, conf, workers, exe
@@ -196,7 +197,7 @@ class Own(Sup):
     def __enter__(self):
         st = self.stack
         st.stop_server()
-        args = [self.exe, "-c", self.conf, "--listen", st.fcgi_address, "--workers", str(self.workers)]
+        args = [self.exe, "-c", self.conf, "--listen", st.fcgi_address]
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=st._log, stderr=st._log,
                                      env=st.child_env(), start_new_session=True, cwd=st.tmp)
         st.wait_fcgi(st.fcgi_address, self.proc)
@@ -288,6 +289,14 @@ def test_sighup_refuses_a_bad_configuration(stack):
         os.kill(sup.pid, signal.SIGHUP)
         line = sup.wait_line("reload refused: ", 3)
         assert "access_ttl_sec" in line, line
+        # Valid for the parser, but no worker can start with it (17
+        # audiences, 16 at most: src/app.h): the first new worker exits,
+        # the reload is refused before any old worker is told to stop.
+        write_conf(stack, "jwtmint.conf", ttl=600, drop=("audiences",),
+                   extra=["audiences = " + " ".join("aud%d" % i for i in range(17))])
+        os.kill(sup.pid, signal.SIGHUP)
+        line = sup.wait_line("reload refused: ", 4)
+        assert "did not start" in line, line
         # The old workers, the old configuration, still serving.
         assert sup.generation() == gen, "the workers were replaced by a refused configuration"
         assert ttl_now(stack) == 900
@@ -296,8 +305,11 @@ def test_sighup_refuses_a_bad_configuration(stack):
         # then another address, then none: bound, moved, closed.
         one, addr1 = platform(stack, "one")
         two, addr2 = platform(stack, "two")
-        sup.reload(ttl=600, extra=one)
+        line = sup.reload(ttl=600, extra=one + ["workers = 3"])
         gen = sup.replaced(gen)
+        # --workers on the command line wins over the configuration's.
+        assert len(gen[0]) == 2 and "2 workers" in line, line
+        assert sup.lines("reload: workers = 3 in the configuration, but --workers 2")
         assert ttl_now(stack) == 600
         assert platform_get(stack, addr1) == 200
         sup.reload(extra=two)
@@ -316,7 +328,7 @@ def test_binary_upgrade_under_load(stack):
     exe = os.path.join(bindir, "jwtmint")
     shutil.copy2(stack.jwtmint, exe)
     plines, paddr = platform(stack, "up")
-    conf = write_conf(stack, "upgrade.conf", extra=plines)
+    conf = write_conf(stack, "upgrade.conf", extra=plines + ["workers = 2"])
 
     def install(src):
         # As a package manager does: a new file renamed over the path (the
@@ -352,9 +364,12 @@ def test_binary_upgrade_under_load(stack):
         assert platform_get(stack, paddr) == 200
         assert os.stat(paddr[5:]).st_ino == sock_ino
         load.settled(before)
-        # The new image reloads and upgrades again like the first.
+        # The new image reloads like the first (a new workers count too),
+        # and upgrades again.
+        write_conf(stack, "upgrade.conf", extra=plines + ["workers = 3"])
         os.kill(own.pid, signal.SIGHUP)
         own.wait_line("reloaded ", 1)
+        own.workers = 3
         gen = own.replaced(gen)
         ino = install(stack.jwtmint)
         os.kill(own.pid, signal.SIGUSR2)
