@@ -9,8 +9,8 @@
  *
  * Invariants: a worker slot is replaced only once its successor wrote its
  * readiness byte (its application state built, the listening sockets in
- * its epoll set), so the listening socket never has fewer workers than
- * before; the listening socket stays open in this process through every
+ * its epoll set), so the listening socket never has fewer workers accepting
+ * than both configurations ask; it stays open in this process through every
  * reload and upgrade, so a connection that arrives meanwhile waits in the
  * backlog, never refused. Signals are blocked except inside sigsuspend: a
  * reload or an upgrade runs to its end before the next signal is seen.
@@ -56,6 +56,7 @@ struct sup {
 	const char	*listen;	/* as given: --listen or the config's */
 	const char	*shm;		/* rate_limit_shm as mapped at the start */
 	struct config	*cfg;		/* the configuration in force */
+	struct config	*first;		/* main's, in force until a reload */
 	struct config	 spare[2];	/* where a reload reads the next one */
 	int		 fd;		/* the FastCGI listener */
 	int		 owned;		/* bound by us, not systemd's */
@@ -126,6 +127,7 @@ spawn(struct sup *s, const struct config *cfg, int slot, int hk, int readyfd,
 {
 	sigset_t	 mask;
 	pid_t		 pid, parent = getpid();
+	int		 i;
 
 	if ((pid = fork()) == -1) {
 		log_warn("fork");
@@ -148,6 +150,12 @@ spawn(struct sup *s, const struct config *cfg, int slot, int hk, int readyfd,
 	signal(SIGUSR2, SIG_IGN);
 	if (rdfd != -1)
 		close(rdfd);
+	/* The secrets of the other configurations are not the child's. */
+	if (cfg != s->first)
+		config_wipe(s->first);
+	for (i = 0; i < 2; i++)
+		if (cfg != &s->spare[i])
+			config_wipe(&s->spare[i]);
 	if (s->stale_pfd != -1)
 		close(s->stale_pfd);	/* the old generation's only */
 	/*
@@ -600,7 +608,7 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 	int			 i, nold = 0;
 
 	s->args = args;
-	s->cfg = cfg;
+	s->cfg = s->first = cfg;
 	s->stale_pfd = -1;
 	s->listen = args->listen != NULL ? args->listen : cfg->listen;
 	s->shm = cfg->rate_limit_shm;
@@ -691,6 +699,7 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 	if (s->pfd != -1)
 		close_listener(s->pfd, s->cfg->platform_listen, 1);
 	retire(s->pids, s->nworkers + 1);
+	config_wipe(s->cfg);
 	log_info("stopped");
 	return 0;
 }
