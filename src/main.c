@@ -1,7 +1,8 @@
 /*
  * jwtmint: the token service. One binary, four ways to run:
- *   --listen ADDR  bind, pre-fork workers and the housekeeper, supervise
- *                  (supervisor.c);
+ *   --listen ADDR  bind (or take systemd's socket: --listen systemd),
+ *                  pre-fork workers and the housekeeper, supervise, reload
+ *                  at SIGHUP, re-execute at SIGUSR2 (supervisor.h);
  *   FastCGI        a listening socket on stdin (web server, spawn-fcgi);
  *   CGI            REQUEST_METHOD in the environment: one request, exit;
  *   --housekeeper  the host's background work alone (housekeeper.h), beside
