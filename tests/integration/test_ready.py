@@ -8,7 +8,10 @@ release older than the schema keeps serving (the expand/contract rules of
 docs/OPERATIONS.md, "Rolling upgrades").
 """
 
+import glob
 import json
+import os
+import re
 import time
 
 from harness import nginx_only
@@ -104,6 +107,61 @@ def test_older_binary_on_an_expanded_schema(stack):
     finally:
         stack.psql(CONTRACT, url=stack.owner_url)
     assert ready(stack)[0] == 200
+
+
+# What a migration may not do while the release before it still runs
+# (docs/OPERATIONS.md, "Rolling upgrades and migrations"): each pattern, and
+# why. A statement that must is a contract step: it goes in EXEMPT with the
+# reason it is safe, and ships a release after the last binary that needs
+# the old shape.
+FORBIDDEN = (
+    (r"\bdrop\s+column\b", "drops a column the release before may read"),
+    (r"\brename\b", "renames what the release before names"),
+    (r"\balter\s+column\s+\w+\s+(set\s+data\s+)?type\b", "changes a column's type"),
+    (r"\bset\s+not\s+null\b", "makes a column the release before may leave empty NOT NULL"),
+    (r"\bdrop\s+(table|view|sequence)\b", "drops what the release before may use"),
+)
+AUDIT_TRIGGER = ("the audit_chain trigger (BEFORE INSERT, the same migration) fills it in every "
+                 "row, whoever inserts it: the release before never leaves it empty")
+EXEMPT = {   # (file, statement): why it is safe
+    ("009_audit_chain.sql", "alter table audit alter column seq set not null"): AUDIT_TRIGGER,
+    ("009_audit_chain.sql", "alter table audit alter column prev_hash set not null"): AUDIT_TRIGGER,
+    ("009_audit_chain.sql", "alter table audit alter column hash set not null"): AUDIT_TRIGGER,
+}
+
+
+def sql_statements(path):
+    with open(path) as f:
+        text = f.read()
+    text = re.sub(r"--[^\n]*", "", text).lower()
+    text = re.sub(r"'(?:[^']|'')*'", "''", text)
+    return [st.strip() for st in text.split(";") if st.strip()]
+
+
+def test_migrations_are_additive(stack):
+    """Every migration of sql/ can run under the release before it."""
+    files = sorted(glob.glob(os.path.join(os.path.dirname(__file__), "..", "..", "sql", "*.sql")))
+    assert len(files) >= 12, files
+    bad = []
+    for path in files:
+        name = os.path.basename(path)
+        for st in sql_statements(path):
+            if (name, " ".join(st.split())) in EXEMPT:
+                continue
+            for pat, why in FORBIDDEN:
+                if re.search(pat, st):
+                    bad.append("%s: %s: %s" % (name, why, st[:80]))
+            # A new NOT NULL column needs a default: the release before
+            # inserts rows without it.
+            for col in re.finditer(r"\badd\s+column\s+(?:if\s+not\s+exists\s+)?(\w+)([^,]*)", st):
+                if re.search(r"\bnot\s+null\b", col.group(2)) and not re.search(r"\bdefault\b", col.group(2)):
+                    bad.append("%s: NOT NULL column %s without a default" % (name, col.group(1)))
+    assert bad == [], "\n".join(bad)
+    # An exemption names a statement that still exists.
+    stale = [k for k in EXEMPT
+             if not any(" ".join(st.split()) == k[1]
+                        for f in files if os.path.basename(f) == k[0] for st in sql_statements(f))]
+    assert stale == [], "exemptions of no statement: %r" % stale
 
 
 @nginx_only
