@@ -551,7 +551,7 @@ take_platform(struct sup *s)
 		if (strcmp(pname, s->cfg->platform_listen) != 0) {
 			log_info("platform listener %s: no longer configured",
 			    pname);
-			close(s->pfd);
+			close_listener(s->pfd, pname, 1);
 			s->pfd = -1;
 		}
 	}
