@@ -1,22 +1,26 @@
 """
 Reload and restart like a daemon (nginx mode only; docs/OPERATIONS.md,
-"Reload and upgrade"): SIGHUP re-reads the configuration and replaces the
-workers one by one under load without one failed request; a configuration
-that does not load, or whose pepper is not the database's, is refused with
-the reason in the log and the old workers keep serving; SIGUSR2 re-executes
-a new binary at the same path, same supervisor pid, under load without one
-failed request (and a binary whose `-t` fails is refused); `--listen
-systemd` takes its socket from systemd socket activation.
+"Reload" and "Binary upgrade"): SIGHUP re-reads the configuration and
+replaces the workers one by one under load without one failed request; a
+configuration that does not load, whose pepper is not the database's, or
+with which no worker starts is refused with the reason in the log and the
+old workers keep serving; the platform listener moves and closes with the
+configuration; SIGUSR2 re-executes a new binary at the same path, same
+supervisor pid, under load without one failed request (and a binary whose
+`-t` fails is refused); `--listen systemd` takes its socket from systemd
+socket activation.
 
-Each test runs its own supervisor, with its own configuration file, on the
-address nginx forwards to (the stack's is stopped meanwhile and started
-again after); the load is several threads POSTing /token through nginx,
-one connection per request (fastcgi_keep_conn off, the harness's default).
-Under KEEP_CONN=on (tests/run.sh's ASan pass) the load goes through an
-nginx of its own with fastcgi_keep_conn off: with kept connections, an old
-worker closing its idle ones races nginx reusing them, and nginx does not
-retry a POST that met a closed connection (docs/OPERATIONS.md, "Reload and
-upgrade"); the guarantee tested here is the one-connection-per-request one.
+The SIGHUP tests reload the stack's own supervisor (nginx forwards to it)
+after rewriting its configuration file, and put the file back and reload
+again at the end; the upgrade test runs a supervisor of its own from a
+copy of the binary, on the same address. The load is several threads
+POSTing /token through nginx, one connection per request
+(fastcgi_keep_conn off, the harness's default). Under KEEP_CONN=on
+(tests/run.sh's ASan pass) the load goes through an nginx of its own with
+fastcgi_keep_conn off: with kept connections, an old worker closing its
+idle ones races nginx reusing them, and nginx does not retry a POST that
+met a closed connection (docs/OPERATIONS.md, "Reload"); the guarantee
+tested here is the one-connection-per-request one.
 """
 
 import base64
