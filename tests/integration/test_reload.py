@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -399,7 +400,6 @@ os.execv(sys.argv[2], sys.argv[2:])
 
 @allow_worker_exit
 def test_listen_systemd(stack):
-    import socket
     path = os.path.join(stack.tmp, "sd.sock")
     s = socket.socket(socket.AF_UNIX)
     s.bind(path)
@@ -425,6 +425,14 @@ def test_listen_systemd(stack):
         os.kill(proc.pid, signal.SIGHUP)
         wait_for(lambda: re.search(r"jwtmint\[%d\]: reloaded " % proc.pid, stack.logs()),
                  timeout=20, what="the reload")
+        st, _, _ = stack.fcgi("unix:" + path, "GET", "/healthz")
+        assert st == 200
+        # So does an upgrade (the same binary executed again): the new
+        # image takes the socket by number, not from LISTEN_* again.
+        os.kill(proc.pid, signal.SIGUSR2)
+        wait_for(lambda: re.search(r"jwtmint\[%d\]: upgraded: " % proc.pid, stack.logs()),
+                 timeout=20, what="the upgrade")
+        assert proc.poll() is None
         st, _, _ = stack.fcgi("unix:" + path, "GET", "/healthz")
         assert st == 200
         assert stack.stop_server(proc) == 0
