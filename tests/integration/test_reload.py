@@ -247,6 +247,13 @@ def platform_get(stack, addr):
     return st
 
 
+def new_secret(stack):
+    """32 random bytes in base64, a secret the logs must never show."""
+    v = base64.b64encode(os.urandom(32)).decode()
+    stack.secrets.add(v)
+    return v
+
+
 def ttl_now(stack):
     st, _, doc = stack.token()
     assert st == 200, (st, doc)
@@ -283,16 +290,26 @@ def test_sighup_refuses_a_bad_configuration(stack):
         # worker (it would hash keys no other host verifies).
         other = os.path.join(stack.tmp, "other-pepper")
         with open(other, "w") as f:
-            f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
+            f.write(new_secret(stack) + "\n")
         os.chmod(other, 0o600)
         write_conf(stack, "jwtmint.conf", extra=["pepper_file = %s" % other], drop=("pepper_file",))
         os.kill(sup.pid, signal.SIGHUP)
         line = sup.wait_line("reload refused: ", 2)
-        assert "pepper" in line, line
+        assert "pepper 1 is not the database's pepper 1" in line, line
+        # Nor a key-encryption key (new signing keys would be sealed with
+        # a key no other host holds).
+        other = os.path.join(stack.tmp, "other-kek")
+        with open(other, "w") as f:
+            f.write(new_secret(stack) + "\n")
+        os.chmod(other, 0o600)
+        write_conf(stack, "jwtmint.conf", extra=["kek_file = %s" % other], drop=("kek_file",))
+        os.kill(sup.pid, signal.SIGHUP)
+        line = sup.wait_line("reload refused: ", 3)
+        assert "key-encryption key is not the one" in line, line
         # A value out of range, checked by the same table as at the start.
         write_conf(stack, "jwtmint.conf", ttl=5)
         os.kill(sup.pid, signal.SIGHUP)
-        line = sup.wait_line("reload refused: ", 3)
+        line = sup.wait_line("reload refused: ", 4)
         assert "access_ttl_sec" in line, line
         # Valid for the parser, but no worker can start with it (17
         # audiences, 16 at most: src/app.h): the first new worker exits,
@@ -300,7 +317,7 @@ def test_sighup_refuses_a_bad_configuration(stack):
         write_conf(stack, "jwtmint.conf", ttl=600, drop=("audiences",),
                    extra=["audiences = " + " ".join("aud%d" % i for i in range(17))])
         os.kill(sup.pid, signal.SIGHUP)
-        line = sup.wait_line("reload refused: ", 4)
+        line = sup.wait_line("reload refused: ", 5)
         assert "did not start" in line, line
         # The old workers, the old configuration, still serving.
         assert sup.generation() == gen, "the workers were replaced by a refused configuration"
