@@ -667,8 +667,8 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 			s->born[i] = time(NULL);
 		}
 	if (nold > 0) {
-		log_info("upgraded: %d workers of the image before stopping",
-		    nold);
+		log_info("upgraded: the %d children of the image before "
+		    "stopping", nold);
 		retire(old, nold);
 	}
 	s->pids[s->nworkers] = spawn(s, cfg, s->nworkers, 1, -1, -1);
