@@ -8,7 +8,8 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libfcgi-dev libjwt-dev libssl-dev libpq-dev libjansson-dev libargon2-dev
 postgresql postgresql-client nginx-light spawn-fcgi wrk curl
 lighttpd lighttpd-modules-lua apache2-bin systemd util-linux python3-requests
-python3 python3-jwt python3-jwcrypto python3-authlib python3-cryptography"
+python3 python3-jwt python3-jwcrypto python3-authlib python3-cryptography
+dpkg-dev debhelper lintian debootstrap fakeroot"
 
 missing=""
 for p in $PKGS; do
