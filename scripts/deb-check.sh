@@ -23,7 +23,9 @@
 #      verified against the JWKS by jwcrypto and PyJWT.
 #   4. `apt-get purge jwtmint`; the file list again: only what README.Debian
 #      says stays may differ (/etc/jwtmint with kek and pepper; the jwtmint
-#      user and group in /etc/passwd, group, shadow, gshadow).
+#      user and group in /etc/passwd, group, shadow, gshadow). Then the
+#      package once more, over the secrets the purge left (as on a second
+#      host given the first host's): they must be kept.
 # Output: one line per step; on failure the reason and the run's directory,
 # kept for inspection (removed on success). Exit status 0 only when all
 # passed. Every step has a time limit. Needs root (chroot, mount).
@@ -312,6 +314,16 @@ changed=$(diff "$RUN/before.etc" "$RUN/after.etc" | sed -n 's/^> [0-9a-f]*  \.\/
 inroot 10 getent passwd jwtmint >/dev/null || die "the jwtmint user is gone (README.Debian says it stays)"
 say "purged: left are /etc/jwtmint/{kek,pepper} and the jwtmint user and group, as documented:"
 LC_ALL=C comm -13 "$RUN/before.files" "$RUN/after.files" | sed 's/^/deb-check:   /'
+
+# A host that already has secrets (this one's, left by the purge, as a
+# second host has the first host's): installing keeps them.
+cp "$DEB" "$ROOT/tmp/"
+apt_root install "/tmp/${DEB##*/}"
+[ "$(cat "$ROOT/etc/jwtmint/kek" "$ROOT/etc/jwtmint/pepper" | sha256sum)" = "$sum_before" ] ||
+	die "installing over existing /etc/jwtmint/kek and pepper changed them"
+expect_mode /etc/jwtmint/jwtmint.conf "root:jwtmint 640"
+apt_root purge jwtmint
+say "installed again over the secrets the purge left: kept; purged again"
 
 cp -n "$ROOT"/var/cache/apt/archives/*.deb "$DEBS/" 2>/dev/null || true
 say "PASS (${DEB#"$TOP"/})"
