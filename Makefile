@@ -16,6 +16,9 @@
 #   make soak       10 minutes of mixed load; fails unless RSS, fds and database
 #                   connections stay flat (scripts/soak.sh; SOAK_SECS=600;
 #                   not part of make test)
+#   make install    install under PREFIX (default /usr/local), staged under
+#                   DESTDIR when given (below); make uninstall removes it
+#                   again, all but the configuration file
 
 CC	?= cc
 PKGS	 = fcgi libpq jansson libcrypto libjwt libargon2
@@ -113,6 +116,114 @@ fuzz-targets: $(FUZZ_SRC:tests/fuzz/%.c=$(B)/%)
 $(B)/fuzz_%: tests/fuzz/fuzz_%.c $(PURE_OBJ)
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(PURE_OBJ) $(LIBS)
 
+# --- make install ---------------------------------------------------------
+# FHS layout; a Debian package passes PREFIX=/usr and DESTDIR (and may pass
+# any of the directories). The installed binaries are linked with their own
+# config.o, built for SYSCONFDIR (build/inst/paths.h): they read
+# $(SYSCONFDIR)/jwtmint/jwtmint.conf when no -c or JWTMINT_CONFIG names a
+# file, never a var/ or conf/ file of the directory they run in, as the
+# build tree's binaries do (src/config.c, config_find).
+PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+BINDIR	?= $(PREFIX)/bin
+DATADIR	?= $(PREFIX)/share/jwtmint
+MANDIR	?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+INSTALL	?= install
+
+CONFDIR	 = $(SYSCONFDIR)/jwtmint
+MAN5	 = man/jwtmint.conf.5
+MAN8	 = man/jwtmint.8 man/jwtmint-admin.8
+UNITS	 = $(wildcard conf/systemd/*.service conf/systemd/*.socket)
+# The web-server examples: every file of conf/ but the templates of the
+# tests (*.in) and the units (installed apart).
+EXAMPLES = $(filter-out conf/systemd/%,$(shell find conf -type f ! -name '*.in' | sort))
+# The paths the units, the manuals and the configuration name are those of
+# the default install: rewritten to this install's.
+INST_SED = -e 's|/usr/local/sbin/|$(SBINDIR)/|g' \
+	   -e 's|/usr/local/bin/|$(BINDIR)/|g' \
+	   -e 's|/usr/local/share/jwtmint|$(DATADIR)|g' \
+	   -e 's|/etc/jwtmint/|$(CONFDIR)/|g'
+
+INST_PURE_OBJ = $(filter-out $(B)/config.o,$(PURE_OBJ)) $(B)/inst/config.o
+
+$(B)/inst:
+	mkdir -p $@
+
+# Rewritten only when SYSCONFDIR changes, so config.o is rebuilt then.
+$(B)/inst/paths.h: FORCE | $(B)/inst
+	@printf '#define CONFIG_INSTALLED 1\n#define CONFIG_SYSTEM_PATH "%s"\n' \
+	    '$(CONFDIR)/jwtmint.conf' > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+$(B)/inst/config.o: src/config.c src/*.h $(B)/inst/paths.h
+	$(CC) $(ALL_CFLAGS) -include $(B)/inst/paths.h -c -o $@ $<
+
+$(B)/inst/jwtmint: $(SERVER_OBJ) $(STORE_OBJ) $(INST_PURE_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/inst/jwtmint-admin: $(ADMIN_OBJ) $(STORE_OBJ) $(INST_PURE_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The configuration: conf/jwtmint.conf with the secrets' files named where
+# the units and a package keep them; installed only when absent, 0640
+# (group jwtmint when that group exists and no DESTDIR stages the install:
+# the service's user reads it), never overwritten.
+$(B)/inst/jwtmint.conf: conf/jwtmint.conf $(B)/inst/paths.h
+	sed $(INST_SED) \
+	    -e 's|^kek_file =$$|kek_file = $(CONFDIR)/kek|' \
+	    -e 's|^pepper_file =$$|pepper_file = $(CONFDIR)/pepper|' $< > $@
+
+install: $(B)/inst/jwtmint $(B)/inst/jwtmint-admin $(B)/inst/jwtmint.conf
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
+	    $(DESTDIR)$(DATADIR)/sql $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -m 755 $(B)/inst/jwtmint $(DESTDIR)$(SBINDIR)/jwtmint
+	$(INSTALL) -m 755 $(B)/inst/jwtmint-admin $(DESTDIR)$(BINDIR)/jwtmint-admin
+	$(INSTALL) -m 644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
+	for f in $(EXAMPLES); do \
+		$(INSTALL) -d "$(DESTDIR)$(DATADIR)/$$(dirname "$$f")" && \
+		sed $(INST_SED) "$$f" > "$(DESTDIR)$(DATADIR)/$$f" && \
+		chmod 644 "$(DESTDIR)$(DATADIR)/$$f" || exit 1; \
+	done
+	for f in $(UNITS); do \
+		sed $(INST_SED) "$$f" > "$(DESTDIR)$(UNITDIR)/$${f##*/}" && \
+		chmod 644 "$(DESTDIR)$(UNITDIR)/$${f##*/}" || exit 1; \
+	done
+	for f in $(MAN5); do \
+		sed $(INST_SED) "$$f" > "$(DESTDIR)$(MANDIR)/man5/$${f##*/}" && \
+		chmod 644 "$(DESTDIR)$(MANDIR)/man5/$${f##*/}" || exit 1; \
+	done
+	for f in $(MAN8); do \
+		sed $(INST_SED) "$$f" > "$(DESTDIR)$(MANDIR)/man8/$${f##*/}" && \
+		chmod 644 "$(DESTDIR)$(MANDIR)/man8/$${f##*/}" || exit 1; \
+	done
+	$(INSTALL) -d -m 755 $(DESTDIR)$(CONFDIR)
+	@if [ -e "$(DESTDIR)$(CONFDIR)/jwtmint.conf" ]; then \
+		echo "install: $(DESTDIR)$(CONFDIR)/jwtmint.conf exists: kept" \
+		    "(the new default is $(DATADIR)/conf/jwtmint.conf)"; \
+	else \
+		echo $(INSTALL) -m 640 $(B)/inst/jwtmint.conf $(DESTDIR)$(CONFDIR)/jwtmint.conf; \
+		$(INSTALL) -m 640 $(B)/inst/jwtmint.conf $(DESTDIR)$(CONFDIR)/jwtmint.conf && \
+		if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && \
+		    getent group jwtmint >/dev/null; then \
+			chgrp jwtmint $(CONFDIR)/jwtmint.conf; \
+		fi; \
+	fi
+
+# Everything install put there but the configuration (and its directory).
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/jwtmint $(DESTDIR)$(BINDIR)/jwtmint-admin
+	for f in $(notdir $(wildcard sql/*.sql)); do \
+		rm -f "$(DESTDIR)$(DATADIR)/sql/$$f"; done
+	for f in $(EXAMPLES); do rm -f "$(DESTDIR)$(DATADIR)/$$f"; done
+	if [ -d "$(DESTDIR)$(DATADIR)" ]; then \
+		find "$(DESTDIR)$(DATADIR)" -depth -type d -empty -delete; fi
+	for f in $(UNITS); do rm -f "$(DESTDIR)$(UNITDIR)/$${f##*/}"; done
+	for f in $(MAN5); do rm -f "$(DESTDIR)$(MANDIR)/man5/$${f##*/}"; done
+	for f in $(MAN8); do rm -f "$(DESTDIR)$(MANDIR)/man8/$${f##*/}"; done
+
 deps:
 	@sh scripts/install-deps.sh
 
@@ -141,4 +252,7 @@ soak: deps
 clean:
 	rm -rf build
 
-.PHONY: all units asan fuzz fuzz-long fuzz-targets deps run test deb deb-check bench soak clean
+FORCE:
+
+.PHONY: all units asan fuzz fuzz-long fuzz-targets deps run test deb deb-check bench soak clean \
+	install uninstall FORCE

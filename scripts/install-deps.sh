@@ -9,6 +9,7 @@ libfcgi-dev libjwt-dev libssl-dev libpq-dev libjansson-dev libargon2-dev
 postgresql postgresql-client nginx-light spawn-fcgi wrk curl
 lighttpd lighttpd-modules-lua apache2-bin systemd util-linux python3-requests
 python3 python3-jwt python3-jwcrypto python3-authlib python3-cryptography
+golang-go golang-golang-x-oauth2-dev python3-requests-oauthlib mandoc
 dpkg-dev debhelper lintian debootstrap fakeroot"
 
 missing=""

@@ -58,11 +58,30 @@ print_usage(FILE *f)
 	const struct admin_cmd	*c;
 	size_t			 i;
 
-	fputs("usage: jwtmint-admin [-c file] command [options]\n", f);
+	fputs("usage: jwtmint-admin [-c file] command [options]\n"
+	    "       jwtmint-admin help [--commands]\n", f);
 	for (i = 0; i < NNOUNS; i++)
 		for (c = nouns[i](); c->noun != NULL; c++)
 			if (c->usage != NULL)
 				fputs(c->usage, f);
+}
+
+/*
+ * help --commands: every command, "noun verb" (or "noun") per line, from the
+ * table the dispatcher uses (tests/integration/test_install.py holds
+ * jwtmint-admin(8) against it).
+ */
+static int
+print_commands(void)
+{
+	const struct admin_cmd	*c;
+	size_t			 i;
+
+	for (i = 0; i < NNOUNS; i++)
+		for (c = nouns[i](); c->noun != NULL; c++)
+			printf("%s%s%s\n", c->noun, c->verb ? " " : "",
+			    c->verb ? c->verb : "");
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 void
@@ -517,7 +536,11 @@ main(int argc, char *argv[])
 	}
 	if (i >= argc)
 		admin_usage(NULL);
-	if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+	if (strcmp(argv[i], "help") == 0 && i + 2 == argc &&
+	    strcmp(argv[i + 1], "--commands") == 0)
+		return print_commands();
+	if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0 ||
+	    (strcmp(argv[i], "help") == 0 && i + 1 == argc)) {
 		print_usage(stdout);
 		return 0;
 	}
@@ -528,8 +551,8 @@ main(int argc, char *argv[])
 	actor_init(&a);
 
 	if ((path = config_find(file, env)) == NULL)
-		admin_die(&a, "%s", "no configuration file (use -c FILE or "
-		    "JWTMINT_CONFIG)");
+		admin_die(&a, "no configuration file: no %s (use -c FILE "
+		    "or JWTMINT_CONFIG)", config_system_path());
 	if (config_load(&a.cfg, path, env, err) == -1 ||
 	    config_db_password(&a.cfg, env, err) == -1)
 		admin_die(&a, "%s", err);

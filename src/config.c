@@ -680,11 +680,42 @@ config_migrate_password(struct config *c, config_getenv_fn env, char *err)
 	return 0;
 }
 
+/*
+ * The system configuration file. `make install` builds the installed
+ * binaries with CONFIG_INSTALLED and CONFIG_SYSTEM_PATH from its SYSCONFDIR
+ * (build/inst/paths.h): they read that file alone when neither -c nor
+ * JWTMINT_CONFIG names one, never a var/ or conf/ file of whatever
+ * directory they happen to be started in. The build tree's binaries look in
+ * the tree first: `make run` writes var/jwtmint.conf.
+ */
+#ifndef CONFIG_SYSTEM_PATH
+#define CONFIG_SYSTEM_PATH	"/etc/jwtmint/jwtmint.conf"
+#endif
+
+const char *
+config_system_path(void)
+{
+	return CONFIG_SYSTEM_PATH;
+}
+
+int
+config_key(size_t i, const char **name, const char **def)
+{
+	if (i >= NKEYS)
+		return 0;
+	*name = keys[i].name;
+	*def = keys[i].def;
+	return 1;
+}
+
 const char *
 config_find(const char *explicit, config_getenv_fn env)
 {
 	static const char *const places[] = {
-		"var/jwtmint.conf", "conf/jwtmint.conf", "/etc/jwtmint/jwtmint.conf"
+#ifndef CONFIG_INSTALLED
+		"var/jwtmint.conf", "conf/jwtmint.conf",
+#endif
+		CONFIG_SYSTEM_PATH
 	};
 	const char	*v;
 	size_t		 i;

@@ -152,11 +152,23 @@ int	config_migrate_password(struct config *c, config_getenv_fn env,
 
 /*
  * Pick the configuration file: explicit when not NULL, else $JWTMINT_CONFIG,
- * else the first of var/jwtmint.conf, conf/jwtmint.conf,
- * /etc/jwtmint/jwtmint.conf that exists. Returns a static or borrowed
- * string, or NULL when none exists.
+ * else the first of var/jwtmint.conf, conf/jwtmint.conf (build tree only:
+ * not in binaries built with CONFIG_INSTALLED) and config_system_path()
+ * that exists. Returns a static or borrowed string, or NULL when none
+ * exists.
  */
 const char *config_find(const char *explicit, config_getenv_fn env);
+
+/* The system file: /etc/jwtmint/jwtmint.conf, or SYSCONFDIR's when
+ * installed by `make install`. Static. */
+const char *config_system_path(void);
+
+/*
+ * The i-th key of the table, its name and its default as text (both
+ * static), for `jwtmint --config-keys` and the manual's drift test.
+ * Returns 1, or 0 past the last key.
+ */
+int	config_key(size_t i, const char **name, const char **def);
 
 /* Wipe the secrets held in c. */
 void	config_wipe(struct config *c);

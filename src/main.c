@@ -41,7 +41,7 @@ usage(void)
 	fprintf(stderr, "usage: jwtmint [-c file] [-t] [--listen unix:/path | "
 	    "host:port] [--workers n]\n"
 	    "       jwtmint [-c file] --housekeeper\n"
-	    "       jwtmint --routes\n");
+	    "       jwtmint --routes | --config-keys\n");
 	exit(2);
 }
 
@@ -59,6 +59,22 @@ print_routes(void)
 		printf("%s %s\n", t[i].method, t[i].pattern);
 	for (t = platform_routes(&n), i = 0; i < n; i++)
 		printf("%s %s\n", t[i].method, t[i].pattern);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/*
+ * --config-keys: every configuration key and its default, "key<TAB>default"
+ * per line, from the parser's own table (tests/integration/test_install.py
+ * holds jwtmint.conf(5) against it).
+ */
+static int
+print_config_keys(void)
+{
+	const char	*name, *def;
+	size_t		 i;
+
+	for (i = 0; config_key(i, &name, &def); i++)
+		printf("%s\t%s\n", name, def);
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
@@ -117,6 +133,8 @@ main(int argc, char *argv[])
 			test = 1;
 		else if (strcmp(argv[i], "--routes") == 0)
 			return print_routes();
+		else if (strcmp(argv[i], "--config-keys") == 0)
+			return print_config_keys();
 		else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
 			listen_on = argv[++i];
 		else if (strcmp(argv[i], "--housekeeper") == 0)
@@ -129,8 +147,8 @@ main(int argc, char *argv[])
 			usage();
 	}
 	if ((path = config_find(file, env)) == NULL) {
-		fprintf(stderr, "jwtmint: no configuration file (use -c FILE or "
-		    "JWTMINT_CONFIG)\n");
+		fprintf(stderr, "jwtmint: no configuration file: no %s (use "
+		    "-c FILE or JWTMINT_CONFIG)\n", config_system_path());
 		return 1;
 	}
 	if (config_load(&cfg, path, env, err) == -1 ||

@@ -184,18 +184,21 @@ fi
 
 # One integration pass into $LOG/integration-LABEL.out (-v: each file's
 # time), its exit status in .rc; integration_tally reads both.
-integration_run() {	# $1 = mode, $2 = bin dir, $3 = label [, $4 = files to leave out]
+integration_run() {	# $1 = mode, $2 = bin dir, $3 = label
+			# [, $4 = files to leave out [, $5 = the only files to run
+			# [, $6 = output name (default: the label)]]]
+	local name=${6:-$3}
 	python3 tests/integration/run.py -v --mode "$1" --bin "$2" --label "$3" \
-	    --exclude "${4:-}" > "$LOG/integration-$3.out" 2>&1
-	echo $? > "$LOG/integration-$3.rc"
+	    --exclude "${4:-}" --only "${5:-}" > "$LOG/integration-$name.out" 2>&1
+	echo $? > "$LOG/integration-$name.rc"
 }
 
-integration_tally() {	# $1 = label
+integration_tally() {	# $1 = output name [, $2 = suite (default: $1)]
 	local out=$LOG/integration-$1.out rc
 	rc=$(cat "$LOG/integration-$1.rc" 2>/dev/null || echo 99)
 	# -v prints each test's time: keep the file times, drop the rest.
 	sed -i '/^# [0-9.]*s$/d' "$out"
-	tally "$out" "$1"
+	tally "$out" "${2:-$1}"
 	if [ "$rc" != 0 ] && ! grep -q '^not ok - ' "$out"; then
 		step_failed "integration $1 (runner exited $rc)"
 	fi
@@ -207,18 +210,42 @@ integration() {
 	integration_tally "$3"
 }
 
+# The third-party clients of tests/integration/test_clients.py that come
+# from npm (openid-client, jose): installed from tests/clients/node's
+# package-lock.json, like the OpenAPI validator below, before the nginx
+# pass that runs them. A failure here leaves the test to fail and say why.
+npm_ci() {	# $1 = directory with package-lock.json, $2 = a module it installs
+	if [ ! -d "$1/node_modules/$2" ] || [ "$1/package-lock.json" -nt "$1/node_modules" ]; then
+		if ! (cd "$1" && npm ci --no-audit --no-fund) > "$LOG/npm-${1//\//-}.out" 2>&1; then
+			tail -20 "$LOG/npm-${1//\//-}.out"
+			return 1
+		fi
+		touch "$1/node_modules"
+	fi
+}
+want nginx && { npm_ci tests/clients/node openid-client ||
+    echo "# npm ci in tests/clients/node failed: test_clients.py will fail"; }
+
 # The nginx and the CGI passes run side by side (each on its own
 # PostgreSQL, ports and directories; the tests wait for conditions, never
 # for a time): most of their time is spent waiting on processes, not on
-# the CPU. The nginx pass notes every admin and platform request it makes
+# the CPU. The nginx pass is the longer (its files that start their own
+# servers and clients run in it alone), so it runs as two shards, the
+# files of NGINX_SHARD2 beside the others; both count as the suite nginx.
+# The nginx pass notes every admin and platform request it makes
 # (harness.py: record_route) for the OpenAPI walk below.
+NGINX_SHARD2=${NGINX_SHARD2:-test_multihost.py,test_signing_rotation.py,test_run.py,test_webservers.py,test_keepconn.py,test_process.py,test_clients.py}
 rm -f "$LOG/admin-requests.txt" "$LOG"/integration-*.rc
 if want nginx && want cgi; then
-	echo "# integration: nginx and cgi, side by side"
-	JWTMINT_ROUTE_LOG=$LOG/admin-requests.txt integration_run nginx build nginx &
+	echo "# integration: nginx (two shards) and cgi, side by side"
+	JWTMINT_ROUTE_LOG=$LOG/admin-requests.txt \
+	    integration_run nginx build nginx "$NGINX_SHARD2" &
+	JWTMINT_ROUTE_LOG=$LOG/admin-requests.txt \
+	    integration_run nginx build nginx "" "$NGINX_SHARD2" nginx-2 &
 	integration_run cgi build cgi
 	wait
 	integration_tally nginx
+	integration_tally nginx-2 nginx
 	integration_tally cgi
 elif want nginx; then
 	JWTMINT_ROUTE_LOG=$LOG/admin-requests.txt integration nginx build nginx
@@ -267,7 +294,7 @@ if want asan && [ -x build/asan/jwtmint ]; then
 	KEEP_CONN=on ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    integration nginx build/asan asan \
-	    test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py
+	    test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py,test_clients.py
 fi
 
 # The skips of each suite that ran, against tests/skips.expected (see the

@@ -3,7 +3,7 @@
 run.py: the integration test runner.
 
   python3 tests/integration/run.py --mode nginx|cgi --bin build [--filter SUBSTR]
-                                   [--label LABEL] [--timeout SEC] [--shuffle SEED] [-v]
+                                   [--label LABEL] [--only F,..] [--timeout SEC] [--shuffle SEED] [-v]
 
 Discovers the functions test_* of tests/integration/test_*.py and calls each
 with the file's Stack (one per file, see harness.py). Prints one line per test,
@@ -231,6 +231,7 @@ def main():
     ap.add_argument("--bin", default="build", help="directory of jwtmint and jwtmint-admin")
     ap.add_argument("--filter", default="", help="run only tests whose FILE::NAME contains this")
     ap.add_argument("--exclude", default="", help="comma-separated files to leave out (e.g. test_run.py)")
+    ap.add_argument("--only", default="", help="comma-separated files to run, none other (a shard of a pass)")
     ap.add_argument("--label", default="", help="prefix of every test name (e.g. asan)")
     ap.add_argument("--timeout", type=int, default=int(os.environ.get("JWTMINT_IT_TIMEOUT", "60")))
     ap.add_argument("--shuffle", type=int, metavar="SEED", help="run the tests of each file in a random order")
@@ -247,8 +248,9 @@ def main():
     print("# integration: mode=%s bin=%s" % (args.mode, os.path.abspath(args.bin)))
     try:
         excluded = set(filter(None, args.exclude.split(",")))
+        only = set(filter(None, args.only.split(",")))
         for f, mod, tests, err in discover(args.filter):
-            if f in excluded:
+            if f in excluded or (only and f not in only):
                 continue
             if mod is None:
                 counts.not_ok("%s::import" % f, err)

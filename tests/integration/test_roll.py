@@ -35,12 +35,13 @@ def test_roll_with_grace(stack):
     org = new_org(stack, "roll")
     old = make_key(stack, org)
     t_old = cc(stack, old)[2]["access_token"]
+    t0 = time.time()
     new = stack.admin_json("key", "roll", old["id"], "--grace", "3s", "--json")
     assert new["id"] != old["id"] and new["key"] != old["key"] and new["rolled_from"] == old["id"], new
     assert new["key"].startswith("jmk_live_"), "the environment is kept"
     assert new["expires_at"] == old["expires_at"], "the expiry is copied: %r %r" % (new, old)
     ends = parse_rfc3339(new["old_key_ends_at"])
-    assert 0 < ends - time.time() <= 4, new
+    assert t0 - 1 < ends <= time.time() + 4, new
     # Copied, linked.
     row = stack.psql("select name, scopes, grants, rate_per_min, rolled_from from api_keys where id = '%s'"
                      % new["id"]).strip()
@@ -49,12 +50,15 @@ def test_roll_with_grace(stack):
     listed = {r["id"]: r for r in stack.admin_json("key", "list", "--org", org["slug"], "--json")}
     assert listed[old["id"]]["status"] == "expiring" and listed[old["id"]]["rolled_to"] == new["id"], listed
     assert listed[new["id"]]["status"] == "active" and listed[new["id"]]["rolled_from"] == old["id"], listed
-    # During the grace both work, with the old key's scopes unchanged.
+    # During the grace both work, with the old key's scopes unchanged (a
+    # refusal is right only once the grace has ended: a slow machine may
+    # get there first).
     st, _, d = cc(stack, old)
-    assert st == 200 and d["scope"] == "introspect read:accounts", (st, d)
+    assert (st == 200 and d["scope"] == "introspect read:accounts") or time.time() >= ends, (st, d)
     assert cc(stack, new)[0] == 200
     if stack.mode == "nginx":
-        assert gate(stack, old) == 200 and gate(stack, new) == 200
+        assert gate(stack, old) == 200 or time.time() >= ends
+        assert gate(stack, new) == 200
     # Only the newest key of a chain can be rolled.
     rc, out, err = stack.admin("key", "roll", old["id"], "--grace", "1h")
     assert rc != 0 and "cannot be rolled" in err, (rc, err)

@@ -572,16 +572,17 @@ def test_systemd_units_verify(stack):
     src = os.path.join(REPO, "conf", "systemd")
     units = sorted(f for f in os.listdir(src) if f.endswith((".service", ".socket")))
     assert set(units) >= {"jwtmint.service", "jwtmint.socket"}, "conf/systemd has %r" % units
-    # The units name /usr/local/bin/jwtmint, which verify requires to exist:
-    # check copies that point at the binary under test, nothing else changed.
+    # The units name /usr/local/sbin/jwtmint (make install's default), which
+    # verify requires to exist: check copies that point at the binary under
+    # test, nothing else changed (test_install.py checks the installed ones).
     d = os.path.join(stack.tmp, "systemd")
     os.mkdir(d)
     for u in units:
         with open(os.path.join(src, u)) as f:
             text = f.read()
-        assert "/usr/local/bin/jwtmint " in text or u.endswith(".socket"), "%s: ExecStart is not /usr/local/bin/jwtmint" % u
+        assert "/usr/local/sbin/jwtmint " in text or u.endswith(".socket"), "%s: ExecStart is not /usr/local/sbin/jwtmint" % u
         with open(os.path.join(d, u), "w") as f:
-            f.write(text.replace("/usr/local/bin/jwtmint", stack.jwtmint))
+            f.write(text.replace("/usr/local/sbin/jwtmint", stack.jwtmint))
     p = subprocess.run([tool, "verify", "--man=no"] + [os.path.join(d, u) for u in units],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60, cwd=d)
     out = p.stdout.decode(errors="replace")
