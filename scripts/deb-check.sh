@@ -18,9 +18,12 @@
 #      root. The operator's edits to /etc/jwtmint/jwtmint.conf:
 #      database_url, database_migrate_url, issuer. Then
 #      scripts/deb-check-run.py: jwtmint-admin migrate, an organization, a
-#      signing key and an API key; jwtmint started as user jwtmint from
-#      /usr/sbin with that configuration; a token issued over FastCGI and
-#      verified against the JWKS by jwcrypto and PyJWT.
+#      signing key and an API key with the installed jwtmint-admin;
+#      jwtmint.service started as systemd would behind jwtmint.socket (the
+#      units' User=, LoadCredential=, Environment=, ExecStartPre=,
+#      ExecStart= with the socket as fd 3, ExecReload=); a token issued
+#      over FastCGI on the socket and verified against the JWKS by jwcrypto
+#      and PyJWT, before and after a reload; SIGTERM, exit 0.
 #   4. `apt-get purge jwtmint`; the file list again: only what README.Debian
 #      says stays may differ (/etc/jwtmint with kek and pepper; the jwtmint
 #      user and group in /etc/passwd, group, shadow, gshadow). Then the
@@ -172,8 +175,11 @@ say "lintian: $(grep -c '^E:' "$TOP/build/deb/lintian.txt" || true) errors, $(gr
 
 # --- 2. The throwaway root ------------------------------------------------------
 if [ -d "$RUN" ]; then
-	# A run killed before its trap: nothing may still be mounted there.
-	grep -q " $RUN/" /proc/self/mounts && die "$RUN still has mounts (see /proc/self/mounts): unmount them first"
+	# A run killed before its trap ran: its mounts first (only this
+	# script mounts under $RUN), deepest first.
+	for m in $(awk -v r="$RUN/" 'index($2, r) == 1 { print $2 }' /proc/self/mounts | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m" || die "cannot unmount $m, left by an earlier run"
+	done
 	rm -rf "$RUN"
 fi
 mkdir -p "$VAR" "$DEBS" "$RUN"
