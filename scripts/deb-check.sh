@@ -198,8 +198,7 @@ EOF
 		>"$CACHE.tmp/etc/apt/apt.conf.d/90deb-check"
 	timeout 600 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot "$CACHE.tmp" apt-get -q update \
 		>>"$VAR/debootstrap.log" 2>&1 || die "apt-get update in the new root failed (log: $VAR/debootstrap.log)"
-	inroot_clean=$CACHE.tmp/var/cache/apt/archives
-	rm -f "$inroot_clean"/*.deb
+	rm -f "$CACHE.tmp"/var/cache/apt/archives/*.deb
 	mv "$CACHE.tmp" "$CACHE"
 fi
 
@@ -245,6 +244,11 @@ inroot 10 dpkg-query -W -f='${Conffiles}\n' jwtmint | grep -q ' /etc/jwtmint/jwt
 for p in /usr/sbin/jwtmint /usr/bin/jwtmint-admin; do
 	[ -x "$ROOT$p" ] || die "$p is not installed"
 done
+for p in man8/jwtmint.8.gz man8/jwtmint-admin.8.gz man5/jwtmint.conf.5.gz; do
+	[ -s "$ROOT/usr/share/man/$p" ] || die "/usr/share/man/$p is not installed"
+done
+[ -s "$ROOT/usr/share/doc/jwtmint/README.Debian.gz" ] || die "no /usr/share/doc/jwtmint/README.Debian.gz"
+ls "$ROOT"/usr/share/jwtmint/sql/*.sql >/dev/null 2>&1 || die "no migrations in /usr/share/jwtmint/sql"
 units=$(cd "$ROOT" && ls lib/systemd/system/jwtmint*.service lib/systemd/system/jwtmint*.socket 2>/dev/null) ||
 	die "no systemd units in /lib/systemd/system"
 for u in $units; do
