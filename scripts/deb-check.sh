@@ -24,7 +24,9 @@
 #      ExecStart= with the socket as fd 3, ExecReload=); a token issued
 #      over FastCGI on the socket and verified against the JWKS by jwcrypto
 #      and PyJWT, before and after a reload; SIGTERM, exit 0.
-#   4. `apt-get purge jwtmint`; the file list again: only what README.Debian
+#   4. an upgrade (the package repacked as a later version): the edited
+#      conffile, its mode and the secrets stay; `jwtmint -t` as jwtmint.
+#   5. `apt-get purge jwtmint`; the file list again: only what README.Debian
 #      says stays may differ (/etc/jwtmint with kek and pepper; the jwtmint
 #      user and group in /etc/passwd, group, shadow, gshadow). Then the
 #      package once more, over the secrets the purge left (as on a second
@@ -291,6 +293,31 @@ PY=/usr/bin/python3
 timeout 300 "$PY" scripts/deb-check-run.py "$ROOT" "$ISSUER" "$RUN" || die "running the installed jwtmint failed"
 [ -z "$(root_pids)" ] || die "processes still run in the root after jwtmint stopped: $(root_pids | tr '\n' ' ')"
 
+# An upgrade: the same package repacked as a later version. The
+# operator's edits to the conffile, its mode and the secrets must survive,
+# and the configuration must still check as the service's user.
+up=$RUN/upgrade
+dpkg-deb -R "$DEB" "$up"
+version=$(dpkg-deb -f "$DEB" Version)
+sed -i "s/^Version: .*/Version: $version+debcheck1/" "$up/DEBIAN/control"
+dpkg-deb -b "$up" "$ROOT/tmp/jwtmint-upgrade.deb" >/dev/null
+rm -rf "$up"
+say "upgrading to $version+debcheck1 (the same package repacked)"
+apt_root install /tmp/jwtmint-upgrade.deb
+rm -f "$ROOT/tmp/jwtmint-upgrade.deb"
+[ "$(inroot 10 dpkg-query -W -f='${Version}' jwtmint)" = "$version+debcheck1" ] || die "the upgrade did not happen"
+grep -qx "issuer = $ISSUER" "$conf" || die "the upgrade lost the operator's edits to jwtmint.conf"
+expect_mode /etc/jwtmint "root:jwtmint 750"
+expect_mode /etc/jwtmint/jwtmint.conf "root:jwtmint 640"
+[ "$(cat "$ROOT/etc/jwtmint/kek" "$ROOT/etc/jwtmint/pepper" | sha256sum)" = "$sum_before" ] ||
+	die "the upgrade changed /etc/jwtmint/kek or pepper"
+juid=$(inroot 10 id -u jwtmint)
+jgid=$(inroot 10 id -g jwtmint)
+timeout 30 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot --userspec="$juid:$jgid" --groups="$jgid" \
+	"$ROOT" /usr/sbin/jwtmint -t -c /etc/jwtmint/jwtmint.conf >"$RUN/upgrade-t.log" 2>&1 ||
+	{ cat "$RUN/upgrade-t.log" >&2; die "jwtmint -t as user jwtmint fails after the upgrade"; }
+say "upgraded: the edited conffile, its mode and the secrets kept; jwtmint -t passes as user jwtmint"
+
 umount "$ROOT$PGMNT"
 unset 'MOUNTS[-1]'
 
@@ -307,7 +334,6 @@ ls "$ROOT"/var/lib/dpkg/info/jwtmint.* >/dev/null 2>&1 && die "dpkg's info files
 snapshot "$RUN/after"
 
 # Every difference in the file list must be documented (README.Debian).
-jgid=$(inroot 10 getent group jwtmint | cut -d: -f3)
 # The secrets and their directory; the backups of the user database that
 # adding the jwtmint user made (passwd-, shadow-, ...); adduser's lock file
 # in /run (a tmpfs on a booted system).
