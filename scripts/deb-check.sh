@@ -11,7 +11,7 @@
 #      both undone by the exit trap): the package's dependencies with apt,
 #      a list of every file, then the package itself with apt. Checks: the
 #      jwtmint user; /etc/jwtmint root:jwtmint 0750, jwtmint.conf 0640;
-#      secrets kek and pepper of 32 random bytes, base64, root:jwtmint 0640,
+#      secrets kek and pepper of 32 random bytes, base64, root 0600,
 #      unchanged by a reinstall; the units' ExecStart programs exist.
 #   3. a private PostgreSQL (scripts/pg.sh, on this machine, unix socket
 #      only), its socket directory bind-mounted at /run/jwtmint-pg in the
@@ -25,7 +25,8 @@
 #      over FastCGI on the socket and verified against the JWKS by jwcrypto
 #      and PyJWT, before and after a reload; SIGTERM, exit 0.
 #   4. an upgrade (the package repacked as a later version): the edited
-#      conffile, its mode and the secrets stay; `jwtmint -t` as jwtmint.
+#      conffile, its mode and the secrets stay; the service starts again
+#      and a token is verified.
 #   5. `apt-get purge jwtmint`; the file list again: only what README.Debian
 #      says stays may differ (/etc/jwtmint with kek and pepper; the jwtmint
 #      user and group in /etc/passwd, group, shadow, gshadow). Then the
@@ -235,7 +236,7 @@ inroot 10 getent group jwtmint >/dev/null || die "no jwtmint group"
 expect_mode /etc/jwtmint "root:jwtmint 750"
 expect_mode /etc/jwtmint/jwtmint.conf "root:jwtmint 640"
 for s in kek pepper; do
-	expect_mode "/etc/jwtmint/$s" "root:jwtmint 640"
+	expect_mode "/etc/jwtmint/$s" "root:root 600"
 	n=$(base64 -d "$ROOT/etc/jwtmint/$s" | wc -c) || die "/etc/jwtmint/$s is not base64"
 	[ "$n" = 32 ] || die "/etc/jwtmint/$s holds $n bytes, want 32"
 done
@@ -262,7 +263,7 @@ for u in $units; do
 			die "$u does not run as User=jwtmint"
 	fi
 done
-say "installed: user jwtmint, /etc/jwtmint root:jwtmint 0750, conffile and secrets 0640, units: $(echo $units | tr '\n' ' ')"
+say "installed: user jwtmint, /etc/jwtmint root:jwtmint 0750, conffile 0640, secrets root 0600, units: $(echo $units | tr '\n' ' ')"
 
 sum_before=$(cat "$ROOT/etc/jwtmint/kek" "$ROOT/etc/jwtmint/pepper" | sha256sum)
 apt_root install --reinstall "/tmp/${DEB##*/}"
@@ -295,7 +296,7 @@ timeout 300 "$PY" scripts/deb-check-run.py "$ROOT" "$ISSUER" "$RUN" || die "runn
 
 # An upgrade: the same package repacked as a later version. The
 # operator's edits to the conffile, its mode and the secrets must survive,
-# and the configuration must still check as the service's user.
+# and the service must start and issue tokens as before.
 up=$RUN/upgrade
 dpkg-deb -R "$DEB" "$up"
 version=$(dpkg-deb -f "$DEB" Version)
@@ -311,12 +312,10 @@ expect_mode /etc/jwtmint "root:jwtmint 750"
 expect_mode /etc/jwtmint/jwtmint.conf "root:jwtmint 640"
 [ "$(cat "$ROOT/etc/jwtmint/kek" "$ROOT/etc/jwtmint/pepper" | sha256sum)" = "$sum_before" ] ||
 	die "the upgrade changed /etc/jwtmint/kek or pepper"
-juid=$(inroot 10 id -u jwtmint)
+say "upgraded: the edited conffile, its mode and the secrets kept"
+timeout 300 "$PY" scripts/deb-check-run.py "$ROOT" "$ISSUER" "$RUN" again ||
+	die "running the installed jwtmint after the upgrade failed"
 jgid=$(inroot 10 id -g jwtmint)
-timeout 30 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin chroot --userspec="$juid:$jgid" --groups="$jgid" \
-	"$ROOT" /usr/sbin/jwtmint -t -c /etc/jwtmint/jwtmint.conf >"$RUN/upgrade-t.log" 2>&1 ||
-	{ cat "$RUN/upgrade-t.log" >&2; die "jwtmint -t as user jwtmint fails after the upgrade"; }
-say "upgraded: the edited conffile, its mode and the secrets kept; jwtmint -t passes as user jwtmint"
 
 umount "$ROOT$PGMNT"
 unset 'MOUNTS[-1]'
@@ -337,7 +336,7 @@ snapshot "$RUN/after"
 # The secrets and their directory; the backups of the user database that
 # adding the jwtmint user made (passwd-, shadow-, ...); adduser's lock file
 # in /run (a tmpfs on a booted system).
-allowed_new="^d[-rwx]{9} 0:$jgid \\./etc/jwtmint\$|^-[-rwx]{9} 0:$jgid \\./etc/jwtmint/(kek|pepper)\$"
+allowed_new="^d[-rwx]{9} 0:$jgid \\./etc/jwtmint\$|^-rw------- 0:0 \\./etc/jwtmint/(kek|pepper)\$"
 allowed_new="$allowed_new|^-[-rwx]{9} [0-9]+:[0-9]+ \\./etc/(passwd|group|shadow|gshadow)-\$|^-[-rwx]{9} 0:0 \\./run/adduser\$"
 new=$(LC_ALL=C comm -13 "$RUN/before.files" "$RUN/after.files" | grep -Ev "$allowed_new" || true)
 gone=$(LC_ALL=C comm -23 "$RUN/before.files" "$RUN/after.files" |
