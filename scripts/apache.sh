@@ -14,7 +14,8 @@
 # FCGI is jwtmint's FastCGI address for its endpoints (mod_proxy_fcgi):
 # unix:/abs/path.sock or 127.0.0.1:9000. AUTHZ is the address of the gate
 # for the example API under /api/ (mod_authnz_fcgi, TCP only): HOST:PORT,
-# by default FCGI when that is TCP. Apache listens on 127.0.0.1:PORT only and
+# by default FCGI when that is TCP. Apache's own errors are JSON:
+# OUTDIR/jwtmint_errors.conf is a copy of conf/apache-errors.conf. Apache listens on 127.0.0.1:PORT only and
 # its ServerRoot, pid file, logs, locks and cgid socket are OUTDIR. As root
 # its children run as nobody (OUTDIR and the FastCGI socket must then be
 # reachable by that user).
@@ -108,6 +109,7 @@ cmd_conf() {
 	    "$TEMPLATE" >"$OUTDIR/apache.conf.tmp"
 	mv "$OUTDIR/apache.conf.tmp" "$OUTDIR/apache.conf"
 	write_backend
+	cp "$HERE/../conf/apache-errors.conf" "$OUTDIR/jwtmint_errors.conf"
 	echo "$port" >"$OUTDIR/port"
 }
 

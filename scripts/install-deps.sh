@@ -10,6 +10,7 @@ postgresql postgresql-client nginx-light spawn-fcgi wrk curl
 lighttpd lighttpd-modules-lua apache2-bin systemd util-linux python3-requests
 python3 python3-jwt python3-jwcrypto python3-authlib python3-cryptography
 golang-go golang-golang-x-oauth2-dev python3-requests-oauthlib mandoc
+openssl libapache2-mod-auth-openidc
 dpkg-dev debhelper lintian debootstrap fakeroot"
 
 missing=""
@@ -40,6 +41,9 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 # Installing postgresql or nginx must not start system instances we would
 # collide with: policy-rc.d 101 forbids service starts during this install.
+# libapache2-mod-auth-openidc needs apache2-bin only (no service, no
+# /etc/apache2 enabling without the apache2 package); the tests load it
+# with their own LoadModule line.
 prc=/usr/sbin/policy-rc.d
 made_prc=0
 if [ ! -e "$prc" ]; then

@@ -16,6 +16,8 @@
 # (mod_fastcgi "mode" => "authorizer", docs/GATE.md). Or FCGI is
 # cgi:/abs/path/to/jwtmint and CONF its configuration file: every request
 # runs jwtmint once as plain CGI (mod_cgi), without the gate.
+# lighttpd's own errors are JSON: OUTDIR/errors/ holds a copy of
+# conf/lighttpd-errors/ (server.errorfile-prefix).
 # lighttpd listens on 127.0.0.1:PORT only. Everything it writes (pid, logs,
 # temp files, the example backend) stays in OUTDIR. As root it runs as
 # nobody (OUTDIR, the FastCGI socket, and in CGI mode the binary, CONF and
@@ -126,6 +128,10 @@ cmd_conf() {
 	    "$TEMPLATE" >"$OUTDIR/lighttpd.conf.tmp"
 	mv "$OUTDIR/lighttpd.conf.tmp" "$OUTDIR/lighttpd.conf"
 	write_backend
+	# The JSON error pages (server.errorfile-prefix); readable by nobody.
+	mkdir -p "$OUTDIR/errors"
+	cp "$HERE"/../conf/lighttpd-errors/jwtmint-*.html "$OUTDIR/errors/"
+	chmod 644 "$OUTDIR"/errors/jwtmint-*.html
 	echo "$port" >"$OUTDIR/port"
 }
 

@@ -13,6 +13,8 @@
 # PLATFORM_PORT and PLATFORM_FCGI (both, or neither) add a second server
 # block on 127.0.0.1:PLATFORM_PORT in front of jwtmint's platform listener
 # (conf/nginx-platform.conf.in).
+# Beside nginx.conf it writes jwtmint_gate_forward (conf/nginx-gate-forward.conf.in)
+# and jwtmint_errors (conf/nginx-errors.conf: nginx's own errors as JSON).
 # KEEP_CONN=on (default off) keeps FastCGI connections open and reuses them
 # (fastcgi_keep_conn on, upstream keepalive); off opens one per request.
 # nginx listens on 127.0.0.1:PORT only. Everything it writes (pid, logs, temp
@@ -61,6 +63,7 @@ cmd_conf() {
 	mv "$OUTDIR/nginx.conf.tmp" "$OUTDIR/nginx.conf"
 	sed -e "s|@OUTDIR@|$(sed_escape "$OUTDIR")|g" \
 	    "$HERE/../conf/nginx-gate-forward.conf.in" >"$OUTDIR/jwtmint_gate_forward"
+	cp "$HERE/../conf/nginx-errors.conf" "$OUTDIR/jwtmint_errors"
 	: >"$OUTDIR/platform.conf"
 	if [ -n "${PLATFORM_PORT:-}${PLATFORM_FCGI:-}" ]; then
 		check_port "${PLATFORM_PORT:-}"
@@ -72,7 +75,8 @@ cmd_conf() {
 		case "$PLATFORM_FCGI" in
 		*[\;\{\}\"\'\ \	]*) die "PLATFORM_FCGI must not contain spaces, quotes, ';' or braces" ;;
 		esac
-		sed -e "s|@PLATFORM_PORT@|$PLATFORM_PORT|g" \
+		sed -e "s|@OUTDIR@|$(sed_escape "$OUTDIR")|g" \
+		    -e "s|@PLATFORM_PORT@|$PLATFORM_PORT|g" \
 		    -e "s|@PLATFORM_FCGI@|$(sed_escape "$PLATFORM_FCGI")|g" \
 		    "$HERE/../conf/nginx-platform.conf.in" >"$OUTDIR/platform.conf"
 	fi

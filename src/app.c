@@ -14,6 +14,7 @@
 #include "app.h"
 #include "config.h"
 #include "db.h"
+#include "gatein.h"
 #include "granttype.h"
 #include "http.h"
 #include "log.h"
@@ -337,6 +338,26 @@ app_after(struct app *a, int force)
 	keycache_flush_rehash(&a->keycache, a->db);
 }
 
+/* The gate's answer to a request http_req_init() refused. */
+static void
+gate_refuse(struct resp *p, const struct req *r)
+{
+	switch (gatein_refusal((r->bad & HTTP_BAD_OTHER) != 0,
+	    (r->bad & HTTP_BAD_API_KEY) != 0,
+	    (r->bad & HTTP_BAD_AUTHORIZATION) != 0)) {
+	case GATEIN_REFUSE_TOKEN:
+		oauth_err_gate(p, OERR_INVALID_TOKEN, "the token is too large");
+		break;
+	case GATEIN_REFUSE_KEY:
+		oauth_err_gate(p, OERR_GATE_INVALID_CLIENT, NULL);
+		break;
+	case GATEIN_REFUSE_REQUEST:
+		oauth_err_gate(p, OERR_ACCESS_DENIED, "a header is too long or "
+		    "repeated");
+		break;
+	}
+}
+
 void
 app_handle(struct app *a, const struct http_io *io)
 {
@@ -350,9 +371,9 @@ app_handle(struct app *a, const struct http_io *io)
 	http_resp_init(&p);
 	if ((st = http_req_init(&r, io)) != 0 &&
 	    (r.authorizer || strcmp(r.path, "/check") == 0))
-		/* The gate refuses (403): a web server turns a 400 into a 500. */
-		oauth_err(&p, OERR_ACCESS_DENIED, "a header is too long or "
-		    "repeated");
+		/* The gate refuses (401, 403): a web server turns a 400 into
+		 * a 500. */
+		gate_refuse(&p, &r);
 	else if (st != 0)
 		oauth_err(&p, OERR_INVALID_REQUEST, "a header is too long or "
 		    "repeated, or the path is unusable");

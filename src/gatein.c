@@ -52,3 +52,16 @@ gatein_account_allowed(int is_user, const char *accounts, const char *account)
 		return 0;
 	return has_account(accounts, account);
 }
+
+enum gatein_refusal
+gatein_refusal(int other, int key, int token_long)
+{
+	if (other)
+		return GATEIN_REFUSE_REQUEST;
+	if (key)
+		return GATEIN_REFUSE_KEY;
+	/* RFC 6750 §3.1: a token the gate cannot even read is invalid. */
+	if (token_long)
+		return GATEIN_REFUSE_TOKEN;
+	return GATEIN_REFUSE_REQUEST;
+}

@@ -38,4 +38,24 @@ int		 gatein_token_required(const char *v);
 int		 gatein_account_allowed(int is_user, const char *accounts,
 		    const char *account);
 
+/*
+ * How the gate refuses a request whose headers the reader refused
+ * (http_req_init: a header over its bound or repeated, an unusable path).
+ * The same order as h_check's own checks: what the web server set first,
+ * then the key, then the token.
+ */
+enum gatein_refusal {
+	GATEIN_REFUSE_REQUEST,	/* 403 access_denied */
+	GATEIN_REFUSE_KEY,	/* 403 invalid_client: the key is no key */
+	GATEIN_REFUSE_TOKEN	/* 401 invalid_token (RFC 6750 §3.1) */
+};
+
+/*
+ * other: anything but the two below was refused (a repeated Authorization,
+ * a server parameter, the path); key: X-API-Key over its bound or
+ * repeated; token_long: Authorization over its bound, whatever its scheme
+ * (a token that large is no token jwtmint issued).
+ */
+enum gatein_refusal gatein_refusal(int other, int key, int token_long);
+
 #endif

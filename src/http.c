@@ -36,15 +36,22 @@ http_status_text(int status)
 	return "Unknown";
 }
 
-/* A header we use: NULL when absent, and *bad set when over the limit. */
+/*
+ * A header we use: NULL when absent. Over the limit, toolong is added to
+ * *bad; sent more than once, repeated.
+ */
 static const char *
-header(const struct http_io *io, const char *name, int *bad)
+header(const struct http_io *io, const char *name, unsigned *bad,
+    unsigned toolong, unsigned repeated)
 {
 	const char	*v = io->param(io->ctx, name);
 
-	if (v != NULL && (strnlen(v, HTTP_MAX_HEADER_BYTES + 1) >
-	    HTTP_MAX_HEADER_BYTES || io->count(io->ctx, name) > 1))
-		*bad = 1;
+	if (v == NULL)
+		return NULL;
+	if (strnlen(v, HTTP_MAX_HEADER_BYTES + 1) > HTTP_MAX_HEADER_BYTES)
+		*bad |= toolong;
+	if (io->count(io->ctx, name) > 1)
+		*bad |= repeated;
 	return v;
 }
 
@@ -53,7 +60,7 @@ http_req_init(struct req *r, const struct http_io *io)
 {
 	const char	*m, *p;
 	size_t		 n;
-	int		 bad = 0;
+	unsigned	 bad = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->io = io;
@@ -84,7 +91,7 @@ http_req_init(struct req *r, const struct http_io *io)
 	else
 		p = "/", n = 1;
 	if (n == 0 || n >= sizeof(r->path))
-		bad = 1;
+		bad |= HTTP_BAD_OTHER;
 	else {
 		memcpy(r->path, p, n);
 		r->path[n] = '\0';
@@ -95,14 +102,20 @@ http_req_init(struct req *r, const struct http_io *io)
 	    strcmp(p, "AUTHORIZER") == 0)
 		r->authorizer = 1;
 	r->platform = io->platform;
-	r->content_type = header(io, "CONTENT_TYPE", &bad);
-	r->authorization = header(io, "HTTP_AUTHORIZATION", &bad);
+	r->content_type = header(io, "CONTENT_TYPE", &bad, HTTP_BAD_OTHER,
+	    HTTP_BAD_OTHER);
+	r->authorization = header(io, "HTTP_AUTHORIZATION", &bad,
+	    HTTP_BAD_AUTHORIZATION, HTTP_BAD_OTHER);
 	/* The gate's parameters come from the web server: one of each. */
-	(void)header(io, "JWTMINT_SCOPE", &bad);
-	(void)header(io, "JWTMINT_ACCOUNT", &bad);
-	(void)header(io, "JWTMINT_TOKEN", &bad);
-	r->api_key = header(io, "HTTP_X_API_KEY", &bad);
-	r->remote_addr = header(io, "REMOTE_ADDR", &bad);
+	(void)header(io, "JWTMINT_SCOPE", &bad, HTTP_BAD_OTHER, HTTP_BAD_OTHER);
+	(void)header(io, "JWTMINT_ACCOUNT", &bad, HTTP_BAD_OTHER,
+	    HTTP_BAD_OTHER);
+	(void)header(io, "JWTMINT_TOKEN", &bad, HTTP_BAD_OTHER, HTTP_BAD_OTHER);
+	r->api_key = header(io, "HTTP_X_API_KEY", &bad, HTTP_BAD_API_KEY,
+	    HTTP_BAD_API_KEY);
+	r->remote_addr = header(io, "REMOTE_ADDR", &bad, HTTP_BAD_OTHER,
+	    HTTP_BAD_OTHER);
+	r->bad = bad;
 	return bad ? 400 : 0;
 }
 

@@ -45,6 +45,12 @@ struct http_io {
 	int		 platform;
 };
 
+/* Why http_req_init() refused a request (struct req's bad, or-ed). */
+#define HTTP_BAD_AUTHORIZATION	0x1	/* Authorization over the bound */
+#define HTTP_BAD_API_KEY	0x2	/* X-API-Key over the bound or repeated */
+#define HTTP_BAD_OTHER		0x4	/* anything else, a repeated
+					   Authorization, an unusable path */
+
 enum http_method {
 	HTTP_GET = 0x1,
 	HTTP_HEAD = 0x2,
@@ -63,6 +69,7 @@ struct req {
 	const char		*remote_addr;
 	int			 authorizer;	/* FastCGI AUTHORIZER role */
 	int			 platform;	/* on the platform listener */
+	unsigned		 bad;		/* HTTP_BAD_*: why init refused */
 	char			*body;		/* NUL-terminated, wiped on free */
 	size_t			 bodylen;
 	struct form		 form;
@@ -90,8 +97,8 @@ struct resp {
 /*
  * Read the request line variables and the headers jwtmint uses. Returns 0,
  * or an HTTP status (400) when a header is over its limit or repeated (a
- * credential must never be picked from two), or the path is unusable. The
- * body is not read yet.
+ * credential must never be picked from two), or the path is unusable; r->bad
+ * then says which (HTTP_BAD_*). The body is not read yet.
  */
 int	 http_req_init(struct req *r, const struct http_io *io);
 

@@ -108,6 +108,9 @@ oauth_err_gate(struct resp *p, enum oerr e, const char *desc)
 		e = OERR_SERVER_ERROR;
 	snprintf(st, sizeof(st), "%d", errs[e].status);
 	http_resp_header(p, "X-Jwtmint-Status", st);
+	/* nginx's auth_request drops the body: its error page names the
+	 * error code from this header (docs/GATE.md). */
+	http_resp_header(p, "X-Jwtmint-Error", errs[e].code);
 	oauth_err(p, e, desc);
 }
 

@@ -49,7 +49,8 @@ void	oauth_err(struct resp *p, enum oerr e, const char *desc);
 /*
  * The gate's (/check) form of oauth_err: the same table, plus
  * X-Jwtmint-Status (nginx auth_request passes only 2xx, 401 and 403 on:
- * the configuration reads the real status from it, docs/GATE.md).
+ * the configuration reads the real status from it, docs/GATE.md) and
+ * X-Jwtmint-Error, the error code (nginx's JSON error page names it).
  */
 void	oauth_err_gate(struct resp *p, enum oerr e, const char *desc);
 

@@ -13,7 +13,9 @@
  *     list is "*" or sub is not "usr_..."; otherwise, for an account
  *     without spaces, exactly when it is a member of the list; an account
  *     with spaces is never allowed (no account id has one);
- *   - JWTMINT_SCOPE: scope_has on the key's set is exact membership.
+ *   - JWTMINT_SCOPE: scope_has on the key's set is exact membership;
+ *   - gatein_refusal, on the low three bits of the first byte: the
+ *     server's parameters, then the key, then the token.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -110,6 +112,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (strcmp(set.tok[i], f[6]) == 0)
 				found = 1;
 		if (scope_has(&set, f[6]) != found)
+			__builtin_trap();
+	}
+	if (size > 0) {
+		int	 o = data[0] & 1, k = (data[0] >> 1) & 1;
+		int	 t = (data[0] >> 2) & 1;
+
+		want = o ? GATEIN_REFUSE_REQUEST : k ? GATEIN_REFUSE_KEY :
+		    t ? GATEIN_REFUSE_TOKEN : GATEIN_REFUSE_REQUEST;
+		if ((int)gatein_refusal(o, k, t) != want)
 			__builtin_trap();
 	}
 	free(buf);

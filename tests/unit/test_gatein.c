@@ -84,6 +84,23 @@ static const struct account_row account_rows[] = {
 	{ "usr", "acc-1", "acc-9", 1 },
 };
 
+struct refusal_row {
+	int			 other, key, token_long;
+	enum gatein_refusal	 want;
+};
+
+/* The order of h_check: the server's parameters, the key, the token. */
+static const struct refusal_row refusal_rows[] = {
+	{ 0, 0, 1, GATEIN_REFUSE_TOKEN },	/* a token over the bound: 401 */
+	{ 0, 1, 1, GATEIN_REFUSE_KEY },		/* the key is judged first */
+	{ 0, 1, 0, GATEIN_REFUSE_KEY },
+	{ 1, 0, 1, GATEIN_REFUSE_REQUEST },
+	{ 1, 1, 1, GATEIN_REFUSE_REQUEST },
+	{ 1, 1, 0, GATEIN_REFUSE_REQUEST },
+	{ 1, 0, 0, GATEIN_REFUSE_REQUEST },
+	{ 0, 0, 0, GATEIN_REFUSE_REQUEST },	/* refused for no named reason */
+};
+
 int
 main(void)
 {
@@ -121,6 +138,13 @@ main(void)
 		    r->accounts, r->account);
 		T_CHECK(got == r->want, "gatein_account_allowed %s [%s] \"%s\" "
 		    "-> %d", r->sub, a, b, r->want);
+	}
+	for (i = 0; i < sizeof(refusal_rows) / sizeof(refusal_rows[0]); i++) {
+		const struct refusal_row *r = &refusal_rows[i];
+
+		T_CHECK(gatein_refusal(r->other, r->key, r->token_long) ==
+		    r->want, "gatein_refusal other=%d key=%d token_long=%d -> %d",
+		    r->other, r->key, r->token_long, (int)r->want);
 	}
 	return t_done();
 }

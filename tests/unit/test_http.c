@@ -2,7 +2,9 @@
  * test_http: a response is whole or it is not sent. A header that does not
  * fit marks the response broken (nothing of it kept), a broken response goes
  * out as a bare 500, and the largest answer jwtmint builds (/check's to a
- * FastCGI authorizer: scopes and accounts twice) fits.
+ * FastCGI authorizer: scopes and accounts twice) fits. A request's headers
+ * over their bound or repeated are refused, and r->bad names which (the
+ * gate answers each its own way, gatein_refusal).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,92 @@ no_count(void *ctx, const char *name)
 	(void)ctx;
 	(void)name;
 	return 0;
+}
+
+static char	*filled(size_t, int);
+
+/* A request: NULL-terminated name, value, count triples. */
+struct fake_req {
+	const char	*name[4];
+	const char	*value[4];
+	int		 count[4];
+};
+
+static const char *
+req_param(void *ctx, const char *name)
+{
+	const struct fake_req	*f = ctx;
+	size_t			 i;
+
+	for (i = 0; i < 4 && f->name[i] != NULL; i++)
+		if (strcmp(f->name[i], name) == 0)
+			return f->value[i];
+	return NULL;
+}
+
+static int
+req_count(void *ctx, const char *name)
+{
+	const struct fake_req	*f = ctx;
+	size_t			 i;
+
+	for (i = 0; i < 4 && f->name[i] != NULL; i++)
+		if (strcmp(f->name[i], name) == 0)
+			return f->count[i];
+	return 0;
+}
+
+/* http_req_init on one header: returns the status, *bad the reasons. */
+static int
+init_one(const char *name, const char *value, int count, unsigned *bad)
+{
+	struct fake_req	 f = { { "REQUEST_METHOD", "PATH_INFO", name, NULL },
+	    { "GET", "/check", value, NULL }, { 1, 1, count, 0 } };
+	struct http_io	 io = { req_param, req_count, NULL, NULL, &f, 0 };
+	struct req	 r;
+	int		 st;
+
+	st = http_req_init(&r, &io);
+	*bad = r.bad;
+	http_req_free(&r);
+	return st;
+}
+
+static void
+test_req_bad(void)
+{
+	char		*at = filled(HTTP_MAX_HEADER_BYTES, 'a');
+	char		*over = filled(HTTP_MAX_HEADER_BYTES + 1, 'a');
+	char		*bearer = filled(HTTP_MAX_HEADER_BYTES + 1, 'a');
+	unsigned	 bad;
+	int		 st;
+
+	memcpy(bearer, "Bearer ", 7);
+	st = init_one("HTTP_AUTHORIZATION", at, 1, &bad);
+	T_CHECK(st == 0 && bad == 0, "Authorization at the bound: read");
+	st = init_one("HTTP_AUTHORIZATION", bearer, 1, &bad);
+	T_CHECK(st == 400 && bad == HTTP_BAD_AUTHORIZATION,
+	    "a Bearer token over the bound: HTTP_BAD_AUTHORIZATION (%u)", bad);
+	st = init_one("HTTP_AUTHORIZATION", over, 1, &bad);
+	T_CHECK(st == 400 && bad == HTTP_BAD_AUTHORIZATION,
+	    "Authorization over the bound, any scheme: HTTP_BAD_AUTHORIZATION");
+	st = init_one("HTTP_AUTHORIZATION", "Bearer a", 2, &bad);
+	T_CHECK(st == 400 && bad == HTTP_BAD_OTHER,
+	    "a repeated Authorization: HTTP_BAD_OTHER, not a token's refusal");
+	st = init_one("HTTP_X_API_KEY", over, 1, &bad);
+	T_CHECK(st == 400 && bad == HTTP_BAD_API_KEY,
+	    "X-API-Key over the bound: HTTP_BAD_API_KEY");
+	st = init_one("HTTP_X_API_KEY", "jmk_live_x", 2, &bad);
+	T_CHECK(st == 400 && bad == HTTP_BAD_API_KEY,
+	    "a repeated X-API-Key: HTTP_BAD_API_KEY");
+	st = init_one("JWTMINT_SCOPE", over, 1, &bad);
+	T_CHECK(st == 400 && bad == HTTP_BAD_OTHER,
+	    "JWTMINT_SCOPE over the bound: HTTP_BAD_OTHER");
+	st = init_one("HTTP_X_OTHER", over, 1, &bad);
+	T_CHECK(st == 0 && bad == 0, "a header jwtmint does not read: ignored");
+	free(at);
+	free(over);
+	free(bearer);
 }
 
 static struct resp	 p;	/* large: not on the stack */
@@ -170,6 +258,8 @@ main(void)
 	http_resp_body(&p, 200, NULL, 10);
 	T_CHECK(p.broken && p.bodylen == 0, "a NULL body: broken");
 	http_resp_free(&p);
+
+	test_req_bad();
 
 	free(scopes);
 	free(accounts);

@@ -1,0 +1,338 @@
+"""
+Every error a client can receive is JSON (issue 14, docs/GATE.md "Errors
+from the web server"). Through each real web server, nginx, lighttpd and
+Apache httpd, started by its scripts/*.sh on a free loopback port in front
+of its own jwtmint: malformed requests sent on raw sockets (a body over the
+limit, a NUL byte in a header, a 1 MiB header, a garbage request line,
+HTTP/3.0 and a bogus version, unknown methods, a POST without
+Content-Length, a URI too long), the gate's refusals (bad token, bad key,
+insufficient scope, a token over the gate's header bound, the rate limit),
+unknown paths, and jwtmint stopped (502/503). Each answer: the status this
+server gives (they differ, and docs/GATE.md lists how), Content-Type
+application/json, a body that parses as a JSON object with an "error"
+member and an "error_description" that echoes nothing of the request, and
+the headers that matter (WWW-Authenticate on 401 and on 403
+insufficient_scope, Allow on jwtmint's 405, Retry-After on 429).
+
+Also, straight over FastCGI: /check answers a token over the header bound
+401 invalid_token, an over-long X-API-Key 403 invalid_client.
+"""
+
+import json
+import re
+import socket
+
+from harness import fcgi_request
+from test_webservers import Cleanup, Web, gate_key, spawn_jwtmint_tcp
+
+MODES = ("nginx",)
+
+HOST = b"Host: 127.0.0.1\r\nConnection: close\r\n"
+# A token larger than the gate reads (HTTP_MAX_HEADER_BYTES = 7 + 8192),
+# smaller than what the servers' configurations let through (16 KiB).
+BIG_TOKEN = "eyJ" + "A" * 9000
+MARK = "zq7echo"            # in every request: never in an answer
+
+
+def raw(port, data, timeout=10):
+    """Send data, read until the server closes; (status, headers, body).
+    A server may answer and close before it read everything: a reset while
+    sending is fine, the answer is read after."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    out = b""
+    try:
+        try:
+            s.sendall(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        while True:
+            try:
+                d = s.recv(65536)
+            except ConnectionResetError:
+                break
+            if not d:
+                break
+            out += d
+    finally:
+        s.close()
+    return parse_response(out)
+
+
+def parse_response(out):
+    head, sep, body = out.partition(b"\r\n\r\n")
+    assert sep and out.startswith(b"HTTP/1."), "not an HTTP/1.x answer: %r" % out[:200]
+    lines = head.split(b"\r\n")
+    status = int(lines[0].split(b" ", 2)[1])
+    hdrs = {}
+    for l in lines[1:]:
+        n, _, v = l.partition(b":")
+        n = n.strip().lower().decode("latin1")
+        v = v.strip().decode("latin1")
+        hdrs[n] = hdrs[n] + ", " + v if n in hdrs else v
+    if "chunked" in hdrs.get("transfer-encoding", "").lower():
+        body = dechunk(body)
+    elif "content-length" in hdrs:
+        body = body[:int(hdrs["content-length"])]
+    return status, hdrs, body
+
+
+def dechunk(data):
+    out = b""
+    while True:
+        size, sep, rest = data.partition(b"\r\n")
+        assert sep, "a chunked body cut short: %r" % data[:100]
+        n = int(size.split(b";")[0], 16)
+        if n == 0:
+            return out
+        out += rest[:n]
+        data = rest[n + 2:]
+
+
+def assert_json_error(kind, what, resp, status, error=None, www=None, allow=False, retry=False):
+    st, h, body = resp
+    where = "%s, %s" % (kind, what)
+    want = status if isinstance(status, tuple) else (status,)
+    assert st in want, "%s: status %d, want %r (%r)" % (where, st, want, body[:200])
+    ct = h.get("content-type", "")
+    assert ct.split(";")[0].strip().lower() == "application/json", \
+        "%s: Content-Type %r, body %r" % (where, ct, body[:200])
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        raise AssertionError("%s: the body is not JSON: %r" % (where, body[:200]))
+    assert isinstance(doc, dict) and isinstance(doc.get("error"), str) and doc["error"], \
+        "%s: no error member: %r" % (where, doc)
+    desc = doc.get("error_description")
+    assert isinstance(desc, str) and re.fullmatch(r"[\x20-\x21\x23-\x5b\x5d-\x7e]+", desc), \
+        "%s: error_description %r" % (where, desc)
+    assert MARK.encode() not in body, "%s: the body echoes the request: %r" % (where, body[:200])
+    if error is not None:
+        errs = error if isinstance(error, tuple) else (error,)
+        assert doc["error"] in errs, "%s: error %r, want %r" % (where, doc["error"], errs)
+    if www:
+        assert www in h.get("www-authenticate", ""), "%s: WWW-Authenticate %r, want %r" % (
+            where, h.get("www-authenticate"), www)
+    if allow:
+        assert re.search(r"\b(GET|POST)\b", h.get("allow", "")), "%s: Allow %r" % (where, h.get("allow"))
+    if retry:
+        assert re.fullmatch(r"[1-9][0-9]*", h.get("retry-after", "")), \
+            "%s: Retry-After %r" % (where, h.get("retry-after"))
+    return doc
+
+
+# What differs between the servers (docs/GATE.md, "Errors from the web
+# server"): status per case; None where the answer is not an error.
+EXPECT = {
+    #                   nginx          lighttpd       apache
+    "body_over_limit": (413,           413,           413),
+    "nul_in_header":   (400,           400,           400),
+    "header_1mib":     (431,           431,           400),
+    "garbage_line":    (400,           400,           400),
+    "http_3_0":        (505,           505,           None),   # Apache answers as HTTP/1.1
+    "bogus_version":   (400,           505,           400),
+    "unknown_method":  (405,           501,           405),   # 405: jwtmint's, with Allow
+    "trace":           (405,           405,           405),
+    "no_length":       (411,           411,           411),
+    "uri_too_long":    (414,           431,           414),
+    "check_outside":   (404,           403,           403),
+    "jwtmint_down":    (502,           503,           503),
+    "gate_down":       (503,           503,           500),
+}
+COLUMN = {"nginx": 0, "lighttpd": 1, "apache": 2}
+
+
+def expect(kind, case):
+    return EXPECT[case][COLUMN[kind]]
+
+
+def malformed(kind, port):
+    """The malformed requests, on raw sockets."""
+    def want(case, **kw):
+        return case, expect(kind, case), kw
+
+    m = MARK.encode()
+    cases = [
+        (want("body_over_limit", error="invalid_request"),
+         b"POST /token HTTP/1.1\r\n" + HOST + b"Content-Type: application/x-www-form-urlencoded\r\n"
+         b"Content-Length: 2000000\r\n\r\n" + m * (2000000 // len(m)) + b"x" * (2000000 % len(m))),
+        (want("nul_in_header", error="invalid_request"),
+         b"GET /healthz HTTP/1.1\r\n" + HOST + b"X-Junk: " + m + b"\0" + m + b"\r\n\r\n"),
+        (want("header_1mib", error="invalid_request"),
+         b"GET /healthz HTTP/1.1\r\n" + HOST + b"X-Junk: " + m * (1 << 17) + b"\r\n\r\n"),
+        (want("garbage_line", error="invalid_request"),
+         b"\x16\x03\x01" + m + b" \xff\xfe garbage\r\n\r\n"),
+        (want("http_3_0", error="invalid_request"),
+         b"GET /healthz HTTP/3.0\r\n" + HOST + b"\r\n"),
+        (want("bogus_version", error="invalid_request"),
+         b"GET /healthz HTTP/" + m + b"\r\n" + HOST + b"\r\n"),
+        (want("unknown_method", error="method_not_allowed", allow=expect(kind, "unknown_method") == 405),
+         b"FROB /token HTTP/1.1\r\n" + HOST + b"\r\n"),
+        # nginx and Apache refuse TRACE themselves (without a usable
+        # Allow); lighttpd passes it to jwtmint (with Allow).
+        (want("trace", error="method_not_allowed", allow=kind == "lighttpd"),
+         b"TRACE /token HTTP/1.1\r\n" + HOST + b"\r\n"),
+        (want("no_length", error="invalid_request"),
+         b"POST /token HTTP/1.1\r\n" + HOST + b"Content-Type: application/x-www-form-urlencoded\r\n\r\n"),
+        (want("uri_too_long", error="invalid_request"),
+         b"GET /" + m * 10000 + b" HTTP/1.1\r\n" + HOST + b"\r\n"),
+        (want("check_outside", error=("not_found", "access_denied")),
+         b"GET /check HTTP/1.1\r\n" + HOST + b"\r\n"),
+    ]
+    # HTTP/0.9 (no version): nginx and Apache answer the bare body, no
+    # status line or headers; lighttpd waits for the end of a header block
+    # and refuses the request line then (400).
+    data = b"GET /check\r\n" + (b"\r\n" if kind == "lighttpd" else b"")
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        s.sendall(data)
+        out = b""
+        while True:
+            d = s.recv(65536)
+            if not d:
+                break
+            out += d
+    finally:
+        s.close()
+    if kind == "lighttpd":
+        assert_json_error(kind, "HTTP/0.9", parse_response(out), 400, error="invalid_request")
+    else:
+        doc = json.loads(out)
+        assert doc.get("error") in ("not_found", "access_denied"), "%s, HTTP/0.9: %r" % (kind, out[:200])
+
+    for (case, status, kw), data in cases:
+        try:
+            resp = raw(port, data)
+        except socket.timeout:
+            raise AssertionError("%s, %s: no answer" % (kind, case))
+        if status is None:
+            # Apache takes HTTP/3.0 for HTTP/1.1 and serves the request.
+            assert resp[0] == 200, "%s, %s: %d %r, want 200 (served as HTTP/1.1)" % (
+                kind, case, resp[0], resp[2][:200])
+            continue
+        assert_json_error(kind, case, resp, status, **kw)
+
+
+def gate_and_paths(stack, kind, web):
+    """The gate's refusals and unknown paths, through the server."""
+    key = gate_key(stack, kind + "-ep")
+    kkey = key["key"]
+    st, _, doc = web.post_form("/token", {"grant_type": "client_credentials",
+                                          "scope": "read:accounts"}, kkey)
+    assert st == 200, "%s: client_credentials %d %r" % (kind, st, doc)
+    token = doc["access_token"]
+    st, _, rb = web.api("/api/accounts", key=kkey, token=token)
+    assert st == 200, "%s: the gate refuses a good token: %d %r" % (kind, st, rb[:200])
+
+    check = [
+        ("bad token", web.api("/api/accounts", key=kkey, token=token[:-4] + "AAAA"),
+         401, "invalid_token", 'error="invalid_token"'),
+        ("garbage token", web.api("/api/accounts", key=kkey, token=MARK),
+         401, "invalid_token", 'error="invalid_token"'),
+        # Over the gate's header bound: an invalid token, not a 403.
+        ("token over the bound", web.api("/api/accounts", key=kkey, token=BIG_TOKEN),
+         401, "invalid_token", 'error="invalid_token"'),
+        ("no key", web.api("/api/accounts"), 403, "invalid_client", None),
+        ("bad key", web.api("/api/accounts", key="jmk_live_" + MARK), 403, "invalid_client", None),
+        ("key over the bound", web.api("/api/accounts", key="jmk_live_" + "a" * 9000),
+         403, "invalid_client", None),
+        ("insufficient scope", web.api("/api/admin", key=kkey, token=token),
+         403, "insufficient_scope", 'error="insufficient_scope"'),
+    ]
+    for what, resp, status, error, www in check:
+        assert_json_error(kind, what, resp, status, error=error, www=www)
+
+    # The rate limit: jwtmint's 429 with Retry-After, through the server.
+    # At 1 a minute, of 3 requests at most 2 pass (a minute may end
+    # between two of them).
+    limited = gate_key(stack, kind + "-ep-rl", rate_min=1)
+    resps = [web.api("/api/accounts", key=limited["key"]) for _ in range(3)]
+    refused = [r for r in resps if r[0] != 200]
+    assert len(refused) >= 1, "%s: 3 requests at 1/min all passed" % kind
+    for r in refused:
+        assert_json_error(kind, "over the rate limit", r, 429, error="too_many_requests", retry=True)
+
+    # Unknown paths under jwtmint's locations: jwtmint's 404.
+    for path in ("/nope-" + MARK, "/.well-known/" + MARK, "/token/" + MARK):
+        assert_json_error(kind, "GET " + path, web.request("GET", path), 404, error="not_found")
+    # jwtmint's own 405, through the server: Allow kept.
+    assert_json_error(kind, "GET /token", web.request("GET", "/token"), 405,
+                      error="method_not_allowed", allow=True)
+    return key
+
+
+def down(stack, kind, web, proc, key):
+    """jwtmint stopped: the server's own 502/503 (500 for Apache's gate)."""
+    stack.stop_server(proc)
+    resp = web.request("POST", "/token", {"Content-Type": "application/x-www-form-urlencoded",
+                                          "X-API-Key": key["key"]}, "grant_type=client_credentials")
+    assert_json_error(kind, "jwtmint down: /token", resp, expect(kind, "jwtmint_down"),
+                      error="temporarily_unavailable")
+    resp = web.api("/api/accounts", key=key["key"])
+    assert_json_error(kind, "jwtmint down: the gate", resp, expect(kind, "gate_down"),
+                      error="temporarily_unavailable", retry=kind == "nginx")
+
+
+def through(stack, kind):
+    c = Cleanup()
+    try:
+        proc, address = spawn_jwtmint_tcp(stack, c, workers=2)
+        web = Web(stack, kind, address, name=kind + "-errpages", cleanup=c)
+        try:
+            malformed(kind, web.port)
+            key = gate_and_paths(stack, kind, web)
+            down(stack, kind, web, proc, key)
+        except AssertionError as e:
+            raise AssertionError("%s\n%s error.log:\n%s" % (e, kind, web.log_tail(n=1500)))
+    finally:
+        c.run()
+
+
+def test_nginx_errors_are_json(stack):
+    through(stack, "nginx")
+
+
+def test_lighttpd_errors_are_json(stack):
+    through(stack, "lighttpd")
+
+
+def test_apache_errors_are_json(stack):
+    through(stack, "apache")
+
+
+def test_check_header_bounds(stack):
+    """/check straight over FastCGI: a Bearer token over the header bound is
+    401 invalid_token with WWW-Authenticate; an X-API-Key over it stays a
+    403 invalid_client; the key is judged first."""
+    key = stack.keys["main"]["key"]
+
+    def check(headers):
+        env = stack.cgi_environ("GET", "/check", headers, base=False,
+                                cgi_env={"JWTMINT_SCOPE": "read:accounts"})
+        st, h, body, _ = fcgi_request(stack.fcgi_address, env)
+        return st, h, body
+
+    def doc(resp):
+        return json.loads(resp[2])
+
+    resp = check([("X-API-Key", key), ("Authorization", "Bearer " + BIG_TOKEN)])
+    assert resp[0] == 401 and doc(resp)["error"] == "invalid_token", resp
+    assert resp[1].get("www-authenticate") == 'Bearer error="invalid_token"', resp[1]
+    assert resp[1].get("x-jwtmint-error") == "invalid_token" and resp[1].get("x-jwtmint-status") == "401"
+    resp = check([("X-API-Key", key), ("Authorization", "Basic " + "A" * 9000)])
+    assert resp[0] == 401 and doc(resp)["error"] == "invalid_token", resp
+    resp = check([("X-API-Key", "jmk_live_" + "a" * 9000), ("Authorization", "Bearer " + BIG_TOKEN)])
+    assert resp[0] == 403 and doc(resp)["error"] == "invalid_client", resp
+    assert "www-authenticate" not in resp[1], resp[1]
+    assert resp[1].get("x-jwtmint-error") == "invalid_client"
+    # A server parameter over the bound: the request itself, 403.
+    env = stack.cgi_environ("GET", "/check", [("X-API-Key", key)], base=False,
+                            cgi_env={"JWTMINT_SCOPE": "s" * 9000})
+    st, h, body, _ = fcgi_request(stack.fcgi_address, env)
+    assert st == 403 and json.loads(body)["error"] == "access_denied", (st, body[:200])
+    # At the bound's side of the line: a good token and key pass.
+    st, _, d = stack.token(scope="read:accounts")
+    assert st == 200, (st, d)
+    tok = d["access_token"]
+    resp = check([("X-API-Key", key), ("Authorization", "Bearer " + tok)])
+    assert resp[0] == 200, resp
+    stack.assert_alive()
