@@ -27,6 +27,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -222,7 +223,28 @@ class Service:
             self.proc = subprocess.Popen(["/bin/sh", "-c", script, "sh"] + self.as_user + argv,
                                          env=env, stdin=self.sock, stdout=log, stderr=log)
         log.close()
+        self.wait_ready()
         return " ".join(argv)
+
+    def wait_ready(self, timeout=30):
+        """Until /healthz answers: a request waits in the socket's backlog
+        until jwtmint accepts, so ask with a short deadline, again and
+        again, and fail at once if jwtmint exited."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise AssertionError("jwtmint exited %d at start" % self.proc.returncode)
+            try:
+                status, _, _, _ = harness.fcgi_request(self.address, {
+                    "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET",
+                    "REQUEST_URI": "/healthz", "SCRIPT_NAME": "", "PATH_INFO": "/healthz",
+                    "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1"}, timeout=1)
+                if status == 200:
+                    return
+            except (OSError, AssertionError):
+                pass
+            if time.monotonic() > deadline:
+                raise AssertionError("jwtmint did not answer /healthz within %d s" % timeout)
 
     def reload(self):
         env = self.environment()
@@ -304,10 +326,7 @@ def main():
 
     svc = Service(os.path.join(LOGDIR, "jwtmint.log"))
     try:
-        try:
-            cmd = svc.start()
-        except AssertionError as e:
-            raise AssertionError("%s\n%s" % (e, svc.log_tail()))
+        cmd = svc.start()
         say("jwtmint.service as %d:%d (ExecStartPre passed): %s, on %s"
             % (svc.uid, svc.gid, cmd, svc.address[len("unix:") + len(ROOT):]))
         kid = token_round(svc.address, key, org)
