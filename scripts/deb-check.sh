@@ -7,12 +7,13 @@
 #      (about 100 MB downloaded, 200 MB on disk); each run works on a fresh
 #      copy in var/deb-root/run/root. The .debs apt fetched there are kept
 #      in var/deb-root/debs, so a warm run downloads nothing.
-#   2. in the copy (policy-rc.d answers 101: nothing starts; /proc mounted;
-#      both undone by the exit trap): the package's dependencies with apt,
-#      a list of every file, then the package itself with apt. Checks: the
-#      jwtmint user; /etc/jwtmint root:jwtmint 0750, jwtmint.conf 0640;
-#      secrets kek and pepper of 32 random bytes, base64, root 0600,
-#      unchanged by a reinstall; the units' ExecStart programs exist.
+#   2. in the copy (policy-rc.d answers 101: nothing starts; no /proc,
+#      /dev or /sys mounted: apt, dpkg, adduser and jwtmint need none):
+#      the package's dependencies with apt, a list of every file, then the
+#      package itself with apt. Checks: the jwtmint user; /etc/jwtmint
+#      root:jwtmint 0750, jwtmint.conf 0640; secrets kek and pepper of 32
+#      random bytes, base64, root 0600, unchanged by a reinstall; the
+#      units' Exec programs, the man pages and README.Debian exist.
 #   3. a private PostgreSQL (scripts/pg.sh, on this machine, unix socket
 #      only), its socket directory bind-mounted at /run/jwtmint-pg in the
 #      root. The operator's edits to /etc/jwtmint/jwtmint.conf:
@@ -211,7 +212,6 @@ cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
 printf '#!/bin/sh\n# deb-check: no service starts in this root\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
 chmod 755 "$ROOT/usr/sbin/policy-rc.d"
 mkdir -p "$ROOT$PGMNT"
-domount -t proc proc "$ROOT/proc"
 cp "$DEBS"/*.deb "$ROOT/var/cache/apt/archives/" 2>/dev/null || true
 
 depends=$(dpkg-deb -f "$DEB" Depends)
