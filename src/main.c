@@ -1,7 +1,8 @@
 /*
  * jwtmint: the token service. One binary, four ways to run:
- *   --listen ADDR  bind, pre-fork workers and the housekeeper, supervise
- *                  (supervisor.c);
+ *   --listen ADDR  bind (or take systemd's socket: --listen systemd),
+ *                  pre-fork workers and the housekeeper, supervise, reload
+ *                  at SIGHUP, re-execute at SIGUSR2 (supervisor.h);
  *   FastCGI        a listening socket on stdin (web server, spawn-fcgi);
  *   CGI            REQUEST_METHOD in the environment: one request, exit;
  *   --housekeeper  the host's background work alone (housekeeper.h), beside
@@ -20,7 +21,6 @@
 
 #include "config.h"
 #include "adminapi.h"
-#include "db.h"
 #include "housekeeper.h"
 #include "log.h"
 #include "platform.h"
@@ -39,7 +39,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: jwtmint [-c file] [-t] [--listen unix:/path | "
-	    "host:port] [--workers n]\n"
+	    "host:port | systemd] [--workers n]\n"
 	    "       jwtmint [-c file] --housekeeper\n"
 	    "       jwtmint --routes | --config-keys\n");
 	exit(2);
@@ -87,14 +87,10 @@ print_config_keys(void)
 static int
 check_secrets(const struct config *cfg)
 {
-	struct db	*db;
-	char		 msg[SECRETCHECK_MSG_BYTES];
-	int		 rc;
+	char	 msg[SECRETCHECK_MSG_BYTES];
+	int	 rc;
 
-	if ((db = db_new(cfg, 0)) == NULL)
-		return -1;
-	rc = secretcheck_verify(db, cfg, msg, sizeof(msg));
-	db_free(db);
+	rc = secretcheck_config(cfg, msg, sizeof(msg));
 	if (rc == 0) {
 		fprintf(stderr, "jwtmint: %s: refusing to start\n", msg);
 		return -1;
@@ -110,6 +106,7 @@ int
 main(int argc, char *argv[])
 {
 	static struct config	 cfg;
+	struct supervisor_args	 sargs;
 	char			 err[CONFIG_ERR_BYTES];
 	const char		*file = NULL, *listen_on = NULL, *path;
 	char			*end;
@@ -163,10 +160,14 @@ main(int argc, char *argv[])
 	}
 	if (housekeeper && (listen_on != NULL || workers != 0))
 		usage();
+	/* What the command line says; the supervisor falls back on the
+	 * configuration's, and knows which to take again at a reload. */
+	sargs.config_path = path;
+	sargs.listen = listen_on;
+	sargs.workers = (int)workers;
+	sargs.argv = argv;
 	if (listen_on == NULL && cfg.listen[0] != '\0' && !housekeeper)
 		listen_on = cfg.listen;
-	if (workers == 0)
-		workers = cfg.workers;
 	/* Not in CGI mode: one request per process, no start to refuse. */
 	if ((housekeeper || listen_on != NULL || !FCGX_IsCGI()) &&
 	    check_secrets(&cfg) == -1) {
@@ -180,9 +181,9 @@ main(int argc, char *argv[])
 	if (housekeeper)
 		rc = housekeeper_run(&cfg);
 	else if (listen_on != NULL)
-		rc = supervisor_run(&cfg, listen_on, (int)workers);
+		rc = supervisor_run(&cfg, &sargs);
 	else if (!FCGX_IsCGI())
-		rc = worker_fcgi(&cfg, 0, -1, NULL) == 0 ? 0 : 1;
+		rc = worker_fcgi(&cfg, 0, -1, NULL, -1) == 0 ? 0 : 1;
 	else if (getenv("REQUEST_METHOD") != NULL)
 		rc = worker_cgi(&cfg) == 0 ? 0 : 1;
 	else {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "db.h"
 #include "secret.h"
 #include "secretcheck.h"
 #include "store.h"
@@ -101,4 +102,20 @@ secretcheck_verify(struct db *db, const struct config *c, char *msg,
 		    msgsz)) != 1)
 			return rc;
 	return 1;
+}
+
+int
+secretcheck_config(const struct config *c, char *msg, size_t msgsz)
+{
+	struct db	*db;
+	int		 rc;
+
+	msg[0] = '\0';
+	if ((db = db_new(c, 0)) == NULL) {
+		snprintf(msg, msgsz, "out of memory");
+		return -1;
+	}
+	rc = secretcheck_verify(db, c, msg, msgsz);
+	db_free(db);
+	return rc;
 }

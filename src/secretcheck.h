@@ -36,4 +36,10 @@ int	secretcheck_value(char hex[2 * SECRET_DIGEST_BYTES + 1],
 int	secretcheck_verify(struct db *, const struct config *c, char *msg,
 	    size_t msgsz);
 
+/*
+ * secretcheck_verify on a connection of its own, closed before returning:
+ * what a start and a reload of `jwtmint` check. Same returns.
+ */
+int	secretcheck_config(const struct config *c, char *msg, size_t msgsz);
+
 #endif

@@ -1,17 +1,29 @@
 /*
- * supervisor: the pre-fork parent. It never touches a request or the
- * database; it only binds, forks, reaps and forwards stop signals. Its
- * children are the workers and one housekeeper (src/housekeeper.h), the
- * last slot, restarted like a worker when it dies.
+ * supervisor: the pre-fork parent (supervisor.h). It never touches a
+ * request; it binds, forks, reaps, forwards stop signals, and at a reload
+ * or an upgrade reads the configuration and asks the database whether its
+ * secrets are the database's (as main does at the start), on a connection
+ * closed before it forks. Its children are the workers, slots 0 to
+ * nworkers - 1, and one housekeeper (src/housekeeper.h) in slot nworkers,
+ * restarted like a worker when it dies.
+ *
+ * Invariants: a worker slot is replaced only once its successor wrote its
+ * readiness byte (its application state built, the listening sockets in
+ * its epoll set), so the listening socket never has fewer workers accepting
+ * than both configurations ask; it stays open in this process through every
+ * reload and upgrade, so a connection that arrives meanwhile waits in the
+ * backlog, never refused. Signals are blocked except inside sigsuspend: a
+ * reload or an upgrade runs to its end before the next signal is seen.
  */
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,118 +34,64 @@
 
 #include "config.h"
 #include "housekeeper.h"
+#include "listenfd.h"
 #include "log.h"
+#include "secretcheck.h"
 #include "supervisor.h"
 #include "worker.h"
 
 #define MAX_WORKERS	256
-#define BACKLOG		1024
 #define STOP_GRACE_SEC	30	/* then SIGKILL what is left */
 #define RESPAWN_MIN_SEC	1	/* a worker that dies younger waits this long */
+#define PREFLIGHT_SEC	30	/* `BINARY -t` before an upgrade */
+#define NAME_BYTES	(NI_MAXHOST + NI_MAXSERV + 128)
 
-static volatile sig_atomic_t	 got_stop, got_child;
+/* What an upgrade passes to the image it executes. */
+#define ENV_LISTEN_FD	"JWTMINT_LISTEN_FD"
+#define ENV_PLATFORM_FD	"JWTMINT_PLATFORM_FD"
+#define ENV_CHILDREN	"JWTMINT_CHILDREN"
+
+struct sup {
+	const struct supervisor_args *args;
+	const char	*listen;	/* as given: --listen or the config's */
+	const char	*shm;		/* rate_limit_shm as mapped at the start */
+	struct config	*cfg;		/* the configuration in force */
+	struct config	*first;		/* main's, in force until a reload */
+	struct config	 spare[2];	/* where a reload reads the next one */
+	int		 fd;		/* the FastCGI listener */
+	int		 owned;		/* bound by us, not systemd's */
+	char		 name[NAME_BYTES];
+	int		 pfd;		/* the platform listener, or -1 */
+	int		 stale_pfd;	/* the one a reload is replacing, or -1 */
+	int		 nworkers;
+	pid_t		 pids[MAX_WORKERS + 1];
+	time_t		 born[MAX_WORKERS + 1];
+	sigset_t	 orig;		/* the mask children and sigsuspend use */
+	char		 exe[PATH_MAX];	/* this binary, for an upgrade */
+	struct ratelimit *rl;
+};
+
+static struct sup		 sup;
+static volatile sig_atomic_t	 got_stop, got_child, got_reload, got_upgrade;
 
 static void
 on_signal(int sig)
 {
 	if (sig == SIGCHLD)
 		got_child = 1;
+	else if (sig == SIGHUP)
+		got_reload = 1;
+	else if (sig == SIGUSR2)
+		got_upgrade = 1;
 	else
 		got_stop = 1;
 }
 
-int
-supervisor_bind(const char *listen_on, int mode)
+static const char *
+env(const char *name)
 {
-	struct sockaddr_un	 sun;
-	struct addrinfo		 hints, *res = NULL;
-	char			 host[256], *port;
-	const char		*path;
-	int			 fd = -1, one = 1, rc;
-
-	if (strncmp(listen_on, "unix:", 5) == 0) {
-		path = listen_on + 5;
-		memset(&sun, 0, sizeof(sun));
-		sun.sun_family = AF_UNIX;
-		if (strlen(path) >= sizeof(sun.sun_path) || *path != '/') {
-			log_warnx("listen %s: need an absolute path of at most "
-			    "%zu bytes", listen_on, sizeof(sun.sun_path) - 1);
-			return -1;
-		}
-		strcpy(sun.sun_path, path);
-		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-			goto fail;
-		unlink(path);	/* a stale socket of an earlier run */
-		if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
-		    chmod(path, (mode_t)mode) == -1 || listen(fd, BACKLOG) == -1)
-			goto fail;
-		return fd;
-	}
-	if (snprintf(host, sizeof(host), "%s", listen_on) >= (int)sizeof(host) ||
-	    (port = strrchr(host, ':')) == NULL) {
-		log_warnx("listen %s: expected unix:/path or host:port", listen_on);
-		return -1;
-	}
-	*port++ = '\0';
-	/* Port 0: the kernel picks a free one, which the start-up line names
-	 * (no probe-then-bind race for whoever starts us). */
-	if (strlen(port) == 0 || strlen(port) > 5 || strspn(port, "0123456789") !=
-	    strlen(port) || atoi(port) > 65535) {
-		log_warnx("listen %s: the port must be 0 to 65535", listen_on);
-		return -1;
-	}
-	if (host[0] == '[' && host[strlen(host) - 1] == ']') {
-		memmove(host, host + 1, strlen(host));
-		host[strlen(host) - 1] = '\0';
-	}
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE;
-	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-		log_warnx("listen %s: %s", listen_on, gai_strerror(rc));
-		return -1;
-	}
-	if ((fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||
-	    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
-	    listen(fd, BACKLOG) == -1)
-		goto fail;
-	freeaddrinfo(res);
-	return fd;
-fail:
-	log_warn("listen %s", listen_on);
-	if (res != NULL)
-		freeaddrinfo(res);
-	if (fd != -1)
-		close(fd);
-	return -1;
+	return getenv(name);
 }
-
-/*
- * The address fd is bound to, as --listen spells it: "unix:/path" as given,
- * else "host:port" or "[v6]:port" with the port the kernel chose for 0.
- */
-static void
-bound_name(int fd, const char *listen_on, char *buf, size_t len)
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 sslen = sizeof(ss);
-	char			 host[NI_MAXHOST], serv[NI_MAXSERV];
-
-	if (strncmp(listen_on, "unix:", 5) == 0 ||
-	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1 ||
-	    getnameinfo((struct sockaddr *)&ss, sslen, host, sizeof(host),
-	    serv, sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-		snprintf(buf, len, "%s", listen_on);
-		return;
-	}
-	snprintf(buf, len, ss.ss_family == AF_INET6 ? "[%s]:%s" : "%s:%s",
-	    host, serv);
-}
-
-static struct ratelimit	*shared_rl;
-static int		 platform_fd = -1;	/* the platform listener, or -1 */
 
 /*
  * pin_workers: worker slot i runs only on the (i mod n)-th of the n CPUs
@@ -158,154 +116,590 @@ pin(int slot)
 		log_warn("worker %d: pin_workers: CPU %d", slot, cpu);
 }
 
-/* Slot nworkers is the housekeeper's; the others are workers. */
+/*
+ * Fork the child of slot (the housekeeper's when hk) with configuration
+ * cfg. A worker writes one byte on readyfd (unless -1) once it serves;
+ * rdfd is the other end of that pipe, closed in the child.
+ */
 static pid_t
-spawn(const struct config *cfg, int fd, const sigset_t *orig, int slot,
-    int housekeeper)
+spawn(struct sup *s, const struct config *cfg, int slot, int hk, int readyfd,
+    int rdfd)
 {
-	pid_t	 pid, parent = getpid();
+	sigset_t	 mask;
+	pid_t		 pid, parent = getpid();
+	int		 i;
 
 	if ((pid = fork()) == -1) {
 		log_warn("fork");
 		return -1;
 	}
-	if (pid == 0) {
-		/* Named first: whoever counts the workers tells it apart. */
-		if (housekeeper)
-			prctl(PR_SET_NAME, HOUSEKEEPER_COMM, 0, 0, 0);
-		/* A child must not outlive its supervisor (nothing would
-		 * restart it or stop it): SIGTERM it when the parent dies. */
-		if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
-			_exit(1);
-		log_init("jwtmint");
-		signal(SIGCHLD, SIG_DFL);
-		if (housekeeper) {
-			close(fd);	/* it serves no request */
-			if (platform_fd != -1)
-				close(platform_fd);
-			sigprocmask(SIG_SETMASK, orig, NULL);
-			_exit(housekeeper_run(cfg));
-		}
-		if (cfg->pin_workers)
-			pin(slot);
-		sigprocmask(SIG_SETMASK, orig, NULL);
-		_exit(worker_fcgi(cfg, fd, platform_fd, shared_rl) == 0 ? 0 : 1);
+	if (pid != 0)
+		return pid;
+	/* Named first: whoever counts the workers tells it apart. */
+	if (hk)
+		prctl(PR_SET_NAME, HOUSEKEEPER_COMM, 0, 0, 0);
+	/* A child must not outlive its supervisor (nothing would restart it
+	 * or stop it): SIGTERM it when the parent dies. An upgrade's exec is
+	 * no death: the pid, and so the parent, stays. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
+		_exit(1);
+	log_init("jwtmint");
+	signal(SIGCHLD, SIG_DFL);
+	/* A hang-up of the whole group is the supervisor's business. */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
+	if (rdfd != -1)
+		close(rdfd);
+	/* The secrets of the other configurations are not the child's. */
+	if (cfg != s->first)
+		config_wipe(s->first);
+	for (i = 0; i < 2; i++)
+		if (cfg != &s->spare[i])
+			config_wipe(&s->spare[i]);
+	if (s->stale_pfd != -1)
+		close(s->stale_pfd);	/* the old generation's only */
+	/*
+	 * SIGTERM and SIGINT stay blocked: until worker_fcgi or
+	 * housekeeper_run installs its own handler, this one (inherited) would
+	 * take a stop and lose it, and the child would then run until the
+	 * grace's SIGKILL. Both unblock them where they wait.
+	 */
+	mask = s->orig;
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	if (hk) {
+		close(s->fd);	/* it serves no request */
+		if (s->pfd != -1)
+			close(s->pfd);
+		_exit(housekeeper_run(cfg));
 	}
-	return pid;
+	if (cfg->pin_workers)
+		pin(slot);
+	_exit(worker_fcgi(cfg, s->fd, s->pfd, s->rl, readyfd) == 0 ? 0 : 1);
 }
 
-int
-supervisor_run(const struct config *cfg, const char *listen_on, int nworkers)
+/* How long a new worker may take to be ready: app_new's database round
+ * trips, each bounded by database_timeout_ms. */
+static int
+ready_wait_ms(const struct config *cfg)
 {
-	struct sigaction	 sa;
-	sigset_t		 block, orig;
-	pid_t			 pids[MAX_WORKERS + 1], pid;
-	time_t			 born[MAX_WORKERS + 1], deadline;
-	char			 name[NI_MAXHOST + NI_MAXSERV + 8];
-	char			 pname[NI_MAXHOST + NI_MAXSERV + 8];
-	int			 fd, i, status, alive, nchildren;
+	return 4 * cfg->database_timeout_ms + 5000;
+}
 
-	if (nworkers < 1 || nworkers > MAX_WORKERS)
-		nworkers = 2;
-	if ((fd = supervisor_bind(listen_on, 0666)) == -1)
-		return 1;
-	bound_name(fd, listen_on, name, sizeof(name));
-	/*
-	 * The platform listener. Its unix socket is as open as the public
-	 * one (the web server's workers may run as another user): the
-	 * platform credential is what every request on it must present.
-	 */
-	if (cfg->platform_listen[0] != '\0') {
-		if ((platform_fd = supervisor_bind(cfg->platform_listen,
-		    0666)) == -1) {
-			close(fd);
-			return 1;
+static long long
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Start the workers of slots first to first + n - 1 with cfg (their pids
+ * in s->pids) and wait until each said it serves (one byte each on a
+ * shared pipe), exited, or ready_wait_ms passed. Returns how many said so.
+ */
+static int
+spawn_ready(struct sup *s, const struct config *cfg, int first, int n)
+{
+	struct pollfd	 p;
+	char		 buf[MAX_WORKERS + 1];
+	long long	 deadline, left;
+	ssize_t		 r;
+	int		 fds[2], i, got = 0;
+
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		log_warn("pipe");
+		return 0;
+	}
+	for (i = first; i < first + n; i++) {
+		s->pids[i] = spawn(s, cfg, i, 0, fds[1], fds[0]);
+		s->born[i] = time(NULL);
+	}
+	close(fds[1]);
+	deadline = now_ms() + ready_wait_ms(cfg);
+	while (got < n && (left = deadline - now_ms()) > 0) {
+		p.fd = fds[0];
+		p.events = POLLIN;
+		if (poll(&p, 1, (int)left) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
 		}
-		bound_name(platform_fd, cfg->platform_listen, pname,
-		    sizeof(pname));
-		log_info("platform listener on %s", pname);
+		/* 0: every writer exited or wrote and closed its end. */
+		if ((r = read(fds[0], buf, sizeof(buf))) <= 0) {
+			if (r == -1 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			break;
+		}
+		got += (int)r;
 	}
-	/* Rate-limit counters shared by every worker of this host. */
-	shared_rl = worker_ratelimit_map(cfg, 1);
+	close(fds[0]);
+	if (got < n)
+		log_warnx("%d of %d new workers did not start serving within "
+		    "%d ms (above)", n - got, n, ready_wait_ms(cfg));
+	return got;
+}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &block, &orig);
+/*
+ * SIGTERM the n children in pids (-1: none; a pid that is not our child is
+ * left alone), wait up to STOP_GRACE_SEC for them to finish what they hold,
+ * then SIGKILL the rest. Every entry is -1 after.
+ */
+static void
+retire(pid_t *pids, int n)
+{
+	time_t	 deadline;
+	int	 i, alive, status;
 
-	nchildren = nworkers + 1;	/* the housekeeper last */
-	for (i = 0; i < nchildren; i++) {
-		pids[i] = spawn(cfg, fd, &orig, i, i == nworkers);
-		born[i] = time(NULL);
-	}
-	log_info("listening on %s with %d workers", name, nworkers);
-
-	while (!got_stop) {
-		sigsuspend(&orig);
-		if (!got_child)
+	for (i = 0; i < n; i++) {
+		if (pids[i] <= 0)
 			continue;
-		got_child = 0;
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			for (i = 0; i < nchildren && pids[i] != pid; i++)
-				;
-			if (i == nchildren)
-				continue;
-			pids[i] = -1;
-			if (got_stop)
-				continue;
-			log_warnx("%s %d %s %d; restarting", i == nworkers ?
-			    "housekeeper" : "worker", (int)pid,
-			    WIFSIGNALED(status) ? "killed by signal" :
-			    "exited with", WIFSIGNALED(status) ?
-			    WTERMSIG(status) : WEXITSTATUS(status));
-			/* A child that cannot live: do not fork in a loop. */
-			if (time(NULL) - born[i] < RESPAWN_MIN_SEC)
-				sleep(RESPAWN_MIN_SEC);
-			pids[i] = spawn(cfg, fd, &orig, i, i == nworkers);
-			born[i] = time(NULL);
-		}
-	}
-
-	/* Stop accepting; workers finish what they have. */
-	log_info("stopping: waiting for %d workers", nworkers);
-	close(fd);
-	if (strncmp(listen_on, "unix:", 5) == 0)
-		unlink(listen_on + 5);
-	if (platform_fd != -1) {
-		close(platform_fd);
-		if (strncmp(cfg->platform_listen, "unix:", 5) == 0)
-			unlink(cfg->platform_listen + 5);
-	}
-	for (i = 0; i < nchildren; i++)
-		if (pids[i] > 0)
+		if (waitpid(pids[i], &status, WNOHANG) != 0)
+			pids[i] = -1;	/* gone already, or not ours */
+		else
 			kill(pids[i], SIGTERM);
+	}
 	deadline = time(NULL) + STOP_GRACE_SEC;
 	do {
 		alive = 0;
-		for (i = 0; i < nchildren; i++) {
+		for (i = 0; i < n; i++) {
 			if (pids[i] <= 0)
 				continue;
 			if (waitpid(pids[i], &status, WNOHANG) != 0)
-				pids[i] = -1;	/* reaped, or not ours any more */
+				pids[i] = -1;
 			else
 				alive++;
 		}
 		if (alive > 0)
-			usleep(20000);
+			usleep(10000);
 	} while (alive > 0 && time(NULL) < deadline);
-	for (i = 0; i < nchildren; i++)
+	for (i = 0; i < n; i++)
 		if (pids[i] > 0) {
+			log_warnx("child %d still busy after %d s: killed",
+			    (int)pids[i], STOP_GRACE_SEC);
 			kill(pids[i], SIGKILL);
 			waitpid(pids[i], &status, 0);
+			pids[i] = -1;
 		}
+}
+
+/*
+ * Load the configuration file again into c and check its secrets against
+ * the database. Returns 0, or -1 with "WHAT refused: the reason" logged and
+ * c wiped.
+ */
+static int
+load(struct config *c, const char *path, const char *what)
+{
+	char	 err[CONFIG_ERR_BYTES], msg[SECRETCHECK_MSG_BYTES];
+
+	if (config_load(c, path, env, err) == -1 ||
+	    config_secrets(c, env, err) == -1) {
+		log_warnx("%s refused: %s; the workers keep the configuration "
+		    "they have", what, err);
+		config_wipe(c);
+		return -1;
+	}
+	switch (secretcheck_config(c, msg, sizeof(msg))) {
+	case 0:
+		log_warnx("%s refused: %s; the workers keep the configuration "
+		    "they have", what, msg);
+		config_wipe(c);
+		return -1;
+	case -1:
+		log_warnx("%s: the key-encryption key and pepper could not be "
+		    "checked against the database (down, or not migrated): "
+		    "going on", what);
+		break;
+	}
+	return 0;
+}
+
+/* Settings a reload cannot change: logged, the old value kept. */
+static void
+restart_only(struct sup *s, const struct config *next)
+{
+	if (s->args->listen == NULL && strcmp(next->listen, s->listen) != 0)
+		log_warnx("reload: listen = \"%s\" needs a restart: still "
+		    "listening on %s", next->listen, s->name);
+	if (s->args->workers != 0 && next->workers != s->args->workers)
+		log_warnx("reload: workers = %d in the configuration, but "
+		    "--workers %d on the command line: %d workers",
+		    next->workers, s->args->workers, s->args->workers);
+	if (strcmp(next->rate_limit_shm, s->shm) != 0)
+		log_warnx("reload: rate_limit_shm = \"%s\" needs a restart: the "
+		    "workers keep the table mapped at the start",
+		    next->rate_limit_shm);
+}
+
+/* Close the listener fd of address addr; unlink a socket file we made. */
+static void
+close_listener(int fd, const char *addr, int owned)
+{
+	char	 name[NAME_BYTES];
+
+	listenfd_name(fd, addr, name, sizeof(name));
+	close(fd);
+	if (owned && strncmp(name, "unix:", 5) == 0)
+		unlink(name + 5);
+}
+
+static void
+reload(struct sup *s)
+{
+	struct config	*next, *old = s->cfg;
+	pid_t		 hk, old_pid;
+	int		 n, i, status, nfd, pchanged = 0;
+
+	next = old == &s->spare[0] ? &s->spare[1] : &s->spare[0];
+	log_info("reload: reading %s", s->args->config_path);
+	if (load(next, s->args->config_path, "reload") == -1)
+		return;
+	restart_only(s, next);
+	n = s->args->workers != 0 ? s->args->workers : next->workers;
+	if (strcmp(next->platform_listen, old->platform_listen) != 0) {
+		nfd = next->platform_listen[0] == '\0' ? -1 :
+		    listenfd_bind(next->platform_listen, 0666);
+		if (next->platform_listen[0] != '\0' && nfd == -1) {
+			log_warnx("reload refused: platform_listen %s cannot be "
+			    "bound (above); the workers keep the configuration "
+			    "they have", next->platform_listen);
+			config_wipe(next);
+			return;
+		}
+		s->stale_pfd = s->pfd;
+		s->pfd = nfd;
+		pchanged = 1;
+		log_info("reload: platform listener %s%s",
+		    next->platform_listen[0] ? "now on " : "closed",
+		    next->platform_listen);
+	}
+	/*
+	 * One by one: slot i's new worker serves before the old one is told
+	 * to stop, and the old one finishes its request in flight. A first
+	 * worker that cannot start refuses the whole configuration.
+	 */
+	hk = s->pids[s->nworkers];
+	for (i = 0; i < n; i++) {
+		old_pid = i < s->nworkers ? s->pids[i] : -1;
+		if (spawn_ready(s, next, i, 1) != 1 && i == 0) {
+			if (s->pids[0] > 0) {
+				kill(s->pids[0], SIGKILL);
+				waitpid(s->pids[0], &status, 0);
+			}
+			s->pids[0] = old_pid;
+			if (pchanged) {
+				if (s->pfd != -1)
+					close_listener(s->pfd,
+					    next->platform_listen, 1);
+				s->pfd = s->stale_pfd;
+				s->stale_pfd = -1;
+			}
+			log_warnx("reload refused: a worker with the new "
+			    "configuration did not start (above); the workers "
+			    "keep the configuration they have");
+			config_wipe(next);
+			return;
+		}
+		/* A later one that failed is restarted like any worker. */
+		retire(&old_pid, 1);
+	}
+	if (s->nworkers > n)
+		retire(&s->pids[n], s->nworkers - n);
+	retire(&hk, 1);
+	s->pids[n] = spawn(s, next, n, 1, -1, -1);
+	s->born[n] = time(NULL);
+	if (s->stale_pfd != -1) {
+		close_listener(s->stale_pfd, old->platform_listen, 1);
+		s->stale_pfd = -1;
+	}
+	if (n != s->nworkers)
+		log_info("reload: %d workers instead of %d", n, s->nworkers);
+	s->nworkers = n;
+	s->cfg = next;
+	config_wipe(old);
+	log_info("reloaded %s: %d workers and the housekeeper replaced",
+	    s->args->config_path, n);
+}
+
+/* `BINARY -t -c FILE`: 0 when it exits 0 within PREFLIGHT_SEC. */
+static int
+preflight(struct sup *s)
+{
+	time_t	 deadline;
+	pid_t	 pid, r;
+	int	 status;
+
+	if ((pid = fork()) == -1) {
+		log_warn("upgrade refused: fork");
+		return -1;
+	}
+	if (pid == 0) {
+		sigprocmask(SIG_SETMASK, &s->orig, NULL);
+		execl(s->exe, s->exe, "-c", s->args->config_path, "-t",
+		    (char *)NULL);
+		log_warn("upgrade: exec %s", s->exe);
+		_exit(127);
+	}
+	deadline = time(NULL) + PREFLIGHT_SEC;
+	while ((r = waitpid(pid, &status, WNOHANG)) == 0 &&
+	    time(NULL) < deadline)
+		usleep(10000);
+	if (r == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		log_warnx("upgrade refused: %s -t did not finish in %d s",
+		    s->exe, PREFLIGHT_SEC);
+		return -1;
+	}
+	if (r == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		log_warnx("upgrade refused: %s -t failed (status %d): its "
+		    "message is above", s->exe, r == -1 ? -1 : status);
+		return -1;
+	}
+	return 0;
+}
+
+/* Set or clear close-on-exec on fd. */
+static void
+cloexec(int fd, int on)
+{
+	if (fd != -1)
+		(void)fcntl(fd, F_SETFD, on ? FD_CLOEXEC : 0);
+}
+
+static void
+upgrade(struct sup *s)
+{
+	struct config	*next;
+	char		 num[16], list[LISTENFD_MAX_PIDS * 12];
+	size_t		 off = 0;
+	int		 i;
+
+	if (s->exe[0] == '\0') {
+		log_warnx("upgrade refused: the path of this binary is unknown");
+		return;
+	}
+	log_info("upgrade: checking %s -t", s->exe);
+	next = s->cfg == &s->spare[0] ? &s->spare[1] : &s->spare[0];
+	if (preflight(s) == -1 ||
+	    load(next, s->args->config_path, "upgrade") == -1)
+		return;
+	config_wipe(next);	/* the new image reads it itself */
+
+	list[0] = '\0';
+	for (i = 0; i <= s->nworkers; i++)
+		if (s->pids[i] > 0)
+			off += (size_t)snprintf(list + off, sizeof(list) - off,
+			    "%s%d", off ? "," : "", (int)s->pids[i]);
+	snprintf(num, sizeof(num), "%d", s->fd);
+	setenv(ENV_LISTEN_FD, num, 1);
+	if (s->pfd != -1) {
+		snprintf(num, sizeof(num), "%d", s->pfd);
+		setenv(ENV_PLATFORM_FD, num, 1);
+	}
+	setenv(ENV_CHILDREN, list, 1);
+	cloexec(s->fd, 0);
+	cloexec(s->pfd, 0);
+	log_info("upgrade: executing %s (children %s)", s->exe, list);
+	/* Signals stay blocked: one sent meanwhile waits for the new image. */
+	execv(s->exe, s->args->argv);
+	log_warn("upgrade refused: exec %s; this image keeps running", s->exe);
+	cloexec(s->fd, 1);
+	cloexec(s->pfd, 1);
+	unsetenv(ENV_LISTEN_FD);
+	unsetenv(ENV_PLATFORM_FD);
+	unsetenv(ENV_CHILDREN);
+}
+
+/* The FastCGI listener: inherited from the image before an upgrade,
+ * systemd's, or bound here. Returns 0 or -1 (logged). */
+static int
+take_listener(struct sup *s)
+{
+	if (getenv(ENV_LISTEN_FD) != NULL) {
+		if ((s->fd = listenfd_inherited(ENV_LISTEN_FD)) == -1)
+			return -1;
+	} else if (strcmp(s->listen, "systemd") == 0) {
+		if ((s->fd = listenfd_systemd()) == -1)
+			return -1;
+	} else if ((s->fd = listenfd_bind(s->listen, 0666)) == -1)
+		return -1;
+	s->owned = strcmp(s->listen, "systemd") != 0;
+	listenfd_name(s->fd, s->listen, s->name, sizeof(s->name));
+	return 0;
+}
+
+/*
+ * The platform listener. Its unix socket is as open as the public one
+ * (the web server's workers may run as another user): the platform
+ * credential is what every request on it must present. An inherited one
+ * is kept when the configuration still names its address.
+ */
+static int
+take_platform(struct sup *s)
+{
+	char	 pname[NAME_BYTES];
+
+	s->pfd = -1;
+	if (getenv(ENV_PLATFORM_FD) != NULL &&
+	    (s->pfd = listenfd_inherited(ENV_PLATFORM_FD)) != -1) {
+		listenfd_name(s->pfd, "", pname, sizeof(pname));
+		if (strcmp(pname, s->cfg->platform_listen) != 0) {
+			log_info("platform listener %s: no longer configured",
+			    pname);
+			close_listener(s->pfd, pname, 1);
+			s->pfd = -1;
+		}
+	}
+	if (s->pfd == -1 && s->cfg->platform_listen[0] != '\0' &&
+	    (s->pfd = listenfd_bind(s->cfg->platform_listen, 0666)) == -1)
+		return -1;
+	if (s->pfd != -1) {
+		listenfd_name(s->pfd, s->cfg->platform_listen, pname,
+		    sizeof(pname));
+		log_info("platform listener on %s", pname);
+	}
+	return 0;
+}
+
+/* The main loop's reaping: restart a child that died. */
+static void
+reap(struct sup *s)
+{
+	pid_t	 pid;
+	int	 i, status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i <= s->nworkers && s->pids[i] != pid; i++)
+			;
+		if (i > s->nworkers)
+			continue;
+		s->pids[i] = -1;
+		if (got_stop)
+			continue;
+		log_warnx("%s %d %s %d; restarting", i == s->nworkers ?
+		    "housekeeper" : "worker", (int)pid,
+		    WIFSIGNALED(status) ? "killed by signal" : "exited with",
+		    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+		/* A child that cannot live: do not fork in a loop. */
+		if (time(NULL) - s->born[i] < RESPAWN_MIN_SEC)
+			sleep(RESPAWN_MIN_SEC);
+		s->pids[i] = spawn(s, s->cfg, i, i == s->nworkers, -1, -1);
+		s->born[i] = time(NULL);
+	}
+}
+
+int
+supervisor_run(struct config *cfg, const struct supervisor_args *args)
+{
+	static const int	 sigs[] = { SIGTERM, SIGINT, SIGCHLD, SIGHUP,
+				    SIGUSR2 };
+	struct sup		*s = &sup;
+	struct sigaction	 sa;
+	sigset_t		 block;
+	pid_t			 old[LISTENFD_MAX_PIDS];
+	const char		*v;
+	ssize_t			 len;
+	size_t			 k;
+	int			 i, nold = 0;
+
+	s->args = args;
+	s->cfg = s->first = cfg;
+	s->stale_pfd = -1;
+	s->listen = args->listen != NULL ? args->listen : cfg->listen;
+	s->shm = cfg->rate_limit_shm;
+	s->nworkers = args->workers != 0 ? args->workers : cfg->workers;
+	if (s->nworkers < 1 || s->nworkers > MAX_WORKERS)
+		s->nworkers = 2;
+	/* The path this binary was started from, before an upgrade renames
+	 * another file over it. */
+	if ((len = readlink("/proc/self/exe", s->exe, sizeof(s->exe) - 1)) <= 0)
+		len = 0;
+	s->exe[len] = '\0';
+
+	/*
+	 * Blocked from here; also across an upgrade's exec, so that nothing
+	 * sent meanwhile is lost. The mask of the children and of sigsuspend
+	 * is the one found without ours (an upgraded image finds them
+	 * blocked).
+	 */
+	sigemptyset(&block);
+	for (k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
+		sigaddset(&block, sigs[k]);
+	sigprocmask(SIG_BLOCK, &block, &s->orig);
+	for (k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
+		sigdelset(&s->orig, sigs[k]);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
+		sigaction(sigs[k], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((v = getenv(ENV_CHILDREN)) != NULL) {
+		if ((nold = listenfd_parse_pids(v, old, LISTENFD_MAX_PIDS)) < 0) {
+			log_warnx("%s malformed: the workers of the image before "
+			    "are not stopped", ENV_CHILDREN);
+			nold = 0;
+		}
+		unsetenv(ENV_CHILDREN);
+	}
+	if (take_listener(s) == -1)
+		return 1;
+	if (take_platform(s) == -1) {
+		close(s->fd);
+		return 1;
+	}
+	/* Rate-limit counters shared by every worker of this host. */
+	s->rl = worker_ratelimit_map(cfg, 1);
+
+	/* After an upgrade, the old image's workers serve until the new ones
+	 * do; then they finish their requests in flight and exit. */
+	if (nold > 0)
+		(void)spawn_ready(s, cfg, 0, s->nworkers);
+	else
+		for (i = 0; i < s->nworkers; i++) {
+			s->pids[i] = spawn(s, cfg, i, 0, -1, -1);
+			s->born[i] = time(NULL);
+		}
+	if (nold > 0) {
+		log_info("upgraded: the %d children of the image before "
+		    "stopping", nold);
+		retire(old, nold);
+	}
+	s->pids[s->nworkers] = spawn(s, cfg, s->nworkers, 1, -1, -1);
+	s->born[s->nworkers] = time(NULL);
+	log_info("listening on %s with %d workers", s->name, s->nworkers);
+
+	while (!got_stop) {
+		sigsuspend(&s->orig);
+		if (got_child) {
+			got_child = 0;
+			reap(s);
+		}
+		if (got_stop)
+			break;
+		if (got_reload) {
+			got_reload = 0;
+			reload(s);
+		}
+		if (got_upgrade) {
+			got_upgrade = 0;
+			upgrade(s);
+		}
+	}
+
+	/* Stop accepting; workers finish what they have. */
+	log_info("stopping: waiting for %d workers", s->nworkers);
+	close_listener(s->fd, s->listen, s->owned);
+	if (s->pfd != -1)
+		close_listener(s->pfd, s->cfg->platform_listen, 1);
+	retire(s->pids, s->nworkers + 1);
+	config_wipe(s->cfg);
 	log_info("stopped");
 	return 0;
 }

@@ -551,7 +551,8 @@ listeners_watch(struct listener *ls, size_t n, int ep, int on)
 }
 
 int
-worker_fcgi(const struct config *cfg, int fd, int pfd, struct ratelimit *rl)
+worker_fcgi(const struct config *cfg, int fd, int pfd, struct ratelimit *rl,
+    int readyfd)
 {
 	struct sigaction	 sa;
 	sigset_t		 stopset, waitmask;
@@ -602,6 +603,10 @@ worker_fcgi(const struct config *cfg, int fd, int pfd, struct ratelimit *rl)
 	if ((a = app_new(cfg)) == NULL)
 		return -1;
 	a->ratelimit = rl != NULL ? rl : worker_ratelimit_map(cfg, 0);
+	if (readyfd != -1) {
+		(void)!write(readyfd, "R", 1);
+		close(readyfd);
+	}
 	memset(&io, 0, sizeof(io));
 	io.param = fcgi_param;
 	io.count = fcgi_count;

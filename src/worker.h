@@ -22,11 +22,13 @@ struct ratelimit	*worker_ratelimit_map(const struct config *, int shared);
  * Serve FastCGI requests on the listening socket fd, and on the platform
  * listener pfd unless it is -1, until SIGTERM or SIGINT, then finish the
  * request in flight and return 0. A request is a platform request by the
- * socket it arrived on, nothing else. Returns -1 when the worker cannot
- * start (the caller exits non-zero).
+ * socket it arrived on, nothing else. Once it serves (its state built,
+ * the sockets watched), it writes one byte on readyfd and closes it,
+ * unless readyfd is -1: how a reload knows the new worker took over.
+ * Returns -1 when the worker cannot start (the caller exits non-zero).
  */
 int	worker_fcgi(const struct config *, int fd, int pfd,
-	    struct ratelimit *rl);
+	    struct ratelimit *rl, int readyfd);
 
 /* Serve the one CGI request of this process. Returns 0 or -1. */
 int	worker_cgi(const struct config *);
