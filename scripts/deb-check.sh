@@ -263,7 +263,7 @@ for u in $units; do
 			die "$u does not run as User=jwtmint"
 	fi
 done
-say "installed: user jwtmint, /etc/jwtmint root:jwtmint 0750, conffile 0640, secrets root 0600, units: $(echo $units | tr '\n' ' ')"
+say "installed: user jwtmint, /etc/jwtmint root:jwtmint 0750, conffile 0640, secrets root 0600, units: $(for u in $units; do printf '%s ' "${u##*/}"; done)"
 
 sum_before=$(cat "$ROOT/etc/jwtmint/kek" "$ROOT/etc/jwtmint/pepper" | sha256sum)
 apt_root install --reinstall "/tmp/${DEB##*/}"
