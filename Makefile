@@ -8,6 +8,11 @@
 #                   (scripts/fuzz.sh: ASan + UBSan, seeds from tests/fuzz/seeds/)
 #   make fuzz-long  the same with FUZZ_SECS=600 unless given
 #   make bench      throughput and latency next to a baseline (scripts/bench.sh)
+#   make deb        the Debian package, in build/deb/ (scripts/deb-build.sh:
+#                   dpkg-buildpackage -us -uc -b on a copy of the tree)
+#   make deb-check  make deb, lintian, then install, run, and purge it in a
+#                   cached debootstrap chroot under var/deb-root (root;
+#                   scripts/deb-check.sh; never installs on this machine)
 #   make soak       10 minutes of mixed load; fails unless RSS, fds and database
 #                   connections stay flat (scripts/soak.sh; SOAK_SECS=600;
 #                   not part of make test)
@@ -235,6 +240,12 @@ test: deps
 	@$(MAKE) --no-print-directory all units
 	@bash tests/run.sh
 
+deb: deps
+	@bash scripts/deb-build.sh
+
+deb-check: deps
+	@bash scripts/deb-check.sh
+
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@bash scripts/bench.sh
@@ -248,5 +259,5 @@ clean:
 
 FORCE:
 
-.PHONY: all units asan fuzz fuzz-long fuzz-targets deps run test bench soak clean \
+.PHONY: all units asan fuzz fuzz-long fuzz-targets deps run test deb deb-check bench soak clean \
 	install uninstall FORCE

@@ -10,7 +10,8 @@ postgresql postgresql-client nginx-light spawn-fcgi wrk curl
 lighttpd lighttpd-modules-lua apache2-bin systemd util-linux python3-requests
 python3 python3-jwt python3-jwcrypto python3-authlib python3-cryptography
 golang-go golang-golang-x-oauth2-dev python3-requests-oauthlib mandoc
-openssl libapache2-mod-auth-openidc"
+openssl libapache2-mod-auth-openidc
+dpkg-dev debhelper lintian debootstrap fakeroot"
 
 missing=""
 for p in $PKGS; do
