@@ -195,6 +195,18 @@ listenfd_systemd(void)
 }
 
 int
+listenfd_upgrade_pid(const char *v, pid_t pid)
+{
+	long	 p;
+
+	if (v == NULL)
+		return 0;
+	if ((p = number(v, strlen(v))) <= 1)
+		return -1;
+	return p == (long)pid ? 1 : 0;
+}
+
+int
 listenfd_inherited(const char *var)
 {
 	const char	*v;

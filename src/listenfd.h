@@ -56,6 +56,15 @@ int	listenfd_inherited(const char *var);
 int	listenfd_parse_pids(const char *s, pid_t *pids, size_t max);
 
 /*
+ * Whether the upgrade variables (JWTMINT_LISTEN_FD, JWTMINT_PLATFORM_FD,
+ * JWTMINT_CHILDREN) are this process's: v, the pid an upgrading supervisor
+ * wrote beside them, must be pid (exec keeps the pid; any other start
+ * finds another or none). Returns 1 when it is, 0 when v is NULL or
+ * another pid, -1 when malformed. Pure.
+ */
+int	listenfd_upgrade_pid(const char *v, pid_t pid);
+
+/*
  * The address fd is bound to, as --listen spells it: "unix:/path", or
  * "host:port" / "[v6]:port" with the port the kernel chose for 0;
  * fallback when it cannot be told.

@@ -36,6 +36,7 @@
 #include "housekeeper.h"
 #include "listenfd.h"
 #include "log.h"
+#include "sdnotify.h"
 #include "secretcheck.h"
 #include "supervisor.h"
 #include "worker.h"
@@ -50,6 +51,11 @@
 #define ENV_LISTEN_FD	"JWTMINT_LISTEN_FD"
 #define ENV_PLATFORM_FD	"JWTMINT_PLATFORM_FD"
 #define ENV_CHILDREN	"JWTMINT_CHILDREN"
+/* ... and the pid that executed it: the three above are honoured only when
+ * it is this process's own (exec keeps the pid), never on another start. */
+#define ENV_UPGRADE_PID	"JWTMINT_UPGRADE_PID"
+/* JWTMINT_CHILDREN: every pid in decimal and a comma. */
+#define PID_LIST_BYTES	(LISTENFD_MAX_PIDS * 12)
 
 struct sup {
 	const struct supervisor_args *args;
@@ -69,6 +75,9 @@ struct sup {
 	sigset_t	 orig;		/* the mask children and sigsuspend use */
 	char		 exe[PATH_MAX];	/* this binary, for an upgrade */
 	struct ratelimit *rl;
+	pid_t		 old[LISTENFD_MAX_PIDS];	/* an upgrade's kept */
+	int		 nold;
+	int		 ready;		/* READY=1 sent to systemd */
 };
 
 static struct sup		 sup;
@@ -347,7 +356,8 @@ close_listener(int fd, const char *addr, int owned)
 		unlink(name + 5);
 }
 
-static void
+/* Returns 0 when the new configuration is in force, -1 when refused. */
+static int
 reload(struct sup *s)
 {
 	struct config	*next, *old = s->cfg;
@@ -357,7 +367,7 @@ reload(struct sup *s)
 	next = old == &s->spare[0] ? &s->spare[1] : &s->spare[0];
 	log_info("reload: reading %s", s->args->config_path);
 	if (load(next, s->args->config_path, "reload") == -1)
-		return;
+		return -1;
 	restart_only(s, next);
 	n = s->args->workers != 0 ? s->args->workers : next->workers;
 	if (strcmp(next->platform_listen, old->platform_listen) != 0) {
@@ -368,7 +378,7 @@ reload(struct sup *s)
 			    "bound (above); the workers keep the configuration "
 			    "they have", next->platform_listen);
 			config_wipe(next);
-			return;
+			return -1;
 		}
 		s->stale_pfd = s->pfd;
 		s->pfd = nfd;
@@ -402,7 +412,7 @@ reload(struct sup *s)
 			    "configuration did not start (above); the workers "
 			    "keep the configuration they have");
 			config_wipe(next);
-			return;
+			return -1;
 		}
 		/* A later one that failed is restarted like any worker. */
 		retire(&old_pid, 1);
@@ -421,8 +431,14 @@ reload(struct sup *s)
 	s->nworkers = n;
 	s->cfg = next;
 	config_wipe(old);
+	/* Workers an upgrade kept: the new generation serves now. */
+	if (s->nold > 0) {
+		retire(s->old, s->nold);
+		s->nold = 0;
+	}
 	log_info("reloaded %s: %d workers and the housekeeper replaced",
 	    s->args->config_path, n);
+	return 0;
 }
 
 /* `BINARY -t -c FILE`: 0 when it exits 0 within PREFLIGHT_SEC. */
@@ -475,9 +491,10 @@ static void
 upgrade(struct sup *s)
 {
 	struct config	*next;
-	char		 num[16], list[LISTENFD_MAX_PIDS * 12];
+	char		 num[16], list[PID_LIST_BYTES];
 	size_t		 off = 0;
-	int		 i;
+	int		 i, k, n;
+	pid_t		 p;
 
 	if (s->exe[0] == '\0') {
 		log_warnx("upgrade refused: the path of this binary is unknown");
@@ -490,11 +507,24 @@ upgrade(struct sup *s)
 		return;
 	config_wipe(next);	/* the new image reads it itself */
 
+	/* Every child: this generation's, and those an upgrade kept. */
 	list[0] = '\0';
-	for (i = 0; i <= s->nworkers; i++)
-		if (s->pids[i] > 0)
-			off += (size_t)snprintf(list + off, sizeof(list) - off,
-			    "%s%d", off ? "," : "", (int)s->pids[i]);
+	for (i = k = 0; i <= s->nworkers + s->nold; i++) {
+		p = i <= s->nworkers ? s->pids[i] : s->old[i - s->nworkers - 1];
+		if (p <= 0)
+			continue;
+		n = snprintf(list + off, sizeof(list) - off, "%s%d",
+		    off ? "," : "", (int)p);
+		if (n < 0 || (size_t)n >= sizeof(list) - off ||
+		    ++k > LISTENFD_MAX_PIDS) {
+			log_warnx("upgrade refused: more children than %s "
+			    "holds (%d)", ENV_CHILDREN, LISTENFD_MAX_PIDS);
+			return;
+		}
+		off += (size_t)n;
+	}
+	snprintf(num, sizeof(num), "%d", (int)getpid());
+	setenv(ENV_UPGRADE_PID, num, 1);
 	snprintf(num, sizeof(num), "%d", s->fd);
 	setenv(ENV_LISTEN_FD, num, 1);
 	if (s->pfd != -1) {
@@ -505,9 +535,13 @@ upgrade(struct sup *s)
 	cloexec(s->fd, 0);
 	cloexec(s->pfd, 0);
 	log_info("upgrade: executing %s (children %s)", s->exe, list);
+	/* systemd: reloading until the new image says READY=1 (same pid). */
+	sdnotify_reloading();
 	/* Signals stay blocked: one sent meanwhile waits for the new image. */
 	execv(s->exe, s->args->argv);
 	log_warn("upgrade refused: exec %s; this image keeps running", s->exe);
+	sdnotify("READY=1");
+	unsetenv(ENV_UPGRADE_PID);
 	cloexec(s->fd, 1);
 	cloexec(s->pfd, 1);
 	unsetenv(ENV_LISTEN_FD);
@@ -566,6 +600,18 @@ take_platform(struct sup *s)
 	return 0;
 }
 
+/* Tell systemd the service serves (Type=notify), once per generation. */
+static void
+notify_ready(struct sup *s, const char *why)
+{
+	char	 msg[SDNOTIFY_MSG_BYTES];
+
+	snprintf(msg, sizeof(msg), "READY=1\nMAINPID=%d", (int)getpid());
+	if (sdnotify(msg) == 1 && !s->ready)
+		log_info("systemd told READY=1: %s", why);
+	s->ready = 1;
+}
+
 /* The main loop's reaping: restart a child that died. */
 static void
 reap(struct sup *s)
@@ -574,6 +620,9 @@ reap(struct sup *s)
 	int	 i, status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (i = 0; i < s->nold; i++)
+			if (s->old[i] == pid)
+				s->old[i] = -1;
 		for (i = 0; i <= s->nworkers && s->pids[i] != pid; i++)
 			;
 		if (i > s->nworkers)
@@ -588,6 +637,12 @@ reap(struct sup *s)
 		/* A child that cannot live: do not fork in a loop. */
 		if (time(NULL) - s->born[i] < RESPAWN_MIN_SEC)
 			sleep(RESPAWN_MIN_SEC);
+		/* Until one worker served, systemd waits for a READY=1. */
+		if (!s->ready && i < s->nworkers) {
+			if (spawn_ready(s, s->cfg, i, 1) == 1)
+				notify_ready(s, "a restarted worker serves");
+			continue;
+		}
 		s->pids[i] = spawn(s, s->cfg, i, i == s->nworkers, -1, -1);
 		s->born[i] = time(NULL);
 	}
@@ -605,7 +660,7 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 	const char		*v;
 	ssize_t			 len;
 	size_t			 k;
-	int			 i, nold = 0;
+	int			 nold = 0, ours, ready;
 
 	s->args = args;
 	s->cfg = s->first = cfg;
@@ -640,6 +695,24 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 		sigaction(sigs[k], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/*
+	 * The upgrade variables are this process's only when its own upgrade
+	 * set them (the pid beside them is ours); on any other start they are
+	 * stray (a parent's, a unit's Environment=) and dropped unread.
+	 */
+	ours = listenfd_upgrade_pid(getenv(ENV_UPGRADE_PID), getpid());
+	if (ours != 1 && (getenv(ENV_LISTEN_FD) != NULL ||
+	    getenv(ENV_PLATFORM_FD) != NULL || getenv(ENV_CHILDREN) != NULL))
+		log_warnx("%s, %s, %s: not set by an upgrade of this process "
+		    "(%s %s): ignored", ENV_LISTEN_FD, ENV_PLATFORM_FD,
+		    ENV_CHILDREN, ENV_UPGRADE_PID, ours == 0 ?
+		    "absent or another pid" : "malformed");
+	unsetenv(ENV_UPGRADE_PID);
+	if (ours != 1) {
+		unsetenv(ENV_LISTEN_FD);
+		unsetenv(ENV_PLATFORM_FD);
+		unsetenv(ENV_CHILDREN);
+	}
 	if ((v = getenv(ENV_CHILDREN)) != NULL) {
 		if ((nold = listenfd_parse_pids(v, old, LISTENFD_MAX_PIDS)) < 0) {
 			log_warnx("%s malformed: the workers of the image before "
@@ -650,23 +723,31 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 	}
 	if (take_listener(s) == -1)
 		return 1;
+	unsetenv(ENV_LISTEN_FD);
 	if (take_platform(s) == -1) {
 		close(s->fd);
 		return 1;
 	}
+	unsetenv(ENV_PLATFORM_FD);
 	/* Rate-limit counters shared by every worker of this host. */
 	s->rl = worker_ratelimit_map(cfg, 1);
 
-	/* After an upgrade, the old image's workers serve until the new ones
-	 * do; then they finish their requests in flight and exit. */
-	if (nold > 0)
-		(void)spawn_ready(s, cfg, 0, s->nworkers);
-	else
-		for (i = 0; i < s->nworkers; i++) {
-			s->pids[i] = spawn(s, cfg, i, 0, -1, -1);
-			s->born[i] = time(NULL);
-		}
-	if (nold > 0) {
+	/*
+	 * After an upgrade, the old image's workers serve until the new ones
+	 * do; then they finish their requests in flight and exit. If none of
+	 * the new ones serves, the old ones go on serving (stopped at a stop,
+	 * a successful reload, or the next upgrade).
+	 */
+	ready = spawn_ready(s, cfg, 0, s->nworkers);
+	if (nold > 0 && ready == 0) {
+		log_warnx("UPGRADE FAILED: no worker of %s started (above); "
+		    "the %d children of the image before keep serving; fix the "
+		    "cause and upgrade again (SIGUSR2) or restart", s->exe,
+		    nold);
+		memcpy(s->old, old, (size_t)nold * sizeof(old[0]));
+		s->nold = nold;
+		s->ready = 1;	/* the old workers serve */
+	} else if (nold > 0) {
 		log_info("upgraded: the %d children of the image before "
 		    "stopping", nold);
 		retire(old, nold);
@@ -674,6 +755,11 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 	s->pids[s->nworkers] = spawn(s, cfg, s->nworkers, 1, -1, -1);
 	s->born[s->nworkers] = time(NULL);
 	log_info("listening on %s with %d workers", s->name, s->nworkers);
+	if (ready > 0 || s->nold > 0)
+		notify_ready(s, nold > 0 ? "upgraded" : "the workers serve");
+	else
+		log_warnx("no worker serves yet: systemd is told READY=1 when "
+		    "one does");
 
 	while (!got_stop) {
 		sigsuspend(&s->orig);
@@ -685,7 +771,11 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 			break;
 		if (got_reload) {
 			got_reload = 0;
-			reload(s);
+			sdnotify_reloading();
+			if (reload(s) == 0)
+				s->ready = 1;
+			if (s->ready)
+				sdnotify("READY=1");
 		}
 		if (got_upgrade) {
 			got_upgrade = 0;
@@ -694,11 +784,14 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 	}
 
 	/* Stop accepting; workers finish what they have. */
+	sdnotify("STOPPING=1");
 	log_info("stopping: waiting for %d workers", s->nworkers);
 	close_listener(s->fd, s->listen, s->owned);
 	if (s->pfd != -1)
 		close_listener(s->pfd, s->cfg->platform_listen, 1);
 	retire(s->pids, s->nworkers + 1);
+	if (s->nold > 0)
+		retire(s->old, s->nold);
 	config_wipe(s->cfg);
 	log_info("stopped");
 	return 0;

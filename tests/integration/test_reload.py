@@ -122,7 +122,8 @@ class Load:
                  timeout=20, what="requests after the change")
 
 
-MARKS = ("reloaded ", "reload refused: ", "upgrade refused: ", "upgraded: ", "listening on ")
+MARKS = ("reloaded ", "reload refused: ", "upgrade refused: ", "upgraded: ", "listening on ",
+         "UPGRADE FAILED: ")
 
 
 class Sup:
@@ -401,6 +402,32 @@ def test_binary_upgrade_under_load(stack):
     assert load.bad == [], "failed during the upgrade: %r" % load.bad[:5]
 
 
+@allow_worker_exit
+def test_upgrade_whose_workers_fail_keeps_the_old_ones(stack):
+    """An upgrade whose new workers cannot start (17 audiences pass -t but
+    no worker starts with them) keeps the old image's workers serving;
+    a reload with a good configuration then replaces them."""
+    conf = write_conf(stack, "upfail.conf", extra=["workers = 2"])
+    with Own(stack, conf, exe=stack.jwtmint) as own:
+        old_w, _ = own.generation()
+        write_conf(stack, "upfail.conf", drop=("audiences",),
+                   extra=["workers = 2", "audiences = " + " ".join("aud%d" % i for i in range(17))])
+        os.kill(own.pid, signal.SIGUSR2)
+        line = own.wait_line("UPGRADE FAILED: ", 1)
+        assert "keep serving" in line, line
+        assert own.new_lines("upgraded: ") == []
+        for pid in old_w:
+            os.kill(pid, 0)     # still there
+        assert ttl_now(stack) == 900
+        assert own.proc.poll() is None
+        write_conf(stack, "upfail.conf", extra=["workers = 2"], ttl=600)
+        os.kill(own.pid, signal.SIGHUP)
+        own.wait_line("reloaded ", 1)
+        wait_for(lambda: not any(os.path.exists("/proc/%d" % p) for p in old_w), timeout=40,
+                 what="the kept workers to stop after the reload")
+        assert ttl_now(stack) == 600
+
+
 # Puts the listening socket it is given on descriptor 3 and names it the
 # way systemd does (LISTEN_PID is the pid that execs jwtmint: this one).
 SD_WRAPPER = r"""
@@ -415,19 +442,49 @@ os.execv(sys.argv[2], sys.argv[2:])
 """
 
 
+class Notify:
+    """systemd's end of sd_notify(3): a unix datagram socket, named as
+    NOTIFY_SOCKET names it (an abstract name: '@' for the leading NUL)."""
+
+    def __init__(self):
+        self.name = "@jwtmint-test-notify-%d-%s" % (os.getpid(), os.urandom(4).hex())
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind("\0" + self.name[1:])
+
+    def next(self, timeout=30):
+        """The next message as a dict (KEY: VALUE), waiting up to timeout."""
+        self.sock.settimeout(timeout)
+        try:
+            msg = self.sock.recv(4096).decode()
+        except socket.timeout:
+            raise AssertionError("no sd_notify message within %ds" % timeout)
+        return dict(l.split("=", 1) for l in msg.split("\n") if l)
+
+    def close(self):
+        self.sock.close()
+
+
 @allow_worker_exit
 def test_listen_systemd(stack):
+    """Socket activation and Type=notify as systemd runs the unit: READY=1
+    once the workers serve, RELOADING=1 (with MONOTONIC_USEC) and READY=1
+    around a reload and an upgrade, STOPPING=1 at the stop."""
     path = os.path.join(stack.tmp, "sd.sock")
     s = socket.socket(socket.AF_UNIX)
     s.bind(path)
     s.listen(64)
     conf = write_conf(stack, "sd.conf")
+    notify = Notify()
     proc = subprocess.Popen([sys.executable, "-c", SD_WRAPPER, str(s.fileno()), stack.jwtmint,
                              "-c", conf, "--listen", "systemd", "--workers", "1"],
                             pass_fds=(s.fileno(),), stdin=subprocess.DEVNULL, stdout=stack._log,
-                            stderr=stack._log, env=stack.child_env(), start_new_session=True)
+                            stderr=stack._log, env=stack.child_env({"NOTIFY_SOCKET": notify.name}),
+                            start_new_session=True)
     s.close()
     try:
+        # READY=1 only once a worker serves: a request then succeeds.
+        m = notify.next()
+        assert m.get("READY") == "1" and m.get("MAINPID") == str(proc.pid), m
         line = wait_for(lambda: re.search(r"jwtmint\[%d\]: listening on (\S+) with 1 workers" % proc.pid,
                                           stack.logs()) or proc.poll() is not None,
                         timeout=10, what="jwtmint --listen systemd to start")
@@ -440,23 +497,72 @@ def test_listen_systemd(stack):
         assert st == 200, (st, body[:200])
         # A reload keeps systemd's socket.
         os.kill(proc.pid, signal.SIGHUP)
-        wait_for(lambda: re.search(r"jwtmint\[%d\]: reloaded " % proc.pid, stack.logs()),
-                 timeout=20, what="the reload")
+        m = notify.next()
+        assert m.get("RELOADING") == "1" and int(m.get("MONOTONIC_USEC", "0")) > 0, m
+        m = notify.next()
+        assert m.get("READY") == "1", m
+        assert re.search(r"jwtmint\[%d\]: reloaded " % proc.pid, stack.logs()), "READY=1 before reloaded"
         st, _, _ = stack.fcgi("unix:" + path, "GET", "/healthz")
         assert st == 200
         # So does an upgrade (the same binary executed again): the new
         # image takes the socket by number, not from LISTEN_* again.
         os.kill(proc.pid, signal.SIGUSR2)
-        wait_for(lambda: re.search(r"jwtmint\[%d\]: upgraded: " % proc.pid, stack.logs()),
-                 timeout=20, what="the upgrade")
+        m = notify.next()
+        assert m.get("RELOADING") == "1", m
+        m = notify.next()
+        assert m.get("READY") == "1" and m.get("MAINPID") == str(proc.pid), m
+        assert re.search(r"jwtmint\[%d\]: upgraded: " % proc.pid, stack.logs()), "READY=1 before upgraded"
         assert proc.poll() is None
         st, _, _ = stack.fcgi("unix:" + path, "GET", "/healthz")
         assert st == 200
         assert stack.stop_server(proc) == 0
+        assert notify.next(timeout=1).get("STOPPING") == "1"
         # systemd's socket file is systemd's: not unlinked at the stop.
         assert os.path.exists(path)
     finally:
         stack.stop_server(proc)
+        notify.close()
+
+
+def test_upgrade_variables_of_another_start_are_ignored(stack):
+    """JWTMINT_LISTEN_FD and its kin are honoured only after this process's
+    own upgrade (JWTMINT_UPGRADE_PID is its pid): a fresh start with them
+    set, and another pid, binds its configured address, signals none of
+    the pids named, and takes no platform listener."""
+    stray = socket.socket(socket.AF_UNIX)
+    stray_path = os.path.join(stack.tmp, "stray.sock")
+    stray.bind(stray_path)
+    stray.listen(8)
+    victim = subprocess.Popen(["sleep", "60"])
+    addr = "unix:" + os.path.join(stack.tmp, "fresh.sock")
+    conf = write_conf(stack, "fresh.conf")
+    env = stack.child_env({"JWTMINT_LISTEN_FD": str(stray.fileno()),
+                           "JWTMINT_PLATFORM_FD": str(stray.fileno()),
+                           "JWTMINT_CHILDREN": str(victim.pid),
+                           "JWTMINT_UPGRADE_PID": "2"})
+    proc = subprocess.Popen([stack.jwtmint, "-c", conf, "--listen", addr, "--workers", "1"],
+                            pass_fds=(stray.fileno(),), stdin=subprocess.DEVNULL, stdout=stack._log,
+                            stderr=stack._log, env=env, start_new_session=True)
+    try:
+        line = wait_for(lambda: re.search(r"jwtmint\[%d\]: listening on (\S+) with" % proc.pid,
+                                          stack.logs()) or proc.poll() is not None,
+                        timeout=20, what="the fresh start")
+        assert proc.poll() is None, "exited: %s" % stack.logs()[-1500:]
+        assert line.group(1) == addr, line.group(0)
+        assert re.search(r"jwtmint\[%d\]: JWTMINT_LISTEN_FD, JWTMINT_PLATFORM_FD, JWTMINT_CHILDREN: "
+                         r"not set by an upgrade of this process" % proc.pid, stack.logs())
+        assert not re.search(r"jwtmint\[%d\]: (upgraded|platform listener)" % proc.pid, stack.logs())
+        st, _, _ = stack.fcgi(addr, "GET", "/healthz")
+        assert st == 200
+        assert victim.poll() is None, "a pid of JWTMINT_CHILDREN was signalled"
+        assert stack.stop_server(proc) == 0
+        # The stray socket was never taken: still ours, still listening.
+        assert os.path.exists(stray_path)
+    finally:
+        stack.stop_server(proc)
+        victim.kill()
+        victim.wait()
+        stray.close()
 
 
 def test_listen_systemd_without_a_socket(stack):

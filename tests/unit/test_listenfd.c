@@ -1,7 +1,8 @@
 /*
  * test_listenfd: the two parsers of what another process hands over in
  * the environment: systemd's LISTEN_PID and LISTEN_FDS (sd_listen_fds(3)),
- * and the pids an upgrading supervisor passes to its new image. Hostile
+ * the pids an upgrading supervisor passes to its new image, and the pid
+ * that says those variables are this process's. Hostile
  * rows first: signs, spaces, hex, empty, overflow, pid 0 and 1, another
  * process's variables, too many pids.
  */
@@ -68,6 +69,30 @@ static const struct pids_row pids_rows[] = {
 	{ "2147483647", 1, 1, 2147483647, 2147483647 },
 };
 
+struct up_row {
+	const char	*v;
+	pid_t		 me;
+	int		 want;
+};
+
+static const struct up_row up_rows[] = {
+	{ "", 42, -1 },
+	{ "+42", 42, -1 },
+	{ "-42", 42, -1 },
+	{ " 42", 42, -1 },
+	{ "42 ", 42, -1 },
+	{ "0x2a", 42, -1 },
+	{ "0", 42, -1 },
+	{ "1", 1, -1 },
+	{ "99999999999", 42, -1 },
+	{ "42,43", 42, -1 },
+	{ "43", 42, 0 },			/* another process's */
+	{ NULL, 42, 0 },
+	{ "42", 42, 1 },
+	{ "042", 42, 1 },
+	{ "2147483647", 2147483647, 1 },
+};
+
 int
 main(void)
 {
@@ -91,6 +116,13 @@ main(void)
 		T_CHECK(n == r->want && (n <= 0 || (pids[0] == r->first &&
 		    pids[n - 1] == r->last)), "parse_pids(\"%s\", %zu) = %d, "
 		    "want %d", r->s, r->max, n, r->want);
+	}
+	for (i = 0; i < sizeof(up_rows) / sizeof(up_rows[0]); i++) {
+		const struct up_row *r = &up_rows[i];
+
+		n = listenfd_upgrade_pid(r->v, r->me);
+		T_CHECK(n == r->want, "upgrade_pid(%s, %d) = %d, want %d",
+		    r->v ? r->v : "NULL", (int)r->me, n, r->want);
 	}
 	return t_done();
 }
