@@ -173,7 +173,8 @@ $(IB)/jwtmint-admin: $(ADMIN_OBJ) $(STORE_OBJ) $(INST_PURE_OBJ)
 # The configuration: conf/jwtmint.conf with the secrets' files named where
 # the units and a package keep them; installed only when absent, 0640
 # (group jwtmint when that group exists and no DESTDIR stages the install:
-# the service's user reads it), never overwritten.
+# the service's user reads it; a warning with the commands to run when it
+# does not), never overwritten.
 $(IB)/jwtmint.conf: conf/jwtmint.conf $(IB)/paths.h
 	sed $(INST_SED) \
 	    -e 's|^kek_file =$$|kek_file = $(CONFDIR)/kek|' \
@@ -211,9 +212,18 @@ install: $(IB)/jwtmint $(IB)/jwtmint-admin $(IB)/jwtmint.conf
 	else \
 		echo $(INSTALL) -m 640 $(IB)/jwtmint.conf $(DESTDIR)$(CONFDIR)/jwtmint.conf; \
 		$(INSTALL) -m 640 $(IB)/jwtmint.conf $(DESTDIR)$(CONFDIR)/jwtmint.conf && \
-		if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && \
-		    getent group jwtmint >/dev/null; then \
+		if [ -n "$(DESTDIR)" ]; then :; \
+		elif [ "$$(id -u)" = 0 ] && getent group jwtmint >/dev/null; then \
 			chgrp jwtmint $(CONFDIR)/jwtmint.conf; \
+		else \
+			echo "install: WARNING: no group jwtmint (or not root):" \
+			    "$(CONFDIR)/jwtmint.conf is 0640 $$(id -un), unreadable" \
+			    "by the units' User=jwtmint. Create the user and give" \
+			    "it the file, as root:" >&2; \
+			echo "    useradd --system --user-group --no-create-home" \
+			    "--home-dir /nonexistent --shell /usr/sbin/nologin jwtmint" >&2; \
+			echo "    chgrp jwtmint $(CONFDIR)/jwtmint.conf &&" \
+			    "chmod 0640 $(CONFDIR)/jwtmint.conf" >&2; \
 		fi; \
 	fi
 

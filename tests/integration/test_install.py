@@ -30,12 +30,14 @@ test` does first). Once, behind nginx; not under ASan (tests/run.sh).
 """
 
 import glob
+import grp
 import json
 import os
 import re
 import shlex
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 
@@ -194,11 +196,24 @@ def test_installed_prefix_runs(stack):
     installed, the installed programs on the installed configuration."""
     root = os.path.join(stack.tmp, "p")
     etc = os.path.join(root, "etc")
-    make(stack, "install", "PREFIX=" + root, "SYSCONFDIR=" + etc)
+    out = make(stack, "install", "PREFIX=" + root, "SYSCONFDIR=" + etc)
     jwtmint = os.path.join(root, "sbin/jwtmint")
     admin = os.path.join(root, "bin/jwtmint-admin")
     conf = os.path.join(etc, "jwtmint/jwtmint.conf")
     env = stack.child_env()
+
+    # The units' User=jwtmint reads the configuration through its group:
+    # given it when the group exists and make runs as root, else told how.
+    try:
+        gid = grp.getgrnam("jwtmint").gr_gid
+    except KeyError:
+        gid = None
+    if gid is not None and os.getuid() == 0:
+        assert os.stat(conf).st_gid == gid, "installed configuration not group jwtmint"
+    else:
+        assert "WARNING: no group jwtmint" in out and "chgrp jwtmint %s" % conf in out \
+            and "useradd --system" in out, "make install: no hint for the configuration's group:\n" + out
+    assert mode_of(conf) == 0o640, "%s: mode %o" % (conf, mode_of(conf))
 
     # Without -c, started where a conf/jwtmint.conf lies (the tree): the
     # installed binary reads SYSCONFDIR's file, the tree's reads conf/.
@@ -306,18 +321,30 @@ def run_unit(stack, service, conf, env):
     ExecStartPre, ExecStart, a token; ExecReload after a change of
     access_ttl_sec, until the new workers issue tokens of the new lifetime;
     ExecReload of a configuration that does not parse, refused by its first
-    line; SIGTERM to the main process (KillMode=mixed)."""
+    line; SIGTERM to the main process (KillMode=mixed). Type=notify: a
+    NOTIFY_SOCKET as systemd gives one, told READY=1 once the workers
+    serve, RELOADING=1 and READY=1 around the reload, STOPPING=1."""
     activate = need_program("systemd-socket-activate", "systemd")
     pre, start, reload = (unit_lines(service, k) for k in ("ExecStartPre", "ExecStart", "ExecReload"))
     assert len(pre) == 1 and len(start) == 1 and len(reload) == 2, \
         "%s: ExecStartPre %r ExecStart %r ExecReload %r" % (service, pre, start, reload)
     assert shlex.split(start[0])[-2:] == ["--listen", "systemd"], "ExecStart: %s" % start[0]
     assert shlex.split(reload[1]) == ["/bin/kill", "-HUP", "$MAINPID"], "ExecReload: %s" % reload[1]
+    assert unit_lines(service, "Type") == ["notify"] and unit_lines(service, "NotifyAccess") == ["main"], \
+        "%s: Type=notify, NotifyAccess=main" % service
     rc, out = run(shlex.split(pre[0]), env=env)
     assert rc == 0, "ExecStartPre %s: exit %d: %s" % (pre[0], rc, out)
 
     sock = os.path.join(stack.tmp, "unit.sock")
+    npath = os.path.join(stack.tmp, "unit.notify")
+    notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    notify.bind(npath)
+    notify.settimeout(30)
+
+    def told():
+        return notify.recv(4096).decode().split("\n")
     keep = ["-E%s=%s" % (k, v) for k, v in env.items() if k in ("PATH", "LANG", "TZ", "PGPASSFILE")]
+    keep.append("-ENOTIFY_SOCKET=" + npath)
     proc = subprocess.Popen([activate, "-l", sock] + keep + shlex.split(start[0]),
                             stdin=subprocess.DEVNULL, stdout=stack._log, stderr=stack._log,
                             env=env, start_new_session=True)
@@ -326,6 +353,7 @@ def run_unit(stack, service, conf, env):
                  what="systemd-socket-activate to listen")
         address = "unix:" + sock
         stack.wait_fcgi(address, proc)
+        assert "READY=1" in told(), "jwtmint.service: no READY=1"
         assert token_ttl(stack, address) == 900, "the installed configuration's access_ttl_sec"
 
         with open(conf) as f:
@@ -336,6 +364,7 @@ def run_unit(stack, service, conf, env):
             argv = [a.replace("$MAINPID", str(proc.pid)) for a in shlex.split(line)]
             rc, out = run(argv, env=env)
             assert rc == 0, "ExecReload %s: exit %d: %s" % (line, rc, out)
+        assert "RELOADING=1" in told() and "READY=1" in told(), "jwtmint.service: reload not told"
         wait_for(lambda: token_ttl(stack, address) == 600, timeout=30,
                  what="tokens of the reloaded access_ttl_sec = 600")
 
@@ -347,8 +376,10 @@ def run_unit(stack, service, conf, env):
 
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=40) == 0, "jwtmint.service stopped by SIGTERM: exit %s" % proc.returncode
+        assert "STOPPING=1" in told(), "jwtmint.service: no STOPPING=1"
     finally:
         stack.stop_server(proc)
+        notify.close()
 
 
 def entries(page):
