@@ -46,6 +46,7 @@
 #define RESPAWN_MIN_SEC	1	/* a worker that dies younger waits this long */
 #define PREFLIGHT_SEC	30	/* `BINARY -t` before an upgrade */
 #define NAME_BYTES	(NI_MAXHOST + NI_MAXSERV + 128)
+#define STOP_POLL_MS	100	/* how often a wait looks for a stop signal */
 
 /* What an upgrade passes to the image it executes. */
 #define ENV_LISTEN_FD	"JWTMINT_LISTEN_FD"
@@ -205,10 +206,21 @@ now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A SIGTERM or SIGINT waiting (signals are blocked outside sigsuspend). */
+static int
+stop_pending(void)
+{
+	sigset_t	 p;
+
+	return sigpending(&p) == 0 && (sigismember(&p, SIGTERM) == 1 ||
+	    sigismember(&p, SIGINT) == 1);
+}
+
 /*
  * Start the workers of slots first to first + n - 1 with cfg (their pids
  * in s->pids) and wait until each said it serves (one byte each on a
- * shared pipe), exited, or ready_wait_ms passed. Returns how many said so.
+ * shared pipe), exited, ready_wait_ms passed, or a stop signal is pending.
+ * Returns how many said so.
  */
 static int
 spawn_ready(struct sup *s, const struct config *cfg, int first, int n)
@@ -230,12 +242,18 @@ spawn_ready(struct sup *s, const struct config *cfg, int first, int n)
 	close(fds[1]);
 	deadline = now_ms() + ready_wait_ms(cfg);
 	while (got < n && (left = deadline - now_ms()) > 0) {
+		if (stop_pending())
+			break;
 		p.fd = fds[0];
 		p.events = POLLIN;
-		if (poll(&p, 1, (int)left) == -1) {
+		switch (poll(&p, 1, left > STOP_POLL_MS ? STOP_POLL_MS :
+		    (int)left)) {
+		case -1:
 			if (errno == EINTR)
 				continue;
-			break;
+			goto out;
+		case 0:
+			continue;	/* nothing to read: never block in read */
 		}
 		/* 0: every writer exited or wrote and closed its end. */
 		if ((r = read(fds[0], buf, sizeof(buf))) <= 0) {
@@ -245,8 +263,12 @@ spawn_ready(struct sup *s, const struct config *cfg, int first, int n)
 		}
 		got += (int)r;
 	}
+out:
 	close(fds[0]);
-	if (got < n)
+	if (got < n && stop_pending())
+		log_warnx("%d of %d new workers not waited for: stopping", n - got,
+		    n);
+	else if (got < n)
 		log_warnx("%d of %d new workers did not start serving within "
 		    "%d ms (above)", n - got, n, ready_wait_ms(cfg));
 	return got;
@@ -356,6 +378,30 @@ close_listener(int fd, const char *addr, int owned)
 		unlink(name + 5);
 }
 
+/*
+ * A stop signal arrived while reload() replaced slot i (0 < i <= n): slots
+ * 0 to i - 1 run the new configuration, the rest the old one, and the
+ * housekeeper hk is still the old. Leave every child where the stop path
+ * retires it (s->pids[0 .. nworkers]) and next in force.
+ */
+static void
+cut(struct sup *s, int i, pid_t hk, struct config *next, struct config *old)
+{
+	if (i > s->nworkers) {
+		/* Slots nworkers .. i - 1 hold new workers: hk moves up. */
+		s->nworkers = i;
+		s->pids[i] = hk;
+	}
+	if (s->stale_pfd != -1) {
+		close_listener(s->stale_pfd, old->platform_listen, 1);
+		s->stale_pfd = -1;
+	}
+	s->cfg = next;
+	config_wipe(old);
+	log_warnx("reload cut short by a stop signal: %d workers replaced, "
+	    "stopping", i);
+}
+
 /* Returns 0 when the new configuration is in force, -1 when refused. */
 static int
 reload(struct sup *s)
@@ -394,6 +440,12 @@ reload(struct sup *s)
 	 */
 	hk = s->pids[s->nworkers];
 	for (i = 0; i < n; i++) {
+		/* A stop waits for no more slots (S3: the unit's stop timeout
+		 * would kill everything meanwhile). */
+		if (i > 0 && stop_pending()) {
+			cut(s, i, hk, next, old);
+			return 0;
+		}
 		old_pid = i < s->nworkers ? s->pids[i] : -1;
 		if (spawn_ready(s, next, i, 1) != 1 && i == 0) {
 			if (s->pids[0] > 0) {
@@ -408,9 +460,13 @@ reload(struct sup *s)
 				s->pfd = s->stale_pfd;
 				s->stale_pfd = -1;
 			}
-			log_warnx("reload refused: a worker with the new "
-			    "configuration did not start (above); the workers "
-			    "keep the configuration they have");
+			if (stop_pending())
+				log_warnx("reload cut short by a stop signal "
+				    "before any worker was replaced");
+			else
+				log_warnx("reload refused: a worker with the new "
+				    "configuration did not start (above); the "
+				    "workers keep the configuration they have");
 			config_wipe(next);
 			return -1;
 		}
@@ -774,7 +830,7 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 			sdnotify_reloading();
 			if (reload(s) == 0)
 				s->ready = 1;
-			if (s->ready)
+			if (s->ready && !stop_pending())
 				sdnotify("READY=1");
 		}
 		if (got_upgrade) {

@@ -34,8 +34,8 @@ import subprocess
 import sys
 import threading
 
-from harness import (FORM, NGINX_SH, allow_worker_exit, parse_json, run_bounded, start_web_server,
-                     wait_for, workers_settled)
+from harness import (FORM, NGINX_SH, allow_worker_exit, children_of, parse_json, run_bounded,
+                     start_web_server, wait_for, workers_settled)
 
 MODES = ("nginx",)
 
@@ -426,6 +426,36 @@ def test_upgrade_whose_workers_fail_keeps_the_old_ones(stack):
         wait_for(lambda: not any(os.path.exists("/proc/%d" % p) for p in old_w), timeout=40,
                  what="the kept workers to stop after the reload")
         assert ttl_now(stack) == 600
+
+
+@allow_worker_exit
+def test_sigterm_cuts_a_reload_short(stack):
+    """A stop during a reload stops waiting for the new workers: their
+    database a listener that never answers (each new worker takes at least
+    database_timeout_ms to serve, the reload two of them), SIGTERM once
+    the first new worker exists; the supervisor stops without a
+    "reloaded", exit 0, and says it cut the reload short."""
+    hole = socket.socket()
+    hole.bind(("127.0.0.1", 0))
+    hole.listen(64)         # never accepted: libpq waits for an answer
+    conf = write_conf(stack, "cut.conf", extra=["workers = 2"])
+    try:
+        with Own(stack, conf, exe=stack.jwtmint) as own:
+            old_w, _ = own.generation()
+            write_conf(stack, "cut.conf", drop=("database_url", "database_timeout_ms"),
+                       extra=["workers = 2", "database_timeout_ms = 3000",
+                              "database_url = host=127.0.0.1 port=%d dbname=x user=x connect_timeout=30"
+                              % hole.getsockname()[1]])
+            os.kill(own.pid, signal.SIGHUP)
+            wait_for(lambda: children_of(own.pid) - old_w, timeout=60,
+                     what="the reload's first new worker")
+            own.proc.send_signal(signal.SIGTERM)
+            assert own.proc.wait(timeout=60) == 0
+            assert own.new_lines("reloaded ") == []
+            assert re.search(r"jwtmint\[%d\]: (reload cut short by a stop signal|\d+ of \d+ new workers "
+                             r"not waited for: stopping)" % own.pid, stack.logs()), stack.logs()[-2000:]
+    finally:
+        hole.close()
 
 
 # Puts the listening socket it is given on descriptor 3 and names it the
