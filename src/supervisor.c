@@ -13,7 +13,11 @@
  * than both configurations ask; it stays open in this process through every
  * reload and upgrade, so a connection that arrives meanwhile waits in the
  * backlog, never refused. Signals are blocked except inside sigsuspend: a
- * reload or an upgrade runs to its end before the next signal is seen.
+ * reload or an upgrade runs to its end before the next signal is seen, but
+ * for a stop, which a reload looks for (sigpending) and which cuts it short.
+ * systemd (Type=notify, sdnotify.h) hears READY=1 only once a worker
+ * serves, RELOADING=1 then READY=1 around a reload or an upgrade, and
+ * STOPPING=1.
  */
 #include <sys/prctl.h>
 #include <sys/socket.h>
