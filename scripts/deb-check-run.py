@@ -146,7 +146,9 @@ class Service:
     from LoadCredential= in /run/credentials/UNIT (%d; 0400, the service
     user's), Environment=, User=/Group=, ExecStartPre= then ExecStart= with
     the socket as fd 3 and LISTEN_PID/LISTEN_FDS (sd_listen_fds), or as
-    standard input for StandardInput=socket. ExecReload= and SIGTERM as
+    standard input for StandardInput=socket; with Type=notify, a
+    NOTIFY_SOCKET that must hear READY=1 (and RELOADING=1, READY=1 around
+    ExecReload=). ExecReload= and SIGTERM as
     systemctl reload and stop do them. What cannot be emulated in a chroot:
     the sandbox options (ProtectSystem=, SystemCallFilter=, ...)."""
 
@@ -203,10 +205,27 @@ class Service:
         os.chown(d, self.uid, self.gid)
         os.chmod(d, 0o500)
 
+    def told(self, what, timeout=30):
+        """The next sd_notify message must hold what (e.g. "READY=1")."""
+        self.notify.settimeout(timeout)
+        try:
+            msg = self.notify.recv(4096).decode(errors="replace").split("\n")
+        except socket.timeout:
+            raise AssertionError("jwtmint.service (Type=notify): no %s within %d s" % (what, timeout))
+        assert what in msg, "jwtmint.service: told %r, expected %s" % (msg, what)
+
     def start(self):
         self.listen()
         self.load_credentials()
         env = self.environment()
+        # Type=notify: NOTIFY_SOCKET as systemd sets it; an abstract name,
+        # reached from inside the chroot and by the service's user alike.
+        self.notify = None
+        if one(self.unit, "Type") == "notify":
+            name = "jwtmint-deb-check-%d" % os.getpid()
+            self.notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+            self.notify.bind("\0" + name)
+            env["NOTIFY_SOCKET"] = "@" + name
         for line in self.unit.get("ExecStartPre", []):
             run(self.as_user + command(line), env=env)
         argv = command(one(self.unit, "ExecStart"))
@@ -223,6 +242,8 @@ class Service:
             self.proc = subprocess.Popen(["/bin/sh", "-c", script, "sh"] + self.as_user + argv,
                                          env=env, stdin=self.sock, stdout=log, stderr=log)
         log.close()
+        if self.notify is not None:
+            self.told("READY=1")
         self.wait_ready()
         return " ".join(argv)
 
@@ -252,10 +273,15 @@ class Service:
             argv = command(line, mainpid=self.proc.pid)
             # ExecReload= runs as the service's user, as systemd does.
             run(self.as_user + argv, env=env)
+        if self.notify is not None:
+            self.told("RELOADING=1")
+            self.told("READY=1")
 
     def stop(self):
         if self.proc is not None:
             stop_server(self.proc)
+        if getattr(self, "notify", None) is not None:
+            self.notify.close()
         if self.sock is not None:
             self.sock.close()
             if one(self.sock_unit, "RemoveOnStop") == "yes" and os.path.exists(self.socket_path):
@@ -327,15 +353,17 @@ def main():
     svc = Service(os.path.join(LOGDIR, "jwtmint.log"))
     try:
         cmd = svc.start()
-        say("jwtmint.service as %d:%d (ExecStartPre passed): %s, on %s"
-            % (svc.uid, svc.gid, cmd, svc.address[len("unix:") + len(ROOT):]))
+        say("jwtmint.service as %d:%d (ExecStartPre passed): %s, on %s%s"
+            % (svc.uid, svc.gid, cmd, svc.address[len("unix:") + len(ROOT):],
+               "; told systemd READY=1" if svc.notify is not None else ""))
         kid = token_round(svc.address, key, org)
         say("token issued and verified against the JWKS (iss %s, kid %s)" % (ISSUER, kid))
         if not AGAIN:
             svc.reload()
             kid = token_round(svc.address, key, org)
             assert svc.proc.poll() is None, "jwtmint exited on reload"
-            say("ExecReload (systemctl reload): a token again after it")
+            say("ExecReload (systemctl reload): %sa token again after it"
+                % ("RELOADING=1, READY=1, " if svc.notify is not None else ""))
     except (AssertionError, OSError) as e:
         raise AssertionError("%s\njwtmint's log:\n%s" % (e, svc.log_tail()))
     finally:
