@@ -444,7 +444,7 @@ reload(struct sup *s)
 	 */
 	hk = s->pids[s->nworkers];
 	for (i = 0; i < n; i++) {
-		/* A stop waits for no more slots (S3: the unit's stop timeout
+		/* A stop waits for no more slots (the unit's stop timeout
 		 * would kill everything meanwhile). */
 		if (i > 0 && stop_pending()) {
 			cut(s, i, hk, next, old);
