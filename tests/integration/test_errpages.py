@@ -18,12 +18,20 @@ Also, straight over FastCGI: /check answers a token over the header bound
 401 invalid_token, an over-long X-API-Key 403 invalid_client.
 """
 
+import grp
+import http.client
 import json
+import os
 import re
+import signal
 import socket
+import ssl
+import tempfile
+import time
 
-from harness import fcgi_request
-from test_webservers import Cleanup, Web, gate_key, spawn_jwtmint_tcp
+from harness import REPO, fcgi_request, free_port
+from test_apache_rs import make_tls
+from test_webservers import Cleanup, Web, gate_key, sh, spawn_jwtmint_tcp
 
 MODES = ("nginx",)
 
@@ -336,3 +344,252 @@ def test_check_header_bounds(stack):
     resp = check([("X-API-Key", key), ("Authorization", "Bearer " + tok)])
     assert resp[0] == 200, resp
     stack.assert_alive()
+
+
+# --- the production examples -------------------------------------------------
+# conf/nginx.conf, conf/lighttpd.conf and conf/apache.conf are what operators
+# copy: each is copied to a temp dir with only its paths, ports and
+# certificates substituted (a throwaway certificate for 127.0.0.1), wrapped
+# in the few global lines a server needs to start as a user (pid file, logs,
+# temp dirs), and started on free loopback ports in front of the stack's
+# jwtmint. The [::] listen lines are dropped (loopback IPv4 only here).
+
+CONF = os.path.join(REPO, "conf")
+DEADLINE_SEC = 10.0
+
+
+def nogroup():
+    for g in ("nogroup", "nobody"):
+        try:
+            grp.getgrnam(g)
+            return g
+        except KeyError:
+            pass
+    raise AssertionError("no group nogroup or nobody for the web server's workers")
+
+
+def substitute(text, subs):
+    """Each (old, new): old must be there (the example changed otherwise)."""
+    for old, new in subs:
+        assert old in text, "the example no longer has %r" % old
+        text = text.replace(old, new)
+    return text
+
+
+def wait_for(fn, what, bound=DEADLINE_SEC):
+    end = time.monotonic() + bound
+    while True:
+        v = fn()
+        if v:
+            return v
+        if time.monotonic() > end:
+            raise AssertionError("timed out waiting for " + what)
+        time.sleep(0.05)
+
+
+def stop_pid(pidfile, sig=signal.SIGTERM):
+    try:
+        with open(pidfile) as f:
+            pid = int(f.read().strip())
+    except (OSError, ValueError):
+        return
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        return
+
+    def gone():
+        try:
+            os.kill(pid, 0)
+            return False
+        except ProcessLookupError:
+            return True
+    wait_for(gone, "pid %d to exit" % pid)
+
+
+def tls_context(d):
+    ctx = ssl.create_default_context(cafile=os.path.join(d, "ca.crt"))
+    return ctx
+
+
+def tls_request(ctx, port, method, path, headers=None, conn=None):
+    own = conn is None
+    if own:
+        conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=10)
+    try:
+        conn.request(method, path, headers=dict(headers or {}))
+        r = conn.getresponse()
+        body = r.read()
+        return r.status, {n.lower(): v for n, v in r.getheaders()}, body
+    finally:
+        if own:
+            conn.close()
+
+
+def start_with_port_retry(start, what, tries=5):
+    """start() returns None on success, or the error text; retried when a
+    free port was taken meanwhile (free_port is racy)."""
+    err = ""
+    for _ in range(tries):
+        err = start()
+        if err is None:
+            return
+        if "in use" not in err:
+            break
+    raise AssertionError("%s did not start: %s" % (what, err[-2000:]))
+
+
+def nginx_example(stack, d, fcgi_unix):
+    """conf/nginx.conf under nginx. Beside it a test-only server (same
+    nginx-errors.conf) with what the example cannot provoke: a location
+    nginx answers 500 itself (outside any gate) and one whose backend
+    accepts and never answers (fastcgi_read_timeout 1s: 504)."""
+    with open(os.path.join(CONF, "nginx.conf")) as f:
+        example = f.read()
+    stall = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    stall.bind(("127.0.0.1", 0))
+    stall.listen(8)         # never accepted: the kernel completes the connect
+    ports = {}
+    tmp = os.path.join(d, "nginx-tmp")
+    os.makedirs(tmp, exist_ok=True)
+    os.chmod(tmp, 0o777)
+    pidfile = os.path.join(d, "nginx.pid")
+
+    def start():
+        ports.update(http=free_port(), https=free_port(), test=free_port())
+        text = substitute(example, [
+            ("\tlisten [::]:80;\n", ""),
+            ("\tlisten [::]:443 ssl http2;\n", ""),
+            ("listen 80;", "listen 127.0.0.1:%d;" % ports["http"]),
+            ("listen 443 ssl http2;", "listen 127.0.0.1:%d ssl http2;" % ports["https"]),
+            ("server unix:/run/jwtmint/fcgi.sock;", "server unix:%s;" % fcgi_unix),
+            ("/etc/ssl/certs/auth.example.com.pem", os.path.join(d, "server.crt")),
+            ("/etc/ssl/private/auth.example.com.key", os.path.join(d, "server.key")),
+            ("/var/log/nginx/jwtmint.access.log", os.path.join(d, "nginx-access.log")),
+            ("/var/log/nginx/jwtmint.error.log", os.path.join(d, "nginx-error.log")),
+            ("/usr/local/share/jwtmint/conf/nginx-errors.conf",
+             os.path.join(CONF, "nginx-errors.conf")),
+        ])
+        with open(os.path.join(d, "jwtmint-example.conf"), "w") as f:
+            f.write(text)
+        user = "user nobody %s;" % nogroup() if os.getuid() == 0 else ""
+        with open(os.path.join(d, "nginx.conf"), "w") as f:
+            f.write("""%(user)s
+worker_processes 1;
+daemon on;
+pid %(d)s/nginx.pid;
+error_log %(d)s/nginx-error.log warn;
+events { worker_connections 64; }
+http {
+	client_body_temp_path %(tmp)s/client_body;
+	fastcgi_temp_path %(tmp)s/fastcgi;
+	proxy_temp_path %(tmp)s/proxy;
+	scgi_temp_path %(tmp)s/scgi;
+	uwsgi_temp_path %(tmp)s/uwsgi;
+	include %(d)s/jwtmint-example.conf;
+	server {
+		listen 127.0.0.1:%(test)d;
+		include %(errors)s;
+		location = /fail { return 500; }
+		location = /stall {
+			fastcgi_pass 127.0.0.1:%(stall)d;
+			fastcgi_read_timeout 1s;
+			fastcgi_send_timeout 1s;
+		}
+		location / { return 404; }
+	}
+}
+""" % dict(user=user, d=d, tmp=tmp, test=ports["test"], stall=stall.getsockname()[1],
+           errors=os.path.join(CONF, "nginx-errors.conf")))
+        conf = os.path.join(d, "nginx.conf")
+        p = sh(["nginx", "-t", "-q", "-p", d + "/", "-c", conf], check=False)
+        if p.returncode != 0:
+            return p.stderr.decode(errors="replace")
+        p = sh(["nginx", "-p", d + "/", "-c", conf], check=False)
+        if p.returncode != 0:
+            return p.stderr.decode(errors="replace")
+        return None
+
+    try:
+        start_with_port_retry(start, "nginx with conf/nginx.conf")
+        return ports, pidfile, stall
+    except BaseException:
+        stall.close()
+        raise
+
+
+def check_nginx_example(stack, d, ports):
+    ctx = tls_context(d)
+    https = ports["https"]
+    # Plain HTTP to the TLS port: nginx's 497, answered 400 in JSON.
+    resp = raw(https, b"GET /token HTTP/1.1\r\n" + HOST + b"X-Junk: " + MARK.encode() + b"\r\n\r\n")
+    assert_json_error("nginx example", "plain HTTP to the TLS port", resp, 400,
+                      error="invalid_request")
+    # An unknown path: the example's own 404.
+    resp = tls_request(ctx, https, "GET", "/nope-" + MARK)
+    assert_json_error("nginx example", "unknown path", resp, 404, error="not_found")
+    # /healthz and /readyz reach jwtmint (its JSON, 200 on a ready stack).
+    for path in ("/healthz", "/readyz"):
+        st, h, body = tls_request(ctx, https, "GET", path)
+        assert st == 200 and h.get("content-type", "").startswith("application/json"), \
+            "nginx example, %s: %d %r %r" % (path, st, h, body[:200])
+        assert isinstance(json.loads(body), dict), body[:200]
+    assert h.get("strict-transport-security"), "nginx example: no HSTS: %r" % h
+    # An unknown Transfer-Encoding: nginx's 501, in JSON.
+    ts = ctx.wrap_socket(socket.create_connection(("127.0.0.1", https), timeout=10),
+                         server_hostname="127.0.0.1")
+    try:
+        ts.sendall(b"POST /token HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: gzip\r\n"
+                   b"Content-Type: application/x-www-form-urlencoded\r\n\r\n" + MARK.encode())
+        out = b""
+        while True:
+            try:
+                chunk = ts.recv(65536)
+            except (ssl.SSLError, ConnectionResetError):
+                break
+            if not chunk:
+                break
+            out += chunk
+    finally:
+        ts.close()
+    assert_json_error("nginx example", "Transfer-Encoding: gzip", parse_response(out), 501,
+                      error="invalid_request")
+    # nginx's own 429 (limit_req on /token, 20 r/s with bursts of 40):
+    # requests on one kept connection until nginx refuses one; jwtmint
+    # answers the others (GET: its 405).
+    conn = http.client.HTTPSConnection("127.0.0.1", https, context=ctx, timeout=10)
+    try:
+        for _ in range(400):
+            resp = tls_request(ctx, https, "GET", "/token", conn=conn)
+            if resp[0] == 429:
+                break
+            assert resp[0] == 405, "nginx example, GET /token: %d %r" % (resp[0], resp[2][:200])
+    finally:
+        conn.close()
+    assert_json_error("nginx example", "limit_req", resp, 429, error="too_many_requests", retry=True)
+    # The test-only server: nginx's own 500 outside a gate, and 504.
+    web = Web(stack, "nginx", port=ports["test"])
+    assert_json_error("nginx", "return 500 outside a gate", web.request("GET", "/fail"), 500,
+                      error="server_error")
+    assert_json_error("nginx", "a backend that never answers", web.request("GET", "/stall"), 504,
+                      error="temporarily_unavailable")
+
+
+def test_nginx_example(stack):
+    """conf/nginx.conf as shipped: plain HTTP to its TLS port, an unknown
+    path, /healthz and /readyz, an unknown Transfer-Encoding, its limit_req;
+    beside it nginx's own 500 and 504 through nginx-errors.conf."""
+    assert stack.fcgi_address.startswith("unix:"), stack.fcgi_address
+    d = tempfile.mkdtemp(prefix="example-nginx-", dir=stack.tmp)
+    os.chmod(d, 0o755)
+    make_tls(d)
+    ports, pidfile, stall = nginx_example(stack, d, stack.fcgi_address[5:])
+    try:
+        try:
+            check_nginx_example(stack, d, ports)
+        except AssertionError as e:
+            with open(os.path.join(d, "nginx-error.log"), errors="replace") as f:
+                raise AssertionError("%s\nerror.log:\n%s" % (e, f.read()[-1500:]))
+    finally:
+        stop_pid(pidfile, signal.SIGQUIT)
+        stall.close()
