@@ -22,7 +22,9 @@ import grp
 import http.client
 import json
 import os
+import pwd
 import re
+import shutil
 import signal
 import socket
 import ssl
@@ -30,7 +32,7 @@ import tempfile
 import time
 
 from harness import REPO, fcgi_request, free_port
-from test_apache_rs import make_tls
+from test_apache_rs import make_tls, moddir
 from test_webservers import Cleanup, Web, gate_key, sh, spawn_jwtmint_tcp
 
 MODES = ("nginx",)
@@ -593,3 +595,167 @@ def test_nginx_example(stack):
     finally:
         stop_pid(pidfile, signal.SIGQUIT)
         stall.close()
+
+
+def example_lua(example):
+    """The Lua script that conf/lighttpd.conf carries in its closing comment."""
+    lines = example.split("\n")
+    start = next(i for i, l in enumerate(lines) if l.startswith("# /etc/lighttpd/jwtmint-account.lua ("))
+    out = []
+    for l in lines[start + 2:]:
+        if not l.startswith("#   "):
+            break
+        out.append(l[4:])
+    assert out and out[-1].strip() == "return 0", out
+    return "\n".join(out) + "\n"
+
+
+def lighttpd_example(d, fcgi_unix):
+    """conf/lighttpd.conf under lighttpd: lighttpd -tt, then started."""
+    with open(os.path.join(CONF, "lighttpd.conf")) as f:
+        example = f.read()
+    errors = os.path.join(d, "lighttpd-errors")
+    shutil.copytree(os.path.join(CONF, "lighttpd-errors"), errors)
+    for n in os.listdir(errors):
+        os.chmod(os.path.join(errors, n), 0o644)
+    lua = os.path.join(d, "jwtmint-account.lua")
+    with open(lua, "w") as f:
+        f.write(example_lua(example))
+    os.chmod(lua, 0o644)
+    os.makedirs(os.path.join(d, "htdocs"), exist_ok=True)
+    text = substitute(example, [
+        ("/usr/local/share/jwtmint/conf/lighttpd-errors/", errors + "/"),
+        ('"socket" => "/run/jwtmint/fcgi.sock"', '"socket" => "%s"' % fcgi_unix),
+        ('"/run/myapp/fcgi.sock"', '"%s"' % os.path.join(d, "myapp.sock")),
+        ('"/etc/lighttpd/jwtmint-account.lua"', '"%s"' % lua),
+    ])
+    with open(os.path.join(d, "jwtmint-example.conf"), "w") as f:
+        f.write(text)
+    pidfile = os.path.join(d, "lighttpd.pid")
+    port = {}
+    user = ""
+    log = os.path.join(d, "lighttpd-error.log")
+    open(log, "a").close()
+    if os.getuid() == 0:
+        # lighttpd opens its log after dropping to that user.
+        user = 'server.username = "nobody"\nserver.groupname = "%s"\n' % nogroup()
+        os.chown(log, pwd.getpwnam("nobody").pw_uid, grp.getgrnam(nogroup()).gr_gid)
+
+    def start():
+        port["p"] = free_port()
+        conf = os.path.join(d, "lighttpd.conf")
+        with open(conf, "w") as f:
+            f.write('server.bind = "127.0.0.1"\nserver.port = %d\n%s'
+                    'server.document-root = "%s/htdocs"\nserver.pid-file = "%s"\n'
+                    'server.errorlog = "%s/lighttpd-error.log"\n'
+                    'include "%s/jwtmint-example.conf"\n'
+                    % (port["p"], user, d, pidfile, d, d))
+        p = sh(["lighttpd", "-tt", "-f", conf], check=False)
+        if p.returncode != 0:
+            return (p.stdout + p.stderr).decode(errors="replace")
+        p = sh(["lighttpd", "-f", conf], check=False)
+        if p.returncode != 0:
+            try:
+                with open(os.path.join(d, "lighttpd-error.log"), errors="replace") as f:
+                    return (p.stdout + p.stderr).decode(errors="replace") + f.read()
+            except OSError:
+                return (p.stdout + p.stderr).decode(errors="replace")
+        return None
+
+    start_with_port_retry(start, "lighttpd with conf/lighttpd.conf")
+    return port["p"], pidfile
+
+
+def apache_example(d, fcgi_unix):
+    """conf/apache.conf under Apache: apache2 -t, then started."""
+    with open(os.path.join(CONF, "apache.conf")) as f:
+        example = f.read()
+    md = moddir()
+    pidfile = os.path.join(d, "apache.pid")
+    port = {}
+    user = "User nobody\nGroup %s\n" % nogroup() if os.getuid() == 0 else ""
+    mods = ["mpm_event", "authn_core", "authz_core", "authnz_fcgi", "proxy", "proxy_fcgi",
+            "proxy_http", "setenvif", "headers", "ssl", "socache_shmcb"]
+
+    def start():
+        port["p"] = free_port()
+        text = substitute(example, [
+            ("<VirtualHost *:443>", "<VirtualHost 127.0.0.1:%d>" % port["p"]),
+            ("/etc/ssl/certs/auth.example.com.pem", os.path.join(d, "server.crt")),
+            ("/etc/ssl/private/auth.example.com.key", os.path.join(d, "server.key")),
+            ("/etc/ssl/certs/api.example.com.pem", os.path.join(d, "server.crt")),
+            ("/etc/ssl/private/api.example.com.key", os.path.join(d, "server.key")),
+            ("/usr/local/share/jwtmint/conf/apache-errors.conf",
+             os.path.join(CONF, "apache-errors.conf")),
+            ("unix:/run/jwtmint/fcgi.sock|", "unix:%s|" % fcgi_unix),
+        ])
+        with open(os.path.join(d, "jwtmint-example.conf"), "w") as f:
+            f.write(text)
+        conf = os.path.join(d, "apache.conf")
+        with open(conf, "w") as f:
+            f.write('ServerRoot "%s"\nDefaultRuntimeDir "%s"\nPidFile "%s"\nMutex file:%s default\n'
+                    'ErrorLog "%s/apache-error.log"\nLogLevel warn\nListen 127.0.0.1:%d\n'
+                    'ServerName 127.0.0.1\n%s' % (d, d, pidfile, d, d, port["p"], user))
+            for m in mods:
+                f.write("LoadModule %s_module %s/mod_%s.so\n" % (m, md, m))
+            f.write('StartServers 1\nServerLimit 1\nThreadsPerChild 8\nMaxRequestWorkers 8\n'
+                    'Include "%s/jwtmint-example.conf"\n' % d)
+        err = os.path.join(d, "apache-start.err")
+        p = sh(["apache2", "-t", "-f", conf, "-E", err], check=False)
+        if p.returncode != 0:
+            with open(err, errors="replace") as f:
+                return (p.stdout + p.stderr).decode(errors="replace") + f.read()
+        p = sh(["apache2", "-f", conf, "-E", err, "-k", "start"], check=False)
+        if p.returncode != 0:
+            with open(err, errors="replace") as f:
+                return (p.stdout + p.stderr).decode(errors="replace") + f.read()
+        wait_for(lambda: os.path.exists(pidfile), "Apache's pid file")
+        return None
+
+    start_with_port_retry(start, "Apache with conf/apache.conf")
+    return port["p"], pidfile
+
+
+def check_routes(kind, request):
+    """/healthz and /readyz reach jwtmint; an unknown path is its 404."""
+    for path in ("/healthz", "/readyz"):
+        st, h, body = request(path)
+        assert st == 200 and h.get("content-type", "").startswith("application/json"), \
+            "%s example, %s: %d %r %r" % (kind, path, st, h, body[:200])
+        assert isinstance(json.loads(body), dict), body[:200]
+    assert_json_error(kind + " example", "unknown path", request("/nope-" + MARK), 404,
+                      error="not_found")
+
+
+def test_lighttpd_apache_examples(stack):
+    """conf/lighttpd.conf and conf/apache.conf as shipped, started in front
+    of the stack's jwtmint: /healthz, /readyz and an unknown path on the
+    token service's host; for Apache also plain HTTP to its TLS port."""
+    assert stack.fcgi_address.startswith("unix:"), stack.fcgi_address
+    fcgi_unix = stack.fcgi_address[5:]
+    d = tempfile.mkdtemp(prefix="example-lighttpd-", dir=stack.tmp)
+    os.chmod(d, 0o755)
+    port, pidfile = lighttpd_example(d, fcgi_unix)
+    try:
+        web = Web(stack, "lighttpd", port=port)
+        check_routes("lighttpd", lambda path: web.request("GET", path, {"Host": "auth.example.com"}))
+    finally:
+        stop_pid(pidfile)
+
+    d = tempfile.mkdtemp(prefix="example-apache-", dir=stack.tmp)
+    os.chmod(d, 0o755)
+    make_tls(d)
+    port, pidfile = apache_example(d, fcgi_unix)
+    try:
+        try:
+            ctx = tls_context(d)
+            check_routes("apache", lambda path: tls_request(ctx, port, "GET", path,
+                                                            {"Host": "auth.example.com"}))
+            resp = raw(port, b"GET /token HTTP/1.1\r\nHost: auth.example.com\r\nConnection: close\r\n\r\n")
+            assert_json_error("apache example", "plain HTTP to the TLS port", resp, 400,
+                              error="invalid_request")
+        except AssertionError as e:
+            with open(os.path.join(d, "apache-error.log"), errors="replace") as f:
+                raise AssertionError("%s\nerror.log:\n%s" % (e, f.read()[-1500:]))
+    finally:
+        stop_pid(pidfile)
