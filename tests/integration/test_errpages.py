@@ -145,6 +145,8 @@ EXPECT = {
     "no_length":       (411,           411,           411),
     "uri_too_long":    (414,           431,           414),
     "check_outside":   (404,           403,           403),
+    "te_gzip":         (501,           501,           400),
+    "expect_x":        ((400, 401),    (400, 401),    417),   # 400/401: jwtmint's answer
     "jwtmint_down":    (502,           503,           503),
     "gate_down":       (503,           503,           500),
 }
@@ -187,6 +189,17 @@ def malformed(kind, port):
          b"GET /" + m * 10000 + b" HTTP/1.1\r\n" + HOST + b"\r\n"),
         (want("check_outside", error=("not_found", "access_denied")),
          b"GET /check HTTP/1.1\r\n" + HOST + b"\r\n"),
+        # A Transfer-Encoding no server implements. lighttpd has one
+        # page for its 501, which names the unknown method's error.
+        (want("te_gzip", error=("invalid_request", "method_not_allowed") if kind == "lighttpd"
+              else "invalid_request"),
+         b"POST /token HTTP/1.1\r\n" + HOST + b"Transfer-Encoding: gzip\r\n"
+         b"Content-Type: application/x-www-form-urlencoded\r\n\r\n" + m),
+        # An expectation no server meets: Apache refuses it (417); nginx
+        # and lighttpd pass the request on (no body: jwtmint answers).
+        (want("expect_x", error=("invalid_request", "invalid_client")),
+         b"POST /token HTTP/1.1\r\n" + HOST + b"Expect: " + m + b"\r\n"
+         b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n\r\n"),
     ]
     # HTTP/0.9 (no version): nginx and Apache answer the bare body, no
     # status line or headers; lighttpd waits for the end of a header block
@@ -250,6 +263,16 @@ def gate_and_paths(stack, kind, web):
     ]
     for what, resp, status, error, www in check:
         assert_json_error(kind, what, resp, status, error=error, www=www)
+
+    if kind == "nginx":
+        # The gate's file (/api/ping, nginx's static alias): a Range past
+        # its end (416) and a failed If-Match (412), nginx's own.
+        assert_json_error(kind, "Range past the end", web.api(
+            "/api/ping", key=kkey, token=token, headers={"Range": "bytes=999999-"}), 416,
+            error="invalid_request")
+        assert_json_error(kind, "If-Match", web.api(
+            "/api/ping", key=kkey, token=token, headers={"If-Match": '"' + MARK + '"'}), 412,
+            error="invalid_request")
 
     # The rate limit: jwtmint's 429 with Retry-After, through the server.
     # At 1 a minute, of 3 requests at most 2 pass (a minute may end
