@@ -16,6 +16,13 @@ insufficient_scope, Allow on jwtmint's 405, Retry-After on 429).
 
 Also, straight over FastCGI: /check answers a token over the header bound
 401 invalid_token, an over-long X-API-Key 403 invalid_client.
+
+And the production examples as shipped (conf/nginx.conf, conf/lighttpd.conf,
+conf/apache.conf; only paths, ports and certificates replaced, a throwaway
+certificate): syntax-checked and started, plain HTTP to the TLS port (400
+JSON), an unknown path (404 JSON), /healthz and /readyz reaching jwtmint,
+nginx's limit_req 429, and beside the nginx example nginx's own 500 outside
+a gate and 504 from a backend that never answers.
 """
 
 import grp
