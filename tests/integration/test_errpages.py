@@ -789,3 +789,35 @@ def test_lighttpd_apache_examples(stack):
                 raise AssertionError("%s\nerror.log:\n%s" % (e, f.read()[-1500:]))
     finally:
         stop_pid(pidfile)
+
+
+def test_error_lists_agree(stack):
+    """The statuses each server's error configuration covers agree: every
+    lighttpd page is typed JSON in conf/lighttpd.conf (Debian's lighttpd
+    looks whole file names up first), Apache's JSON Content-Type rule names
+    exactly the statuses with an ErrorDocument, and nginx has an error_page
+    and a location for the same statuses as Apache (405 and 431 included)."""
+    pages = {n[len("jwtmint-"):-len(".html")] for n in os.listdir(os.path.join(CONF, "lighttpd-errors"))}
+    with open(os.path.join(CONF, "lighttpd.conf")) as f:
+        typed = set(re.findall(r'"jwtmint-(\d{3})\.html" => "application/json"', f.read()))
+    assert pages == typed, "lighttpd pages %s, typed JSON %s" % (sorted(pages), sorted(typed))
+    with open(os.path.join(CONF, "apache-errors.conf")) as f:
+        apache = f.read()
+    documents = set(re.findall(r"^ErrorDocument (\d{3}) ", apache, re.M))
+    rule = re.search(r'^Header always set Content-Type "application/json" "expr=%\{REQUEST_STATUS\} -in \{([^}]*)\}"$',
+                     apache, re.M)
+    assert rule, "apache-errors.conf: no Content-Type rule by status"
+    relabelled = set(re.findall(r"'(\d{3})'", rule.group(1)))
+    assert documents == relabelled, "Apache ErrorDocuments %s, relabelled %s" % (
+        sorted(documents), sorted(relabelled))
+    with open(os.path.join(CONF, "nginx-errors.conf")) as f:
+        nginx = f.read()
+    handled = set()
+    for codes in re.findall(r"^error_page ([\d ]+)", nginx, re.M):
+        handled.update(codes.split())
+    handled -= {"494", "495", "496", "497"}     # nginx's internal codes, mapped
+    handled.add("431")                          # (494 =431)
+    missing = documents - handled - {"417"}     # nginx never answers 417
+    assert not missing, "nginx-errors.conf has no error_page for %s" % sorted(missing)
+    for target in re.findall(r"^error_page [\d ]+(?:=\d* )?(/_jwtmint_error/\w+);", nginx, re.M):
+        assert "location = %s {" % target in nginx, "nginx-errors.conf: no location %s" % target
