@@ -21,8 +21,9 @@ And the production examples as shipped (conf/nginx.conf, conf/lighttpd.conf,
 conf/apache.conf; only paths, ports and certificates replaced, a throwaway
 certificate): syntax-checked and started, plain HTTP to the TLS port (400
 JSON), an unknown path (404 JSON), /healthz and /readyz reaching jwtmint,
-nginx's limit_req 429, and beside the nginx example nginx's own 500 outside
-a gate and 504 from a backend that never answers.
+nginx's limit_req 429; beside each example, a test-only listener with the
+same error configuration: 504 from a backend that never answers (all
+three), nginx's own 500 outside a gate, lighttpd's own 500.
 """
 
 import grp
@@ -640,8 +641,11 @@ def example_lua(example):
     return "\n".join(out) + "\n"
 
 
-def lighttpd_example(d, fcgi_unix):
-    """conf/lighttpd.conf under lighttpd: lighttpd -tt, then started."""
+def lighttpd_example(d, fcgi_unix, stall_port):
+    """conf/lighttpd.conf under lighttpd: lighttpd -tt, then started. Beside
+    it a test-only listener with the same error pages: a Lua script that
+    fails (lighttpd's own 500) and a FastCGI backend that accepts and never
+    answers ("read-timeout" 1 s: 504)."""
     with open(os.path.join(CONF, "lighttpd.conf")) as f:
         example = f.read()
     errors = os.path.join(d, "lighttpd-errors")
@@ -652,6 +656,10 @@ def lighttpd_example(d, fcgi_unix):
     with open(lua, "w") as f:
         f.write(example_lua(example))
     os.chmod(lua, 0o644)
+    fail = os.path.join(d, "fail.lua")
+    with open(fail, "w") as f:
+        f.write('error("a test-only failure")\n')
+    os.chmod(fail, 0o644)
     os.makedirs(os.path.join(d, "htdocs"), exist_ok=True)
     text = substitute(example, [
         ("/usr/local/share/jwtmint/conf/lighttpd-errors/", errors + "/"),
@@ -672,14 +680,20 @@ def lighttpd_example(d, fcgi_unix):
         os.chown(log, pwd.getpwnam("nobody").pw_uid, grp.getgrnam(nogroup()).gr_gid)
 
     def start():
-        port["p"] = free_port()
+        port.update(p=free_port(), test=free_port())
         conf = os.path.join(d, "lighttpd.conf")
         with open(conf, "w") as f:
             f.write('server.bind = "127.0.0.1"\nserver.port = %d\n%s'
                     'server.document-root = "%s/htdocs"\nserver.pid-file = "%s"\n'
                     'server.errorlog = "%s/lighttpd-error.log"\n'
                     'include "%s/jwtmint-example.conf"\n'
-                    % (port["p"], user, d, pidfile, d, d))
+                    '$SERVER["socket"] == "127.0.0.1:%d" {\n'
+                    '\t$HTTP["url"] == "/fail" { magnet.attract-raw-url-to = ( "%s" ) }\n'
+                    '\t$HTTP["url"] == "/stall" {\n'
+                    '\t\tfastcgi.server = ( "/stall" => (( "host" => "127.0.0.1", "port" => %d,\n'
+                    '\t\t\t"check-local" => "disable", "read-timeout" => 1 )) )\n'
+                    '\t}\n}\n'
+                    % (port["p"], user, d, pidfile, d, d, port["test"], fail, stall_port))
         p = sh(["lighttpd", "-tt", "-f", conf], check=False)
         if p.returncode != 0:
             return (p.stdout + p.stderr).decode(errors="replace")
@@ -693,11 +707,13 @@ def lighttpd_example(d, fcgi_unix):
         return None
 
     start_with_port_retry(start, "lighttpd with conf/lighttpd.conf")
-    return port["p"], pidfile
+    return port, pidfile
 
 
-def apache_example(d, fcgi_unix):
-    """conf/apache.conf under Apache: apache2 -t, then started."""
+def apache_example(d, fcgi_unix, stall_port):
+    """conf/apache.conf under Apache: apache2 -t, then started. Beside it a
+    test-only virtual host with the same apache-errors.conf: a FastCGI
+    backend that accepts and never answers (ProxyPass timeout=1: 504)."""
     with open(os.path.join(CONF, "apache.conf")) as f:
         example = f.read()
     md = moddir()
@@ -708,7 +724,7 @@ def apache_example(d, fcgi_unix):
             "proxy_http", "setenvif", "headers", "ssl", "socache_shmcb"]
 
     def start():
-        port["p"] = free_port()
+        port.update(p=free_port(), test=free_port())
         text = substitute(example, [
             ("<VirtualHost *:443>", "<VirtualHost 127.0.0.1:%d>" % port["p"]),
             ("/etc/ssl/certs/auth.example.com.pem", os.path.join(d, "server.crt")),
@@ -730,6 +746,9 @@ def apache_example(d, fcgi_unix):
                 f.write("LoadModule %s_module %s/mod_%s.so\n" % (m, md, m))
             f.write('StartServers 1\nServerLimit 1\nThreadsPerChild 8\nMaxRequestWorkers 8\n'
                     'Include "%s/jwtmint-example.conf"\n' % d)
+            f.write('Listen 127.0.0.1:%d\n<VirtualHost 127.0.0.1:%d>\n\tInclude "%s"\n'
+                    '\tProxyPass "/stall" "fcgi://127.0.0.1:%d/" timeout=1\n</VirtualHost>\n'
+                    % (port["test"], port["test"], os.path.join(CONF, "apache-errors.conf"), stall_port))
         err = os.path.join(d, "apache-start.err")
         p = sh(["apache2", "-t", "-f", conf, "-E", err], check=False)
         if p.returncode != 0:
@@ -743,7 +762,7 @@ def apache_example(d, fcgi_unix):
         return None
 
     start_with_port_retry(start, "Apache with conf/apache.conf")
-    return port["p"], pidfile
+    return port, pidfile
 
 
 def check_routes(kind, request):
@@ -763,21 +782,43 @@ def test_lighttpd_apache_examples(stack):
     token service's host; for Apache also plain HTTP to its TLS port."""
     assert stack.fcgi_address.startswith("unix:"), stack.fcgi_address
     fcgi_unix = stack.fcgi_address[5:]
+    stall = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    stall.bind(("127.0.0.1", 0))
+    stall.listen(8)         # never accepted: the kernel completes the connect
+    try:
+        examples_behind(stack, fcgi_unix, stall.getsockname()[1])
+    finally:
+        stall.close()
+
+
+def examples_behind(stack, fcgi_unix, stall_port):
     d = tempfile.mkdtemp(prefix="example-lighttpd-", dir=stack.tmp)
     os.chmod(d, 0o755)
-    port, pidfile = lighttpd_example(d, fcgi_unix)
+    ports, pidfile = lighttpd_example(d, fcgi_unix, stall_port)
     try:
-        web = Web(stack, "lighttpd", port=port)
-        check_routes("lighttpd", lambda path: web.request("GET", path, {"Host": "auth.example.com"}))
+        try:
+            web = Web(stack, "lighttpd", port=ports["p"])
+            check_routes("lighttpd", lambda path: web.request("GET", path, {"Host": "auth.example.com"}))
+            test = Web(stack, "lighttpd", port=ports["test"])
+            assert_json_error("lighttpd", "a failing Lua script", test.request("GET", "/fail"), 500)
+            assert_json_error("lighttpd", "a backend that never answers", test.request("GET", "/stall"),
+                              504, error="temporarily_unavailable")
+        except AssertionError as e:
+            with open(os.path.join(d, "lighttpd-error.log"), errors="replace") as f:
+                raise AssertionError("%s\nerror.log:\n%s" % (e, f.read()[-1500:]))
     finally:
         stop_pid(pidfile)
 
     d = tempfile.mkdtemp(prefix="example-apache-", dir=stack.tmp)
     os.chmod(d, 0o755)
     make_tls(d)
-    port, pidfile = apache_example(d, fcgi_unix)
+    ports, pidfile = apache_example(d, fcgi_unix, stall_port)
+    port = ports["p"]
     try:
         try:
+            test = Web(stack, "apache", port=ports["test"])
+            assert_json_error("apache", "a backend that never answers", test.request("GET", "/stall"),
+                              504, error="temporarily_unavailable")
             ctx = tls_context(d)
             check_routes("apache", lambda path: tls_request(ctx, port, "GET", path,
                                                             {"Host": "auth.example.com"}))
