@@ -489,7 +489,7 @@ def nginx_example(stack, d, fcgi_unix):
     pidfile = os.path.join(d, "nginx.pid")
 
     def start():
-        ports.update(http=free_port(), https=free_port(), test=free_port())
+        ports.update(http=free_port(), https=free_port(), test=free_port(), mtls=free_port())
         text = substitute(example, [
             ("\tlisten [::]:80;\n", ""),
             ("\tlisten [::]:443 ssl http2;\n", ""),
@@ -531,8 +531,17 @@ http {
 		}
 		location / { return 404; }
 	}
+	server {
+		listen 127.0.0.1:%(mtls)d ssl;
+		ssl_certificate %(d)s/server.crt;
+		ssl_certificate_key %(d)s/server.key;
+		ssl_client_certificate %(d)s/ca.crt;
+		ssl_verify_client on;
+		include %(errors)s;
+		location / { return 404; }
+	}
 }
-""" % dict(user=user, d=d, tmp=tmp, test=ports["test"], stall=stall.getsockname()[1],
+""" % dict(user=user, d=d, tmp=tmp, test=ports["test"], stall=stall.getsockname()[1], mtls=ports["mtls"],
            errors=os.path.join(CONF, "nginx-errors.conf")))
         conf = os.path.join(d, "nginx.conf")
         p = sh(["nginx", "-t", "-q", "-p", d + "/", "-c", conf], check=False)
@@ -600,6 +609,17 @@ def check_nginx_example(stack, d, ports):
     finally:
         conn.close()
     assert_json_error("nginx example", "limit_req", resp, 429, error="too_many_requests", retry=True)
+    # The test-only TLS server that requires a client certificate: none
+    # (nginx's 496) and one of a CA it does not trust (495), both 400 JSON.
+    resp = tls_request(ctx, ports["mtls"], "GET", "/x-" + MARK)
+    assert_json_error("nginx", "no client certificate", resp, 400, error="invalid_request")
+    sh(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", os.path.join(d, "client.key"), "-out", os.path.join(d, "client.crt"),
+        "-days", "1", "-subj", "/CN=jwtmint test untrusted client"])
+    cctx = tls_context(d)
+    cctx.load_cert_chain(os.path.join(d, "client.crt"), os.path.join(d, "client.key"))
+    resp = tls_request(cctx, ports["mtls"], "GET", "/x-" + MARK)
+    assert_json_error("nginx", "an untrusted client certificate", resp, 400, error="invalid_request")
     # The test-only server: nginx's own 500 outside a gate, and 504.
     web = Web(stack, "nginx", port=ports["test"])
     assert_json_error("nginx", "return 500 outside a gate", web.request("GET", "/fail"), 500,
