@@ -741,7 +741,7 @@ def apache_example(d, fcgi_unix, stall_port):
     port = {}
     user = "User nobody\nGroup %s\n" % nogroup() if os.getuid() == 0 else ""
     mods = ["mpm_event", "authn_core", "authz_core", "authnz_fcgi", "proxy", "proxy_fcgi",
-            "proxy_http", "setenvif", "headers", "ssl", "socache_shmcb"]
+            "proxy_http", "setenvif", "headers", "ssl", "socache_shmcb", "reqtimeout"]
 
     def start():
         port.update(p=free_port(), test=free_port())
@@ -767,6 +767,7 @@ def apache_example(d, fcgi_unix, stall_port):
             f.write('StartServers 1\nServerLimit 1\nThreadsPerChild 8\nMaxRequestWorkers 8\n'
                     'Include "%s/jwtmint-example.conf"\n' % d)
             f.write('Listen 127.0.0.1:%d\n<VirtualHost 127.0.0.1:%d>\n\tInclude "%s"\n'
+                    '\tRequestReadTimeout header=1 body=1\n'
                     '\tProxyPass "/stall" "fcgi://127.0.0.1:%d/" timeout=1\n</VirtualHost>\n'
                     % (port["test"], port["test"], os.path.join(CONF, "apache-errors.conf"), stall_port))
         err = os.path.join(d, "apache-start.err")
@@ -839,6 +840,10 @@ def examples_behind(stack, fcgi_unix, stall_port):
             test = Web(stack, "apache", port=ports["test"])
             assert_json_error("apache", "a backend that never answers", test.request("GET", "/stall"),
                               504, error="temporarily_unavailable")
+            # A client too slow with its headers (RequestReadTimeout 1 s):
+            # Apache's 408, in JSON.
+            resp = raw(ports["test"], b"GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: " + MARK.encode())
+            assert_json_error("apache", "headers too slow", resp, 408, error="invalid_request")
             ctx = tls_context(d)
             check_routes("apache", lambda path: tls_request(ctx, port, "GET", path,
                                                             {"Host": "auth.example.com"}))
