@@ -287,14 +287,25 @@ openapi() {
 	tally "$out" openapi
 }
 want nginx && openapi
-if want asan && [ -x build/asan/jwtmint ]; then
-	# This pass keeps FastCGI connections open (fastcgi_keep_conn on), the
-	# other nginx pass opens one per request: both ways of the worker run
-	# the whole suite, this one under the sanitizers.
+# This pass keeps FastCGI connections open (fastcgi_keep_conn on), the
+# other nginx pass opens one per request: both ways of the worker run the
+# whole suite, this one under the sanitizers, but for ASAN_EXCLUDE (files
+# whose C paths the suite covers elsewhere: their own servers, clients and
+# installs). Two shards side by side, like the first pass: a sanitized
+# worker waits on PostgreSQL and nginx as much as a plain one.
+ASAN_EXCLUDE=test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py,test_clients.py,test_apache_rs.py,test_errpages.py,test_install.py
+ASAN_SHARD2=${ASAN_SHARD2:-test_lifecycle.py,test_reload.py,test_keepconn.py,test_admin_users.py,test_process.py,test_roll.py,test_ready.py,test_lineage.py}
+asan_run() {	# the arguments of integration_run
 	KEEP_CONN=on ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	    integration nginx build/asan asan \
-	    test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py,test_clients.py,test_apache_rs.py,test_errpages.py,test_install.py
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 integration_run "$@"
+}
+if want asan && [ -x build/asan/jwtmint ]; then
+	echo "# integration: asan (two shards)"
+	asan_run nginx build/asan asan "$ASAN_EXCLUDE,$ASAN_SHARD2" &
+	asan_run nginx build/asan asan "$ASAN_EXCLUDE" "$ASAN_SHARD2" asan-2
+	wait
+	integration_tally asan
+	integration_tally asan-2 asan
 fi
 
 # The skips of each suite that ran, against tests/skips.expected (see the
