@@ -16,8 +16,11 @@
   and the installed jwtmint.service's own command lines run under
   systemd-socket-activate (the socket passed as systemd passes it):
   ExecStartPre, ExecStart serving tokens verified from the JWKS, ExecReload
-  taking up a changed configuration and refusing a broken one, SIGTERM;
-  and jwtmint-housekeeper.service's, started and stopped.
+  taking up a changed configuration and refusing a broken one, SIGTERM,
+  with a NOTIFY_SOCKET told READY=1, RELOADING=1, READY=1, STOPPING=1
+  (Type=notify); and jwtmint-housekeeper.service's, started and stopped.
+  Without a jwtmint group, make install says how to give it the
+  configuration.
 - Every configuration key the program knows (`jwtmint --config-keys`) has
   its entry in man/jwtmint.conf.5 with its variable and default, and in
   conf/jwtmint.conf; every command of `jwtmint-admin help --commands` has

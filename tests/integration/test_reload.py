@@ -7,8 +7,11 @@ with which no worker starts is refused with the reason in the log and the
 old workers keep serving; the platform listener moves and closes with the
 configuration; SIGUSR2 re-executes a new binary at the same path, same
 supervisor pid, under load without one failed request (and a binary whose
-`-t` fails is refused); `--listen systemd` takes its socket from systemd
-socket activation.
+`-t` fails is refused), and an upgrade none of whose new workers starts
+keeps the old ones serving; the upgrade variables are ignored on any start
+but the supervisor's own exec; a SIGTERM during a reload cuts it short;
+`--listen systemd` takes its socket from systemd socket activation and
+tells systemd READY=1, RELOADING=1 and STOPPING=1 (sd_notify).
 
 The SIGHUP tests reload the stack's own supervisor (nginx forwards to it)
 after rewriting its configuration file, and put the file back and reload
