@@ -16,6 +16,7 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
+#include "monoclock.h"
 #include "logesc.h"
 
 struct db {
@@ -30,15 +31,6 @@ struct db {
 	int			 tx_failed;	/* an inner rollback: no commit */
 };
 
-static long long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait for the socket; 1 ready, 0 deadline passed, -1 error. */
 static int
 wait_sock(PGconn *conn, int forwrite, long long deadline)
@@ -52,7 +44,7 @@ wait_sock(PGconn *conn, int forwrite, long long deadline)
 	if (pfd.fd < 0)
 		return -1;
 	for (;;) {
-		if ((left = deadline - now_ms()) <= 0)
+		if ((left = deadline - monoclock_ms()) <= 0)
 			return 0;
 		n = poll(&pfd, 1, (int)left);
 		if (n > 0)
@@ -319,7 +311,7 @@ static PGresult *
 run(struct db *db, enum stmt s, const char *sql, const char *const *params)
 {
 	const struct stmt_def *d = sql ? NULL : stmt_get(s);
-	long long	 deadline = now_ms() + db->cfg->database_timeout_ms;
+	long long	 deadline = monoclock_ms() + db->cfg->database_timeout_ms;
 	PGresult	*res = NULL;
 	const char	*state;
 	int		 attempt, sent;

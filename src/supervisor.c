@@ -40,6 +40,7 @@
 #include "housekeeper.h"
 #include "listenfd.h"
 #include "log.h"
+#include "monoclock.h"
 #include "sdnotify.h"
 #include "secretcheck.h"
 #include "supervisor.h"
@@ -201,15 +202,6 @@ ready_wait_ms(const struct config *cfg)
 	return 4 * cfg->database_timeout_ms + 5000;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A SIGTERM or SIGINT waiting (signals are blocked outside sigsuspend). */
 static int
 stop_pending(void)
@@ -244,8 +236,8 @@ spawn_ready(struct sup *s, const struct config *cfg, int first, int n)
 		s->born[i] = time(NULL);
 	}
 	close(fds[1]);
-	deadline = now_ms() + ready_wait_ms(cfg);
-	while (got < n && (left = deadline - now_ms()) > 0) {
+	deadline = monoclock_ms() + ready_wait_ms(cfg);
+	while (got < n && (left = deadline - monoclock_ms()) > 0) {
 		if (stop_pending())
 			break;
 		p.fd = fds[0];
