@@ -242,6 +242,9 @@ uninstall:
 deps:
 	@sh scripts/install-deps.sh
 
+deps-deb:
+	@sh scripts/install-deps.sh deb
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	@bash scripts/run.sh
@@ -250,10 +253,10 @@ test: deps
 	@$(MAKE) --no-print-directory all units
 	@bash tests/run.sh
 
-deb: deps
+deb: deps-deb
 	@bash scripts/deb-build.sh
 
-deb-check: deps
+deb-check: deps-deb
 	@bash scripts/deb-check.sh
 
 bench: deps
@@ -269,5 +272,5 @@ clean:
 
 FORCE:
 
-.PHONY: all units asan fuzz fuzz-long fuzz-targets deps run test deb deb-check bench soak clean \
+.PHONY: all units asan fuzz fuzz-long fuzz-targets deps deps-deb run test deb deb-check bench soak clean \
 	install uninstall FORCE

@@ -17,7 +17,7 @@ LOG=$OUT/build.log
 
 for p in dpkg-buildpackage dh dpkg-checkbuilddeps; do
 	command -v "$p" >/dev/null 2>&1 || {
-		echo "deb-build: $p is missing: run scripts/install-deps.sh (dpkg-dev, debhelper)" >&2
+		echo "deb-build: $p is missing: run scripts/install-deps.sh deb (dpkg-dev, debhelper)" >&2
 		exit 1
 	}
 done

@@ -62,7 +62,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 for p in debootstrap lintian dpkg-buildpackage chroot mount timeout python3; do
 	command -v "$p" >/dev/null 2>&1 ||
-		die "$p is missing: run scripts/install-deps.sh (debootstrap, lintian, dpkg-dev, debhelper)"
+		die "$p is missing: run scripts/install-deps.sh deb (debootstrap, lintian, dpkg-dev, debhelper)"
 done
 
 # The mirror of a suite in this machine's apt sources (deb822 .sources

@@ -1,7 +1,8 @@
 #!/bin/sh
 # install-deps.sh: install the Debian 12 packages jwtmint needs to build,
 # run and test, when any is missing. A fast no-op when all are there.
-# Uses sudo when not root. Called by `make run` and `make test`.
+# Uses sudo when not root. Called by `make run` and `make test`; with
+# the argument deb by `make deb` and `make deb-check`.
 set -eu
 
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
@@ -10,8 +11,12 @@ postgresql postgresql-client nginx-light spawn-fcgi wrk curl
 lighttpd lighttpd-modules-lua apache2-bin systemd util-linux python3-requests
 python3 python3-jwt python3-jwcrypto python3-authlib python3-cryptography
 golang-go golang-golang-x-oauth2-dev python3-requests-oauthlib mandoc
-openssl libapache2-mod-auth-openidc
-dpkg-dev debhelper lintian debootstrap fakeroot"
+openssl libapache2-mod-auth-openidc"
+# `install-deps.sh deb`: also what make deb and make deb-check need (not
+# make test or make run).
+if [ "${1:-}" = deb ]; then
+	PKGS="$PKGS dpkg-dev debhelper lintian debootstrap fakeroot"
+fi
 
 missing=""
 for p in $PKGS; do
