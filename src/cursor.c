@@ -60,7 +60,8 @@ cursor_decode(struct cursor *c, const char *s, size_t len)
 	if ((dot = strchr(p, '.')) == NULL)
 		return -1;
 	digits = (size_t)(dot - p);
-	if (digits == 0 || digits > 18 || strspn(p, "0123456789") != digits)
+	if (digits == 0 || digits > 18 || strspn(p, "0123456789") != digits ||
+	    (digits > 1 && p[0] == '0'))
 		return -1;
 	for (; p < dot; p++)
 		v = v * 10 + (*p - '0');

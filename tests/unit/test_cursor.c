@@ -27,7 +27,8 @@ main(void)
 {
 	static const char *const bad_raw[] = { "c2.1.abc", "c1..abc",
 	    "c1.1.", "c1.-1.abc", "c1.1a.abc", "c1.1.ab c", "c1.1.ab/c",
-	    "c1.1234567890123456789.abc", "c1.1.ab\nc", "c1.1",
+	    "c1.1234567890123456789.abc", "c1.1.ab\nc", "c1.1", "c1.0123.abc",
+	    "c1.00.abc",
 	    "c1.1.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	    "" };
 	static const char *const bad_enc[] = { "", "!!!!", "YQ=", "a",
