@@ -1,0 +1,75 @@
+/*
+ * store_login: typed access to what the hosted login page keeps
+ * (sql/016_login.sql) and reads (the application of a client_id). Secrets
+ * (the form's token, the session id, the browser binding) arrive as the
+ * hex of their SHA-256 digests (2 * SECRET_DIGEST_BYTES characters); the
+ * database never sees them. Lookups return -1 / 0 / 1 like store.h.
+ */
+#ifndef JWTMINT_STORE_LOGIN_H
+#define JWTMINT_STORE_LOGIN_H
+
+#include "scope.h"
+
+struct db;
+
+#define STORE_LOGIN_ID_BYTES	64
+#define STORE_LOGIN_NAME_BYTES	808	/* 200 characters of UTF-8 */
+#define STORE_LOGIN_URI_BYTES	2048
+#define STORE_LOGIN_MAX_URIS	16
+#define STORE_LOGIN_STATE_BYTES	1024
+
+struct store_app {
+	char	 org_id[STORE_LOGIN_ID_BYTES];
+	char	 org_slug[STORE_LOGIN_ID_BYTES];
+	char	 org_name[STORE_LOGIN_NAME_BYTES];
+	char	 name[STORE_LOGIN_NAME_BYTES];
+	char	 type[16];			/* spa native cli portal */
+	char	 uris[STORE_LOGIN_MAX_URIS][STORE_LOGIN_URI_BYTES];
+	size_t	 nuris;
+	char	 scopes[SCOPE_MAX_STRING_BYTES];
+};
+
+struct store_login_tpl {
+	char	 title[STORE_LOGIN_NAME_BYTES];
+	char	 org_name[STORE_LOGIN_NAME_BYTES];
+	char	 colors[3][8];			/* bg, fg, accent: #rrggbb */
+};
+
+/* A taken login-page token: the authorization request it answers. */
+struct store_login_req {
+	char	 org_id[STORE_LOGIN_ID_BYTES];
+	char	 client_id[STORE_LOGIN_ID_BYTES];
+	char	 redirect_uri[STORE_LOGIN_URI_BYTES];
+	char	 scope[SCOPE_MAX_STRING_BYTES];
+	char	 state[STORE_LOGIN_STATE_BYTES];
+	int	 has_state;
+	char	 code_challenge[64];
+	char	 locale[4];
+};
+
+/* The enabled application of client_id in an enabled organization. */
+int	store_login_app(struct db *, const char *client_id,
+	    struct store_app *out);
+int	store_login_template(struct db *, const char *org,
+	    struct store_login_tpl *out);
+/* 0 or -1. state NULL: none. */
+int	store_login_req_create(struct db *, const char *token_hex,
+	    const char *browser_hex, const char *org, const char *client_id,
+	    const char *redirect_uri, const char *scope, const char *state,
+	    const char *code_challenge, const char *locale, int ttl_sec);
+/* Take (use up) the token shown to this browser, unexpired. */
+int	store_login_req_take(struct db *, const char *token_hex,
+	    const char *browser_hex, struct store_login_req *out);
+/* 0 or -1. */
+int	store_session_create(struct db *, const char *id_hex, const char *org,
+	    const char *user_id, long long generation, int ttl_sec);
+/* The live session's user in org (its id and username). */
+int	store_session_get(struct db *, const char *id_hex, const char *org,
+	    char user_id[STORE_LOGIN_ID_BYTES],
+	    char username[STORE_LOGIN_ID_BYTES]);
+/* 0 or -1 (a session already gone is 0). */
+int	store_session_delete(struct db *, const char *id_hex);
+/* The housekeeper: expired tokens and sessions. Rows deleted, or -1. */
+int	store_login_purge(struct db *);
+
+#endif
