@@ -104,8 +104,14 @@ enum stmt {
 	STMT_AUDIT_HEADS,
 	STMT_AUDIT_ORGS,
 	STMT_JTI_REVOKE_AUDITED,
+	/* applications and authorization codes (sql/015_apps.sql) */
+	STMT_APP_GET,
+	STMT_AUTHCODE_CREATE,
+	STMT_AUTHCODE_REDEEM,
+	STMT_AUTHCODE_FAMILY,
+	STMT_AUTHCODE_REUSE,
+	STMT_AUTHCODE_PURGE,
 	/* the hosted login page (sql/016_login.sql, h_authorize.c) */
-	STMT_LOGIN_APP,
 	STMT_LOGIN_TEMPLATE,
 	STMT_LOGIN_TEMPLATE_SET,
 	STMT_LOGIN_REQ_CREATE,

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "log.h"
 #include "store.h"
 #include "store_login.h"
@@ -22,67 +20,17 @@ copy(char *dst, size_t dstsz, const char *src)
 	return 0;
 }
 
-/* The registered redirect URIs, a JSON array of strings. */
-static int
-uris(struct store_app *a, const char *json)
-{
-	json_t		*arr, *v;
-	json_error_t	 err;
-	size_t		 i;
-	int		 rc = -1;
-
-	if ((arr = json_loads(json, 0, &err)) == NULL || !json_is_array(arr) ||
-	    json_array_size(arr) > STORE_LOGIN_MAX_URIS)
-		goto out;
-	json_array_foreach(arr, i, v) {
-		if (!json_is_string(v) || copy(a->uris[i], sizeof(a->uris[i]),
-		    json_string_value(v)) == -1)
-			goto out;
-	}
-	a->nuris = json_array_size(arr);
-	rc = 0;
-out:
-	json_decref(arr);
-	return rc;
-}
-
-static int
-app_row(void *arg, const char *const *c, int n)
-{
-	struct store_app	*a = arg;
-
-	memset(a, 0, sizeof(*a));
-	if (n != 7 || copy(a->org_id, sizeof(a->org_id), c[0]) == -1 ||
-	    copy(a->org_slug, sizeof(a->org_slug), c[1]) == -1 ||
-	    copy(a->org_name, sizeof(a->org_name), c[2]) == -1 ||
-	    copy(a->name, sizeof(a->name), c[3]) == -1 ||
-	    copy(a->type, sizeof(a->type), c[4]) == -1 ||
-	    c[5] == NULL || uris(a, c[5]) == -1 ||
-	    copy(a->scopes, sizeof(a->scopes), c[6]) == -1) {
-		log_warnx("store: an application's row is malformed");
-		return -1;
-	}
-	return 0;
-}
-
-int
-store_login_app(struct db *db, const char *client_id, struct store_app *out)
-{
-	const char	*params[1] = { client_id };
-
-	return store_rows(db, STMT_LOGIN_APP, params, app_row, out);
-}
-
 static int
 tpl_row(void *arg, const char *const *c, int n)
 {
 	struct store_login_tpl	*t = arg;
 
-	if (n != 5 || copy(t->title, sizeof(t->title), c[0]) == -1 ||
-	    copy(t->org_name, sizeof(t->org_name), c[1]) == -1 ||
-	    copy(t->colors[0], sizeof(t->colors[0]), c[2]) == -1 ||
-	    copy(t->colors[1], sizeof(t->colors[1]), c[3]) == -1 ||
-	    copy(t->colors[2], sizeof(t->colors[2]), c[4]) == -1)
+	if (n != 6 || copy(t->org, sizeof(t->org), c[0]) == -1 ||
+	    copy(t->title, sizeof(t->title), c[1]) == -1 ||
+	    copy(t->org_name, sizeof(t->org_name), c[2]) == -1 ||
+	    copy(t->colors[0], sizeof(t->colors[0]), c[3]) == -1 ||
+	    copy(t->colors[1], sizeof(t->colors[1]), c[4]) == -1 ||
+	    copy(t->colors[2], sizeof(t->colors[2]), c[5]) == -1)
 		return -1;
 	return 0;
 }

@@ -1,6 +1,6 @@
 /*
  * store_login: typed access to what the hosted login page keeps
- * (sql/016_login.sql) and reads (the application of a client_id). Secrets
+ * (sql/016_login.sql); applications are store_app's. Secrets
  * (the form's token, the session id, the browser binding) arrive as the
  * hex of their SHA-256 digests (2 * SECRET_DIGEST_BYTES characters); the
  * database never sees them. Lookups return -1 / 0 / 1 like store.h.
@@ -15,21 +15,11 @@ struct db;
 #define STORE_LOGIN_ID_BYTES	64
 #define STORE_LOGIN_NAME_BYTES	808	/* 200 characters of UTF-8 */
 #define STORE_LOGIN_URI_BYTES	2048
-#define STORE_LOGIN_MAX_URIS	16
 #define STORE_LOGIN_STATE_BYTES	1024
 
-struct store_app {
-	char	 org_id[STORE_LOGIN_ID_BYTES];
-	char	 org_slug[STORE_LOGIN_ID_BYTES];
-	char	 org_name[STORE_LOGIN_NAME_BYTES];
-	char	 name[STORE_LOGIN_NAME_BYTES];
-	char	 type[16];			/* spa native cli portal */
-	char	 uris[STORE_LOGIN_MAX_URIS][STORE_LOGIN_URI_BYTES];
-	size_t	 nuris;
-	char	 scopes[SCOPE_MAX_STRING_BYTES];
-};
-
+/* An organization's name and page template ("" where unset). */
 struct store_login_tpl {
+	char	 org[STORE_LOGIN_NAME_BYTES];	/* orgs.name */
 	char	 title[STORE_LOGIN_NAME_BYTES];
 	char	 org_name[STORE_LOGIN_NAME_BYTES];
 	char	 colors[3][8];			/* bg, fg, accent: #rrggbb */
@@ -47,9 +37,6 @@ struct store_login_req {
 	char	 locale[4];
 };
 
-/* The enabled application of client_id in an enabled organization. */
-int	store_login_app(struct db *, const char *client_id,
-	    struct store_app *out);
 int	store_login_template(struct db *, const char *org,
 	    struct store_login_tpl *out);
 /* 0 or -1. state NULL: none. */
