@@ -28,6 +28,7 @@ create table login_requests (
 	scope		text not null check (length(scope) <= 8192),
 	state		text check (length(state) <= 1024),
 	code_challenge	text not null check (code_challenge ~ '^[A-Za-z0-9_-]{43}$'),
+	resource	text check (length(resource) <= 2048),
 	locale		text not null default 'en' check (locale ~ '^[a-z]{2}$'),
 	created_at	timestamptz not null default now(),
 	expires_at	timestamptz not null,

@@ -1084,13 +1084,14 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * One rendering of the page: the validated request, single use.
 	 * $1 token digest, $2 browser digest, $3 org, $4 client_id,
 	 * $5 redirect_uri, $6 scope, $7 state (NULL: none), $8 code_challenge,
-	 * $9 locale, $10 life in seconds.
+	 * $9 locale, $10 life in seconds, $11 resource (NULL: none).
 	 */
 	[STMT_LOGIN_REQ_CREATE] = { "login_req_create",
 	    "insert into login_requests (token_hash, browser_hash, org_id,"
 	    " client_id, redirect_uri, scope, state, code_challenge, locale,"
-	    " expires_at) values (decode($1, 'hex'), decode($2, 'hex'), $3, $4,"
-	    " $5, $6, $7, $8, $9, now() + make_interval(secs => $10::int))", 10 },
+	    " expires_at, resource) values (decode($1, 'hex'), decode($2, 'hex'),"
+	    " $3, $4, $5, $6, $7, $8, $9,"
+	    " now() + make_interval(secs => $10::int), $11)", 11 },
 	/*
 	 * Take a token: once, before it expires, from the browser it was
 	 * shown to. $1 token digest, $2 browser digest.
@@ -1101,7 +1102,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " and browser_hash = decode($2, 'hex') and used_at is null"
 	    " and expires_at > now()"
 	    " returning org_id, client_id, redirect_uri, scope,"
-	    " coalesce(state, ''), (state is not null), code_challenge, locale", 2 },
+	    " coalesce(state, ''), (state is not null), code_challenge, locale,"
+	    " resource", 2 },
 	[STMT_LOGIN_REQ_PURGE] = { "login_req_purge",
 	    "delete from login_requests where expires_at < now()"
 	    " - interval '1 hour'", 0 },

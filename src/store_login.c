@@ -47,14 +47,12 @@ store_login_template(struct db *db, const char *org,
 
 int
 store_login_req_create(struct db *db, const char *token_hex,
-    const char *browser_hex, const char *org, const char *client_id,
-    const char *redirect_uri, const char *scope, const char *state,
-    const char *code_challenge, const char *locale, int ttl_sec)
+    const char *browser_hex, const struct store_login_req_new *n, int ttl_sec)
 {
 	char		 ttl[16];
-	const char	*params[10] = { token_hex, browser_hex, org, client_id,
-			    redirect_uri, scope, state, code_challenge, locale,
-			    ttl };
+	const char	*params[11] = { token_hex, browser_hex, n->org_id,
+			    n->client_id, n->redirect_uri, n->scope, n->state,
+			    n->code_challenge, n->locale, ttl, n->resource };
 
 	snprintf(ttl, sizeof(ttl), "%d", ttl_sec);
 	return store_write(db, STMT_LOGIN_REQ_CREATE, params) == 1 ? 0 : -1;
@@ -66,13 +64,14 @@ req_row(void *arg, const char *const *c, int n)
 	struct store_login_req	*r = arg;
 
 	memset(r, 0, sizeof(*r));
-	if (n != 8 || copy(r->org_id, sizeof(r->org_id), c[0]) == -1 ||
+	if (n != 9 || copy(r->org_id, sizeof(r->org_id), c[0]) == -1 ||
 	    copy(r->client_id, sizeof(r->client_id), c[1]) == -1 ||
 	    copy(r->redirect_uri, sizeof(r->redirect_uri), c[2]) == -1 ||
 	    copy(r->scope, sizeof(r->scope), c[3]) == -1 ||
 	    copy(r->state, sizeof(r->state), c[4]) == -1 || c[5] == NULL ||
 	    copy(r->code_challenge, sizeof(r->code_challenge), c[6]) == -1 ||
-	    copy(r->locale, sizeof(r->locale), c[7]) == -1)
+	    copy(r->locale, sizeof(r->locale), c[7]) == -1 ||
+	    (c[8] != NULL && copy(r->resource, sizeof(r->resource), c[8]) == -1))
 		return -1;
 	r->has_state = c[5][0] == 't';
 	return 0;

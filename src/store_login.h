@@ -35,15 +35,27 @@ struct store_login_req {
 	int	 has_state;
 	char	 code_challenge[64];
 	char	 locale[4];
+	char	 resource[STORE_LOGIN_URI_BYTES];	/* "": none */
 };
 
 int	store_login_template(struct db *, const char *org,
 	    struct store_login_tpl *out);
-/* 0 or -1. state NULL: none. */
+/* What one rendering of the page answers (state, resource NULL: none). */
+struct store_login_req_new {
+	const char	*org_id;
+	const char	*client_id;
+	const char	*redirect_uri;
+	const char	*scope;
+	const char	*state;
+	const char	*code_challenge;
+	const char	*locale;
+	const char	*resource;
+};
+
+/* 0 or -1. */
 int	store_login_req_create(struct db *, const char *token_hex,
-	    const char *browser_hex, const char *org, const char *client_id,
-	    const char *redirect_uri, const char *scope, const char *state,
-	    const char *code_challenge, const char *locale, int ttl_sec);
+	    const char *browser_hex, const struct store_login_req_new *,
+	    int ttl_sec);
 /* Take (use up) the token shown to this browser, unexpired. */
 int	store_login_req_take(struct db *, const char *token_hex,
 	    const char *browser_hex, struct store_login_req *out);
