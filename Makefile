@@ -46,7 +46,7 @@ HTTP	 = grant_cc grant_password grant_refresh grant_exchange issue tokencheck \
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_check \
 	   h_platform h_platform_ops adminapi h_admin h_admin_keys h_admin_openapi \
 	   h_admin_users h_admin_roles \
-	   h_admin_audit
+	   h_admin_audit loginweb h_authorize h_logout h_logincss
 SERVER	 = $(HTTP) worker housekeeper supervisor main openapi
 ADMIN	 = admin admin_migrate admin_org admin_key admin_signing admin_role \
 	   admin_user admin_revoke admin_audit admin_rotate

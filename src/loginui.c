@@ -374,19 +374,27 @@ loginui_page(const struct loginui_page *pg, size_t *len)
 }
 
 char *
-loginui_error(enum loginui_lang lang, enum loginui_str msg,
-    const char *css_href, size_t *len)
+loginui_notice(enum loginui_lang lang, enum loginui_str title,
+    enum loginui_str msg, const char *css_href, size_t *len)
 {
 	struct hb	 b = { 0 };
 
-	head(&b, lang, loginui_str(lang, LS_ERROR_TITLE), css_href);
+	head(&b, lang, loginui_str(lang, title), css_href);
 	raw(&b, "<h1>");
-	raw(&b, loginui_str(lang, LS_ERROR_TITLE));
-	raw(&b, "</h1>\n<p class=\"error\" role=\"alert\">");
+	raw(&b, loginui_str(lang, title));
+	raw(&b, title == LS_ERROR_TITLE ? "</h1>\n<p class=\"error\" "
+	    "role=\"alert\">" : "</h1>\n<p role=\"status\">");
 	raw(&b, loginui_str(lang, msg));
 	raw(&b, "</p>\n");
 	tail(&b);
 	return finish(&b, len);
+}
+
+char *
+loginui_error(enum loginui_lang lang, enum loginui_str msg,
+    const char *css_href, size_t *len)
+{
+	return loginui_notice(lang, LS_ERROR_TITLE, msg, css_href, len);
 }
 
 char *

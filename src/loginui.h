@@ -86,6 +86,9 @@ int		 loginui_color_ok(const char *c);
 char		*loginui_page(const struct loginui_page *, size_t *len);
 char		*loginui_error(enum loginui_lang, enum loginui_str msg,
 		    const char *css_href, size_t *len);
+/* The same with another title (LS_SIGN_OUT: "You are signed out"). */
+char		*loginui_notice(enum loginui_lang, enum loginui_str title,
+		    enum loginui_str msg, const char *css_href, size_t *len);
 char		*loginui_css(const char *const colors[LOGINUI_COLORS],
 		    size_t *len);
 
