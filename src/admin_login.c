@@ -69,7 +69,8 @@ tpl_set(struct admin *a, const struct opts *o)
 	struct store_login_tpl		 t;
 	struct ops_ctx			 x;
 	struct org			 org;
-	const char			*field;
+	const char			*field = "";
+	enum ops_err			 e;
 
 	rq.title = admin_opt(o, "title");
 	rq.org_name = admin_opt(o, "org-name");
@@ -81,7 +82,8 @@ tpl_set(struct admin *a, const struct opts *o)
 		admin_usage("login-template set: nothing to set");
 	admin_org_lookup(a, admin_opt(o, "org"), &org);
 	admin_ops_ctx(a, org.id, &x);
-	check(a, ops_login_tpl_set(&x, &rq, &t, &field), field);
+	e = ops_login_tpl_set(&x, &rq, &t, &field);
+	check(a, e, field);
 	print(a, &t);
 	return 0;
 }
