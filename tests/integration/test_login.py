@@ -391,3 +391,19 @@ def test_template_and_translation(stack):
     st, _, body = b.post("/authorize", {"request": form_token(body), "username": "nobody", "password": "x"})
     assert "incorrect" in body and 'lang="fr"' in body, body[:600]
     assert html.unescape(body).count("<script") == 0
+
+
+def test_gate_strips_session_cookie(stack):
+    """A backend behind the gate on jwtmint's origin never gets jwtmint's
+    own cookies (conf/nginx-gate-forward.conf.in); the others pass."""
+    import json
+    from test_lifecycle import new_key
+    org = new_org(stack, "gc")
+    k = new_key(stack, org, scopes="read:accounts", grants="client_credentials")
+    for cookie, want in (("a=1; jwtmint_session=SECRETSESSION; __Host-jwtmint_login=L1; b=2", "a=1; b=2"),
+                         ("jwtmint_login=L2; jwtmint_session=S", ""),
+                         ("x=1", "x=1"),
+                         ("notjwtmint_session=1; c=3", "notjwtmint_session=1; c=3")):
+        st, _, body = stack.request("GET", "/api/accounts", {"X-API-Key": k["key"], "Cookie": cookie})
+        assert st == 200, (st, body)
+        assert json.loads(body)["cookie"] == want, (cookie, body)
