@@ -447,3 +447,42 @@ def test_cors(stack):
     st, rh, _ = stack.request("OPTIONS", "/token", headers={"Origin": "https://native.example.com",
                                                              "Access-Control-Request-Method": "POST"})
     assert st == 403, (st, rh)
+
+
+@nginx_only
+def test_authlib_interop(stack):
+    """An independent client library (python3-authlib, OAuth2Session with
+    token_endpoint_auth_method "none" and S256): discovery, the
+    authorization URL with its PKCE challenge, the code exchange, refresh
+    and revocation, with client_id alone."""
+    try:
+        from authlib.integrations.requests_client import OAuth2Session
+        import requests
+    except ImportError:
+        OAuth2Session = None
+    need(OAuth2Session is not None, "authlib with requests", "python3-authlib python3-requests")
+    f = fx(stack)
+    meta = requests.get(stack.issuer + "/.well-known/oauth-authorization-server", timeout=10).json()
+    assert "S256" in meta["code_challenge_methods_supported"] and "none" in \
+        meta["token_endpoint_auth_methods_supported"], meta
+    s = OAuth2Session(client_id=f.app["client_id"], token_endpoint_auth_method="none",
+                      revocation_endpoint_auth_method="none", code_challenge_method="S256",
+                      redirect_uri=SPA, scope="read:accounts")
+    verifier = b64url(pysecrets.token_bytes(48))
+    stack.secrets.add(verifier)
+    url, state = s.create_authorization_url(meta["authorization_endpoint"], code_verifier=verifier)
+    q = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
+    assert q["code_challenge_method"] == ["S256"] and q["client_id"] == [f.app["client_id"]], q
+    code = code_row(stack, f.org, f.app, f.user, SPA, q["code_challenge"][0], "read:accounts")
+    tok = s.fetch_token(meta["token_endpoint"], code=code, code_verifier=verifier,
+                        headers={"Origin": ORIGIN})
+    stack.secrets.update([tok["access_token"], tok["refresh_token"]])
+    assert tok["scope"] == "read:accounts" and claims_of(tok["access_token"])["client_id"] == f.app["client_id"]
+    new = s.refresh_token(meta["token_endpoint"], refresh_token=tok["refresh_token"])
+    stack.secrets.update([new["access_token"], new["refresh_token"]])
+    assert new["refresh_token"] != tok["refresh_token"], new
+    r = s.revoke_token(meta["revocation_endpoint"], new["refresh_token"], token_type_hint="refresh_token")
+    assert r.status_code == 200, r.text
+    st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": f.app["client_id"],
+                                      "refresh_token": new["refresh_token"]})
+    assert st == 400 and e["error"] == "invalid_grant", (st, e)
