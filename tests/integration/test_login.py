@@ -277,6 +277,12 @@ def test_pkce_scope_and_response_type_errors(stack):
     # Scope escalation through the request: more than the application has.
     err(authorize_url(app, challenge, scope="read:accounts admin"), "invalid_scope")
     err(authorize_url(app, challenge, scope="*"), "invalid_scope")
+    # state: up to 1024 bytes echoed intact; longer refused, not echoed.
+    st, h, body = b.get(authorize_url(app, challenge, state="s" * 1024))
+    assert st == 200, st
+    st, h, body = b.get(authorize_url(app, challenge, state="s" * 1025))
+    p = redirect_params(h)
+    assert st == 302 and p["error"] == "invalid_request" and "state" not in p, p
 
 
 def test_form_forgery_and_sessions_across_orgs(stack):
