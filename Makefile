@@ -44,7 +44,7 @@ OPS	 = ops_revoke ops_key ops_org ops_role ops_user ops_audit ops_signing ops_ke
 HTTP	 = grant_cc grant_password grant_refresh grant_exchange issue tokencheck \
 	   clientauth oauth_err route keyring keycache revcache app \
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_check \
-	   h_platform h_platform_ops adminapi h_admin h_admin_keys h_admin_openapi \
+	   h_platform h_platform_ops h_metrics adminapi h_admin h_admin_keys h_admin_openapi \
 	   h_admin_users h_admin_roles \
 	   h_admin_audit
 SERVER	 = $(HTTP) worker housekeeper supervisor main openapi

@@ -63,13 +63,15 @@ const char *const metrics_alg_names[METRICS_ALGS] = {
 const char *const metrics_decision_names[MDEC__MAX] = { "allow", "deny" };
 
 const char *const metrics_cache_names[MCACHE__MAX] = {
-	"api_keys", "revocations", "tokens",
+	"api_keys", "users", "revoked_jtis", "tokens",
 };
 
 const char *const metrics_anomaly_names[MAN__MAX] = {
 	"volume", "refusals", "new_network", "other",
 };
 
+/* RFC 8693's grant_type, as /token receives it. */
+#define TOKEN_EXCHANGE_URN	"urn:ietf:params:oauth:grant-type:token-exchange"
 #define NOTIFY_FRESH_MS	120000	/* a probe older than this is not shown */
 
 struct metrics_map {
@@ -103,14 +105,15 @@ metrics_map(void)
 void
 metrics_slot(int slot)
 {
-	if (map != NULL && slot >= 0 && slot < METRICS_SLABS)
-		mine = &map->slabs[slot];
+	if (map == NULL)
+		return;
+	mine = slot >= 0 && slot < METRICS_SLABS ? &map->slabs[slot] : NULL;
 }
 
 int
 metrics_enabled(void)
 {
-	return map != NULL;
+	return mine != NULL;
 }
 
 enum metrics_endpoint
@@ -173,6 +176,8 @@ metrics_token_issued(const char *grant, int alg)
 	for (g = 0; g < MGR_OTHER; g++)
 		if (grant != NULL && strcmp(grant, metrics_grant_names[g]) == 0)
 			break;
+	if (grant != NULL && strcmp(grant, TOKEN_EXCHANGE_URN) == 0)
+		g = MGR_TOKEN_EXCHANGE;
 	if (alg < 0 || alg >= METRICS_ALGS - 1)
 		alg = METRICS_ALGS - 1;
 	ADD(&mine->tokens[g][alg], 1);

@@ -62,7 +62,9 @@ enum metrics_grant {
 
 enum metrics_decision { MDEC_ALLOW, MDEC_DENY, MDEC__MAX };
 
-enum metrics_cache { MCACHE_KEY, MCACHE_REVOCATION, MCACHE_TOKEN,
+/* A worker's caches: API keys (keycache), users' state and the revoked
+ * token ids (revcache), verified tokens (tokcache). */
+enum metrics_cache { MCACHE_KEY, MCACHE_USER, MCACHE_JTI, MCACHE_TOKEN,
 	MCACHE__MAX };
 
 enum metrics_anomaly { MAN_VOLUME, MAN_REFUSALS, MAN_NEW_NETWORK,
@@ -115,9 +117,10 @@ extern const char *const	 metrics_anomaly_names[MAN__MAX];
  * 0 or -1 (logged by the caller; counting is then off).
  */
 int	 metrics_map(void);
-/* Which slab this process adds to (after fork, in the child). */
+/* Which slab this process adds to (after fork, in the child); -1: none,
+ * this process counts nothing (metrics = 0). */
 void	 metrics_slot(int slot);
-/* 1 when a map is in place (metrics on, not CGI). */
+/* 1 when this process counts (a map and a slab: metrics on, not CGI). */
 int	 metrics_enabled(void);
 
 /* The endpoint of a route path of route.c ("/token"), MEP_OTHER else. */
