@@ -250,11 +250,22 @@ changed_row(void *arg, const char *table, const char *org, const char *id)
 }
 
 void
+app_idle(struct app *a)
+{
+	unsigned	 what = 0;
+
+	db_notified(a->db, &what, changed_row, a);
+	a->notified |= what;
+}
+
+void
 app_refresh(struct app *a)
 {
 	unsigned	 what = 0;
 
 	db_notified(a->db, &what, changed_row, a);
+	what |= a->notified;
+	a->notified = 0;
 	if (!a->keyring.loaded)
 		what |= DB_NOTIFY_SIGNING;
 	if (what & (DB_NOTIFY_KEYS | DB_NOTIFY_ORGS))

@@ -170,6 +170,15 @@ get_result(struct db *db, long long deadline, const char *what)
 	}
 }
 
+static uint64_t
+realtime_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 /*
  * Hand over every notification libpq holds: a payload "table:org:id" names
  * one row and goes to row(); a bare table name sets its DB_NOTIFY_* bit.
@@ -182,6 +191,13 @@ note_notifies(struct db *db, void (*row)(void *, const char *, const char *,
 	char		*org, *id;
 
 	while ((n = PQnotifies(db->conn)) != NULL) {
+		/* The housekeeper's probe (metrics.h): its delay, nothing to
+		 * reload. */
+		if (strncmp(n->extra, "probe:", 6) == 0) {
+			metrics_probe_seen(n->extra + 6, realtime_ms());
+			PQfreemem(n);
+			continue;
+		}
 		if ((org = strchr(n->extra, ':')) != NULL &&
 		    (id = strchr(org + 1, ':')) != NULL) {
 			*org++ = '\0';

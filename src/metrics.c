@@ -3,9 +3,13 @@
  */
 #include <sys/mman.h>
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "metrics.h"
+#include "secret.h"
 
 const char *const metrics_endpoint_names[MEP__MAX] = {
 	"token", "jwks", "metadata", "healthz", "readyz", "revoke",
@@ -76,6 +80,7 @@ const char *const metrics_anomaly_names[MAN__MAX] = {
 
 struct metrics_map {
 	int			 workers;
+	uint64_t		 nonce;		/* this host's probes */
 	struct metrics_slab	 slabs[METRICS_SLABS];
 };
 
@@ -99,6 +104,9 @@ metrics_map(void)
 		return -1;
 	map = p;
 	mine = &map->slabs[0];
+	if (secret_random(&map->nonce, sizeof(map->nonce)) == -1 ||
+	    map->nonce == 0)
+		map->nonce = (uint64_t)(uintptr_t)p ^ 0x9e3779b97f4a7c15ull;
 	return 0;
 }
 
@@ -229,6 +237,38 @@ metrics_notify_seen(uint64_t sent_ms, uint64_t now_ms)
 	SET(&mine->notify_lag_us, now_ms > sent_ms ?
 	    (now_ms - sent_ms) * 1000 : 0);
 	SET(&mine->notify_seen_ms, now_ms);
+}
+
+int
+metrics_probe_payload(char *buf, size_t bufsz, uint64_t now_ms)
+{
+	int	 n;
+
+	if (map == NULL)
+		return -1;
+	n = snprintf(buf, bufsz, "%llu:%016llx", (unsigned long long)now_ms,
+	    (unsigned long long)map->nonce);
+	return n < 0 || (size_t)n >= bufsz ? -1 : 0;
+}
+
+int
+metrics_probe_seen(const char *payload, uint64_t now_ms)
+{
+	unsigned long long	 ms, nonce;
+	char			*end;
+
+	if (map == NULL || payload == NULL || *payload < '0' || *payload > '9')
+		return 0;
+	errno = 0;
+	ms = strtoull(payload, &end, 10);
+	if (errno != 0 || *end != ':' || strlen(end + 1) != 16 ||
+	    strspn(end + 1, "0123456789abcdef") != 16)
+		return 0;
+	nonce = strtoull(end + 1, &end, 16);
+	if (errno != 0 || *end != '\0' || nonce != map->nonce)
+		return 0;
+	metrics_notify_seen(ms, now_ms);
+	return 1;
 }
 
 void

@@ -143,6 +143,14 @@ void	 metrics_inc(enum metrics_counter);
 void	 metrics_anomaly(const char *kind);
 /* A notification probe sent at sent_ms (CLOCK_REALTIME ms) was read now. */
 void	 metrics_notify_seen(uint64_t sent_ms, uint64_t now_ms);
+/*
+ * The probe's payload, "MS:NONCE" (the housekeeper's, after "probe:"):
+ * the text to send, into buf; 0, or -1 without a map.
+ */
+int	 metrics_probe_payload(char *buf, size_t bufsz, uint64_t now_ms);
+/* A probe's payload read at now_ms: counted when it is this host's (its
+ * nonce: the other hosts' clocks are not ours). Returns 1 if counted. */
+int	 metrics_probe_seen(const char *payload, uint64_t now_ms);
 /* The supervisor: how many workers run. */
 void	 metrics_set_workers(int);
 

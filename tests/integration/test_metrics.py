@@ -131,6 +131,7 @@ def test_metrics_exact_across_workers_and_restarts(stack):
     kid = stack.signing_key["kid"]
     assert val(v, "jwtmint_signing_key_info", kid=kid, alg="ES256", state="active") == 1
     assert any(k[0] == "jwtmint_build_info" for k in v), "no build_info"
+    assert types["jwtmint_notify_lag_seconds"] == "gauge", types
     hits = val(v, "jwtmint_cache_hits_total", cache="api_keys")
     misses = val(v, "jwtmint_cache_misses_total", cache="api_keys")
     assert hits + misses >= 12 + 5 + 2, (hits, misses)

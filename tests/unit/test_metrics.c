@@ -6,6 +6,7 @@
  */
 #include <sys/wait.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -71,6 +72,36 @@ test_no_map(void)
 	T_CHECK(metrics_collect(&s, 0) == -1, "no map: collect -1");
 }
 
+/* The housekeeper's probe: this host's only, well-formed only. */
+static void
+test_probe(void)
+{
+	static const char *const bad[] = {
+		"", ":", "5000", "5000:", "x5000:0123456789abcdef",
+		"5000:0123456789abcdeg", "5000:0123456789abcdef0",
+		"5000:+123456789abcdef", "-5000:0123456789abcdef",
+		"99999999999999999999999:0123456789abcdef",
+	};
+	struct metrics_sums	 s;
+	char			 p[64], other[64];
+	size_t			 i;
+
+	T_CHECK(metrics_probe_payload(p, sizeof(p), 5000) == 0, "payload");
+	T_CHECK(metrics_probe_payload(p, 10, 5000) == -1, "payload too long");
+	metrics_probe_payload(p, sizeof(p), 5000);
+	T_CHECK(metrics_probe_seen(p, 5300) == 1, "own probe counted");
+	metrics_collect(&s, 5300);
+	T_CHECK(s.s.notify_lag_us == 300000, "its lag (%llu)",
+	    (unsigned long long)s.s.notify_lag_us);
+	snprintf(other, sizeof(other), "%s", p);
+	other[strlen(other) - 1] ^= 1;		/* another host's nonce */
+	T_CHECK(metrics_probe_seen(other, 9000) == 0, "foreign probe ignored");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		T_CHECK(metrics_probe_seen(bad[i], 9000) == 0, "bad probe %s",
+		    bad[i]);
+	T_CHECK(metrics_probe_seen(NULL, 9000) == 0, "NULL probe");
+}
+
 static void
 test_shared(void)
 {
@@ -128,6 +159,7 @@ test_shared(void)
 	T_CHECK(s.workers == 3, "workers");
 	T_CHECK(metrics_collect(&s, 1250 + 120001) == 0 &&
 	    s.s.notify_lag_us == 0, "an old probe is not shown");
+	test_probe();
 }
 
 static void
