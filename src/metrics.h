@@ -19,8 +19,8 @@
  *   counter reset.
  * - A scrape sums the slabs (metrics_collect) with relaxed loads: each
  *   value is exact, the whole a snapshot of a moment within the scrape.
- * - Without a map (metrics = off, plain CGI, the admin CLI) every call is
- *   a no-op that costs one branch.
+ * - Without a map or a slab (metrics = 0, single-process FastCGI, CGI,
+ *   the admin CLI) every call is a no-op that costs one branch.
  * Pure: no FastCGI, no libpq.
  */
 #ifndef JWTMINT_METRICS_H
