@@ -26,8 +26,8 @@
 
 /*
  * TODO(lead, CONTRACTS "usage"): return usage_dropped() of src/usage.h
- * (the housekeeper's usage_flush_dropped_total, read through the usage
- * shm header) once the usage branch is merged.
+ * (the host's usage_flush_dropped_total, read through the usage shm
+ * header) once the usage branch is merged.
  */
 static uint64_t
 usage_dropped_count(void)

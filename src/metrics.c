@@ -71,7 +71,7 @@ const char *const metrics_cache_names[MCACHE__MAX] = {
 };
 
 const char *const metrics_anomaly_names[MAN__MAX] = {
-	"volume", "refusals", "new_network", "other",
+	"volume", "refusals", "network", "other",
 };
 
 /* RFC 8693's grant_type, as /token receives it. */

@@ -67,7 +67,7 @@ enum metrics_decision { MDEC_ALLOW, MDEC_DENY, MDEC__MAX };
 enum metrics_cache { MCACHE_KEY, MCACHE_USER, MCACHE_JTI, MCACHE_TOKEN,
 	MCACHE__MAX };
 
-enum metrics_anomaly { MAN_VOLUME, MAN_REFUSALS, MAN_NEW_NETWORK,
+enum metrics_anomaly { MAN_VOLUME, MAN_REFUSALS, MAN_NETWORK,
 	MAN_OTHER, MAN__MAX };
 
 /* Plain counters: metrics_inc(). */
@@ -139,7 +139,8 @@ void	 metrics_token_issued(const char *grant, int alg);
 void	 metrics_check(int allowed);
 void	 metrics_cache(enum metrics_cache, int hit);
 void	 metrics_inc(enum metrics_counter);
-/* An unusual-usage flag of kind ("volume", "refusals", "new_network"). */
+/* An unusual-usage flag of kind ("volume", "refusals", "network"): what
+ * usage_anomaly_noted(kind) of the anomaly helper calls once wired. */
 void	 metrics_anomaly(const char *kind);
 /* A notification probe sent at sent_ms (CLOCK_REALTIME ms) was read now. */
 void	 metrics_notify_seen(uint64_t sent_ms, uint64_t now_ms);
