@@ -35,6 +35,7 @@ static const struct {
 	{ "/metrics", MEP_METRICS },
 	{ "/authorize", MEP_AUTHORIZE },
 	{ "/login", MEP_LOGIN },
+	{ "/login.css", MEP_LOGIN },
 	{ "/logout", MEP_LOGOUT },
 	{ "/portal/", MEP_PORTAL },
 };
