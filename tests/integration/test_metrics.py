@@ -14,6 +14,7 @@ and alert rules, which that Prometheus also loads.
 
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -84,6 +85,21 @@ class Host:
         assert st == 200, (st, rb[:300])
         assert h.get("content-type", "").startswith("text/plain; version=0.0.4"), h
         return parse(rb.decode())
+
+
+def test_every_route_has_an_endpoint_label(stack):
+    """Drift: each path of the route tables (src/route.c) has its row in
+    the endpoint table of src/metrics.c, else its requests would count as
+    endpoint="other"."""
+    def paths(name, start):
+        with open(os.path.join(ROOT, "src", name)) as f:
+            text = f.read()
+        return set(re.findall(r'^\s*\{ "(/[^"]*)"', text[text.index(start):], re.M))
+    routes = paths("route.c", "static const struct route routes[]")
+    labelled = paths("metrics.c", "} paths[] = {")
+    assert "/token" in routes and "/metrics" in routes, routes
+    assert routes <= labelled, "routes without an endpoint label in src/metrics.c: %s" % (
+        sorted(routes - labelled),)
 
 
 def drive(stack, n_ok, n_bad, n_allow, n_deny):
