@@ -6,6 +6,7 @@
 
 #include "grant.h"
 #include "log.h"
+#include "metrics.h"
 #include "password.h"
 #include "pwcheck.h"
 #include "secret.h"
@@ -38,6 +39,7 @@ pwcheck(const struct grant_ctx *g, const char *org, const char *user,
 	ok = password_verify(l->found ? l->phc : g->dummy_phc, pw, strlen(pw));
 	ok &= l->found & !l->user.disabled;
 	if (!ok) {
+		metrics_inc(METRIC_LOGIN_FAILURES);
 		if (store_login_failed(g->db, org, uname, addr,
 		    g->login_window_sec, actor, g->login_max_failures,
 		    g->login_max_failures_addr) == -1)
