@@ -50,11 +50,11 @@ write_backend() {
 # the authorizer's Variable-JWTMINT_* headers in the environment.
 esc() { printf '%s' "$1" | tr -d '\000-\037' | sed -e 's/[\\"]/\\&/g'; }
 printf 'Status: 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n\r\n'
-printf '{"path":"%s","subject":"%s","client":"%s","org":"%s","scope":"%s","accounts":"%s","account":"%s"}\n' \
+printf '{"path":"%s","subject":"%s","client":"%s","org":"%s","scope":"%s","accounts":"%s","account":"%s","cookie":"%s"}\n' \
 	"$(esc "${SCRIPT_NAME:-}${PATH_INFO:-}")" "$(esc "${JWTMINT_SUBJECT:-}")" \
 	"$(esc "${JWTMINT_CLIENT:-}")" "$(esc "${JWTMINT_ORG:-}")" \
 	"$(esc "${JWTMINT_SCOPES:-}")" "$(esc "${JWTMINT_ACCOUNTS:-}")" \
-	"$(esc "${JWTMINT_ACCOUNT:-}")"
+	"$(esc "${JWTMINT_ACCOUNT:-}")" "$(esc "${HTTP_COOKIE:-}")"
 CGI
 	cat >"$OUTDIR/jwtmint_account.lua" <<'LUA'
 -- Written by scripts/lighttpd.sh. JWTMINT_ACCOUNT for jwtmint's gate: the

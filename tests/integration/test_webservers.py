@@ -295,6 +295,11 @@ def flow(stack, web):
     seen = json.loads(rb)
     assert seen["subject"] == kid and seen["client"] == kid and seen["org"] == stack.org_id, \
         "%s: backend saw %r" % (web.kind, seen)
+    # jwtmint's own cookies (the login page's session and binding) never
+    # reach the backend; the others do (docs/LOGIN.md, Sessions).
+    st, _, rb = web.api("/api/accounts", key=kkey, headers={
+        "Cookie": "a=1; jwtmint_session=S1; __Host-jwtmint_login=L1; __Host-jwtmint_session=S2; b=2"})
+    assert st == 200 and json.loads(rb)["cookie"] == "a=1; b=2", "%s: cookies %d %r" % (web.kind, st, rb[:300])
     st, _, rb = web.api("/api/accounts", key=kkey, token=app_token)
     assert st == 200 and json.loads(rb)["subject"] == kid, "%s: app token %d %r" % (web.kind, st, rb[:300])
     st, _, rb = web.api("/api/accounts?account=a1", key=kkey, token=user_token)
