@@ -46,25 +46,19 @@ accesslog_text(char *buf, size_t bufsz, const struct accesslog_rec *r)
 	return n;
 }
 
-/* A JSON member for a value that came from outside (see accesslog.h). */
+/* A JSON member for a value that came from outside: logesc'd first, so
+ * that after parsing it is printable ASCII too (jq -r prints no escape
+ * sequence to a terminal). */
 static void
 jval(struct jsonw *w, const char *key, const char *s, size_t lim)
 {
 	char	 esc[ACCESSLOG_PATH_BYTES];
-	size_t	 i, n;
 
 	if (known(s) == NULL)
 		return;
 	if (lim > sizeof(esc))
 		lim = sizeof(esc);
-	n = strlen(s);
-	for (i = 0; i < n && n < lim; i++)
-		if ((unsigned char)s[i] >= 0x7f)
-			break;
-	if (i == n && n < lim)
-		jw_strn(w, key, s, n);
-	else
-		jw_str(w, key, logesc(esc, lim, s, n));
+	jw_str(w, key, logesc(esc, lim, s, strlen(s)));
 }
 
 int

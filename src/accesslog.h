@@ -4,13 +4,13 @@
  * (log_format = json), built into the caller's buffer. Pure: no
  * allocation, no I/O; log_access() writes it.
  *
- * Every value is untrusted and bounded: text values go through logesc()
- * (control bytes, quote, backslash and non-ASCII as \xhh); JSON values
- * that are ASCII without DEL and short enough are escaped by jsonw
- * (RFC 8259: control bytes as \u00XX, so a parser gives back the exact
- * bytes), any other value is logesc()'d first and then written, so a
- * line is always valid JSON and never split. Nothing here knows a secret:
- * the record has no field for one.
+ * Every value is untrusted and bounded, and goes through logesc() in both
+ * formats (control bytes, quote, backslash and non-ASCII as \xhh, cut to
+ * its field's size with "..."): a text line is never split or forged, and
+ * a JSON value, once parsed, is printable ASCII as well (a viewer or
+ * `jq -r` never prints a control sequence). JSON is built with jsonw, so
+ * a line is one valid object. Nothing here knows a secret: the record has
+ * no field for one.
  */
 #ifndef JWTMINT_ACCESSLOG_H
 #define JWTMINT_ACCESSLOG_H
@@ -19,7 +19,7 @@
 #include <time.h>
 
 /* Enough for the largest line either format builds from the bounds below. */
-#define ACCESSLOG_LINE_BYTES	4096
+#define ACCESSLOG_LINE_BYTES	2048
 /* Longest escaped value of each field (logesc's dstsz). */
 #define ACCESSLOG_PATH_BYTES	256
 #define ACCESSLOG_FIELD_BYTES	96

@@ -8,6 +8,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +22,9 @@
 #define LOG_LINE_BYTES	2048
 /* The syslog header: "<191>Dec 31 23:59:59 " and "jwtmint[pid]: ". */
 #define LOG_HEAD_BYTES	128
+/* How long a line waits for room in a full syslog queue before it goes to
+ * stderr instead: a slow daemon never stalls a worker for long. */
+#define LOG_SYSLOG_WAIT_MS	100
 
 static const char	*prog = "jwtmint";
 static int		 pid;	/* getpid() is a system call: once per process */
@@ -117,6 +121,7 @@ sl_send(int prio, const char *msg, size_t n)
 	char			 head[LOG_HEAD_BYTES];
 	struct iovec		 iov[2];
 	struct msghdr		 mh;
+	struct pollfd		 pfd;
 	struct tm		 tm;
 	time_t			 now = time(NULL);
 	int			 h, try;
@@ -141,8 +146,18 @@ sl_send(int prio, const char *msg, size_t n)
 	for (try = 0; try < 2; try++) {
 		if (sl.fd == -1 && sl_connect() == -1)
 			continue;
-		if (sendmsg(sl.fd, &mh, MSG_NOSIGNAL) != -1)
+		if (sendmsg(sl.fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) != -1)
 			return 0;
+		if (errno == EAGAIN || errno == EWOULDBLOCK) {
+			/* The daemon's queue is full: wait a little for room,
+			 * never long (the caller then writes to stderr). */
+			pfd.fd = sl.fd;
+			pfd.events = POLLOUT;
+			if (poll(&pfd, 1, LOG_SYSLOG_WAIT_MS) == 1 &&
+			    sendmsg(sl.fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) != -1)
+				return 0;
+			return -1;
+		}
 		/* The daemon restarted (ECONNREFUSED) or its socket was
 		 * replaced: connect again, once. */
 		close(sl.fd);

@@ -11,7 +11,9 @@
  * production is the one the tests exercise against their own socket.
  * The socket is connected once per process, at its first line (each
  * forked child connects its own), and reconnected once when the daemon
- * went away; a line that still cannot be sent goes to stderr instead.
+ * went away. A line waits at most LOG_SYSLOG_WAIT_MS for room in a full
+ * queue; a line that still cannot be sent goes to stderr instead, so a
+ * slow or absent daemon neither stalls a worker nor loses a line.
  */
 #ifndef JWTMINT_LOG_H
 #define JWTMINT_LOG_H
