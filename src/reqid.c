@@ -24,19 +24,6 @@ reqid_valid(const char *s, size_t n)
 	return 1;
 }
 
-void
-reqid_seed(struct reqid_gen *g, const unsigned char seed[32])
-{
-	size_t	 i;
-
-	memcpy(g->s, seed, sizeof(g->s));
-	for (i = 0; i < 4; i++)
-		if (g->s[i] != 0)
-			return;
-	/* xoshiro's one forbidden state */
-	g->s[0] = 0x9e3779b97f4a7c15ULL;
-}
-
 static uint64_t
 rotl(uint64_t x, int k)
 {
@@ -56,6 +43,21 @@ next(struct reqid_gen *g)
 	g->s[2] ^= t;
 	g->s[3] = rotl(g->s[3], 45);
 	return r;
+}
+
+void
+reqid_seed(struct reqid_gen *g, const unsigned char seed[32])
+{
+	size_t	 i;
+
+	memcpy(g->s, seed, sizeof(g->s));
+	for (i = 0; i < 4 && g->s[i] == 0; i++)
+		;
+	if (i == 4)			/* xoshiro's one forbidden state */
+		g->s[0] = 0x9e3779b97f4a7c15ULL;
+	/* The first outputs depend on part of the state only: mix it all. */
+	for (i = 0; i < 8; i++)
+		(void)next(g);
 }
 
 void
