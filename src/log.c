@@ -80,8 +80,8 @@ log_setup(int to_syslog, const char *facility, const char *path, int json)
 	if (to_syslog && (code == -1 || path == NULL || *path == '\0' ||
 	    strlen(path) >= sizeof(sl.path)))
 		return -1;
-	if (sl.fd != -1 && sl.fdpid == (int)getpid())
-		close(sl.fd);
+	if (sl.fd != -1)
+		close(sl.fd);	/* this process's copy, a parent's or its own */
 	sl.fd = -1;
 	sl.on = to_syslog;
 	sl.json = json;
@@ -126,9 +126,12 @@ sl_send(int prio, const char *msg, size_t n)
 	time_t			 now = time(NULL);
 	int			 h, try;
 
-	/* A child forked after its parent connected reconnects its own. */
-	if (sl.fd != -1 && sl.fdpid != pid)
+	/* A child forked after its parent connected drops its copy of the
+	 * parent's socket and connects its own. */
+	if (sl.fd != -1 && sl.fdpid != pid) {
+		close(sl.fd);
 		sl.fd = -1;
+	}
 	if (localtime_r(&now, &tm) == NULL)
 		return -1;
 	h = snprintf(head, sizeof(head), "<%d>%s %2d %02d:%02d:%02d %s[%d]: ",
