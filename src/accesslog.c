@@ -61,23 +61,30 @@ jval(struct jsonw *w, const char *key, const char *s, size_t lim)
 	jw_str(w, key, logesc(esc, lim, s, strlen(s)));
 }
 
-int
-accesslog_json(char *buf, size_t bufsz, const struct accesslog_rec *r)
+/* RFC 3339, UTC, milliseconds. Returns 0 or -1. */
+static int
+rfc3339(char *t, size_t tsz, const struct timespec *when)
 {
-	struct jsonw	 w;
 	struct tm	 tm;
-	char		 t[32];
-	time_t		 sec = r->when.tv_sec;
-	long long	 us = r->usec < 0 ? 0 : r->usec;
+	time_t		 sec = when->tv_sec;
 	int		 n;
 
 	if (gmtime_r(&sec, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
-	/* RFC 3339, UTC, milliseconds */
-	n = snprintf(t, sizeof(t), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+	n = snprintf(t, tsz, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, r->when.tv_nsec / 1000000);
-	if (n < 0 || (size_t)n >= sizeof(t))
+	    tm.tm_min, tm.tm_sec, (when->tv_nsec % 1000000000) / 1000000);
+	return n < 0 || (size_t)n >= tsz ? -1 : 0;
+}
+
+int
+accesslog_json(char *buf, size_t bufsz, const struct accesslog_rec *r)
+{
+	struct jsonw	 w;
+	char		 t[32];
+	long long	 us = r->usec < 0 ? 0 : r->usec;
+
+	if (rfc3339(t, sizeof(t), &r->when) == -1)
 		return -1;
 
 	jw_init(&w, buf, bufsz);
@@ -94,6 +101,32 @@ accesslog_json(char *buf, size_t bufsz, const struct accesslog_rec *r)
 	jval(&w, "grant", r->grant, ACCESSLOG_FIELD_BYTES);
 	jval(&w, "decision", r->decision, ACCESSLOG_FIELD_BYTES);
 	jval(&w, "client", r->client, ACCESSLOG_FIELD_BYTES);
+	return jw_end(&w);
+}
+
+int
+accesslog_event(char *buf, size_t bufsz, const struct timespec *when,
+    int warning, int pid, const char *msg, size_t n)
+{
+	struct jsonw	 w;
+	char		 t[32], esc[ACCESSLOG_LINE_BYTES / 2];
+	size_t		 i;
+
+	if (rfc3339(t, sizeof(t), when) == -1)
+		return -1;
+	jw_init(&w, buf, bufsz);
+	jw_str(&w, "time", t);
+	jw_str(&w, "level", warning ? "warning" : "info");
+	jw_int(&w, "pid", pid);
+	/* Our own text, whose outside bytes the caller escaped already: kept
+	 * as it is when printable ASCII, escaped again otherwise. */
+	for (i = 0; i < n && n < sizeof(esc); i++)
+		if (msg[i] < 0x20 || msg[i] > 0x7e)
+			break;
+	if (i == n && n < sizeof(esc))
+		jw_strn(&w, "msg", msg, n);
+	else
+		jw_str(&w, "msg", logesc(esc, sizeof(esc), msg, n));
 	return jw_end(&w);
 }
 

@@ -49,6 +49,16 @@ int	accesslog_text(char *buf, size_t bufsz, const struct accesslog_rec *);
 /* One JSON object, no newline. Returns the length, or -1 (too small). */
 int	accesslog_json(char *buf, size_t bufsz, const struct accesslog_rec *);
 
+/*
+ * Another line (start, reload, a warning) as one JSON object, for
+ * log_format = json: {"time", "level" ("info" or "warning"), "pid", "msg"}.
+ * msg is jwtmint's own text (outside bytes in it already logesc'd): kept
+ * when printable ASCII and shorter than ACCESSLOG_LINE_BYTES / 2, else
+ * logesc'd. Returns the length, or -1 (too small).
+ */
+int	accesslog_event(char *buf, size_t bufsz, const struct timespec *when,
+	    int warning, int pid, const char *msg, size_t n);
+
 /* What /check decided, from its status: "allow", "deny" or "error". */
 const char *accesslog_decision(int status);
 

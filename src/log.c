@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "accesslog.h"
 #include "log.h"
 
 #define LOG_LINE_BYTES	2048
@@ -198,8 +199,9 @@ out:
 static void
 vlog(int prio, const char *fmt, va_list ap, const char *errstr)
 {
-	char	 line[LOG_LINE_BYTES];
-	int	 n, m;
+	struct timespec	 now;
+	char		 line[LOG_LINE_BYTES], obj[ACCESSLOG_LINE_BYTES];
+	int		 n, m;
 
 	n = vsnprintf(line, sizeof(line), fmt, ap);
 	if (n < 0)
@@ -213,6 +215,17 @@ vlog(int prio, const char *fmt, va_list ap, const char *errstr)
 			n += m;
 		if ((size_t)n >= sizeof(line))
 			n = (int)sizeof(line) - 1;
+	}
+	if (sl.json) {
+		/* One JSON object per line in this format, events too. */
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (pid == 0)
+			pid = (int)getpid();
+		if ((m = accesslog_event(obj, sizeof(obj), &now,
+		    prio != LOG_INFO, pid, line, (size_t)n)) > 0) {
+			emit(prio, obj, (size_t)m, 1);
+			return;
+		}
 	}
 	emit(prio, line, (size_t)n, 0);
 }

@@ -4,7 +4,8 @@
  * decision, client) and the request id through reqid_pick. Invariants: both
  * lines are built (the bounds hold for any value) and are printable ASCII
  * on one line; the JSON line parses (jansson) into one object whose string
- * values are printable ASCII; a taken request id is valid. A violation
+ * values are printable ASCII; a taken request id is valid; the whole input
+ * as an event message makes a printable object too. A violation
  * traps.
  */
 #include <stddef.h>
@@ -91,6 +92,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (json_is_string(v))
 			printable(json_string_value(v),
 			    strlen(json_string_value(v)));
+	json_decref(o);
+	/* The whole input as an event message. */
+	if ((n = accesslog_event(line, sizeof(line), &r.when, size & 1,
+	    (int)size, copy, size)) < 0)
+		__builtin_trap();
+	printable(line, (size_t)n);
+	if ((o = json_loadb(line, (size_t)n, 0, &je)) == NULL ||
+	    !json_is_string(json_object_get(o, "msg")))
+		__builtin_trap();
+	printable(json_string_value(json_object_get(o, "msg")),
+	    strlen(json_string_value(json_object_get(o, "msg"))));
 	json_decref(o);
 	free(copy);
 	return 0;

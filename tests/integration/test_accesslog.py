@@ -329,15 +329,20 @@ def test_json_lines_on_stderr(stack):
 
         def objs():
             with open(errpath, "rb") as f:
-                lines = f.read().decode().splitlines()
-            out = [json.loads(ln) for ln in lines if ln.startswith("{")]
+                lines = f.read().decode().split("\n")[:-1]    # whole lines only
+            out = [o for o in map(json.loads, lines) if "request_id" in o]
             return out if {o.get("request_id") for o in out} >= set(ids.values()) else None
         got = wait_for(objs, what="the JSON lines of every request")
         check_json_lines(got, ids, held, user, key, stack.org_id)
         with open(errpath, "rb") as f:
             raw = f.read().decode()
+        events = []
         for ln in raw.splitlines():
-            assert ln.startswith("{") or ln.startswith("jwtmint["), "a split or foreign line: %r" % ln
+            o = json.loads(ln)      # every line, events too, is one object
+            if "msg" in o:
+                assert set(o) == {"time", "level", "pid", "msg"} and o["level"] in ("info", "warning"), o
+                events.append(o["msg"])
+        assert any(m.startswith("listening on unix:") for m in events), events
         no_secret(raw, held | stack.secrets)
     finally:
         stack.stop_server(proc)
@@ -396,17 +401,19 @@ def test_syslog_destination(stack):
             return out
 
         def complete():
-            rids = {json.loads(b).get("request_id") for _, _, b in parsed() if b.startswith(b"{")}
+            rids = {json.loads(b).get("request_id") for _, _, b in parsed()}
             return rids >= set(ids.values())
         wait_for(complete, what="every access line on the syslog socket")
         objs = []
         for pri, pid, body in parsed():
             assert pri >> 3 == 19, "facility %d, not local3 (19)" % (pri >> 3)
-            if body.startswith(b"{"):
+            if body.startswith(b"{") and b'"msg":' not in body:
                 assert pid != proc.pid, "an access line from the supervisor"
                 assert pri & 7 == 6, "access line at priority %d, not info" % (pri & 7)
                 objs.append(json.loads(body))
-        assert any(b.startswith(b"listening on ") for _, _, b in parsed()), "no start-up line in syslog"
+        events = [json.loads(b) for _, _, b in parsed() if b'"msg":' in b]
+        assert any(e["msg"].startswith("listening on ") and e["pid"] == proc.pid for e in events), \
+            "no start-up line of the supervisor in syslog: %r" % events[:3]
         check_json_lines(objs, ids, held, user, key, stack.org_id)
         no_secret(b"".join(daemon.msgs).decode("utf-8", "replace"), held | stack.secrets)
         # Nothing of it on stderr: every line went to syslog.

@@ -157,6 +157,28 @@ main(void)
 	    accesslog_text(buf, 16, &r) == -1,
 	    "a buffer too small: -1, never a cut line");
 
+	/* Event lines in the JSON format. */
+	r = base();
+	n = accesslog_event(buf, sizeof(buf), &r.when, 1, 4211,
+	    "reload: reading \"/etc/x\" \\x0a", 29);
+	o = json_loads(buf, 0, &je);
+	T_CHECK(n > 0 && o != NULL && json_object_size(o) == 4 &&
+	    strcmp(get(o, "level"), "warning") == 0 &&
+	    json_integer_value(json_object_get(o, "pid")) == 4211 &&
+	    strcmp(get(o, "msg"), "reload: reading \"/etc/x\" \\x0a") == 0,
+	    "event: our own printable text kept as it is (%s)", buf);
+	json_decref(o);
+	n = accesslog_event(buf, sizeof(buf), &r.when, 0, 1, "a\nb\xff", 4);
+	o = json_loads(buf, 0, &je);
+	T_CHECK(n > 0 && o != NULL && strcmp(get(o, "level"), "info") == 0 &&
+	    strcmp(get(o, "msg"), "a\\x0ab\\xff") == 0,
+	    "event: anything else escaped (%s)", buf);
+	json_decref(o);
+	n = accesslog_event(buf, sizeof(buf), &r.when, 0, 1, big,
+	    sizeof(big) - 1);
+	T_CHECK(n > 0 && printable(buf, n), "event: a long message cut, "
+	    "bounded (%d)", n);
+
 	T_CHECK(strcmp(accesslog_decision(200), "allow") == 0 &&
 	    strcmp(accesslog_decision(401), "deny") == 0 &&
 	    strcmp(accesslog_decision(429), "deny") == 0 &&
