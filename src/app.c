@@ -224,6 +224,7 @@ app_new(const struct config *cfg)
 		return NULL;
 	}
 	reqid_seed(&a->reqid, seed);
+	secret_wipe(seed, sizeof(seed));
 	a->log_json = strcmp(cfg->log_format, "json") == 0;
 	/* The database may be down now: then the first request retries. */
 	app_refresh(a);
