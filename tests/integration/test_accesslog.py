@@ -17,13 +17,14 @@ Access logs (issue 12, section 4; docs/OBSERVABILITY.md, "Access logs").
 - log_destination = syslog: RFC 3164 datagrams (facility and ident) on a
   real unix datagram socket the test binds (log_syslog_socket), the same
   code path /dev/log takes; a restarted "daemon" (socket bound again) is
-  reconnected to.
+  reconnected to; a reload (SIGHUP) switches back to text on stderr.
 """
 
 import json
 import os
 import re
 import secrets as pysecrets
+import signal
 import socket
 import struct
 import subprocess
@@ -425,6 +426,24 @@ def test_syslog_destination(stack):
         st, h, _ = fcgi_pairs(addr, base_pairs(stack, "GET", "/healthz", [("JWTMINT_REQUEST_ID", "rid-again")]))
         assert st == 200
         wait_for(lambda: any(b'"request_id":"rid-again"' in m for m in daemon.msgs), what="a line after the restart")
+        # A reload (SIGHUP) takes the new destination and format: the
+        # supervisor's own lines and the new workers' go to stderr as text.
+        stack.write_config(os.path.join(stack.tmp, "syslog.conf"), ["log_format = text"])
+        os.kill(proc.pid, signal.SIGHUP)
+
+        def reloaded():
+            with open(errpath) as f:
+                return re.search(r"^jwtmint\[%d\]: reloaded " % proc.pid, f.read(), re.M)
+        wait_for(reloaded, what="the supervisor's reload line on stderr")
+        st, h, _ = fcgi_pairs(addr, base_pairs(stack, "GET", "/healthz", [("JWTMINT_REQUEST_ID", "rid-text")]))
+        assert st == 200
+
+        def text_line():
+            with open(errpath) as f:
+                return re.search(r"^jwtmint\[\d+\]: method=GET path=/healthz status=200 .* request_id=rid-text$",
+                                 f.read(), re.M)
+        wait_for(text_line, what="the text line after the reload")
+        assert not any(b"rid-text" in m for m in daemon.msgs), "a line still went to syslog after the reload"
     finally:
         stack.stop_server(proc)
         daemon.close()
