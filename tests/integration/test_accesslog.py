@@ -31,8 +31,8 @@ import subprocess
 import threading
 import urllib.parse
 
-from harness import (FCGI_BEGIN, FCGI_PARAMS, FCGI_STDIN, FORM, NGINX_SH, _fcgi_nv, _fcgi_rec,
-                     fcgi_read, parse_cgi_response, parse_json, wait_for)
+from harness import (FCGI_BEGIN, FCGI_PARAMS, FCGI_STDIN, FORM, NGINX_SH, SANITIZER_MARKERS, _fcgi_nv,
+                     _fcgi_rec, fcgi_read, parse_cgi_response, parse_json, wait_for)
 
 MODES = ("nginx",)
 
@@ -211,6 +211,16 @@ def spawn_extra(stack, name, lines):
     return proc, sock, errpath
 
 
+def stop_extra(stack, proc, errpath):
+    """Stop a spawn_extra server; its stderr must hold no sanitizer report
+    (the runner reads only the stack's own log)."""
+    stack.stop_server(proc)
+    with open(errpath, errors="replace") as f:
+        text = f.read()
+    for m in SANITIZER_MARKERS:
+        assert m not in text, "%s in %s:\n%s" % (m, errpath, text[-3000:])
+
+
 def user_and_key(stack):
     role = "logs-" + pysecrets.token_hex(3)
     stack.admin_json("role", "create", role, "--scopes", "read:accounts", "--org", "acme", "--json")
@@ -346,7 +356,7 @@ def test_json_lines_on_stderr(stack):
         assert any(m.startswith("listening on unix:") for m in events), events
         no_secret(raw, held | stack.secrets)
     finally:
-        stack.stop_server(proc)
+        stop_extra(stack, proc, errpath)
 
 
 class SyslogDaemon:
@@ -445,5 +455,5 @@ def test_syslog_destination(stack):
         wait_for(text_line, what="the text line after the reload")
         assert not any(b"rid-text" in m for m in daemon.msgs), "a line still went to syslog after the reload"
     finally:
-        stack.stop_server(proc)
+        stop_extra(stack, proc, errpath)
         daemon.close()
