@@ -19,6 +19,7 @@
 #include "granttype.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "oauth_err.h"
 #include "ratelimit.h"
 #include "reqid.h"
@@ -259,11 +260,22 @@ changed_row(void *arg, const char *table, const char *org, const char *id)
 }
 
 void
+app_idle(struct app *a)
+{
+	unsigned	 what = 0;
+
+	db_notified(a->db, &what, changed_row, a);
+	a->notified |= what;
+}
+
+void
 app_refresh(struct app *a)
 {
 	unsigned	 what = 0;
 
 	db_notified(a->db, &what, changed_row, a);
+	what |= a->notified;
+	a->notified = 0;
 	if (!a->keyring.loaded)
 		what |= DB_NOTIFY_SIGNING;
 	if (what & (DB_NOTIFY_KEYS | DB_NOTIFY_ORGS))
@@ -413,7 +425,7 @@ app_handle(struct app *a, const struct http_io *io)
 	struct timespec		 t0;
 	struct req		 r;
 	struct resp		 p;
-	const struct route	*rt;
+	const struct route	*rt = NULL;
 	const char		*endpoint = NULL;
 	int			 st, gate;
 
@@ -468,6 +480,8 @@ app_handle(struct app *a, const struct http_io *io)
 	a->done.pending = 1;
 	a->done.usec = elapsed_usec(&t0); /* handled and written, before the flush */
 	clock_gettime(CLOCK_REALTIME, &a->done.when);
+	metrics_request(rt != NULL ? metrics_endpoint_of(rt->path) : MEP_OTHER,
+	    p.status, (uint64_t)(a->done.usec > 0 ? a->done.usec : 0));
 	a->done.status = p.status;
 	a->done.authorizer = r.authorizer;
 	a->done.endpoint = endpoint;

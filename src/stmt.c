@@ -946,6 +946,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " insert into audit (org_id, event, detail, actor, source, resource,"
 	    "   outcome) values ($2, 'token.revoke', 'access token and every"
 	    " token exchanged from it revoked', $4, $5, $1, 'ok')", 5 },
+	/* The housekeeper's probe of the notification delay (metrics.h):
+	 * $1 "MS:NONCE". */
+	[STMT_NOTIFY_PROBE] = { "notify_probe",
+	    "select pg_notify('jwtmint', 'probe:' || $1)", 1 },
 };
 
 const struct stmt_def *
