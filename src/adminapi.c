@@ -114,6 +114,13 @@ adminapi_auth(struct app *a, struct req *r, struct adminapi_caller *who,
 		}
 		snprintf(r->client_id, sizeof(r->client_id), "%s", v.client_id);
 		snprintf(r->org_id, sizeof(r->org_id), "%s", v.org);
+		/* Usage: the key the token was issued to (signed by us). */
+		if (strlen(v.client_id) < sizeof(r->usage_key) &&
+		    strlen(v.org) < sizeof(r->usage_org)) {
+			snprintf(r->usage_key, sizeof(r->usage_key), "%s",
+			    v.client_id);
+			snprintf(r->usage_org, sizeof(r->usage_org), "%s", v.org);
+		}
 		if (scope_parse(&who->scopes, v.scope, strlen(v.scope)) == -1 ||
 		    !scope_has(&who->scopes, "admin")) {
 			oauth_err(p, OERR_FORBIDDEN, NULL);
