@@ -1022,6 +1022,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " and bucket >= to_timestamp($3::bigint)"
 	    " and bucket < to_timestamp($4::bigint)"
 	    " group by key_id order by 2 desc, key_id limit $5::int", 5 },
+	/* The housekeeper's probe of the notification delay (metrics.h):
+	 * $1 "MS:NONCE". */
+	[STMT_NOTIFY_PROBE] = { "notify_probe",
+	    "select pg_notify('jwtmint', 'probe:' || $1)", 1 },
 };
 
 const struct stmt_def *
