@@ -58,6 +58,11 @@ static const struct table {
 	{ "audit", "org_id", "id", { { NULL, NULL } } },
 	{ "audit_heads", "org_id", "org_id", { { NULL, NULL } } },
 	{ "idempotency", "org_id", NULL, { { NULL, NULL } } },
+	{ "key_usage", "org_id", NULL, { { NULL, NULL } } },
+	{ "key_networks", "org_id", NULL, { { NULL, NULL } } },
+	{ "usage_anomalies", "org_id", "id", { { NULL, NULL } } },
+	{ "anomaly_outbox", NULL, "id",
+	    { { "anomaly_id", "usage_anomalies" }, { NULL, NULL } } },
 };
 
 /* Tables that hold no tenant data. Any other name is an error. */
@@ -114,6 +119,15 @@ static const struct {
 	    "organization (platform operator)", 0 },
 	{ STMT_IDEM_PURGE, NULL, "deletes the answers of every organization "
 	    "older than 24 hours (the housekeeper)", 0 },
+	{ STMT_ANOMALY_DETECT, NULL, "the housekeeper: usage of every "
+	    "organization's keys judged, each flag, audit row and outbox row "
+	    "in its key's organization", 0 },
+	{ STMT_HOOK_CLAIM, NULL, "the housekeeper: the webhook outbox of "
+	    "every organization (the platform operator's webhook)", 0 },
+	{ STMT_HOOK_DONE, NULL, "the housekeeper: one outbox row by id", 0 },
+	{ STMT_HOOK_RETRY, NULL, "the housekeeper: one outbox row by id", 0 },
+	{ STMT_HOOK_NEXT, NULL, "the housekeeper: when the next outbox row "
+	    "is due (one time, no rows)", 0 },
 	{ STMT_RATE_SYNC, NULL, "shared rate limits: rows of ratelimit_counts "
 	    "are per host and key hash, no tenant data (its unnest() reads as a "
 	    "table to this parser)", 0 },
