@@ -21,7 +21,7 @@
 #                   again, all but the configuration file
 
 CC	?= cc
-PKGS	 = fcgi libpq jansson libcrypto libjwt libargon2
+PKGS	 = fcgi libpq jansson libcrypto libssl libjwt libargon2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -47,7 +47,7 @@ HTTP	 = grant_cc grant_password grant_refresh grant_exchange issue tokencheck \
 	   h_platform h_platform_ops adminapi h_admin h_admin_keys h_admin_openapi \
 	   h_admin_users h_admin_roles \
 	   h_admin_audit
-SERVER	 = $(HTTP) worker housekeeper supervisor main openapi
+SERVER	 = $(HTTP) worker housekeeper usage_anomaly hookpost supervisor main openapi
 ADMIN	 = admin admin_migrate admin_org admin_key admin_signing admin_role \
 	   admin_user admin_revoke admin_audit admin_rotate
 

@@ -27,6 +27,7 @@
 #include "secretcheck.h"
 #include "store.h"
 #include "store_idem.h"
+#include "usage_anomaly.h"
 
 #define BACKOFF_MAX_SEC	60
 #define MIN_WAIT_MS	50	/* between two runs of a task */
@@ -37,6 +38,7 @@ struct hk {
 	const struct config	*cfg;
 	struct db		*db;
 	struct ops_ctx		 ops;	/* platform operations, actor "system" */
+	struct usage_anomaly_hook hook;	/* the anomaly webhook, if any */
 };
 
 struct hk_task {
@@ -51,6 +53,8 @@ static int	task_purge(struct hk *, int);
 static int	task_grace(struct hk *, int);
 static int	task_idem_purge(struct hk *, int);
 static int	task_audit_heads(struct hk *, int);
+static int	task_anomalies(struct hk *, int);
+static int	task_anomaly_hook(struct hk *, int);
 
 /*
  * The tasks, one row each. Another periodic task (usage flushes) is one
@@ -62,6 +66,8 @@ static const struct hk_task tasks[] = {
 	{ "grace ends", 60, task_grace },
 	{ "idempotency purge", 600, task_idem_purge },
 	{ "audit heads", 300, task_audit_heads },
+	{ "usage anomalies", 3600, task_anomalies },
+	{ "anomaly webhook", 3600, task_anomaly_hook },
 };
 #define NTASKS	(sizeof(tasks) / sizeof(tasks[0]))
 
@@ -289,6 +295,31 @@ task_audit_heads(struct hk *h, int max_ms)
 	return ops_audit_log_heads(&h->ops) == OPS_OK ? max_ms : -1;
 }
 
+/* -------------------------------------------------- usage anomalies */
+
+/* Judge the keys' usage every anomaly_interval_sec (usage_anomaly.h). */
+static int
+task_anomalies(struct hk *h, int max_ms)
+{
+	int	 every = h->cfg->anomaly_interval_sec * 1000;
+
+	if (usage_anomaly_detect(h->db, h->cfg, &h->hook, ACTOR) == -1)
+		return -1;
+	return every < max_ms ? every : max_ms;
+}
+
+/* The webhook's outbox: as soon as a row is due, and at least as often
+ * as flags are written. */
+static int
+task_anomaly_hook(struct hk *h, int max_ms)
+{
+	int	 every = h->cfg->anomaly_interval_sec * 1000;
+
+	if (every < max_ms)
+		max_ms = every;
+	return usage_anomaly_deliver(h->db, h->cfg, &h->hook, max_ms);
+}
+
 /* ------------------------------------------------------- grace ends */
 
 static int
@@ -352,6 +383,7 @@ housekeeper_run(const struct config *cfg)
 	h.ops.org = OPS_PLATFORM_ORG;
 	h.ops.actor = ACTOR;
 	h.ops.source = "";
+	usage_anomaly_hook_load(cfg, &h.hook);
 	now = now_ms();
 	for (i = 0; i < NTASKS; i++) {
 		due[i] = now;
@@ -400,6 +432,7 @@ housekeeper_run(const struct config *cfg)
 			log_warn("housekeeper: ppoll");
 	}
 	log_info("housekeeper: stopped");
+	usage_anomaly_hook_free(&h.hook);
 	db_free(h.db);
 	return 0;
 }
