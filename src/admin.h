@@ -62,6 +62,9 @@ const struct admin_cmd	*admin_user_cmds(void);
 const struct admin_cmd	*admin_revoke_cmds(void);
 const struct admin_cmd	*admin_audit_cmds(void);
 
+/* key usage --anomalies (src/admin_anomaly.c; the row is admin_key.c's). */
+int	admin_anomaly_list(struct admin *, const struct opts *);
+
 struct org {
 	char	 id[STORE_ORG_ID_BYTES];
 	int	 disabled;

@@ -47,6 +47,7 @@ static const struct adminapi_route routes[] = {
 	{ "PATCH", "/admin/roles/{name}", h_admin_roles_update, 0 },
 	{ "GET", "/admin/audit", h_admin_audit_list, 0 },
 	{ "GET", "/admin/audit/verify", h_admin_audit_verify, 0 },
+	{ "GET", "/admin/usage/anomalies", h_admin_anomalies_list, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 

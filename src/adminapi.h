@@ -222,5 +222,6 @@ void	h_admin_roles_get(struct adminapi *);
 void	h_admin_roles_update(struct adminapi *);
 void	h_admin_audit_list(struct adminapi *);
 void	h_admin_audit_verify(struct adminapi *);
+void	h_admin_anomalies_list(struct adminapi *);
 
 #endif
