@@ -96,6 +96,7 @@ static const struct cfg_key keys[] = {
 	{ "anomaly_webhook_timeout_ms", CFG_INT, I(anomaly_webhook_timeout_ms), "5000", 100, 60000, 0 },
 	{ "anomaly_webhook_max_attempts", CFG_INT, I(anomaly_webhook_max_attempts), "8", 1, 100, 0 },
 	{ "anomaly_webhook_backoff_sec", CFG_INT, I(anomaly_webhook_backoff_sec), "30", 1, 3600, 0 },
+	{ "anomaly_webhook_backoff_max_sec", CFG_INT, I(anomaly_webhook_backoff_max_sec), "3600", 1, 86400, 0 },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 

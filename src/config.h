@@ -97,6 +97,7 @@ struct config {
 	int		 anomaly_webhook_timeout_ms;
 	int		 anomaly_webhook_max_attempts;
 	int		 anomaly_webhook_backoff_sec;
+	int		 anomaly_webhook_backoff_max_sec;
 
 	/* Resolved by config_secrets(): wipe with config_wipe(). */
 	char		 database_password[256];

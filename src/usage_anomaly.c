@@ -19,7 +19,6 @@
 #include "usage_anomaly.h"
 
 #define LEASE_SEC	300	/* a claimed row waits this long if we die */
-#define BACKOFF_CAP_SEC	3600
 
 void
 usage_anomaly_noted(const char *kind)
@@ -208,7 +207,7 @@ deliver_one(struct db *db, const struct config *cfg,
 		snprintf(err, sizeof(err), "%s", why);
 	snprintf(wait, sizeof(wait), "%d", webhook_backoff_sec(
 	    cl->r[i].attempts, cfg->anomaly_webhook_backoff_sec,
-	    BACKOFF_CAP_SEC));
+	    cfg->anomaly_webhook_backoff_max_sec));
 	snprintf(max, sizeof(max), "%d", cfg->anomaly_webhook_max_attempts);
 	params[1] = err;
 	params[2] = wait;
