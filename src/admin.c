@@ -40,6 +40,7 @@ static const struct admin_cmd *(*const nouns[])(void) = {
 	admin_user_cmds,
 	admin_revoke_cmds,
 	admin_audit_cmds,
+	admin_usage_cmds,
 };
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))
 

@@ -61,8 +61,9 @@ const struct admin_cmd	*admin_role_cmds(void);
 const struct admin_cmd	*admin_user_cmds(void);
 const struct admin_cmd	*admin_revoke_cmds(void);
 const struct admin_cmd	*admin_audit_cmds(void);
+const struct admin_cmd	*admin_usage_cmds(void);
 
-/* key usage --anomalies (src/admin_anomaly.c; the row is admin_key.c's). */
+/* key usage --anomalies (src/admin_anomaly.c; the row is admin_usage.c's). */
 int	admin_anomaly_list(struct admin *, const struct opts *);
 
 struct org {

@@ -3,7 +3,7 @@
  * ops_anomaly (GET /admin/usage/anomalies is the other): the flags of
  * unusual usage of one organization's keys (--org, or the organization of
  * the key ID given), newest first, since --since (default 7d). The key
- * usage command row is admin_key.c's; it hands --anomalies here.
+ * usage command row is admin_usage.c's; it hands --anomalies here.
  *
  * Text output escapes control bytes; --json prints the API's page.
  */

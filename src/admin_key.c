@@ -407,15 +407,6 @@ key_distrust(struct admin *a, const struct opts *o)
 	return key_forwarder(a, o, 0);
 }
 
-/* key usage: --anomalies is admin_anomaly.c's. */
-static int
-key_usage(struct admin *a, const struct opts *o)
-{
-	if (!admin_flag(o, "anomalies"))
-		admin_usage("key usage: --anomalies");
-	return admin_anomaly_list(a, o);
-}
-
 static const struct admin_cmd cmds[] = {
 	{ "key", "create", "name scopes env expires-in org grants rate-per-sec "
 	    "rate-per-min meta trusted-forwarder! json",
@@ -448,11 +439,6 @@ static const struct admin_cmd cmds[] = {
 	{ "key", "trust", "ARG", "  key trust ID | key distrust ID   (may it "
 	    "send end_user_ip at login)\n", key_trust },
 	{ "key", "distrust", "ARG", NULL, key_distrust },
-	{ "key", "usage", "ARG anomalies! since kind org limit cursor json",
-	    "  key usage [ID] --anomalies [--since 7d] [--kind volume|refusals|"
-	    "network]\n"
-	    "             [--org SLUG] [--limit N] [--cursor C] [--json]  "
-	    "(flags of unusual usage)\n", key_usage },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -25,6 +25,7 @@
 #include "scope.h"
 #include "secret.h"
 #include "store.h"
+#include "usage.h"
 
 /* Split the audiences setting into the table. Returns 0 or -1. */
 static int
@@ -338,6 +339,67 @@ app_after(struct app *a, int force)
 	keycache_flush_rehash(&a->keycache, a->db);
 }
 
+/*
+ * The routes whose requests count for the key they name (usage.h), by the
+ * route table's path. /authorize counts when it comes (ISSUE 13).
+ */
+static const struct {
+	const char		*path;
+	enum usage_endpoint	 ep;
+} counted[] = {
+	{ "/token", USAGE_EP_TOKEN },
+	{ "/check", USAGE_EP_CHECK },
+	{ "/introspect", USAGE_EP_INTROSPECT },
+	{ "/revoke", USAGE_EP_REVOKE },
+	{ "/admin/", USAGE_EP_ADMIN },
+	{ "/authorize", USAGE_EP_AUTHORIZE },
+};
+
+static enum usage_endpoint
+usage_endpoint_of(const struct route *rt, int platform)
+{
+	size_t	 i;
+
+	if (platform)
+		return USAGE_EP_NONE;
+	for (i = 0; i < sizeof(counted) / sizeof(counted[0]); i++)
+		if (strcmp(rt->path, counted[i].path) == 0)
+			return counted[i].ep;
+	return USAGE_EP_NONE;
+}
+
+/*
+ * The usage outcome of an answer (usage.h): allowed below 400, else the
+ * reason of its error (oauth_err sets p->error). The one mapping.
+ */
+static enum usage_outcome
+usage_outcome_of(const struct resp *p)
+{
+	if (p->status < 400)
+		return USAGE_ALLOWED;
+	switch (p->error - 1) {
+	case OERR_INVALID_CLIENT:
+	case OERR_INVALID_CLIENT_BASIC:
+	case OERR_GATE_INVALID_CLIENT:
+	case OERR_INVALID_GRANT:	/* a bad password or refresh token */
+	case OERR_INVALID_TOKEN:	/* a bad user token (/check, /admin) */
+		return USAGE_INVALID_CREDENTIAL;
+	case OERR_INVALID_SCOPE:
+	case OERR_INVALID_TARGET:
+	case OERR_UNAUTHORIZED_CLIENT:	/* a grant the key may not use */
+	case OERR_FORBIDDEN:		/* insufficient_scope */
+		return USAGE_SCOPE;
+	case OERR_RATE_LIMITED:
+		return USAGE_RATE_LIMIT;
+	case OERR_SLOW_DOWN:		/* a user locked after failed logins */
+	case OERR_ACCESS_DENIED:	/* a customer account or organization
+					   the user may not touch */
+		return USAGE_ACCOUNT;
+	default:
+		return USAGE_OTHER;
+	}
+}
+
 /* The gate's answer to a request http_req_init() refused. */
 static void
 gate_refuse(struct resp *p, const struct req *r)
@@ -365,6 +427,7 @@ app_handle(struct app *a, const struct http_io *io)
 	struct req		 r;
 	struct resp		 p;
 	const struct route	*rt;
+	enum usage_endpoint	 ep = USAGE_EP_NONE;
 	int			 st;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -385,6 +448,8 @@ app_handle(struct app *a, const struct http_io *io)
 	} else {
 		app_refresh(a);
 		rt->fn(a, &r, &p);
+		if (r.usage_key[0] != '\0')
+			ep = usage_endpoint_of(rt, r.platform);
 		db_abandon(a->db);
 		p.nobody = r.method == HTTP_HEAD;
 	}
@@ -397,6 +462,11 @@ app_handle(struct app *a, const struct http_io *io)
 		oauth_err(&p, OERR_SERVER_ERROR, NULL);
 		p.nobody = r.method == HTTP_HEAD;
 	}
+	/* One count in shared memory for the key the request named: no
+	 * lock, no system call (usage.h); nothing in CGI mode. */
+	if (ep != USAGE_EP_NONE)
+		usage_note(r.usage_key, r.usage_org, ep, usage_outcome_of(&p),
+		    r.remote_addr);
 	if (http_resp_send(&p, io) == -1)
 		log_warnx("response not sent: the client went away");
 

@@ -63,6 +63,11 @@ struct config {
 	int		 fcgi_timeout_ms;
 	int		 pin_workers;
 	int		 last_used_flush_sec;
+	/* usage per key (usage.h): flush interval, rollup retention */
+	int		 usage_flush_sec;
+	int		 usage_minute_retention_sec;
+	int		 usage_hour_retention_sec;
+	int		 usage_day_retention_sec;	/* 0: for ever */
 	int		 key_cache_sec;
 	char		 verify_algs[64];
 	int		 verify_leeway_sec;

@@ -27,6 +27,8 @@
 #include "secretcheck.h"
 #include "store.h"
 #include "store_idem.h"
+#include "store_usage.h"
+#include "usage.h"
 #include "usage_anomaly.h"
 
 #define BACKOFF_MAX_SEC	60
@@ -38,6 +40,7 @@ struct hk {
 	const struct config	*cfg;
 	struct db		*db;
 	struct ops_ctx		 ops;	/* platform operations, actor "system" */
+	struct usage_slot	*drained;	/* one drain (USAGE_SLOTS) */
 	struct usage_anomaly_hook hook;	/* the anomaly webhook, if any */
 };
 
@@ -53,19 +56,20 @@ static int	task_purge(struct hk *, int);
 static int	task_grace(struct hk *, int);
 static int	task_idem_purge(struct hk *, int);
 static int	task_audit_heads(struct hk *, int);
+static int	task_usage_flush(struct hk *, int);
+static int	task_usage_purge(struct hk *, int);
 static int	task_anomalies(struct hk *, int);
 static int	task_anomaly_hook(struct hk *, int);
 
-/*
- * The tasks, one row each. Another periodic task (usage flushes) is one
- * more row.
- */
+/* The tasks, one row each. */
 static const struct hk_task tasks[] = {
 	{ "signing keys", 60, task_signing },
 	{ "deny-list purge", 600, task_purge },
 	{ "grace ends", 60, task_grace },
 	{ "idempotency purge", 600, task_idem_purge },
 	{ "audit heads", 300, task_audit_heads },
+	{ "usage flush", 300, task_usage_flush },	/* usage_flush_sec */
+	{ "usage purge", 600, task_usage_purge },
 	{ "usage anomalies", 3600, task_anomalies },
 	{ "anomaly webhook", 3600, task_anomaly_hook },
 };
@@ -345,6 +349,59 @@ task_grace(struct hk *h, int max_ms)
 	return (int)wait;
 }
 
+/* ------------------------------------------------------------ usage */
+
+/*
+ * Drain the host's usage counts (usage.h) and write them in one statement.
+ * A failed write hands them back to the shared table: they go with a later
+ * flush (what no longer fits is counted as dropped). Returns 0 or -1.
+ */
+static int
+usage_flush(struct hk *h)
+{
+	struct usage	*u = usage_host();
+	size_t		 n;
+	int		 late;
+
+	if (u == NULL || h->drained == NULL)
+		return 0;
+	n = usage_drain(u, h->drained, &late);
+	if (late)
+		log_warnx("housekeeper: usage: a writer did not leave the "
+		    "drained table in time (a worker died counting?)");
+	if (n == 0)
+		return 0;
+	if (store_usage_flush(h->db, h->drained, n) == -1) {
+		usage_restore(u, h->drained, n);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+task_usage_flush(struct hk *h, int max_ms)
+{
+	(void)max_ms;
+	if (usage_flush(h) == -1)
+		return -1;
+	return h->cfg->usage_flush_sec * 1000;
+}
+
+static int
+task_usage_purge(struct hk *h, int max_ms)
+{
+	const struct config	*c = h->cfg;
+	long long		 n;
+
+	if ((n = store_usage_purge(h->db, c->usage_minute_retention_sec,
+	    c->usage_hour_retention_sec, c->usage_day_retention_sec)) < 0)
+		return -1;
+	if (n > 0)
+		log_info("housekeeper: %lld usage rows past their retention "
+		    "purged", n);
+	return max_ms;
+}
+
 /* ------------------------------------------------------------- loop */
 
 int
@@ -383,6 +440,12 @@ housekeeper_run(const struct config *cfg)
 	h.ops.org = OPS_PLATFORM_ORG;
 	h.ops.actor = ACTOR;
 	h.ops.source = "";
+	if (usage_host() != NULL &&
+	    (h.drained = calloc(USAGE_SLOTS, sizeof(*h.drained))) == NULL) {
+		log_warnx("housekeeper: out of memory");
+		db_free(h.db);
+		return 1;
+	}
 	usage_anomaly_hook_load(cfg, &h.hook);
 	now = now_ms();
 	for (i = 0; i < NTASKS; i++) {
@@ -431,7 +494,12 @@ housekeeper_run(const struct config *cfg)
 		if (ppoll(NULL, 0, &ts, &waitmask) == -1 && errno != EINTR)
 			log_warn("housekeeper: ppoll");
 	}
+	/* The counts of the last interval, while the workers finish. */
+	if (usage_flush(&h) == -1)
+		log_warnx("housekeeper: usage: the last counts could not be "
+		    "written");
 	log_info("housekeeper: stopped");
+	free(h.drained);
 	usage_anomaly_hook_free(&h.hook);
 	db_free(h.db);
 	return 0;

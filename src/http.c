@@ -202,6 +202,7 @@ http_resp_init(struct resp *p)
 	p->nobody = 0;
 	p->broken = 0;
 	p->secret = 0;
+	p->error = 0;
 	p->headers[0] = '\0';
 }
 

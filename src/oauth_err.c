@@ -73,6 +73,7 @@ oauth_err(struct resp *p, enum oerr e, const char *desc)
 
 	if ((unsigned)e >= OERR__MAX)
 		e = OERR_SERVER_ERROR;
+	p->error = (int)e + 1;	/* usage counting reads why (app.c) */
 	http_resp_header(p, "Content-Type", "application/json");
 	http_resp_header(p, "Cache-Control", "no-store");
 	http_resp_header(p, "Pragma", "no-cache");

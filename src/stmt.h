@@ -104,6 +104,14 @@ enum stmt {
 	STMT_AUDIT_HEADS,
 	STMT_AUDIT_ORGS,
 	STMT_JTI_REVOKE_AUDITED,
+	/* usage per key (sql/013_usage.sql, src/usage.h) */
+	STMT_USAGE_FLUSH,
+	STMT_USAGE_LOCK,
+	STMT_USAGE_PURGE,
+	STMT_USAGE_KEY_IN_ORG,
+	STMT_USAGE_KEY,
+	STMT_USAGE_ORG,
+	STMT_USAGE_TOP,
 	/* unusual usage and its webhook (sql/014_anomalies.sql) */
 	STMT_ANOMALY_LOCK,
 	STMT_ANOMALY_DETECT,

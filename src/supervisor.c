@@ -44,6 +44,7 @@
 #include "sdnotify.h"
 #include "secretcheck.h"
 #include "supervisor.h"
+#include "usage.h"
 #include "worker.h"
 
 #define MAX_WORKERS	256
@@ -783,6 +784,10 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 	unsetenv(ENV_PLATFORM_FD);
 	/* Rate-limit counters shared by every worker of this host. */
 	s->rl = worker_ratelimit_map(cfg, 1);
+	/* Usage counts shared by the workers and drained by the housekeeper
+	 * (usage.h); a worker restarted later keeps the host's counts. */
+	if (usage_map() == -1)
+		log_warn("usage: mmap: nothing is counted");
 
 	/*
 	 * After an upgrade, the old image's workers serve until the new ones

@@ -93,6 +93,11 @@ static const struct {
 	{ STMT_REVOKED_PURGE, NULL, "deletes expired rows of every "
 	    "organization", 0 },
 	{ STMT_ORG_LIST, NULL, "jwtmint-admin only (platform operator)", 0 },
+	{ STMT_USAGE_FLUSH, NULL, "the housekeeper writes the counts of every "
+	    "organization's keys, each row with the organization the worker's "
+	    "key cache gave (unnest of its arrays)", 0 },
+	{ STMT_USAGE_PURGE, NULL, "rollup retention of every organization "
+	    "(housekeeper)", 0 },
 	{ STMT_ORG_GET, NULL, "jwtmint-admin only: resolves --org", 0 },
 	{ STMT_ORG_DISABLE, NULL, "jwtmint-admin only", 0 },
 	{ STMT_ORG_CREATE, NULL, "jwtmint-admin only (platform "
