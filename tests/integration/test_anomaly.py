@@ -57,29 +57,6 @@ STACK_OPTIONS = {"env": {
 
 ADMIN_SCOPES = "admin read:accounts"
 
-# The tables of migration 013 as the contract fixes them (helper "usage"
-# owns the migration; "if not exists": a no-op once it is merged).
-USAGE_DDL = """
-create table if not exists key_usage (granularity text check (granularity in
-  ('minute','hour','day')), bucket timestamptz, org_id text, key_id text,
-  endpoint text, outcome text, n bigint not null,
-  primary key (granularity, bucket, key_id, endpoint, outcome));
-create table if not exists key_networks (key_id text, org_id text, net cidr,
-  first_seen timestamptz, last_seen timestamptz, primary key (key_id, net));
-"""
-
-
-def ready(stack):
-    """key_usage and key_networks exist and the run-time role may use them
-    (migrate grants). Until then the housekeeper's task failed and backs
-    off (1, 2, 4 s): the waits below allow for that."""
-    if getattr(stack, "_anomaly_ready", False):
-        return
-    stack.psql(USAGE_DDL, url=stack.owner_url)
-    stack.admin_ok("migrate")
-    stack._anomaly_ready = True
-
-
 def hour_rows(org, key, hours, n, outcome="allowed", endpoint="token"):
     """SQL inserting key's hour rows: hours is a range of hours back from
     the current one (0 = the current hour)."""
@@ -108,7 +85,6 @@ def audit_rows(stack, org, key):
 
 
 def test_anomalies_flagged_once_and_listed(stack):
-    ready(stack)
     org, other = new_org(stack, "anom"), new_org(stack, "anomb")
     adm = new_key(stack, org, ADMIN_SCOPES)
     adm_b = new_key(stack, other, ADMIN_SCOPES)
@@ -270,7 +246,6 @@ def verify_signature(headers, body):
 
 
 def test_webhook_retries_no_redirect_signed(stack):
-    ready(stack)
     org = new_org(stack, "hook")
     k = new_key(stack, org)
     trap = Receiver(TRAP_PORT, "ok")
