@@ -1140,6 +1140,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "select coalesce(greatest(0, ceil(extract(epoch from"
 	    " min(next_at) - now()) * 1000))::bigint, -1)"
 	    " from anomaly_outbox where state = 'pending'", 0 },
+	/* Delivered and failed outbox rows, 30 days on (the flags stay). */
+	[STMT_HOOK_PURGE] = { "hook_purge",
+	    "delete from anomaly_outbox where state <> 'pending'"
+	    " and created_at < now() - interval '30 days'", 0 },
 };
 
 const struct stmt_def *

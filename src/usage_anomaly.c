@@ -232,9 +232,11 @@ usage_anomaly_deliver(struct db *db, const struct config *cfg,
 	size_t		 i;
 	int		 rc = -1;
 
+	memset(&cl, 0, sizeof(cl));
+	if (store_write(db, STMT_HOOK_PURGE, NULL) < 0)
+		return -1;
 	if (!h->on)
 		return max_ms;
-	memset(&cl, 0, sizeof(cl));
 	snprintf(lease, sizeof(lease), "%d", LEASE_SEC);
 	params[0] = lease;
 	if (store_rows(db, STMT_HOOK_CLAIM, params, claim_row, &cl) == -1)

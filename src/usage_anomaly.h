@@ -49,7 +49,8 @@ int	usage_anomaly_hook_load(const struct config *,
 void	usage_anomaly_hook_free(struct usage_anomaly_hook *h);
 
 /*
- * Deliver the outbox rows that are due (at most 10 a run). Returns the
+ * Deliver the outbox rows that are due (at most 10 a run), after purging
+ * those delivered or failed over 30 days ago. Returns the
  * milliseconds until the next row is due (at most max_ms), or -1.
  */
 int	usage_anomaly_deliver(struct db *, const struct config *,

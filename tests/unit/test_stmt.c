@@ -131,6 +131,8 @@ static const struct {
 	    "every organization (the platform operator's webhook)", 0 },
 	{ STMT_HOOK_DONE, NULL, "the housekeeper: one outbox row by id", 0 },
 	{ STMT_HOOK_RETRY, NULL, "the housekeeper: one outbox row by id", 0 },
+	{ STMT_HOOK_PURGE, NULL, "the housekeeper: delivered and failed "
+	    "outbox rows of every organization, 30 days on", 0 },
 	{ STMT_HOOK_NEXT, NULL, "the housekeeper: when the next outbox row "
 	    "is due (one time, no rows)", 0 },
 	{ STMT_RATE_SYNC, NULL, "shared rate limits: rows of ratelimit_counts "
