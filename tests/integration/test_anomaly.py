@@ -287,7 +287,22 @@ def test_webhook_retries_no_redirect_signed(stack):
         n = len(rcv.got)
         assert int(outbox(stack, k2)[0][1]) >= MAX_ATTEMPTS
 
-        # 5. The organization's admin neither sets nor reads the webhook:
+        # 5. Plain http to an address other than loopback: refused before
+        # connecting (a second housekeeper aimed at TEST-NET-1 shares the
+        # outbox; which one claims a row is theirs to race, so wait for its
+        # own log line).
+        rcv.mode = "ok"
+        hk2 = stack.spawn_housekeeper(env={"JWTMINT_ANOMALY_WEBHOOK_URL": "http://192.0.2.1:9/hook"})
+        try:
+            k3 = new_key(stack, org)
+            rcv.mode = "fail"
+            stack.psql(network(org, k3, "10.8.0.0/24", "4 days") + network(org, k3, "10.9.0.0/24", "1 minute"))
+            wait_for(lambda: "plain http to a non-loopback address" in stack.logs(), timeout=20,
+                     what="the second housekeeper's refusal")
+        finally:
+            stack.stop_server(hk2)
+
+        # 6. The organization's admin neither sets nor reads the webhook:
         # no route takes it, and what it can read never names it.
         adm = new_key(stack, org, ADMIN_SCOPES)
         for method, path in (("POST", "/admin/webhooks"), ("PUT", "/admin/usage/anomalies"),
