@@ -23,6 +23,9 @@ create table usage_anomalies (
 -- GET /admin/usage/anomalies: an organization's flags, newest first.
 create index usage_anomalies_org on usage_anomalies (org_id, id);
 
+-- The new networks of the last hour, found without reading every row.
+create index key_networks_first_seen on key_networks (first_seen);
+
 -- The durable outbox of the webhook: one row per flag while a webhook is
 -- configured (jwtmint.conf, the platform operator's only). The body is
 -- fixed when the flag is written, so every retry signs the same bytes.
