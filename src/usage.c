@@ -380,3 +380,9 @@ usage_dropped(void)
 {
 	return host != NULL ? usage_dropped_of(host) : 0;
 }
+
+uint64_t
+usage_nets_dropped(void)
+{
+	return host != NULL ? usage_nets_dropped_of(host) : 0;
+}

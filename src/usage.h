@@ -158,5 +158,7 @@ void		 usage_note(const char *key, const char *org,
 
 /* The host's dropped counter (usage_flush_dropped_total); 0 unmapped. */
 uint64_t	 usage_dropped(void);
+/* The host's client networks that found no room; 0 unmapped. */
+uint64_t	 usage_nets_dropped(void);
 
 #endif
