@@ -62,6 +62,7 @@ struct config {
 	int		 workers;
 	int		 fcgi_timeout_ms;
 	int		 pin_workers;
+	int		 metrics;	/* 1: count for GET /metrics (metrics.h) */
 	int		 last_used_flush_sec;
 	/* usage per key (usage.h): flush interval, rollup retention */
 	int		 usage_flush_sec;

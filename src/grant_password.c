@@ -23,6 +23,7 @@
 #include "ipaddr.h"
 #include "issue.h"
 #include "log.h"
+#include "metrics.h"
 #include "password.h"
 #include "perm.h"
 #include "refresh.h"
@@ -99,6 +100,7 @@ grant_password(const struct grant_ctx *g, struct req *r, const struct client *c,
 	ok = password_verify(l.found ? l.phc : g->dummy_phc, pw, strlen(pw));
 	ok &= l.found & !l.user.disabled;
 	if (!ok) {
+		metrics_inc(METRIC_LOGIN_FAILURES);
 		/* The failure that reaches a limit writes the lockout's
 		 * audit row (one per username or address and window). */
 		snprintf(actor, sizeof(actor), "key:%s", c->id);

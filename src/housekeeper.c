@@ -21,6 +21,7 @@
 #include "db.h"
 #include "housekeeper.h"
 #include "log.h"
+#include "metrics.h"
 #include "ops_audit.h"
 #include "ops_signing.h"
 #include "rotation.h"
@@ -60,6 +61,7 @@ static int	task_usage_flush(struct hk *, int);
 static int	task_usage_purge(struct hk *, int);
 static int	task_anomalies(struct hk *, int);
 static int	task_anomaly_hook(struct hk *, int);
+static int	task_notify_probe(struct hk *, int);
 
 /* The tasks, one row each. */
 static const struct hk_task tasks[] = {
@@ -72,6 +74,7 @@ static const struct hk_task tasks[] = {
 	{ "usage purge", 600, task_usage_purge },
 	{ "usage anomalies", 3600, task_anomalies },
 	{ "anomaly webhook", 3600, task_anomaly_hook },
+	{ "notify probe", 10, task_notify_probe },
 };
 #define NTASKS	(sizeof(tasks) / sizeof(tasks[0]))
 
@@ -322,6 +325,28 @@ task_anomaly_hook(struct hk *h, int max_ms)
 	if (every < max_ms)
 		max_ms = every;
 	return usage_anomaly_deliver(h->db, h->cfg, &h->hook, max_ms);
+}
+
+/* ----------------------------------------------------- notify probe */
+
+/*
+ * A NOTIFY carrying its time, so that the workers of this host measure
+ * how late changes reach them (jwtmint_notify_lag_seconds, metrics.h).
+ * Without metrics (no map) nothing is sent.
+ */
+static int
+task_notify_probe(struct hk *h, int max_ms)
+{
+	struct timespec	 ts;
+	char		 payload[64];
+	const char	*params[1] = { payload };
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (!h->cfg->metrics || metrics_probe_payload(payload, sizeof(payload),
+	    (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000) == -1)
+		return max_ms;
+	return store_rows(h->db, STMT_NOTIFY_PROBE, params, NULL, NULL) < 0 ?
+	    -1 : max_ms;
 }
 
 /* ------------------------------------------------------- grace ends */

@@ -1024,7 +1024,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " group by key_id order by 2 desc, key_id limit $5::int", 5 },
 
 	/*
-	 * Unusual usage (src/anomaly.c): one housekeeper of all the hosts at a
+	 * Unusual usage (src/usage_anomaly.c): one housekeeper of all the hosts at a
 	 * time (another key than the signing keys' 7469747).
 	 */
 	[STMT_ANOMALY_LOCK] = { "anomaly_lock",
@@ -1144,6 +1144,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_HOOK_PURGE] = { "hook_purge",
 	    "delete from anomaly_outbox where state <> 'pending'"
 	    " and created_at < now() - interval '30 days'", 0 },
+	/* The housekeeper's probe of the notification delay (metrics.h):
+	 * $1 "MS:NONCE". */
+	[STMT_NOTIFY_PROBE] = { "notify_probe",
+	    "select pg_notify('jwtmint', 'probe:' || $1)", 1 },
 };
 
 const struct stmt_def *

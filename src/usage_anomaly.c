@@ -14,6 +14,7 @@
 #include "hookpost.h"
 #include "log.h"
 #include "logesc.h"
+#include "metrics.h"
 #include "secret.h"
 #include "store.h"
 #include "usage_anomaly.h"
@@ -23,9 +24,8 @@
 void
 usage_anomaly_noted(const char *kind)
 {
-	/* The metrics helper's counter is wired here at merge:
-	 * metrics_anomaly(kind). */
-	(void)kind;
+	/* jwtmint_usage_anomalies_total{kind}, in the housekeeper's slab. */
+	metrics_anomaly(kind);
 }
 
 static int

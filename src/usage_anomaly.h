@@ -25,9 +25,9 @@ struct usage_anomaly_hook {
 };
 
 /*
- * A flag of kind ("volume", "refusals", "network") was written. The
- * metric jwtmint_usage_anomalies_total{kind} is counted here (no label
- * but the kind: never a key id).
+ * A flag of kind ("volume", "refusals", "network") was written: counts
+ * jwtmint_usage_anomalies_total{kind} (metrics.h; no label but the kind,
+ * never a key id).
  */
 void	usage_anomaly_noted(const char *kind);
 

@@ -19,6 +19,7 @@ import hmac
 import http.server
 import json
 import os
+import re
 import secrets as pysecrets
 import tempfile
 import threading
@@ -39,6 +40,13 @@ _fd = os.open(HOOK_SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
 with os.fdopen(_fd, "w") as _f:
     _f.write(HOOK_SECRET + "\n")
 HOOK_URL = "http://127.0.0.1:%d/hooks/jwtmint" % HOOK_PORT
+# The platform listener, for GET /metrics (jwtmint_usage_anomalies_total).
+PLATFORM = "unix:" + os.path.join(_SECRET_DIR, "platform.sock")
+PLATFORM_CRED = pysecrets.token_hex(24)
+PLATFORM_CRED_FILE = os.path.join(_SECRET_DIR, "platform.cred")
+_fd = os.open(PLATFORM_CRED_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+with os.fdopen(_fd, "w") as _f:
+    _f.write(PLATFORM_CRED + "\n")
 MAX_ATTEMPTS = 30
 
 STACK_OPTIONS = {"env": {
@@ -53,6 +61,8 @@ STACK_OPTIONS = {"env": {
     "JWTMINT_ANOMALY_WEBHOOK_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
     "JWTMINT_ANOMALY_WEBHOOK_BACKOFF_SEC": "1",
     "JWTMINT_ANOMALY_WEBHOOK_BACKOFF_MAX_SEC": "1",
+    "JWTMINT_PLATFORM_LISTEN": PLATFORM,
+    "JWTMINT_PLATFORM_CREDENTIAL_FILE": PLATFORM_CRED_FILE,
 }}
 
 ADMIN_SCOPES = "admin read:accounts"
@@ -84,7 +94,18 @@ def audit_rows(stack, org, key):
     return [l for l in out.splitlines() if l]
 
 
+def anomaly_metric(stack):
+    """jwtmint_usage_anomalies_total by kind, from GET /metrics."""
+    st, _, body = stack.fcgi(PLATFORM, "GET", "/metrics", {"Authorization": "Bearer " + PLATFORM_CRED})
+    assert st == 200, (st, body[:200])
+    got = {}
+    for m in re.finditer(r'^jwtmint_usage_anomalies_total\{kind="(\w+)"\} (\d+)', body.decode(), re.M):
+        got[m.group(1)] = int(m.group(2))
+    return got
+
+
 def test_anomalies_flagged_once_and_listed(stack):
+    stack.secrets.update((HOOK_SECRET, PLATFORM_CRED))
     org, other = new_org(stack, "anom"), new_org(stack, "anomb")
     adm = new_key(stack, org, ADMIN_SCOPES)
     adm_b = new_key(stack, other, ADMIN_SCOPES)
@@ -134,6 +155,13 @@ def test_anomalies_flagged_once_and_listed(stack):
     assert audit_rows(stack, org, theirs) == [] and len(audit_rows(stack, other, theirs)) == 1
     rc, out, err = stack.admin("audit", "verify", "--org", org["slug"], "--json")
     assert rc == 0 and json.loads(out)["ok"], (rc, out, err)
+    # The metric, summed over the host's processes (the housekeeper's).
+    m = wait_for(lambda: (lambda g: g if g.get("volume", 0) >= 2 and g.get("refusals", 0) >= 1
+                          and g.get("network", 0) >= 2 else None)(anomaly_metric(stack)),
+                 timeout=10, what="jwtmint_usage_anomalies_total")
+    db = dict(l.split("|") for l in stack.psql("select kind, count(*) from usage_anomalies"
+                                               " group by kind").split())
+    assert all(m[k] <= int(db.get(k, 0)) for k in ("volume", "refusals", "network")), (m, db)
     logs = stack.logs()
     assert "usage anomaly: volume: key %s of org %s" % (loud["id"], org["id"]) in logs
     assert "usage anomaly: network: key %s" % moved["id"] in logs
@@ -246,6 +274,7 @@ def verify_signature(headers, body):
 
 
 def test_webhook_retries_no_redirect_signed(stack):
+    stack.secrets.update((HOOK_SECRET, PLATFORM_CRED))
     org = new_org(stack, "hook")
     k = new_key(stack, org)
     trap = Receiver(TRAP_PORT, "ok")
