@@ -330,6 +330,12 @@ def test_webhook_retries_no_redirect_signed(stack):
                      what="the second housekeeper's refusal")
         finally:
             stack.stop_server(hk2)
+        # Two housekeepers judged the same rows meanwhile: still one flag
+        # per key, kind and hour, one audit row each.
+        assert flags(stack, k3) == 1 and len(audit_rows(stack, org, k3)) == 1
+        dup = stack.psql("select count(*) from (select key_id, kind, hour from usage_anomalies"
+                         " group by 1, 2, 3 having count(*) > 1) d")
+        assert int(dup) == 0, dup
 
         # 6. The organization's admin neither sets nor reads the webhook:
         # no route takes it, and what it can read never names it.
