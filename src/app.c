@@ -488,8 +488,8 @@ app_handle(struct app *a, const struct http_io *io)
 	struct req		 r;
 	struct resp		 p;
 	const struct route	*rt = NULL;
-	enum usage_endpoint	 ep = USAGE_EP_NONE;
 	const char		*endpoint = NULL;
+	enum usage_endpoint	 ep = USAGE_EP_NONE;
 	int			 st, gate;
 
 	if (a->done.pending) {		/* never left unlogged */

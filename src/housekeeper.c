@@ -43,6 +43,7 @@ struct hk {
 	struct ops_ctx		 ops;	/* platform operations, actor "system" */
 	struct usage_slot	*drained;	/* one drain (USAGE_SLOTS) */
 	struct usage_anomaly_hook hook;	/* the anomaly webhook, if any */
+	int			 usage_late_said;
 };
 
 struct hk_task {
@@ -391,9 +392,14 @@ usage_flush(struct hk *h)
 	if (u == NULL || h->drained == NULL)
 		return 0;
 	n = usage_drain(u, h->drained, &late);
-	if (late)
+	/* A worker killed inside its few instructions of counting leaves
+	 * its mark for good: every other drain then waits its 200 ms. Said
+	 * once; the counts are still exact but for that one. */
+	if (late && !h->usage_late_said) {
+		h->usage_late_said = 1;
 		log_warnx("housekeeper: usage: a writer did not leave the "
-		    "drained table in time (a worker died counting?)");
+		    "drained table in time (a worker killed while counting?)");
+	}
 	if (n == 0)
 		return 0;
 	if (store_usage_flush(h->db, h->drained, n) == -1) {

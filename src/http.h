@@ -80,13 +80,13 @@ struct req {
 	/* What the log line names: set by the handler once known. */
 	char			 client_id[32];
 	char			 org_id[64];
+	char			 sub[JWTVERIFY_ID_BYTES];	/* issued, allowed */
+	char			 grant[128];	/* grant_type as sent */
 	/* The key the request named, for usage counting (usage.h): its id
 	 * and organization when the key cache knows it, "unknown" and ""
 	 * when its id is well-formed but unknown; "" when none was named. */
 	char			 usage_key[24];
 	char			 usage_org[64];
-	char			 sub[JWTVERIFY_ID_BYTES];	/* issued, allowed */
-	char			 grant[128];	/* grant_type as sent */
 };
 
 /*

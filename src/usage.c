@@ -212,7 +212,8 @@ usage_add(struct usage *u, const char *key, const char *org,
 		return -1;
 	if (key == NULL || org == NULL || key[0] == '\0' ||
 	    strlen(key) >= USAGE_KEY_BYTES || strlen(org) >= USAGE_ORG_BYTES ||
-	    (unsigned)ep >= USAGE_EP__MAX || (unsigned)oc >= USAGE_OUT__MAX) {
+	    ep == USAGE_EP_NONE || (unsigned)ep >= USAGE_EP__MAX ||
+	    (unsigned)oc >= USAGE_OUT__MAX) {
 		__atomic_fetch_add(&u->dropped, n, __ATOMIC_RELAXED);
 		return -1;
 	}

@@ -105,7 +105,8 @@ struct usage	*usage_init(void *mem, size_t nslots);
 /*
  * Add n to (key, org, endpoint, outcome), and note net when not NULL and
  * set. key: a key id, or USAGE_UNKNOWN with org "". Returns 0, or -1 when
- * the count went to the dropped counter (no slot, or bad arguments).
+ * the count went to the dropped counter (no slot, or bad arguments: an
+ * endpoint of USAGE_EP_NONE too, which no flush could write).
  */
 int		 usage_add(struct usage *, const char *key, const char *org,
 		    enum usage_endpoint, enum usage_outcome, uint64_t n,

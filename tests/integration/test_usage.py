@@ -25,7 +25,7 @@ import secrets as pysecrets
 import urllib.parse
 
 from harness import FORM, make_key, wait_for
-from test_admin_api import api
+from test_admin_api import admin_aud, api, bearer
 from test_lifecycle import new_org
 from test_multihost import Host
 
@@ -140,6 +140,12 @@ def test_usage_exact_across_two_hosts(stack):
                                  "/admin/keys/%s" % k["id"], k)
                 assert st == 200, (st, doc)
                 want["admin", "allowed"] += 1
+        # A Bearer token counts for the key it was issued to.
+        tok = bearer(stack, k, resource=admin_aud(stack))
+        want["token", "allowed"] += 1
+        st, _, doc = api(stack, "GET", "/admin/keys/%s" % k["id"], tok)
+        assert st == 200, (st, doc)
+        want["admin", "allowed"] += 1
         st, _, doc = api(stack, "GET", "/admin/keys", ("bearer", "not-a-token"))
         assert st == 401                        # no key named: not counted
         # Unknown ids with a right checksum: one 'unknown' row, no org.
@@ -269,6 +275,12 @@ def test_usage_cli_chart(stack):
     assert doc["top"] == [{"key_id": k["id"], "requests": 5, "allowed": 4, "refused": 1}], doc
     out = stack.admin_ok("usage", "--org", org["slug"])
     assert "top keys by requests:" in out and k["id"] in out, out
+    # Over the key's rate limit: rate_limit.
+    rl = stack.admin_json("key", "create", "--name", "usage-rl", "--scopes", "read:accounts", "--org", org["slug"],
+                          "--rate-per-min", "2", "--json")
+    got = [stack.request("GET", "/api/accounts", {"X-API-Key": rl["key"]})[0] for _ in range(3)]
+    assert got[:2] == [200, 200] and got[2] != 200, got
+    wait_counts(stack, rl["id"], {("check", "allowed"): 2, ("check", "rate_limit"): 1}, "rate limit")
     for args, rc in ((["key", "usage", make_key()[9:25]], 1), (["key", "usage", k["id"], "--granularity", "week"], 2),
                      (["key", "usage", k["id"], "--since", "forever"], 2),
                      (["key", "usage", k["id"], "--since", "1h", "--from", "2026-01-01"], 2),

@@ -97,7 +97,9 @@ main(void)
 	    "endpoint out of range");
 	T_CHECK(usage_add(u, "k", "o", 1, USAGE_OUT__MAX, 1, NULL) == -1,
 	    "outcome out of range");
-	T_CHECK(usage_dropped_of(u) == 4, "bad arguments are dropped, counted");
+	T_CHECK(usage_add(u, "k", "o", USAGE_EP_NONE, 0, 1, NULL) == -1,
+	    "no endpoint");
+	T_CHECK(usage_dropped_of(u) == 5, "bad arguments are dropped, counted");
 	usage_net_parse("192.0.2.1", &net);
 	for (i = 0; i < 5; i++)
 		usage_add(u, "key_a", "org1", USAGE_EP_TOKEN, USAGE_ALLOWED, 1,
