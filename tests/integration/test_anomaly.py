@@ -14,6 +14,7 @@ Python's hmac module): closed at first, then answering 302 (never
 followed), then 204; a row that keeps failing ends "failed".
 """
 
+import atexit
 import hashlib
 import hmac
 import http.server
@@ -21,6 +22,7 @@ import json
 import os
 import re
 import secrets as pysecrets
+import shutil
 import tempfile
 import threading
 import time
@@ -34,6 +36,7 @@ MODES = ("nginx",)
 HOOK_PORT = free_port()
 TRAP_PORT = free_port()     # where the 302 points: must never be asked
 _SECRET_DIR = tempfile.mkdtemp(prefix="jwtmint-hook-")
+atexit.register(shutil.rmtree, _SECRET_DIR, True)
 HOOK_SECRET = pysecrets.token_hex(24)
 HOOK_SECRET_FILE = os.path.join(_SECRET_DIR, "hook-secret")
 _fd = os.open(HOOK_SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
