@@ -27,5 +27,7 @@ void	h_platform(struct app *, struct req *, struct resp *);
 void	h_authorize(struct app *, struct req *, struct resp *);
 void	h_logout(struct app *, struct req *, struct resp *);
 void	h_logincss(struct app *, struct req *, struct resp *);
+/* GET /metrics, on the platform listener only */
+void	h_metrics(struct app *, struct req *, struct resp *);
 
 #endif

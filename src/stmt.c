@@ -1187,6 +1187,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "delete from sessions where id_hash = decode($1, 'hex')", 1 },
 	[STMT_SESSION_PURGE] = { "session_purge",
 	    "delete from sessions where expires_at < now()", 0 },
+	/* The housekeeper's probe of the notification delay (metrics.h):
+	 * $1 "MS:NONCE". */
+	[STMT_NOTIFY_PROBE] = { "notify_probe",
+	    "select pg_notify('jwtmint', 'probe:' || $1)", 1 },
 };
 
 const struct stmt_def *
