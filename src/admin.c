@@ -42,6 +42,7 @@ static const struct admin_cmd *(*const nouns[])(void) = {
 	admin_audit_cmds,
 	admin_app_cmds,
 	admin_login_cmds,
+	admin_usage_cmds,
 };
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))
 

@@ -67,6 +67,7 @@ const struct admin_cmd	*admin_user_cmds(void);
 const struct admin_cmd	*admin_revoke_cmds(void);
 const struct admin_cmd	*admin_audit_cmds(void);
 const struct admin_cmd	*admin_app_cmds(void);
+const struct admin_cmd	*admin_usage_cmds(void);
 
 struct org {
 	char	 id[STORE_ORG_ID_BYTES];

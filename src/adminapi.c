@@ -35,6 +35,7 @@ static const struct adminapi_route routes[] = {
 	{ "PATCH", "/admin/keys/{id}", h_admin_keys_update, 0 },
 	{ "DELETE", "/admin/keys/{id}", h_admin_keys_delete, 0 },
 	{ "POST", "/admin/keys/{id}/roll", h_admin_keys_roll, ADMIN_IDEMPOTENT },
+	{ "GET", "/admin/keys/{id}/usage", h_admin_usage_key, 0 },
 	{ "GET", "/admin/users", h_admin_users_list, 0 },
 	{ "POST", "/admin/users", h_admin_users_create, ADMIN_IDEMPOTENT },
 	{ "GET", "/admin/users/{username}", h_admin_users_get, 0 },
@@ -55,6 +56,7 @@ static const struct adminapi_route routes[] = {
 	{ "PATCH", "/admin/apps/{id}", h_admin_apps_update, 0 },
 	{ "POST", "/admin/apps/{id}/disable", h_admin_apps_disable, 0 },
 	{ "POST", "/admin/apps/{id}/enable", h_admin_apps_enable, 0 },
+	{ "GET", "/admin/usage", h_admin_usage_org, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
@@ -122,6 +124,13 @@ adminapi_auth(struct app *a, struct req *r, struct adminapi_caller *who,
 		}
 		snprintf(r->client_id, sizeof(r->client_id), "%s", v.client_id);
 		snprintf(r->org_id, sizeof(r->org_id), "%s", v.org);
+		/* Usage: the key the token was issued to (signed by us). */
+		if (strlen(v.client_id) < sizeof(r->usage_key) &&
+		    strlen(v.org) < sizeof(r->usage_org)) {
+			snprintf(r->usage_key, sizeof(r->usage_key), "%s",
+			    v.client_id);
+			snprintf(r->usage_org, sizeof(r->usage_org), "%s", v.org);
+		}
 		if (scope_parse(&who->scopes, v.scope, strlen(v.scope)) == -1 ||
 		    !scope_has(&who->scopes, "admin")) {
 			oauth_err(p, OERR_FORBIDDEN, NULL);

@@ -228,5 +228,7 @@ void	h_admin_apps_disable(struct adminapi *);
 void	h_admin_apps_enable(struct adminapi *);
 void	h_admin_audit_list(struct adminapi *);
 void	h_admin_audit_verify(struct adminapi *);
+void	h_admin_usage_key(struct adminapi *);
+void	h_admin_usage_org(struct adminapi *);
 
 #endif

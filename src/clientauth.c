@@ -17,6 +17,7 @@
 #include "log.h"
 #include "secret.h"
 #include "store_app.h"
+#include "usage.h"
 
 /* Keep HMAC work equal for rows that do not exist. */
 static const unsigned char dummy_salt[APIKEY_SALT_BYTES];
@@ -112,6 +113,12 @@ clientauth_key(const struct clientauth_ctx *x, struct req *r, const char *key,
 		goto fail;
 
 	found = keycache_get(x->keys, x->db, k.id, &row);
+	/* Usage counts under the id only when the key exists (a well-formed
+	 * id is cheap to forge: the others count together, usage.h). */
+	snprintf(r->usage_key, sizeof(r->usage_key), "%s", found == 1 ?
+	    k.id : USAGE_UNKNOWN);
+	snprintf(r->usage_org, sizeof(r->usage_org), "%s", found == 1 ?
+	    row.org_id : "");
 	if (found == -1) {
 		*err = OERR_UNAVAILABLE;
 		goto fail;

@@ -64,6 +64,11 @@ struct config {
 	int		 pin_workers;
 	int		 metrics;	/* 1: count for GET /metrics (metrics.h) */
 	int		 last_used_flush_sec;
+	/* usage per key (usage.h): flush interval, rollup retention */
+	int		 usage_flush_sec;
+	int		 usage_minute_retention_sec;
+	int		 usage_hour_retention_sec;
+	int		 usage_day_retention_sec;	/* 0: for ever */
 	int		 key_cache_sec;
 	char		 verify_algs[64];
 	int		 verify_leeway_sec;
@@ -86,6 +91,11 @@ struct config {
 	int		 signing_key_rotate_sec;	/* > 0: overrides days */
 	int		 pepper_id;		/* the id of pepper_file's pepper */
 	char		 old_peppers_file[CONFIG_PATH_BYTES];
+	/* Access and event logs (log.h, accesslog.h). */
+	char		 log_format[8];		/* text | json */
+	char		 log_destination[8];	/* stderr | syslog */
+	char		 log_syslog_facility[16];
+	char		 log_syslog_socket[108];	/* sun_path */
 
 	/* Resolved by config_secrets(): wipe with config_wipe(). */
 	char		 database_password[256];
@@ -132,6 +142,10 @@ int	config_secrets(struct config *c, config_getenv_fn env, char *err);
  */
 int	config_pepper(const struct config *c, int id,
 	    const unsigned char **key, size_t *len);
+
+/* Send this process's log lines where log_destination says (log_setup).
+ * Returns 0 or -1. */
+int	config_log_setup(const struct config *c);
 
 /* The signing-key rotation period in seconds (0: by hand). */
 long long config_rotate_sec(const struct config *c);

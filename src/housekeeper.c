@@ -29,6 +29,8 @@
 #include "store.h"
 #include "store_login.h"
 #include "store_idem.h"
+#include "store_usage.h"
+#include "usage.h"
 
 #define BACKOFF_MAX_SEC	60
 #define MIN_WAIT_MS	50	/* between two runs of a task */
@@ -39,6 +41,8 @@ struct hk {
 	const struct config	*cfg;
 	struct db		*db;
 	struct ops_ctx		 ops;	/* platform operations, actor "system" */
+	struct usage_slot	*drained;	/* one drain (USAGE_SLOTS) */
+	int			 usage_late_said;
 };
 
 struct hk_task {
@@ -54,12 +58,11 @@ static int	task_grace(struct hk *, int);
 static int	task_idem_purge(struct hk *, int);
 static int	task_audit_heads(struct hk *, int);
 static int	task_login_purge(struct hk *, int);
+static int	task_usage_flush(struct hk *, int);
+static int	task_usage_purge(struct hk *, int);
 static int	task_notify_probe(struct hk *, int);
 
-/*
- * The tasks, one row each. Another periodic task (usage flushes) is one
- * more row.
- */
+/* The tasks, one row each. */
 static const struct hk_task tasks[] = {
 	{ "signing keys", 60, task_signing },
 	{ "deny-list purge", 600, task_purge },
@@ -67,6 +70,8 @@ static const struct hk_task tasks[] = {
 	{ "idempotency purge", 600, task_idem_purge },
 	{ "audit heads", 300, task_audit_heads },
 	{ "login purge", 600, task_login_purge },
+	{ "usage flush", 300, task_usage_flush },	/* usage_flush_sec */
+	{ "usage purge", 600, task_usage_purge },
 	{ "notify probe", 10, task_notify_probe },
 };
 #define NTASKS	(sizeof(tasks) / sizeof(tasks[0]))
@@ -361,6 +366,64 @@ task_grace(struct hk *h, int max_ms)
 	return (int)wait;
 }
 
+/* ------------------------------------------------------------ usage */
+
+/*
+ * Drain the host's usage counts (usage.h) and write them in one statement.
+ * A failed write hands them back to the shared table: they go with a later
+ * flush (what no longer fits is counted as dropped). Returns 0 or -1.
+ */
+static int
+usage_flush(struct hk *h)
+{
+	struct usage	*u = usage_host();
+	size_t		 n;
+	int		 late;
+
+	if (u == NULL || h->drained == NULL)
+		return 0;
+	n = usage_drain(u, h->drained, &late);
+	/* A worker killed inside its few instructions of counting leaves
+	 * its mark for good: every other drain then waits its 200 ms. Said
+	 * once; the counts are still exact but for that one. */
+	if (late && !h->usage_late_said) {
+		h->usage_late_said = 1;
+		log_warnx("housekeeper: usage: a writer did not leave the "
+		    "drained table in time (a worker killed while counting?)");
+	}
+	if (n == 0)
+		return 0;
+	if (store_usage_flush(h->db, h->drained, n) == -1) {
+		usage_restore(u, h->drained, n);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+task_usage_flush(struct hk *h, int max_ms)
+{
+	(void)max_ms;
+	if (usage_flush(h) == -1)
+		return -1;
+	return h->cfg->usage_flush_sec * 1000;
+}
+
+static int
+task_usage_purge(struct hk *h, int max_ms)
+{
+	const struct config	*c = h->cfg;
+	long long		 n;
+
+	if ((n = store_usage_purge(h->db, c->usage_minute_retention_sec,
+	    c->usage_hour_retention_sec, c->usage_day_retention_sec)) < 0)
+		return -1;
+	if (n > 0)
+		log_info("housekeeper: %lld usage rows past their retention "
+		    "purged", n);
+	return max_ms;
+}
+
 /* ------------------------------------------------------------- loop */
 
 int
@@ -399,6 +462,12 @@ housekeeper_run(const struct config *cfg)
 	h.ops.org = OPS_PLATFORM_ORG;
 	h.ops.actor = ACTOR;
 	h.ops.source = "";
+	if (usage_host() != NULL &&
+	    (h.drained = calloc(USAGE_SLOTS, sizeof(*h.drained))) == NULL) {
+		log_warnx("housekeeper: out of memory");
+		db_free(h.db);
+		return 1;
+	}
 	now = now_ms();
 	for (i = 0; i < NTASKS; i++) {
 		due[i] = now;
@@ -446,7 +515,12 @@ housekeeper_run(const struct config *cfg)
 		if (ppoll(NULL, 0, &ts, &waitmask) == -1 && errno != EINTR)
 			log_warn("housekeeper: ppoll");
 	}
+	/* The counts of the last interval, while the workers finish. */
+	if (usage_flush(&h) == -1)
+		log_warnx("housekeeper: usage: the last counts could not be "
+		    "written");
 	log_info("housekeeper: stopped");
+	free(h.drained);
 	db_free(h.db);
 	return 0;
 }

@@ -73,9 +73,20 @@ struct req {
 	char			*body;		/* NUL-terminated, wiped on free */
 	size_t			 bodylen;
 	struct form		 form;
+	/* The web server's request id (JWTMINT_REQUEST_ID, never a
+	 * header: those arrive as HTTP_*) and how often it was sent. */
+	const char		*request_id_param;
+	int			 request_id_count;
 	/* What the log line names: set by the handler once known. */
 	char			 client_id[32];
 	char			 org_id[64];
+	char			 sub[JWTVERIFY_ID_BYTES];	/* issued, allowed */
+	char			 grant[128];	/* grant_type as sent */
+	/* The key the request named, for usage counting (usage.h): its id
+	 * and organization when the key cache knows it, "unknown" and ""
+	 * when its id is well-formed but unknown; "" when none was named. */
+	char			 usage_key[24];
+	char			 usage_org[64];
 };
 
 /*
@@ -91,6 +102,7 @@ struct resp {
 	int	 nobody;	/* HEAD: headers only */
 	int	 broken;	/* something was dropped: do not send as is */
 	int	 secret;	/* the body holds a secret: wiped when freed */
+	int	 error;		/* an error answer's enum oerr + 1; 0: none */
 	char	 headers[HTTP_MAX_RESP_HEADERS];	/* not zeroed: hlen bytes */
 };
 

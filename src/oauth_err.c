@@ -74,6 +74,7 @@ oauth_err(struct resp *p, enum oerr e, const char *desc)
 
 	if ((unsigned)e >= OERR__MAX)
 		e = OERR_SERVER_ERROR;
+	p->error = (int)e + 1;	/* usage counting reads why (app.c) */
 	/* The one place a rate limit's 429 is made: counted here. */
 	if (e == OERR_RATE_LIMITED)
 		metrics_inc(METRIC_RATE_LIMITED);

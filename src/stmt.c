@@ -1187,6 +1187,82 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "delete from sessions where id_hash = decode($1, 'hex')", 1 },
 	[STMT_SESSION_PURGE] = { "session_purge",
 	    "delete from sessions where expires_at < now()", 0 },
+	/*
+	 * Usage: one flush of a host's counts, in one statement. $1..$5 the
+	 * counts (key, organization or '', endpoint, outcome, n), added to
+	 * their minute, hour and day rows at once (so the rollups are always
+	 * exact; a key drained from two slots is summed first); $6..$8 the
+	 * networks (key, organization, cidr) seen this interval: first_seen
+	 * starts again when a network returns after 30 days unseen. Buckets
+	 * are UTC.
+	 */
+	[STMT_USAGE_FLUSH] = { "usage_flush",
+	    "with t as (select * from unnest($1::text[], $2::text[],"
+	    "   $3::text[], $4::text[], $5::bigint[]) as t(k, o, e, c, n)),"
+	    " u as (insert into key_usage (granularity, bucket, org_id, key_id,"
+	    "   endpoint, outcome, n)"
+	    "   select g.g, date_trunc(g.g, now(), 'UTC'), max(nullif(t.o, '')),"
+	    "   t.k, t.e, t.c, sum(t.n)::bigint"
+	    "   from t cross join (values ('minute'), ('hour'), ('day')) as g(g)"
+	    "   group by g.g, t.k, t.e, t.c"
+	    "   on conflict (granularity, bucket, key_id, endpoint, outcome)"
+	    "   do update set n = key_usage.n + excluded.n returning 1),"
+	    " w as (insert into key_networks (key_id, org_id, net, first_seen,"
+	    "   last_seen)"
+	    "   select x.k, max(nullif(x.o, '')), x.net, now(), now()"
+	    "   from unnest($6::text[], $7::text[], $8::cidr[]) as x(k, o, net)"
+	    "   group by x.k, x.net"
+	    "   on conflict (key_id, net) do update set first_seen ="
+	    "   case when key_networks.last_seen < now() - interval '30 days'"
+	    "   then now() else key_networks.first_seen end, last_seen = now()"
+	    "   returning 1)"
+	    " select (select count(*) from u), (select count(*) from w)", 8 },
+	/* One host's housekeeper purges at a time (in its transaction). */
+	[STMT_USAGE_LOCK] = { "usage_lock",
+	    "select pg_try_advisory_xact_lock(7469749)", 0 },
+	/*
+	 * Rollup retention: $1 minute rows, $2 hour rows (and networks unseen
+	 * that long), $3 day rows (0: for ever), in seconds.
+	 */
+	[STMT_USAGE_PURGE] = { "usage_purge",
+	    "with d as (delete from key_usage where"
+	    "   (granularity = 'minute' and bucket < now() -"
+	    "   make_interval(secs => $1::bigint)) or"
+	    "   (granularity = 'hour' and bucket < now() -"
+	    "   make_interval(secs => $2::bigint)) or"
+	    "   (granularity = 'day' and $3::bigint > 0 and bucket < now() -"
+	    "   make_interval(secs => $3::bigint)) returning 1),"
+	    " w as (delete from key_networks where last_seen < now() -"
+	    "   make_interval(secs => $2::bigint) returning 1)"
+	    " select (select count(*) from d), (select count(*) from w)", 3 },
+	/* Is key $1 of organization $2 (another's is not found). */
+	[STMT_USAGE_KEY_IN_ORG] = { "usage_key_in_org",
+	    "select 1 from api_keys where id = $1 and org_id = $2", 2 },
+	/*
+	 * One key's rows ($1 key, $2 organization, $3 granularity) whose
+	 * bucket is in [$4, $5) (Unix seconds): bucket (Unix seconds),
+	 * endpoint, outcome, n.
+	 */
+	[STMT_USAGE_KEY] = { "usage_key",
+	    "select extract(epoch from bucket)::bigint, endpoint, outcome, n"
+	    " from key_usage where key_id = $1 and org_id = $2"
+	    " and granularity = $3 and bucket >= to_timestamp($4::bigint)"
+	    " and bucket < to_timestamp($5::bigint)", 5 },
+	/* The same for every key of organization $1, summed. */
+	[STMT_USAGE_ORG] = { "usage_org",
+	    "select extract(epoch from bucket)::bigint, endpoint, outcome,"
+	    " sum(n)::bigint from key_usage where org_id = $1"
+	    " and granularity = $2 and bucket >= to_timestamp($3::bigint)"
+	    " and bucket < to_timestamp($4::bigint) group by 1, 2, 3", 4 },
+	/* The $5 keys of organization $1 with the most requests: key, total,
+	 * allowed. */
+	[STMT_USAGE_TOP] = { "usage_top",
+	    "select key_id, sum(n)::bigint,"
+	    " (sum(n) filter (where outcome = 'allowed'))::bigint"
+	    " from key_usage where org_id = $1 and granularity = $2"
+	    " and bucket >= to_timestamp($3::bigint)"
+	    " and bucket < to_timestamp($4::bigint)"
+	    " group by key_id order by 2 desc, key_id limit $5::int", 5 },
 	/* The housekeeper's probe of the notification delay (metrics.h):
 	 * $1 "MS:NONCE". */
 	[STMT_NOTIFY_PROBE] = { "notify_probe",

@@ -45,6 +45,7 @@
 #include "sdnotify.h"
 #include "secretcheck.h"
 #include "supervisor.h"
+#include "usage.h"
 #include "worker.h"
 
 #define MAX_WORKERS	256
@@ -160,6 +161,7 @@ spawn(struct sup *s, const struct config *cfg, int slot, int hk, int readyfd,
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
 		_exit(1);
 	log_init("jwtmint");
+	(void)config_log_setup(cfg);	/* this generation's destination */
 	signal(SIGCHLD, SIG_DFL);
 	/* A hang-up of the whole group is the supervisor's business. */
 	signal(SIGHUP, SIG_IGN);
@@ -486,6 +488,7 @@ reload(struct sup *s)
 		log_info("reload: %d workers instead of %d", n, s->nworkers);
 	s->nworkers = n;
 	s->cfg = next;
+	(void)config_log_setup(next);
 	config_wipe(old);
 	/* Workers an upgrade kept: the new generation serves now. */
 	if (s->nold > 0) {
@@ -799,6 +802,10 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 	unsetenv(ENV_PLATFORM_FD);
 	/* Rate-limit counters shared by every worker of this host. */
 	s->rl = worker_ratelimit_map(cfg, 1);
+	/* Usage counts shared by the workers and drained by the housekeeper
+	 * (usage.h); a worker restarted later keeps the host's counts. */
+	if (usage_map() == -1)
+		log_warn("usage: mmap: nothing is counted");
 	/* The host's metrics, whatever `metrics` says now: a reload may
 	 * turn them on (1.5 MiB of address space, pages touched on use). */
 	if (metrics_map() == -1)

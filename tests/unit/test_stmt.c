@@ -66,6 +66,8 @@ static const struct table {
 	{ "login_templates", "org_id", "org_id", { { NULL, NULL } } },
 	{ "auth_codes", "org_id", "code_hash",
 	    { { "client_id", "apps" }, { "user_id", "users" } } },
+	{ "key_usage", "org_id", NULL, { { NULL, NULL } } },
+	{ "key_networks", "org_id", NULL, { { NULL, NULL } } },
 };
 
 /* Tables that hold no tenant data. Any other name is an error. */
@@ -96,6 +98,11 @@ static const struct {
 	{ STMT_REVOKED_PURGE, NULL, "deletes expired rows of every "
 	    "organization", 0 },
 	{ STMT_ORG_LIST, NULL, "jwtmint-admin only (platform operator)", 0 },
+	{ STMT_USAGE_FLUSH, NULL, "the housekeeper writes the counts of every "
+	    "organization's keys, each row with the organization the worker's "
+	    "key cache gave (unnest of its arrays)", 0 },
+	{ STMT_USAGE_PURGE, NULL, "rollup retention of every organization "
+	    "(housekeeper)", 0 },
 	{ STMT_ORG_GET, NULL, "jwtmint-admin only: resolves --org", 0 },
 	{ STMT_ORG_DISABLE, NULL, "jwtmint-admin only", 0 },
 	{ STMT_ORG_CREATE, NULL, "jwtmint-admin only (platform "
