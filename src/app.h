@@ -14,6 +14,7 @@
 #include "clientauth.h"
 #include "grant.h"
 #include "issue.h"
+#include "appcache.h"
 #include "keycache.h"
 #include "revcache.h"
 #include "tokcache.h"
@@ -38,6 +39,7 @@ struct app {
 	struct db		*db;
 	struct keyring		 keyring;
 	struct keycache		 keycache;
+	struct appcache		 appcache;	/* apps' state, CORS origins */
 	struct revcache		 revcache;
 	struct tokcache		 tokcache;
 	struct ratelimit	*ratelimit;	/* shared by the host's workers */

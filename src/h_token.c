@@ -8,6 +8,7 @@
 #include "app.h"
 #include "clientauth.h"
 #include "config.h"
+#include "cors.h"
 #include "form.h"
 #include "grant.h"
 #include "granttype.h"
@@ -24,10 +25,29 @@ static const struct {
 	{ GT_PASSWORD, grant_password },
 	{ GT_REFRESH_TOKEN, grant_refresh },
 	{ GT_TOKEN_EXCHANGE, grant_exchange },
+	{ GT_AUTHORIZATION_CODE, grant_code },
 };
+
+static void token(struct app *, struct req *, struct resp *);
 
 void
 h_token(struct app *a, struct req *r, struct resp *p)
+{
+	if (cors_is_preflight(r)) {
+		cors_preflight(a, r, p);
+		return;
+	}
+	if (r->method != HTTP_POST) {
+		oauth_err(p, OERR_METHOD_NOT_ALLOWED, NULL);
+		http_resp_header(p, "Allow", "POST, OPTIONS");
+		return;
+	}
+	token(a, r, p);
+	cors_headers(a, r, p);
+}
+
+static void
+token(struct app *a, struct req *r, struct resp *p)
 {
 	struct client	 c;
 	enum form_err	 fe;
@@ -53,7 +73,13 @@ h_token(struct app *a, struct req *r, struct resp *p)
 		oauth_err(p, OERR_UNSUPPORTED_GRANT_TYPE, NULL);
 		return;
 	}
-	if (clientauth(&a->authn, r, &c, &err) == -1) {
+	/* A public client names its application and nothing else (RFC 6749
+	 * §2.1); any credential makes it a key's request. */
+	if ((st = clientauth_public(&a->authn, r, &c, &err)) == -1) {
+		oauth_err(p, err, NULL);
+		return;
+	}
+	if (st == 0 && clientauth(&a->authn, r, &c, &err) == -1) {
 		oauth_err(p, err, err == OERR_INVALID_REQUEST ?
 		    "use exactly one client authentication method" : NULL);
 		return;

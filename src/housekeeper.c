@@ -27,6 +27,7 @@
 #include "rotation.h"
 #include "secretcheck.h"
 #include "store.h"
+#include "store_login.h"
 #include "store_idem.h"
 #include "store_usage.h"
 #include "usage.h"
@@ -58,6 +59,7 @@ static int	task_purge(struct hk *, int);
 static int	task_grace(struct hk *, int);
 static int	task_idem_purge(struct hk *, int);
 static int	task_audit_heads(struct hk *, int);
+static int	task_login_purge(struct hk *, int);
 static int	task_usage_flush(struct hk *, int);
 static int	task_usage_purge(struct hk *, int);
 static int	task_anomalies(struct hk *, int);
@@ -71,6 +73,7 @@ static const struct hk_task tasks[] = {
 	{ "grace ends", 60, task_grace },
 	{ "idempotency purge", 600, task_idem_purge },
 	{ "audit heads", 300, task_audit_heads },
+	{ "login purge", 600, task_login_purge },
 	{ "usage flush", 300, task_usage_flush },	/* usage_flush_sec */
 	{ "usage purge", 600, task_usage_purge },
 	{ "usage anomalies", 3600, task_anomalies },
@@ -276,6 +279,11 @@ task_purge(struct hk *h, int max_ms)
 		return -1;
 	if (n > 0)
 		log_info("housekeeper: %d expired deny-list rows purged", n);
+	/* Authorization codes live 60 s; their rows an hour more. */
+	if ((n = store_write(h->db, STMT_AUTHCODE_PURGE, NULL)) < 0)
+		return -1;
+	if (n > 0)
+		log_info("housekeeper: %d expired authorization codes purged", n);
 	return max_ms;
 }
 
@@ -291,6 +299,20 @@ task_idem_purge(struct hk *h, int max_ms)
 		return -1;
 	if (n > 0)
 		log_info("housekeeper: %d idempotency answers purged", n);
+	return max_ms;
+}
+
+static int
+task_login_purge(struct hk *h, int max_ms)
+{
+	int	 n;
+
+	/* Login-page tokens (minutes) and sessions past their life. */
+	if ((n = store_login_purge(h->db)) < 0)
+		return -1;
+	if (n > 0)
+		log_info("housekeeper: %d expired login tokens and sessions "
+		    "purged", n);
 	return max_ms;
 }
 

@@ -15,6 +15,7 @@ static const struct {
 	const char	*text;
 } statuses[] = {
 	{ 200, "OK" }, { 201, "Created" }, { 204, "No Content" },
+	{ 302, "Found" }, { 303, "See Other" },
 	{ 400, "Bad Request" },
 	{ 401, "Unauthorized" }, { 403, "Forbidden" }, { 404, "Not Found" },
 	{ 405, "Method Not Allowed" }, { 409, "Conflict" },
@@ -121,6 +122,15 @@ http_req_init(struct req *r, const struct http_io *io)
 		r->request_id_count = io->count(io->ctx, "JWTMINT_REQUEST_ID");
 	r->bad = bad;
 	return bad ? 400 : 0;
+}
+
+const char *
+http_req_header(const struct req *r, const char *name)
+{
+	unsigned	 bad = 0;
+	const char	*v = header(r->io, name, &bad, 1, 1);
+
+	return bad ? NULL : v;
 }
 
 int

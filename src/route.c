@@ -7,17 +7,22 @@
 #include "route.h"
 
 static const struct route routes[] = {
-	{ "/token", HTTP_POST, "POST", h_token },
+	/* OPTIONS: a browser's CORS preflight (cors.h). */
+	{ "/token", HTTP_POST | HTTP_OTHER, "POST, OPTIONS", h_token },
 	{ "/.well-known/jwks.json", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_jwks },
 	{ "/.well-known/oauth-authorization-server", HTTP_GET | HTTP_HEAD,
 	    "GET, HEAD", h_metadata },
 	{ "/healthz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_health },
 	{ "/readyz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_ready },
-	{ "/revoke", HTTP_POST, "POST", h_revoke },
+	{ "/revoke", HTTP_POST | HTTP_OTHER, "POST, OPTIONS", h_revoke },
 	{ "/introspect", HTTP_POST, "POST", h_introspect },
 	/* A web server's sub-request carries the original method. */
 	{ "/check", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,
 	    "GET, HEAD, POST, PUT, PATCH, DELETE", h_check },
+	/* The hosted login page (h_authorize.c); HEAD would spend a token. */
+	{ "/authorize", HTTP_GET | HTTP_POST, "GET, POST", h_authorize },
+	{ "/logout", HTTP_POST, "POST", h_logout },
+	{ "/login.css", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_logincss },
 	/* The admin API: its own table of methods and patterns (adminapi.c). */
 	{ "/admin/", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,
 	    "GET, HEAD, POST, PATCH, DELETE", h_admin },

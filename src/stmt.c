@@ -26,6 +26,16 @@
 	    k ".keep_tokens))"
 
 /*
+ * Is what a refresh family is bound to still good: its key (k, left
+ * joined: a public client's family has none) usable, and its application
+ * (a, left joined: a family of the password grant has none) enabled
+ * (sql/015_apps.sql).
+ */
+#define BINDING_OK \
+	"((f.key_id is null or " KEY_USABLE("k") ") and"\
+	    " (f.client_id is null or a.disabled_at is null)) is true"
+
+/*
  * Is a refresh token's family still good: not revoked, not past its
  * absolute end, of its user's current generation, its user enabled and its
  * key usable. The one rule (store_refresh_family_ok reads this column);
@@ -34,7 +44,7 @@
 #define REFRESH_FAMILY_OK \
 	"(f.revoked_at is null and f.absolute_expires_at > now()"\
 	    " and f.generation = u.generation and u.disabled_at is null"\
-	    " and " KEY_USABLE("k") ")"
+	    " and " BINDING_OK ")"
 
 /* The columns of a refresh decision (store_refresh_peek reads them). */
 #define REFRESH_PEEK_SQL \
@@ -42,15 +52,17 @@
 	    " coalesce(extract(epoch from now() - t.rotated_at), 0)::float8,"\
 	    " (t.idle_expires_at > now()) as idle_ok,"\
 	    " (f.absolute_expires_at > now()) as absolute_ok,"\
-	    " (f.revoked_at is not null) as family_revoked, f.key_id, u.id,"\
+	    " (f.revoked_at is not null) as family_revoked,"\
+	    " coalesce(f.key_id, f.client_id) as key_id, u.id,"\
 	    " u.role, r.scopes, r.all_accounts, r.read_only, u.extra_scopes,"\
 	    " u.accounts, (u.disabled_at is not null) as user_disabled,"\
 	    " (f.generation <> u.generation) as cut_off,"\
-	    " not " KEY_USABLE("k") " as key_bad,"\
+	    " not " BINDING_OK " as key_bad,"\
 	    " greatest(0, floor(extract(epoch from f.absolute_expires_at - now())))::int,"\
 	    " f.generation, " REFRESH_FAMILY_OK " as family_ok"\
 	    " from refresh_tokens t join refresh_families f on f.id = t.family_id"\
-	    " join api_keys k on k.id = f.key_id"\
+	    " left join api_keys k on k.id = f.key_id"\
+	    " left join apps a on a.client_id = f.client_id"\
 	    " join users u on u.id = f.user_id"\
 	    " join roles r on r.org_id = u.org_id and r.name = u.role"\
 	    " where t.digest = decode($1, 'hex') and f.org_id = $2"
@@ -96,6 +108,12 @@
 #define ROLE_COLS \
 	"r.name, r.scopes, r.all_accounts, r.read_only, "\
 	RFC3339("r.created_at") ", " USEC("r.created_at") ", r.version"
+
+/* An application as struct ops_app reads it (src/ops_app.c), 9 columns. */
+#define APP_COLS \
+	"a.client_id, a.name, a.type, array_to_string(a.redirect_uris, ' '),"\
+	" a.scopes, " RFC3339("a.created_at") ", " RFC3339("a.disabled_at")\
+	", a.version, " USEC("a.created_at")
 
 /* The audit row of an operation: its columns (sql/008_audit_fields.sql). */
 #define AUDIT_INTO \
@@ -278,7 +296,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   and jti = any($1::text[])),"
 	    " coalesce((select disabled_at is not null from orgs where id = $2), true),"
 	    " coalesce((select not " KEY_TOKENS_GOOD("api_keys") " from api_keys"
-	    "   where id = $3 and org_id = $2), true),"
+	    "   where id = $3 and org_id = $2), (select disabled_at is not null"
+	    "   from apps where client_id = $3 and org_id = $2), true),"
 	    " u.id is not null, u.username, coalesce(u.disabled_at is not null, false),"
 	    " coalesce(u.generation, 0)"
 	    " from (select 1) one left join users u on u.id = $4 and u.org_id = $2", 4 },
@@ -341,7 +360,11 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "with o as (insert into orgs (id, slug, name) values ($1, $2, $3)"
 	    "   returning id, created_at),"
 	    " a as (" AUDIT_INTO " select o.id, 'org.create', 'slug ' || $2,"
-	    "   $4, $5, o.id from o)"
+	    "   $4, $5, o.id from o),"
+	    /* Its portal (sql/015_apps.sql: one per organization). */
+	    " p as (insert into apps (client_id, org_id, name, type,"
+	    "   redirect_uris, scopes) select jwtmint_app_id(), o.id, 'Portal',"
+	    "   'portal', array['/portal/' || $2 || '/'], 'admin' from o)"
 	    " select " RFC3339("o.created_at") " from o", 5 },
 	[STMT_ORG_LIST] = { "org_list",
 	    "select id, slug, name, " RFC3339("created_at") ", "
@@ -410,6 +433,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "with u as (update users set password_hash = $3,"
 	    "   tokens_valid_after = now(), generation = generation + 1"
 	    "   where org_id = $1 and username = $2 returning *),"
+	    " s as (delete from sessions where org_id = $1"
+	    "   and user_id in (select id from u)),"
 	    " a as (" AUDIT_INTO " select $1, 'user.password',"
 	    "   'new password: every token of the user ended', $4, $5, u.id"
 	    "   from u)"
@@ -420,6 +445,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   version = version + 1"
 	    "   where org_id = $1 and username = $2 and disabled_at is null"
 	    "   returning *),"
+	    " s as (delete from sessions where org_id = $1"
+	    "   and user_id in (select id from u)),"
 	    " a as (" AUDIT_INTO " select $1, 'user.disable',"
 	    "   'disabled: every token of the user ended', $3, $4, u.id from u)"
 	    " select " USER_COLS " from u", 4 },
@@ -946,6 +973,220 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " insert into audit (org_id, event, detail, actor, source, resource,"
 	    "   outcome) values ($2, 'token.revoke', 'access token and every"
 	    " token exchanged from it revoked', $4, $5, $1, 'ok')", 5 },
+
+	/* An application and its organization's state (src/store_app.c). */
+	[STMT_APP_GET] = { "app_get",
+	    "select a.client_id, a.org_id, o.slug, a.name, a.type,"
+	    " array_to_string(a.redirect_uris, ' '), a.scopes,"
+	    " (a.disabled_at is not null or o.disabled_at is not null)"
+	    " from apps a join orgs o on o.id = a.org_id"
+	    " where a.client_id = $1", 1 },
+	/*
+	 * A code for an enabled application and an enabled user, both of
+	 * org $9 (src/authcode.c). $1 digest (hex), $2 client_id, $3 user id,
+	 * $4 redirect URI, $5 challenge, $6 scope, $7 resource ('' none),
+	 * $8 session ('' none).
+	 */
+	[STMT_AUTHCODE_CREATE] = { "authcode_create",
+	    "insert into auth_codes (code_hash, org_id, client_id, user_id,"
+	    " redirect_uri, code_challenge, scope, resource, session_id,"
+	    " expires_at) select decode($1, 'hex'), a.org_id, a.client_id, u.id,"
+	    " $4, $5, $6, nullif($7, ''), nullif($8, ''),"
+	    " now() + interval '60 seconds'"
+	    " from apps a join orgs o on o.id = a.org_id"
+	    " join users u on u.org_id = a.org_id and u.id = $3"
+	    " where a.client_id = $2 and a.org_id = $9 and a.disabled_at is null"
+	    " and o.disabled_at is null and u.disabled_at is null", 9 },
+	/*
+	 * Consume a code of org $3 (its first presentation records $2, the
+	 * family its exchange starts; the row lock makes one of concurrent
+	 * presentations the first) and read what it is bound to, with the
+	 * user's permissions and the application as they are now.
+	 */
+	[STMT_AUTHCODE_REDEEM] = { "authcode_redeem",
+	    "with c as (select code_hash, org_id, client_id, user_id,"
+	    "   redirect_uri, code_challenge, scope, resource, session_id,"
+	    "   used_at, expires_at, family_id from auth_codes"
+	    "   where org_id = $3 and code_hash = decode($1, 'hex') for update),"
+	    " consume as (update auth_codes x set used_at = now(), family_id = $2"
+	    "   from c where x.code_hash = c.code_hash and c.used_at is null"
+	    "   returning 1)"
+	    " select c.client_id, c.redirect_uri, c.code_challenge, c.scope,"
+	    " coalesce(c.resource, ''), coalesce(c.session_id, ''),"
+	    " (c.used_at is not null), (c.expires_at > now()),"
+	    " coalesce(c.family_id, ''), u.id, u.role, r.scopes, r.all_accounts,"
+	    " r.read_only, u.extra_scopes, u.accounts, (u.disabled_at is not null),"
+	    " u.generation, a.type, a.scopes,"
+	    " (a.disabled_at is not null or o.disabled_at is not null)"
+	    " from c join users u on u.id = c.user_id and u.org_id = c.org_id"
+	    " join roles r on r.org_id = u.org_id and r.name = u.role"
+	    " join apps a on a.client_id = c.client_id"
+	    " join orgs o on o.id = c.org_id", 3 },
+	/*
+	 * The family a code exchange starts and its first refresh token,
+	 * unless a second use of the code put it on the deny list first.
+	 * $1 family, $2 org, $3 user, $4 key ('' for a public client),
+	 * $5 client_id, $6 absolute sec, $7 generation, $8 digest (hex),
+	 * $9 scope, $10 idle sec.
+	 */
+	[STMT_AUTHCODE_FAMILY] = { "authcode_family",
+	    "with fam as (insert into refresh_families (id, org_id, user_id,"
+	    "   key_id, client_id, absolute_expires_at, generation)"
+	    "   select $1, $2, $3, nullif($4, ''), $5,"
+	    "   now() + make_interval(secs => $6::int), $7::bigint"
+	    "   where not exists (select 1 from revoked_jtis where org_id = $2"
+	    "   and jti = $1) returning id)"
+	    " insert into refresh_tokens (digest, family_id, scope, idle_expires_at)"
+	    " select decode($8, 'hex'), fam.id, $9,"
+	    "   now() + make_interval(secs => least($10::int, $6::int)) from fam", 10 },
+	/*
+	 * A code presented again (RFC 6749 §4.1.2): its first use's family
+	 * revoked, and denied whether or not it exists yet (the first use may
+	 * still be creating it). $1 family, $2 org, $3 keep sec, $4 actor,
+	 * $5 source.
+	 */
+	[STMT_AUTHCODE_REUSE] = { "authcode_reuse",
+	    "with rev as (update refresh_families set revoked_at = now()"
+	    "   where id = $1 and org_id = $2 and revoked_at is null returning id),"
+	    " deny as (insert into revoked_jtis (jti, org_id, expires_at)"
+	    "   values ($1, $2, now() + make_interval(secs => $3::int))"
+	    "   on conflict do nothing)"
+	    " insert into audit (org_id, event, detail, actor, source, resource,"
+	    "   outcome) values ($2, 'code.reuse', 'authorization code presented"
+	    " again: the refresh family and the access tokens of its first use"
+	    " revoked', $4, $5, $1, 'denied')", 5 },
+	/* Codes an hour past their end (the housekeeper). */
+	[STMT_AUTHCODE_PURGE] = { "authcode_purge",
+	    "delete from auth_codes where expires_at < now() - interval '1 hour'",
+	    0 },
+
+	/*
+	 * Applications (src/ops_app.c). $1 org, $2 name, $3 type, $4 redirect
+	 * URIs (space-separated: they hold no space), $5 scopes, $6 detail,
+	 * $7 actor, $8 source.
+	 */
+	[STMT_APP_CREATE] = { "app_create",
+	    "with a as (insert into apps (client_id, org_id, name, type,"
+	    "   redirect_uris, scopes) values (jwtmint_app_id(), $1, $2, $3,"
+	    "   string_to_array($4, ' '), $5) returning *),"
+	    " au as (" AUDIT_INTO " select $1, 'app.create', $6, $7, $8,"
+	    "   a.client_id from a)"
+	    " select " APP_COLS " from a", 8 },
+	/* A page after ($2 usec, $3 client_id) of at most $4 rows. */
+	[STMT_APP_PAGE] = { "app_page",
+	    "select " APP_COLS " from apps a where a.org_id = $1"
+	    " and (a.created_at, a.client_id) > (" FROM_USEC("$2") ", $3)"
+	    " order by a.created_at, a.client_id limit $4::int", 4 },
+	[STMT_APP_VIEW] = { "app_view",
+	    "select " APP_COLS " from apps a where a.org_id = $1"
+	    " and a.client_id = $2", 2 },
+	/*
+	 * $1 org, $2 client_id, $3 name, $4 URIs, $5 scopes (NULL: each
+	 * unchanged), $6 the version read under the organization's lock,
+	 * $7 detail, $8 actor, $9 source.
+	 */
+	[STMT_APP_UPDATE] = { "app_update",
+	    "with a as (update apps set name = coalesce($3, name),"
+	    "   redirect_uris = coalesce(string_to_array($4, ' '), redirect_uris),"
+	    "   scopes = coalesce($5, scopes), version = version + 1"
+	    "   where org_id = $1 and client_id = $2 and version = $6::bigint"
+	    "   returning *),"
+	    " au as (" AUDIT_INTO " select $1, 'app.update', $7, $8, $9,"
+	    "   a.client_id from a)"
+	    " select " APP_COLS " from a", 9 },
+	/* $1 org, $2 client_id, $3 disable (true) or enable, $4 actor,
+	 * $5 source; no row when it is already so. */
+	[STMT_APP_SET_DISABLED] = { "app_set_disabled",
+	    "with a as (update apps set disabled_at = case when $3::boolean"
+	    "   then now() end, version = version + 1"
+	    "   where org_id = $1 and client_id = $2"
+	    "   and (disabled_at is null) = $3::boolean returning *),"
+	    " au as (" AUDIT_INTO " select $1, case when $3::boolean then"
+	    "   'app.disable' else 'app.enable' end, 'application ' || a.name,"
+	    "   $4, $5, a.client_id from a)"
+	    " select " APP_COLS " from a", 5 },
+	/* Every application, usable or not, with its redirect URIs: a
+	 * worker's appcache (the CORS origins of SPAs among them). */
+	[STMT_APP_ALL] = { "app_all",
+	    "select a.client_id, a.org_id, a.type, (a.disabled_at is null and"
+	    " o.disabled_at is null), array_to_string(a.redirect_uris, ' ')"
+	    " from apps a join orgs o on o.id = a.org_id", 0 },
+	/*
+	 * The hosted login page (sql/016_login.sql). Tokens, session ids and
+	 * browser bindings arrive as the hex of their SHA-256 digests.
+	 */
+	/* The organization's name and page template ("" where unset). $1 org. */
+	[STMT_LOGIN_TEMPLATE] = { "login_template",
+	    "select o.name, coalesce(t.title, ''), coalesce(t.org_name, ''),"
+	    " coalesce(t.color_bg, ''), coalesce(t.color_fg, ''),"
+	    " coalesce(t.color_accent, '')"
+	    " from orgs o left join login_templates t on t.org_id = o.id"
+	    " where o.id = $1", 1 },
+	/*
+	 * Set the whole template (ops_login.c merges a partial change first),
+	 * with its audit row. $1 org, $2 title, $3 org name, $4-$6 colours,
+	 * $7 actor, $8 source.
+	 */
+	[STMT_LOGIN_TEMPLATE_SET] = { "login_template_set",
+	    "with t as (insert into login_templates (org_id, title, org_name,"
+	    "   color_bg, color_fg, color_accent) values ($1, $2, $3, $4, $5, $6)"
+	    "   on conflict (org_id) do update set title = excluded.title,"
+	    "   org_name = excluded.org_name, color_bg = excluded.color_bg,"
+	    "   color_fg = excluded.color_fg,"
+	    "   color_accent = excluded.color_accent, updated_at = now()"
+	    "   returning *),"
+	    " a as (" AUDIT_INTO " select $1, 'login.template',"
+	    "   'login page template set', $7, $8, t.org_id from t)"
+	    " select title, org_name, color_bg, color_fg, color_accent from t", 8 },
+	/*
+	 * One rendering of the page: the validated request, single use.
+	 * $1 token digest, $2 browser digest, $3 org, $4 client_id,
+	 * $5 redirect_uri, $6 scope, $7 state (NULL: none), $8 code_challenge,
+	 * $9 locale, $10 life in seconds, $11 resource (NULL: none).
+	 */
+	[STMT_LOGIN_REQ_CREATE] = { "login_req_create",
+	    "insert into login_requests (token_hash, browser_hash, org_id,"
+	    " client_id, redirect_uri, scope, state, code_challenge, locale,"
+	    " expires_at, resource) values (decode($1, 'hex'), decode($2, 'hex'),"
+	    " $3, $4, $5, $6, $7, $8, $9,"
+	    " now() + make_interval(secs => $10::int), $11)", 11 },
+	/*
+	 * Take a token: once, before it expires, from the browser it was
+	 * shown to. $1 token digest, $2 browser digest.
+	 */
+	[STMT_LOGIN_REQ_TAKE] = { "login_req_take",
+	    "update login_requests set used_at = now()"
+	    " where token_hash = decode($1, 'hex')"
+	    " and browser_hash = decode($2, 'hex') and used_at is null"
+	    " and expires_at > now()"
+	    " returning org_id, client_id, redirect_uri, scope,"
+	    " coalesce(state, ''), (state is not null), code_challenge, locale,"
+	    " resource", 2 },
+	[STMT_LOGIN_REQ_PURGE] = { "login_req_purge",
+	    "delete from login_requests where expires_at < now()"
+	    " - interval '1 hour'", 0 },
+	/* $1 session digest, $2 org, $3 user id, $4 its generation, $5 life
+	 * in seconds. */
+	[STMT_SESSION_CREATE] = { "session_create",
+	    "insert into sessions (id_hash, org_id, user_id, generation,"
+	    " expires_at) values (decode($1, 'hex'), $2, $3, $4::bigint,"
+	    " now() + make_interval(secs => $5::int))", 5 },
+	/*
+	 * The signed-in user of a session of this organization: alive, its
+	 * user enabled and of the generation it signed in with (a new
+	 * password or a disabled user ends it). $1 digest, $2 org.
+	 */
+	[STMT_SESSION_GET] = { "session_get",
+	    "select u.id, u.username from sessions s join users u"
+	    " on u.id = s.user_id and u.org_id = s.org_id"
+	    " where s.id_hash = decode($1, 'hex') and s.org_id = $2"
+	    " and s.expires_at > now() and u.disabled_at is null"
+	    " and u.generation = s.generation", 2 },
+	/* POST /logout: the browser's own session. $1 digest. */
+	[STMT_SESSION_DELETE] = { "session_delete",
+	    "delete from sessions where id_hash = decode($1, 'hex')", 1 },
+	[STMT_SESSION_PURGE] = { "session_purge",
+	    "delete from sessions where expires_at < now()", 0 },
 	/*
 	 * Usage: one flush of a host's counts, in one statement. $1..$5 the
 	 * counts (key, organization or '', endpoint, outcome, n), added to
