@@ -21,7 +21,7 @@
 #                   again, all but the configuration file
 
 CC	?= cc
-PKGS	 = fcgi libpq jansson libcrypto libjwt libargon2
+PKGS	 = fcgi libpq jansson libcrypto libssl libjwt libargon2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -36,20 +36,20 @@ LIBS	 = $(PKG_LIBS)
 B	?= build
 
 # Layer 1 and 2: pure modules (no fcgiapp.h, no libpq-fe.h).
-PURE	 = reqid accesslog metrics metrics_text stmt listenfd sdnotify monoclock auditchain b64url jreq pathpat cursor etag duration utf8 jsonw form http ipaddr tokcache basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline rotation usage redirecturi pkce htmlesc urlbuild loginui cookie
+PURE	 = reqid accesslog metrics metrics_text stmt webhook listenfd sdnotify monoclock auditchain b64url jreq pathpat cursor etag duration utf8 jsonw form http ipaddr tokcache basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline rotation usage redirecturi pkce htmlesc urlbuild loginui cookie
 # Layer 3 and up.
 STORE	 = db store store_user store_idem store_usage migrations secretcheck store_app authcode store_login
 # Operations, written once: the CLI and the HTTP handlers are adapters.
-OPS	 = ops_revoke ops_key ops_org ops_role ops_user ops_audit ops_signing ops_kek ops_usage ops_app ops_login
+OPS	 = ops_revoke ops_key ops_org ops_role ops_user ops_audit ops_signing ops_kek ops_anomaly ops_usage ops_app ops_login
 HTTP	 = grant_cc grant_password grant_refresh grant_exchange grant_code issue tokencheck \
 	   pwcheck clientauth oauth_err route keyring keycache revcache appcache cors app \
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_check \
 	   h_platform h_platform_ops h_metrics adminapi h_admin h_admin_keys h_admin_openapi \
 	   h_admin_users h_admin_roles \
-	   h_admin_audit h_admin_usage h_admin_apps loginweb h_authorize h_logout h_logincss
-SERVER	 = $(HTTP) worker housekeeper supervisor main openapi
+	   h_admin_audit h_admin_anomalies h_admin_usage h_admin_apps loginweb h_authorize h_logout h_logincss
+SERVER	 = $(HTTP) worker housekeeper usage_anomaly hookpost supervisor main openapi
 ADMIN	 = admin admin_migrate admin_org admin_key admin_signing admin_role \
-	   admin_user admin_revoke admin_audit admin_rotate admin_usage admin_app admin_login
+	   admin_user admin_revoke admin_audit admin_rotate admin_anomaly admin_usage admin_app admin_login
 
 PURE_OBJ   = $(PURE:%=$(B)/%.o)
 STORE_OBJ  = $(STORE:%=$(B)/%.o) $(OPS:%=$(B)/%.o)

@@ -69,6 +69,9 @@ const struct admin_cmd	*admin_audit_cmds(void);
 const struct admin_cmd	*admin_app_cmds(void);
 const struct admin_cmd	*admin_usage_cmds(void);
 
+/* key usage --anomalies (src/admin_anomaly.c; the row is admin_usage.c's). */
+int	admin_anomaly_list(struct admin *, const struct opts *);
+
 struct org {
 	char	 id[STORE_ORG_ID_BYTES];
 	int	 disabled;

@@ -157,6 +157,18 @@ key_usage(struct admin *a, const struct opts *o)
 	char			 what[64];
 	enum ops_err		 rc;
 
+	/* --anomalies: the flags of unusual usage (admin_anomaly.c). */
+	if (admin_flag(o, "anomalies")) {
+		if (admin_opt(o, "from") != NULL || admin_opt(o, "to") != NULL ||
+		    admin_opt(o, "granularity") != NULL)
+			admin_usage("key usage --anomalies: --since, not "
+			    "--from, --to or --granularity");
+		return admin_anomaly_list(a, o);
+	}
+	if (admin_opt(o, "kind") != NULL || admin_opt(o, "org") != NULL ||
+	    admin_opt(o, "limit") != NULL || admin_opt(o, "cursor") != NULL)
+		admin_usage("key usage: --kind, --org, --limit and --cursor go "
+		    "with --anomalies");
 	if (id == NULL)
 		admin_usage("key usage ID");
 	query(o, &q);
@@ -205,10 +217,15 @@ org_usage(struct admin *a, const struct opts *o)
 }
 
 static const struct admin_cmd cmds[] = {
-	{ "key", "usage", "ARG since from to granularity json",
+	{ "key", "usage", "ARG since from to granularity anomalies! kind org "
+	    "limit cursor json",
 	    "  key usage ID [--since 24h | --from T [--to T]]\n"
 	    "             [--granularity minute|hour|day] [--json]  (counts "
-	    "per bucket, a bar each)\n", key_usage },
+	    "per bucket, a bar each)\n"
+	    "  key usage [ID] --anomalies [--since 7d] [--kind volume|refusals|"
+	    "network]\n"
+	    "             [--org SLUG] [--limit N] [--cursor C] [--json]  "
+	    "(flags of unusual usage)\n", key_usage },
 	{ "usage", NULL, "org since from to granularity top json",
 	    "  usage [--org SLUG] [--since 24h | --from T [--to T]]\n"
 	    "             [--granularity minute|hour|day] [--top N] [--json]\n",

@@ -57,6 +57,7 @@ static const struct adminapi_route routes[] = {
 	{ "POST", "/admin/apps/{id}/disable", h_admin_apps_disable, 0 },
 	{ "POST", "/admin/apps/{id}/enable", h_admin_apps_enable, 0 },
 	{ "GET", "/admin/usage", h_admin_usage_org, 0 },
+	{ "GET", "/admin/usage/anomalies", h_admin_anomalies_list, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 

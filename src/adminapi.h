@@ -230,5 +230,6 @@ void	h_admin_audit_list(struct adminapi *);
 void	h_admin_audit_verify(struct adminapi *);
 void	h_admin_usage_key(struct adminapi *);
 void	h_admin_usage_org(struct adminapi *);
+void	h_admin_anomalies_list(struct adminapi *);
 
 #endif

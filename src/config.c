@@ -17,6 +17,7 @@
 #include "log.h"
 #include "logesc.h"
 #include "secret.h"
+#include "webhook.h"
 
 enum cfg_type {
 	CFG_STR,	/* free text */
@@ -92,6 +93,18 @@ static const struct cfg_key keys[] = {
 	{ "signing_key_rotate_sec", CFG_INT, I(signing_key_rotate_sec), "0", 0, 315360000, 0 },
 	{ "pepper_id", CFG_INT, I(pepper_id), "1", 1, CONFIG_PEPPER_ID_MAX, 0 },
 	{ "old_peppers_file", CFG_STR, S(old_peppers_file), "", 0, 0, 0 },
+	{ "anomaly_interval_sec", CFG_INT, I(anomaly_interval_sec), "60", 1, 3600, 0 },
+	{ "anomaly_volume_factor", CFG_INT, I(anomaly_volume_factor), "10", 2, 100000, 0 },
+	{ "anomaly_min_baseline", CFG_INT, I(anomaly_min_baseline), "100", 1, 1000000000, 0 },
+	{ "anomaly_refusal_factor", CFG_INT, I(anomaly_refusal_factor), "3", 1, 100000, 0 },
+	{ "anomaly_min_refusals", CFG_INT, I(anomaly_min_refusals), "50", 1, 1000000000, 0 },
+	{ "anomaly_webhook_url", CFG_STR, S(anomaly_webhook_url), "", 0, 0, 0 },
+	{ "anomaly_webhook_secret_file", CFG_STR, S(anomaly_webhook_secret_file), "", 0, 0, 0 },
+	{ "anomaly_webhook_allow_http", CFG_INT, I(anomaly_webhook_allow_http), "0", 0, 1, 0 },
+	{ "anomaly_webhook_timeout_ms", CFG_INT, I(anomaly_webhook_timeout_ms), "5000", 100, 60000, 0 },
+	{ "anomaly_webhook_max_attempts", CFG_INT, I(anomaly_webhook_max_attempts), "8", 1, 100, 0 },
+	{ "anomaly_webhook_backoff_sec", CFG_INT, I(anomaly_webhook_backoff_sec), "30", 1, 3600, 0 },
+	{ "anomaly_webhook_backoff_max_sec", CFG_INT, I(anomaly_webhook_backoff_max_sec), "3600", 1, 86400, 0 },
 	{ "log_format", CFG_WORD, S(log_format), "text", 0, 0, 0 },
 	{ "log_destination", CFG_WORD, S(log_destination), "stderr", 0, 0, 0 },
 	{ "log_syslog_facility", CFG_WORD, S(log_syslog_facility), "daemon", 0, 0, 0 },
@@ -281,6 +294,7 @@ config_parse(struct config *c, const char *name, const char *text, size_t len,
 	const char	*p = text, *end = text + len, *nl, *ev;
 	size_t		 i, n, lineno = 0;
 	const struct cfg_key *key;
+	struct webhook_url hook;
 
 	memset(c, 0, sizeof(*c));
 	memset(seen, 0, sizeof(seen));
@@ -345,6 +359,20 @@ config_parse(struct config *c, const char *name, const char *text, size_t len,
 			snprintf(err, CONFIG_ERR_BYTES, "%s: %s: required value "
 			    "missing (set it there or in %s)", name,
 			    keys[i].name, var);
+			return -1;
+		}
+	}
+	/* The anomaly webhook: a URL webhook.h reads, and its secret. */
+	if (c->anomaly_webhook_url[0] != '\0') {
+		if (webhook_url_parse(c->anomaly_webhook_url,
+		    strlen(c->anomaly_webhook_url), &hook) == -1) {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: anomaly_webhook_url: "
+			    "not an http(s) URL without user or fragment", name);
+			return -1;
+		}
+		if (c->anomaly_webhook_secret_file[0] == '\0') {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: anomaly_webhook_url "
+			    "needs anomaly_webhook_secret_file", name);
 			return -1;
 		}
 	}

@@ -91,6 +91,20 @@ struct config {
 	int		 signing_key_rotate_sec;	/* > 0: overrides days */
 	int		 pepper_id;		/* the id of pepper_file's pepper */
 	char		 old_peppers_file[CONFIG_PATH_BYTES];
+	/* Unusual usage (src/usage_anomaly.h) and its webhook, the platform
+	 * operator's only (nothing an organization's admin can set). */
+	int		 anomaly_interval_sec;
+	int		 anomaly_volume_factor;
+	int		 anomaly_min_baseline;
+	int		 anomaly_refusal_factor;
+	int		 anomaly_min_refusals;
+	char		 anomaly_webhook_url[CONFIG_STR_BYTES];
+	char		 anomaly_webhook_secret_file[CONFIG_PATH_BYTES];
+	int		 anomaly_webhook_allow_http;
+	int		 anomaly_webhook_timeout_ms;
+	int		 anomaly_webhook_max_attempts;
+	int		 anomaly_webhook_backoff_sec;
+	int		 anomaly_webhook_backoff_max_sec;
 	/* Access and event logs (log.h, accesslog.h). */
 	char		 log_format[8];		/* text | json */
 	char		 log_destination[8];	/* stderr | syslog */

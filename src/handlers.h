@@ -23,11 +23,11 @@ void	h_introspect(struct app *, struct req *, struct resp *);
 void	h_admin(struct app *, struct req *, struct resp *);
 void	h_check(struct app *, struct req *, struct resp *);
 void	h_platform(struct app *, struct req *, struct resp *);
-/* GET /metrics, on the platform listener only */
-void	h_metrics(struct app *, struct req *, struct resp *);
 /* the hosted login page (docs/LOGIN.md) */
 void	h_authorize(struct app *, struct req *, struct resp *);
 void	h_logout(struct app *, struct req *, struct resp *);
 void	h_logincss(struct app *, struct req *, struct resp *);
+/* GET /metrics, on the platform listener only */
+void	h_metrics(struct app *, struct req *, struct resp *);
 
 #endif

@@ -31,6 +31,7 @@
 #include "store_idem.h"
 #include "store_usage.h"
 #include "usage.h"
+#include "usage_anomaly.h"
 
 #define BACKOFF_MAX_SEC	60
 #define MIN_WAIT_MS	50	/* between two runs of a task */
@@ -42,6 +43,7 @@ struct hk {
 	struct db		*db;
 	struct ops_ctx		 ops;	/* platform operations, actor "system" */
 	struct usage_slot	*drained;	/* one drain (USAGE_SLOTS) */
+	struct usage_anomaly_hook hook;	/* the anomaly webhook, if any */
 	int			 usage_late_said;
 };
 
@@ -60,6 +62,8 @@ static int	task_audit_heads(struct hk *, int);
 static int	task_login_purge(struct hk *, int);
 static int	task_usage_flush(struct hk *, int);
 static int	task_usage_purge(struct hk *, int);
+static int	task_anomalies(struct hk *, int);
+static int	task_anomaly_hook(struct hk *, int);
 static int	task_notify_probe(struct hk *, int);
 
 /* The tasks, one row each. */
@@ -72,6 +76,8 @@ static const struct hk_task tasks[] = {
 	{ "login purge", 600, task_login_purge },
 	{ "usage flush", 300, task_usage_flush },	/* usage_flush_sec */
 	{ "usage purge", 600, task_usage_purge },
+	{ "usage anomalies", 3600, task_anomalies },
+	{ "anomaly webhook", 3600, task_anomaly_hook },
 	{ "notify probe", 10, task_notify_probe },
 };
 #define NTASKS	(sizeof(tasks) / sizeof(tasks[0]))
@@ -319,6 +325,31 @@ task_audit_heads(struct hk *h, int max_ms)
 	return ops_audit_log_heads(&h->ops) == OPS_OK ? max_ms : -1;
 }
 
+/* -------------------------------------------------- usage anomalies */
+
+/* Judge the keys' usage every anomaly_interval_sec (usage_anomaly.h). */
+static int
+task_anomalies(struct hk *h, int max_ms)
+{
+	int	 every = h->cfg->anomaly_interval_sec * 1000;
+
+	if (usage_anomaly_detect(h->db, h->cfg, &h->hook, ACTOR) == -1)
+		return -1;
+	return every < max_ms ? every : max_ms;
+}
+
+/* The webhook's outbox: as soon as a row is due, and at least as often
+ * as flags are written. */
+static int
+task_anomaly_hook(struct hk *h, int max_ms)
+{
+	int	 every = h->cfg->anomaly_interval_sec * 1000;
+
+	if (every < max_ms)
+		max_ms = every;
+	return usage_anomaly_deliver(h->db, h->cfg, &h->hook, max_ms);
+}
+
 /* ----------------------------------------------------- notify probe */
 
 /*
@@ -468,6 +499,7 @@ housekeeper_run(const struct config *cfg)
 		db_free(h.db);
 		return 1;
 	}
+	usage_anomaly_hook_load(cfg, &h.hook);
 	now = now_ms();
 	for (i = 0; i < NTASKS; i++) {
 		due[i] = now;
@@ -521,6 +553,7 @@ housekeeper_run(const struct config *cfg)
 		    "written");
 	log_info("housekeeper: stopped");
 	free(h.drained);
+	usage_anomaly_hook_free(&h.hook);
 	db_free(h.db);
 	return 0;
 }

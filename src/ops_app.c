@@ -137,7 +137,7 @@ ops_app_json(const struct ops_app *a)
 		return NULL;
 	for (i = 0; i < a->nuris; i++)
 		json_array_append_new(u, json_string(a->uris[i]));
-	o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s*}",
+	o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s?}",
 	    "client_id", a->client_id, "name", a->name, "type", a->type,
 	    "redirect_uris", u, "scopes", a->scopes,
 	    "status", a->disabled_at[0] ? "disabled" : "active",

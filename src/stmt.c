@@ -1263,6 +1263,128 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " and bucket >= to_timestamp($3::bigint)"
 	    " and bucket < to_timestamp($4::bigint)"
 	    " group by key_id order by 2 desc, key_id limit $5::int", 5 },
+
+	/*
+	 * Unusual usage (src/usage_anomaly.c): one housekeeper of all the hosts at a
+	 * time (another key than the signing keys' 7469747).
+	 */
+	[STMT_ANOMALY_LOCK] = { "anomaly_lock",
+	    "select pg_try_advisory_xact_lock(7469748)", 0 },
+	/*
+	 * Flag the keys whose current or previous hour (key_usage hour rows)
+	 * is unusual, each flag once (unique key, kind, hour), with its audit
+	 * row and, when $6, its webhook outbox row, in this one statement:
+	 *   volume: the hour's requests > $1 x the baseline, the baseline
+	 *     being the p95 of the key's hourly totals over the 7 days before
+	 *     that hour (hours it was used), at least $2;
+	 *   refusals: at least $4 refusals (outcome other than 'allowed') in
+	 *     the hour, and their ratio over $3 x the ratio of those 7 days
+	 *     (any ratio when the key has no history);
+	 *   network: a network first seen within the hour past (or back after
+	 *     30 days away: key_networks) of a key that had another network
+	 *     an hour before it.
+	 * $5 actor. The flags written: org, key, kind, hour (RFC 3339),
+	 * observed, baseline, detail.
+	 */
+	[STMT_ANOMALY_DETECT] = { "anomaly_detect",
+	    "with cur as (select org_id, key_id, bucket, sum(n)::bigint as total,"
+	    "   coalesce(sum(n) filter (where outcome <> 'allowed'), 0)::bigint"
+	    "   as refused from key_usage where granularity = 'hour'"
+	    "   and org_id is not null"
+	    "   and bucket >= date_trunc('hour', now()) - interval '1 hour'"
+	    "   group by org_id, key_id, bucket),"
+	    " base as (select c.*, b.p95, b.btotal, b.brefused from cur c"
+	    "   cross join lateral (select coalesce(percentile_disc(0.95)"
+	    "   within group (order by h.t), 0)::bigint as p95,"
+	    "   coalesce(sum(h.t), 0)::bigint as btotal,"
+	    "   coalesce(sum(h.r), 0)::bigint as brefused from (select"
+	    "   sum(u.n) as t, coalesce(sum(u.n) filter (where u.outcome <>"
+	    "   'allowed'), 0) as r from key_usage u where u.granularity = 'hour'"
+	    "   and u.key_id = c.key_id and u.bucket >= c.bucket - interval"
+	    "   '7 days' and u.bucket < c.bucket group by u.bucket) h) b),"
+	    " cand as (select org_id, key_id, 'volume'::text as kind,"
+	    "   bucket as hour, total as observed,"
+	    "   greatest(p95, $2::bigint) as baseline, total || ' requests in"
+	    " the hour; baseline ' || greatest(p95, $2::bigint) || ' (p95 of"
+	    " the 7 days before, at least ' || $2::bigint || ')' as detail"
+	    "   from base where total > $1::bigint * greatest(p95, $2::bigint)"
+	    "  union all select org_id, key_id, 'refusals', bucket, refused,"
+	    "   case when btotal = 0 then 0 else round(brefused::numeric * total"
+	    "   / btotal)::bigint end, refused || ' of ' || total || ' requests"
+	    " refused in the hour; ' || case when btotal = 0 then 'no history'"
+	    "   else round(100.0 * brefused / btotal, 1) || '% refused over the"
+	    " 7 days before' end from base where refused >= $4::bigint"
+	    "   and (btotal = 0 or refused * btotal > $3::bigint * brefused"
+	    "   * total)"
+	    "  union all select n.org_id, n.key_id, 'network',"
+	    "   date_trunc('hour', max(n.first_seen)), count(*)::bigint,"
+	    "   (select count(*) from key_networks o where o.key_id = n.key_id)"
+	    "   - count(*), left('new network ' || string_agg(n.net::text, ', '"
+	    "   order by n.net), 500) from key_networks n"
+	    "   where n.first_seen >= now() - interval '1 hour'"
+	    "   and n.org_id is not null and exists (select 1 from key_networks o"
+	    "   where o.key_id = n.key_id and o.net <> n.net"
+	    "   and o.first_seen < n.first_seen - interval '1 hour')"
+	    "   group by n.org_id, n.key_id),"
+	    " ins as (insert into usage_anomalies (org_id, key_id, kind, hour,"
+	    "   observed, baseline, detail) select c.org_id, c.key_id, c.kind,"
+	    "   c.hour, c.observed, c.baseline, c.detail from cand c"
+	    "   join orgs o on o.id = c.org_id where length(c.key_id) <= 64"
+	    "   on conflict (key_id, kind, hour) do nothing returning *),"
+	    " aud as (" AUDIT_INTO " select org_id, 'usage.anomaly',"
+	    "   kind || ': ' || detail, $5, '', key_id from ins),"
+	    " hook as (insert into anomaly_outbox (anomaly_id, body)"
+	    "   select id, json_build_object('type', 'usage.anomaly', 'id', id,"
+	    "   'org', org_id, 'key', key_id, 'kind', kind, 'hour', "
+	    RFC3339("hour") ", 'observed', observed, 'baseline', baseline,"
+	    "   'detail', detail, 'at', " RFC3339("created_at") ")::text"
+	    "   from ins where $6::boolean)"
+	    " select org_id, key_id, kind, " RFC3339("hour") ", observed,"
+	    " baseline, detail from ins order by id", 6 },
+	/*
+	 * An organization's flags, newest first, by keyset on id. $1 org,
+	 * $2 key, $3 kind, $4 since (created_at >=), each NULL for any;
+	 * $5 cursor (id <), $6 limit.
+	 */
+	[STMT_ANOMALY_LIST] = { "anomaly_list",
+	    "select id, key_id, kind, " RFC3339("hour") ", observed, baseline,"
+	    " detail, " RFC3339("created_at") " from usage_anomalies"
+	    " where org_id = $1 and ($2::text is null or key_id = $2::text)"
+	    " and ($3::text is null or kind = $3::text)"
+	    " and ($4::timestamptz is null or created_at >= $4::timestamptz)"
+	    " and ($5::bigint is null or id < $5::bigint)"
+	    " order by id desc limit $6::int", 6 },
+	/*
+	 * The webhook's due rows, leased: their next try moves $1 seconds
+	 * on (a housekeeper that dies mid-delivery leaves them to the next),
+	 * the attempt counted before it is made. id, body, attempts.
+	 */
+	[STMT_HOOK_CLAIM] = { "hook_claim",
+	    "update anomaly_outbox set attempts = attempts + 1,"
+	    " next_at = now() + $1::int * interval '1 second'"
+	    " where id in (select id from anomaly_outbox where state = 'pending'"
+	    " and next_at <= now() order by id limit 10 for update skip locked)"
+	    " returning id, body, attempts", 1 },
+	/* $1 id: delivered. */
+	[STMT_HOOK_DONE] = { "hook_done",
+	    "update anomaly_outbox set state = 'delivered', delivered_at = now(),"
+	    " last_error = '' where id = $1::bigint and state = 'pending'", 1 },
+	/* $1 id failed with $2 (why): again in $3 seconds, or failed for good
+	 * after $4 attempts. Returns the state. */
+	[STMT_HOOK_RETRY] = { "hook_retry",
+	    "update anomaly_outbox set last_error = left($2, 256),"
+	    " state = case when attempts >= $4::int then 'failed'"
+	    " else 'pending' end, next_at = now() + $3::int * interval '1 second'"
+	    " where id = $1::bigint and state = 'pending' returning state", 4 },
+	/* Milliseconds until the next pending row is due (0: now), -1: none. */
+	[STMT_HOOK_NEXT] = { "hook_next",
+	    "select coalesce(greatest(0, ceil(extract(epoch from"
+	    " min(next_at) - now()) * 1000))::bigint, -1)"
+	    " from anomaly_outbox where state = 'pending'", 0 },
+	/* Delivered and failed outbox rows, 30 days on (the flags stay). */
+	[STMT_HOOK_PURGE] = { "hook_purge",
+	    "delete from anomaly_outbox where state <> 'pending'"
+	    " and created_at < now() - interval '30 days'", 0 },
 	/* The housekeeper's probe of the notification delay (metrics.h):
 	 * $1 "MS:NONCE". */
 	[STMT_NOTIFY_PROBE] = { "notify_probe",

@@ -135,6 +135,9 @@ def test_app_cli(stack):
     portals = [a for a in apps.values() if a["type"] == "portal"]
     assert len(portals) == 1 and portals[0]["redirect_uris"] == ["/portal/%s/" % f.org["slug"]], portals
     assert f.app["scopes"] == "admin read:accounts write:settings" and f.app["type"] == "spa", f.app
+    # ... and so has every organization, those the migration found included.
+    assert stack.psql("select count(*) from orgs o where (select count(*) from apps a where a.org_id = o.id"
+                      " and a.type = 'portal') <> 1").strip() == "0"
     bad = [
         (SPA + "#frag", None), ("https://*.example.com/cb", None), ("https://u@spa.example.com/cb", None),
         ("http://spa.example.com/cb", None), ("http://127.0.0.1:8080/cb", None),
@@ -368,6 +371,7 @@ def test_admin_api_apps(stack):
     cid = doc["client_id"]
     st, rh, got = admin_call(stack, k, "GET", "/admin/apps/" + cid)
     assert st == 200 and got["redirect_uris"] == ["http://[::1]/cb", "com.example.api:/cb"] and rh.get("etag"), got
+    assert got["status"] == "active" and "disabled_at" in got and got["disabled_at"] is None, got
     st, _, e = admin_call(stack, k, "PATCH", "/admin/apps/" + cid, {"name": "x"}, headers={"If-Match": '"999"'})
     assert st == 412, (st, e)
     st, rh2, up = admin_call(stack, k, "PATCH", "/admin/apps/" + cid, {"name": "API app 2", "scopes": ["read:accounts",

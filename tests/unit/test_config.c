@@ -1157,6 +1157,42 @@ check_key_list(void)
 	free(c);
 }
 
+/* The anomaly webhook: a URL webhook.h reads, and a secret file with it. */
+static void
+check_webhook(void)
+{
+	static const struct {
+		const char	*text;
+		int		 ok;
+	} rows[] = {
+		{ DB "anomaly_webhook_url = ftp://h/x\n"
+		    "anomaly_webhook_secret_file = /s\n", 0 },
+		{ DB "anomaly_webhook_url = http://u:p@h/x\n"
+		    "anomaly_webhook_secret_file = /s\n", 0 },
+		{ DB "anomaly_webhook_url = http://h/x#f\n"
+		    "anomaly_webhook_secret_file = /s\n", 0 },
+		{ DB "anomaly_webhook_url = https://hooks.example/x\n", 0 },
+		{ DB "anomaly_webhook_url = https://hooks.example/x\n"
+		    "anomaly_webhook_secret_file = /s\n", 1 },
+		{ DB "anomaly_webhook_secret_file = /s\n", 1 },
+		{ DB, 1 },
+	};
+	size_t	 i;
+	int	 rc;
+
+	env_clear();
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		rc = parse(rows[i].text);
+		T_CHECK((rc == 0) == rows[i].ok && (rc == 0 ||
+		    has(err, "anomaly_webhook")), "webhook row %zu: %s", i,
+		    rc == 0 ? "ok" : err);
+	}
+	T_CHECK(parse(DB) == 0 && cfg.anomaly_interval_sec == 60 &&
+	    cfg.anomaly_volume_factor == 10 && cfg.anomaly_min_baseline == 100 &&
+	    cfg.anomaly_webhook_max_attempts == 8 &&
+	    cfg.anomaly_webhook_allow_http == 0, "anomaly defaults");
+}
+
 int
 main(void)
 {
@@ -1193,5 +1229,6 @@ main(void)
 	check_find_load();
 	test_listen();
 	check_key_list();
+	check_webhook();
 	return t_done();
 }

@@ -68,6 +68,9 @@ static const struct table {
 	    { { "client_id", "apps" }, { "user_id", "users" } } },
 	{ "key_usage", "org_id", NULL, { { NULL, NULL } } },
 	{ "key_networks", "org_id", NULL, { { NULL, NULL } } },
+	{ "usage_anomalies", "org_id", "id", { { NULL, NULL } } },
+	{ "anomaly_outbox", NULL, "id",
+	    { { "anomaly_id", "usage_anomalies" }, { NULL, NULL } } },
 };
 
 /* Tables that hold no tenant data. Any other name is an error. */
@@ -137,6 +140,17 @@ static const struct {
 	    "organization (the housekeeper)", 0 },
 	{ STMT_IDEM_PURGE, NULL, "deletes the answers of every organization "
 	    "older than 24 hours (the housekeeper)", 0 },
+	{ STMT_ANOMALY_DETECT, NULL, "the housekeeper: usage of every "
+	    "organization's keys judged, each flag, audit row and outbox row "
+	    "in its key's organization", 0 },
+	{ STMT_HOOK_CLAIM, NULL, "the housekeeper: the webhook outbox of "
+	    "every organization (the platform operator's webhook)", 0 },
+	{ STMT_HOOK_DONE, NULL, "the housekeeper: one outbox row by id", 0 },
+	{ STMT_HOOK_RETRY, NULL, "the housekeeper: one outbox row by id", 0 },
+	{ STMT_HOOK_PURGE, NULL, "the housekeeper: delivered and failed "
+	    "outbox rows of every organization, 30 days on", 0 },
+	{ STMT_HOOK_NEXT, NULL, "the housekeeper: when the next outbox row "
+	    "is due (one time, no rows)", 0 },
 	{ STMT_LOGIN_REQ_TAKE, NULL, "the login form: by the digest of its "
 	    "256-bit one-time token and of the browser's binding cookie; the "
 	    "row names its organization", 0 },
