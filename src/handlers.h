@@ -23,5 +23,7 @@ void	h_introspect(struct app *, struct req *, struct resp *);
 void	h_admin(struct app *, struct req *, struct resp *);
 void	h_check(struct app *, struct req *, struct resp *);
 void	h_platform(struct app *, struct req *, struct resp *);
+/* every path under /portal/ (h_portal.c) */
+void	h_portal(struct app *, struct req *, struct resp *);
 
 #endif

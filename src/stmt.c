@@ -934,6 +934,17 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " audit_heads union select org_id from audit) a"
 	    " left join orgs o on o.id = a.org_id order by a.org_id", 0 },
 	/*
+	 * The portal's page of an organization (h_portal.c): $1 slug; its
+	 * name and its portal application's client_id (sql/015_oauth.sql),
+	 * or no row when there is no such enabled organization. Public: it
+	 * publishes nothing the page does not show anyway.
+	 */
+	[STMT_PORTAL_GET] = { "portal_get",
+	    "select o.name, coalesce((select a.client_id from apps a"
+	    "   where a.org_id = o.id and a.type = 'portal'"
+	    "   and a.disabled_at is null order by a.created_at limit 1), '')"
+	    " from orgs o where o.slug = $1 and o.disabled_at is null", 1 },
+	/*
 	 * An administrator's revocation of one access token, with its audit
 	 * row (the client's own, POST /revoke, is STMT_JTI_REVOKE: not an
 	 * administrative act). $1 jti, $2 org, $3 keep until (Unix seconds),
