@@ -4,10 +4,14 @@
 // seconds, 503 try again shortly.
 import * as auth from "./auth.js";
 
-let base = "";
+let issuer = "";
 
 export function init(cfg) {
-  base = cfg.issuer;
+  issuer = cfg.issuer;
+}
+
+export function base() {
+  return issuer;
 }
 
 export class ApiError extends Error {
@@ -58,7 +62,7 @@ async function once(method, path, body, headers) {
     init.body = JSON.stringify(body);
   }
   try {
-    return await fetch(base + path, init);
+    return await fetch(issuer + path, init);
   } catch (e) {
     throw new ApiError(0, "network", "The server could not be reached. Check the connection and try again.");
   }

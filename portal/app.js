@@ -62,21 +62,6 @@ function failed(e) {
     notify("error", e.message || String(e));
 }
 
-// Whether the signed-in user holds scope s: its role's patterns ("*",
-// "read:*", exact), read-only roles only read: scopes, or its own extra
-// scopes. For menus only: the admin API decides.
-function holder(role, user) {
-  const pats = (role && role.scopes) || [];
-  const extra = (user && user.scopes) || [];
-  return (s) => {
-    if (extra.includes(s))
-      return true;
-    if (role && role.read_only && !s.startsWith("read:"))
-      return false;
-    return pats.some((p) => p === "*" || p === s || (p.endsWith(":*") && s.startsWith(p.slice(0, -1))));
-  };
-}
-
 function route() {
   if (!ctx || !ctx.started)
     return;
@@ -110,22 +95,11 @@ async function start() {
     return failed(e);
   }
   const self = users.find((u) => u.id === who.sub) || null;
-  const holds = holder(role, self);
-  const known = new Set(cfg.scopes_supported || []);
-  for (const p of [...((role && role.scopes) || []), ...((self && self.scopes) || [])])
-    if (!p.includes("*"))
-      known.add(p);
-  const refreshChoices = () => {
-    ctx.scopeChoices = [...known].filter(holds).sort();
-  };
-  ctx.holdsAll = (list) => (list || []).every(holds);
-  ctx.seenScopes = (keyList) => {
-    for (const k of keyList)
-      for (const s of k.scopes || [])
-        known.add(s);
-    refreshChoices();
-  };
-  refreshChoices();
+  // A key made or rolled here holds only scopes this token holds (the
+  // admin API checks the token's scopes, not the role's patterns).
+  const held = new Set(scopes.filter((s) => s));
+  ctx.scopeChoices = [...held].sort();
+  ctx.holdsAll = (list) => (list || []).every((s) => held.has(s));
   // A key reaches every account: a role limited to its accounts makes none.
   ctx.canMakeKeys = !role || role.all_accounts !== false;
   ctx.started = true;

@@ -65,6 +65,17 @@ export function adminAudience() {
   return cfg.issuer + "/admin";
 }
 
+// What to ask for: the admin API's scope and every scope the portal
+// application may have (granted: those ∩ what the user holds). A key made
+// in the portal holds only scopes the token holds (docs/ADMIN-API.md).
+function requestedScope() {
+  const want = new Set(["admin"]);
+  for (const s of [...(cfg.scopes || []), ...(cfg.scopes_supported || [])])
+    if (s && !s.includes("*"))
+      want.add(s);
+  return [...want].join(" ");
+}
+
 // Go to the hosted login page. Never returns (the page unloads).
 export async function signIn() {
   const verifier = randomString(32);
@@ -74,7 +85,7 @@ export async function signIn() {
     response_type: "code",
     client_id: cfg.client_id,
     redirect_uri: redirectUri(),
-    scope: "admin",
+    scope: requestedScope(),
     state,
     code_challenge: await s256(verifier),
     code_challenge_method: "S256",

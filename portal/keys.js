@@ -7,7 +7,22 @@ import { el, clear, field, select, notify, fmtTime, dialog, confirm, sparkline }
 const EXPIRY = [["", "Never"], ["7d", "7 days"], ["30d", "30 days"], ["90d", "90 days"], ["365d", "1 year"]];
 const GRACE = [["0", "Now (the old key stops at once)"], ["1h", "1 hour"], ["24h", "24 hours"], ["7d", "7 days"]];
 
-let usageMissing = false; // GET /admin/keys/{id}/usage is not served here
+// Whether GET /admin/keys/{id}/usage is served here: asked once of the
+// OpenAPI document, so a server without it costs no failed request.
+let usageServed = null;
+
+async function hasUsage() {
+  if (usageServed === null) {
+    try {
+      const r = await fetch(api.base() + "/admin/openapi.json", { credentials: "omit" });
+      const doc = r.ok ? await r.json() : {};
+      usageServed = !!(doc.paths && doc.paths["/admin/keys/{id}/usage"]);
+    } catch (e) {
+      usageServed = false;
+    }
+  }
+  return usageServed;
+}
 
 function idemKey() {
   const b = new Uint8Array(16);
@@ -36,8 +51,6 @@ function series(doc) {
 }
 
 async function usageCell(cell, key) {
-  if (usageMissing)
-    return;
   try {
     const r = await api.call("GET", "/admin/keys/" + encodeURIComponent(key.id) + "/usage");
     const v = series(r.body);
@@ -47,7 +60,7 @@ async function usageCell(cell, key) {
     }
   } catch (e) {
     if (e.status === 404 || e.status === 405)
-      usageMissing = true;
+      usageServed = false;
   }
 }
 
@@ -92,21 +105,14 @@ async function createKey(ctx, reload) {
       boxes.push(cb);
       scopes.append(el("div", { class: "check" }, cb, el("label", { for: cb.id, text: s })));
     }
-    if (!ctx.scopeChoices.length)
-      scopes.append(el("p", { class: "hint", text: "No scope is known to offer: name them below." }));
-    const [fmore, more] = field("Other scopes", el("input", { type: "text", name: "more", autocomplete: "off" }),
-      "Separated by spaces; only scopes you hold are accepted.");
     const [fexp, exp] = field("Expires", select("expires_in", EXPIRY, "90d"));
     const [fsec, sec] = field("Requests per second", el("input", { type: "number", min: 0, max: 1000000,
       name: "rate_per_sec", inputmode: "numeric" }), "Empty: the default; 0: no limit.");
     const [fmin, min] = field("Requests per minute", el("input", { type: "number", min: 0, max: 100000000,
       name: "rate_per_min", inputmode: "numeric" }), "Empty: the default; 0: no limit.");
-    form.append(fname, fenv, scopes, fmore, fexp, fsec, fmin);
+    form.append(fname, fenv, scopes, fexp, fsec, fmin);
     return async () => {
       const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
-      for (const s of more.value.split(/\s+/))
-        if (s && !chosen.includes(s))
-          chosen.push(s);
       if (!name.value.trim())
         return error("Give the key a name."), undefined;
       if (!chosen.length)
@@ -208,7 +214,6 @@ export async function render(main, ctx) {
   } catch (e) {
     return ctx.failed(e);
   }
-  ctx.seenScopes(keys);
   if (!keys.length)
     body.append(el("tr", {}, el("td", { colspan: 10, text: "No keys yet." })));
   const cells = [];
@@ -236,7 +241,7 @@ export async function render(main, ctx) {
     cells.push([usage, k]);
   }
   for (const [cell, k] of cells) {
-    if (usageMissing || !cell.isConnected)
+    if (!await hasUsage() || !cell.isConnected)
       break;
     await usageCell(cell, k);
   }

@@ -6,7 +6,7 @@
  *   /portal/{slug}              308 to /portal/{slug}/
  *   /portal/{slug}/             index.html (the portal app's redirect URI)
  *   /portal/{slug}/config.json  {issuer, client_id, org_name, org_slug,
- *                                scopes_supported}
+ *                                scopes (the portal app's), scopes_supported}
  *   /portal/{slug}/{file}       a file of portal/, by exact name
  *
  * The page and its config need an enabled organization of that slug (404
@@ -34,14 +34,14 @@
 			"style-src 'self'; connect-src 'self'; img-src 'self'; " \
 			"form-action 'self'; frame-ancestors 'none'; " \
 			"base-uri 'none'"
-#define PORTAL_NAME_BYTES	256
 #define PORTAL_CLIENT_BYTES	64
-#define PORTAL_CONFIG_BYTES	(2 * CONFIG_STR_BYTES + 1024)
+#define PORTAL_CONFIG_BYTES	(4 * CONFIG_STR_BYTES + 1024)
 
 struct portal_org {
 	int	 found;
-	char	 name[PORTAL_NAME_BYTES];
+	char	 name[CONFIG_STR_BYTES];
 	char	 client_id[PORTAL_CLIENT_BYTES];
+	char	 scopes[CONFIG_STR_BYTES];
 };
 
 static int
@@ -49,11 +49,14 @@ org_row(void *arg, const char *const *cols, int ncols)
 {
 	struct portal_org	*o = arg;
 
-	if (ncols != 2)
+	if (ncols != 3)
 		return -1;
-	if (snprintf(o->name, sizeof(o->name), "%s", cols[0]) < 0 ||
+	if ((size_t)snprintf(o->name, sizeof(o->name), "%s", cols[0]) >=
+	    sizeof(o->name) ||
 	    (size_t)snprintf(o->client_id, sizeof(o->client_id), "%s",
-	    cols[1]) >= sizeof(o->client_id))
+	    cols[1]) >= sizeof(o->client_id) ||
+	    (size_t)snprintf(o->scopes, sizeof(o->scopes), "%s", cols[2]) >=
+	    sizeof(o->scopes))
 		return -1;
 	o->found = 1;
 	return 0;
@@ -94,14 +97,26 @@ file_find(const char *name)
 	return NULL;
 }
 
+/* The words of the space-separated list s as the array key. */
+static void
+words(struct jsonw *w, const char *key, const char *s)
+{
+	char	 buf[CONFIG_STR_BYTES];
+	char	*p, *tok, *save;
+
+	jw_arr(w, key);
+	snprintf(buf, sizeof(buf), "%s", s);
+	for (p = buf; (tok = strtok_r(p, " ", &save)) != NULL; p = NULL)
+		jw_str(w, NULL, tok);
+	jw_close(w);
+}
+
 static void
 config_json(struct app *a, const struct portal_org *o, const char *slug,
     struct resp *p)
 {
 	char		 buf[PORTAL_CONFIG_BYTES];
-	char		 scope[CONFIG_STR_BYTES];
 	struct jsonw	 w;
-	char		*s, *tok, *save;
 	int		 n;
 
 	jw_init(&w, buf, sizeof(buf));
@@ -109,11 +124,10 @@ config_json(struct app *a, const struct portal_org *o, const char *slug,
 	jw_str(&w, "client_id", o->client_id);
 	jw_str(&w, "org_name", o->name);
 	jw_str(&w, "org_slug", slug);
-	jw_arr(&w, "scopes_supported");
-	snprintf(scope, sizeof(scope), "%s", a->cfg->scopes_supported);
-	for (s = scope; (tok = strtok_r(s, " ", &save)) != NULL; s = NULL)
-		jw_str(&w, NULL, tok);
-	jw_close(&w);
+	/* What the portal asks for at /authorize: the application's scopes
+	 * (granted: ∩ the user's), the issuer's documented ones. */
+	words(&w, "scopes", o->scopes);
+	words(&w, "scopes_supported", a->cfg->scopes_supported);
 	if ((n = jw_end(&w)) < 0) {
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		return;
