@@ -3,9 +3,9 @@
 import * as api from "./api.js";
 import { el, clear, field, fmtTime } from "./ui.js";
 
-const ACTIONS = ["key.create", "key.update", "key.roll", "key.revoke", "key.grace_end", "user.create",
-  "user.update", "user.disable", "user.enable", "user.password", "role.create", "role.update",
-  "login.lockout", "token.revoke"];
+const ACTIONS = ["key.create", "key.update", "key.disable", "key.enable", "key.roll", "key.grace_end",
+  "key.revoke", "user.create", "user.update", "user.disable", "user.enable", "user.password", "user.revoke",
+  "role.create", "role.update", "token.revoke", "login.lockout", "org.create", "org.disable", "org.enable"];
 
 function row(e) {
   return el("tr", { "data-seq": e.seq },
