@@ -36,9 +36,9 @@ LIBS	 = $(PKG_LIBS)
 B	?= build
 
 # Layer 1 and 2: pure modules (no fcgiapp.h, no libpq-fe.h).
-PURE	 = stmt listenfd sdnotify monoclock auditchain b64url jreq pathpat cursor etag duration utf8 jsonw form http ipaddr tokcache basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline rotation
+PURE	 = stmt listenfd sdnotify monoclock auditchain b64url jreq pathpat cursor etag duration utf8 jsonw form http ipaddr tokcache basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline rotation redirecturi pkce
 # Layer 3 and up.
-STORE	 = db store store_user store_idem migrations secretcheck
+STORE	 = db store store_user store_idem migrations secretcheck store_app authcode
 # Operations, written once: the CLI and the HTTP handlers are adapters.
 OPS	 = ops_revoke ops_key ops_org ops_role ops_user ops_audit ops_signing ops_kek
 HTTP	 = grant_cc grant_password grant_refresh grant_exchange issue tokencheck \

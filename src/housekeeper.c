@@ -262,6 +262,11 @@ task_purge(struct hk *h, int max_ms)
 		return -1;
 	if (n > 0)
 		log_info("housekeeper: %d expired deny-list rows purged", n);
+	/* Authorization codes live 60 s; their rows an hour more. */
+	if ((n = store_write(h->db, STMT_AUTHCODE_PURGE, NULL)) < 0)
+		return -1;
+	if (n > 0)
+		log_info("housekeeper: %d expired authorization codes purged", n);
 	return max_ms;
 }
 

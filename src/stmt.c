@@ -26,6 +26,16 @@
 	    k ".keep_tokens))"
 
 /*
+ * Is what a refresh family is bound to still good: its key (k, left
+ * joined: a public client's family has none) usable, and its application
+ * (a, left joined: a family of the password grant has none) enabled
+ * (sql/015_apps.sql).
+ */
+#define BINDING_OK \
+	"((f.key_id is null or " KEY_USABLE("k") ") and"\
+	    " (f.client_id is null or a.disabled_at is null)) is true"
+
+/*
  * Is a refresh token's family still good: not revoked, not past its
  * absolute end, of its user's current generation, its user enabled and its
  * key usable. The one rule (store_refresh_family_ok reads this column);
@@ -34,7 +44,7 @@
 #define REFRESH_FAMILY_OK \
 	"(f.revoked_at is null and f.absolute_expires_at > now()"\
 	    " and f.generation = u.generation and u.disabled_at is null"\
-	    " and " KEY_USABLE("k") ")"
+	    " and " BINDING_OK ")"
 
 /* The columns of a refresh decision (store_refresh_peek reads them). */
 #define REFRESH_PEEK_SQL \
@@ -42,15 +52,17 @@
 	    " coalesce(extract(epoch from now() - t.rotated_at), 0)::float8,"\
 	    " (t.idle_expires_at > now()) as idle_ok,"\
 	    " (f.absolute_expires_at > now()) as absolute_ok,"\
-	    " (f.revoked_at is not null) as family_revoked, f.key_id, u.id,"\
+	    " (f.revoked_at is not null) as family_revoked,"\
+	    " coalesce(f.key_id, f.client_id) as key_id, u.id,"\
 	    " u.role, r.scopes, r.all_accounts, r.read_only, u.extra_scopes,"\
 	    " u.accounts, (u.disabled_at is not null) as user_disabled,"\
 	    " (f.generation <> u.generation) as cut_off,"\
-	    " not " KEY_USABLE("k") " as key_bad,"\
+	    " not " BINDING_OK " as key_bad,"\
 	    " greatest(0, floor(extract(epoch from f.absolute_expires_at - now())))::int,"\
 	    " f.generation, " REFRESH_FAMILY_OK " as family_ok"\
 	    " from refresh_tokens t join refresh_families f on f.id = t.family_id"\
-	    " join api_keys k on k.id = f.key_id"\
+	    " left join api_keys k on k.id = f.key_id"\
+	    " left join apps a on a.client_id = f.client_id"\
 	    " join users u on u.id = f.user_id"\
 	    " join roles r on r.org_id = u.org_id and r.name = u.role"\
 	    " where t.digest = decode($1, 'hex') and f.org_id = $2"
@@ -278,7 +290,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   and jti = any($1::text[])),"
 	    " coalesce((select disabled_at is not null from orgs where id = $2), true),"
 	    " coalesce((select not " KEY_TOKENS_GOOD("api_keys") " from api_keys"
-	    "   where id = $3 and org_id = $2), true),"
+	    "   where id = $3 and org_id = $2), (select disabled_at is not null"
+	    "   from apps where client_id = $3 and org_id = $2), true),"
 	    " u.id is not null, u.username, coalesce(u.disabled_at is not null, false),"
 	    " coalesce(u.generation, 0)"
 	    " from (select 1) one left join users u on u.id = $4 and u.org_id = $2", 4 },
@@ -341,7 +354,11 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "with o as (insert into orgs (id, slug, name) values ($1, $2, $3)"
 	    "   returning id, created_at),"
 	    " a as (" AUDIT_INTO " select o.id, 'org.create', 'slug ' || $2,"
-	    "   $4, $5, o.id from o)"
+	    "   $4, $5, o.id from o),"
+	    /* Its portal (sql/015_apps.sql: one per organization). */
+	    " p as (insert into apps (client_id, org_id, name, type,"
+	    "   redirect_uris, scopes) select jwtmint_app_id(), o.id, 'Portal',"
+	    "   'portal', array['/portal/' || $2 || '/'], 'admin' from o)"
 	    " select " RFC3339("o.created_at") " from o", 5 },
 	[STMT_ORG_LIST] = { "org_list",
 	    "select id, slug, name, " RFC3339("created_at") ", "
@@ -959,6 +976,92 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " insert into audit (org_id, event, detail, actor, source, resource,"
 	    "   outcome) values ($2, 'token.revoke', 'access token and every"
 	    " token exchanged from it revoked', $4, $5, $1, 'ok')", 5 },
+
+	/* An application and its organization's state (src/store_app.c). */
+	[STMT_APP_GET] = { "app_get",
+	    "select a.client_id, a.org_id, o.slug, a.name, a.type,"
+	    " array_to_string(a.redirect_uris, ' '), a.scopes,"
+	    " (a.disabled_at is not null or o.disabled_at is not null)"
+	    " from apps a join orgs o on o.id = a.org_id"
+	    " where a.client_id = $1", 1 },
+	/*
+	 * A code for an enabled application and an enabled user, both of
+	 * org $9 (src/authcode.c). $1 digest (hex), $2 client_id, $3 user id,
+	 * $4 redirect URI, $5 challenge, $6 scope, $7 resource ('' none),
+	 * $8 session ('' none).
+	 */
+	[STMT_AUTHCODE_CREATE] = { "authcode_create",
+	    "insert into auth_codes (code_hash, org_id, client_id, user_id,"
+	    " redirect_uri, code_challenge, scope, resource, session_id,"
+	    " expires_at) select decode($1, 'hex'), a.org_id, a.client_id, u.id,"
+	    " $4, $5, $6, nullif($7, ''), nullif($8, ''),"
+	    " now() + interval '60 seconds'"
+	    " from apps a join orgs o on o.id = a.org_id"
+	    " join users u on u.org_id = a.org_id and u.id = $3"
+	    " where a.client_id = $2 and a.org_id = $9 and a.disabled_at is null"
+	    " and o.disabled_at is null and u.disabled_at is null", 9 },
+	/*
+	 * Consume a code of org $3 (its first presentation records $2, the
+	 * family its exchange starts; the row lock makes one of concurrent
+	 * presentations the first) and read what it is bound to, with the
+	 * user's permissions and the application as they are now.
+	 */
+	[STMT_AUTHCODE_REDEEM] = { "authcode_redeem",
+	    "with c as (select code_hash, org_id, client_id, user_id,"
+	    "   redirect_uri, code_challenge, scope, resource, session_id,"
+	    "   used_at, expires_at, family_id from auth_codes"
+	    "   where org_id = $3 and code_hash = decode($1, 'hex') for update),"
+	    " consume as (update auth_codes x set used_at = now(), family_id = $2"
+	    "   from c where x.code_hash = c.code_hash and c.used_at is null"
+	    "   returning 1)"
+	    " select c.client_id, c.redirect_uri, c.code_challenge, c.scope,"
+	    " coalesce(c.resource, ''), coalesce(c.session_id, ''),"
+	    " (c.used_at is not null), (c.expires_at > now()),"
+	    " coalesce(c.family_id, ''), u.id, u.role, r.scopes, r.all_accounts,"
+	    " r.read_only, u.extra_scopes, u.accounts, (u.disabled_at is not null),"
+	    " u.generation, a.type, a.scopes,"
+	    " (a.disabled_at is not null or o.disabled_at is not null)"
+	    " from c join users u on u.id = c.user_id and u.org_id = c.org_id"
+	    " join roles r on r.org_id = u.org_id and r.name = u.role"
+	    " join apps a on a.client_id = c.client_id"
+	    " join orgs o on o.id = c.org_id", 3 },
+	/*
+	 * The family a code exchange starts and its first refresh token,
+	 * unless a second use of the code put it on the deny list first.
+	 * $1 family, $2 org, $3 user, $4 key ('' for a public client),
+	 * $5 client_id, $6 absolute sec, $7 generation, $8 digest (hex),
+	 * $9 scope, $10 idle sec.
+	 */
+	[STMT_AUTHCODE_FAMILY] = { "authcode_family",
+	    "with fam as (insert into refresh_families (id, org_id, user_id,"
+	    "   key_id, client_id, absolute_expires_at, generation)"
+	    "   select $1, $2, $3, nullif($4, ''), $5,"
+	    "   now() + make_interval(secs => $6::int), $7::bigint"
+	    "   where not exists (select 1 from revoked_jtis where org_id = $2"
+	    "   and jti = $1) returning id)"
+	    " insert into refresh_tokens (digest, family_id, scope, idle_expires_at)"
+	    " select decode($8, 'hex'), fam.id, $9,"
+	    "   now() + make_interval(secs => least($10::int, $6::int)) from fam", 10 },
+	/*
+	 * A code presented again (RFC 6749 §4.1.2): its first use's family
+	 * revoked, and denied whether or not it exists yet (the first use may
+	 * still be creating it). $1 family, $2 org, $3 keep sec, $4 actor,
+	 * $5 source.
+	 */
+	[STMT_AUTHCODE_REUSE] = { "authcode_reuse",
+	    "with rev as (update refresh_families set revoked_at = now()"
+	    "   where id = $1 and org_id = $2 and revoked_at is null returning id),"
+	    " deny as (insert into revoked_jtis (jti, org_id, expires_at)"
+	    "   values ($1, $2, now() + make_interval(secs => $3::int))"
+	    "   on conflict do nothing)"
+	    " insert into audit (org_id, event, detail, actor, source, resource,"
+	    "   outcome) values ($2, 'code.reuse', 'authorization code presented"
+	    " again: the refresh family and the access tokens of its first use"
+	    " revoked', $4, $5, $1, 'denied')", 5 },
+	/* Codes an hour past their end (the housekeeper). */
+	[STMT_AUTHCODE_PURGE] = { "authcode_purge",
+	    "delete from auth_codes where expires_at < now() - interval '1 hour'",
+	    0 },
 };
 
 const struct stmt_def *

@@ -106,6 +106,13 @@ enum stmt {
 	/* the portal (h_portal.c) */
 	STMT_PORTAL_GET,
 	STMT_JTI_REVOKE_AUDITED,
+	/* applications and authorization codes (sql/015_apps.sql) */
+	STMT_APP_GET,
+	STMT_AUTHCODE_CREATE,
+	STMT_AUTHCODE_REDEEM,
+	STMT_AUTHCODE_FAMILY,
+	STMT_AUTHCODE_REUSE,
+	STMT_AUTHCODE_PURGE,
 	STMT__MAX
 };
 

@@ -43,14 +43,15 @@ static const struct table {
 	const char	*name;
 	const char	*org;		/* NULL: the organization is its owner's */
 	const char	*key;		/* a globally unique column, or NULL */
-	struct { const char *col, *to; } fk[2];
+	struct { const char *col, *to; } fk[3];
 } schema[] = {
 	{ "orgs", "id", "id", { { NULL, NULL } } },
 	{ "api_keys", "org_id", "id", { { NULL, NULL } } },
 	{ "users", "org_id", "id", { { NULL, NULL } } },
 	{ "roles", "org_id", NULL, { { NULL, NULL } } },
 	{ "refresh_families", "org_id", "id",
-	    { { "user_id", "users" }, { "key_id", "api_keys" } } },
+	    { { "user_id", "users" }, { "key_id", "api_keys" },
+	    { "client_id", "apps" } } },
 	{ "refresh_tokens", NULL, "digest",
 	    { { "family_id", "refresh_families" }, { NULL, NULL } } },
 	{ "revoked_jtis", "org_id", NULL, { { NULL, NULL } } },
@@ -58,6 +59,9 @@ static const struct table {
 	{ "audit", "org_id", "id", { { NULL, NULL } } },
 	{ "audit_heads", "org_id", "org_id", { { NULL, NULL } } },
 	{ "idempotency", "org_id", NULL, { { NULL, NULL } } },
+	{ "apps", "org_id", "client_id", { { NULL, NULL } } },
+	{ "auth_codes", "org_id", "code_hash",
+	    { { "client_id", "apps" }, { "user_id", "users" } } },
 };
 
 /* Tables that hold no tenant data. Any other name is an error. */
@@ -114,6 +118,11 @@ static const struct {
 	    "audit head (ops_audit_log_heads); no request reaches it", 0 },
 	{ STMT_AUDIT_ORGS, NULL, "jwtmint-admin only: audit verify of every "
 	    "organization (platform operator)", 0 },
+	{ STMT_APP_GET, NULL, "the lookup that finds the organization of a "
+	    "public client: by the client_id it presents, returns its org_id "
+	    "(as STMT_KEY_GET does for a key)", 0 },
+	{ STMT_AUTHCODE_PURGE, NULL, "deletes the expired codes of every "
+	    "organization (the housekeeper)", 0 },
 	{ STMT_IDEM_PURGE, NULL, "deletes the answers of every organization "
 	    "older than 24 hours (the housekeeper)", 0 },
 	{ STMT_RATE_SYNC, NULL, "shared rate limits: rows of ratelimit_counts "
@@ -302,7 +311,7 @@ fk_to(const struct table *t, const char *col)
 {
 	size_t	 i;
 
-	for (i = 0; t != NULL && i < 2; i++)
+	for (i = 0; t != NULL && i < 3; i++)
 		if (t->fk[i].col != NULL && strcmp(t->fk[i].col, col) == 0)
 			return t->fk[i].to;
 	return NULL;

@@ -1,0 +1,198 @@
+/*
+ * authcode: see authcode.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authcode.h"
+#include "b64url.h"
+#include "refresh.h"
+#include "secret.h"
+
+#define CODE_BYTES	32
+
+int
+authcode_valid(const char *s)
+{
+	unsigned char	 r[CODE_BYTES];
+	int		 ok;
+
+	if (s == NULL || strnlen(s, AUTHCODE_LEN + 1) != AUTHCODE_LEN)
+		return 0;
+	ok = b64url_decode(r, sizeof(r), s, AUTHCODE_LEN) == CODE_BYTES;
+	secret_wipe(r, sizeof(r));
+	return ok;
+}
+
+static int
+bounded(const char *s, size_t max)
+{
+	return s != NULL && s[0] != '\0' && strnlen(s, max + 1) <= max;
+}
+
+int
+authcode_create(struct db *db, const struct authcode_new *nc,
+    char code[AUTHCODE_LEN + 1])
+{
+	unsigned char	 r[CODE_BYTES];
+	char		 hex[2 * REFRESH_DIGEST_BYTES + 1];
+	const char	*params[9];
+	int		 n;
+
+	code[0] = '\0';
+	if (!store_app_id_valid(nc->client_id) ||
+	    !bounded(nc->org_id, STORE_ORG_ID_BYTES - 1) ||
+	    !bounded(nc->user_id, STORE_ID_BYTES - 1) ||
+	    !bounded(nc->redirect_uri, REDIRECTURI_MAX_BYTES) ||
+	    !pkce_challenge_valid(nc->code_challenge) ||
+	    !bounded(nc->scope, SCOPE_MAX_STRING_BYTES - 1) ||
+	    (nc->resource != NULL && !bounded(nc->resource,
+	    REDIRECTURI_MAX_BYTES)) ||
+	    (nc->session_id != NULL && !bounded(nc->session_id,
+	    STORE_ID_BYTES - 1)))
+		return -1;
+	if (secret_random(r, sizeof(r)) == -1)
+		return -1;
+	n = b64url_encode(code, AUTHCODE_LEN + 1, r, sizeof(r));
+	secret_wipe(r, sizeof(r));
+	if (n != AUTHCODE_LEN || refresh_digest_hex(code, hex) == -1) {
+		secret_wipe(code, AUTHCODE_LEN + 1);
+		return -1;
+	}
+	params[0] = hex;
+	params[1] = nc->client_id;
+	params[2] = nc->user_id;
+	params[3] = nc->redirect_uri;
+	params[4] = nc->code_challenge;
+	params[5] = nc->scope;
+	params[6] = nc->resource != NULL ? nc->resource : "";
+	params[7] = nc->session_id != NULL ? nc->session_id : "";
+	params[8] = nc->org_id;
+	if ((n = store_write(db, STMT_AUTHCODE_CREATE, params)) != 1)
+		secret_wipe(code, AUTHCODE_LEN + 1);
+	return n < 0 ? -1 : n;
+}
+
+static int
+copy(char *dst, size_t sz, const char *src)
+{
+	size_t	 n;
+
+	if (src == NULL || (n = strlen(src)) >= sz)
+		return -1;
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+static int
+yes(const char *s)
+{
+	return s != NULL && s[0] == 't';
+}
+
+/* The columns of STMT_AUTHCODE_REDEEM, in order. */
+enum {
+	C_CLIENT, C_URI, C_CHALLENGE, C_SCOPE, C_RESOURCE, C_SESSION,
+	C_USED, C_LIVE, C_FAMILY, C_USER, C_ROLE, C_ROLE_SCOPES,
+	C_ALL_ACCOUNTS, C_READ_ONLY, C_EXTRA, C_ACCOUNTS, C_USER_DISABLED,
+	C_GEN, C_APP_TYPE, C_APP_SCOPES, C_APP_DISABLED, C__MAX
+};
+
+static int
+redeem_row(void *arg, const char *const *c, int n)
+{
+	struct authcode		*a = arg;
+	struct store_user	*u = &a->user;
+	int			 i, t;
+
+	if (n != C__MAX)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (c[i] == NULL)
+			return -1;
+	if (copy(a->client_id, sizeof(a->client_id), c[C_CLIENT]) == -1 ||
+	    copy(a->redirect_uri, sizeof(a->redirect_uri), c[C_URI]) == -1 ||
+	    copy(a->challenge, sizeof(a->challenge), c[C_CHALLENGE]) == -1 ||
+	    copy(a->scope, sizeof(a->scope), c[C_SCOPE]) == -1 ||
+	    copy(a->resource, sizeof(a->resource), c[C_RESOURCE]) == -1 ||
+	    copy(a->session_id, sizeof(a->session_id), c[C_SESSION]) == -1 ||
+	    copy(a->family, sizeof(a->family), c[C_FAMILY]) == -1 ||
+	    copy(u->id, sizeof(u->id), c[C_USER]) == -1 ||
+	    copy(u->role, sizeof(u->role), c[C_ROLE]) == -1 ||
+	    scope_parse(&u->role_scopes, c[C_ROLE_SCOPES],
+	    strlen(c[C_ROLE_SCOPES])) == -1 ||
+	    scope_parse(&u->extra, c[C_EXTRA], strlen(c[C_EXTRA])) == -1 ||
+	    copy(u->accounts, sizeof(u->accounts), c[C_ACCOUNTS]) == -1 ||
+	    (t = redirecturi_type_from_name(c[C_APP_TYPE])) == -1 ||
+	    scope_parse(&a->app_scopes, c[C_APP_SCOPES],
+	    strlen(c[C_APP_SCOPES])) == -1)
+		return -1;
+	a->used = yes(c[C_USED]);
+	a->live = yes(c[C_LIVE]);
+	u->all_accounts = yes(c[C_ALL_ACCOUNTS]);
+	u->read_only = yes(c[C_READ_ONLY]);
+	u->disabled = yes(c[C_USER_DISABLED]);
+	u->generation = strtoll(c[C_GEN], NULL, 10);
+	a->app_type = (enum redirecturi_type)t;
+	a->app_disabled = yes(c[C_APP_DISABLED]);
+	return 0;
+}
+
+int
+authcode_redeem(struct db *db, const char *code, const char *org,
+    const char *family, struct authcode *out)
+{
+	char		 hex[2 * REFRESH_DIGEST_BYTES + 1];
+	const char	*params[3] = { hex, family, org };
+	int		 n;
+
+	memset(out, 0, sizeof(*out));
+	if (!authcode_valid(code))
+		return 0;
+	if (refresh_digest_hex(code, hex) == -1)
+		return -1;
+	if ((n = store_rows(db, STMT_AUTHCODE_REDEEM, params, redeem_row,
+	    out)) < 0)
+		return -1;
+	return n == 1;
+}
+
+int
+authcode_family(struct db *db, const char *family, const char *org,
+    const char *user_id, long long gen, const char *key_id,
+    const char *client_id, int absolute_sec, const char *digest_hex,
+    const char *scope, int idle_sec)
+{
+	char		 g[24], abs[16], idle[16];
+	const char	*params[10];
+	int		 n;
+
+	snprintf(g, sizeof(g), "%lld", gen);
+	snprintf(abs, sizeof(abs), "%d", absolute_sec);
+	snprintf(idle, sizeof(idle), "%d", idle_sec);
+	params[0] = family;
+	params[1] = org;
+	params[2] = user_id;
+	params[3] = key_id != NULL ? key_id : "";
+	params[4] = client_id;
+	params[5] = abs;
+	params[6] = g;
+	params[7] = digest_hex;
+	params[8] = scope;
+	params[9] = idle;
+	if ((n = store_write(db, STMT_AUTHCODE_FAMILY, params)) < 0)
+		return -1;
+	return n == 1;
+}
+
+int
+authcode_reuse(struct db *db, const char *family, const char *org,
+    int keep_sec, const char *actor, const char *source)
+{
+	char		 keep[16];
+	const char	*params[5] = { family, org, keep, actor, source };
+
+	snprintf(keep, sizeof(keep), "%d", keep_sec);
+	return store_write(db, STMT_AUTHCODE_REUSE, params) < 0 ? -1 : 0;
+}

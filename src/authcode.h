@@ -1,0 +1,98 @@
+/*
+ * authcode: authorization codes (RFC 6749 §4.1.2) in the store.
+ *
+ * A code is 256 random bits, base64url (43 characters). Only SHA-256 of
+ * the code string is kept (as for refresh tokens, refresh.h), with what it
+ * is bound to: organization, application, user, redirect URI, PKCE
+ * challenge (S256), scope, resource and the login session. It lives
+ * AUTHCODE_TTL_SEC and is consumed by its first presentation, whatever
+ * comes of it; the refresh family its exchange starts is recorded with
+ * it, so that a second presentation revokes that family and every access
+ * token issued from it (they carry it as sid).
+ */
+#ifndef JWTMINT_AUTHCODE_H
+#define JWTMINT_AUTHCODE_H
+
+#include <stddef.h>
+
+#include "pkce.h"
+#include "redirecturi.h"
+#include "scope.h"
+#include "store.h"
+#include "store_app.h"
+#include "store_user.h"
+
+struct db;
+
+#define AUTHCODE_LEN		43
+#define AUTHCODE_TTL_SEC	60
+
+/* What a code is bound to (authcode_create copies nothing it keeps). */
+struct authcode_new {
+	const char	*org_id;
+	const char	*client_id;
+	const char	*user_id;
+	const char	*redirect_uri;	/* as presented (and matched) */
+	const char	*code_challenge;	/* S256 */
+	const char	*scope;		/* granted: canonical, not empty */
+	const char	*resource;	/* RFC 8707, NULL: none */
+	const char	*session_id;	/* NULL: none */
+};
+
+/*
+ * A new code for what nc names into code (a secret: the caller wipes it
+ * after use). Returns 1; 0 when the application is not an enabled one of
+ * org_id or the user not an enabled user of org_id; -1 when the database
+ * failed or a field is malformed or out of bounds (nothing stored).
+ */
+int	authcode_create(struct db *, const struct authcode_new *nc,
+	    char code[AUTHCODE_LEN + 1]);
+
+/* 1 when s has the form of a code, else 0. */
+int	authcode_valid(const char *s);
+
+/* A code as redeemed, with its user and application now. */
+struct authcode {
+	char			 client_id[STORE_APP_ID_BYTES];
+	char			 redirect_uri[REDIRECTURI_MAX_BYTES + 1];
+	char			 challenge[PKCE_CHALLENGE_LEN + 1];
+	char			 scope[SCOPE_MAX_STRING_BYTES];
+	char			 resource[REDIRECTURI_MAX_BYTES + 1];	/* "" */
+	char			 session_id[STORE_ID_BYTES];		/* "" */
+	int			 used;		/* presented before */
+	int			 live;		/* within AUTHCODE_TTL_SEC */
+	char			 family[STORE_ID_BYTES];	/* of its first use */
+	struct store_user	 user;		/* role, permissions now */
+	enum redirecturi_type	 app_type;
+	struct scope_set	 app_scopes;
+	int			 app_disabled;	/* the app or its org */
+};
+
+/*
+ * Consume code in org: 1 with out filled (out->used says whether an
+ * earlier presentation consumed it already; otherwise family is recorded
+ * as what this use starts), 0 when there is no such code in org, -1.
+ */
+int	authcode_redeem(struct db *, const char *code, const char *org,
+	    const char *family, struct authcode *out);
+
+/*
+ * The refresh family an exchange starts (bound to key_id when a key is
+ * the client, to client_id always) and its first token (digest_hex), unless
+ * the family was revoked already (a concurrent second use of the code).
+ * Returns 1, 0 (revoked), -1.
+ */
+int	authcode_family(struct db *, const char *family, const char *org,
+	    const char *user_id, long long gen, const char *key_id,
+	    const char *client_id, int absolute_sec, const char *digest_hex,
+	    const char *scope, int idle_sec);
+
+/*
+ * A second use of a code: revoke family (the first use's) and put it on
+ * the deny list for keep_sec, whether or not it exists yet; the audit row
+ * "code.reuse" names actor and source. 0 or -1.
+ */
+int	authcode_reuse(struct db *, const char *family, const char *org,
+	    int keep_sec, const char *actor, const char *source);
+
+#endif
