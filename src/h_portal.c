@@ -86,6 +86,16 @@ common_headers(struct resp *p)
 	http_resp_header(p, "Cross-Origin-Resource-Policy", "same-origin");
 }
 
+/* An organization's slug (sql/001_core.sql: ^[a-z0-9][a-z0-9-]{0,62}$). */
+static int
+slug_valid(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	return n >= 1 && n <= 63 && s[0] != '-' &&
+	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
 static const struct portal_file *
 file_find(const char *name)
 {
@@ -180,8 +190,9 @@ h_portal(struct app *a, struct req *r, struct resp *p)
 		name = "index.html";
 	} else if (pathpat_match("/portal/{slug}/{file}", path, &c))
 		name = pathpat_get(&c, "file");
-	else if (pathpat_match("/portal/{slug}", path, &c)) {
-		/* The captured slug is of [A-Za-z0-9._@+-]: safe in a header. */
+	else if (pathpat_match("/portal/{slug}", path, &c) &&
+	    slug_valid(pathpat_get(&c, "slug"))) {
+		/* The slug is of [a-z0-9-]: safe in a header. */
 		snprintf(loc, sizeof(loc), "%s/", path);
 		http_resp_header(p, "Location", loc);
 		http_resp_header(p, "Cache-Control", "no-store");
@@ -190,6 +201,8 @@ h_portal(struct app *a, struct req *r, struct resp *p)
 	} else
 		goto notfound;
 	slug = pathpat_get(&c, "slug");
+	if (!slug_valid(slug))
+		goto notfound;
 	if (strcmp(name, "config.json") != 0 &&
 	    (f = file_find(name)) == NULL)
 		goto notfound;
