@@ -1,7 +1,7 @@
 // The audit page: the organization's trail, newest first, with the
 // filters of GET /admin/audit (action, actor, resource, since, until).
 import * as api from "./api.js";
-import { el, clear, field, fmtTime } from "./ui.js";
+import { el, clear, field, fmtTime, table } from "./ui.js";
 
 const ACTIONS = ["key.create", "key.update", "key.disable", "key.enable", "key.roll", "key.grace_end",
   "key.revoke", "user.create", "user.update", "user.disable", "user.enable", "user.password", "user.revoke",
@@ -43,11 +43,8 @@ export async function render(main, ctx) {
   });
   const body = el("tbody");
   const more = el("div", { class: "buttons" });
-  clear(main).append(head, form, el("div", { class: "scroll" }, el("table", {},
-    el("caption", { class: "sr-only", text: "Audit trail of " + ctx.cfg.org_name }),
-    el("thead", {}, el("tr", {}, ["Time", "Action", "Resource", "Actor", "Source", "Outcome", "Detail"]
-      .map((h) => el("th", { scope: "col", text: h })))),
-    body)), more);
+  clear(main).append(head, form, el("div", { class: "scroll" }, table("Audit trail of " + ctx.cfg.org_name,
+    ["Time", "Action", "Resource", "Actor", "Source", "Outcome", "Detail"], body)), more);
   head.focus();
   const page = async (cursor) => {
     clear(more);

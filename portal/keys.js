@@ -2,7 +2,7 @@
 // once), roll with a grace, revoke. Actions the signed-in user could not
 // do (the admin API would refuse them) are not offered at all.
 import * as api from "./api.js";
-import { el, clear, field, select, notify, fmtTime, dialog, confirm, sparkline } from "./ui.js";
+import { el, clear, field, select, notify, fmtTime, dialog, confirm, sparkline, table } from "./ui.js";
 
 const EXPIRY = [["", "Never"], ["7d", "7 days"], ["30d", "30 days"], ["90d", "90 days"], ["365d", "1 year"]];
 const GRACE = [["0", "Now (the old key stops at once)"], ["1h", "1 hour"], ["24h", "24 hours"], ["7d", "7 days"]];
@@ -201,12 +201,9 @@ export async function render(main, ctx) {
   else
     tools.append(el("p", { class: "hint", text: "Your role reaches only its assigned accounts: it cannot make keys." }));
   const body = el("tbody");
-  const table = el("table", {},
-    el("caption", { class: "sr-only", text: "API keys of " + ctx.cfg.org_name }),
-    el("thead", {}, el("tr", {}, ["Name", "Prefix", "Env", "Scopes", "Status", "Created", "Last used",
-      "Expires", "Usage", "Actions"].map((h) => el("th", { scope: "col", text: h })))),
-    body);
-  clear(main).append(head, tools, el("div", { class: "scroll" }, table));
+  const t = table("API keys of " + ctx.cfg.org_name, ["Name", "Prefix", "Env", "Scopes", "Status", "Created",
+    "Last used", "Expires", "Usage", "Actions"], body);
+  clear(main).append(head, tools, el("div", { class: "scroll" }, t));
   head.focus();
   let keys;
   try {

@@ -162,3 +162,20 @@ export function sparkline(values, label) {
   svg.append(t);
   return svg;
 }
+
+// A table whose rows become labelled cards on a narrow screen (style.css):
+// each cell carries its column's name.
+export function table(caption, headers, body) {
+  const t = el("table", { class: "cards" },
+    el("caption", { class: "sr-only", text: caption }),
+    el("thead", {}, el("tr", {}, headers.map((h) => el("th", { scope: "col", text: h })))),
+    body);
+  new MutationObserver(() => {
+    for (const tr of body.rows)
+      Array.from(tr.cells).forEach((td, i) => {
+        if (headers[i] && !td.hasAttribute("colspan"))
+          td.setAttribute("data-label", headers[i]);
+      });
+  }).observe(body, { childList: true });
+  return t;
+}

@@ -2,7 +2,7 @@
 // enable. The admin API decides what the signed-in user may give; its
 // refusals are shown in the dialog, nothing is half done.
 import * as api from "./api.js";
-import { el, clear, field, select, notify, fmtTime, dialog, confirm } from "./ui.js";
+import { el, clear, field, select, notify, fmtTime, dialog, confirm, table } from "./ui.js";
 
 function words(s) {
   return s.split(/[\s,]+/).filter((w) => w);
@@ -93,11 +93,8 @@ export async function render(main, ctx) {
   const tools = el("div", { class: "toolbar" });
   const body = el("tbody");
   const reload = () => render(main, ctx);
-  clear(main).append(head, tools, el("div", { class: "scroll" }, el("table", {},
-    el("caption", { class: "sr-only", text: "Users of " + ctx.cfg.org_name }),
-    el("thead", {}, el("tr", {}, ["Username", "Role", "Extra scopes", "Accounts", "Status", "Created",
-      "Actions"].map((h) => el("th", { scope: "col", text: h })))),
-    body)));
+  clear(main).append(head, tools, el("div", { class: "scroll" }, table("Users of " + ctx.cfg.org_name,
+    ["Username", "Role", "Extra scopes", "Accounts", "Status", "Created", "Actions"], body)));
   head.focus();
   let users, roles;
   try {

@@ -65,6 +65,15 @@ class Browser:
         self.d.set_page_load_timeout(WAIT)
         self.logs = []
 
+    def viewport(self, width, height, mobile=False):
+        """The page's size (a window cannot be narrower than 500 px)."""
+        self.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+
+    def overflow(self):
+        """How far the page is wider than its viewport (0: no sideways scroll)."""
+        return self.d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+
     def close(self):
         try:
             self.d.quit()
