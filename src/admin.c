@@ -40,6 +40,7 @@ static const struct admin_cmd *(*const nouns[])(void) = {
 	admin_user_cmds,
 	admin_revoke_cmds,
 	admin_audit_cmds,
+	admin_app_cmds,
 };
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))
 
@@ -177,7 +178,8 @@ admin_ops_ctx(struct admin *a, const char *org_id, struct ops_ctx *x)
 /* ------------------------------------------------------------ options */
 
 /* 1 when name is allowed in the space-separated list; *flag says whether
- * it is a flag ("name!", or "json"). */
+ * it is a flag ("name!", or "json": 1) or may be given more than once
+ * ("name+": 2, every value kept, admin_opt_all). */
 static int
 allowed(const char *list, const char *name, int *flag)
 {
@@ -187,8 +189,9 @@ allowed(const char *list, const char *name, int *flag)
 	while (*p != '\0') {
 		p += strspn(p, " ");
 		w = strcspn(p, " ");
-		if (w == len + 1 && p[len] == '!' && strncmp(p, name, len) == 0) {
-			*flag = 1;
+		if (w == len + 1 && (p[len] == '!' || p[len] == '+') &&
+		    strncmp(p, name, len) == 0) {
+			*flag = p[len] == '!' ? 1 : 2;
 			return 1;
 		}
 		if (w == len && strncmp(p, name, len) == 0) {
@@ -216,23 +219,26 @@ parse_opts(int argc, char **argv, struct opts *o, const char *list)
 			continue;
 		}
 		if (strlen(argv[i] + 2) >= sizeof(name) ||
-		    strchr(argv[i], '!') != NULL || strcmp(argv[i], "--ARG") == 0 ||
+		    strchr(argv[i], '!') != NULL || strchr(argv[i], '+') != NULL ||
+		    strcmp(argv[i], "--ARG") == 0 ||
 		    !allowed(list, argv[i] + 2, &flag))
 			admin_usage("unknown option");
 		snprintf(name, sizeof(name), "%s", argv[i] + 2);
-		if (!flag && i + 1 >= argc)
+		if (flag != 1 && i + 1 >= argc)
 			admin_usage("unknown option or missing value");
-		/* Given again: the last one counts. */
-		for (k = 0; k < o->n; k++)
+		/* Given again: the last one counts (a repeatable one: all). */
+		for (k = 0; k < o->n && flag != 2; k++)
 			if (strcmp(o->v[k].name, argv[i] + 2) == 0)
 				break;
+		if (flag == 2)
+			k = o->n;
 		if (k == o->n) {
 			if (o->n == ADMIN_MAX_OPTS)
 				admin_usage("too many options");
 			o->n++;
 		}
 		o->v[k].name = argv[i] + 2;
-		o->v[k].value = flag ? NULL : argv[++i];
+		o->v[k].value = flag == 1 ? NULL : argv[++i];
 	}
 }
 
@@ -245,6 +251,21 @@ admin_opt(const struct opts *o, const char *name)
 		if (strcmp(o->v[k].name, name) == 0)
 			return o->v[k].value;
 	return NULL;
+}
+
+size_t
+admin_opt_all(const struct opts *o, const char *name, const char **out,
+    size_t max)
+{
+	size_t	 k, n = 0;
+
+	for (k = 0; k < o->n; k++)
+		if (strcmp(o->v[k].name, name) == 0 && o->v[k].value != NULL) {
+			if (n == max)
+				admin_usage("an option given too many times");
+			out[n++] = o->v[k].value;
+		}
+	return n;
 }
 
 int

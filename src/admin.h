@@ -41,6 +41,10 @@ struct admin {
 struct opts;
 const char	*admin_opt(const struct opts *, const char *name); /* --name V, or NULL */
 int		 admin_flag(const struct opts *, const char *name); /* --name given */
+/* Every value of a repeatable option ("name+") into out, at most max
+ * (more: usage error). Returns how many. */
+size_t		 admin_opt_all(const struct opts *, const char *name,
+		    const char **out, size_t max);
 const char	*admin_arg(const struct opts *);	/* the positional argument or NULL */
 
 struct admin_cmd {
@@ -61,6 +65,7 @@ const struct admin_cmd	*admin_role_cmds(void);
 const struct admin_cmd	*admin_user_cmds(void);
 const struct admin_cmd	*admin_revoke_cmds(void);
 const struct admin_cmd	*admin_audit_cmds(void);
+const struct admin_cmd	*admin_app_cmds(void);
 
 struct org {
 	char	 id[STORE_ORG_ID_BYTES];

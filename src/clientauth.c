@@ -1,6 +1,8 @@
 /*
  * clientauth: find the key, then verify it in constant time.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -9,10 +11,12 @@
 #include "clientauth.h"
 #include "config.h"
 #include "form.h"
+#include "granttype.h"
 #include "http.h"
 #include "keycache.h"
 #include "log.h"
 #include "secret.h"
+#include "store_app.h"
 
 /* Keep HMAC work equal for rows that do not exist. */
 static const unsigned char dummy_salt[APIKEY_SALT_BYTES];
@@ -142,7 +146,7 @@ clientauth_key(const struct clientauth_ctx *x, struct req *r, const char *key,
 		keycache_rehashed(x->keys, k.id, h, x->pepper_id,
 		    row.pepper_id);
 
-	memcpy(c->id, k.id, sizeof(c->id));
+	snprintf(c->id, sizeof(c->id), "%s", k.id);
 	memcpy(c->org_id, row.org_id, sizeof(c->org_id));
 	c->env = k.env;
 	c->scopes = row.scopes;
@@ -180,4 +184,71 @@ clientauth_form(const struct clientauth_ctx *x, struct req *r, struct client *c,
 		return -1;
 	}
 	return 0;
+}
+
+int
+clientauth_public(const struct clientauth_ctx *x, struct req *r,
+    struct client *c, enum oerr *err)
+{
+	struct store_app	*a;
+	const char		*fid = form_get(&r->form, "client_id");
+	int			 n;
+
+	memset(c, 0, sizeof(*c));
+	if (fid == NULL || r->api_key != NULL || r->authorization != NULL ||
+	    form_get(&r->form, "client_secret") != NULL ||
+	    !store_app_id_valid(fid))
+		return 0;
+	*err = OERR_INVALID_CLIENT;
+	if ((a = malloc(sizeof(*a))) == NULL) {
+		*err = OERR_SERVER_ERROR;
+		return -1;
+	}
+	n = store_app_get(x->db, fid, a);
+	if (n == -1)
+		*err = OERR_UNAVAILABLE;
+	if (n != 1 || a->disabled) {
+		free(a);
+		return -1;
+	}
+	snprintf(c->id, sizeof(c->id), "%s", a->client_id);
+	snprintf(c->org_id, sizeof(c->org_id), "%s", a->org_id);
+	c->app = 1;
+	c->env = APIKEY_ENV_LIVE;
+	c->scopes = a->scopes;
+	c->grants = GT_AUTHORIZATION_CODE | GT_REFRESH_TOKEN;
+	c->rate_per_sec = -1;
+	c->rate_per_min = -1;
+	snprintf(r->client_id, sizeof(r->client_id), "%s", c->id);
+	snprintf(r->org_id, sizeof(r->org_id), "%s", c->org_id);
+	free(a);
+	return 1;
+}
+
+int
+clientauth_form_public(const struct clientauth_ctx *x, struct req *r,
+    struct client *c, struct resp *p)
+{
+	enum form_err	 fe;
+	enum oerr	 err;
+	int		 st, n;
+
+	if ((st = http_req_form(r, x->max_body, &fe)) != 0) {
+		oauth_err(p, oauth_err_from_status(st), fe != FORM_OK ?
+		    form_strerror(fe) : NULL);
+		return -1;
+	}
+	if ((n = clientauth_public(x, r, c, &err)) == 1)
+		return 0;
+	if (n == -1 || clientauth(x, r, c, &err) == -1) {
+		oauth_err(p, err, NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void
+clientauth_actor(const struct client *c, char *buf, size_t bufsz)
+{
+	snprintf(buf, bufsz, "%s:%s", c->app ? "app" : "key", c->id);
 }

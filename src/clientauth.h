@@ -41,8 +41,12 @@ struct clientauth_ctx {
 	size_t			 max_body;	/* clientauth_form's form bound */
 };
 
+/* A key id, or an application's client_id (store_app.h). */
+#define CLIENT_ID_BYTES		24
+
 struct client {
-	char			 id[APIKEY_ID_LEN + 1];
+	char			 id[CLIENT_ID_BYTES];
+	int			 app;		/* a public client: no secret */
 	char			 org_id[STORE_ORG_ID_BYTES];
 	enum apikey_env		 env;
 	struct scope_set	 scopes;
@@ -68,6 +72,27 @@ int	clientauth(const struct clientauth_ctx *, struct req *, struct client *c,
 int	clientauth_form(const struct clientauth_ctx *, struct req *,
 	    struct client *c,
 	    struct resp *p);
+
+/*
+ * A public client (RFC 6749 §2.1): a request without any key credential
+ * that names an application's client_id in its form. Returns 1 with c
+ * filled (id and organization the application's, scopes the ones it may
+ * be given, grants authorization_code and refresh_token, app set), 0 when
+ * the request is not that (then clientauth decides), or -1 with *err set
+ * (invalid_client: unknown or disabled; unavailable).
+ */
+int	clientauth_public(const struct clientauth_ctx *, struct req *,
+	    struct client *c, enum oerr *err);
+
+/*
+ * clientauth_form, where a public client may also call (POST /revoke for
+ * its own tokens; never /introspect).
+ */
+int	clientauth_form_public(const struct clientauth_ctx *, struct req *,
+	    struct client *c, struct resp *p);
+
+/* "key:ID" or "app:ID", the actor of an audit row. */
+void	clientauth_actor(const struct client *c, char *buf, size_t bufsz);
 
 /*
  * Verify one key string (and, when not NULL, the key id it must have).

@@ -45,6 +45,9 @@ void	grant_password(const struct grant_ctx *, struct req *, const struct client 
 /* RFC 6749 §6, RFC 9700 §4.14 */
 void	grant_refresh(const struct grant_ctx *, struct req *, const struct client *,
 	    struct resp *);
+/* RFC 6749 §4.1.3, RFC 7636 */
+void	grant_code(const struct grant_ctx *, struct req *, const struct client *,
+	    struct resp *);
 /* RFC 8693 */
 void	grant_exchange(const struct grant_ctx *, struct req *, const struct client *,
 	    struct resp *);

@@ -44,7 +44,7 @@ grant_refresh(const struct grant_ctx *g, struct req *r, const struct client *c,
 	char				 next[REFRESH_LEN + 1];
 	char				 oldhex[2 * REFRESH_DIGEST_BYTES + 1];
 	char				 newhex[2 * REFRESH_DIGEST_BYTES + 1];
-	char				 actor[4 + APIKEY_ID_LEN + 1];
+	char				 actor[8 + CLIENT_ID_BYTES];
 	char				 ip[IPADDR_MAX_BYTES];
 	const char			*tok = form_get(&r->form, "refresh_token");
 	const char			*want = form_get(&r->form, "scope");
@@ -88,7 +88,7 @@ grant_refresh(const struct grant_ctx *g, struct req *r, const struct client *c,
 	if (t.rotated && t.since_rotation > g->refresh_grace_sec) {
 		/* RFC 9700 §4.14.2: reuse of a rotated token. */
 		log_warnx("refresh: reuse detected, family %s revoked", t.family);
-		snprintf(actor, sizeof(actor), "key:%s", c->id);
+		clientauth_actor(c, actor, sizeof(actor));
 		if (r->remote_addr == NULL || ipaddr_canon(r->remote_addr,
 		    strlen(r->remote_addr), ip) == -1)
 			ip[0] = '\0';

@@ -14,6 +14,7 @@ static const struct {
 	{ "password", GT_PASSWORD },
 	{ "refresh_token", GT_REFRESH_TOKEN },
 	{ GT_TOKEN_EXCHANGE_URN, GT_TOKEN_EXCHANGE },
+	{ "authorization_code", GT_AUTHORIZATION_CODE },
 };
 #define NNAMES	(sizeof(names) / sizeof(names[0]))
 

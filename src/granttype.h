@@ -13,7 +13,8 @@ enum granttype {
 	GT_CLIENT_CREDENTIALS = 0x1,
 	GT_PASSWORD = 0x2,
 	GT_REFRESH_TOKEN = 0x4,
-	GT_TOKEN_EXCHANGE = 0x8
+	GT_TOKEN_EXCHANGE = 0x8,
+	GT_AUTHORIZATION_CODE = 0x10	/* RFC 6749 §4.1 */
 };
 
 /* The bit of a grant_type value, or 0 when unknown. */

@@ -1,5 +1,6 @@
 /*
- * POST /revoke (RFC 7009). A client revokes tokens issued to its own key; a
+ * POST /revoke (RFC 7009). A client revokes tokens issued to its own key
+ * (or, a public client, to its own application: by client_id alone); a
  * key with the "admin" scope, any token of its organization. Revoking a
  * refresh token revokes its whole family; revoking an access token puts its
  * jti on the deny list until the token's own expiry. RFC 7009 §2.2: unknown,
@@ -24,6 +25,17 @@
 #include "store_user.h"
 #include "tokencheck.h"
 
+/*
+ * A key with the "admin" scope revokes any token of its organization; a
+ * public client only its own, whatever scopes its application may be
+ * given (the portal's include "admin": a client_id is no credential).
+ */
+static int
+may_revoke_any(const struct client *c)
+{
+	return !c->app && scope_has(&c->scopes, "admin");
+}
+
 /* 0 done (or nothing to do), -1 database unavailable. */
 static int
 revoke_refresh(struct app *a, struct req *r, const struct client *c,
@@ -31,7 +43,7 @@ revoke_refresh(struct app *a, struct req *r, const struct client *c,
 {
 	struct store_refresh	 t;
 	char				 hex[2 * REFRESH_DIGEST_BYTES + 1];
-	char				 actor[4 + APIKEY_ID_LEN + 1];
+	char				 actor[8 + CLIENT_ID_BYTES];
 	char				 ip[IPADDR_MAX_BYTES];
 	int				 n;
 
@@ -39,9 +51,9 @@ revoke_refresh(struct app *a, struct req *r, const struct client *c,
 		return 0;
 	if ((n = store_refresh_peek(a->db, hex, c->org_id, &t)) <= 0)
 		return n;
-	if (strcmp(t.key_id, c->id) != 0 && !scope_has(&c->scopes, "admin"))
+	if (strcmp(t.key_id, c->id) != 0 && !may_revoke_any(c))
 		return 0;
-	snprintf(actor, sizeof(actor), "key:%s", c->id);
+	clientauth_actor(c, actor, sizeof(actor));
 	if (r->remote_addr == NULL || ipaddr_canon(r->remote_addr,
 	    strlen(r->remote_addr), ip) == -1)
 		ip[0] = '\0';
@@ -58,7 +70,7 @@ revoke_access(struct app *a, const struct client *c, const char *tok)
 	 * Any audience jwtmint issues, the admin API's included. */
 	if (tokencheck_verify(&a->any_check, tok, c->org_id, &v) != TC_ACTIVE)
 		return 0;
-	if (strcmp(v.client_id, c->id) != 0 && !scope_has(&c->scopes, "admin"))
+	if (strcmp(v.client_id, c->id) != 0 && !may_revoke_any(c))
 		return 0;
 	return store_jti_revoke(a->db, v.jti, c->org_id, v.exp);
 }
@@ -70,7 +82,8 @@ h_revoke(struct app *a, struct req *r, struct resp *p)
 	const char	*tok;
 	int		 rc;
 
-	if (clientauth_form(&a->authn, r, &c, p) == -1)
+	/* RFC 7009 §5: a public client revokes its own tokens by client_id. */
+	if (clientauth_form_public(&a->authn, r, &c, p) == -1)
 		return;
 	if ((tok = form_get(&r->form, "token")) == NULL) {
 		oauth_err(p, OERR_INVALID_REQUEST, "token is required");

@@ -22,6 +22,7 @@ static const struct {
 	{ GT_PASSWORD, grant_password },
 	{ GT_REFRESH_TOKEN, grant_refresh },
 	{ GT_TOKEN_EXCHANGE, grant_exchange },
+	{ GT_AUTHORIZATION_CODE, grant_code },
 };
 
 void
@@ -49,7 +50,13 @@ h_token(struct app *a, struct req *r, struct resp *p)
 		oauth_err(p, OERR_UNSUPPORTED_GRANT_TYPE, NULL);
 		return;
 	}
-	if (clientauth(&a->authn, r, &c, &err) == -1) {
+	/* A public client names its application and nothing else (RFC 6749
+	 * §2.1); any credential makes it a key's request. */
+	if ((st = clientauth_public(&a->authn, r, &c, &err)) == -1) {
+		oauth_err(p, err, NULL);
+		return;
+	}
+	if (st == 0 && clientauth(&a->authn, r, &c, &err) == -1) {
 		oauth_err(p, err, err == OERR_INVALID_REQUEST ?
 		    "use exactly one client authentication method" : NULL);
 		return;

@@ -24,7 +24,7 @@
 
 const char *
 issue_audience(const struct issue_ctx *x, struct req *r, int may_admin,
-    enum oerr *err)
+    const char *resource, enum oerr *err)
 {
 	const char	*want = form_get(&r->form, "audience");
 	const char	*res = form_get(&r->form, "resource");
@@ -36,6 +36,14 @@ issue_audience(const struct issue_ctx *x, struct req *r, int may_admin,
 	}
 	if (want == NULL)
 		want = res;
+	if (resource != NULL) {
+		/* RFC 8707 §2.2: not another resource than authorized. */
+		if (want != NULL && strcmp(want, resource) != 0) {
+			*err = OERR_INVALID_TARGET;
+			return NULL;
+		}
+		want = resource;
+	}
 	if (want == NULL)
 		return x->audv[0];
 	/* RFC 8707 §2: a resource the client may not have is invalid_target. */
@@ -107,7 +115,8 @@ issue_token(const struct issue_ctx *x, struct req *r, const struct client *c,
 	int			 ttl, n, len;
 
 	memset(&cl, 0, sizeof(cl));
-	if ((cl.aud = issue_audience(x, r, is->may_admin, &err)) == NULL)
+	if ((cl.aud = issue_audience(x, r, is->may_admin, is->resource,
+	    &err)) == NULL)
 		goto fail;
 	if ((signer = keyring_signer(x->keyring, x->alg)) == NULL) {
 		log_warnx("token: no active %s signing key (jwtmint-admin "

@@ -45,16 +45,21 @@ struct issue {
 	/* The caller may get the admin scope here (whether or not it asked
 	 * for it): only then is the admin API's audience issued. */
 	int		 may_admin;
+	/* RFC 8707: the resource the authorization request named (a code's),
+	 * when the token request names none. NULL: none. */
+	const char	*resource;
 };
 
 /*
- * The audience asked for (`audience`, or RFC 8707 `resource`), one of the
+ * The audience asked for (`audience`, or RFC 8707 `resource`, or else the
+ * resource of the authorization request when not NULL: the token request
+ * may repeat it, never name another), one of the
  * configured ones, or the admin API's ("{issuer}/admin") when may_admin;
  * the first configured one when none is asked for. NULL with *err set
  * (invalid_target, invalid_request) otherwise.
  */
 const char	*issue_audience(const struct issue_ctx *, struct req *,
-		    int may_admin, enum oerr *err);
+		    int may_admin, const char *resource, enum oerr *err);
 
 /*
  * What a user may have through a key right now: key scopes ∩ the user's

@@ -109,6 +109,12 @@
 	"r.name, r.scopes, r.all_accounts, r.read_only, "\
 	RFC3339("r.created_at") ", " USEC("r.created_at") ", r.version"
 
+/* An application as struct ops_app reads it (src/ops_app.c), 9 columns. */
+#define APP_COLS \
+	"a.client_id, a.name, a.type, array_to_string(a.redirect_uris, ' '),"\
+	" a.scopes, " RFC3339("a.created_at") ", " RFC3339("a.disabled_at")\
+	", a.version, " USEC("a.created_at")
+
 /* The audit row of an operation: its columns (sql/008_audit_fields.sql). */
 #define AUDIT_INTO \
 	"insert into audit (org_id, event, detail, actor, source, resource)"
@@ -1062,6 +1068,57 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_AUTHCODE_PURGE] = { "authcode_purge",
 	    "delete from auth_codes where expires_at < now() - interval '1 hour'",
 	    0 },
+
+	/*
+	 * Applications (src/ops_app.c). $1 org, $2 name, $3 type, $4 redirect
+	 * URIs (space-separated: they hold no space), $5 scopes, $6 detail,
+	 * $7 actor, $8 source.
+	 */
+	[STMT_APP_CREATE] = { "app_create",
+	    "with a as (insert into apps (client_id, org_id, name, type,"
+	    "   redirect_uris, scopes) values (jwtmint_app_id(), $1, $2, $3,"
+	    "   string_to_array($4, ' '), $5) returning *),"
+	    " au as (" AUDIT_INTO " select $1, 'app.create', $6, $7, $8,"
+	    "   a.client_id from a)"
+	    " select " APP_COLS " from a", 8 },
+	/* A page after ($2 usec, $3 client_id) of at most $4 rows. */
+	[STMT_APP_PAGE] = { "app_page",
+	    "select " APP_COLS " from apps a where a.org_id = $1"
+	    " and (a.created_at, a.client_id) > (" FROM_USEC("$2") ", $3)"
+	    " order by a.created_at, a.client_id limit $4::int", 4 },
+	[STMT_APP_VIEW] = { "app_view",
+	    "select " APP_COLS " from apps a where a.org_id = $1"
+	    " and a.client_id = $2", 2 },
+	/*
+	 * $1 org, $2 client_id, $3 name, $4 URIs, $5 scopes (NULL: each
+	 * unchanged), $6 the version read under the organization's lock,
+	 * $7 detail, $8 actor, $9 source.
+	 */
+	[STMT_APP_UPDATE] = { "app_update",
+	    "with a as (update apps set name = coalesce($3, name),"
+	    "   redirect_uris = coalesce(string_to_array($4, ' '), redirect_uris),"
+	    "   scopes = coalesce($5, scopes), version = version + 1"
+	    "   where org_id = $1 and client_id = $2 and version = $6::bigint"
+	    "   returning *),"
+	    " au as (" AUDIT_INTO " select $1, 'app.update', $7, $8, $9,"
+	    "   a.client_id from a)"
+	    " select " APP_COLS " from a", 9 },
+	/* $1 org, $2 client_id, $3 disable (true) or enable, $4 actor,
+	 * $5 source; no row when it is already so. */
+	[STMT_APP_SET_DISABLED] = { "app_set_disabled",
+	    "with a as (update apps set disabled_at = case when $3::boolean"
+	    "   then now() end, version = version + 1"
+	    "   where org_id = $1 and client_id = $2"
+	    "   and (disabled_at is null) = $3::boolean returning *),"
+	    " au as (" AUDIT_INTO " select $1, case when $3::boolean then"
+	    "   'app.disable' else 'app.enable' end, 'application ' || a.name,"
+	    "   $4, $5, a.client_id from a)"
+	    " select " APP_COLS " from a", 5 },
+	/* The redirect URIs of every enabled SPA: the CORS origins. */
+	[STMT_APP_ORIGINS] = { "app_origins",
+	    "select array_to_string(a.redirect_uris, ' ') from apps a"
+	    " join orgs o on o.id = a.org_id where a.type = 'spa'"
+	    " and a.disabled_at is null and o.disabled_at is null", 0 },
 };
 
 const struct stmt_def *

@@ -1,0 +1,158 @@
+/*
+ * grant_code: authorization_code (RFC 6749 §4.1.3) with PKCE (RFC 7636,
+ * S256 only), for public clients (an application's client_id alone, RFC
+ * 6749 §2.1) and for keys as confidential clients.
+ *
+ * The code is consumed by its first presentation, whatever comes of it
+ * (authcode_redeem, under a row lock: one of concurrent presentations is
+ * the first). Every check fails the same way (invalid_grant, nothing said
+ * about which): code of another organization or application, redirect_uri
+ * not the one of the authorization request, wrong verifier, expired,
+ * disabled user, application or organization. A second presentation
+ * revokes the refresh family the first one started and every access token
+ * issued from it (RFC 6749 §4.1.2; they carry it as sid).
+ *
+ * Granted scope = the code's (requested ∩ the application's ∩ the user's,
+ * decided at /authorize) ∩ the same again now (the app may have lost a
+ * scope, the user a permission) ∩ the key's, for a key. The admin API's
+ * audience (RFC 8707 resource={issuer}/admin) only when that includes
+ * "admin". Every exchange starts a refresh family (its sid lets a replay
+ * revoke); the refresh token is returned to public clients and to keys
+ * that may use refresh_token.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "apikey.h"
+#include "authcode.h"
+#include "clientauth.h"
+#include "form.h"
+#include "grant.h"
+#include "granttype.h"
+#include "http.h"
+#include "ipaddr.h"
+#include "issue.h"
+#include "log.h"
+#include "perm.h"
+#include "pkce.h"
+#include "refresh.h"
+#include "secret.h"
+#include "tokencheck.h"
+
+void
+grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
+    struct resp *p)
+{
+	struct authcode		 ac;
+	struct scope_set	 effective, app_now, code_scope, allowed, tmp;
+	struct scope_set	 granted;
+	struct issue		 is = { 0 };
+	char			 scope[SCOPE_MAX_STRING_BYTES];
+	char			 refresh[REFRESH_LEN + 1];
+	char			 family[4 + APIKEY_ID_LEN + 1];
+	char			 hex[2 * REFRESH_DIGEST_BYTES + 1];
+	char			 actor[8 + CLIENT_ID_BYTES];
+	char			 ip[IPADDR_MAX_BYTES];
+	const char		*code = form_get(&r->form, "code");
+	const char		*uri = form_get(&r->form, "redirect_uri");
+	const char		*verifier = form_get(&r->form, "code_verifier");
+	int			 n, ok;
+
+	refresh[0] = '\0';
+	if (code == NULL || uri == NULL || verifier == NULL) {
+		oauth_err(p, OERR_INVALID_REQUEST, "code, redirect_uri and "
+		    "code_verifier are required");
+		return;
+	}
+	if (!authcode_valid(code)) {
+		oauth_err(p, OERR_INVALID_GRANT, NULL);
+		return;
+	}
+	memcpy(family, "fam_", 4);
+	if (apikey_new_id(family + 4) == -1) {
+		oauth_err(p, OERR_SERVER_ERROR, NULL);
+		return;
+	}
+	if ((n = authcode_redeem(g->db, code, c->org_id, family, &ac)) == -1) {
+		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		goto out;
+	}
+	if (n == 0) {
+		oauth_err(p, OERR_INVALID_GRANT, NULL);
+		goto out;
+	}
+	if (ac.used) {
+		/* RFC 6749 §4.1.2: revoke what the first use obtained. */
+		log_warnx("code: presented again, family %s revoked", ac.family);
+		clientauth_actor(c, actor, sizeof(actor));
+		if (r->remote_addr == NULL || ipaddr_canon(r->remote_addr,
+		    strlen(r->remote_addr), ip) == -1)
+			ip[0] = '\0';
+		if (ac.family[0] != '\0' && authcode_reuse(g->db, ac.family,
+		    c->org_id, g->check->deny_sec, actor, ip) == -1)
+			log_warnx("code: family %s NOT revoked", ac.family);
+		oauth_err(p, OERR_INVALID_GRANT, NULL);
+		goto out;
+	}
+	/* Every binding, all evaluated, one answer. */
+	ok = ac.live;
+	ok &= !ac.app_disabled & !ac.user.disabled;
+	ok &= !c->app || strcmp(ac.client_id, c->id) == 0;
+	ok &= strcmp(ac.redirect_uri, uri) == 0;
+	ok &= pkce_check(verifier, ac.challenge);
+	if (!ok) {
+		oauth_err(p, OERR_INVALID_GRANT, NULL);
+		goto out;
+	}
+
+	/* allowed = code scope ∩ (client's ∩ user's now) ∩ app's now */
+	issue_user_scopes(&effective, &c->scopes, &ac.user);
+	issue_user_scopes(&app_now, &ac.app_scopes, &ac.user);
+	if (scope_parse(&code_scope, ac.scope, strlen(ac.scope)) == -1) {
+		oauth_err(p, OERR_SERVER_ERROR, NULL);
+		goto out;
+	}
+	scope_intersect(&tmp, &effective, &app_now);
+	scope_intersect(&allowed, &code_scope, &tmp);
+	if (perm_grant(&granted, NULL, &allowed) == -1 ||
+	    scope_format(&granted, scope, sizeof(scope)) < 0) {
+		oauth_err(p, OERR_INVALID_SCOPE, NULL);
+		goto out;
+	}
+
+	if (refresh_generate(refresh) == -1 ||
+	    refresh_digest_hex(refresh, hex) == -1) {
+		oauth_err(p, OERR_SERVER_ERROR, NULL);
+		goto out;
+	}
+	n = authcode_family(g->db, family, c->org_id, ac.user.id,
+	    ac.user.generation, c->app ? NULL : c->id, ac.client_id,
+	    g->refresh_absolute_sec, hex, scope, g->refresh_idle_sec);
+	if (n == -1) {
+		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		goto out;
+	}
+	if (n == 0) {		/* a second use revoked it meanwhile */
+		oauth_err(p, OERR_INVALID_GRANT, NULL);
+		goto out;
+	}
+	if (c->app || (c->grants & GT_REFRESH_TOKEN)) {
+		is.refresh_token = refresh;
+		is.refresh_expires_in = g->refresh_idle_sec <
+		    g->refresh_absolute_sec ? g->refresh_idle_sec :
+		    g->refresh_absolute_sec;
+	}
+	is.sub = ac.user.id;
+	is.sid = family;
+	is.may_admin = scope_has(&granted, "admin");
+	is.has_gen = 1;
+	is.gen = ac.user.generation;
+	is.scope = scope;
+	is.role = ac.user.role;
+	is.accounts = ac.user.all_accounts ? "*" : ac.user.accounts;
+	is.resource = ac.resource[0] != '\0' ? ac.resource : NULL;
+	issue_token(g->issue, r, c, &is, p);
+out:
+	secret_wipe(refresh, sizeof(refresh));
+	secret_wipe(hex, sizeof(hex));
+}

@@ -1,0 +1,344 @@
+"""
+Applications and the authorization code exchange (issue 13, sections 1 and
+3): jwtmint-admin app ..., POST /token grant_type=authorization_code with
+PKCE for public clients (client_id alone) and for keys, refresh and
+revocation by a public client, CORS on /token and /revoke, the RFC 8414
+metadata, and an independent client library (authlib) doing discovery and
+the exchange.
+
+Codes come from the real /authorize when the binary has it (helper
+"login"); otherwise a code row is written with psql exactly as
+authcode_create writes it (SHA-256 of the code string, the same bindings),
+which is real data in the real database: no test-only path in the binary.
+"""
+
+import base64
+import hashlib
+import json
+import secrets as pysecrets
+import urllib.parse
+
+from harness import need, nginx_only
+from test_lifecycle import claims_of, new_key, new_org, new_user
+
+MODES = ("nginx",)
+STACK_OPTIONS = {"env": {"JWTMINT_ARGON2_M_KIB": "256", "JWTMINT_ARGON2_T": "1"}}
+
+SPA = "https://spa.example.com/callback"
+ORIGIN = "https://spa.example.com"
+
+
+def b64url(b):
+    return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def pkce():
+    v = b64url(pysecrets.token_bytes(32))
+    return v, b64url(hashlib.sha256(v.encode()).digest())
+
+
+class Fx:
+    def __init__(self, stack):
+        self.org = new_org(stack, "oauth")
+        self.other = new_org(stack, "oauth2")
+        self.user = new_user(stack, self.org, "code.user", "limited")
+        self.admin = new_user(stack, self.org, "code.admin", "admin")
+        self.other_user = new_user(stack, self.other, "code.user", "limited")
+        self.app = app_create(stack, self.org, "SPA one", [SPA], "read:accounts write:settings admin")
+        self.app2 = app_create(stack, self.org, "SPA two", ["https://two.example.com/cb"], "read:accounts")
+        self.native = app_create(stack, self.org, "Native", ["http://127.0.0.1/cb", "com.example.app:/cb"],
+                                 "read:accounts", typ="native")
+        self.other_app = app_create(stack, self.other, "Other", [SPA], "read:accounts")
+        self.key = new_key(stack, self.org, scopes="read:accounts write:settings",
+                           grants="authorization_code,refresh_token")
+        self.admin_key = new_key(stack, self.org, scopes="admin introspect read:accounts")
+
+
+def fx(stack):
+    if not hasattr(stack, "_oauth_fx"):
+        stack._oauth_fx = Fx(stack)
+    return stack._oauth_fx
+
+
+def app_create(stack, org, name, uris, scopes, typ=None):
+    args = ["app", "create", "--name", name, "--scopes", scopes, "--org", org["slug"], "--json"]
+    for u in uris:
+        args += ["--redirect-uri", u]
+    if typ:
+        args += ["--type", typ]
+    a = stack.admin_json(*args)
+    assert a["client_id"].startswith("app_") and a["redirect_uris"] == uris, a
+    return a
+
+
+def sql_str(s):
+    return "'" + s.replace("'", "''") + "'" if s is not None else "null"
+
+
+def code_row(stack, org, app, user, uri, challenge, scope, resource=None, ttl=60):
+    """A code as authcode_create stores it (src/authcode.c)."""
+    code = b64url(pysecrets.token_bytes(32))
+    stack.secrets.add(code)
+    digest = hashlib.sha256(code.encode()).hexdigest()
+    stack.psql("insert into auth_codes (code_hash, org_id, client_id, user_id, redirect_uri,"
+               " code_challenge, scope, resource, expires_at) values (decode('%s', 'hex'), %s, %s, %s,"
+               " %s, %s, %s, %s, now() + make_interval(secs => %d))"
+               % (digest, sql_str(org["id"]), sql_str(app["client_id"]), sql_str(user["id"]), sql_str(uri),
+                  sql_str(challenge), sql_str(scope), sql_str(resource), ttl))
+    return code
+
+
+def post(stack, path, fields, headers=None):
+    h = {"Content-Type": "application/x-www-form-urlencoded"}
+    h.update(headers or {})
+    st, rh, body = stack.request("POST", path, headers=h, body=urllib.parse.urlencode(fields))
+    try:
+        doc = json.loads(body) if body else {}
+    except ValueError:
+        doc = {"raw": body[:200]}
+    return st, rh, doc
+
+
+def exchange(stack, app, code, verifier, uri=SPA, **extra):
+    f = {"grant_type": "authorization_code", "client_id": app["client_id"], "code": code,
+         "redirect_uri": uri, "code_verifier": verifier}
+    f.update(extra)
+    f = {k: v for k, v in f.items() if v is not None}
+    st, rh, doc = post(stack, "/token", f, headers=extra.pop("_headers", None))
+    for k in ("access_token", "refresh_token"):
+        if isinstance(doc.get(k), str):
+            stack.secrets.add(doc[k])
+    return st, rh, doc
+
+
+def fresh(stack, f, scope="read:accounts", app=None, user=None, uri=SPA, **kw):
+    v, ch = pkce()
+    stack.secrets.add(v)
+    return code_row(stack, f.org, app or f.app, user or f.user, uri, ch, scope, **kw), v
+
+
+def introspect_active(stack, f, token):
+    st, _, doc = post(stack, "/introspect", {"token": token}, headers={"X-API-Key": f.admin_key["key"]})
+    assert st == 200, (st, doc)
+    return doc.get("active")
+
+
+@nginx_only
+def test_app_cli(stack):
+    """app create/list/update/disable/enable, and what registration refuses."""
+    f = fx(stack)
+    rc, out, _ = stack.admin("app", "list", "--org", f.org["slug"], "--json")
+    assert rc == 0, out
+    apps = {a["client_id"]: a for a in json.loads(out)}
+    assert f.app["client_id"] in apps and f.other_app["client_id"] not in apps, apps
+    # Every organization has exactly one portal (the create operation made it).
+    portals = [a for a in apps.values() if a["type"] == "portal"]
+    assert len(portals) == 1 and portals[0]["redirect_uris"] == ["/portal/%s/" % f.org["slug"]], portals
+    assert f.app["scopes"] == "admin read:accounts write:settings" and f.app["type"] == "spa", f.app
+    bad = [
+        (SPA + "#frag", None), ("https://*.example.com/cb", None), ("https://u@spa.example.com/cb", None),
+        ("http://spa.example.com/cb", None), ("http://127.0.0.1:8080/cb", None),
+        ("com.example.app:/cb", None), ("https://SPA.example.com/cb", None),
+        ("https://spa.example.com/a/../b", None), ("https://spa.example.com/%zz", None),
+        ("http://localhost:8080/cb", "native"), ("javascript:alert(1)", "native"),
+    ]
+    for uri, typ in bad:
+        args = ["app", "create", "--name", "bad", "--scopes", "read:accounts", "--org", f.org["slug"],
+                "--redirect-uri", uri]
+        if typ:
+            args += ["--type", typ]
+        rc, out, err = stack.admin(*args)
+        assert rc != 0 and "--redirect-uri" in err, (uri, rc, out, err)
+    rc, out, err = stack.admin("app", "create", "--name", "p", "--scopes", "read:accounts", "--type", "portal",
+                               "--org", f.org["slug"], "--redirect-uri", SPA)
+    assert rc != 0 and "--type" in err, err
+    # update, disable, enable; each leaves an audit row.
+    tmp = app_create(stack, f.org, "Temp", ["https://t.example.com/cb"], "read:accounts")
+    up = stack.admin_json("app", "update", tmp["client_id"], "--name", "Temp 2", "--redirect-uri",
+                          "https://t.example.com/cb2", "--redirect-uri", "https://t.example.com/cb3", "--json")
+    assert up["name"] == "Temp 2" and up["redirect_uris"] == ["https://t.example.com/cb2",
+                                                              "https://t.example.com/cb3"], up
+    dis = stack.admin_json("app", "disable", tmp["client_id"], "--json")
+    assert dis["status"] == "disabled", dis
+    rc, _, err = stack.admin("app", "disable", tmp["client_id"])
+    assert rc != 0, err
+    assert stack.admin_json("app", "enable", tmp["client_id"], "--json")["status"] == "active"
+    rc, _, err = stack.admin("app", "update", portals[0]["client_id"], "--redirect-uri", SPA)
+    assert rc != 0 and "portal" in err, err
+    events = stack.psql("select string_agg(event, ' ' order by seq) from audit where resource = %s"
+                        % sql_str(tmp["client_id"])).split()
+    assert events == ["app.create", "app.update", "app.disable", "app.enable"], events
+
+
+@nginx_only
+def test_public_client_exchange_refresh_revoke(stack):
+    """A public client: code + verifier -> tokens; its refresh token rotates
+    with client_id alone; it revokes its own tokens with client_id."""
+    f = fx(stack)
+    code, v = fresh(stack, f, scope="read:accounts write:settings")
+    st, rh, doc = exchange(stack, f.app, code, v)
+    assert st == 200, (st, doc)
+    assert rh.get("cache-control") == "no-store", rh
+    c = claims_of(doc["access_token"])
+    assert c["client_id"] == f.app["client_id"] and c["sub"] == f.user["id"] and c["org"] == f.org["id"], c
+    assert doc["scope"] == "read:accounts write:settings" and c["sid"].startswith("fam_"), (doc, c)
+    assert introspect_active(stack, f, doc["access_token"]) is True
+    # Refresh with client_id alone: rotates.
+    st, _, r1 = post(stack, "/token", {"grant_type": "refresh_token", "client_id": f.app["client_id"],
+                                       "refresh_token": doc["refresh_token"]})
+    assert st == 200 and r1["refresh_token"] != doc["refresh_token"], (st, r1)
+    stack.secrets.update([r1["access_token"], r1["refresh_token"]])
+    # Another application cannot use it; nor a key.
+    st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": f.app2["client_id"],
+                                      "refresh_token": r1["refresh_token"]})
+    assert st == 400 and e["error"] == "invalid_grant", (st, e)
+    st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "refresh_token": r1["refresh_token"]},
+                    headers={"X-API-Key": f.key["key"]})
+    assert st == 400 and e["error"] == "invalid_grant", (st, e)
+    # Introspection stays for keys.
+    st, _, e = post(stack, "/introspect", {"token": r1["access_token"], "client_id": f.app["client_id"]})
+    assert st == 401, (st, e)
+    # Another app's revoke does nothing (RFC 7009: 200 anyway); its own works.
+    st, _, _ = post(stack, "/revoke", {"token": r1["refresh_token"], "client_id": f.app2["client_id"]})
+    assert st == 200
+    st, _, e = post(stack, "/revoke", {"token": r1["access_token"], "client_id": f.other_app["client_id"]})
+    assert st == 200
+    assert introspect_active(stack, f, r1["access_token"]) is True
+    st, _, _ = post(stack, "/revoke", {"token": r1["refresh_token"], "client_id": f.app["client_id"]})
+    assert st == 200
+    st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": f.app["client_id"],
+                                      "refresh_token": r1["refresh_token"]})
+    assert st == 400 and e["error"] == "invalid_grant", (st, e)
+    assert introspect_active(stack, f, r1["access_token"]) is False
+    # The portal's client_id is no credential: it may not revoke others' tokens.
+    _, _, kt = post(stack, "/token", {"grant_type": "client_credentials"},
+                    headers={"X-API-Key": f.admin_key["key"]})
+    stack.secrets.add(kt["access_token"])
+    portal = [a for a in json.loads(stack.admin("app", "list", "--org", f.org["slug"], "--json")[1])
+              if a["type"] == "portal"][0]
+    st, _, _ = post(stack, "/revoke", {"token": kt["access_token"], "client_id": portal["client_id"]})
+    assert st == 200 and introspect_active(stack, f, kt["access_token"]) is True
+    # A disabled application: no exchange, no refresh, its tokens inactive.
+    code, v = fresh(stack, f, app=f.app2, uri="https://two.example.com/cb")
+    st, _, d2 = exchange(stack, f.app2, code, v, uri="https://two.example.com/cb")
+    assert st == 200, d2
+    stack.admin_ok("app", "disable", f.app2["client_id"])
+    try:
+        assert introspect_active(stack, f, d2["access_token"]) is False
+        st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": f.app2["client_id"],
+                                          "refresh_token": d2["refresh_token"]})
+        assert st == 401 and e["error"] == "invalid_client", (st, e)
+    finally:
+        stack.admin_ok("app", "enable", f.app2["client_id"])
+
+
+@nginx_only
+def test_code_attacks(stack):
+    """Replay (refused, and the first use's tokens revoked), another client,
+    another redirect URI, wrong or missing verifier, plain, expired, another
+    organization, scope escalation, the admin audience."""
+    f = fx(stack)
+    code, v = fresh(stack, f)
+    st, _, first = exchange(stack, f.app, code, v)
+    assert st == 200, first
+    st, _, e = exchange(stack, f.app, code, v)
+    assert st == 400 and e == {"error": "invalid_grant"} or e.get("error") == "invalid_grant", (st, e)
+    assert introspect_active(stack, f, first["access_token"]) is False
+    st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": f.app["client_id"],
+                                      "refresh_token": first["refresh_token"]})
+    assert st == 400 and e["error"] == "invalid_grant", (st, e)
+    assert "code.reuse" in stack.psql("select event from audit where org_id = %s" % sql_str(f.org["id"]))
+
+    def refused(code, v, app=f.app, uri=SPA, error="invalid_grant", status=400, **kw):
+        st, _, e = exchange(stack, app, code, v, uri=uri, **kw)
+        assert st == status and e.get("error") == error, (st, e)
+        assert "access_token" not in e
+
+    code, v = fresh(stack, f)
+    refused(code, v, app=f.app2)                       # another client
+    refused(code, v)                                   # ... which consumed it
+    code, v = fresh(stack, f)
+    refused(code, v, uri=SPA + "/")                    # another redirect URI
+    for uri in (SPA + "?x=1", "https://SPA.example.com/callback", "https://spa.example.com/%63allback"):
+        code, v = fresh(stack, f)
+        refused(code, v, uri=uri)
+    code, v = fresh(stack, f)
+    refused(code, v[:-1] + ("A" if v[-1] != "A" else "B"))   # wrong verifier
+    code, v = fresh(stack, f)
+    refused(code, None, error="invalid_request")        # no verifier
+    v, ch = pkce()
+    code = code_row(stack, f.org, f.app, f.user, SPA, ch, "read:accounts")
+    refused(code, ch)                                   # the challenge as verifier ("plain")
+    code, v = fresh(stack, f, ttl=-1)
+    refused(code, v)                                    # expired
+    refused("x" * 43, v)                                # unknown
+    refused("short", v)
+    # A code of another organization, with that organization's app or ours.
+    v, ch = pkce()
+    code = code_row(stack, f.other, f.other_app, f.other_user, SPA, ch, "read:accounts")
+    refused(code, v, app=f.app)
+    st, _, ok = exchange(stack, f.other_app, code, v)
+    assert st == 200 and claims_of(ok["access_token"])["org"] == f.other["id"], ok
+    # Scope escalation: a code claiming more than the user holds gets no more.
+    code, v = fresh(stack, f, scope="admin read:accounts")
+    st, _, doc = exchange(stack, f.app, code, v)
+    assert st == 200 and doc["scope"] == "read:accounts", doc
+    # ... nor more than the app may be given (app2: read:accounts only).
+    code, v = fresh(stack, f, app=f.app2, scope="read:accounts write:settings", uri="https://two.example.com/cb")
+    st, _, doc = exchange(stack, f.app2, code, v, uri="https://two.example.com/cb")
+    assert st == 200 and doc["scope"] == "read:accounts", doc
+    # RFC 8707: the admin API's audience only for a user holding admin.
+    admin_aud = stack.issuer + "/admin"
+    code, v = fresh(stack, f, scope="read:accounts", resource=admin_aud)
+    refused(code, v, error="invalid_target")
+    code, v = fresh(stack, f, user=f.admin, scope="admin read:accounts", resource=admin_aud)
+    st, _, doc = exchange(stack, f.app, code, v)
+    assert st == 200 and claims_of(doc["access_token"])["aud"] == admin_aud, doc
+    st, _, lst = stack.request("GET", "/admin/apps", headers={"Authorization": "Bearer " + doc["access_token"]})
+    assert st == 200, (st, lst[:300])
+    code, v = fresh(stack, f, user=f.admin, scope="admin", resource=admin_aud)
+    refused(code, v, error="invalid_target", resource="https://elsewhere.example/")
+    # A disabled user's code is refused at the exchange.
+    u = new_user(stack, f.org, "code.gone", "limited")
+    code, v = fresh(stack, f, user=u)
+    stack.admin_ok("user", "disable", u["username"], "--org", f.org["slug"])
+    refused(code, v)
+
+
+@nginx_only
+def test_native_loopback_and_key_client(stack):
+    """A native app's loopback redirect with another port; a key as a
+    confidential client (PKCE still required)."""
+    f = fx(stack)
+    uri = "http://127.0.0.1:53682/cb"
+    code, v = fresh(stack, f, app=f.native, uri=uri)
+    st, _, doc = exchange(stack, f.native, code, v, uri=uri)
+    assert st == 200 and claims_of(doc["access_token"])["client_id"] == f.native["client_id"], doc
+    code, v = fresh(stack, f)
+    st, _, doc = post(stack, "/token", {"grant_type": "authorization_code", "code": code, "redirect_uri": SPA,
+                                        "code_verifier": v}, headers={"X-API-Key": f.key["key"]})
+    stack.secrets.update([doc.get("access_token", ""), doc.get("refresh_token", "")])
+    assert st == 200 and claims_of(doc["access_token"])["client_id"] == f.key["id"], (st, doc)
+    st, _, r = post(stack, "/token", {"grant_type": "refresh_token", "refresh_token": doc["refresh_token"]},
+                    headers={"X-API-Key": f.key["key"]})
+    assert st == 200, r
+    stack.secrets.update([r["access_token"], r["refresh_token"]])
+    # A key without the grant.
+    code, v = fresh(stack, f)
+    st, _, e = post(stack, "/token", {"grant_type": "authorization_code", "code": code, "redirect_uri": SPA,
+                                      "code_verifier": v}, headers={"X-API-Key": f.admin_key["key"]})
+    assert st == 400 and e["error"] == "unauthorized_client", (st, e)
+    # An unknown client_id, or a client_id with a bogus secret, is invalid_client.
+    st, _, e = post(stack, "/token", {"grant_type": "authorization_code", "client_id": "app_" + "a" * 16,
+                                      "code": code, "redirect_uri": SPA, "code_verifier": v})
+    assert st == 401 and e["error"] == "invalid_client", (st, e)
+    st, _, e = post(stack, "/token", {"grant_type": "authorization_code", "client_id": f.app["client_id"],
+                                      "client_secret": "x", "code": code, "redirect_uri": SPA,
+                                      "code_verifier": v})
+    assert st == 401 and e["error"] == "invalid_client", (st, e)
+    # A public client may not use other grants.
+    st, _, e = post(stack, "/token", {"grant_type": "client_credentials", "client_id": f.app["client_id"]})
+    assert st == 400 and e["error"] == "unauthorized_client", (st, e)
+    st, _, e = post(stack, "/token", {"grant_type": "password", "client_id": f.app["client_id"],
+                                      "username": f.user["username"], "password": f.user["password"]})
+    assert st == 400 and e["error"] == "unauthorized_client", (st, e)
