@@ -72,6 +72,7 @@ struct config {
 	int		 login_max_failures;
 	int		 login_max_failures_addr;
 	int		 login_window_sec;
+	int		 session_ttl_sec;	/* the login page's sessions */
 	int		 argon2_m_kib;
 	int		 argon2_t;
 	int		 argon2_p;

@@ -1,14 +1,14 @@
 /*
  * grant_password: a user's password for a token pair (RFC 6749 §4.3), for
- * first-party login flows.
+ * the backends that use it today: legacy (RFC 9700 §2.4), available only
+ * to keys granted it; browsers and apps log in at /authorize.
  *
  *   granted = requested ∩ key scopes ∩ the user's permissions (perm.h)
  *
- * Wrong password, unknown user and disabled user are one invalid_grant, at
- * the same cost (an unknown user is verified against a dummy hash). Failed
- * logins are counted per username and per client address in PostgreSQL,
- * shared by every worker and host; past the limit the answer is 429 before
- * any hashing. A successful login writes only what it needs anyway: the
+ * The password check is pwcheck's, shared with the login page: wrong
+ * password, unknown user and disabled user are one invalid_grant at the
+ * same cost; past a failure limit the answer is 429 before any hashing.
+ * A successful login writes only what it needs anyway: the
  * refresh token, in the same statement that resets the username's counter.
  */
 #include <stdio.h>
@@ -25,6 +25,7 @@
 #include "log.h"
 #include "password.h"
 #include "perm.h"
+#include "pwcheck.h"
 #include "refresh.h"
 #include "secret.h"
 #include "store_user.h"
@@ -49,7 +50,6 @@ grant_password(const struct grant_ctx *g, struct req *r, const struct client *c,
 	struct issue			 is = { 0 };
 	char				 uname[USERNAME_MAX_BYTES + 1];
 	char				 scope[SCOPE_MAX_STRING_BYTES];
-	char				 phc[PASSWORD_HASH_BYTES];
 	char				 refresh[REFRESH_LEN + 1];
 	char				 family[4 + APIKEY_ID_LEN + 1];
 	char				 hex[2 * REFRESH_DIGEST_BYTES + 1];
@@ -60,7 +60,7 @@ grant_password(const struct grant_ctx *g, struct req *r, const struct client *c,
 	const char			*addr = "-";
 	char				 ip[IPADDR_MAX_BYTES];
 	char				 actor[4 + APIKEY_ID_LEN + 1];
-	int				 ok, with_refresh;
+	int				 retry_after, with_refresh;
 
 	if (user == NULL || pw == NULL) {
 		oauth_err(p, OERR_INVALID_REQUEST, "username and password are "
@@ -83,30 +83,19 @@ grant_password(const struct grant_ctx *g, struct req *r, const struct client *c,
 	} else if (r->remote_addr != NULL && ipaddr_canon(r->remote_addr,
 	    strlen(r->remote_addr), ip) == 0)
 		addr = ip;	/* one spelling; anything else (none) is "-" */
-	/* An impossible username is an unknown user, at the same cost. */
-	if (username_normalize(user, strlen(user), uname) == -1)
-		snprintf(uname, sizeof(uname), "-");
-	if (store_login_lookup(g->db, c->org_id, uname, addr,
-	    g->login_window_sec, &l) == -1) {
-		oauth_err(p, OERR_UNAVAILABLE, NULL);
+	snprintf(actor, sizeof(actor), "key:%s", c->id);
+	switch (pwcheck(g, c->org_id, user, pw, addr, actor, uname, &l,
+	    &retry_after)) {
+	case PWCHECK_OK:
+		break;
+	case PWCHECK_TOO_MANY:
+		too_many(p, retry_after);
 		goto out;
-	}
-	if (l.user_failures >= g->login_max_failures ||
-	    l.addr_failures >= g->login_max_failures_addr) {
-		too_many(p, l.retry_after);
-		goto out;
-	}
-	ok = password_verify(l.found ? l.phc : g->dummy_phc, pw, strlen(pw));
-	ok &= l.found & !l.user.disabled;
-	if (!ok) {
-		/* The failure that reaches a limit writes the lockout's
-		 * audit row (one per username or address and window). */
-		snprintf(actor, sizeof(actor), "key:%s", c->id);
-		if (store_login_failed(g->db, c->org_id, uname, addr,
-		    g->login_window_sec, actor, g->login_max_failures,
-		    g->login_max_failures_addr) == -1)
-			log_warnx("login: failure not counted");
+	case PWCHECK_WRONG:
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
+		goto out;
+	case PWCHECK_UNAVAILABLE:
+		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		goto out;
 	}
 
@@ -116,12 +105,6 @@ grant_password(const struct grant_ctx *g, struct req *r, const struct client *c,
 		oauth_err(p, OERR_INVALID_SCOPE, NULL);
 		goto out;
 	}
-
-	/* Upgrade a hash made with older parameters (a write only then). */
-	if (password_needs_rehash(l.phc, g->pw) &&
-	    (password_hash(g->pw, pw, strlen(pw), phc) == -1 ||
-	    store_password_rehash(g->db, c->org_id, l.user.id, phc) == -1))
-		log_warnx("login: password hash of %s not upgraded", l.user.id);
 
 	with_refresh = (c->grants & GT_REFRESH_TOKEN) != 0;
 	if (with_refresh) {
@@ -161,6 +144,5 @@ out:
 	/* Every way out: no secret of this login stays behind. */
 	secret_wipe(refresh, sizeof(refresh));
 	secret_wipe(digest, sizeof(digest));
-	secret_wipe(phc, sizeof(phc));
 	secret_wipe(&l.phc, sizeof(l.phc));
 }

@@ -26,6 +26,7 @@
 #include "rotation.h"
 #include "secretcheck.h"
 #include "store.h"
+#include "store_login.h"
 #include "store_idem.h"
 
 #define BACKOFF_MAX_SEC	60
@@ -51,6 +52,7 @@ static int	task_purge(struct hk *, int);
 static int	task_grace(struct hk *, int);
 static int	task_idem_purge(struct hk *, int);
 static int	task_audit_heads(struct hk *, int);
+static int	task_login_purge(struct hk *, int);
 
 /*
  * The tasks, one row each. Another periodic task (usage flushes) is one
@@ -62,6 +64,7 @@ static const struct hk_task tasks[] = {
 	{ "grace ends", 60, task_grace },
 	{ "idempotency purge", 600, task_idem_purge },
 	{ "audit heads", 300, task_audit_heads },
+	{ "login purge", 600, task_login_purge },
 };
 #define NTASKS	(sizeof(tasks) / sizeof(tasks[0]))
 
@@ -282,6 +285,20 @@ task_idem_purge(struct hk *h, int max_ms)
 		return -1;
 	if (n > 0)
 		log_info("housekeeper: %d idempotency answers purged", n);
+	return max_ms;
+}
+
+static int
+task_login_purge(struct hk *h, int max_ms)
+{
+	int	 n;
+
+	/* Login-page tokens (minutes) and sessions past their life. */
+	if ((n = store_login_purge(h->db)) < 0)
+		return -1;
+	if (n > 0)
+		log_info("housekeeper: %d expired login tokens and sessions "
+		    "purged", n);
 	return max_ms;
 }
 

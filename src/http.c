@@ -15,6 +15,7 @@ static const struct {
 	const char	*text;
 } statuses[] = {
 	{ 200, "OK" }, { 201, "Created" }, { 204, "No Content" },
+	{ 302, "Found" }, { 303, "See Other" },
 	{ 400, "Bad Request" },
 	{ 401, "Unauthorized" }, { 403, "Forbidden" }, { 404, "Not Found" },
 	{ 405, "Method Not Allowed" }, { 409, "Conflict" },

@@ -18,6 +18,10 @@ static const struct route routes[] = {
 	/* A web server's sub-request carries the original method. */
 	{ "/check", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,
 	    "GET, HEAD, POST, PUT, PATCH, DELETE", h_check },
+	/* The hosted login page (h_authorize.c); HEAD would spend a token. */
+	{ "/authorize", HTTP_GET | HTTP_POST, "GET, POST", h_authorize },
+	{ "/logout", HTTP_POST, "POST", h_logout },
+	{ "/login.css", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_logincss },
 	/* The admin API: its own table of methods and patterns (adminapi.c). */
 	{ "/admin/", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,
 	    "GET, HEAD, POST, PATCH, DELETE", h_admin },

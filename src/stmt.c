@@ -433,6 +433,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "with u as (update users set password_hash = $3,"
 	    "   tokens_valid_after = now(), generation = generation + 1"
 	    "   where org_id = $1 and username = $2 returning *),"
+	    " s as (delete from sessions where org_id = $1"
+	    "   and user_id in (select id from u)),"
 	    " a as (" AUDIT_INTO " select $1, 'user.password',"
 	    "   'new password: every token of the user ended', $4, $5, u.id"
 	    "   from u)"
@@ -443,6 +445,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   version = version + 1"
 	    "   where org_id = $1 and username = $2 and disabled_at is null"
 	    "   returning *),"
+	    " s as (delete from sessions where org_id = $1"
+	    "   and user_id in (select id from u)),"
 	    " a as (" AUDIT_INTO " select $1, 'user.disable',"
 	    "   'disabled: every token of the user ended', $3, $4, u.id from u)"
 	    " select " USER_COLS " from u", 4 },
@@ -1119,6 +1123,82 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "select array_to_string(a.redirect_uris, ' ') from apps a"
 	    " join orgs o on o.id = a.org_id where a.type = 'spa'"
 	    " and a.disabled_at is null and o.disabled_at is null", 0 },
+	/*
+	 * The hosted login page (sql/016_login.sql). Tokens, session ids and
+	 * browser bindings arrive as the hex of their SHA-256 digests.
+	 */
+	/* The organization's name and page template ("" where unset). $1 org. */
+	[STMT_LOGIN_TEMPLATE] = { "login_template",
+	    "select o.name, coalesce(t.title, ''), coalesce(t.org_name, ''),"
+	    " coalesce(t.color_bg, ''), coalesce(t.color_fg, ''),"
+	    " coalesce(t.color_accent, '')"
+	    " from orgs o left join login_templates t on t.org_id = o.id"
+	    " where o.id = $1", 1 },
+	/*
+	 * Set the whole template (ops_login.c merges a partial change first),
+	 * with its audit row. $1 org, $2 title, $3 org name, $4-$6 colours,
+	 * $7 actor, $8 source.
+	 */
+	[STMT_LOGIN_TEMPLATE_SET] = { "login_template_set",
+	    "with t as (insert into login_templates (org_id, title, org_name,"
+	    "   color_bg, color_fg, color_accent) values ($1, $2, $3, $4, $5, $6)"
+	    "   on conflict (org_id) do update set title = excluded.title,"
+	    "   org_name = excluded.org_name, color_bg = excluded.color_bg,"
+	    "   color_fg = excluded.color_fg,"
+	    "   color_accent = excluded.color_accent, updated_at = now()"
+	    "   returning *),"
+	    " a as (" AUDIT_INTO " select $1, 'login.template',"
+	    "   'login page template set', $7, $8, t.org_id from t)"
+	    " select title, org_name, color_bg, color_fg, color_accent from t", 8 },
+	/*
+	 * One rendering of the page: the validated request, single use.
+	 * $1 token digest, $2 browser digest, $3 org, $4 client_id,
+	 * $5 redirect_uri, $6 scope, $7 state (NULL: none), $8 code_challenge,
+	 * $9 locale, $10 life in seconds, $11 resource (NULL: none).
+	 */
+	[STMT_LOGIN_REQ_CREATE] = { "login_req_create",
+	    "insert into login_requests (token_hash, browser_hash, org_id,"
+	    " client_id, redirect_uri, scope, state, code_challenge, locale,"
+	    " expires_at, resource) values (decode($1, 'hex'), decode($2, 'hex'),"
+	    " $3, $4, $5, $6, $7, $8, $9,"
+	    " now() + make_interval(secs => $10::int), $11)", 11 },
+	/*
+	 * Take a token: once, before it expires, from the browser it was
+	 * shown to. $1 token digest, $2 browser digest.
+	 */
+	[STMT_LOGIN_REQ_TAKE] = { "login_req_take",
+	    "update login_requests set used_at = now()"
+	    " where token_hash = decode($1, 'hex')"
+	    " and browser_hash = decode($2, 'hex') and used_at is null"
+	    " and expires_at > now()"
+	    " returning org_id, client_id, redirect_uri, scope,"
+	    " coalesce(state, ''), (state is not null), code_challenge, locale,"
+	    " resource", 2 },
+	[STMT_LOGIN_REQ_PURGE] = { "login_req_purge",
+	    "delete from login_requests where expires_at < now()"
+	    " - interval '1 hour'", 0 },
+	/* $1 session digest, $2 org, $3 user id, $4 its generation, $5 life
+	 * in seconds. */
+	[STMT_SESSION_CREATE] = { "session_create",
+	    "insert into sessions (id_hash, org_id, user_id, generation,"
+	    " expires_at) values (decode($1, 'hex'), $2, $3, $4::bigint,"
+	    " now() + make_interval(secs => $5::int))", 5 },
+	/*
+	 * The signed-in user of a session of this organization: alive, its
+	 * user enabled and of the generation it signed in with (a new
+	 * password or a disabled user ends it). $1 digest, $2 org.
+	 */
+	[STMT_SESSION_GET] = { "session_get",
+	    "select u.id, u.username from sessions s join users u"
+	    " on u.id = s.user_id and u.org_id = s.org_id"
+	    " where s.id_hash = decode($1, 'hex') and s.org_id = $2"
+	    " and s.expires_at > now() and u.disabled_at is null"
+	    " and u.generation = s.generation", 2 },
+	/* POST /logout: the browser's own session. $1 digest. */
+	[STMT_SESSION_DELETE] = { "session_delete",
+	    "delete from sessions where id_hash = decode($1, 'hex')", 1 },
+	[STMT_SESSION_PURGE] = { "session_purge",
+	    "delete from sessions where expires_at < now()", 0 },
 };
 
 const struct stmt_def *

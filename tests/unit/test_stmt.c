@@ -60,6 +60,10 @@ static const struct table {
 	{ "audit_heads", "org_id", "org_id", { { NULL, NULL } } },
 	{ "idempotency", "org_id", NULL, { { NULL, NULL } } },
 	{ "apps", "org_id", "client_id", { { NULL, NULL } } },
+	{ "sessions", "org_id", "id_hash", { { "user_id", "users" },
+	    { NULL, NULL } } },
+	{ "login_requests", "org_id", "token_hash", { { NULL, NULL } } },
+	{ "login_templates", "org_id", "org_id", { { NULL, NULL } } },
 	{ "auth_codes", "org_id", "code_hash",
 	    { { "client_id", "apps" }, { "user_id", "users" } } },
 };
@@ -128,6 +132,15 @@ static const struct {
 	    "organization (the housekeeper)", 0 },
 	{ STMT_IDEM_PURGE, NULL, "deletes the answers of every organization "
 	    "older than 24 hours (the housekeeper)", 0 },
+	{ STMT_LOGIN_REQ_TAKE, NULL, "the login form: by the digest of its "
+	    "256-bit one-time token and of the browser's binding cookie; the "
+	    "row names its organization", 0 },
+	{ STMT_LOGIN_REQ_PURGE, NULL, "the housekeeper: expired login-page "
+	    "tokens of every organization", 0 },
+	{ STMT_SESSION_DELETE, NULL, "POST /logout: by the digest of the "
+	    "browser's own 256-bit session id", 0 },
+	{ STMT_SESSION_PURGE, NULL, "the housekeeper: expired sessions of "
+	    "every organization", 0 },
 	{ STMT_RATE_SYNC, NULL, "shared rate limits: rows of ratelimit_counts "
 	    "are per host and key hash, no tenant data (its unnest() reads as a "
 	    "table to this parser)", 0 },
