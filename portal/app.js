@@ -100,6 +100,9 @@ async function start() {
   const held = new Set(scopes.filter((s) => s));
   ctx.scopeChoices = [...held].sort();
   ctx.holdsAll = (list) => (list || []).every((s) => held.has(s));
+  // The grants of the keys the portal may make or change (a token of an
+  // application: client_credentials only, src/adminapi.c).
+  ctx.grants = ["client_credentials"];
   // A key reaches every account: a role limited to its accounts makes none.
   ctx.canMakeKeys = !role || role.all_accounts !== false;
   ctx.started = true;

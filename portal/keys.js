@@ -68,6 +68,13 @@ function usable(k) {
   return k.status === "active" && !k.rolled_to && !k.trusted_forwarder;
 }
 
+// Whether the signed-in user may change k at all: a key holding a scope
+// or a grant it lacks is refused by the admin API (docs/ADMIN-API.md), so
+// no button is offered. The portal's token makes client_credentials keys.
+function mayChange(ctx, k) {
+  return ctx.holdsAll(k.scopes) && (k.grants || []).every((g) => ctx.grants.includes(g)) && !k.trusted_forwarder;
+}
+
 // Show a new key's secret once: a read-only field, a copy button, and
 // the warning. The dialog and its text are gone once closed.
 async function showSecret(title, doc, extra) {
@@ -216,12 +223,11 @@ export async function render(main, ctx) {
   const cells = [];
   for (const k of keys) {
     const acts = el("td", { class: "actions" });
-    if (usable(k) && ctx.holdsAll(k.scopes)) {
-      if (ctx.canMakeKeys)
-        acts.append(el("button", { type: "button", class: "secondary", text: "Roll",
+    if (usable(k) && mayChange(ctx, k) && ctx.canMakeKeys) {
+      acts.append(el("button", { type: "button", class: "secondary", text: "Roll",
           "aria-label": "Roll " + k.name, onclick: () => rollKey(k, reload) }));
     }
-    if (k.status !== "revoked" && ctx.holdsAll(k.scopes) && !k.trusted_forwarder)
+    if (k.status !== "revoked" && mayChange(ctx, k))
       acts.append(el("button", { type: "button", class: "danger", text: "Revoke",
         "aria-label": "Revoke " + k.name, onclick: () => revokeKey(k, reload) }));
     const usage = el("td", { class: "usage" });

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "adminapi.h"
+#include "granttype.h"
 #include "app.h"
 #include "clientauth.h"
 #include "config.h"
@@ -132,16 +133,25 @@ adminapi_auth(struct app *a, struct req *r, struct adminapi_caller *who,
 		}
 		snprintf(who->org, sizeof(who->org), "%s", v.org);
 		/* The grants of the key the token was issued to: no key the
-		 * caller makes may use a grant that key cannot. */
-		switch (keycache_get(&a->keycache, a->db, v.client_id, &k)) {
-		case -1:
-			oauth_err(p, OERR_UNAVAILABLE, NULL);
-			return -1;
-		case 0:
-			oauth_err(p, OERR_INVALID_TOKEN, NULL);
-			return -1;
+		 * caller makes may use a grant that key cannot. A token of an
+		 * application (a public client such as the portal: a user
+		 * signed in with the code grant, no key; its state was read
+		 * by tokencheck) makes and changes client_credentials keys
+		 * only, the one grant the portal offers. */
+		if (strncmp(v.client_id, "app_", 4) == 0)
+			who->grants = GT_CLIENT_CREDENTIALS;
+		else {
+			switch (keycache_get(&a->keycache, a->db, v.client_id,
+			    &k)) {
+			case -1:
+				oauth_err(p, OERR_UNAVAILABLE, NULL);
+				return -1;
+			case 0:
+				oauth_err(p, OERR_INVALID_TOKEN, NULL);
+				return -1;
+			}
+			who->grants = k.grants;
 		}
-		who->grants = k.grants;
 		if (jwtverify_is_user(&v))
 			snprintf(who->actor, sizeof(who->actor), "user:%s",
 			    v.sub);

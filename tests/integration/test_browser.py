@@ -194,3 +194,204 @@ def test_portal_files(stack):
     stack.admin("org", "disable", off["slug"])
     assert stack.request("GET", "/portal/%s/" % off["slug"])[0] == 404
     assert stack.request("GET", "/portal/%s/config.json" % off["slug"])[0] == 404
+
+
+def portal_app(stack, org, scopes):
+    """The organization's portal application, given scopes (it is made
+    with "admin" only: a key made in the portal holds at most what the
+    portal's token holds)."""
+    apps = stack.admin_json("app", "list", "--org", org["slug"], "--json")
+    app = [a for a in apps if a["type"] == "portal"]
+    assert len(app) == 1, apps
+    stack.admin_json("app", "update", app[0]["client_id"], "--scopes", scopes, "--json")
+    return app[0]
+
+
+def test_portal_flow(stack):
+    """Sign in, create a key and use it, roll it (old key during and after
+    the grace), revoke the new one, read the audit trail; then sign out."""
+    org = new_org(stack, "portal")
+    portal_app(stack, org, "admin read:accounts write:settings")
+    boss = new_user(stack, org, role="admin")
+    b = Browser(stack)
+    try:
+        sign_in(b, stack, org, boss)
+        b.wait(lambda: b.css("table tbody tr td"), "the keys table")
+        b.wait(lambda: "(admin)" in b.one("#me").text, "who is signed in")
+        assert b.d.execute_script("return sessionStorage.length") == 0, "the PKCE verifier is still stored"
+        assert b.d.execute_script("return localStorage.length") == 0
+        b.shot("keys-empty")
+        b.assert_clean("sign-in and the keys page")
+
+        # Create, with the keyboard: focus the button, Enter, type, Enter.
+        from selenium.webdriver.common.keys import Keys
+        create = b.one("button.primary")
+        assert create.text == "Create a key"
+        b.d.execute_script("arguments[0].focus()", create)
+        b.d.switch_to.active_element.send_keys(Keys.ENTER)
+        name = b.one("dialog input[name=name]")
+        assert b.d.switch_to.active_element == name, "the dialog's first field has the focus"
+        name.send_keys("made in the browser")
+        offered = sorted(e.get_attribute("value") for e in b.css("dialog input[name=scope]"))
+        assert offered == ["admin", "read:accounts", "write:settings"], offered
+        b.one("dialog input[value='read:accounts']").click()
+        b.shot("key-create")
+        name.send_keys(Keys.ENTER)
+        shown = b.one("dialog input.secret")
+        key = shown.get_attribute("value")
+        stack.secrets.add(key)
+        assert re.match(r"^jmk_live_[a-z2-7]{16}_", key), "not a key: %r" % key[:20]
+        assert "you will not see it again" in b.one("dialog").text
+        b.shot("key-shown-once")
+        b.one("dialog button.secondary").click()
+        b.wait(lambda: not b.css("dialog"), "the one-time display gone")
+        assert key not in b.d.page_source, "the key is still in the page"
+        b.wait_text("made in the browser")
+        b.assert_clean("create")
+
+        # A plain HTTP client uses it.
+        st, _, d = cc(stack, key)
+        assert st == 200 and d["scope"] == "read:accounts", (st, d)
+        kid = key.split("_")[2]
+
+        # Roll with a grace of one hour; the old key works during it.
+        row = b.one("tr[data-key-id='%s']" % kid)
+        row.find_element("css selector", "button.secondary").click()
+        b.one("dialog input[value='1h']").click()
+        b.shot("key-roll")
+        b.one("dialog button[type=submit]").click()
+        new = b.one("dialog input.secret").get_attribute("value")
+        stack.secrets.add(new)
+        assert new != key and new.startswith("jmk_live_"), new[:20]
+        b.shot("key-rolled-shown-once")
+        b.one("dialog button.secondary").click()
+        b.wait(lambda: not b.css("dialog"), "the one-time display gone")
+        new_id = new.split("_")[2]
+        b.wait(lambda: b.css("tr[data-key-id='%s']" % new_id), "the new key listed")
+        assert "expiring" in b.one("tr[data-key-id='%s']" % kid).text
+        assert cc(stack, key)[0] == 200, "the old key during its grace"
+        assert cc(stack, new)[0] == 200
+        ends = stack.psql("select extract(epoch from expires_at - now()) from api_keys where id = '%s'" % kid)
+        assert 3500 < float(ends) <= 3600, ends
+        # The grace ends by the database's clock (an hour is too long to
+        # wait): the old key is then any invalid key, on every worker.
+        stack.psql("update api_keys set expires_at = now() where id = '%s'" % kid)
+        wait_for(lambda: cc(stack, key)[0] == 401, 10, "the old key refused after its grace")
+        assert cc(stack, new)[0] == 200
+
+        # Revoke the new key, confirmed in a dialog.
+        b.d.refresh()  # a reload forgets the tokens: sign in again
+        b.one("#sign-in").click()
+        b.wait(lambda: b.css("tr[data-key-id='%s']" % new_id), "the keys again, through the session")
+        b.one("tr[data-key-id='%s'] button.danger" % new_id).click()
+        assert "cannot be undone" in b.one("dialog").text
+        b.shot("key-revoke-confirm")
+        b.one("dialog button[type=submit]").click()
+        b.wait(lambda: "revoked" in b.one("tr[data-key-id='%s']" % new_id).text, "the key shown revoked")
+        assert cc(stack, new)[0] == 401
+        b.shot("keys-after")
+        b.assert_clean("roll and revoke")
+
+        # The audit trail shows the three acts of the signed-in user.
+        b.one("a[href='#audit']").click()
+        b.wait_text("key.revoke")
+        text = b.one("main").text
+        for action in ("key.create", "key.roll", "key.revoke"):
+            assert action in text, action
+        assert "user:" + boss["id"] in text
+        act = b.one("input[name=action]")
+        act.send_keys("key.roll\n")
+        b.wait(lambda: "key.create" not in b.one("main").text, "the filter applied")
+        assert "key.roll" in b.one("main").text
+        b.shot("audit")
+
+        # Users: the page lists the signed-in admin.
+        b.one("a[href='#users']").click()
+        b.wait_text(boss["username"])
+        b.shot("users")
+
+        # 360 px wide: nothing scrolls sideways.
+        b.viewport(360, 740, True)
+        b.one("a[href='#keys']").click()
+        b.wait(lambda: b.css("tr[data-key-id='%s']" % new_id), "the keys at 360 px")
+        assert b.overflow() <= 0, "the page scrolls sideways at 360 px"
+        b.shot("keys-360")
+        b.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+        b.one("#me button").click()
+        b.wait(lambda: b.css("#sign-in"), "signed out")
+        b.shot("signed-out")
+        b.assert_clean("audit, users, sign out")
+    finally:
+        b.close()
+
+
+def test_limited_user_and_framing(stack):
+    """A limited user (even given the admin scope) gets a page saying so
+    and no write action; the login page refuses to be framed."""
+    org = new_org(stack, "plim")
+    portal_app(stack, org, "admin read:accounts")
+    lim = new_user(stack, org, role="limited", scopes="admin")
+    b = Browser(stack)
+    try:
+        sign_in(b, stack, org, lim)
+        b.wait(lambda: b.css("#no-access"), "the no-access page")
+        assert "Your role cannot manage keys" in b.one("h1").text
+        buttons = [e.text for e in b.css("button") if e.is_displayed()]
+        assert buttons == ["Sign out"], buttons
+        assert not [e for e in b.css("nav a") if e.is_displayed()]
+        b.shot("limited")
+        b.assert_clean("the limited user's page")
+
+        # Another loopback origin frames the login page: refused.
+        srv = FramePage(stack.issuer + "/authorize?" + urllib.parse.urlencode({
+            "response_type": "code", "client_id": portal_client(stack, org),
+            "redirect_uri": stack.issuer + "/portal/%s/" % org["slug"], "state": "s",
+            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256"}))
+        try:
+            b.d.get(srv.url)
+            b.wait(lambda: [e for e in b.console() if "frame-ancestors" in e["message"]] or
+                   [e for e in b.logs if "frame-ancestors" in e["message"]], "the framing refused")
+            b.shot("framed-refused")
+            b.d.switch_to.frame(b.d.find_element("css selector", "iframe"))
+            assert not b.css("input[name=password]"), "the framed login page shows its form"
+            b.d.switch_to.default_content()
+        finally:
+            srv.close()
+    finally:
+        b.close()
+
+
+def portal_client(stack, org):
+    apps = stack.admin_json("app", "list", "--org", org["slug"], "--json")
+    return [a for a in apps if a["type"] == "portal"][0]["client_id"]
+
+
+class FramePage:
+    """A page of another origin (127.0.0.2... no: another port) that
+    embeds url in an iframe."""
+
+    def __init__(self, url):
+        page = ('<!doctype html><title>framer</title><iframe src="%s" width="600" height="400"></iframe>'
+                % url.replace("&", "&amp;").replace('"', "&quot;")).encode()
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = page if self.path == "/" else b""
+                self.send_response(200 if body else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *a):
+                pass
+
+        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), H)
+        self.url = "http://127.0.0.1:%d/" % self.httpd.server_address[1]
+        self.t = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.t.start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
