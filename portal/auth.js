@@ -166,12 +166,17 @@ export function who() {
   return claims || {};
 }
 
-// Forget the tokens (and revoke the refresh token: RFC 7009 with the
-// public client's client_id). Best effort: the access token ends by itself.
+// Forget the tokens, revoke the refresh token (RFC 7009 with the public
+// client's client_id) and end the hosted login page's session (POST
+// /logout: its cookie, same origin), so that "Sign in" asks for the
+// password again. Best effort: the access token ends by itself.
 export async function signOut() {
   const r = refresh;
   access = refresh = claims = null;
   expiresAt = 0;
+  try {
+    await fetch(cfg.issuer + "/logout", { method: "POST", credentials: "same-origin", cache: "no-store" });
+  } catch (e) { /* nothing to do */ }
   if (r) {
     try {
       await fetch(cfg.issuer + "/revoke", {

@@ -208,158 +208,173 @@ def portal_app(stack, org, scopes):
 
 
 def test_portal_flow(stack):
+    """One browser: an administrator's whole flow, then a limited user,
+    then the login page framed by another origin."""
+    b = Browser(stack)
+    try:
+        admin_flow(b, stack)
+        limited_user(b, stack)
+        framed(b, stack)
+    finally:
+        b.close()
+
+
+def admin_flow(b, stack):
     """Sign in, create a key and use it, roll it (old key during and after
-    the grace), revoke the new one, read the audit trail; then sign out."""
+    the grace), revoke the new one, read the audit trail; then sign out
+    (which ends the login page's session too)."""
     org = new_org(stack, "portal")
     portal_app(stack, org, "admin read:accounts write:settings")
     boss = new_user(stack, org, role="admin")
-    b = Browser(stack)
-    try:
-        sign_in(b, stack, org, boss)
-        b.wait(lambda: b.css("table tbody tr td"), "the keys table")
-        b.wait(lambda: "(admin)" in b.one("#me").text, "who is signed in")
-        assert b.d.execute_script("return sessionStorage.length") == 0, "the PKCE verifier is still stored"
-        assert b.d.execute_script("return localStorage.length") == 0
-        b.shot("keys-empty")
-        b.assert_clean("sign-in and the keys page")
+    sign_in(b, stack, org, boss)
+    b.wait(lambda: b.css("table tbody tr td"), "the keys table")
+    b.wait(lambda: "(admin)" in b.one("#me").text, "who is signed in")
+    assert b.d.execute_script("return sessionStorage.length") == 0, "the PKCE verifier is still stored"
+    assert b.d.execute_script("return localStorage.length") == 0
+    b.shot("keys-empty")
+    b.assert_clean("sign-in and the keys page")
 
-        # Create, with the keyboard: focus the button, Enter, type, Enter.
-        from selenium.webdriver.common.keys import Keys
-        create = b.one("button.primary")
-        assert create.text == "Create a key"
-        b.d.execute_script("arguments[0].focus()", create)
-        b.d.switch_to.active_element.send_keys(Keys.ENTER)
-        name = b.one("dialog input[name=name]")
-        assert b.d.switch_to.active_element == name, "the dialog's first field has the focus"
-        name.send_keys("made in the browser")
-        offered = sorted(e.get_attribute("value") for e in b.css("dialog input[name=scope]"))
-        assert offered == ["admin", "read:accounts", "write:settings"], offered
-        b.one("dialog input[value='read:accounts']").click()
-        b.shot("key-create")
-        name.send_keys(Keys.ENTER)
-        shown = b.one("dialog input.secret")
-        key = shown.get_attribute("value")
-        stack.secrets.add(key)
-        assert re.match(r"^jmk_live_[a-z2-7]{16}_", key), "not a key: %r" % key[:20]
-        assert "you will not see it again" in b.one("dialog").text
-        b.shot("key-shown-once")
-        b.one("dialog button.secondary").click()
-        b.wait(lambda: not b.css("dialog"), "the one-time display gone")
-        assert key not in b.d.page_source, "the key is still in the page"
-        b.wait_text("made in the browser")
-        b.assert_clean("create")
+    # Create, with the keyboard: focus the button, Enter, type, Enter.
+    from selenium.webdriver.common.keys import Keys
+    create = b.one("button.primary")
+    assert create.text == "Create a key"
+    b.d.execute_script("arguments[0].focus()", create)
+    b.d.switch_to.active_element.send_keys(Keys.ENTER)
+    name = b.one("dialog input[name=name]")
+    assert b.d.switch_to.active_element == name, "the dialog's first field has the focus"
+    name.send_keys("made in the browser")
+    offered = sorted(e.get_attribute("value") for e in b.css("dialog input[name=scope]"))
+    assert offered == ["admin", "read:accounts", "write:settings"], offered
+    b.one("dialog input[value='read:accounts']").click()
+    b.shot("key-create")
+    name.send_keys(Keys.ENTER)
+    shown = b.one("dialog input.secret")
+    key = shown.get_attribute("value")
+    stack.secrets.add(key)
+    assert re.match(r"^jmk_live_[a-z2-7]{16}_", key), "not a key: %r" % key[:20]
+    assert "you will not see it again" in b.one("dialog").text
+    b.shot("key-shown-once")
+    b.one("dialog button.secondary").click()
+    b.wait(lambda: not b.css("dialog"), "the one-time display gone")
+    assert key not in b.d.page_source, "the key is still in the page"
+    b.wait_text("made in the browser")
+    b.assert_clean("create")
 
-        # A plain HTTP client uses it.
-        st, _, d = cc(stack, key)
-        assert st == 200 and d["scope"] == "read:accounts", (st, d)
-        kid = key.split("_")[2]
+    # A plain HTTP client uses it.
+    st, _, d = cc(stack, key)
+    assert st == 200 and d["scope"] == "read:accounts", (st, d)
+    kid = key.split("_")[2]
 
-        # Roll with a grace of one hour; the old key works during it.
-        row = b.one("tr[data-key-id='%s']" % kid)
-        row.find_element("css selector", "button.secondary").click()
-        b.one("dialog input[value='1h']").click()
-        b.shot("key-roll")
-        b.one("dialog button[type=submit]").click()
-        new = b.one("dialog input.secret").get_attribute("value")
-        stack.secrets.add(new)
-        assert new != key and new.startswith("jmk_live_"), new[:20]
-        b.shot("key-rolled-shown-once")
-        b.one("dialog button.secondary").click()
-        b.wait(lambda: not b.css("dialog"), "the one-time display gone")
-        new_id = new.split("_")[2]
-        b.wait(lambda: b.css("tr[data-key-id='%s']" % new_id), "the new key listed")
-        assert "expiring" in b.one("tr[data-key-id='%s']" % kid).text
-        assert cc(stack, key)[0] == 200, "the old key during its grace"
-        assert cc(stack, new)[0] == 200
-        ends = stack.psql("select extract(epoch from expires_at - now()) from api_keys where id = '%s'" % kid)
-        assert 3500 < float(ends) <= 3600, ends
-        # The grace ends by the database's clock (an hour is too long to
-        # wait): the old key is then any invalid key, on every worker.
-        stack.psql("update api_keys set expires_at = now() where id = '%s'" % kid)
-        wait_for(lambda: cc(stack, key)[0] == 401, 10, "the old key refused after its grace")
-        assert cc(stack, new)[0] == 200
+    # Roll with a grace of one hour; the old key works during it.
+    row = b.one("tr[data-key-id='%s']" % kid)
+    row.find_element("css selector", "button.secondary").click()
+    b.one("dialog input[value='1h']").click()
+    b.shot("key-roll")
+    b.one("dialog button[type=submit]").click()
+    new = b.one("dialog input.secret").get_attribute("value")
+    stack.secrets.add(new)
+    assert new != key and new.startswith("jmk_live_"), new[:20]
+    b.shot("key-rolled-shown-once")
+    b.one("dialog button.secondary").click()
+    b.wait(lambda: not b.css("dialog"), "the one-time display gone")
+    new_id = new.split("_")[2]
+    b.wait(lambda: b.css("tr[data-key-id='%s']" % new_id), "the new key listed")
+    assert "expiring" in b.one("tr[data-key-id='%s']" % kid).text
+    assert cc(stack, key)[0] == 200, "the old key during its grace"
+    assert cc(stack, new)[0] == 200
+    ends = stack.psql("select extract(epoch from expires_at - now()) from api_keys where id = '%s'" % kid)
+    assert 3500 < float(ends) <= 3600, ends
+    # The grace ends by the database's clock (an hour is too long to
+    # wait): the old key is then any invalid key, on every worker.
+    stack.psql("update api_keys set expires_at = now() where id = '%s'" % kid)
+    wait_for(lambda: cc(stack, key)[0] == 401, 10, "the old key refused after its grace")
+    assert cc(stack, new)[0] == 200
 
-        # Revoke the new key, confirmed in a dialog.
-        b.d.refresh()  # a reload forgets the tokens: sign in again
-        b.one("#sign-in").click()
-        b.wait(lambda: b.css("tr[data-key-id='%s']" % new_id), "the keys again, through the session")
-        b.one("tr[data-key-id='%s'] button.danger" % new_id).click()
-        assert "cannot be undone" in b.one("dialog").text
-        b.shot("key-revoke-confirm")
-        b.one("dialog button[type=submit]").click()
-        b.wait(lambda: "revoked" in b.one("tr[data-key-id='%s']" % new_id).text, "the key shown revoked")
-        assert cc(stack, new)[0] == 401
-        b.shot("keys-after")
-        b.assert_clean("roll and revoke")
+    # Revoke the new key, confirmed in a dialog.
+    b.d.refresh()  # a reload forgets the tokens: sign in again
+    b.one("#sign-in").click()
+    b.wait(lambda: b.css("tr[data-key-id='%s']" % new_id), "the keys again, through the session")
+    b.one("tr[data-key-id='%s'] button.danger" % new_id).click()
+    assert "cannot be undone" in b.one("dialog").text
+    b.shot("key-revoke-confirm")
+    b.one("dialog button[type=submit]").click()
+    b.wait(lambda: "revoked" in b.one("tr[data-key-id='%s']" % new_id).text, "the key shown revoked")
+    assert cc(stack, new)[0] == 401
+    b.shot("keys-after")
+    b.assert_clean("roll and revoke")
 
-        # The audit trail shows the three acts of the signed-in user.
-        b.one("a[href='#audit']").click()
-        b.wait_text("key.revoke")
-        text = b.one("main").text
-        for action in ("key.create", "key.roll", "key.revoke"):
-            assert action in text, action
-        assert "user:" + boss["id"] in text
-        act = b.one("input[name=action]")
-        act.send_keys("key.roll\n")
-        b.wait(lambda: "key.create" not in b.one("main").text, "the filter applied")
-        assert "key.roll" in b.one("main").text
-        b.shot("audit")
+    # The audit trail shows the three acts of the signed-in user.
+    b.one("a[href='#audit']").click()
+    b.wait_text("key.revoke")
+    text = b.one("main").text
+    for action in ("key.create", "key.roll", "key.revoke"):
+        assert action in text, action
+    assert "user:" + boss["id"] in text
+    act = b.one("input[name=action]")
+    act.send_keys("key.roll\n")
+    b.wait(lambda: "key.create" not in b.one("main").text, "the filter applied")
+    assert "key.roll" in b.one("main").text
+    b.shot("audit")
 
-        # Users: the page lists the signed-in admin.
-        b.one("a[href='#users']").click()
-        b.wait_text(boss["username"])
-        b.shot("users")
+    # Users: the page lists the signed-in admin.
+    b.one("a[href='#users']").click()
+    b.wait_text(boss["username"])
+    b.shot("users")
 
-        # 360 px wide: nothing scrolls sideways.
-        b.viewport(360, 740, True)
-        b.one("a[href='#keys']").click()
-        b.wait(lambda: b.css("tr[data-key-id='%s']" % new_id), "the keys at 360 px")
-        assert b.overflow() <= 0, "the page scrolls sideways at 360 px"
-        b.shot("keys-360")
-        b.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    # 360 px wide: nothing scrolls sideways.
+    b.viewport(360, 740, True)
+    b.one("a[href='#keys']").click()
+    b.wait(lambda: b.css("tr[data-key-id='%s']" % new_id), "the keys at 360 px")
+    assert b.overflow() <= 0, "the page scrolls sideways at 360 px"
+    b.shot("keys-360")
+    b.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
-        b.one("#me button").click()
-        b.wait(lambda: b.css("#sign-in"), "signed out")
-        b.shot("signed-out")
-        b.assert_clean("audit, users, sign out")
-    finally:
-        b.close()
+    b.one("#me button").click()
+    b.wait(lambda: b.css("#sign-in"), "signed out")
+    b.shot("signed-out")
+    b.assert_clean("audit, users, sign out")
+    # The session ended: signing in asks for the password again.
+    b.one("#sign-in").click()
+    b.one("input[name=password]", "the login page again")
 
 
-def test_limited_user_and_framing(stack):
+def limited_user(b, stack):
     """A limited user (even given the admin scope) gets a page saying so
-    and no write action; the login page refuses to be framed."""
+    and no write action."""
     org = new_org(stack, "plim")
     portal_app(stack, org, "admin read:accounts")
     lim = new_user(stack, org, role="limited", scopes="admin")
-    b = Browser(stack)
-    try:
-        sign_in(b, stack, org, lim)
-        b.wait(lambda: b.css("#no-access"), "the no-access page")
-        assert "Your role cannot manage keys" in b.one("h1").text
-        buttons = [e.text for e in b.css("button") if e.is_displayed()]
-        assert buttons == ["Sign out"], buttons
-        assert not [e for e in b.css("nav a") if e.is_displayed()]
-        b.shot("limited")
-        b.assert_clean("the limited user's page")
+    sign_in(b, stack, org, lim)
+    b.wait(lambda: b.css("#no-access"), "the no-access page")
+    assert "Your role cannot manage keys" in b.one("h1").text
+    buttons = [e.text for e in b.css("button") if e.is_displayed()]
+    assert buttons == ["Sign out"], buttons
+    assert not [e for e in b.css("nav a") if e.is_displayed()]
+    b.shot("limited")
+    b.assert_clean("the limited user's page")
 
-        # Another loopback origin frames the login page: refused.
-        srv = FramePage(stack.issuer + "/authorize?" + urllib.parse.urlencode({
-            "response_type": "code", "client_id": portal_client(stack, org),
-            "redirect_uri": stack.issuer + "/portal/%s/" % org["slug"], "state": "s",
-            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256"}))
-        try:
-            b.d.get(srv.url)
-            b.wait(lambda: [e for e in b.console() if "frame-ancestors" in e["message"]] or
-                   [e for e in b.logs if "frame-ancestors" in e["message"]], "the framing refused")
-            b.shot("framed-refused")
-            b.d.switch_to.frame(b.d.find_element("css selector", "iframe"))
-            assert not b.css("input[name=password]"), "the framed login page shows its form"
+
+def framed(b, stack):
+    """Another loopback origin frames the login page: refused (CSP
+    frame-ancestors 'none'; Chromium says so on the console)."""
+    org = new_org(stack, "pframe")
+    srv = FramePage(stack.issuer + "/authorize?" + urllib.parse.urlencode({
+        "response_type": "code", "client_id": portal_client(stack, org),
+        "redirect_uri": stack.issuer + "/portal/%s/" % org["slug"], "state": "s",
+        "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256"}),
+        stack.issuer + "/portal/%s/" % org["slug"])
+    try:
+        b.d.get(srv.url)
+        refusals = lambda: [e for e in b.logs if "frame-ancestors" in e["message"]]  # noqa: E731
+        b.wait(lambda: b.console() is not None and len(refusals()) >= 2, "both framings refused")
+        assert all(stack.issuer in e["message"] for e in refusals()), refusals()
+        b.shot("framed-refused")
+        for frame in b.css("iframe"):
+            b.d.switch_to.frame(frame)
+            assert not b.css("input[name=password]") and not b.css("#main"), "a framed page shows"
             b.d.switch_to.default_content()
-        finally:
-            srv.close()
     finally:
-        b.close()
+        srv.close()
 
 
 def portal_client(stack, org):
@@ -368,12 +383,13 @@ def portal_client(stack, org):
 
 
 class FramePage:
-    """A page of another origin (127.0.0.2... no: another port) that
-    embeds url in an iframe."""
+    """A page of another origin (another loopback port) that embeds each
+    of urls in an iframe."""
 
-    def __init__(self, url):
-        page = ('<!doctype html><title>framer</title><iframe src="%s" width="600" height="400"></iframe>'
-                % url.replace("&", "&amp;").replace('"', "&quot;")).encode()
+    def __init__(self, *urls):
+        page = ("<!doctype html><title>framer</title>" + "".join(
+            '<iframe src="%s" width="500" height="300"></iframe>' % u.replace("&", "&amp;").replace('"', "&quot;")
+            for u in urls)).encode()
 
         class H(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
