@@ -233,6 +233,12 @@ def admin_flow(b, stack):
     assert b.d.execute_script("return localStorage.length") == 0
     b.shot("keys-empty")
     b.assert_clean("sign-in and the keys page")
+    # The rotating refresh token, in the page's memory only, renews the
+    # access token (the module app.js uses); everything below runs on it.
+    renewed = b.d.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "import('./auth.js').then((m) => m.renew()).then(done, (e) => done(String(e)));")
+    assert renewed is True, "the refresh failed: %r" % renewed
 
     # Create, with the keyboard: focus the button, Enter, type, Enter.
     from selenium.webdriver.common.keys import Keys
