@@ -42,11 +42,11 @@ STORE	 = db store store_user store_idem migrations secretcheck store_app authcod
 # Operations, written once: the CLI and the HTTP handlers are adapters.
 OPS	 = ops_revoke ops_key ops_org ops_role ops_user ops_audit ops_signing ops_kek ops_app
 HTTP	 = grant_cc grant_password grant_refresh grant_exchange grant_code issue tokencheck \
-	   pwcheck clientauth oauth_err route keyring keycache revcache app \
+	   pwcheck clientauth oauth_err route keyring keycache revcache appcache cors app \
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_check \
 	   h_platform h_platform_ops adminapi h_admin h_admin_keys h_admin_openapi \
 	   h_admin_users h_admin_roles \
-	   h_admin_audit loginweb h_authorize h_logout h_logincss \
+	   h_admin_audit h_admin_apps loginweb h_authorize h_logout h_logincss \
 	   h_portal
 SERVER	 = $(HTTP) worker housekeeper supervisor main openapi portalfiles
 ADMIN	 = admin admin_migrate admin_org admin_key admin_signing admin_role \

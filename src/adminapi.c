@@ -9,6 +9,7 @@
 
 #include "adminapi.h"
 #include "granttype.h"
+#include "store_app.h"
 #include "app.h"
 #include "clientauth.h"
 #include "config.h"
@@ -48,6 +49,12 @@ static const struct adminapi_route routes[] = {
 	{ "PATCH", "/admin/roles/{name}", h_admin_roles_update, 0 },
 	{ "GET", "/admin/audit", h_admin_audit_list, 0 },
 	{ "GET", "/admin/audit/verify", h_admin_audit_verify, 0 },
+	{ "GET", "/admin/apps", h_admin_apps_list, 0 },
+	{ "POST", "/admin/apps", h_admin_apps_create, ADMIN_IDEMPOTENT },
+	{ "GET", "/admin/apps/{id}", h_admin_apps_get, 0 },
+	{ "PATCH", "/admin/apps/{id}", h_admin_apps_update, 0 },
+	{ "POST", "/admin/apps/{id}/disable", h_admin_apps_disable, 0 },
+	{ "POST", "/admin/apps/{id}/enable", h_admin_apps_enable, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
@@ -133,25 +140,26 @@ adminapi_auth(struct app *a, struct req *r, struct adminapi_caller *who,
 		}
 		snprintf(who->org, sizeof(who->org), "%s", v.org);
 		/* The grants of the key the token was issued to: no key the
-		 * caller makes may use a grant that key cannot. A token of an
-		 * application (a public client such as the portal: a user
-		 * signed in with the code grant, no key; its state was read
-		 * by tokencheck) makes and changes client_credentials keys
-		 * only, the one grant the portal offers. */
-		if (strncmp(v.client_id, "app_", 4) == 0)
-			who->grants = GT_CLIENT_CREDENTIALS;
-		else {
-			switch (keycache_get(&a->keycache, a->db, v.client_id,
-			    &k)) {
-			case -1:
-				oauth_err(p, OERR_UNAVAILABLE, NULL);
-				return -1;
-			case 0:
-				oauth_err(p, OERR_INVALID_TOKEN, NULL);
-				return -1;
-			}
-			who->grants = k.grants;
+		 * caller makes may use a grant that key cannot. A user's
+		 * token of an application (the portal: tokencheck found it
+		 * enabled) has no key: every grant but the legacy password
+		 * grant (RFC 9700 §2.4), which only the CLI gives. */
+		if (store_app_id_valid(v.client_id) && jwtverify_is_user(&v)) {
+			who->grants = GT_CLIENT_CREDENTIALS | GT_REFRESH_TOKEN |
+			    GT_TOKEN_EXCHANGE | GT_AUTHORIZATION_CODE;
+			snprintf(who->actor, sizeof(who->actor), "user:%s",
+			    v.sub);
+			return 0;
 		}
+		switch (keycache_get(&a->keycache, a->db, v.client_id, &k)) {
+		case -1:
+			oauth_err(p, OERR_UNAVAILABLE, NULL);
+			return -1;
+		case 0:
+			oauth_err(p, OERR_INVALID_TOKEN, NULL);
+			return -1;
+		}
+		who->grants = k.grants;
 		if (jwtverify_is_user(&v))
 			snprintf(who->actor, sizeof(who->actor), "user:%s",
 			    v.sub);

@@ -220,6 +220,12 @@ void	h_admin_roles_list(struct adminapi *);
 void	h_admin_roles_create(struct adminapi *);
 void	h_admin_roles_get(struct adminapi *);
 void	h_admin_roles_update(struct adminapi *);
+void	h_admin_apps_list(struct adminapi *);
+void	h_admin_apps_create(struct adminapi *);
+void	h_admin_apps_get(struct adminapi *);
+void	h_admin_apps_update(struct adminapi *);
+void	h_admin_apps_disable(struct adminapi *);
+void	h_admin_apps_enable(struct adminapi *);
 void	h_admin_audit_list(struct adminapi *);
 void	h_admin_audit_verify(struct adminapi *);
 

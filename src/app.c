@@ -72,22 +72,31 @@ build_metadata(struct app *a)
 	json_t			*o, *scopes;
 	size_t			 i;
 
-	o = json_pack("{s:s, s:s+, s:s+, s:[ssss], s:[ss], s:s+, s:[ss],"
-	    " s:s+, s:[ss], s:[]}",
+	/*
+	 * RFC 8414. "none": a public client (an application's client_id
+	 * alone) at /token and /revoke, never at /introspect. The password
+	 * grant is listed for the keys granted it (legacy: RFC 9700 §2.4).
+	 */
+	o = json_pack("{s:s, s:s+, s:s+, s:s+, s:[sssss], s:[sss], s:s+,"
+	    " s:[sss], s:s+, s:[ss], s:[s], s:[s], s:b, s:[s]}",
 	    "issuer", a->cfg->issuer,
+	    "authorization_endpoint", a->cfg->issuer, "/authorize",
 	    "token_endpoint", a->cfg->issuer, "/token",
 	    "jwks_uri", a->cfg->issuer, "/.well-known/jwks.json",
-	    "grant_types_supported", "client_credentials", "password",
-	    "refresh_token", GT_TOKEN_EXCHANGE_URN,
+	    "grant_types_supported", "authorization_code", "client_credentials",
+	    "refresh_token", GT_TOKEN_EXCHANGE_URN, "password",
 	    "token_endpoint_auth_methods_supported", "client_secret_basic",
-	    "client_secret_post",
+	    "client_secret_post", "none",
 	    "revocation_endpoint", a->cfg->issuer, "/revoke",
 	    "revocation_endpoint_auth_methods_supported", "client_secret_basic",
-	    "client_secret_post",
+	    "client_secret_post", "none",
 	    "introspection_endpoint", a->cfg->issuer, "/introspect",
 	    "introspection_endpoint_auth_methods_supported",
 	    "client_secret_basic", "client_secret_post",
-	    "response_types_supported");
+	    "response_types_supported", "code",
+	    "code_challenge_methods_supported", "S256",
+	    "authorization_response_iss_parameter_supported", 1,
+	    "response_modes_supported", "query");
 	if (o == NULL)
 		return -1;
 	if (a->cfg->scopes_supported[0] != '\0') {
@@ -168,6 +177,7 @@ contexts(struct app *a)
 	a->check.tokens = &a->tokcache;
 	a->check.revs = &a->revcache;
 	a->check.keys = &a->keycache;
+	a->check.apps = &a->appcache;
 	a->check.deny_sec = claims_deny_sec(c->verify_leeway_sec);
 	a->admin_check = a->check;
 	a->admin_check.opts.audiences = a->admin_audv;
@@ -209,6 +219,7 @@ app_new(const struct config *cfg)
 	    keycache_init(&a->keycache, cfg->key_cache_sec) == -1 ||
 	    revcache_init(&a->revcache, cfg->key_cache_sec) == -1 ||
 	    tokcache_init(&a->tokcache) == -1 ||
+	    (appcache_init(&a->appcache, cfg->key_cache_sec), 0) ||
 	    derive(a) == -1 || (a->db = db_new(cfg, 1)) == NULL) {
 		log_warnx("start-up: bad signing_alg, audiences, scopes_supported "
 		    "or argon2 parameters");
@@ -228,6 +239,7 @@ app_free(struct app *a)
 		return;
 	keyring_free(&a->keyring);
 	keycache_free(&a->keycache);
+	appcache_clear(&a->appcache);
 	revcache_free(&a->revcache);
 	tokcache_free(&a->tokcache);
 	db_free(a->db);
@@ -258,6 +270,8 @@ app_refresh(struct app *a)
 		what |= DB_NOTIFY_SIGNING;
 	if (what & (DB_NOTIFY_KEYS | DB_NOTIFY_ORGS))
 		keycache_clear(&a->keycache);
+	if (what & (DB_NOTIFY_APPS | DB_NOTIFY_ORGS))
+		appcache_clear(&a->appcache);
 	if (what & DB_NOTIFY_JTIS)
 		revcache_jtis_stale(&a->revcache);
 	if (what & DB_NOTIFY_USERS)

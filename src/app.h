@@ -13,6 +13,7 @@
 #include "clientauth.h"
 #include "grant.h"
 #include "issue.h"
+#include "appcache.h"
 #include "keycache.h"
 #include "revcache.h"
 #include "tokcache.h"
@@ -36,6 +37,7 @@ struct app {
 	struct db		*db;
 	struct keyring		 keyring;
 	struct keycache		 keycache;
+	struct appcache		 appcache;	/* apps' state, CORS origins */
 	struct revcache		 revcache;
 	struct tokcache		 tokcache;
 	struct ratelimit	*ratelimit;	/* shared by the host's workers */

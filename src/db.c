@@ -196,6 +196,8 @@ note_notifies(struct db *db, void (*row)(void *, const char *, const char *,
 			db->pending |= DB_NOTIFY_KEYS;
 		else if (strcmp(n->extra, "orgs") == 0)
 			db->pending |= DB_NOTIFY_ORGS;
+		else if (strcmp(n->extra, "apps") == 0)
+			db->pending |= DB_NOTIFY_APPS;
 		else if (strcmp(n->extra, "revoked_jtis") == 0)
 			db->pending |= DB_NOTIFY_JTIS;
 		else if (strcmp(n->extra, "users") == 0)

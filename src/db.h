@@ -53,7 +53,8 @@ PGresult	*db_exec_simple(struct db *, const char *sql);
 #define DB_NOTIFY_ORGS		0x4
 #define DB_NOTIFY_JTIS		0x8
 #define DB_NOTIFY_USERS		0x10
-#define DB_NOTIFY_ALL		0x1f
+#define DB_NOTIFY_APPS		0x20
+#define DB_NOTIFY_ALL		0x3f
 int		 db_notified(struct db *, unsigned *tables,
 		    void (*row)(void *arg, const char *table, const char *org,
 		    const char *id), void *arg);

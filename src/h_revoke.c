@@ -13,6 +13,7 @@
 #include "app.h"
 #include "clientauth.h"
 #include "config.h"
+#include "cors.h"
 #include "form.h"
 #include "handlers.h"
 #include "http.h"
@@ -75,8 +76,26 @@ revoke_access(struct app *a, const struct client *c, const char *tok)
 	return store_jti_revoke(a->db, v.jti, c->org_id, v.exp);
 }
 
+static void revoke(struct app *, struct req *, struct resp *);
+
 void
 h_revoke(struct app *a, struct req *r, struct resp *p)
+{
+	if (cors_is_preflight(r)) {
+		cors_preflight(a, r, p);
+		return;
+	}
+	if (r->method != HTTP_POST) {
+		oauth_err(p, OERR_METHOD_NOT_ALLOWED, NULL);
+		http_resp_header(p, "Allow", "POST, OPTIONS");
+		return;
+	}
+	revoke(a, r, p);
+	cors_headers(a, r, p);
+}
+
+static void
+revoke(struct app *a, struct req *r, struct resp *p)
 {
 	struct client	 c;
 	const char	*tok;

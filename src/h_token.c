@@ -7,6 +7,7 @@
 #include "app.h"
 #include "clientauth.h"
 #include "config.h"
+#include "cors.h"
 #include "form.h"
 #include "grant.h"
 #include "granttype.h"
@@ -25,8 +26,26 @@ static const struct {
 	{ GT_AUTHORIZATION_CODE, grant_code },
 };
 
+static void token(struct app *, struct req *, struct resp *);
+
 void
 h_token(struct app *a, struct req *r, struct resp *p)
+{
+	if (cors_is_preflight(r)) {
+		cors_preflight(a, r, p);
+		return;
+	}
+	if (r->method != HTTP_POST) {
+		oauth_err(p, OERR_METHOD_NOT_ALLOWED, NULL);
+		http_resp_header(p, "Allow", "POST, OPTIONS");
+		return;
+	}
+	token(a, r, p);
+	cors_headers(a, r, p);
+}
+
+static void
+token(struct app *a, struct req *r, struct resp *p)
 {
 	struct client	 c;
 	enum form_err	 fe;

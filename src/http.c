@@ -120,6 +120,15 @@ http_req_init(struct req *r, const struct http_io *io)
 	return bad ? 400 : 0;
 }
 
+const char *
+http_req_header(const struct req *r, const char *name)
+{
+	unsigned	 bad = 0;
+	const char	*v = header(r->io, name, &bad, 1, 1);
+
+	return bad ? NULL : v;
+}
+
 int
 http_req_body(struct req *r, size_t max)
 {

@@ -101,6 +101,11 @@ struct resp {
  * then says which (HTTP_BAD_*). The body is not read yet.
  */
 int	 http_req_init(struct req *r, const struct http_io *io);
+/*
+ * A request header read only where it is used (HTTP_ORIGIN, ...): NULL
+ * when absent, sent twice, or over HTTP_MAX_HEADER_BYTES.
+ */
+const char *http_req_header(const struct req *r, const char *name);
 
 /*
  * Read exactly CONTENT_LENGTH bytes (at most max). Returns 0, or 400 (bad or

@@ -7,13 +7,14 @@
 #include "route.h"
 
 static const struct route routes[] = {
-	{ "/token", HTTP_POST, "POST", h_token },
+	/* OPTIONS: a browser's CORS preflight (cors.h). */
+	{ "/token", HTTP_POST | HTTP_OTHER, "POST, OPTIONS", h_token },
 	{ "/.well-known/jwks.json", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_jwks },
 	{ "/.well-known/oauth-authorization-server", HTTP_GET | HTTP_HEAD,
 	    "GET, HEAD", h_metadata },
 	{ "/healthz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_health },
 	{ "/readyz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_ready },
-	{ "/revoke", HTTP_POST, "POST", h_revoke },
+	{ "/revoke", HTTP_POST | HTTP_OTHER, "POST, OPTIONS", h_revoke },
 	{ "/introspect", HTTP_POST, "POST", h_introspect },
 	/* A web server's sub-request carries the original method. */
 	{ "/check", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,

@@ -118,7 +118,6 @@ enum stmt {
 	STMT_APP_VIEW,
 	STMT_APP_UPDATE,
 	STMT_APP_SET_DISABLED,
-	STMT_APP_ORIGINS,
 	/* the hosted login page (sql/016_login.sql, h_authorize.c) */
 	STMT_LOGIN_TEMPLATE,
 	STMT_LOGIN_TEMPLATE_SET,
@@ -129,6 +128,7 @@ enum stmt {
 	STMT_SESSION_GET,
 	STMT_SESSION_DELETE,
 	STMT_SESSION_PURGE,
+	STMT_APP_ALL,
 	STMT__MAX
 };
 

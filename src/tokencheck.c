@@ -6,10 +6,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "appcache.h"
 #include "keycache.h"
 #include "keyring.h"
 #include "revcache.h"
 #include "store.h"
+#include "store_app.h"
 #include "tokcache.h"
 #include "tokencheck.h"
 
@@ -99,10 +101,18 @@ tokencheck_cached(struct tokencheck_ctx *x, const char *token, struct verified *
 			return TC_UNAVAILABLE;
 		st.jti_revoked = n;
 	}
-	if ((n = keycache_get(x->keys, x->db, v->client_id, &k)) == -1)
-		return TC_UNAVAILABLE;
-	st.key_bad = n == 0 || strcmp(k.org_id, v->org) != 0 ||
-	    !store_key_tokens_good(&k, (long long)time(NULL));
+	if (store_app_id_valid(v->client_id)) {
+		/* A public client's token: its application usable. */
+		if ((n = appcache_app_ok(x->apps, x->db, v->client_id,
+		    v->org)) == -1)
+			return TC_UNAVAILABLE;
+		st.key_bad = n == 0;
+	} else {
+		if ((n = keycache_get(x->keys, x->db, v->client_id, &k)) == -1)
+			return TC_UNAVAILABLE;
+		st.key_bad = n == 0 || strcmp(k.org_id, v->org) != 0 ||
+		    !store_key_tokens_good(&k, (long long)time(NULL));
+	}
 	if (jwtverify_is_user(v)) {
 		if (revcache_user(x->revs, x->db, v->org, v->sub, &us) == -1)
 			return TC_UNAVAILABLE;

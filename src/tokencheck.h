@@ -11,6 +11,7 @@
 #include "store_user.h"
 
 struct db;
+struct appcache;
 struct keycache;
 struct keyring;
 struct revcache;
@@ -24,6 +25,7 @@ struct tokencheck_ctx {
 	struct tokcache		*tokens;	/* verified tokens (the gate) */
 	struct revcache		*revs;		/* deny list, user states */
 	struct keycache		*keys;
+	struct appcache		*apps;		/* tokens of applications */
 	int			 deny_sec;	/* claims_deny_sec() */
 };
 

@@ -99,12 +99,12 @@ def post(stack, path, fields, headers=None):
     return st, rh, doc
 
 
-def exchange(stack, app, code, verifier, uri=SPA, **extra):
+def exchange(stack, app, code, verifier, uri=SPA, _headers=None, **extra):
     f = {"grant_type": "authorization_code", "client_id": app["client_id"], "code": code,
          "redirect_uri": uri, "code_verifier": verifier}
     f.update(extra)
     f = {k: v for k, v in f.items() if v is not None}
-    st, rh, doc = post(stack, "/token", f, headers=extra.pop("_headers", None))
+    st, rh, doc = post(stack, "/token", f, headers=_headers)
     for k in ("access_token", "refresh_token"):
         if isinstance(doc.get(k), str):
             stack.secrets.add(doc[k])
@@ -342,3 +342,147 @@ def test_native_loopback_and_key_client(stack):
     st, _, e = post(stack, "/token", {"grant_type": "password", "client_id": f.app["client_id"],
                                       "username": f.user["username"], "password": f.user["password"]})
     assert st == 400 and e["error"] == "unauthorized_client", (st, e)
+
+
+def admin_call(stack, key, method, path, doc=None, headers=None):
+    h = {"X-API-Key": key["key"]}
+    body = b""
+    if doc is not None:
+        h["Content-Type"] = "application/json"
+        body = json.dumps(doc).encode()
+    h.update(headers or {})
+    st, rh, b = stack.request(method, path, headers=h, body=body)
+    return st, rh, (json.loads(b) if b else None)
+
+
+@nginx_only
+def test_admin_api_apps(stack):
+    """/admin/apps: list, create, get, update (If-Match), disable, enable;
+    another organization's application is 404; bad URIs are 400."""
+    f = fx(stack)
+    k = f.admin_key
+    st, rh, doc = admin_call(stack, k, "POST", "/admin/apps", {
+        "name": "API app", "type": "native", "redirect_uris": ["http://[::1]/cb", "com.example.api:/cb"],
+        "scopes": ["read:accounts"]})
+    assert st == 201 and rh["location"] == "/admin/apps/" + doc["client_id"], (st, rh, doc)
+    cid = doc["client_id"]
+    st, rh, got = admin_call(stack, k, "GET", "/admin/apps/" + cid)
+    assert st == 200 and got["redirect_uris"] == ["http://[::1]/cb", "com.example.api:/cb"] and rh.get("etag"), got
+    st, _, e = admin_call(stack, k, "PATCH", "/admin/apps/" + cid, {"name": "x"}, headers={"If-Match": '"999"'})
+    assert st == 412, (st, e)
+    st, rh2, up = admin_call(stack, k, "PATCH", "/admin/apps/" + cid, {"name": "API app 2", "scopes": ["read:accounts",
+                             "write:settings"]}, headers={"If-Match": rh["etag"]})
+    assert st == 200 and up["name"] == "API app 2" and up["scopes"] == "read:accounts write:settings", (st, up)
+    st, _, lst = admin_call(stack, k, "GET", "/admin/apps?limit=2")
+    assert st == 200 and len(lst["apps"]) == 2 and lst["next_cursor"], lst
+    st, _, lst2 = admin_call(stack, k, "GET", "/admin/apps?limit=500&cursor=" + lst["next_cursor"])
+    ids = [a["client_id"] for a in lst["apps"] + lst2["apps"]]
+    assert st == 200 and cid in ids and f.other_app["client_id"] not in ids and len(set(ids)) == len(ids), lst2
+    st, _, d = admin_call(stack, k, "POST", "/admin/apps/%s/disable" % cid)
+    assert st == 200 and d["status"] == "disabled", d
+    st, _, d = admin_call(stack, k, "POST", "/admin/apps/%s/disable" % cid)
+    assert st == 409, (st, d)
+    st, _, d = admin_call(stack, k, "POST", "/admin/apps/%s/enable" % cid)
+    assert st == 200 and d["status"] == "active", d
+    for path in ("/admin/apps/" + f.other_app["client_id"], "/admin/apps/nope"):
+        st, _, e = admin_call(stack, k, "GET", path)
+        assert st == 404, (path, st, e)
+    st, _, e = admin_call(stack, k, "PATCH", "/admin/apps/" + f.other_app["client_id"], {"name": "mine"})
+    assert st == 404, (st, e)
+    for uris in (["https://a.example/cb#x"], ["http://a.example/cb"], [], ["https://a.example/cb"] * 2):
+        st, _, e = admin_call(stack, k, "POST", "/admin/apps", {"name": "bad", "redirect_uris": uris,
+                                                                 "scopes": ["read:accounts"]})
+        assert st == 400, (uris, st, e)
+    st, _, e = admin_call(stack, k, "POST", "/admin/apps", {"name": "bad", "type": "portal",
+                                                             "redirect_uris": [SPA], "scopes": ["a"]})
+    assert st == 400, (st, e)
+
+
+@nginx_only
+def test_cors(stack):
+    """/token and /revoke allow the origins of registered SPA redirect
+    URIs only (Vary: Origin always); preflights; no other endpoint allows a
+    cross-origin caller; a new SPA's origin is allowed once registered
+    (NOTIFY), a disabled one's no more."""
+    f = fx(stack)
+    code, v = fresh(stack, f)
+    st, rh, doc = exchange(stack, f.app, code, v, _headers={"Origin": ORIGIN})
+    assert st == 200 and rh.get("access-control-allow-origin") == ORIGIN, rh
+    assert "origin" in rh.get("vary", "").lower() and "access-control-allow-credentials" not in rh, rh
+    for bad in ("https://evil.example", "https://spa.example.com:8443", "http://spa.example.com", "null",
+                "https://127.0.0.1"):
+        st, rh, e = post(stack, "/token", {"grant_type": "authorization_code"}, headers={"Origin": bad})
+        assert "access-control-allow-origin" not in rh and "origin" in rh.get("vary", "").lower(), (bad, rh)
+        st, rh, _ = stack.request("OPTIONS", "/token", headers={"Origin": bad,
+                                                                 "Access-Control-Request-Method": "POST"})
+        assert st == 403 and "access-control-allow-origin" not in rh, (bad, st, rh)
+    st, rh, _ = stack.request("OPTIONS", "/token", headers={"Origin": ORIGIN,
+                                                             "Access-Control-Request-Method": "POST",
+                                                             "Access-Control-Request-Headers": "content-type"})
+    assert st == 204 and rh.get("access-control-allow-origin") == ORIGIN, (st, rh)
+    assert rh.get("access-control-allow-methods") == "POST" and \
+        rh.get("access-control-allow-headers", "").lower() == "content-type", rh
+    st, rh, _ = stack.request("OPTIONS", "/revoke", headers={"Origin": ORIGIN,
+                                                              "Access-Control-Request-Method": "POST"})
+    assert st == 204 and rh.get("access-control-allow-origin") == ORIGIN, (st, rh)
+    st, rh, _ = post(stack, "/revoke", {"token": doc["refresh_token"], "client_id": f.app["client_id"]},
+                     headers={"Origin": ORIGIN})
+    assert st == 200 and rh.get("access-control-allow-origin") == ORIGIN, rh
+    # Nothing else: introspect, the metadata, the admin API, JWKS.
+    for method, path in (("POST", "/introspect"), ("GET", "/.well-known/oauth-authorization-server"),
+                         ("GET", "/admin/apps"), ("GET", "/.well-known/jwks.json"), ("OPTIONS", "/introspect"),
+                         ("OPTIONS", "/admin/apps")):
+        st, rh, _ = stack.request(method, path, headers={"Origin": ORIGIN, "Access-Control-Request-Method": "POST"})
+        assert "access-control-allow-origin" not in rh, (method, path, rh)
+    # A newly registered SPA's origin: allowed at once (NOTIFY); disabled: no more.
+    new = app_create(stack, f.org, "CORS late", ["https://late.example.com:8443/cb"], "read:accounts")
+    hdr = {"Origin": "https://late.example.com:8443", "Access-Control-Request-Method": "POST"}
+    st, rh, _ = stack.request("OPTIONS", "/token", headers=hdr)
+    assert st == 204 and rh.get("access-control-allow-origin") == hdr["Origin"], (st, rh)
+    stack.admin_ok("app", "disable", new["client_id"])
+    st, rh, _ = stack.request("OPTIONS", "/token", headers=hdr)
+    assert st == 403 and "access-control-allow-origin" not in rh, (st, rh)
+    # A native app's https redirect URI is no CORS origin.
+    app_create(stack, f.org, "native https", ["https://native.example.com/cb"], "read:accounts", typ="native")
+    st, rh, _ = stack.request("OPTIONS", "/token", headers={"Origin": "https://native.example.com",
+                                                             "Access-Control-Request-Method": "POST"})
+    assert st == 403, (st, rh)
+
+
+@nginx_only
+def test_authlib_interop(stack):
+    """An independent client library (python3-authlib, OAuth2Session with
+    token_endpoint_auth_method "none" and S256): discovery, the
+    authorization URL with its PKCE challenge, the code exchange, refresh
+    and revocation, with client_id alone."""
+    try:
+        from authlib.integrations.requests_client import OAuth2Session
+        import requests
+    except ImportError:
+        OAuth2Session = None
+    need(OAuth2Session is not None, "authlib with requests", "python3-authlib python3-requests")
+    f = fx(stack)
+    meta = requests.get(stack.issuer + "/.well-known/oauth-authorization-server", timeout=10).json()
+    assert "S256" in meta["code_challenge_methods_supported"] and "none" in \
+        meta["token_endpoint_auth_methods_supported"], meta
+    s = OAuth2Session(client_id=f.app["client_id"], token_endpoint_auth_method="none",
+                      revocation_endpoint_auth_method="none", code_challenge_method="S256",
+                      redirect_uri=SPA, scope="read:accounts")
+    verifier = b64url(pysecrets.token_bytes(48))
+    stack.secrets.add(verifier)
+    url, state = s.create_authorization_url(meta["authorization_endpoint"], code_verifier=verifier)
+    q = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
+    assert q["code_challenge_method"] == ["S256"] and q["client_id"] == [f.app["client_id"]], q
+    code = code_row(stack, f.org, f.app, f.user, SPA, q["code_challenge"][0], "read:accounts")
+    tok = s.fetch_token(meta["token_endpoint"], code=code, code_verifier=verifier,
+                        headers={"Origin": ORIGIN})
+    stack.secrets.update([tok["access_token"], tok["refresh_token"]])
+    assert tok["scope"] == "read:accounts" and claims_of(tok["access_token"])["client_id"] == f.app["client_id"]
+    new = s.refresh_token(meta["token_endpoint"], refresh_token=tok["refresh_token"])
+    stack.secrets.update([new["access_token"], new["refresh_token"]])
+    assert new["refresh_token"] != tok["refresh_token"], new
+    r = s.revoke_token(meta["revocation_endpoint"], new["refresh_token"], token_type_hint="refresh_token")
+    assert r.status_code == 200, r.text
+    st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": f.app["client_id"],
+                                      "refresh_token": new["refresh_token"]})
+    assert st == 400 and e["error"] == "invalid_grant", (st, e)

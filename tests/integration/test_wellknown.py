@@ -104,11 +104,17 @@ def test_metadata(stack):
     assert doc.get("jwks_uri") == iss + "/.well-known/jwks.json", "jwks_uri %r" % doc.get("jwks_uri")
     grants = doc.get("grant_types_supported")
     assert isinstance(grants, list) and "client_credentials" in grants, grants
-    assert not {"authorization_code", "implicit"} & set(grants), "no authorization endpoint, yet %r" % grants
+    # Issue 13: the code grant with PKCE (S256 only), never implicit.
+    assert "authorization_code" in grants and "implicit" not in grants, grants
     assert len(grants) == len(set(grants)), grants
+    assert doc.get("authorization_endpoint") == iss + "/authorize", doc.get("authorization_endpoint")
+    assert doc.get("code_challenge_methods_supported") == ["S256"], doc
+    assert doc.get("authorization_response_iss_parameter_supported") is True, doc
+    # "none": public clients (client_id alone) at /token and /revoke only.
     assert sorted(doc.get("token_endpoint_auth_methods_supported") or []) == \
-        ["client_secret_basic", "client_secret_post"], doc.get("token_endpoint_auth_methods_supported")
-    assert doc.get("response_types_supported") == [], doc.get("response_types_supported")
+        ["client_secret_basic", "client_secret_post", "none"], doc.get("token_endpoint_auth_methods_supported")
+    assert "none" not in doc.get("introspection_endpoint_auth_methods_supported"), doc
+    assert doc.get("response_types_supported") == ["code"], doc.get("response_types_supported")
     # scopes_supported is empty in the config: the field is left out.
     assert "scopes_supported" not in doc, "scopes_supported %r though none configured" % doc.get("scopes_supported")
     for v in doc.values():

@@ -39,7 +39,7 @@ check_names(void)
 		{ "passwor", 0 },
 		{ "passwords", 0 },
 		{ "client_credentials,password", 0 },
-		{ "authorization_code", 0 },
+		{ "authorization_code", GT_AUTHORIZATION_CODE },	/* issue 13 */
 		{ "implicit", 0 },
 		{ "urn:ietf:params:oauth:grant-type:jwt-bearer", 0 },
 		{ "urn:ietf:params:oauth:grant-type:device_code", 0 },
@@ -101,7 +101,8 @@ check_lists(void)
 		{ "Token_Exchange", 0 },
 		{ "token-exchange", 0 },
 		{ "token_exchange_", 0 },
-		{ "authorization_code password", 0 },
+		{ "authorization_code password", GT_AUTHORIZATION_CODE | GT_PASSWORD },
+		{ "implicit", 0 },
 		{ "password implicit", 0 },
 		/* a word of 64 bytes or more is refused without overflow */
 		{ "passwordpasswordpasswordpasswordpasswordpasswordpasswordpasswor",

@@ -125,9 +125,9 @@ static const struct {
 	{ STMT_APP_GET, NULL, "the lookup that finds the organization of a "
 	    "public client: by the client_id it presents, returns its org_id "
 	    "(as STMT_KEY_GET does for a key)", 0 },
-	{ STMT_APP_ORIGINS, NULL, "the CORS origins of every organization's "
-	    "SPAs: a browser's Origin says nothing of an organization before "
-	    "the request is read (the origins only, no rows handed out)", 0 },
+	{ STMT_APP_ALL, NULL, "a worker's appcache: every application's "
+	    "state and the CORS origins of SPAs (a browser's Origin names no "
+	    "organization; no row is handed to a client)", 0 },
 	{ STMT_AUTHCODE_PURGE, NULL, "deletes the expired codes of every "
 	    "organization (the housekeeper)", 0 },
 	{ STMT_IDEM_PURGE, NULL, "deletes the answers of every organization "

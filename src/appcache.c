@@ -1,0 +1,197 @@
+/*
+ * appcache: see appcache.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "appcache.h"
+#include "log.h"
+#include "redirecturi.h"
+#include "store.h"
+#include "store_app.h"
+
+struct appcache_app {
+	char	 id[STORE_APP_ID_BYTES];
+	char	 org[STORE_ORG_ID_BYTES];
+	int	 ok;
+};
+
+void
+appcache_init(struct appcache *c, int ttl_sec)
+{
+	memset(c, 0, sizeof(*c));
+	c->ttl_sec = ttl_sec;
+}
+
+void
+appcache_clear(struct appcache *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->norigins; i++)
+		free(c->origins[i]);
+	free(c->origins);
+	free(c->apps);
+	c->origins = NULL;
+	c->apps = NULL;
+	c->norigins = c->napps = 0;
+	c->apps_overflow = 0;
+	c->loaded = 0;
+}
+
+struct loading {
+	struct appcache	*c;
+	size_t		 capps, corig;
+	int		 warned;
+};
+
+static int
+add_origin(struct loading *l, const char *uri)
+{
+	struct appcache	*c = l->c;
+	char		 o[REDIRECTURI_ORIGIN_BYTES];
+	char		**n;
+	size_t		 i;
+
+	if (redirecturi_origin(uri, o, sizeof(o)) == -1)
+		return 0;
+	for (i = 0; i < c->norigins; i++)
+		if (strcmp(c->origins[i], o) == 0)
+			return 0;
+	if (c->norigins == APPCACHE_MAX_ORIGINS) {
+		if (!l->warned++)
+			log_warnx("appcache: over %d SPA origins: the rest are "
+			    "refused CORS", APPCACHE_MAX_ORIGINS);
+		return 0;
+	}
+	if (c->norigins == l->corig) {
+		l->corig = l->corig ? 2 * l->corig : 16;
+		if ((n = realloc(c->origins, l->corig * sizeof(*n))) == NULL)
+			return -1;
+		c->origins = n;
+	}
+	if ((c->origins[c->norigins] = strdup(o)) == NULL)
+		return -1;
+	c->norigins++;
+	return 0;
+}
+
+/* client_id, org_id, type, usable, URIs (space-separated). */
+static int
+row(void *arg, const char *const *col, int n)
+{
+	struct loading		*l = arg;
+	struct appcache		*c = l->c;
+	struct appcache_app	*a;
+	char			 uri[REDIRECTURI_MAX_BYTES + 1];
+	const char		*u;
+	size_t			 len;
+
+	if (n != 5 || col[0] == NULL || col[1] == NULL || col[2] == NULL ||
+	    col[3] == NULL || col[4] == NULL ||
+	    strlen(col[0]) >= STORE_APP_ID_BYTES ||
+	    strlen(col[1]) >= STORE_ORG_ID_BYTES)
+		return -1;
+	if (c->napps == APPCACHE_MAX_APPS)
+		c->apps_overflow = 1;
+	else {
+		if (c->napps == l->capps) {
+			l->capps = l->capps ? 2 * l->capps : 64;
+			if ((a = realloc(c->apps, l->capps * sizeof(*a))) ==
+			    NULL)
+				return -1;
+			c->apps = a;
+		}
+		a = &c->apps[c->napps++];
+		memcpy(a->id, col[0], strlen(col[0]) + 1);
+		memcpy(a->org, col[1], strlen(col[1]) + 1);
+		a->ok = col[3][0] == 't';
+	}
+	if (strcmp(col[2], "spa") != 0 || col[3][0] != 't')
+		return 0;
+	for (u = col[4]; *u != '\0'; u += len) {
+		u += strspn(u, " ");
+		if ((len = strcspn(u, " ")) == 0 || len > REDIRECTURI_MAX_BYTES)
+			break;
+		memcpy(uri, u, len);
+		uri[len] = '\0';
+		if (add_origin(l, uri) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+by_id(const void *a, const void *b)
+{
+	return strcmp(((const struct appcache_app *)a)->id,
+	    ((const struct appcache_app *)b)->id);
+}
+
+static int
+by_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+load(struct appcache *c, struct db *db)
+{
+	struct loading	 l;
+	time_t		 now = time(NULL);
+
+	if (c->loaded && (c->ttl_sec <= 0 || now - c->loaded_at < c->ttl_sec))
+		return 0;
+	appcache_clear(c);
+	memset(&l, 0, sizeof(l));
+	l.c = c;
+	if (store_rows(db, STMT_APP_ALL, NULL, row, &l) < 0) {
+		appcache_clear(c);
+		return -1;
+	}
+	if (c->napps > 1)
+		qsort(c->apps, c->napps, sizeof(*c->apps), by_id);
+	if (c->norigins > 1)
+		qsort(c->origins, c->norigins, sizeof(*c->origins), by_str);
+	c->loaded = 1;
+	c->loaded_at = now;
+	return 0;
+}
+
+int
+appcache_app_ok(struct appcache *c, struct db *db, const char *client_id,
+    const char *org)
+{
+	struct appcache_app	 key, *a;
+	struct store_app	*s;
+	int			 n;
+
+	if (!store_app_id_valid(client_id))
+		return 0;
+	if (load(c, db) == -1)
+		return -1;
+	memcpy(key.id, client_id, strlen(client_id) + 1);
+	a = bsearch(&key, c->apps, c->napps, sizeof(*c->apps), by_id);
+	if (a != NULL)
+		return a->ok && strcmp(a->org, org) == 0;
+	if (!c->apps_overflow)
+		return 0;
+	if ((s = malloc(sizeof(*s))) == NULL)
+		return -1;
+	n = store_app_get(db, client_id, s);
+	if (n == 1)
+		n = !s->disabled && strcmp(s->org_id, org) == 0;
+	free(s);
+	return n;
+}
+
+int
+appcache_origin_ok(struct appcache *c, struct db *db, const char *origin)
+{
+	if (origin == NULL || strlen(origin) >= REDIRECTURI_ORIGIN_BYTES)
+		return 0;
+	if (load(c, db) == -1)
+		return -1;
+	return bsearch(&origin, c->origins, c->norigins, sizeof(*c->origins),
+	    by_str) != NULL;
+}

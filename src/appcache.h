@@ -1,0 +1,53 @@
+/*
+ * appcache: a worker's picture of every application (sql/015_apps.sql):
+ * whether each is usable (enabled, its organization too), for the tokens
+ * issued to it, and the CORS origins of enabled SPAs (RFC 6454 origins of
+ * their https redirect URIs, redirecturi_origin).
+ *
+ * Loaded with one statement when first needed, dropped when PostgreSQL
+ * NOTIFYs a change of apps or orgs (app_refresh), on reconnect, and after
+ * ttl_sec at the latest (as keycache). Bounded: at most APPCACHE_MAX_APPS
+ * applications and APPCACHE_MAX_ORIGINS origins are held; an application
+ * beyond the bound is looked up in the database, an origin beyond it is
+ * not allowed (fail closed, logged).
+ */
+#ifndef JWTMINT_APPCACHE_H
+#define JWTMINT_APPCACHE_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct db;
+struct appcache_app;
+
+#define APPCACHE_MAX_APPS	20000
+#define APPCACHE_MAX_ORIGINS	4096
+
+struct appcache {
+	int			 loaded;
+	time_t			 loaded_at;
+	int			 ttl_sec;
+	struct appcache_app	*apps;		/* sorted by client_id */
+	size_t			 napps;
+	int			 apps_overflow;
+	char			**origins;	/* sorted */
+	size_t			 norigins;
+};
+
+void	appcache_init(struct appcache *, int ttl_sec);
+void	appcache_clear(struct appcache *);
+
+/*
+ * 1 when client_id is an enabled application of org (its organization
+ * enabled), 0 when not, -1 when the database failed.
+ */
+int	appcache_app_ok(struct appcache *, struct db *, const char *client_id,
+	    const char *org);
+
+/*
+ * 1 when origin (the browser's Origin header) is the origin of a redirect
+ * URI of an enabled SPA, 0 when not, -1 when the database failed.
+ */
+int	appcache_origin_ok(struct appcache *, struct db *, const char *origin);
+
+#endif
