@@ -40,7 +40,7 @@ PURE	 = stmt listenfd sdnotify monoclock auditchain b64url jreq pathpat cursor e
 # Layer 3 and up.
 STORE	 = db store store_user store_idem migrations secretcheck store_app authcode store_login
 # Operations, written once: the CLI and the HTTP handlers are adapters.
-OPS	 = ops_revoke ops_key ops_org ops_role ops_user ops_audit ops_signing ops_kek ops_app
+OPS	 = ops_revoke ops_key ops_org ops_role ops_user ops_audit ops_signing ops_kek ops_app ops_login
 HTTP	 = grant_cc grant_password grant_refresh grant_exchange grant_code issue tokencheck \
 	   pwcheck clientauth oauth_err route keyring keycache revcache appcache cors app \
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_check \
@@ -50,7 +50,7 @@ HTTP	 = grant_cc grant_password grant_refresh grant_exchange grant_code issue to
 	   h_portal
 SERVER	 = $(HTTP) worker housekeeper supervisor main openapi portalfiles
 ADMIN	 = admin admin_migrate admin_org admin_key admin_signing admin_role \
-	   admin_user admin_revoke admin_audit admin_rotate admin_app
+	   admin_user admin_revoke admin_audit admin_rotate admin_app admin_login
 
 PURE_OBJ   = $(PURE:%=$(B)/%.o)
 STORE_OBJ  = $(STORE:%=$(B)/%.o) $(OPS:%=$(B)/%.o)

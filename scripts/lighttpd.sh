@@ -74,6 +74,24 @@ if q ~= nil and q ~= "" then
 		end
 	end
 end
+-- jwtmint's own cookies (the login page's session and binding) never reach
+-- the application behind the gate on the same origin.
+local c = lighty.r.req_header["Cookie"]
+if c ~= nil then
+	local keep = {}
+	for pair in string.gmatch(c, "[^;]+") do
+		local name = string.match(pair, "^%s*([^=]*)")
+		if name ~= "jwtmint_session" and name ~= "jwtmint_login" and
+		    name ~= "__Host-jwtmint_session" and name ~= "__Host-jwtmint_login" then
+			keep[#keep + 1] = string.match(pair, "^%s*(.-)%s*$")
+		end
+	end
+	if #keep > 0 then
+		lighty.r.req_header["Cookie"] = table.concat(keep, "; ")
+	else
+		lighty.r.req_header["Cookie"] = nil
+	end
+end
 return 0
 LUA
 	chmod 644 "$OUTDIR/htdocs/api.cgi" "$OUTDIR/jwtmint_account.lua"

@@ -41,6 +41,7 @@ static const struct admin_cmd *(*const nouns[])(void) = {
 	admin_revoke_cmds,
 	admin_audit_cmds,
 	admin_app_cmds,
+	admin_login_cmds,
 };
 #define NNOUNS	(sizeof(nouns) / sizeof(nouns[0]))
 

@@ -62,6 +62,7 @@ const struct admin_cmd	*admin_key_cmds(void);
 const struct admin_cmd	*admin_signing_cmds(void);
 const struct admin_cmd	*admin_rotate_cmds(void);
 const struct admin_cmd	*admin_role_cmds(void);
+const struct admin_cmd	*admin_login_cmds(void);
 const struct admin_cmd	*admin_user_cmds(void);
 const struct admin_cmd	*admin_revoke_cmds(void);
 const struct admin_cmd	*admin_audit_cmds(void);

@@ -506,7 +506,11 @@ h_authorize(struct app *a, struct req *r, struct resp *p)
 	z->a = a;
 	z->r = r;
 	z->p = p;
-	if (r->method == HTTP_POST)
+	if (!loginweb_usable(a)) {
+		log_warnx("authorize: the issuer is neither https nor a "
+		    "loopback http address: no login page");
+		loginweb_error(p, 503, LOGINUI_EN, LS_UNAVAILABLE);
+	} else if (r->method == HTTP_POST)
 		authorize_post(z);
 	else
 		authorize_get(z);

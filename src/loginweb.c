@@ -25,6 +25,27 @@ secure(const struct app *a)
 	return strncmp(a->cfg->issuer, "https://", 8) == 0;
 }
 
+int
+loginweb_usable(const struct app *a)
+{
+	const char	*h = a->cfg->issuer;
+
+	if (secure(a))
+		return 1;
+	if (strncmp(h, "http://", 7) != 0)
+		return 0;
+	h += 7;
+	if (strncmp(h, "127.", 4) == 0)
+		h += 4 + strspn(h + 4, "0123456789.");	/* 127.0.0.0/8 */
+	else if (strncmp(h, "[::1]", 5) == 0)
+		h += 5;
+	else if (strncmp(h, "localhost", 9) == 0)
+		h += 9;
+	else
+		return 0;
+	return *h == '\0' || *h == ':' || *h == '/';
+}
+
 const char *
 loginweb_header(const struct req *r, const char *name)
 {

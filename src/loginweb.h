@@ -35,6 +35,14 @@ enum loginweb_cookie {
 };
 
 /*
+ * 1 when cookies can be set as above: the issuer is https, or http on a
+ * loopback address (127.0.0.0/8, [::1], localhost). Otherwise the login
+ * pages answer 503: a session cookie over plain http to a remote host
+ * would travel in the clear.
+ */
+int	loginweb_usable(const struct app *);
+
+/*
  * The cookie c of the request, when it has the form of one of ours
  * (exactly 43 base64url characters, sent once): 1 with value and its
  * digest's hex filled, else 0.

@@ -53,7 +53,7 @@ urlbuild_redirect(char *dst, size_t dstsz, const char *uri,
 		goto fail;
 	/* "https://a/cb?" has an empty query: append directly. */
 	first = strchr(uri, '?') == NULL;
-	if (!first && o > 0 && dst[o - 1] == '?')
+	if (!first && strchr(uri, '?') == uri + strlen(uri) - 1)
 		first = 2;
 	for (i = 0; i < n; i++) {
 		if (values[i] == NULL)
