@@ -100,9 +100,10 @@ async function start() {
   const held = new Set(scopes.filter((s) => s));
   ctx.scopeChoices = [...held].sort();
   ctx.holdsAll = (list) => (list || []).every((s) => held.has(s));
-  // The grants of the keys the portal may make or change (a token of an
-  // application: client_credentials only, src/adminapi.c).
-  ctx.grants = ["client_credentials"];
+  // The grants of the keys the portal may change: a user's token of an
+  // application has no key to bound them, so every grant but the legacy
+  // password grant, which only the CLI gives (src/adminapi.c).
+  ctx.grants = ["client_credentials", "refresh_token", "token_exchange", "authorization_code"];
   // A key reaches every account: a role limited to its accounts makes none.
   ctx.canMakeKeys = !role || role.all_accounts !== false;
   ctx.started = true;
