@@ -242,6 +242,7 @@ def admin_flow(b, stack):
 
     # Create, with the keyboard: focus the button, Enter, type, Enter.
     from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
     create = b.one("button.primary")
     assert create.text == "Create a key"
     b.d.execute_script("arguments[0].focus()", create)
@@ -322,9 +323,33 @@ def admin_flow(b, stack):
     assert "key.roll" in b.one("main").text
     b.shot("audit")
 
-    # Users: the page lists the signed-in admin.
+    # Users: create one, change its role and accounts, disable it.
     b.one("a[href='#users']").click()
     b.wait_text(boss["username"])
+    assert b.one("tr[data-username='%s']" % boss["username"]).text.endswith("you")
+    b.one("main button.primary").click()
+    who = "carol" + kid[:6]
+    pw = "pw-" + kid + "-long"
+    stack.secrets.add(pw)
+    b.one("dialog input[name=username]").send_keys(who)
+    b.one("dialog input[name=password]").send_keys(pw)
+    Select(b.one("dialog select[name=role]")).select_by_value("limited")
+    b.one("dialog input[name=accounts]").send_keys("acc1 acc2")
+    b.shot("user-create")
+    b.one("dialog button[type=submit]").click()
+    b.wait(lambda: b.css("tr[data-username='%s']" % who), "the new user listed")
+    b.one("tr[data-username='%s'] button.secondary" % who).click()
+    Select(b.one("dialog select[name=role]")).select_by_value("support")
+    acc = b.one("dialog input[name=accounts]")
+    acc.clear()
+    acc.send_keys("acc3")
+    b.one("dialog button[type=submit]").click()
+    b.wait(lambda: "support" in b.one("tr[data-username='%s']" % who).text, "the role changed")
+    b.one("tr[data-username='%s'] button.danger" % who).click()
+    b.one("dialog button[type=submit]").click()
+    b.wait(lambda: "disabled" in b.one("tr[data-username='%s']" % who).text, "the user disabled")
+    u = stack.admin_json("user", "get", who, "--org", org["slug"], "--json")
+    assert u["role"] == "support" and u["accounts"] == "acc3" and u["disabled_at"], u
     b.shot("users")
 
     # 360 px wide: nothing scrolls sideways.
