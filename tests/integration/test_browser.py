@@ -360,6 +360,26 @@ def admin_flow(b, stack):
     b.shot("keys-360")
     b.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
+    # Every token of the user revoked meanwhile: the next call is 401, the
+    # refresh is refused too, and the page says to sign in again, with
+    # the button (the revocation ended the login page's session as well:
+    # the password is asked again).
+    b.assert_clean("users")
+    stack.admin("revoke", "--user", boss["username"], "--org", org["slug"])
+    b.one("a[href='#audit']").click()
+    notice = b.one("#notice[role=alert]", "the 401 notice")
+    assert "Sign in again" in notice.text, notice.text
+    b.shot("session-ended")
+    errs = b.errors(allowed=(r"/admin/audit\S* - Failed to load resource: .* 401",
+                             r"/token - Failed to load resource: .* 40[01]"))
+    assert not errs, errs
+    notice.find_element("css selector", "button").click()
+    b.one("input[name=username]").send_keys(boss["username"])
+    b.one("input[name=password]").send_keys(boss["password"])
+    b.one("form [type=submit]").click()
+    b.wait(lambda: "code=" not in b.d.current_url and b.css("tr[data-key-id]"), "signed in again")
+    b.assert_clean("signed in again")
+
     b.one("#me button").click()
     b.wait(lambda: b.css("#sign-in"), "signed out")
     b.shot("signed-out")
