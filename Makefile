@@ -36,7 +36,7 @@ LIBS	 = $(PKG_LIBS)
 B	?= build
 
 # Layer 1 and 2: pure modules (no fcgiapp.h, no libpq-fe.h).
-PURE	 = stmt listenfd sdnotify monoclock auditchain b64url jreq pathpat cursor etag duration utf8 jsonw form http ipaddr tokcache basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline rotation redirecturi pkce htmlesc urlbuild loginui cookie
+PURE	 = metrics metrics_text stmt listenfd sdnotify monoclock auditchain b64url jreq pathpat cursor etag duration utf8 jsonw form http ipaddr tokcache basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline rotation redirecturi pkce htmlesc urlbuild loginui cookie
 # Layer 3 and up.
 STORE	 = db store store_user store_idem migrations secretcheck store_app authcode store_login
 # Operations, written once: the CLI and the HTTP handlers are adapters.
@@ -44,7 +44,7 @@ OPS	 = ops_revoke ops_key ops_org ops_role ops_user ops_audit ops_signing ops_ke
 HTTP	 = grant_cc grant_password grant_refresh grant_exchange grant_code issue tokencheck \
 	   pwcheck clientauth oauth_err route keyring keycache revcache appcache cors app \
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_check \
-	   h_platform h_platform_ops adminapi h_admin h_admin_keys h_admin_openapi \
+	   h_platform h_platform_ops h_metrics adminapi h_admin h_admin_keys h_admin_openapi \
 	   h_admin_users h_admin_roles \
 	   h_admin_audit h_admin_apps loginweb h_authorize h_logout h_logincss \
 	   h_portal

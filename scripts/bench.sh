@@ -16,6 +16,10 @@
 #   DURATION=10 CONNS=32 THREADS=2 WORKERS=4 PIN=1 scripts/bench.sh
 # QUICK=1 runs only ES256 client_credentials and the baseline, REPEAT=N
 # times each, alternating, to compare the two under the same noise.
+# The cost of the instrumentation (issue 12: metrics, usage counting): the
+# token (ES256) and /check (key + ES256 token) cases with it on and off,
+# alternating, OBS_REPEAT=N times (default 2), and the ratio on / off of
+# their summed rates (target >= 0.97). OBS=1 runs only those.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -98,6 +102,43 @@ baseline() {	# the same nginx in front of the trivial libfcgi responder
 }
 ratio() { python3 -c "print('%-52s %.2f' % ('$1', $2))"; }
 
+# The instrumentation of issue 12 on (1) or off (0): every switch of it.
+obs_start() {	# $1 = 1|0
+	JWTMINT_METRICS=$1 stack_start ES256
+}
+
+declare -A OBS_RPS
+obs_cases() {
+	local i v
+	for i in $(seq 1 "${OBS_REPEAT:-2}"); do
+		for v in 1 0; do
+			obs_start "$v"
+			export BENCH_TOKEN=
+			row "POST /token ES256, instrumentation $v" \
+			    "$ROOT/tests/bench/token.lua" /token
+			OBS_RPS[token$v]=$(python3 -c "print(${OBS_RPS[token$v]:-0} + ${RPS["POST /token ES256, instrumentation $v"]})")
+			BENCH_TOKEN=$(token_for access)
+			row "GET /api/ping, /check key+ES256, instr. $v" \
+			    "$ROOT/tests/bench/check.lua" /api/ping
+			OBS_RPS[check$v]=$(python3 -c "print(${OBS_RPS[check$v]:-0} + ${RPS["GET /api/ping, /check key+ES256, instr. $v"]})")
+			export BENCH_TOKEN=
+			stack_stop
+		done
+	done
+}
+
+obs_ratios() {
+	ratio "token, instrumentation on / off (target >= 0.97)" "${OBS_RPS[token1]} / ${OBS_RPS[token0]}"
+	ratio "/check, instrumentation on / off (target >= 0.97)" "${OBS_RPS[check1]} / ${OBS_RPS[check0]}"
+}
+
+if [ "${OBS:-0}" = 1 ]; then
+	obs_cases
+	echo
+	obs_ratios
+	exit 0
+fi
+
 if [ "$QUICK" = 1 ]; then
 	for i in $(seq 1 "$REPEAT"); do
 		stack_start ES256
@@ -148,6 +189,7 @@ for alg in ES256 HS256 RS256; do
 	fi
 	stack_stop
 done
+obs_cases
 # The same with kept FastCGI connections (the baseline cannot keep them).
 stack_start ES256 on
 row "  ES256, fastcgi_keep_conn on" "$ROOT/tests/bench/token.lua" /token
@@ -174,6 +216,7 @@ ratio "refresh / client_credentials, 8 conns (target >= 0.33)" \
     "${RPS["POST /token refresh_token (8 conns)"]} / ${RPS["POST /token client_credentials (8 conns)"]}"
 ratio "admin key create / baseline" "${RPS["POST /admin/keys (create)"]} / $base"
 ratio "admin key list, 50 a page / baseline" "${RPS["GET /admin/keys?limit=50 (list)"]} / $base"
+obs_ratios
 echo "Argon2id verifications/s, $WORKERS processes at once, nothing else: $argon"
 ratio "login / Argon2id bound (target >= 0.90)" \
     "${RPS["POST /token password (Argon2id)"]} / $argon"

@@ -19,6 +19,7 @@
 #include "http.h"
 #include "log.h"
 #include "logesc.h"
+#include "metrics.h"
 #include "oauth_err.h"
 #include "ratelimit.h"
 #include "route.h"
@@ -261,11 +262,22 @@ changed_row(void *arg, const char *table, const char *org, const char *id)
 }
 
 void
+app_idle(struct app *a)
+{
+	unsigned	 what = 0;
+
+	db_notified(a->db, &what, changed_row, a);
+	a->notified |= what;
+}
+
+void
 app_refresh(struct app *a)
 {
 	unsigned	 what = 0;
 
 	db_notified(a->db, &what, changed_row, a);
+	what |= a->notified;
+	a->notified = 0;
 	if (!a->keyring.loaded)
 		what |= DB_NOTIFY_SIGNING;
 	if (what & (DB_NOTIFY_KEYS | DB_NOTIFY_ORGS))
@@ -378,7 +390,7 @@ app_handle(struct app *a, const struct http_io *io)
 	struct timespec		 t0;
 	struct req		 r;
 	struct resp		 p;
-	const struct route	*rt;
+	const struct route	*rt = NULL;
 	int			 st;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -416,6 +428,8 @@ app_handle(struct app *a, const struct http_io *io)
 
 	a->done.pending = 1;
 	a->done.ms = elapsed_ms(&t0);	/* handled and written, before the flush */
+	metrics_request(rt != NULL ? metrics_endpoint_of(rt->path) : MEP_OTHER,
+	    p.status, (uint64_t)(a->done.ms * 1000.0));
 	a->done.status = p.status;
 	a->done.authorizer = r.authorizer;
 	logesc(a->done.method, sizeof(a->done.method), r.method_str,

@@ -41,6 +41,7 @@ struct app {
 	struct revcache		 revcache;
 	struct tokcache		 tokcache;
 	struct ratelimit	*ratelimit;	/* shared by the host's workers */
+	unsigned		 notified;	/* DB_NOTIFY_* read while idle */
 	/* Shared rate limits: one sync's counts (rate_sync in app.c). */
 	uint32_t		 rl_minute;
 	uint64_t		 rl_hashes[RATELIMIT_SLOTS];
@@ -99,6 +100,13 @@ void		 app_handle(struct app *, const struct http_io *io);
  * (force: now).
  */
 void		 app_after(struct app *, int force);
+
+/*
+ * Idle (no request for a second): read the notifications waiting, so that
+ * row changes apply and the probe's delay is measured now, not at the
+ * next request; the rest waits for app_refresh.
+ */
+void		 app_idle(struct app *);
 
 /* Reload the keyring when the database notified a change (or not loaded). */
 void		 app_refresh(struct app *);

@@ -62,6 +62,7 @@ static const struct cfg_key keys[] = {
 	{ "workers", CFG_INT, I(workers), "2", 1, 256, 0 },
 	{ "fcgi_timeout_ms", CFG_INT, I(fcgi_timeout_ms), "10000", 100, 600000, 0 },
 	{ "pin_workers", CFG_INT, I(pin_workers), "0", 0, 1, 0 },
+	{ "metrics", CFG_INT, I(metrics), "1", 0, 1, 0 },
 	{ "last_used_flush_sec", CFG_INT, I(last_used_flush_sec), "30", 1, 3600, 0 },
 	{ "key_cache_sec", CFG_INT, I(key_cache_sec), "60", 0, 3600, 0 },
 	{ "verify_algs", CFG_ALGS, S(verify_algs), "ES256 RS256 HS256", 0, 0, 0 },

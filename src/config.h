@@ -62,6 +62,7 @@ struct config {
 	int		 workers;
 	int		 fcgi_timeout_ms;
 	int		 pin_workers;
+	int		 metrics;	/* 1: count for GET /metrics (metrics.h) */
 	int		 last_used_flush_sec;
 	int		 key_cache_sec;
 	char		 verify_algs[64];

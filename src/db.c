@@ -16,8 +16,9 @@
 #include "config.h"
 #include "db.h"
 #include "log.h"
-#include "monoclock.h"
 #include "logesc.h"
+#include "metrics.h"
+#include "monoclock.h"
 
 struct db {
 	const struct config	*cfg;
@@ -26,6 +27,7 @@ struct db {
 	int			 migrate;	/* the owner's connection */
 	unsigned char		 prepared[STMT__MAX];	/* on this connection */
 	unsigned		 pending;	/* DB_NOTIFY_* seen */
+	int			 connected_once;	/* a later connect: a reconnect */
 	int			 unique_violation;
 	int			 in_tx;		/* db_begin depth */
 	int			 tx_failed;	/* an inner rollback: no commit */
@@ -168,6 +170,15 @@ get_result(struct db *db, long long deadline, const char *what)
 	}
 }
 
+static uint64_t
+realtime_ms(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 /*
  * Hand over every notification libpq holds: a payload "table:org:id" names
  * one row and goes to row(); a bare table name sets its DB_NOTIFY_* bit.
@@ -180,6 +191,13 @@ note_notifies(struct db *db, void (*row)(void *, const char *, const char *,
 	char		*org, *id;
 
 	while ((n = PQnotifies(db->conn)) != NULL) {
+		/* The housekeeper's probe (metrics.h): its delay, nothing to
+		 * reload. */
+		if (strncmp(n->extra, "probe:", 6) == 0) {
+			metrics_probe_seen(n->extra + 6, realtime_ms());
+			PQfreemem(n);
+			continue;
+		}
 		if ((org = strchr(n->extra, ':')) != NULL &&
 		    (id = strchr(org + 1, ':')) != NULL) {
 			*org++ = '\0';
@@ -272,6 +290,9 @@ connect_db(struct db *db, long long deadline)
 		/* What changed while we were away is unknown: reload all. */
 		db->pending = DB_NOTIFY_ALL;
 	}
+	if (db->connected_once)
+		metrics_inc(METRIC_DB_RECONNECTS);
+	db->connected_once = 1;
 	return 0;
 fail:
 	if (db->conn != NULL) {
@@ -326,16 +347,22 @@ run(struct db *db, enum stmt s, const char *sql, const char *const *params)
 		if (db->conn == NULL && db->in_tx) {
 			log_warnx("database: the connection was lost inside a "
 			    "transaction");
+			metrics_inc(METRIC_DB_ERRORS);
 			return NULL;
 		}
-		if (db->conn == NULL && connect_db(db, deadline) == -1)
+		if (db->conn == NULL && connect_db(db, deadline) == -1) {
+			metrics_inc(METRIC_DB_ERRORS);
 			return NULL;
+		}
 		if (sql != NULL)
 			sent = PQsendQuery(db->conn, sql);
 		else if (prepare(db, s, deadline) == -1) {
 			if (db->conn != NULL &&
-			    PQstatus(db->conn) == CONNECTION_OK)
-				return NULL;	/* the SQL itself is refused */
+			    PQstatus(db->conn) == CONNECTION_OK) {
+				/* the SQL itself is refused */
+				metrics_inc(METRIC_DB_ERRORS);
+				return NULL;
+			}
 			continue;
 		} else
 			sent = PQsendQueryPrepared(db->conn, d->name, d->nparams,
@@ -359,11 +386,16 @@ run(struct db *db, enum stmt s, const char *sql, const char *const *params)
 		/* 23505 unique_violation, 23P01 exclusion_violation. */
 		db->unique_violation = state && (strcmp(state, "23505") == 0 ||
 		    strcmp(state, "23P01") == 0);
-		if (!db->unique_violation)
+		/* A conflict is an answer, not an error. */
+		if (!db->unique_violation) {
 			log_result_error(sql ? "query" : d->name, res);
+			metrics_inc(METRIC_DB_ERRORS);
+		}
 		PQclear(res);
-	} else
+	} else {
 		log_warnx("database: %s: no result", sql ? "query" : d->name);
+		metrics_inc(METRIC_DB_ERRORS);
+	}
 	return NULL;
 }
 

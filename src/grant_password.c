@@ -23,6 +23,7 @@
 #include "ipaddr.h"
 #include "issue.h"
 #include "log.h"
+#include "metrics.h"
 #include "password.h"
 #include "perm.h"
 #include "pwcheck.h"
@@ -92,6 +93,7 @@ grant_password(const struct grant_ctx *g, struct req *r, const struct client *c,
 		too_many(p, retry_after);
 		goto out;
 	case PWCHECK_WRONG:
+		metrics_inc(METRIC_LOGIN_FAILURES);
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
 	case PWCHECK_UNAVAILABLE:

@@ -27,6 +27,7 @@
 #include "ipaddr.h"
 #include "issue.h"
 #include "log.h"
+#include "metrics.h"
 #include "perm.h"
 #include "refresh.h"
 #include "secret.h"
@@ -88,6 +89,7 @@ grant_refresh(const struct grant_ctx *g, struct req *r, const struct client *c,
 	if (t.rotated && t.since_rotation > g->refresh_grace_sec) {
 		/* RFC 9700 §4.14.2: reuse of a rotated token. */
 		log_warnx("refresh: reuse detected, family %s revoked", t.family);
+		metrics_inc(METRIC_REFRESH_REUSE);
 		clientauth_actor(c, actor, sizeof(actor));
 		if (r->remote_addr == NULL || ipaddr_canon(r->remote_addr,
 		    strlen(r->remote_addr), ip) == -1)

@@ -35,6 +35,7 @@
 #include "handlers.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "oauth_err.h"
 #include "ratelimit.h"
 #include "scope.h"
@@ -66,8 +67,8 @@ allow(struct req *r, struct resp *p, const char *sub, const char *client,
 	http_resp_text(p, 200, "{\"status\":\"allowed\"}", 20);
 }
 
-void
-h_check(struct app *a, struct req *r, struct resp *p)
+static void
+check(struct app *a, struct req *r, struct resp *p)
 {
 	struct verified	 v;
 	struct scope_set	 tok, eff;
@@ -176,4 +177,16 @@ h_check(struct app *a, struct req *r, struct resp *p)
 		scope[0] = '\0';
 	allow(r, p, v.sub, c.id, c.org_id, scope,
 	    jwtverify_is_user(&v) ? v.accounts : "*");
+}
+
+/* The decision counts: 200 allows; 401, 403 and 429 deny (an error, 503
+ * or 500, decides nothing). */
+void
+h_check(struct app *a, struct req *r, struct resp *p)
+{
+	check(a, r, p);
+	if (p->status == 200)
+		metrics_check(1);
+	else if (p->status == 401 || p->status == 403 || p->status == 429)
+		metrics_check(0);
 }

@@ -11,6 +11,7 @@
 #include "form.h"
 #include "grant.h"
 #include "granttype.h"
+#include "metrics.h"
 #include "handlers.h"
 #include "http.h"
 #include "oauth_err.h"
@@ -88,4 +89,7 @@ token(struct app *a, struct req *r, struct resp *p)
 	for (i = 0; i < sizeof(grants) / sizeof(grants[0]); i++)
 		if (grants[i].bit == bit)
 			grants[i].fn(&a->grants, r, &c, p);
+	/* gt is a known name here; metrics labels it from its own table. */
+	if (p->status == 200)
+		metrics_token_issued(gt, a->alg);
 }

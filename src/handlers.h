@@ -29,5 +29,7 @@ void	h_portal(struct app *, struct req *, struct resp *);
 void	h_authorize(struct app *, struct req *, struct resp *);
 void	h_logout(struct app *, struct req *, struct resp *);
 void	h_logincss(struct app *, struct req *, struct resp *);
+/* GET /metrics, on the platform listener only */
+void	h_metrics(struct app *, struct req *, struct resp *);
 
 #endif

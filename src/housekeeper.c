@@ -21,6 +21,7 @@
 #include "db.h"
 #include "housekeeper.h"
 #include "log.h"
+#include "metrics.h"
 #include "ops_audit.h"
 #include "ops_signing.h"
 #include "rotation.h"
@@ -53,6 +54,7 @@ static int	task_grace(struct hk *, int);
 static int	task_idem_purge(struct hk *, int);
 static int	task_audit_heads(struct hk *, int);
 static int	task_login_purge(struct hk *, int);
+static int	task_notify_probe(struct hk *, int);
 
 /*
  * The tasks, one row each. Another periodic task (usage flushes) is one
@@ -65,6 +67,7 @@ static const struct hk_task tasks[] = {
 	{ "idempotency purge", 600, task_idem_purge },
 	{ "audit heads", 300, task_audit_heads },
 	{ "login purge", 600, task_login_purge },
+	{ "notify probe", 10, task_notify_probe },
 };
 #define NTASKS	(sizeof(tasks) / sizeof(tasks[0]))
 
@@ -309,6 +312,28 @@ static int
 task_audit_heads(struct hk *h, int max_ms)
 {
 	return ops_audit_log_heads(&h->ops) == OPS_OK ? max_ms : -1;
+}
+
+/* ----------------------------------------------------- notify probe */
+
+/*
+ * A NOTIFY carrying its time, so that the workers of this host measure
+ * how late changes reach them (jwtmint_notify_lag_seconds, metrics.h).
+ * Without metrics (no map) nothing is sent.
+ */
+static int
+task_notify_probe(struct hk *h, int max_ms)
+{
+	struct timespec	 ts;
+	char		 payload[64];
+	const char	*params[1] = { payload };
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (!h->cfg->metrics || metrics_probe_payload(payload, sizeof(payload),
+	    (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000) == -1)
+		return max_ms;
+	return store_rows(h->db, STMT_NOTIFY_PROBE, params, NULL, NULL) < 0 ?
+	    -1 : max_ms;
 }
 
 /* ------------------------------------------------------- grace ends */

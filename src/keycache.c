@@ -10,6 +10,7 @@
 #include "apikey.h"
 #include "keycache.h"
 #include "log.h"
+#include "metrics.h"
 #include "secret.h"
 
 struct keycache_entry {
@@ -102,10 +103,12 @@ keycache_get(struct keycache *kc, struct db *db, const char *id,
 		out->keep_tokens = e->keep_tokens;
 		if (scope_parse(&out->scopes, e->scopes, strlen(e->scopes)) == 0) {
 			kc->hits++;
+			metrics_cache(MCACHE_KEY, 1);
 			return 1;
 		}
 	}
 	kc->misses++;
+	metrics_cache(MCACHE_KEY, 0);
 	if ((rc = store_key_get(db, id, out)) != 1 || kc->ttl_sec == 0)
 		return rc;
 	if (scope_format(&out->scopes, buf, sizeof(buf)) < 0)

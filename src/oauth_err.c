@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "http.h"
+#include "metrics.h"
 #include "oauth_err.h"
 
 static const struct {
@@ -73,6 +74,9 @@ oauth_err(struct resp *p, enum oerr e, const char *desc)
 
 	if ((unsigned)e >= OERR__MAX)
 		e = OERR_SERVER_ERROR;
+	/* The one place a rate limit's 429 is made: counted here. */
+	if (e == OERR_RATE_LIMITED)
+		metrics_inc(METRIC_RATE_LIMITED);
 	http_resp_header(p, "Content-Type", "application/json");
 	http_resp_header(p, "Cache-Control", "no-store");
 	http_resp_header(p, "Pragma", "no-cache");

@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "metrics.h"
 #include "revcache.h"
 #include "store.h"
 
@@ -213,9 +214,13 @@ revcache_jti_revoked(struct revcache *rc, struct db *db, const char *org,
 
 	if (join(key, org, jti) == -1)
 		return 1;	/* cannot be one of ours: treat as revoked */
-	if ((!rc->jtis_loaded || time(NULL) - rc->jtis_at >= rc->ttl_sec ||
-	    rc->cap == 0) && load(rc, db) == -1)
-		return -1;
+	if (!rc->jtis_loaded || time(NULL) - rc->jtis_at >= rc->ttl_sec ||
+	    rc->cap == 0) {
+		metrics_cache(MCACHE_JTI, 0);
+		if (load(rc, db) == -1)
+			return -1;
+	} else
+		metrics_cache(MCACHE_JTI, 1);
 	for (i = hash(key) % rc->cap; rc->jtis[i].key != NULL;
 	    i = (i + 1) % rc->cap)
 		if (strcmp(rc->jtis[i].key, key) == 0)
@@ -251,8 +256,10 @@ revcache_user(struct revcache *rc, struct db *db, const char *org,
 	e = &rc->users[hash(key) % USER_SLOTS];
 	if (strcmp(e->key, key) == 0 && now - e->loaded < rc->ttl_sec) {
 		*st = e->st;
+		metrics_cache(MCACHE_USER, 1);
 		return 0;
 	}
+	metrics_cache(MCACHE_USER, 0);
 	if (store_rows(db, STMT_USER_STATE, params, user_row, st) == -1)
 		return -1;
 	memcpy(e->key, key, sizeof(key));

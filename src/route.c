@@ -38,6 +38,7 @@ static const struct route routes[] = {
 static const struct route platform_routes[] = {
 	{ "/healthz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_health },
 	{ "/readyz", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_ready },
+	{ "/metrics", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_metrics },
 	{ "/platform/", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,
 	    "GET, HEAD, POST, PATCH, DELETE", h_platform },
 };

@@ -1118,6 +1118,12 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   'app.disable' else 'app.enable' end, 'application ' || a.name,"
 	    "   $4, $5, a.client_id from a)"
 	    " select " APP_COLS " from a", 5 },
+	/* Every application, usable or not, with its redirect URIs: a
+	 * worker's appcache (the CORS origins of SPAs among them). */
+	[STMT_APP_ALL] = { "app_all",
+	    "select a.client_id, a.org_id, a.type, (a.disabled_at is null and"
+	    " o.disabled_at is null), array_to_string(a.redirect_uris, ' ')"
+	    " from apps a join orgs o on o.id = a.org_id", 0 },
 	/*
 	 * The hosted login page (sql/016_login.sql). Tokens, session ids and
 	 * browser bindings arrive as the hex of their SHA-256 digests.
@@ -1194,12 +1200,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "delete from sessions where id_hash = decode($1, 'hex')", 1 },
 	[STMT_SESSION_PURGE] = { "session_purge",
 	    "delete from sessions where expires_at < now()", 0 },
-	/* Every application, usable or not, with its redirect URIs: a
-	 * worker's appcache (the CORS origins of SPAs among them). */
-	[STMT_APP_ALL] = { "app_all",
-	    "select a.client_id, a.org_id, a.type, (a.disabled_at is null and"
-	    " o.disabled_at is null), array_to_string(a.redirect_uris, ' ')"
-	    " from apps a join orgs o on o.id = a.org_id", 0 },
+	/* The housekeeper's probe of the notification delay (metrics.h):
+	 * $1 "MS:NONCE". */
+	[STMT_NOTIFY_PROBE] = { "notify_probe",
+	    "select pg_notify('jwtmint', 'probe:' || $1)", 1 },
 };
 
 const struct stmt_def *

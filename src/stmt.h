@@ -118,6 +118,7 @@ enum stmt {
 	STMT_APP_VIEW,
 	STMT_APP_UPDATE,
 	STMT_APP_SET_DISABLED,
+	STMT_APP_ALL,
 	/* the hosted login page (sql/016_login.sql, h_authorize.c) */
 	STMT_LOGIN_TEMPLATE,
 	STMT_LOGIN_TEMPLATE_SET,
@@ -128,7 +129,7 @@ enum stmt {
 	STMT_SESSION_GET,
 	STMT_SESSION_DELETE,
 	STMT_SESSION_PURGE,
-	STMT_APP_ALL,
+	STMT_NOTIFY_PROBE,
 	STMT__MAX
 };
 

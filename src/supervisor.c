@@ -40,6 +40,7 @@
 #include "housekeeper.h"
 #include "listenfd.h"
 #include "log.h"
+#include "metrics.h"
 #include "monoclock.h"
 #include "sdnotify.h"
 #include "secretcheck.h"
@@ -165,6 +166,9 @@ spawn(struct sup *s, const struct config *cfg, int slot, int hk, int readyfd,
 	signal(SIGUSR2, SIG_IGN);
 	if (rdfd != -1)
 		close(rdfd);
+	/* Its own slab of the host's counters (none when metrics = 0): a
+	 * restarted child goes on with its slot's. */
+	metrics_slot(!cfg->metrics ? -1 : hk ? METRICS_SLOT_HK : slot);
 	/* The secrets of the other configurations are not the child's. */
 	if (cfg != s->first)
 		config_wipe(s->first);
@@ -664,6 +668,18 @@ notify_ready(struct sup *s, const char *why)
 	s->ready = 1;
 }
 
+/* The jwtmint_workers gauge: the workers running now. */
+static void
+count_workers(const struct sup *s)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < s->nworkers; i++)
+		if (s->pids[i] > 0)
+			n++;
+	metrics_set_workers(n);
+}
+
 /* The main loop's reaping: restart a child that died. */
 static void
 reap(struct sup *s)
@@ -783,6 +799,10 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 	unsetenv(ENV_PLATFORM_FD);
 	/* Rate-limit counters shared by every worker of this host. */
 	s->rl = worker_ratelimit_map(cfg, 1);
+	/* The host's metrics, whatever `metrics` says now: a reload may
+	 * turn them on (1.5 MiB of address space, pages touched on use). */
+	if (metrics_map() == -1)
+		log_warn("metrics: mmap: GET /metrics answers 404");
 
 	/*
 	 * After an upgrade, the old image's workers serve until the new ones
@@ -806,6 +826,7 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 	}
 	s->pids[s->nworkers] = spawn(s, cfg, s->nworkers, 1, -1, -1);
 	s->born[s->nworkers] = time(NULL);
+	count_workers(s);
 	log_info("listening on %s with %d workers", s->name, s->nworkers);
 	if (ready > 0 || s->nold > 0)
 		notify_ready(s, nold > 0 ? "upgraded" : "the workers serve");
@@ -818,6 +839,7 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 		if (got_child) {
 			got_child = 0;
 			reap(s);
+			count_workers(s);
 		}
 		if (got_stop)
 			break;
@@ -826,6 +848,7 @@ supervisor_run(struct config *cfg, const struct supervisor_args *args)
 			sdnotify_reloading();
 			if (reload(s) == 0)
 				s->ready = 1;
+			count_workers(s);
 			if (s->ready && !stop_pending())
 				sdnotify("READY=1");
 		}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "secret.h"
 #include "tokcache.h"
 
@@ -73,6 +74,7 @@ tokcache_get(struct tokcache *tc, const char *token, long long now,
 	    !e->used || memcmp(e->digest, d, sizeof(d)) != 0 ||
 	    now >= ((const struct verified *)(void *)e->v)->exp + leeway_sec) {
 		tc->misses++;
+		metrics_cache(MCACHE_TOKEN, 0);
 		return 0;
 	}
 	/* Lengths were bounded by the struct when put. */
@@ -83,6 +85,7 @@ tokcache_get(struct tokcache *tc, const char *token, long long now,
 	s += n + 1;
 	memcpy(v->accounts, s, strlen(s) + 1);
 	tc->hits++;
+	metrics_cache(MCACHE_TOKEN, 1);
 	return 1;
 }
 

@@ -633,6 +633,7 @@ worker_fcgi(const struct config *cfg, int fd, int pfd, struct ratelimit *rl,
 			break;
 		if (n <= 0) {
 			app_after(a, 0);
+			app_idle(a);
 			continue;
 		}
 		for (k = 0; k < n; k++) {

@@ -486,3 +486,49 @@ def test_authlib_interop(stack):
     st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": f.app["client_id"],
                                       "refresh_token": new["refresh_token"]})
     assert st == 400 and e["error"] == "invalid_grant", (st, e)
+
+
+@nginx_only
+def test_authlib_whole_flow_through_authorize(stack):
+    """The whole browser-less flow with authlib, unchanged: discovery, the
+    authorization URL, the hosted login page (GET /authorize, the form's
+    POST with the user's password, a requests.Session keeping cookies), the
+    redirect with code, state and iss (RFC 9207), the exchange; then the
+    same code again is refused and what it gave is revoked."""
+    try:
+        from authlib.integrations.requests_client import OAuth2Session
+        import requests
+    except ImportError:
+        OAuth2Session = None
+    need(OAuth2Session is not None, "authlib with requests", "python3-authlib python3-requests")
+    import re
+    f = fx(stack)
+    meta = requests.get(stack.issuer + "/.well-known/oauth-authorization-server", timeout=10).json()
+    s = OAuth2Session(client_id=f.app["client_id"], token_endpoint_auth_method="none",
+                      code_challenge_method="S256", redirect_uri=SPA, scope="read:accounts write:settings")
+    verifier = b64url(pysecrets.token_bytes(48))
+    stack.secrets.add(verifier)
+    url, state = s.create_authorization_url(meta["authorization_endpoint"], code_verifier=verifier)
+    browser = requests.Session()
+    page = browser.get(url, allow_redirects=False, timeout=10)
+    assert page.status_code == 200, (page.status_code, page.text[:300])
+    m = re.search(r'name="request" value="([A-Za-z0-9_-]{43})"', page.text)
+    assert m, page.text[:400]
+    done = browser.post(stack.issuer + "/authorize", data={"request": m.group(1), "username": f.user["username"],
+                                                           "password": f.user["password"]},
+                        allow_redirects=False, timeout=10)
+    assert done.status_code in (302, 303), (done.status_code, done.text[:300])
+    loc = done.headers["Location"]
+    q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(loc).query))
+    assert loc.startswith(SPA + "?") and q["state"] == state and q["iss"] == stack.issuer, loc
+    stack.secrets.add(q["code"])
+    tok = s.fetch_token(meta["token_endpoint"], authorization_response=loc, code_verifier=verifier)
+    stack.secrets.update([tok["access_token"], tok["refresh_token"]])
+    c = claims_of(tok["access_token"])
+    assert c["sub"] == f.user["id"] and c["client_id"] == f.app["client_id"], c
+    assert tok["scope"] == "read:accounts write:settings", tok
+    assert introspect_active(stack, f, tok["access_token"]) is True
+    # The same code again: refused, and the first use's tokens revoked.
+    st, _, e = exchange(stack, f.app, q["code"], verifier)
+    assert st == 400 and e["error"] == "invalid_grant", (st, e)
+    assert introspect_active(stack, f, tok["access_token"]) is False

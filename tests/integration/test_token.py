@@ -161,7 +161,9 @@ def test_grant_type_missing(stack):
 
 def test_unsupported_grant_type(stack):
     k = stack.keys["main"]["key"]
-    for gt in ("authorization_code", "implicit", "urn:ietf:params:oauth:grant-type:jwt-bearer",
+    # authorization_code is known since issue 13 (a key not granted it:
+    # unauthorized_client, test_oauth_code.py).
+    for gt in ("implicit", "urn:ietf:params:oauth:grant-type:jwt-bearer",
                "urn:ietf:params:oauth:grant-type:device_code", "CLIENT_CREDENTIALS", "client_credentials ",
                "client-credentials", "x"):
         resp = stack.request("POST", "/token", {"Content-Type": FORM, "X-API-Key": k}, form(grant_type=gt))
