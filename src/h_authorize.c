@@ -52,7 +52,6 @@
 
 #define LOGIN_FORM_TTL_SEC	600	/* one rendering of the page */
 #define LOGIN_MAX_QUERY_BYTES	16384
-#define LOGIN_MAX_STATE_BYTES	1024	/* sql/016_login.sql */
 
 /* Everything one answer needs, built up as the request is read. */
 struct authz {
@@ -480,7 +479,11 @@ authorize_post(struct authz *z)
 	if (l.user_failures > 0 &&
 	    store_login_reset(z->a->db, z->app.org_id, uname) == -1)
 		log_warnx("authorize: counter of %s not reset", l.user.id);
-	/* A new session on every sign-in (no fixation of an old id). */
+	/* A new session on every sign-in (no fixation of an old id); the
+	 * browser's old one ends. */
+	if (z->has_session && store_session_delete(z->a->db,
+	    z->session_hex) == -1)
+		log_warnx("authorize: an old session was not deleted");
 	if (loginweb_secret(z->session, z->session_hex) == -1 ||
 	    store_session_create(z->a->db, z->session_hex, z->app.org_id,
 	    l.user.id, l.user.generation, z->a->cfg->session_ttl_sec) == -1) {

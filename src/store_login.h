@@ -15,7 +15,7 @@ struct db;
 #define STORE_LOGIN_ID_BYTES	64
 #define STORE_LOGIN_NAME_BYTES	808	/* 200 characters of UTF-8 */
 #define STORE_LOGIN_URI_BYTES	2048
-#define STORE_LOGIN_STATE_BYTES	1024
+#define STORE_LOGIN_STATE_BYTES	1025	/* 1024 and the NUL */
 
 /* An organization's name and page template ("" where unset). */
 struct store_login_tpl {

@@ -12,11 +12,12 @@ client with its own cookie jar, no browser (the portal's tests drive one).
 import base64
 import hashlib
 import html
+import json
 import re
 import secrets as pysecrets
 import urllib.parse
 
-from test_lifecycle import new_org, new_user, admin_stdin
+from test_lifecycle import new_org, new_user, admin_stdin, claims_of
 
 MODES = ("nginx",)
 STACK_OPTIONS = {"env": {"JWTMINT_ARGON2_M_KIB": "256", "JWTMINT_ARGON2_T": "1",
@@ -165,13 +166,14 @@ def test_flow_headers_and_session(stack):
     stored = stack.psql("select encode(id_hash, 'hex') from sessions where user_id = '%s'" % user["id"]).split()
     assert stored == [hashlib.sha256(b.jar["jwtmint_session"].encode()).hexdigest()], stored
 
-    # The token exchange, when the grant is there.
+    # The token exchange (src/grant_code.c) with the PKCE verifier.
     st, _, tb = stack.request("POST", "/token", {"Content-Type": "application/x-www-form-urlencoded"},
                               urllib.parse.urlencode({"grant_type": "authorization_code", "code": p["code"],
                                                       "redirect_uri": REDIRECT, "client_id": app,
                                                       "code_verifier": verifier}).encode())
-    if st != 400 or b"unsupported_grant_type" not in tb:
-        assert st == 200 and b"access_token" in tb, (st, tb[:300])
+    assert st == 200, (st, tb[:300])
+    claims = claims_of(json.loads(tb)["access_token"])
+    assert claims["sub"] == user["id"] and claims["scope"] == "read:accounts write:settings", claims
 
     # Within the session: no password, but one click for a public client.
     v2, c2 = pkce()
@@ -275,6 +277,12 @@ def test_pkce_scope_and_response_type_errors(stack):
     # Scope escalation through the request: more than the application has.
     err(authorize_url(app, challenge, scope="read:accounts admin"), "invalid_scope")
     err(authorize_url(app, challenge, scope="*"), "invalid_scope")
+    # state: up to 1024 bytes echoed intact; longer refused, not echoed.
+    st, h, body = b.get(authorize_url(app, challenge, state="s" * 1024))
+    assert st == 200, st
+    st, h, body = b.get(authorize_url(app, challenge, state="s" * 1025))
+    p = redirect_params(h)
+    assert st == 302 and p["error"] == "invalid_request" and "state" not in p, p
 
 
 def test_form_forgery_and_sessions_across_orgs(stack):
@@ -396,7 +404,6 @@ def test_template_and_translation(stack):
 def test_gate_strips_session_cookie(stack):
     """A backend behind the gate on jwtmint's origin never gets jwtmint's
     own cookies (conf/nginx-gate-forward.conf.in); the others pass."""
-    import json
     from test_lifecycle import new_key
     org = new_org(stack, "gc")
     k = new_key(stack, org, scopes="read:accounts", grants="client_credentials")
