@@ -36,7 +36,7 @@ LIBS	 = $(PKG_LIBS)
 B	?= build
 
 # Layer 1 and 2: pure modules (no fcgiapp.h, no libpq-fe.h).
-PURE	 = metrics metrics_text stmt listenfd sdnotify monoclock auditchain b64url jreq pathpat cursor etag duration utf8 jsonw form http ipaddr tokcache basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline rotation redirecturi pkce htmlesc urlbuild loginui cookie
+PURE	 = reqid accesslog metrics metrics_text stmt listenfd sdnotify monoclock auditchain b64url jreq pathpat cursor etag duration utf8 jsonw form http ipaddr tokcache basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline rotation redirecturi pkce htmlesc urlbuild loginui cookie
 # Layer 3 and up.
 STORE	 = db store store_user store_idem migrations secretcheck store_app authcode store_login
 # Operations, written once: the CLI and the HTTP handlers are adapters.

@@ -65,12 +65,13 @@ write_backend() {
 # put the authorizer's Variable-JWTMINT_* headers in the environment.
 esc() { printf '%s' "$1" | tr -d '\000-\037' | sed -e 's/[\\"]/\\&/g'; }
 printf 'Status: 200 OK\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n\r\n'
-printf '{"path":"%s","subject":"%s","client":"%s","org":"%s","scope":"%s","accounts":"%s","account":"%s","remote_user":"%s","api_key_seen":%s}\n' \
+printf '{"path":"%s","subject":"%s","client":"%s","org":"%s","scope":"%s","accounts":"%s","account":"%s","remote_user":"%s","api_key_seen":%s,"request_id":"%s"}\n' \
 	"$(esc "${SCRIPT_NAME:-}${PATH_INFO:-}")" "$(esc "${JWTMINT_SUBJECT:-}")" \
 	"$(esc "${JWTMINT_CLIENT:-}")" "$(esc "${JWTMINT_ORG:-}")" \
 	"$(esc "${JWTMINT_SCOPES:-}")" "$(esc "${JWTMINT_ACCOUNTS:-}")" \
 	"$(esc "${JWTMINT_ACCOUNT:-}")" "$(esc "${REMOTE_USER:-}")" \
-	"$([ -n "${HTTP_X_API_KEY:-}" ] && echo true || echo false)"
+	"$([ -n "${HTTP_X_API_KEY:-}" ] && echo true || echo false)" \
+	"$(esc "${UNIQUE_ID:-}")"
 CGI
 	chmod 755 "$OUTDIR/htdocs/api.cgi"
 }

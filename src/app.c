@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "accesslog.h"
 #include "app.h"
 #include "config.h"
 #include "db.h"
@@ -18,10 +19,10 @@
 #include "granttype.h"
 #include "http.h"
 #include "log.h"
-#include "logesc.h"
 #include "metrics.h"
 #include "oauth_err.h"
 #include "ratelimit.h"
+#include "reqid.h"
 #include "route.h"
 #include "scope.h"
 #include "secret.h"
@@ -211,6 +212,7 @@ struct app *
 app_new(const struct config *cfg)
 {
 	struct app	*a;
+	unsigned char	 seed[32];
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
@@ -228,6 +230,14 @@ app_new(const struct config *cfg)
 		return NULL;
 	}
 	contexts(a);
+	if (secret_random(seed, sizeof(seed)) == -1) {
+		log_warnx("start-up: no random bytes for request ids");
+		app_free(a);
+		return NULL;
+	}
+	reqid_seed(&a->reqid, seed);
+	secret_wipe(seed, sizeof(seed));
+	a->log_json = strcmp(cfg->log_format, "json") == 0;
 	/* The database may be down now: then the first request retries. */
 	app_refresh(a);
 	return a;
@@ -338,14 +348,46 @@ rate_sync(struct app *a)
 		log_warnx("rate limits: counts not shared this time");
 }
 
-static double
-elapsed_ms(const struct timespec *t0)
+static long long
+elapsed_usec(const struct timespec *t0)
 {
 	struct timespec	 t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
-	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+	return (long long)(t1.tv_sec - t0->tv_sec) * 1000000 +
+	    (t1.tv_nsec - t0->tv_nsec) / 1000;
+}
+
+/* The access line of the last response (accesslog.h), text or JSON. */
+static void
+log_done(struct app *a)
+{
+	struct accesslog_rec	 rec;
+	char			 line[ACCESSLOG_LINE_BYTES];
+	int			 n;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.when = a->done.when;
+	rec.usec = a->done.usec;
+	rec.status = a->done.status;
+	rec.authorizer = a->done.authorizer;
+	rec.request_id = a->done.request_id;
+	rec.method = a->done.method;
+	rec.path = a->done.path;
+	rec.endpoint = a->done.endpoint;
+	rec.key_id = a->done.client_id;
+	rec.org = a->done.org_id;
+	rec.sub = a->done.sub;
+	rec.grant = a->done.grant;
+	rec.decision = a->done.decision;
+	rec.client = a->done.client;
+	n = a->log_json ? accesslog_json(line, sizeof(line), &rec) :
+	    accesslog_text(line, sizeof(line), &rec);
+	if (n < 0)
+		log_warnx("request %s: access line too long (status %d)",
+		    a->done.request_id, a->done.status);
+	else
+		log_access(line, (size_t)n);
 }
 
 void
@@ -354,10 +396,7 @@ app_after(struct app *a, int force)
 	rate_sync(a);
 	if (a->done.pending) {
 		a->done.pending = 0;
-		log_info("method=%s path=%s%s status=%d ms=%.2f client=%s "
-		    "org=%s", a->done.method, a->done.path, a->done.authorizer ?
-		    " role=authorizer(/check)" : "", a->done.status,
-		    a->done.ms, a->done.client_id, a->done.org_id);
+		log_done(a);
 	}
 	keycache_flush_touched(&a->keycache, a->db,
 	    a->cfg->last_used_flush_sec, force);
@@ -384,6 +423,16 @@ gate_refuse(struct resp *p, const struct req *r)
 	}
 }
 
+/* A bounded raw copy for the log line; NULL is "". */
+static void
+copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t	 n = src != NULL ? strnlen(src, dstsz - 1) : 0;
+
+	memcpy(dst, src != NULL ? src : "", n);
+	dst[n] = '\0';
+}
+
 void
 app_handle(struct app *a, const struct http_io *io)
 {
@@ -391,12 +440,20 @@ app_handle(struct app *a, const struct http_io *io)
 	struct req		 r;
 	struct resp		 p;
 	const struct route	*rt = NULL;
-	int			 st;
+	const char		*endpoint = NULL;
+	int			 st, gate;
 
+	if (a->done.pending) {		/* never left unlogged */
+		a->done.pending = 0;
+		log_done(a);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	http_resp_init(&p);
-	if ((st = http_req_init(&r, io)) != 0 &&
-	    (r.authorizer || strcmp(r.path, "/check") == 0))
+	st = http_req_init(&r, io);
+	gate = r.authorizer || strcmp(r.path, "/check") == 0;
+	(void)reqid_pick(&a->reqid, r.request_id_param, r.request_id_count,
+	    a->done.request_id);
+	if (st != 0 && gate)
 		/* The gate refuses (401, 403): a web server turns a 400 into
 		 * a 500. */
 		gate_refuse(&p, &r);
@@ -409,11 +466,16 @@ app_handle(struct app *a, const struct http_io *io)
 		oauth_err(&p, OERR_METHOD_NOT_ALLOWED, NULL);
 		http_resp_header(&p, "Allow", rt->allow);
 	} else {
+		endpoint = rt->path;
 		app_refresh(a);
 		rt->fn(a, &r, &p);
 		db_abandon(a->db);
 		p.nobody = r.method == HTTP_HEAD;
 	}
+	/* The client may quote it to the operator; the gate's answers go to
+	 * the web server, which has the id already. */
+	if (!gate)
+		http_resp_header(&p, "X-Request-Id", a->done.request_id);
 	if (p.broken) {
 		/* A header or body did not fit: an error, never a partial
 		 * success (a /check 200 without its identity headers). */
@@ -421,24 +483,30 @@ app_handle(struct app *a, const struct http_io *io)
 		    r.authorizer ? "/check" : "request");
 		http_resp_reset(&p);
 		oauth_err(&p, OERR_SERVER_ERROR, NULL);
+		if (!gate)
+			http_resp_header(&p, "X-Request-Id",
+			    a->done.request_id);
 		p.nobody = r.method == HTTP_HEAD;
 	}
 	if (http_resp_send(&p, io) == -1)
 		log_warnx("response not sent: the client went away");
 
 	a->done.pending = 1;
-	a->done.ms = elapsed_ms(&t0);	/* handled and written, before the flush */
+	a->done.usec = elapsed_usec(&t0); /* handled and written, before the flush */
+	clock_gettime(CLOCK_REALTIME, &a->done.when);
 	metrics_request(rt != NULL ? metrics_endpoint_of(rt->path) : MEP_OTHER,
-	    p.status, (uint64_t)(a->done.ms * 1000.0));
+	    p.status, (uint64_t)(a->done.usec > 0 ? a->done.usec : 0));
 	a->done.status = p.status;
 	a->done.authorizer = r.authorizer;
-	logesc(a->done.method, sizeof(a->done.method), r.method_str,
-	    strlen(r.method_str));
-	logesc(a->done.path, sizeof(a->done.path), r.path, strlen(r.path));
-	snprintf(a->done.client_id, sizeof(a->done.client_id), "%s",
-	    r.client_id[0] ? r.client_id : "-");
-	snprintf(a->done.org_id, sizeof(a->done.org_id), "%s",
-	    r.org_id[0] ? r.org_id : "-");
+	a->done.endpoint = endpoint;
+	a->done.decision = gate ? accesslog_decision(p.status) : NULL;
+	copy(a->done.method, sizeof(a->done.method), r.method_str);
+	copy(a->done.path, sizeof(a->done.path), r.path);
+	copy(a->done.client_id, sizeof(a->done.client_id), r.client_id);
+	copy(a->done.org_id, sizeof(a->done.org_id), r.org_id);
+	copy(a->done.sub, sizeof(a->done.sub), r.sub);
+	copy(a->done.grant, sizeof(a->done.grant), r.grant);
+	copy(a->done.client, sizeof(a->done.client), r.remote_addr);
 	http_resp_free(&p);
 	http_req_free(&r);
 }

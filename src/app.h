@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "accesslog.h"
 #include "apikey.h"
 #include "clientauth.h"
 #include "grant.h"
@@ -21,6 +22,7 @@
 #include "jwtverify.h"
 #include "password.h"
 #include "ratelimit.h"
+#include "reqid.h"
 #include "tokencheck.h"
 
 #define APP_MAX_AUDIENCES	16
@@ -72,16 +74,29 @@ struct app {
 	struct issue_ctx	 issuing;
 	struct grant_ctx	 grants;
 	unsigned char		 successor_key[32];
-	/* the request line of the last response, logged once it went out */
+	struct reqid_gen	 reqid;		/* ids the web server did not give */
+	int			 log_json;	/* log_format = json */
+	/*
+	 * The last response's access line, logged once it went out: raw
+	 * copies, bounded (each a little longer than accesslog escapes it
+	 * to, so a cut value still ends in "..."), escaped by accesslog.
+	 */
 	struct {
 		int		 pending;
-		double		 ms;
+		struct timespec	 when;
+		long long	 usec;
 		int		 status;
 		int		 authorizer;
-		char		 method[64];
-		char		 path[256];
+		const char	*endpoint;	/* the route table's, or NULL */
+		const char	*decision;	/* /check only, static */
+		char		 request_id[REQID_BUF_BYTES];
+		char		 method[16];
+		char		 path[ACCESSLOG_PATH_BYTES + 64];
 		char		 client_id[32];
 		char		 org_id[64];
+		char		 sub[JWTVERIFY_ID_BYTES];
+		char		 grant[128];
+		char		 client[ACCESSLOG_FIELD_BYTES + 32];
 	}			 done;
 };
 

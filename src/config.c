@@ -14,6 +14,7 @@
 #include "claims.h"
 #include "config.h"
 #include "jws.h"
+#include "log.h"
 #include "logesc.h"
 #include "secret.h"
 
@@ -23,7 +24,8 @@ enum cfg_type {
 	CFG_ALG,	/* one of the signing algorithms */
 	CFG_URL,	/* http(s) URL without a trailing slash */
 	CFG_ALGS,	/* space-separated signing algorithms */
-	CFG_LISTEN	/* "", unix:/abs/path or host:port */
+	CFG_LISTEN,	/* "", unix:/abs/path or host:port */
+	CFG_WORD	/* one word of its list in words[] */
 };
 
 struct cfg_key {
@@ -86,6 +88,10 @@ static const struct cfg_key keys[] = {
 	{ "signing_key_rotate_sec", CFG_INT, I(signing_key_rotate_sec), "0", 0, 315360000, 0 },
 	{ "pepper_id", CFG_INT, I(pepper_id), "1", 1, CONFIG_PEPPER_ID_MAX, 0 },
 	{ "old_peppers_file", CFG_STR, S(old_peppers_file), "", 0, 0, 0 },
+	{ "log_format", CFG_WORD, S(log_format), "text", 0, 0, 0 },
+	{ "log_destination", CFG_WORD, S(log_destination), "stderr", 0, 0, 0 },
+	{ "log_syslog_facility", CFG_WORD, S(log_syslog_facility), "daemon", 0, 0, 0 },
+	{ "log_syslog_socket", CFG_STR, S(log_syslog_socket), "/dev/log", 0, 0, 0 },
 };
 #define NKEYS	(sizeof(keys) / sizeof(keys[0]))
 
@@ -115,6 +121,19 @@ listen_ok(const char *v)
 		return 0;
 	n = strtol(port + 1, &end, 10);
 	return n >= 1 && n <= 65535 && strlen(port + 1) <= 5;
+}
+
+/* The words a CFG_WORD key accepts (its facility list is log.c's). */
+static int
+word_ok(const char *key, const char *v)
+{
+	if (strcmp(key, "log_format") == 0)
+		return strcmp(v, "text") == 0 || strcmp(v, "json") == 0;
+	if (strcmp(key, "log_destination") == 0)
+		return strcmp(v, "stderr") == 0 || strcmp(v, "syslog") == 0;
+	if (strcmp(key, "log_syslog_facility") == 0)
+		return log_facility_valid(v);
+	return 0;
 }
 
 /* Set one key from text; where names the origin for messages. */
@@ -200,7 +219,19 @@ set_value(struct config *c, const struct cfg_key *k, const char *v,
 			return -1;
 		}
 		break;
+	case CFG_WORD:
+		if (!word_ok(k->name, v)) {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: %s: not one of "
+			    "the values jwtmint.conf(5) lists", where, k->name);
+			return -1;
+		}
+		break;
 	case CFG_STR:
+		if (strcmp(k->name, "log_syslog_socket") == 0 && v[0] != '/') {
+			snprintf(err, CONFIG_ERR_BYTES, "%s: %s must be an "
+			    "absolute path", where, k->name);
+			return -1;
+		}
 		break;
 	}
 	if (len >= k->size) {
@@ -520,6 +551,14 @@ config_pepper(const struct config *c, int id, const unsigned char **key,
 			return 1;
 		}
 	return 0;
+}
+
+int
+config_log_setup(const struct config *c)
+{
+	return log_setup(strcmp(c->log_destination, "syslog") == 0,
+	    c->log_syslog_facility, c->log_syslog_socket,
+	    strcmp(c->log_format, "json") == 0);
 }
 
 long long

@@ -86,6 +86,11 @@ struct config {
 	int		 signing_key_rotate_sec;	/* > 0: overrides days */
 	int		 pepper_id;		/* the id of pepper_file's pepper */
 	char		 old_peppers_file[CONFIG_PATH_BYTES];
+	/* Access and event logs (log.h, accesslog.h). */
+	char		 log_format[8];		/* text | json */
+	char		 log_destination[8];	/* stderr | syslog */
+	char		 log_syslog_facility[16];
+	char		 log_syslog_socket[108];	/* sun_path */
 
 	/* Resolved by config_secrets(): wipe with config_wipe(). */
 	char		 database_password[256];
@@ -132,6 +137,10 @@ int	config_secrets(struct config *c, config_getenv_fn env, char *err);
  */
 int	config_pepper(const struct config *c, int id,
 	    const unsigned char **key, size_t *len);
+
+/* Send this process's log lines where log_destination says (log_setup).
+ * Returns 0 or -1. */
+int	config_log_setup(const struct config *c);
 
 /* The signing-key rotation period in seconds (0: by hand). */
 long long config_rotate_sec(const struct config *c);

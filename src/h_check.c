@@ -54,6 +54,7 @@ allow(struct req *r, struct resp *p, const char *sub, const char *client,
 	char		 h[64];
 	size_t		 i;
 
+	snprintf(r->sub, sizeof(r->sub), "%s", sub);	/* the log's */
 	for (i = 0; i < 5; i++) {
 		snprintf(h, sizeof(h), "X-Jwtmint-%s", names[i]);
 		http_resp_header(p, h, vals[i]);

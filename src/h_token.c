@@ -2,6 +2,7 @@
  * POST /token (RFC 6749 §3.2): read and check the form, authenticate the
  * client, hand over to the grant.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "app.h"
@@ -66,6 +67,8 @@ token(struct app *a, struct req *r, struct resp *p)
 		oauth_err(p, OERR_INVALID_REQUEST, "grant_type is required");
 		return;
 	}
+	/* For the log line only, escaped there (accesslog.h). */
+	snprintf(r->grant, sizeof(r->grant), "%s", gt);
 	if ((bit = granttype_from_name(gt)) == 0) {
 		oauth_err(p, OERR_UNSUPPORTED_GRANT_TYPE, NULL);
 		return;

@@ -116,6 +116,10 @@ http_req_init(struct req *r, const struct http_io *io)
 	    HTTP_BAD_API_KEY);
 	r->remote_addr = header(io, "REMOTE_ADDR", &bad, HTTP_BAD_OTHER,
 	    HTTP_BAD_OTHER);
+	/* Validated by the caller (reqid_pick): a bad one is replaced. */
+	if ((r->request_id_param = io->param(io->ctx, "JWTMINT_REQUEST_ID")) !=
+	    NULL)
+		r->request_id_count = io->count(io->ctx, "JWTMINT_REQUEST_ID");
 	r->bad = bad;
 	return bad ? 400 : 0;
 }

@@ -73,9 +73,15 @@ struct req {
 	char			*body;		/* NUL-terminated, wiped on free */
 	size_t			 bodylen;
 	struct form		 form;
+	/* The web server's request id (JWTMINT_REQUEST_ID, never a
+	 * header: those arrive as HTTP_*) and how often it was sent. */
+	const char		*request_id_param;
+	int			 request_id_count;
 	/* What the log line names: set by the handler once known. */
 	char			 client_id[32];
 	char			 org_id[64];
+	char			 sub[JWTVERIFY_ID_BYTES];	/* issued, allowed */
+	char			 grant[128];	/* grant_type as sent */
 };
 
 /*

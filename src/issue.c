@@ -188,6 +188,7 @@ issue_token(const struct issue_ctx *x, struct req *r, const struct client *c,
 	http_resp_header(p, "Pragma", "no-cache");
 	http_resp_body(p, 200, body, (size_t)len);
 	p->secret = 1;		/* bearer and refresh tokens: wiped when freed */
+	snprintf(r->sub, sizeof(r->sub), "%s", is->sub);	/* the log's */
 	secret_wipe(token, (size_t)n);
 	return;
 fail:

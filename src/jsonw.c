@@ -154,6 +154,22 @@ jw_int(struct jsonw *w, const char *key, long long val)
 }
 
 void
+jw_fixed3(struct jsonw *w, const char *key, long long val)
+{
+	char	num[32];
+	int	n;
+
+	member(w, key);
+	if (val < 0)
+		w->err = 1;
+	n = snprintf(num, sizeof(num), "%lld.%03lld", val / 1000, val % 1000);
+	if (n > 0 && (size_t)n < sizeof(num))
+		put(w, num, (size_t)n);
+	else
+		w->err = 1;
+}
+
+void
 jw_obj(struct jsonw *w, const char *key)
 {
 	member(w, key);

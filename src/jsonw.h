@@ -30,6 +30,8 @@ void	jw_init(struct jsonw *, char *buf, size_t size);
 void	jw_str(struct jsonw *, const char *key, const char *val);
 void	jw_strn(struct jsonw *, const char *key, const char *val, size_t n);
 void	jw_int(struct jsonw *, const char *key, long long val);
+/* val / 1000 with three decimals ("1.234" for 1234; val >= 0). */
+void	jw_fixed3(struct jsonw *, const char *key, long long val);
 /* A nested object or array as the value of key (NULL key inside arrays). */
 void	jw_obj(struct jsonw *, const char *key);
 void	jw_arr(struct jsonw *, const char *key);

@@ -153,6 +153,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "jwtmint: %s\n", err);
 		return 1;
 	}
+	if (!test)
+		(void)config_log_setup(&cfg);	/* checked by config_load */
 	if (test) {
 		printf("configuration ok: %s\n", path);
 		config_wipe(&cfg);

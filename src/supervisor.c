@@ -160,6 +160,7 @@ spawn(struct sup *s, const struct config *cfg, int slot, int hk, int readyfd,
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) == -1 || getppid() != parent)
 		_exit(1);
 	log_init("jwtmint");
+	(void)config_log_setup(cfg);	/* this generation's destination */
 	signal(SIGCHLD, SIG_DFL);
 	/* A hang-up of the whole group is the supervisor's business. */
 	signal(SIGHUP, SIG_IGN);
@@ -486,6 +487,7 @@ reload(struct sup *s)
 		log_info("reload: %d workers instead of %d", n, s->nworkers);
 	s->nworkers = n;
 	s->cfg = next;
+	(void)config_log_setup(next);
 	config_wipe(old);
 	/* Workers an upgrade kept: the new generation serves now. */
 	if (s->nold > 0) {

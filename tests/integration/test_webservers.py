@@ -383,6 +383,11 @@ def test_lighttpd(stack):
         web = Web(stack, "lighttpd", fcgi, cleanup=c)
         try:
             key = flow(stack, web)
+            # lighttpd has no request id of its own: jwtmint's, generated.
+            st, rh, _ = web.post_form("/token", {"grant_type": "client_credentials"}, key["key"],
+                                      headers={"X-Request-Id": "forged-by-client"})
+            assert st == 200 and re.fullmatch(r"[0-9a-f]{32}", rh.get("x-request-id", "")), \
+                "lighttpd: X-Request-Id %r, want a generated one" % rh.get("x-request-id")
             # jwtmint gone: lighttpd answers 503, the backend is not reached.
             stack.stop_server(proc)
             st, _, rb = web.api("/api/accounts", key=key["key"])
@@ -405,6 +410,7 @@ def test_apache(stack):
         web = Web(stack, "apache", fcgi, extra=[authz], cleanup=c)
         try:
             flow(stack, web)
+            apache_request_id(stack, web)
             # Basic client authentication needs CGIPassAuth (conf/apache.conf.in).
             key = gate_key(stack, "apache-basic")
             basic = "Basic " + base64.b64encode(("%s:%s" % (key["id"], key["key"])).encode()).decode()
@@ -426,6 +432,28 @@ def test_apache(stack):
             raise AssertionError("%s\napache error.log:\n%s" % (e, web.log_tail()))
     finally:
         c.run()
+
+
+def apache_request_id(stack, web):
+    """mod_unique_id's UNIQUE_ID reaches jwtmint as JWTMINT_REQUEST_ID
+    (conf/apache.conf.in): through mod_proxy_fcgi (answered as
+    X-Request-Id, not jwtmint's own 32 hex digits) and through
+    mod_authnz_fcgi (the gate's line names the id the backend saw); a
+    client's X-Request-Id sets neither."""
+    key = gate_key(stack, "apache-rid")
+    forged = {"X-Request-Id": "forged-by-client", "Jwtmint-Request-Id": "forged-param"}
+    st, rh, _ = web.post_form("/token", {"grant_type": "client_credentials"}, key["key"], headers=forged)
+    rid = rh.get("x-request-id", "")
+    assert st == 200 and re.fullmatch(r"[A-Za-z0-9_-]{20,64}", rid) and \
+        not re.fullmatch(r"[0-9a-f]{32}", rid), "apache: X-Request-Id %r is not mod_unique_id's" % rid
+    st, _, rb = web.api("/api/accounts", key=key["key"], headers=forged)
+    assert st == 200, (st, rb[:200])
+    unique = json.loads(rb)["request_id"]
+    assert unique and unique != rid, "apache: the backend saw UNIQUE_ID %r" % unique
+    lines = [ln for ln in stack.logs().splitlines() if ln.endswith(" request_id=" + unique)]
+    assert len(lines) == 1 and "role=authorizer(/check)" in lines[0], \
+        "apache: the gate's line of UNIQUE_ID %s: %r" % (unique, lines)
+    assert "forged-" not in stack.logs(), "apache: a client's header set the request id"
 
 
 def test_plain_cgi_under_lighttpd(stack):

@@ -300,6 +300,37 @@ struct val_row {
 	const char	*field_want;	/* on 0 */
 };
 
+/* The access-log keys: one word of a fixed list each (log.h). */
+static const struct val_row log_rows[] = {
+	{ "log_format = json", 0, "json" },
+	{ "log_format = text", 0, "text" },
+	{ "log_format = JSON", -1, NULL },
+	{ "log_format = ", -1, NULL },
+	{ "log_format = json text", -1, NULL },
+};
+static const struct val_row dest_rows[] = {
+	{ "log_destination = syslog", 0, "syslog" },
+	{ "log_destination = stderr", 0, "stderr" },
+	{ "log_destination = journald", -1, NULL },
+	{ "log_destination = syslogx", -1, NULL },
+};
+static const struct val_row fac_rows[] = {
+	{ "log_syslog_facility = local7", 0, "local7" },
+	{ "log_syslog_facility = authpriv", 0, "authpriv" },
+	{ "log_syslog_facility = daemon", 0, "daemon" },
+	{ "log_syslog_facility = kern", -1, NULL },
+	{ "log_syslog_facility = local8", -1, NULL },
+	{ "log_syslog_facility = 3", -1, NULL },
+};
+static const struct val_row sock_rows[] = {
+	{ "log_syslog_socket = /run/systemd/journal/syslog", 0,
+	    "/run/systemd/journal/syslog" },
+	{ "log_syslog_socket = dev/log", -1, NULL },
+	{ "log_syslog_socket = /" "0123456789012345678901234567890123456789"
+	    "0123456789012345678901234567890123456789"
+	    "01234567890123456789012345678", -1, NULL },	/* sun_path */
+};
+
 static const struct val_row alg_rows[] = {
 	{ "signing_alg = ES256", 0, "ES256" },
 	{ "signing_alg = RS256", 0, "RS256" },
@@ -1141,6 +1172,19 @@ main(void)
 	check_value_rows("issuer", issuer_rows,
 	    sizeof(issuer_rows) / sizeof(issuer_rows[0]),
 	    offsetof(struct config, issuer), "issuer");
+	check_value_rows("log_format", log_rows,
+	    sizeof(log_rows) / sizeof(log_rows[0]),
+	    offsetof(struct config, log_format), "log_format");
+	check_value_rows("log_destination", dest_rows,
+	    sizeof(dest_rows) / sizeof(dest_rows[0]),
+	    offsetof(struct config, log_destination), "log_destination");
+	check_value_rows("log_syslog_facility", fac_rows,
+	    sizeof(fac_rows) / sizeof(fac_rows[0]),
+	    offsetof(struct config, log_syslog_facility),
+	    "log_syslog_facility");
+	check_value_rows("log_syslog_socket", sock_rows,
+	    sizeof(sock_rows) / sizeof(sock_rows[0]),
+	    offsetof(struct config, log_syslog_socket), "log_syslog_socket");
 	check_shape();
 	check_env();
 	check_long_name();

@@ -178,9 +178,31 @@ check_sizes(void)
 	    "fits, nothing written past the end", len, len + 1);
 }
 
+/* Milliseconds with three decimals (the access log's duration_ms). */
+static void
+check_fixed3(void)
+{
+	struct jsonw	 w;
+	char		 buf[128];
+	int		 n;
+
+	jw_init(&w, buf, sizeof(buf));
+	jw_fixed3(&w, "a", 0);
+	jw_fixed3(&w, "b", 1234);
+	jw_fixed3(&w, "c", 7);
+	jw_fixed3(&w, "d", 1000000);
+	n = jw_end(&w);
+	T_CHECK(n > 0 && strcmp(buf, "{\"a\":0.000,\"b\":1.234,\"c\":0.007,"
+	    "\"d\":1000.000}") == 0, "jw_fixed3: three decimals (%s)", buf);
+	jw_init(&w, buf, sizeof(buf));
+	jw_fixed3(&w, "neg", -1);
+	T_CHECK(jw_end(&w) == -1, "jw_fixed3: a negative value is an error");
+}
+
 int
 main(void)
 {
+	check_fixed3();
 	check_strings();
 	check_values();
 	check_errors();
