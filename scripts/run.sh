@@ -133,6 +133,17 @@ if ! "${ADMIN[@]}" org list --json | grep -q '"slug": "demo"'; then
 	demo_key=$("${ADMIN[@]}" key create --name demo --env test \
 	    --scopes "read:accounts write:settings" --json |
 	    sed -n 's/^  "key": "\(.*\)",$/\1/p')
+	# An administrator to sign in to the portal with, its password shown
+	# once below like the demo key.
+	demo_pw=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+	printf '%s\n' "$demo_pw" | "${ADMIN[@]}" user create --username admin \
+	    --role admin --org demo >/dev/null
+	# The portal's application may put these scopes on keys it makes
+	# (docs/LOGIN.md, "What the portal's token may do").
+	portal_app=$("${ADMIN[@]}" app list --org demo --json | python3 -c \
+	    'import json, sys; print([a["client_id"] for a in json.load(sys.stdin) if a["type"] == "portal"][0])')
+	"${ADMIN[@]}" app update "$portal_app" \
+	    --scopes "admin read:accounts write:settings" >/dev/null
 fi
 
 "$BIN/jwtmint" -c "$CONF" --listen "unix:$SOCK" --workers "$WORKERS" &
@@ -173,6 +184,13 @@ if [ $first = 1 ]; then
     curl -s http://127.0.0.1:$PORT/token -H 'X-API-Key: $demo_key' \\
       -d grant_type=client_credentials -d scope=read:accounts
 
+  The portal (keys, users, audit trail) of organization "demo":
+
+    http://127.0.0.1:$PORT/portal/demo/
+
+  Sign in as user "admin" with the password $demo_pw (shown only now;
+  build/jwtmint-admin user passwd admin --org demo sets another).
+
 MSG
 else
 	cat <<MSG
@@ -183,6 +201,7 @@ else
 MSG
 fi
 say "endpoints: /token /.well-known/jwks.json /.well-known/oauth-authorization-server /healthz /admin/"
+say "portal of organization demo: http://127.0.0.1:$PORT/portal/demo/"
 if [ "$WEB" = nginx ]; then
 	say "platform (admin) address: http://127.0.0.1:$ADMIN_PORT/platform/ (credential: Authorization: Bearer \$(cat var/secrets/platform))"
 else

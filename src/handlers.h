@@ -23,6 +23,8 @@ void	h_introspect(struct app *, struct req *, struct resp *);
 void	h_admin(struct app *, struct req *, struct resp *);
 void	h_check(struct app *, struct req *, struct resp *);
 void	h_platform(struct app *, struct req *, struct resp *);
+/* every path under /portal/ (h_portal.c) */
+void	h_portal(struct app *, struct req *, struct resp *);
 /* the hosted login page (docs/LOGIN.md) */
 void	h_authorize(struct app *, struct req *, struct resp *);
 void	h_logout(struct app *, struct req *, struct resp *);

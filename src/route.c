@@ -26,6 +26,8 @@ static const struct route routes[] = {
 	/* The admin API: its own table of methods and patterns (adminapi.c). */
 	{ "/admin/", HTTP_GET | HTTP_HEAD | HTTP_POST | HTTP_OTHER,
 	    "GET, HEAD, POST, PATCH, DELETE", h_admin },
+	/* The portal's static files and config (h_portal.c). */
+	{ "/portal/", HTTP_GET | HTTP_HEAD, "GET, HEAD", h_portal },
 };
 
 /*

@@ -103,6 +103,8 @@ enum stmt {
 	STMT_AUDIT_HEAD,
 	STMT_AUDIT_HEADS,
 	STMT_AUDIT_ORGS,
+	/* the portal (h_portal.c) */
+	STMT_PORTAL_GET,
 	STMT_JTI_REVOKE_AUDITED,
 	/* applications and authorization codes (sql/015_apps.sql) */
 	STMT_APP_GET,

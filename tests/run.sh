@@ -293,7 +293,7 @@ want nginx && openapi
 # whose C paths the suite covers elsewhere: their own servers, clients and
 # installs). Two shards side by side, like the first pass: a sanitized
 # worker waits on PostgreSQL and nginx as much as a plain one.
-ASAN_EXCLUDE=test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py,test_clients.py,test_apache_rs.py,test_errpages.py,test_install.py,test_metrics.py,test_accesslog.py,test_usage.py
+ASAN_EXCLUDE=test_browser.py,test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py,test_clients.py,test_apache_rs.py,test_errpages.py,test_install.py,test_metrics.py,test_accesslog.py,test_usage.py
 ASAN_SHARD2=${ASAN_SHARD2:-test_lifecycle.py,test_reload.py,test_keepconn.py,test_admin_users.py,test_process.py,test_roll.py,test_ready.py,test_lineage.py}
 asan_run() {	# the arguments of integration_run
 	KEEP_CONN=on ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

@@ -107,6 +107,8 @@ static const struct {
 	{ STMT_USAGE_PURGE, NULL, "rollup retention of every organization "
 	    "(housekeeper)", 0 },
 	{ STMT_ORG_GET, NULL, "jwtmint-admin only: resolves --org", 0 },
+	{ STMT_PORTAL_GET, NULL, "the portal's public page: resolves the"
+	    " slug of its path to what the page shows (name, client_id)", 0 },
 	{ STMT_ORG_DISABLE, NULL, "jwtmint-admin only", 0 },
 	{ STMT_ORG_CREATE, NULL, "jwtmint-admin only (platform "
 	    "operator): the new organization's audit row takes its new id", 0 },
