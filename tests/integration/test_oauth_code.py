@@ -257,9 +257,30 @@ def test_code_attacks(stack):
         assert st == status and e.get("error") == error, (st, e)
         assert "access_token" not in e
 
+    # S5: a presentation that does not match the code's bindings consumes
+    # nothing; once used, it revokes nothing either: only the right client
+    # with the right verifier (and URI) can, by presenting it again.
     code, v = fresh(stack, f)
+    bad_v = v[:-1] + ("A" if v[-1] != "A" else "B")
     refused(code, v, app=f.app2)                       # another client
-    refused(code, v)                                   # ... which consumed it
+    refused(code, bad_v)                               # wrong verifier
+    refused(code, v, uri=SPA + "/")                    # another redirect URI
+    st, _, key_try = post(stack, "/token", {"grant_type": "authorization_code", "client_id": f.app["client_id"],
+                                            "code": code, "redirect_uri": SPA, "code_verifier": v},
+                          headers={"X-API-Key": f.key["key"]})
+    assert st == 400 and key_try.get("error") == "invalid_grant", (st, key_try)   # a key the app does not name
+    st, _, ok = exchange(stack, f.app, code, v)        # ... none of them consumed it
+    assert st == 200, ok
+    reuse = "select count(*) from audit where event = 'code.reuse' and org_id = %s" % sql_str(f.org["id"])
+    reuses = stack.psql(reuse).strip()
+    refused(code, v, app=f.app2)                       # a used code seen by someone else
+    refused(code, bad_v)
+    refused(code, v, app=f.app2, code_verifier=None, error="invalid_request")
+    assert introspect_active(stack, f, ok["access_token"]) is True
+    assert stack.psql(reuse).strip() == reuses
+    refused(code, v)                                   # the client itself presents it again (RFC 6749 §4.1.2)
+    assert introspect_active(stack, f, ok["access_token"]) is False
+    assert int(stack.psql(reuse).strip()) == int(reuses) + 1
     code, v = fresh(stack, f)
     refused(code, v, uri=SPA + "/")                    # another redirect URI
     for uri in (SPA + "?x=1", "https://SPA.example.com/callback", "https://spa.example.com/%63allback"):
@@ -317,11 +338,41 @@ def test_native_loopback_and_key_client(stack):
     code, v = fresh(stack, f, app=f.native, uri=uri)
     st, _, doc = exchange(stack, f.native, code, v, uri=uri)
     assert st == 200 and claims_of(doc["access_token"])["client_id"] == f.native["client_id"], doc
+    # M1: a key redeems only codes of an application that names it as its
+    # confidential client, and names that application's client_id.
     code, v = fresh(stack, f)
-    st, _, doc = post(stack, "/token", {"grant_type": "authorization_code", "code": code, "redirect_uri": SPA,
-                                        "code_verifier": v}, headers={"X-API-Key": f.key["key"]})
+    for extra in ({}, {"client_id": f.app["client_id"]}):
+        st, _, e = post(stack, "/token", dict({"grant_type": "authorization_code", "code": code,
+                                               "redirect_uri": SPA, "code_verifier": v}, **extra),
+                        headers={"X-API-Key": f.key["key"]})
+        assert st == 400 and e.get("error") == "invalid_grant", (extra, st, e)
+    back_uri = "https://backend.example.com/cb"
+    back = stack.admin_json("app", "create", "--name", "Backend", "--redirect-uri", back_uri, "--scopes",
+                            "read:accounts", "--key", f.key["id"], "--org", f.org["slug"], "--json")
+    assert back["key_id"] == f.key["id"], back
+    assert "confidential key" in stack.psql("select detail from audit where event = 'app.create'"
+                                            " and resource = %s" % sql_str(back["client_id"]))
+    code, v = fresh(stack, f, app=back, uri=back_uri)
+    st, _, e = post(stack, "/token", {"grant_type": "authorization_code", "code": code, "redirect_uri": back_uri,
+                                      "code_verifier": v}, headers={"X-API-Key": f.key["key"]})
+    assert st == 400 and e.get("error") == "invalid_grant", (st, e)    # no client_id: not bound
+    st, _, doc = post(stack, "/token", {"grant_type": "authorization_code", "client_id": back["client_id"],
+                                        "code": code, "redirect_uri": back_uri, "code_verifier": v},
+                      headers={"X-API-Key": f.key["key"]})
     stack.secrets.update([doc.get("access_token", ""), doc.get("refresh_token", "")])
     assert st == 200 and claims_of(doc["access_token"])["client_id"] == f.key["id"], (st, doc)
+    # Binding refused: a key without the code grant, another org's key, no such key.
+    other_key = new_key(stack, f.other, scopes="read:accounts", grants="authorization_code")
+    for bad in (f.admin_key["id"], other_key["id"], "a" * 16, "x" * 200):
+        st, out, err = stack.admin("app", "update", back["client_id"], "--key", bad)
+        assert st != 0 and "--key" in err, (bad, st, out, err)
+    cleared = stack.admin_json("app", "update", back["client_id"], "--key", "", "--json")
+    assert cleared.get("key_id") is None, cleared
+    code2, v2 = fresh(stack, f, app=back, uri=back_uri)
+    st, _, e = post(stack, "/token", {"grant_type": "authorization_code", "client_id": back["client_id"],
+                                      "code": code2, "redirect_uri": back_uri, "code_verifier": v2},
+                    headers={"X-API-Key": f.key["key"]})
+    assert st == 400 and e.get("error") == "invalid_grant", (st, e)
     st, _, r = post(stack, "/token", {"grant_type": "refresh_token", "refresh_token": doc["refresh_token"]},
                     headers={"X-API-Key": f.key["key"]})
     assert st == 200, r
@@ -393,6 +444,15 @@ def test_admin_api_apps(stack):
         assert st == 404, (path, st, e)
     st, _, e = admin_call(stack, k, "PATCH", "/admin/apps/" + f.other_app["client_id"], {"name": "mine"})
     assert st == 404, (st, e)
+    # The confidential key (M1): set, refused for a key without the grant, cleared by null.
+    st, _, up = admin_call(stack, k, "PATCH", "/admin/apps/" + cid, {"key_id": f.key["id"]})
+    assert st == 200 and up["key_id"] == f.key["id"], (st, up)
+    st, _, e = admin_call(stack, k, "PATCH", "/admin/apps/" + cid, {"key_id": f.admin_key["id"]})
+    assert st == 400, (st, e)
+    st, _, up = admin_call(stack, k, "PATCH", "/admin/apps/" + cid, {"key_id": None})
+    assert st == 200 and up["key_id"] is None, (st, up)
+    assert "key_id" in stack.psql("select detail from audit where event = 'app.update' and resource = %s"
+                                  % sql_str(cid))
     for uris in (["https://a.example/cb#x"], ["http://a.example/cb"], [], ["https://a.example/cb"] * 2):
         st, _, e = admin_call(stack, k, "POST", "/admin/apps", {"name": "bad", "redirect_uris": uris,
                                                                  "scopes": ["read:accounts"]})
