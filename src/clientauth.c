@@ -229,6 +229,7 @@ clientauth_public(const struct clientauth_ctx *x, struct req *r,
 	snprintf(c->id, sizeof(c->id), "%s", a->client_id);
 	snprintf(c->org_id, sizeof(c->org_id), "%s", a->org_id);
 	c->app = 1;
+	c->first_party = a->type == REDIRECTURI_PORTAL;
 	c->env = APIKEY_ENV_LIVE;
 	c->scopes = a->scopes;
 	c->grants = GT_AUTHORIZATION_CODE | GT_REFRESH_TOKEN;

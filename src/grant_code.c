@@ -135,13 +135,18 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 		goto out;
 	}
 
-	/* allowed = code scope ∩ (client's ∩ user's now) ∩ app's now */
-	issue_user_scopes(&effective, &c->scopes, &ac.user);
-	issue_user_scopes(&app_now, &ac.app_scopes, &ac.user);
+	/* allowed = code scope ∩ (client's ∩ user's now) ∩ app's now; the
+	 * app's bound is perm_app_scopes (the portal: the user's). */
 	if (scope_parse(&code_scope, ac.scope, strlen(ac.scope)) == -1) {
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		goto out;
 	}
+	issue_app_scopes(&app_now, ac.app_type == REDIRECTURI_PORTAL,
+	    &ac.app_scopes, &code_scope, &ac.user);
+	if (c->app)
+		effective = app_now;
+	else
+		issue_user_scopes(&effective, &c->scopes, &ac.user);
 	scope_intersect(&tmp, &effective, &app_now);
 	scope_intersect(&allowed, &code_scope, &tmp);
 	if (perm_grant(&granted, NULL, &allowed) == -1 ||
@@ -174,7 +179,10 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	}
 	is.sub = ac.user.id;
 	is.sid = family;
-	is.may_admin = scope_has(&granted, "admin");
+	/* The admin API's audience: a key's, or the portal's (first-party)
+	 * users'; never a third-party application's. */
+	is.may_admin = scope_has(&granted, "admin") &&
+	    (!c->app || ac.app_type == REDIRECTURI_PORTAL);
 	is.has_gen = 1;
 	is.gen = ac.user.generation;
 	is.scope = scope;
