@@ -175,6 +175,7 @@ admin_ops_ctx(struct admin *a, const char *org_id, struct ops_ctx *x)
 	x->deny_sec = claims_deny_sec(a->cfg.verify_leeway_sec);
 	x->pepper = a->cfg.pepper;
 	x->pepperlen = a->cfg.pepperlen;
+	x->apps_max = a->cfg.apps_per_org_max;
 }
 
 /* ------------------------------------------------------------ options */

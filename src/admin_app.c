@@ -39,6 +39,10 @@ fail(struct admin *a, enum ops_err e, const char *field, const char *why,
 			    "--%s: invalid", what, field);
 		admin_die(a, "%s", msg);
 	}
+	if (e == OPS_CONFLICT && field != NULL &&
+	    strcmp(field, "apps_per_org_max") == 0)
+		admin_die(a, "%s", "the organization has apps_per_org_max "
+		    "applications already");
 	switch (e) {
 	case OPS_NOT_FOUND:
 		admin_die(a, "%s", "no such application");

@@ -715,6 +715,7 @@ adminapi_serve(struct app *a, struct req *r, struct resp *p,
 	x.ctx.deny_sec = a->check.deny_sec;
 	x.ctx.pepper = a->cfg->pepper;
 	x.ctx.pepperlen = a->cfg->pepperlen;
+	x.ctx.apps_max = a->cfg->apps_per_org_max;
 	q = r->io->param(r->io->ctx, "QUERY_STRING");
 	if (q != NULL && *q != '\0' &&
 	    form_parse(&x.query, q, strlen(q)) != FORM_OK) {

@@ -79,6 +79,7 @@ struct config {
 	int		 login_max_failures_addr;
 	int		 login_window_sec;
 	int		 session_ttl_sec;	/* the login page's sessions */
+	int		 apps_per_org_max;	/* applications per organization */
 	int		 argon2_m_kib;
 	int		 argon2_t;
 	int		 argon2_p;

@@ -46,6 +46,10 @@ app_error(struct adminapi *x, enum ops_err e, const char *field,
 
 	if (e == OPS_CONFLICT && field != NULL && strcmp(field, "version") == 0)
 		adminapi_error(x, OERR_PRECONDITION_FAILED, NULL);
+	else if (e == OPS_CONFLICT && field != NULL &&
+	    strcmp(field, "apps_per_org_max") == 0)
+		adminapi_ops_error(x, e, field, "the organization has "
+		    "apps_per_org_max applications already");
 	else if (e == OPS_INVALID && field != NULL && why != NULL) {
 		/* why is a constant of redirecturi.c, never the input */
 		snprintf(desc, sizeof(desc), "%s is invalid: %s", field, why);

@@ -24,6 +24,7 @@ struct ops_ctx {
 	int			 deny_sec;	/* deny-row life (claims_deny_sec) */
 	const unsigned char	*pepper;	/* new API keys' hashes */
 	size_t			 pepperlen;
+	int			 apps_max;	/* apps_per_org_max; 0: 100 */
 };
 
 /* One error enum for every operation (ops_*.h). */

@@ -148,6 +148,15 @@ ops_app_json(const struct ops_app *a)
 	return o;
 }
 
+static int
+count_row(void *arg, const char *const *c, int n)
+{
+	if (n != 1 || c[0] == NULL)
+		return -1;
+	*(long long *)arg = strtoll(c[0], NULL, 10);
+	return 0;
+}
+
 /* In a transaction: OPS_OK when key may be an application's confidential
  * client (an active key of the organization with the code grant). */
 static enum ops_err
@@ -161,6 +170,21 @@ key_ok(const struct ops_ctx *x, const char *key)
 	if ((n = store_rows(x->db, STMT_APP_KEY_OK, params, NULL, NULL)) < 0)
 		return OPS_UNAVAILABLE;
 	return n == 1 ? OPS_OK : OPS_INVALID;
+}
+
+/* In a transaction: OPS_CONFLICT when the organization has its
+ * apps_per_org_max applications already. */
+static enum ops_err
+room(const struct ops_ctx *x)
+{
+	const char	*params[1] = { x->org };
+	long long	 n = -1;
+	int		 max = x->apps_max > 0 ? x->apps_max : 100;
+
+	if (store_rows(x->db, STMT_OPS_LOCK_ORG, params, NULL, NULL) < 0 ||
+	    store_rows(x->db, STMT_APP_COUNT, params, count_row, &n) != 1)
+		return OPS_UNAVAILABLE;
+	return n >= 0 && n < max ? OPS_OK : OPS_CONFLICT;
 }
 
 enum ops_err
@@ -218,6 +242,13 @@ ops_app_create(const struct ops_ctx *x, const struct ops_app_create *rq,
 		free(uris);
 		if (rc == OPS_INVALID)
 			*field = "key_id";
+		return done(x->db, rc);
+	}
+	/* apps_per_org_max, counted under the organization's lock. */
+	if ((rc = room(x)) != OPS_OK) {
+		free(uris);
+		if (rc == OPS_CONFLICT)
+			*field = "apps_per_org_max";
 		return done(x->db, rc);
 	}
 	n = store_rows(x->db, STMT_APP_CREATE, params, app_row, out);

@@ -695,3 +695,25 @@ def test_portal_first_party_scopes(stack):
         assert st == 200 and claims_of(r["access_token"])["aud"] != admin_aud, r
     finally:
         stack.psql("update apps set type = 'portal' where client_id = %s" % sql_str(portal["client_id"]))
+
+
+@nginx_only
+def test_apps_per_org_max(stack):
+    """Review S3: apps_per_org_max bounds an organization's applications
+    (its portal included); another organization is not affected."""
+    org = new_org(stack, "appmax")
+    env = {"JWTMINT_APPS_PER_ORG_MAX": "3"}
+    for i in range(2):
+        st, out, err = stack.admin("app", "create", "--name", "a%d" % i, "--redirect-uri",
+                                   "https://max%d.example.com/cb" % i, "--scopes", "read:accounts",
+                                   "--org", org["slug"], env=env)
+        assert st == 0, (i, out, err)
+    st, out, err = stack.admin("app", "create", "--name", "a3", "--redirect-uri", "https://max3.example.com/cb",
+                               "--scopes", "read:accounts", "--org", org["slug"], env=env)
+    assert st != 0 and "apps_per_org_max" in err, (st, out, err)
+    n = stack.psql("select count(*) from apps where org_id = %s" % sql_str(org["id"])).strip()
+    assert n == "3", n
+    other = new_org(stack, "appmax2")
+    st, out, err = stack.admin("app", "create", "--name", "b", "--redirect-uri", "https://maxb.example.com/cb",
+                               "--scopes", "read:accounts", "--org", other["slug"], env=env)
+    assert st == 0, (out, err)
