@@ -43,28 +43,23 @@ appcache_clear(struct appcache *c)
 struct loading {
 	struct appcache	*c;
 	size_t		 capps, corig;
-	int		 warned;
 };
 
+/*
+ * Origins are gathered with their duplicates (at most 16 per application,
+ * APPCACHE_MAX_APPS applications: bounded), then sorted and made distinct
+ * once in load(): O(n log n), where a scan per origin was O(n²).
+ */
 static int
 add_origin(struct loading *l, const char *uri)
 {
 	struct appcache	*c = l->c;
 	char		 o[REDIRECTURI_ORIGIN_BYTES];
 	char		**n;
-	size_t		 i;
 
-	if (redirecturi_origin(uri, o, sizeof(o)) == -1)
+	if (c->norigins == (size_t)APPCACHE_MAX_APPS * STORE_APP_MAX_URIS ||
+	    redirecturi_origin(uri, o, sizeof(o)) == -1)
 		return 0;
-	for (i = 0; i < c->norigins; i++)
-		if (strcmp(c->origins[i], o) == 0)
-			return 0;
-	if (c->norigins == APPCACHE_MAX_ORIGINS) {
-		if (!l->warned++)
-			log_warnx("appcache: over %d SPA origins: the rest are "
-			    "refused CORS", APPCACHE_MAX_ORIGINS);
-		return 0;
-	}
 	if (c->norigins == l->corig) {
 		l->corig = l->corig ? 2 * l->corig : 16;
 		if ((n = realloc(c->origins, l->corig * sizeof(*n))) == NULL)
@@ -136,6 +131,31 @@ by_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Sorted origins made distinct, at most APPCACHE_MAX_ORIGINS kept. */
+static void
+distinct(struct appcache *c)
+{
+	size_t	 i, n = 0;
+	int	 warned = 0;
+
+	for (i = 0; i < c->norigins; i++) {
+		if (n > 0 && strcmp(c->origins[n - 1], c->origins[i]) == 0) {
+			free(c->origins[i]);
+			continue;
+		}
+		if (n == APPCACHE_MAX_ORIGINS) {
+			if (!warned++)
+				log_warnx("appcache: over %d SPA origins: the "
+				    "rest are refused CORS",
+				    APPCACHE_MAX_ORIGINS);
+			free(c->origins[i]);
+			continue;
+		}
+		c->origins[n++] = c->origins[i];
+	}
+	c->norigins = n;
+}
+
 static int
 load(struct appcache *c, struct db *db)
 {
@@ -155,6 +175,7 @@ load(struct appcache *c, struct db *db)
 		qsort(c->apps, c->napps, sizeof(*c->apps), by_id);
 	if (c->norigins > 1)
 		qsort(c->origins, c->norigins, sizeof(*c->origins), by_str);
+	distinct(c);
 	c->loaded = 1;
 	c->loaded_at = now;
 	return 0;
