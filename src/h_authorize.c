@@ -108,16 +108,24 @@ redirect_error(struct authz *z, const char *error)
 
 /*
  * RFC 8707 §2: the resource of the authorization request, checked here
- * (invalid_target at the authorization endpoint, not only at /token). The
- * one resource a code can name is the admin API's ("{issuer}/admin", the
- * portal's); may this user have it is /token's question. 1: kept in z->lr.
+ * (invalid_target at the authorization endpoint, not only at /token): one
+ * of the audiences jwtmint issues, the configured ones or the admin API's
+ * ("{issuer}/admin", the portal's); may this client and user have it is
+ * /token's question (issue_audience). 1: kept in z->lr.
  */
 static int
 resource_set(struct authz *z, const char *res)
 {
-	if (z->a->admin_aud[0] == '\0' || strcmp(res, z->a->admin_aud) != 0)
-		return 0;
-	return copy(z->lr.resource, sizeof(z->lr.resource), res) == 0;
+	size_t	 i;
+
+	/* Every audience jwtmint issues (the configured ones and the admin
+	 * API's): /token decides at the exchange which the client may get. */
+	for (i = 0; z->a->all_audv[i] != NULL; i++)
+		if (z->a->all_audv[i][0] != '\0' &&
+		    strcmp(res, z->a->all_audv[i]) == 0)
+			return copy(z->lr.resource, sizeof(z->lr.resource),
+			    res) == 0;
+	return 0;
 }
 
 /* The client address the failure counters count: the web server's only. */

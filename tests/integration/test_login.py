@@ -534,13 +534,16 @@ def test_long_redirect_uri_and_resource(stack):
                                                       "code_verifier": verifier}).encode())
     assert st == 200, (st, tb[:300])
 
-    # resource: {issuer}/admin kept for the code; anything else invalid_target.
+    # resource: {issuer}/admin kept for the code; an unknown one invalid_target.
     app2 = new_app(stack, org, scopes="read:accounts")
     for res in ("https://elsewhere.example/", stack.issuer + "/admin/", stack.issuer, "", "x" * 3000):
         st, h, body = b.get(authorize_url(app2, challenge, extra=[("resource", res)]))
         assert st == 302, (res[:40], st, body[:200])
         q = redirect_params(h)
         assert q.get("error") == "invalid_target" and q.get("state") == "st" and "code" not in q, (res[:40], q)
+    # A configured audience is a resource /authorize knows too (as /token).
+    st, _, body = b.get(authorize_url(app2, challenge, extra=[("resource", stack.audiences[1])]))
+    assert st == 200 and form_token(body), st
     st, _, body = b.get(authorize_url(app2, challenge, extra=[("resource", stack.issuer + "/admin")]))
     assert st == 200 and form_token(body), st
     st, h, _ = b.post("/authorize", {"request": form_token(body), "action": "continue"})
