@@ -104,7 +104,7 @@ ratio() { python3 -c "print('%-52s %.2f' % ('$1', $2))"; }
 
 # The instrumentation of issue 12 on (1) or off (0): every switch of it.
 obs_start() {	# $1 = 1|0
-	JWTMINT_METRICS=$1 stack_start ES256
+	JWTMINT_METRICS=$1 JWTMINT_USAGE=$1 stack_start ES256
 }
 
 declare -A OBS_RPS
