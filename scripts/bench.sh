@@ -166,9 +166,14 @@ code_row() {
 # end in a 302 with a code (by status), or wrk's socket errors.
 login_row() {
 	local x0 x1 rps p50 p99 total n bad secs line label="GET+POST /authorize (logins/s)"
+	# Backends report to pg_stat_database at most once a second: the
+	# previous row's last second, thousands of transactions, would land
+	# in this row's few dozen logins. Wait for it, and for this row's own.
+	sleep 1.1
 	x0=$(xacts)
 	read -r rps p50 p99 _ total < <(run_wrk "$ROOT/tests/bench/authorize.lua" /authorize \
 	    "$WORKERS" "$WORKERS" "$DURATION")
+	sleep 1.1
 	x1=$(xacts)
 	line=$(grep '^LOGINS ' "$T/wrk.last")
 	read -r _ n _ bad _ secs _ <<< "$line"
