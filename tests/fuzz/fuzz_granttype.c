@@ -1,7 +1,7 @@
 /*
  * fuzz_granttype: granttype_from_name (the grant_type of a token request)
  * and granttype_parse_list (a key's grant list) on arbitrary strings,
- * against a reference written here. Invariants: only the four names (and
+ * against a reference written here. Invariants: only the five names (and
  * "token_exchange" in a list) give bits; a list with any unknown or
  * over-long name is 0; a non-zero mask formats to a list that parses back
  * to itself. A violation traps.
@@ -23,6 +23,7 @@ static const struct {
 	{ "password", GT_PASSWORD },
 	{ "refresh_token", GT_REFRESH_TOKEN },
 	{ GT_TOKEN_EXCHANGE_URN, GT_TOKEN_EXCHANGE },
+	{ "authorization_code", GT_AUTHORIZATION_CODE },
 };
 
 static unsigned
@@ -68,7 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (granttype_from_name(s) != ref_name(s, strlen(s), 0))
 		__builtin_trap();
 	m = granttype_parse_list(s);
-	if (m != ref_list(s) || (m & ~0xfu) != 0)
+	if (m != ref_list(s) || (m & ~0x1fu) != 0)
 		__builtin_trap();
 	if (m != 0 && (granttype_format(m, buf, sizeof(buf)) != 0 ||
 	    granttype_parse_list(buf) != m))
