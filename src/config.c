@@ -66,6 +66,7 @@ static const struct cfg_key keys[] = {
 	{ "fcgi_timeout_ms", CFG_INT, I(fcgi_timeout_ms), "10000", 100, 600000, 0 },
 	{ "pin_workers", CFG_INT, I(pin_workers), "0", 0, 1, 0 },
 	{ "metrics", CFG_INT, I(metrics), "1", 0, 1, 0 },
+	{ "usage", CFG_INT, I(usage), "1", 0, 1, 0 },
 	{ "last_used_flush_sec", CFG_INT, I(last_used_flush_sec), "30", 1, 3600, 0 },
 	{ "usage_flush_sec", CFG_INT, I(usage_flush_sec), "5", 1, 300, 0 },
 	{ "usage_minute_retention_sec", CFG_INT, I(usage_minute_retention_sec), "172800", 3600, 31622400, 0 },

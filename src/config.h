@@ -65,6 +65,7 @@ struct config {
 	int		 metrics;	/* 1: count for GET /metrics (metrics.h) */
 	int		 last_used_flush_sec;
 	/* usage per key (usage.h): flush interval, rollup retention */
+	int		 usage;		/* 1: count requests per key (usage.h) */
 	int		 usage_flush_sec;
 	int		 usage_minute_retention_sec;
 	int		 usage_hour_retention_sec;
