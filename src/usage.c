@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "granttype.h"
 #include "usage.h"
 
 #define USAGE_MAGIC	0x6a776d7573616765ULL	/* "jwmusage" */
@@ -31,7 +32,10 @@ struct usage {
 };
 
 static const char *const endpoints[USAGE_EP__MAX] = {
-	NULL, "token", "check", "introspect", "revoke", "admin", "authorize"
+	NULL, "token.client_credentials", "token.password",
+	"token.refresh_token", "token.token_exchange",
+	"token.authorization_code", "token.other", "check", "introspect",
+	"revoke", "admin", "authorize"
 };
 static const char *const outcomes[USAGE_OUT__MAX] = {
 	"allowed", "invalid_credential", "scope", "rate_limit", "account",
@@ -61,6 +65,25 @@ usage_endpoint_parse(const char *s)
 		if (strcmp(s, endpoints[i]) == 0)
 			return (enum usage_endpoint)i;
 	return USAGE_EP_NONE;
+}
+
+enum usage_endpoint
+usage_token_endpoint(const char *grant_type)
+{
+	switch (grant_type != NULL ? granttype_from_name(grant_type) : 0) {
+	case GT_CLIENT_CREDENTIALS:
+		return USAGE_EP_TOKEN_CLIENT_CREDENTIALS;
+	case GT_PASSWORD:
+		return USAGE_EP_TOKEN_PASSWORD;
+	case GT_REFRESH_TOKEN:
+		return USAGE_EP_TOKEN_REFRESH_TOKEN;
+	case GT_TOKEN_EXCHANGE:
+		return USAGE_EP_TOKEN_TOKEN_EXCHANGE;
+	case GT_AUTHORIZATION_CODE:
+		return USAGE_EP_TOKEN_AUTHORIZATION_CODE;
+	default:
+		return USAGE_EP_TOKEN_OTHER;
+	}
 }
 
 size_t

@@ -47,10 +47,19 @@
 #define USAGE_DRAIN_WAIT_MS	200
 #define USAGE_UNKNOWN		"unknown"
 
-/* The endpoint column (sql/013_usage.sql); 0: not counted. */
+/*
+ * The endpoint column (sql/013_usage.sql); 0: not counted. /token counts
+ * by grant_type ("token.password", ...; usage_token_endpoint()), the
+ * others by path.
+ */
 enum usage_endpoint {
 	USAGE_EP_NONE,
-	USAGE_EP_TOKEN,
+	USAGE_EP_TOKEN_CLIENT_CREDENTIALS,
+	USAGE_EP_TOKEN_PASSWORD,
+	USAGE_EP_TOKEN_REFRESH_TOKEN,
+	USAGE_EP_TOKEN_TOKEN_EXCHANGE,
+	USAGE_EP_TOKEN_AUTHORIZATION_CODE,
+	USAGE_EP_TOKEN_OTHER,		/* grant_type missing or unknown */
 	USAGE_EP_CHECK,
 	USAGE_EP_INTROSPECT,
 	USAGE_EP_REVOKE,
@@ -89,12 +98,17 @@ struct usage_slot {
 
 struct usage;
 
-/* Column names: "token", ... and "allowed", ...; NULL when out of range. */
+/* Column names: "token.password", "check", ... and "allowed", ...; NULL
+ * when out of range. */
 const char	*usage_endpoint_name(enum usage_endpoint);
 const char	*usage_outcome_name(enum usage_outcome);
 
 /* The endpoint of a name, or USAGE_EP_NONE. */
 enum usage_endpoint usage_endpoint_parse(const char *);
+
+/* The /token endpoint of a grant_type value as sent (NULL or "": none):
+ * USAGE_EP_TOKEN_OTHER unless granttype.h knows it. */
+enum usage_endpoint usage_token_endpoint(const char *grant_type);
 
 /* Bytes of a table of nslots slots per half (zeroed memory is empty). */
 size_t		 usage_size(size_t nslots);
