@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,7 +59,7 @@ main(void)
 	size_t			 i, n, nslots = 64, got;
 	uint64_t		 sum;
 	pid_t			 kids[4];
-	int			 late, k, st, r;
+	int			 late, k, st, r, fds[2];
 
 	/* names */
 	T_CHECK(strcmp(usage_endpoint_name(USAGE_EP_TOKEN_PASSWORD),
@@ -225,6 +226,34 @@ main(void)
 	T_CHECK(sum == 800000, "exact across processes and drains: %llu",
 	    (unsigned long long)sum);
 	T_CHECK(usage_dropped_of(u) == 0, "nothing dropped");
+
+	/* A writer inside the table: the drain waits for it while it lives
+	 * (late), not once it died there (review N4). */
+	r = usage_enter(u);
+	usage_leave(u, (unsigned)r);
+	T_CHECK(pipe(fds) == 0, "pipe");
+	if ((kids[0] = fork()) == 0) {
+		(void)usage_enter(u);
+		if (write(fds[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	T_CHECK(read(fds[0], buf, 1) == 1, "the writer is inside");
+	(void)usage_drain(u, out, &late);
+	T_CHECK(late == 1, "a live writer inside: late");
+	usage_add(u, "k-after", "o", USAGE_EP_CHECK, USAGE_ALLOWED, 1, NULL);
+	kill(kids[0], SIGKILL);
+	waitpid(kids[0], &st, 0);
+	got = usage_drain(u, out, &late);
+	T_CHECK(late == 0 && got == 1 && out[0].n[USAGE_EP_CHECK][0] == 1,
+	    "the other table, counted meanwhile: %zu late %d", got, late);
+	got = usage_drain(u, out, &late);
+	T_CHECK(late == 0, "the dead writer's table: not late");
+	got = usage_drain(u, out, &late);
+	T_CHECK(late == 0, "and never again");
+	close(fds[0]);
+	close(fds[1]);
 	free(out);
 	munmap(mem, usage_size(nslots));
 	return t_done();
