@@ -80,6 +80,7 @@ static const struct cfg_key keys[] = {
 	{ "login_max_failures", CFG_INT, I(login_max_failures), "10", 1, 1000, 0 },
 	{ "login_max_failures_addr", CFG_INT, I(login_max_failures_addr), "100", 1, 100000, 0 },
 	{ "login_window_sec", CFG_INT, I(login_window_sec), "900", 10, 86400, 0 },
+	{ "login_page_rate_per_min", CFG_INT, I(login_page_rate_per_min), "120", 0, 1000000, 0 },
 	{ "session_ttl_sec", CFG_INT, I(session_ttl_sec), "28800", 60, 2592000, 0 },
 	{ "argon2_m_kib", CFG_INT, I(argon2_m_kib), "19456", 8, 4194304, 0 },
 	{ "argon2_t", CFG_INT, I(argon2_t), "2", 1, 100, 0 },

@@ -78,6 +78,7 @@ struct config {
 	int		 login_max_failures;
 	int		 login_max_failures_addr;
 	int		 login_window_sec;
+	int		 login_page_rate_per_min;	/* per address; 0: none */
 	int		 session_ttl_sec;	/* the login page's sessions */
 	int		 argon2_m_kib;
 	int		 argon2_t;
