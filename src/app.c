@@ -412,7 +412,7 @@ static const struct {
 	const char		*path;
 	enum usage_endpoint	 ep;
 } counted[] = {
-	{ "/token", USAGE_EP_TOKEN },
+	{ "/token", USAGE_EP_TOKEN_OTHER },	/* by grant: app_handle() */
 	{ "/check", USAGE_EP_CHECK },
 	{ "/introspect", USAGE_EP_INTROSPECT },
 	{ "/revoke", USAGE_EP_REVOKE },
@@ -534,6 +534,8 @@ app_handle(struct app *a, const struct http_io *io)
 		rt->fn(a, &r, &p);
 		if (r.usage_key[0] != '\0')
 			ep = usage_endpoint_of(rt, r.platform);
+		if (ep == USAGE_EP_TOKEN_OTHER)
+			ep = usage_token_endpoint(r.grant);
 		db_abandon(a->db);
 		p.nobody = r.method == HTTP_HEAD;
 	}
