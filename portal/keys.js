@@ -38,6 +38,8 @@ function series(doc) {
   return rows.map((r) => {
     if (typeof r === "number")
       return r;
+    if (typeof r.requests === "number")   // jwtmint: requests = allowed + refused
+      return r.requests;
     if (typeof r.n === "number")
       return r.n;
     if (typeof r.count === "number")

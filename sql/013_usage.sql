@@ -2,15 +2,19 @@
 -- housekeeper every usage_flush_interval seconds in one statement that adds
 -- each count to its minute, hour and day rows (so rollups are always
 -- exact). key_id is 'unknown' (org_id NULL) for key ids not in the key
--- cache. outcome: 'allowed' or the reason of a refusal. Buckets are UTC.
+-- cache. endpoint: /token by grant_type ('token.other': missing or
+-- unknown), the others by path. outcome: 'allowed' or the reason of a
+-- refusal. Buckets are UTC.
 create table key_usage (
 	granularity text not null
 	    check (granularity in ('minute', 'hour', 'day')),
 	bucket timestamptz not null,
 	org_id text,
 	key_id text not null,
-	endpoint text not null check (endpoint in ('token', 'check',
-	    'introspect', 'revoke', 'admin', 'authorize')),
+	endpoint text not null check (endpoint in ('token.client_credentials',
+	    'token.password', 'token.refresh_token', 'token.token_exchange',
+	    'token.authorization_code', 'token.other', 'check', 'introspect',
+	    'revoke', 'admin', 'authorize')),
 	outcome text not null check (outcome in ('allowed',
 	    'invalid_credential', 'scope', 'rate_limit', 'account', 'other')),
 	n bigint not null,

@@ -92,7 +92,7 @@ print_text(const struct ops_usage *u, const char *what)
 			n += u->total.n[ep][oc];
 		if (n == 0)
 			continue;
-		printf("  %-11s", usage_endpoint_name((enum usage_endpoint)ep));
+		printf("  %-24s", usage_endpoint_name((enum usage_endpoint)ep));
 		for (oc = 0; oc < USAGE_OUT__MAX; oc++)
 			if (u->total.n[ep][oc] > 0)
 				printf(" %s %llu", usage_outcome_name(

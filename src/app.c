@@ -412,7 +412,7 @@ static const struct {
 	const char		*path;
 	enum usage_endpoint	 ep;
 } counted[] = {
-	{ "/token", USAGE_EP_TOKEN },
+	{ "/token", USAGE_EP_TOKEN_OTHER },	/* by grant: app_handle() */
 	{ "/check", USAGE_EP_CHECK },
 	{ "/introspect", USAGE_EP_INTROSPECT },
 	{ "/revoke", USAGE_EP_REVOKE },
@@ -534,6 +534,8 @@ app_handle(struct app *a, const struct http_io *io)
 		rt->fn(a, &r, &p);
 		if (r.usage_key[0] != '\0')
 			ep = usage_endpoint_of(rt, r.platform);
+		if (ep == USAGE_EP_TOKEN_OTHER)
+			ep = usage_token_endpoint(r.grant);
 		db_abandon(a->db);
 		p.nobody = r.method == HTTP_HEAD;
 	}
@@ -554,8 +556,9 @@ app_handle(struct app *a, const struct http_io *io)
 		p.nobody = r.method == HTTP_HEAD;
 	}
 	/* One count in shared memory for the key the request named: no
-	 * lock, no system call (usage.h); nothing in CGI mode. */
-	if (ep != USAGE_EP_NONE)
+	 * lock, no system call (usage.h); nothing in CGI mode, nothing
+	 * with usage = 0. */
+	if (ep != USAGE_EP_NONE && a->cfg->usage)
 		usage_note(r.usage_key, r.usage_org, ep, usage_outcome_of(&p),
 		    r.remote_addr);
 	if (http_resp_send(&p, io) == -1)

@@ -9,14 +9,31 @@
 #include <sys/mman.h>
 #include <arpa/inet.h>
 
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "granttype.h"
 #include "usage.h"
 
 #define USAGE_MAGIC	0x6a776d7573616765ULL	/* "jwmusage" */
 #define CLAIM_SPINS	100000	/* a claimer writes ~90 bytes meanwhile */
+
+/*
+ * Who is inside each table, per process: a writer that dies inside
+ * enter()/leave() leaves only its own cell up, which the drain clears once
+ * the process is gone (kill(pid, 0): ESRCH). Cell 0 is shared by the
+ * processes that found no free cell (pid -1, never freed).
+ */
+struct usage_writer {
+	int32_t		 pid;		/* 0: free */
+	uint32_t	 pad;
+	uint64_t	 in[2];		/* inside each table */
+};
 
 struct usage {
 	uint64_t	 magic;
@@ -25,13 +42,15 @@ struct usage {
 	uint64_t	 dropped;
 	uint64_t	 nets_dropped;
 	uint64_t	 pad0[3];
-	uint64_t	 writers[2];	/* writers inside each table */
-	uint64_t	 pad1[6];
+	struct usage_writer writers[USAGE_WRITERS];
 	struct usage_slot slots[];	/* 2 * nslots */
 };
 
 static const char *const endpoints[USAGE_EP__MAX] = {
-	NULL, "token", "check", "introspect", "revoke", "admin", "authorize"
+	NULL, "token.client_credentials", "token.password",
+	"token.refresh_token", "token.token_exchange",
+	"token.authorization_code", "token.other", "check", "introspect",
+	"revoke", "admin", "authorize"
 };
 static const char *const outcomes[USAGE_OUT__MAX] = {
 	"allowed", "invalid_credential", "scope", "rate_limit", "account",
@@ -39,6 +58,19 @@ static const char *const outcomes[USAGE_OUT__MAX] = {
 };
 
 static struct usage	*host;		/* this process tree's table */
+
+/* This process's writer cell (writer()); forgotten in a forked child. */
+static struct usage	*self_table;
+static size_t		 self_cell;
+static int32_t		 self_pid;
+static int		 atfork_set;
+
+static void
+forget_cell(void)
+{
+	self_table = NULL;
+	self_pid = 0;
+}
 
 const char *
 usage_endpoint_name(enum usage_endpoint e)
@@ -63,6 +95,25 @@ usage_endpoint_parse(const char *s)
 	return USAGE_EP_NONE;
 }
 
+enum usage_endpoint
+usage_token_endpoint(const char *grant_type)
+{
+	switch (grant_type != NULL ? granttype_from_name(grant_type) : 0) {
+	case GT_CLIENT_CREDENTIALS:
+		return USAGE_EP_TOKEN_CLIENT_CREDENTIALS;
+	case GT_PASSWORD:
+		return USAGE_EP_TOKEN_PASSWORD;
+	case GT_REFRESH_TOKEN:
+		return USAGE_EP_TOKEN_REFRESH_TOKEN;
+	case GT_TOKEN_EXCHANGE:
+		return USAGE_EP_TOKEN_TOKEN_EXCHANGE;
+	case GT_AUTHORIZATION_CODE:
+		return USAGE_EP_TOKEN_AUTHORIZATION_CODE;
+	default:
+		return USAGE_EP_TOKEN_OTHER;
+	}
+}
+
 size_t
 usage_size(size_t nslots)
 {
@@ -76,7 +127,10 @@ usage_init(void *mem, size_t nslots)
 
 	if (u == NULL || nslots == 0)
 		return NULL;
+	if (!atfork_set && pthread_atfork(NULL, NULL, forget_cell) == 0)
+		atfork_set = 1;
 	u->nslots = nslots;
+	u->writers[0].pid = -1;
 	u->magic = USAGE_MAGIC;
 	return u;
 }
@@ -179,25 +233,82 @@ net_note(struct usage *u, struct usage_slot *s, const struct usage_net *net)
 	__atomic_fetch_add(&u->nets_dropped, 1, __ATOMIC_RELAXED);
 }
 
+/*
+ * This process's writer cell in u: claimed at its first count (one
+ * getpid() per process), cell 0 when none is free. Never a cell found by
+ * its pid: a dead process's cell may be stuck up under a reused pid.
+ */
+static struct usage_writer *
+writer(struct usage *u)
+{
+	int32_t	 zero;
+	size_t	 i;
+
+	if (self_table == u)
+		return &u->writers[self_cell];
+	if (self_pid == 0)
+		self_pid = (int32_t)getpid();
+	for (i = 1; i < USAGE_WRITERS; i++) {
+		zero = 0;
+		if (__atomic_load_n(&u->writers[i].pid, __ATOMIC_RELAXED) ==
+		    0 && __atomic_compare_exchange_n(&u->writers[i].pid, &zero,
+		    self_pid, 0, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			break;
+	}
+	self_cell = i < USAGE_WRITERS ? i : 0;
+	self_table = u;
+	return &u->writers[self_cell];
+}
+
 /* Enter the table counting now; returns its index (leave with leave()). */
 static unsigned
-enter(struct usage *u)
+enter(struct usage *u, struct usage_writer *w)
 {
 	uint64_t	 e;
 
 	for (;;) {
 		e = __atomic_load_n(&u->epoch, __ATOMIC_SEQ_CST);
-		__atomic_fetch_add(&u->writers[e & 1], 1, __ATOMIC_SEQ_CST);
+		__atomic_fetch_add(&w->in[e & 1], 1, __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&u->epoch, __ATOMIC_SEQ_CST) == e)
 			return (unsigned)(e & 1);
-		__atomic_fetch_sub(&u->writers[e & 1], 1, __ATOMIC_SEQ_CST);
+		__atomic_fetch_sub(&w->in[e & 1], 1, __ATOMIC_SEQ_CST);
 	}
 }
 
 static void
-leave(struct usage *u, unsigned t)
+leave(struct usage_writer *w, unsigned t)
 {
-	__atomic_fetch_sub(&u->writers[t], 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_sub(&w->in[t], 1, __ATOMIC_SEQ_CST);
+}
+
+unsigned
+usage_enter(struct usage *u)
+{
+	return enter(u, writer(u));
+}
+
+void
+usage_leave(struct usage *u, unsigned t)
+{
+	leave(writer(u), t);
+}
+
+/* Whether the process of a claimed cell (not cell 0) is gone. */
+static int
+gone(const struct usage_writer *w)
+{
+	int32_t	 pid = __atomic_load_n(&w->pid, __ATOMIC_ACQUIRE);
+
+	return pid > 0 && kill((pid_t)pid, 0) == -1 && errno == ESRCH;
+}
+
+/* Free the cell of a process that is gone: nothing will touch it again. */
+static void
+free_cell(struct usage_writer *w)
+{
+	__atomic_store_n(&w->in[0], 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&w->in[1], 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&w->pid, 0, __ATOMIC_RELEASE);
 }
 
 int
@@ -206,6 +317,7 @@ usage_add(struct usage *u, const char *key, const char *org,
     const struct usage_net *net)
 {
 	struct usage_slot	*s;
+	struct usage_writer	*w;
 	unsigned		 t;
 
 	if (u == NULL)
@@ -217,10 +329,11 @@ usage_add(struct usage *u, const char *key, const char *org,
 		__atomic_fetch_add(&u->dropped, n, __ATOMIC_RELAXED);
 		return -1;
 	}
-	t = enter(u);
+	w = writer(u);
+	t = enter(u, w);
 	s = slot_find(&u->slots[t * u->nslots], (size_t)u->nslots, key, org);
 	if (s == NULL) {
-		leave(u, t);
+		leave(w, t);
 		__atomic_fetch_add(&u->dropped, n, __ATOMIC_RELAXED);
 		return -1;
 	}
@@ -228,7 +341,7 @@ usage_add(struct usage *u, const char *key, const char *org,
 		__atomic_fetch_add(&s->n[ep][oc], n, __ATOMIC_RELAXED);
 	if (net != NULL && net->family != 0)
 		net_note(u, s, net);
-	leave(u, t);
+	leave(w, t);
 	return 0;
 }
 
@@ -238,6 +351,26 @@ wait_ms(long ms)
 	struct timespec	 ts = { 0, ms * 1000000L };
 
 	nanosleep(&ts, NULL);
+}
+
+/* Whether a live writer is inside table t; frees the cells of the dead. */
+static int
+busy(struct usage *u, unsigned t)
+{
+	struct usage_writer	*w;
+	size_t			 i;
+	int			 b = 0;
+
+	for (i = 0; i < USAGE_WRITERS; i++) {
+		w = &u->writers[i];
+		if (__atomic_load_n(&w->in[t], __ATOMIC_SEQ_CST) == 0)
+			continue;
+		if (i > 0 && gone(w))
+			free_cell(w);	/* died inside: its count is void */
+		else
+			b = 1;
+	}
+	return b;
 }
 
 size_t
@@ -250,8 +383,7 @@ usage_drain(struct usage *u, struct usage_slot *out, int *late)
 
 	*late = 0;
 	old = __atomic_fetch_add(&u->epoch, 1, __ATOMIC_SEQ_CST);
-	for (waited = 0; __atomic_load_n(&u->writers[old & 1],
-	    __ATOMIC_SEQ_CST) != 0; waited++) {
+	for (waited = 0; busy(u, (unsigned)(old & 1)); waited++) {
 		if (waited >= USAGE_DRAIN_WAIT_MS) {
 			*late = 1;
 			break;
@@ -263,6 +395,11 @@ usage_drain(struct usage *u, struct usage_slot *out, int *late)
 		if (__atomic_load_n(&t[i].state, __ATOMIC_ACQUIRE) == 2)
 			out[n++] = t[i];
 	memset(t, 0, (size_t)u->nslots * sizeof(*t));
+	/* The cells of processes gone since (restarted workers). */
+	for (i = 1; i < USAGE_WRITERS; i++)
+		if (__atomic_load_n(&u->writers[i].pid, __ATOMIC_RELAXED) > 0 &&
+		    gone(&u->writers[i]))
+			free_cell(&u->writers[i]);
 	return n;
 }
 
@@ -274,9 +411,10 @@ usage_restore(struct usage *u, const struct usage_slot *v, size_t n)
 	size_t			 i, k;
 	unsigned		 t;
 	int			 ep, oc;
+	struct usage_writer	*w = writer(u);
 
 	for (i = 0; i < n; i++) {
-		t = enter(u);
+		t = enter(u, w);
 		s = slot_find(&u->slots[t * u->nslots], (size_t)u->nslots,
 		    v[i].key, v[i].org);
 		for (sum = 0, ep = 0; ep < USAGE_EP__MAX; ep++)
@@ -289,7 +427,7 @@ usage_restore(struct usage *u, const struct usage_slot *v, size_t n)
 		for (k = 0; s != NULL && k < USAGE_NETS; k++)
 			if (v[i].nets[k].state == 2)
 				net_note(u, s, &v[i].nets[k]);
-		leave(u, t);
+		leave(w, t);
 		if (s == NULL)
 			__atomic_fetch_add(&u->dropped, sum, __ATOMIC_RELAXED);
 	}

@@ -13,12 +13,17 @@
  * (endpoint, outcome) and up to USAGE_NETS client networks (/24, /48).
  *
  * The swap/drain protocol (no lock; a writer never waits):
- *   writer: e = epoch; writers[e&1] += 1; if epoch != e, undo and retry;
- *           count in table e&1; writers[e&1] -= 1.
- *   drain:  epoch += 1; wait until writers[old] == 0 (bounded: a writer
- *           that died in the few instructions between leaves its count
- *           behind after USAGE_DRAIN_WAIT_MS); copy the old table's slots
- *           out; zero it. The old table is then idle until the next swap.
+ *   writer: e = epoch; in[e&1] += 1 (the process's own writer cell);
+ *           if epoch != e, undo and retry; count in table e&1;
+ *           in[e&1] -= 1.
+ *   drain:  epoch += 1; wait until every cell's in[old] == 0 (bounded by
+ *           USAGE_DRAIN_WAIT_MS; the cell of a writer that died inside is
+ *           cleared once kill(pid, 0) says it is gone, and the cells of
+ *           processes gone are freed after each drain); copy the old
+ *           table's slots out; zero it. The old table is then idle until
+ *           the next swap. A process gets its cell at its first count (up
+ *           to USAGE_WRITERS; the others share cell 0, which is never
+ *           cleared: there a dying writer still makes every drain wait).
  * Both sides use sequentially consistent operations, so either the writer
  * sees the new epoch (and moves on) or the drain sees its mark (and
  * waits). A flush that fails hands the slots back (usage_restore): they
@@ -45,12 +50,22 @@
 #define USAGE_ORG_BYTES		64
 #define USAGE_NET_BYTES		48	/* "2001:db8:1::/48" */
 #define USAGE_DRAIN_WAIT_MS	200
+#define USAGE_WRITERS		512	/* processes of a host that count */
 #define USAGE_UNKNOWN		"unknown"
 
-/* The endpoint column (sql/013_usage.sql); 0: not counted. */
+/*
+ * The endpoint column (sql/013_usage.sql); 0: not counted. /token counts
+ * by grant_type ("token.password", ...; usage_token_endpoint()), the
+ * others by path.
+ */
 enum usage_endpoint {
 	USAGE_EP_NONE,
-	USAGE_EP_TOKEN,
+	USAGE_EP_TOKEN_CLIENT_CREDENTIALS,
+	USAGE_EP_TOKEN_PASSWORD,
+	USAGE_EP_TOKEN_REFRESH_TOKEN,
+	USAGE_EP_TOKEN_TOKEN_EXCHANGE,
+	USAGE_EP_TOKEN_AUTHORIZATION_CODE,
+	USAGE_EP_TOKEN_OTHER,		/* grant_type missing or unknown */
 	USAGE_EP_CHECK,
 	USAGE_EP_INTROSPECT,
 	USAGE_EP_REVOKE,
@@ -89,12 +104,17 @@ struct usage_slot {
 
 struct usage;
 
-/* Column names: "token", ... and "allowed", ...; NULL when out of range. */
+/* Column names: "token.password", "check", ... and "allowed", ...; NULL
+ * when out of range. */
 const char	*usage_endpoint_name(enum usage_endpoint);
 const char	*usage_outcome_name(enum usage_outcome);
 
 /* The endpoint of a name, or USAGE_EP_NONE. */
 enum usage_endpoint usage_endpoint_parse(const char *);
+
+/* The /token endpoint of a grant_type value as sent (NULL or "": none):
+ * USAGE_EP_TOKEN_OTHER unless granttype.h knows it. */
+enum usage_endpoint usage_token_endpoint(const char *grant_type);
 
 /* Bytes of a table of nslots slots per half (zeroed memory is empty). */
 size_t		 usage_size(size_t nslots);
@@ -119,6 +139,14 @@ int		 usage_add(struct usage *, const char *key, const char *org,
  */
 size_t		 usage_drain(struct usage *, struct usage_slot *out,
 		    int *late);
+
+/*
+ * Be a writer inside the table counting now, as usage_add() is while it
+ * counts: for tests of the drain (a writer that dies inside). Returns the
+ * table to give usage_leave().
+ */
+unsigned	 usage_enter(struct usage *);
+void		 usage_leave(struct usage *, unsigned);
 
 /* Add n drained slots back into the current table (a failed flush). */
 void		 usage_restore(struct usage *, const struct usage_slot *,

@@ -70,7 +70,7 @@ STACK_OPTIONS = {"env": {
 
 ADMIN_SCOPES = "admin read:accounts"
 
-def hour_rows(org, key, hours, n, outcome="allowed", endpoint="token"):
+def hour_rows(org, key, hours, n, outcome="allowed", endpoint="token.client_credentials"):
     """SQL inserting key's hour rows: hours is a range of hours back from
     the current one (0 = the current hour)."""
     return ("insert into key_usage (granularity, bucket, org_id, key_id, endpoint, outcome, n)"
@@ -115,8 +115,11 @@ def test_anomalies_flagged_once_and_listed(stack):
     loud, guessed, moved, fresh, quiet = (new_key(stack, org) for _ in range(5))
     theirs = new_key(stack, other)
     sql = [
-        # loud: 100 an hour for 7 days, 5000 now (> 10 x 100).
-        hour_rows(org, loud, range(1, 169), 100), hour_rows(org, loud, [0], 5000),
+        # loud: 100 an hour for 7 days, 5000 now (> 10 x 100), summed over
+        # the /token grants and /check.
+        hour_rows(org, loud, range(1, 169), 100), hour_rows(org, loud, [0], 3000),
+        hour_rows(org, loud, [0], 1500, endpoint="token.password"),
+        hour_rows(org, loud, [0], 500, endpoint="check"),
         # guessed: 1% refused for 7 days, now 200 of 250 refused.
         hour_rows(org, guessed, range(1, 169), 99), hour_rows(org, guessed, range(1, 169), 1, "invalid_credential"),
         hour_rows(org, guessed, [0], 50), hour_rows(org, guessed, [0], 200, "invalid_credential"),

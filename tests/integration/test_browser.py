@@ -294,13 +294,21 @@ def admin_flow(b, stack):
     # The grace ends by the database's clock (an hour is too long to
     # wait): the old key is then any invalid key, on every worker.
     stack.psql("update api_keys set expires_at = now() where id = '%s'" % kid)
-    wait_for(lambda: cc(stack, key)[0] == 401, 10, "the old key refused after its grace")
+    wait_for(lambda: cc(stack, key)[0] == 401, 10, what="the old key refused after its grace")
     assert cc(stack, new)[0] == 200
+
+    # The new key's two requests, flushed (usage_flush_sec), in its
+    # sparkline after the reload: a bucket counts its requests once.
+    wait_for(lambda: stack.psql("select coalesce(sum(n), 0) from key_usage where key_id = '%s'"
+                                " and granularity = 'hour'" % new_id).strip() == "2", timeout=30,
+             what="the new key's usage flushed")
 
     # Revoke the new key, confirmed in a dialog.
     b.d.refresh()  # a reload forgets the tokens: sign in again
     b.one("#sign-in").click()
     b.wait(lambda: b.css("tr[data-key-id='%s']" % new_id), "the keys again, through the session")
+    spark = b.wait(lambda: b.css("tr[data-key-id='%s'] svg.spark" % new_id)[0], "the new key's sparkline")
+    assert spark.get_attribute("aria-label").endswith(": 2 in the period shown"), spark.get_attribute("aria-label")
     b.one("tr[data-key-id='%s'] button.danger" % new_id).click()
     assert "cannot be undone" in b.one("dialog").text
     b.shot("key-revoke-confirm")

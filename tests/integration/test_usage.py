@@ -13,13 +13,19 @@ host's housekeeper in one statement every usage_flush_sec (1 s here).
   - the admin API (GET /admin/keys/{id}/usage, GET /admin/usage?top=):
     another organization's key is 404, bad parameters 400; the CLI's
     `key usage` chart and `usage --top`; rollup retention (a new host's
-    housekeeper purges at its start, under the advisory lock).
+    housekeeper purges at its start, under the advisory lock);
+  - usage = 0 counts nothing: a host started with it serves a key, then a
+    reload to usage = 1 and another key's counts appear, flushed after
+    anything the first key could have left: the first has no row.
 
 Every wait is for a condition, with a deadline.
 """
 
 import collections
 import json
+import os
+import signal
+import re
 import time
 import secrets as pysecrets
 import urllib.parse
@@ -84,9 +90,9 @@ def test_usage_exact_across_two_hosts(stack):
     # housekeeper purges at its start (minute 48 h, hour 90 days; day rows
     # are kept for ever by default).
     stack.psql("insert into key_usage values"
-               " ('minute', now() - interval '3 days', '%(o)s', '%(k)s', 'token', 'allowed', 7),"
-               " ('hour', now() - interval '100 days', '%(o)s', '%(k)s', 'token', 'allowed', 7),"
-               " ('day', now() - interval '1000 days', '%(o)s', '%(k)s', 'token', 'allowed', 7)"
+               " ('minute', now() - interval '3 days', '%(o)s', '%(k)s', 'token.password', 'allowed', 7),"
+               " ('hour', now() - interval '100 days', '%(o)s', '%(k)s', 'token.password', 'allowed', 7),"
+               " ('day', now() - interval '1000 days', '%(o)s', '%(k)s', 'token.password', 'allowed', 7)"
                % {"o": other["id"], "k": adm_b["id"]})
     a = Host(stack, "A", stack.port)
     b = Host.start_b(stack)
@@ -106,17 +112,29 @@ def test_usage_exact_across_two_hosts(stack):
                 assert st == 200, (st, doc)
                 toks.append(doc["access_token"])
                 stack.secrets.add(doc["access_token"])
-                want["token", "allowed"] += 1
+                want["token.client_credentials", "allowed"] += 1
         for host in (a, b, b):                  # a wrong secret: invalid_credential
             st, doc = form(host, "/token", forged, grant_type="client_credentials")
             assert st == 401, (st, doc)
-            want["token", "invalid_credential"] += 1
+            want["token.client_credentials", "invalid_credential"] += 1
         st, doc = form(a, "/token", k["key"], grant_type="client_credentials", scope="write:settings")
         assert st == 400 and doc["error"] == "invalid_scope", (st, doc)
-        want["token", "scope"] += 1
-        st, doc = form(b, "/token", k["key"], grant_type="password", username="x", password="y")
-        assert st == 400 and doc["error"] == "unauthorized_client", (st, doc)
-        want["token", "scope"] += 1             # a grant the key may not use
+        want["token.client_credentials", "scope"] += 1
+        # /token counts by grant: the grants the key may not use are
+        # refused (scope) before their parameters are read.
+        for host, grant, gname in ((b, "password", "password"), (a, "refresh_token", "refresh_token"),
+                                   (b, "refresh_token", "refresh_token"),
+                                   (a, "urn:ietf:params:oauth:grant-type:token-exchange", "token_exchange"),
+                                   (b, "authorization_code", "authorization_code")):
+            st, doc = form(host, "/token", k["key"], grant_type=grant, username="x", password="y",
+                           refresh_token="x", code="x", subject_token="x")
+            assert st == 400 and doc["error"] == "unauthorized_client", (grant, st, doc)
+            want["token." + gname, "scope"] += 1
+        # A missing or unknown grant_type is refused before the key is
+        # read: it counts for no key.
+        for fields in ({}, {"grant_type": "implicit"}, {"grant_type": "token_exchange"}):
+            st, doc = form(a, "/token", k["key"], **fields)
+            assert st == 400 and doc["error"] in ("invalid_request", "unsupported_grant_type"), (fields, st, doc)
         for host, path, n, status, outcome in ((a, "/api/accounts", 2, 200, "allowed"),
                                                 (b, "/api/accounts", 3, 200, "allowed"),
                                                 (b, "/api/settings", 2, 403, "scope")):
@@ -142,7 +160,7 @@ def test_usage_exact_across_two_hosts(stack):
                 want["admin", "allowed"] += 1
         # A Bearer token counts for the key it was issued to.
         tok = bearer(stack, k, resource=admin_aud(stack))
-        want["token", "allowed"] += 1
+        want["token.client_credentials", "allowed"] += 1
         st, _, doc = api(stack, "GET", "/admin/keys/%s" % k["id"], tok)
         assert st == 200, (st, doc)
         want["admin", "allowed"] += 1
@@ -257,22 +275,28 @@ def test_usage_cli_chart(stack):
         assert stack.request("GET", "/api/accounts", {"X-API-Key": k["key"]})[0] == 200
     st, _, _ = stack.request("GET", "/api/settings", {"X-API-Key": k["key"]})
     assert st == 403
-    wait_counts(stack, k["id"], {("check", "allowed"): 4, ("check", "scope"): 1}, "CLI")
+    st, doc = form(stack, "/token", k["key"], grant_type="client_credentials")
+    assert st == 200, (st, doc)
+    stack.secrets.add(doc["access_token"])
+    wait_counts(stack, k["id"], {("check", "allowed"): 4, ("check", "scope"): 1,
+                                 ("token.client_credentials", "allowed"): 1}, "CLI")
     out = stack.admin_ok("key", "usage", k["id"], "--since", "2h", "--granularity", "minute")
     assert "key %s, per minute" % k["id"] in out, out
-    assert "requests 5, allowed 4, refused 1" in out, out
-    assert "check       allowed 4 scope 1" in out, out
+    assert "requests 6, allowed 5, refused 1" in out, out
+    assert re.search(r"^  check +allowed 4 scope 1$", out, re.M), out
+    assert re.search(r"^  token\.client_credentials +allowed 1$", out, re.M), out
     bars = [ln for ln in out.splitlines() if "|" in ln]
     assert len(bars) in (120, 121), len(bars)       # one bar per minute of 2 h
     counts = [int(ln.rsplit("| ", 1)[1].split()[0]) for ln in bars]
-    assert sum(counts) == 5, out
+    assert sum(counts) == 6, out
     for ln, n in zip(bars, counts):         # a bar for every busy minute
         assert ("#" in ln) == (n > 0), ln
     assert sum(1 for ln in bars if "!" in ln) == 1 and "(1 refused)" in out, out
     doc = stack.admin_json("key", "usage", k["id"], "--granularity", "day", "--json")
-    assert doc["total"]["requests"] == 5 and doc["total"]["endpoints"] == {"check": {"allowed": 4, "scope": 1}}
+    assert doc["total"]["requests"] == 6 and doc["total"]["endpoints"] == {
+        "check": {"allowed": 4, "scope": 1}, "token.client_credentials": {"allowed": 1}}, doc
     doc = stack.admin_json("usage", "--org", org["slug"], "--top", "1", "--json")
-    assert doc["top"] == [{"key_id": k["id"], "requests": 5, "allowed": 4, "refused": 1}], doc
+    assert doc["top"] == [{"key_id": k["id"], "requests": 6, "allowed": 5, "refused": 1}], doc
     out = stack.admin_ok("usage", "--org", org["slug"])
     assert "top keys by requests:" in out and k["id"] in out, out
     # Over the key's rate limit: rate_limit.
@@ -287,3 +311,33 @@ def test_usage_cli_chart(stack):
                      (["usage", "--org", org["slug"], "--top", "0"], 2)):
         got, _, err = stack.admin(*args)
         assert got == rc, (args, got, err)
+
+
+def test_usage_off(stack):
+    org = new_org(stack, "useoff")
+    off, on = key(stack, org), key(stack, org)
+    conf = os.path.join(stack.tmp, "usage-off.conf")
+    sock = "unix:" + os.path.join(stack.tmp, "usage-off.sock")
+    stack.write_config(conf, ["usage = 0"])
+    proc = stack.spawn_server(sock, extra_args=["-c", conf], workers=1)    # the last -c counts
+    try:
+        stack.wait_fcgi(sock, proc)
+
+        def token(k):
+            st, _, rb = stack.fcgi(sock, "POST", "/token", {"Content-Type": FORM, "X-API-Key": k["key"]},
+                                   "grant_type=client_credentials")
+            assert st == 200, (st, rb[:200])
+        for _ in range(3):
+            token(off)
+        st, _, rb = stack.fcgi(sock, "POST", "/token", {"Content-Type": FORM, "X-API-Key": make_key(
+            key_id=off["id"])}, "grant_type=client_credentials")
+        assert st == 401, (st, rb[:200])        # a refusal is not counted either
+        stack.write_config(conf, ["usage = 1"])
+        os.kill(proc.pid, signal.SIGHUP)
+        # Until the new worker serves (an old one still counts nothing).
+        wait_for(lambda: token(on) or rows(stack, on["id"], "minute"), timeout=FLUSH_DEADLINE, interval=0.2,
+                 what="the counts of the key served after the reload to usage = 1")
+        assert rows(stack, off["id"], "minute") == {}, rows(stack, off["id"], "minute")
+        assert stack.psql("select count(*) from key_networks where key_id = '%s'" % off["id"]).strip() == "0"
+    finally:
+        stack.stop_server(proc)

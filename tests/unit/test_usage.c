@@ -6,12 +6,16 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "t.h"
+#include "granttype.h"
 #include "usage.h"
+
+#define EP_CC	USAGE_EP_TOKEN_CLIENT_CREDENTIALS
 
 static const struct {
 	const char	*in;
@@ -55,11 +59,37 @@ main(void)
 	size_t			 i, n, nslots = 64, got;
 	uint64_t		 sum;
 	pid_t			 kids[4];
-	int			 late, k, st, r;
+	int			 late, k, st, r, fds[2];
 
 	/* names */
-	T_CHECK(strcmp(usage_endpoint_name(USAGE_EP_TOKEN), "token") == 0,
-	    "endpoint name");
+	T_CHECK(strcmp(usage_endpoint_name(USAGE_EP_TOKEN_PASSWORD),
+	    "token.password") == 0, "endpoint name");
+	T_CHECK(strcmp(usage_endpoint_name(USAGE_EP_TOKEN_OTHER),
+	    "token.other") == 0, "endpoint name other");
+	T_CHECK(usage_endpoint_parse("token") == USAGE_EP_NONE,
+	    "no endpoint token alone");
+	T_CHECK(usage_endpoint_parse("token.authorization_code") ==
+	    USAGE_EP_TOKEN_AUTHORIZATION_CODE, "parse a grant");
+	/* /token by grant_type */
+	T_CHECK(usage_token_endpoint("client_credentials") ==
+	    USAGE_EP_TOKEN_CLIENT_CREDENTIALS, "grant client_credentials");
+	T_CHECK(usage_token_endpoint("password") == USAGE_EP_TOKEN_PASSWORD,
+	    "grant password");
+	T_CHECK(usage_token_endpoint("refresh_token") ==
+	    USAGE_EP_TOKEN_REFRESH_TOKEN, "grant refresh_token");
+	T_CHECK(usage_token_endpoint(GT_TOKEN_EXCHANGE_URN) ==
+	    USAGE_EP_TOKEN_TOKEN_EXCHANGE, "grant token exchange");
+	T_CHECK(usage_token_endpoint("authorization_code") ==
+	    USAGE_EP_TOKEN_AUTHORIZATION_CODE, "grant authorization_code");
+	T_CHECK(usage_token_endpoint("implicit") == USAGE_EP_TOKEN_OTHER &&
+	    usage_token_endpoint("") == USAGE_EP_TOKEN_OTHER &&
+	    usage_token_endpoint(NULL) == USAGE_EP_TOKEN_OTHER &&
+	    usage_token_endpoint("Password") == USAGE_EP_TOKEN_OTHER,
+	    "grant unknown, empty, missing");
+	for (k = 1; k < USAGE_EP__MAX; k++)
+		T_CHECK(usage_endpoint_parse(usage_endpoint_name(
+		    (enum usage_endpoint)k)) == (enum usage_endpoint)k,
+		    "endpoint %d round trip", k);
 	T_CHECK(usage_endpoint_name(USAGE_EP__MAX) == NULL, "endpoint range");
 	T_CHECK(usage_endpoint_name(USAGE_EP_NONE) == NULL, "no endpoint");
 	T_CHECK(strcmp(usage_outcome_name(USAGE_RATE_LIMIT), "rate_limit") ==
@@ -102,11 +132,11 @@ main(void)
 	T_CHECK(usage_dropped_of(u) == 5, "bad arguments are dropped, counted");
 	usage_net_parse("192.0.2.1", &net);
 	for (i = 0; i < 5; i++)
-		usage_add(u, "key_a", "org1", USAGE_EP_TOKEN, USAGE_ALLOWED, 1,
+		usage_add(u, "key_a", "org1", EP_CC, USAGE_ALLOWED, 1,
 		    &net);
 	usage_add(u, "key_a", "org1", USAGE_EP_CHECK, USAGE_SCOPE, 3, NULL);
 	usage_add(u, "key_a", "org2", USAGE_EP_CHECK, USAGE_SCOPE, 1, NULL);
-	usage_add(u, USAGE_UNKNOWN, "", USAGE_EP_TOKEN,
+	usage_add(u, USAGE_UNKNOWN, "", EP_CC,
 	    USAGE_INVALID_CREDENTIAL, 2, NULL);
 	for (k = 0; k < 6; k++) {	/* one more network than it keeps */
 		snprintf(buf, sizeof(buf), "10.0.%d.1", k);
@@ -117,11 +147,11 @@ main(void)
 	T_CHECK(usage_nets_dropped_of(u) == 2, "networks over the slots");
 	n = usage_drain(u, out, &late);
 	T_CHECK(n == 4 && !late, "drain: 4 slots (%zu)", n);
-	T_CHECK(total(out, n, "key_a", USAGE_EP_TOKEN, USAGE_ALLOWED) == 5,
+	T_CHECK(total(out, n, "key_a", EP_CC, USAGE_ALLOWED) == 5,
 	    "key_a token allowed 5");
 	T_CHECK(total(out, n, "key_a", USAGE_EP_CHECK, USAGE_SCOPE) == 4,
 	    "key_a check scope 3+1 (two orgs, two slots)");
-	T_CHECK(total(out, n, "unknown", USAGE_EP_TOKEN,
+	T_CHECK(total(out, n, "unknown", EP_CC,
 	    USAGE_INVALID_CREDENTIAL) == 2, "unknown 2");
 	for (i = 0, k = 0; i < n; i++)
 		if (strcmp(out[i].key, "key_a") == 0 &&
@@ -133,16 +163,16 @@ main(void)
 
 	/* restore after a failed flush */
 	usage_restore(u, out, n);
-	usage_add(u, "key_a", "org1", USAGE_EP_TOKEN, USAGE_ALLOWED, 1, NULL);
+	usage_add(u, "key_a", "org1", EP_CC, USAGE_ALLOWED, 1, NULL);
 	got = usage_drain(u, out, &late);
-	T_CHECK(got == 4 && total(out, got, "key_a", USAGE_EP_TOKEN,
+	T_CHECK(got == 4 && total(out, got, "key_a", EP_CC,
 	    USAGE_ALLOWED) == 6, "restored counts come back with new ones");
 
 	/* a full table: counts go to dropped, exactly */
 	sum = usage_dropped_of(u);
 	for (i = 0; i < nslots + 10; i++) {
 		snprintf(key, sizeof(key), "key_%zu", i);
-		usage_add(u, key, "o", USAGE_EP_TOKEN, USAGE_ALLOWED, 7, NULL);
+		usage_add(u, key, "o", EP_CC, USAGE_ALLOWED, 7, NULL);
 	}
 	got = usage_drain(u, out, &late);
 	got = got ? got : usage_drain(u, out, &late);
@@ -151,7 +181,7 @@ main(void)
 	/* restoring into a table that cannot take them counts them dropped */
 	for (i = 0; i < nslots; i++) {
 		snprintf(key, sizeof(key), "other_%zu", i);
-		usage_add(u, key, "o", USAGE_EP_TOKEN, USAGE_ALLOWED, 1, NULL);
+		usage_add(u, key, "o", EP_CC, USAGE_ALLOWED, 1, NULL);
 	}
 	sum = usage_dropped_of(u);
 	usage_restore(u, out, got);
@@ -196,6 +226,34 @@ main(void)
 	T_CHECK(sum == 800000, "exact across processes and drains: %llu",
 	    (unsigned long long)sum);
 	T_CHECK(usage_dropped_of(u) == 0, "nothing dropped");
+
+	/* A writer inside the table: the drain waits for it while it lives
+	 * (late), not once it died there (review N4). */
+	r = usage_enter(u);
+	usage_leave(u, (unsigned)r);
+	T_CHECK(pipe(fds) == 0, "pipe");
+	if ((kids[0] = fork()) == 0) {
+		(void)usage_enter(u);
+		if (write(fds[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	T_CHECK(read(fds[0], buf, 1) == 1, "the writer is inside");
+	(void)usage_drain(u, out, &late);
+	T_CHECK(late == 1, "a live writer inside: late");
+	usage_add(u, "k-after", "o", USAGE_EP_CHECK, USAGE_ALLOWED, 1, NULL);
+	kill(kids[0], SIGKILL);
+	waitpid(kids[0], &st, 0);
+	got = usage_drain(u, out, &late);
+	T_CHECK(late == 0 && got == 1 && out[0].n[USAGE_EP_CHECK][0] == 1,
+	    "the other table, counted meanwhile: %zu late %d", got, late);
+	got = usage_drain(u, out, &late);
+	T_CHECK(late == 0, "the dead writer's table: not late");
+	got = usage_drain(u, out, &late);
+	T_CHECK(late == 0, "and never again");
+	close(fds[0]);
+	close(fds[1]);
 	free(out);
 	munmap(mem, usage_size(nslots));
 	return t_done();
