@@ -465,6 +465,8 @@ class FramePage:
             for u in urls)).encode()
 
         class H(http.server.BaseHTTPRequestHandler):
+            timeout = 5  # a preconnected socket that never asks ends
+
             def do_GET(self):
                 body = page if self.path == "/" else b""
                 self.send_response(200 if body else 404)
@@ -476,7 +478,11 @@ class FramePage:
             def log_message(self, *a):
                 pass
 
-        self.httpd = http.server.HTTPServer(("127.0.0.1", 0), H)
+        # Threaded: Chromium may open a connection it never sends a
+        # request on (preconnect); a single-threaded server would block on
+        # it, and shutdown() with it.
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.httpd.daemon_threads = True
         self.url = "http://127.0.0.1:%d/" % self.httpd.server_address[1]
         self.t = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.t.start()
