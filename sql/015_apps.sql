@@ -26,7 +26,10 @@ create table apps (
 	scopes		text not null default '' check (length(scopes) <= 8192),
 	created_at	timestamptz not null default now(),
 	disabled_at	timestamptz,
-	version		bigint not null default 1
+	version		bigint not null default 1,
+	-- The key that may redeem this application's codes as its
+	-- confidential client (RFC 6749 §4.1.3); NULL: none.
+	key_id		text references api_keys (id)
 );
 create index apps_org_created on apps (org_id, created_at, client_id);
 -- One portal per organization.

@@ -30,6 +30,10 @@ fail(struct admin *a, enum ops_err e, const char *field, const char *why,
 		else if (strcmp(field, "scopes") == 0)
 			snprintf(msg, sizeof(msg), "cannot %s the application: "
 			    "--scopes: at least one valid scope", what);
+		else if (strcmp(field, "key_id") == 0)
+			snprintf(msg, sizeof(msg), "cannot %s the application: "
+			    "--key: not an active key of the organization with "
+			    "the authorization_code grant", what);
 		else
 			snprintf(msg, sizeof(msg), "cannot %s the application: "
 			    "--%s: invalid", what, field);
@@ -62,6 +66,8 @@ print_app(struct admin *a, const struct ops_app *app, const char *verb)
 	}
 	printf("application %s %s: %s\n", app->client_id, verb, app->name);
 	printf("  type: %s\n  scopes: %s\n", app->type, app->scopes);
+	if (app->key_id[0])
+		printf("  confidential key: %s\n", app->key_id);
 	for (i = 0; i < app->nuris; i++)
 		printf("  redirect_uri: %s\n", app->uris[i]);
 	if (app->disabled_at[0])
@@ -83,6 +89,7 @@ app_create(struct admin *a, const struct opts *o)
 	rq.name = admin_opt(o, "name");
 	rq.scopes = admin_opt(o, "scopes");
 	rq.type = admin_opt(o, "type");
+	rq.key_id = admin_opt(o, "key");
 	rq.nuris = admin_opt_all(o, "redirect-uri", uris, STORE_APP_MAX_URIS);
 	rq.uris = uris;
 	if (rq.name == NULL || rq.scopes == NULL || rq.nuris == 0)
@@ -210,15 +217,17 @@ app_update(struct admin *a, const struct opts *o)
 	memset(&rq, 0, sizeof(rq));
 	if ((rq.client_id = admin_arg(o)) == NULL)
 		admin_usage("app update CLIENT_ID [--name N] [--redirect-uri URI "
-		    "...] [--scopes S]");
+		    "...] [--scopes S] [--key KEYID|--key '']");
 	rq.name = admin_opt(o, "name");
 	rq.scopes = admin_opt(o, "scopes");
+	rq.key_id = admin_opt(o, "key");
 	if ((n = admin_opt_all(o, "redirect-uri", uris,
 	    STORE_APP_MAX_URIS)) > 0) {
 		rq.uris = uris;
 		rq.nuris = n;
 	}
-	if (rq.name == NULL && rq.scopes == NULL && rq.uris == NULL)
+	if (rq.name == NULL && rq.scopes == NULL && rq.uris == NULL &&
+	    rq.key_id == NULL)
 		admin_usage("app update: nothing to change");
 	app_org(a, rq.client_id, &x);
 	if ((out = malloc(sizeof(*out))) == NULL)
@@ -264,15 +273,17 @@ app_enable(struct admin *a, const struct opts *o)
 }
 
 static const struct admin_cmd cmds[] = {
-	{ "app", "create", "name redirect-uri+ scopes type org json",
+	{ "app", "create", "name redirect-uri+ scopes type key org json",
 	    "  app create --name NAME --redirect-uri URI [--redirect-uri URI ...]\n"
-	    "      --scopes \"S ...\" [--type spa|native|cli] [--org SLUG] [--json]\n",
+	    "      --scopes \"S ...\" [--type spa|native|cli] [--key KEYID]\n"
+	    "      [--org SLUG] [--json]\n",
 	    app_create },
 	{ "app", "list", "org json", "  app list [--org SLUG] [--json]\n",
 	    app_list },
-	{ "app", "update", "ARG name redirect-uri+ scopes json",
+	{ "app", "update", "ARG name redirect-uri+ scopes key json",
 	    "  app update CLIENT_ID [--name NAME] [--redirect-uri URI ...]\n"
-	    "      [--scopes \"S ...\"] [--json]\n", app_update },
+	    "      [--scopes \"S ...\"] [--key KEYID|--key ''] [--json]\n",
+	    app_update },
 	{ "app", "disable", "ARG json",
 	    "  app disable CLIENT_ID | app enable CLIENT_ID [--json]\n",
 	    app_disable },

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "adminapi.h"
+#include "appcache.h"
 #include "granttype.h"
 #include "store_app.h"
 #include "app.h"
@@ -155,6 +156,19 @@ adminapi_auth(struct app *a, struct req *r, struct adminapi_caller *who,
 		 * enabled) has no key: every grant but the legacy password
 		 * grant (RFC 9700 §2.4), which only the CLI gives. */
 		if (store_app_id_valid(v.client_id) && jwtverify_is_user(&v)) {
+			/* Of the portal only: a third-party application's
+			 * user never gets the admin API (tokens signed before
+			 * this rule existed included). */
+			switch (appcache_app_ok_type(a->admin_check.apps,
+			    a->db, v.client_id, v.org, 1)) {
+			case -1:
+				oauth_err(p, OERR_UNAVAILABLE, NULL);
+				return -1;
+			case 0:
+				oauth_err(p, OERR_FORBIDDEN, "only the portal's "
+				    "tokens are taken here");
+				return -1;
+			}
 			who->grants = GT_CLIENT_CREDENTIALS | GT_REFRESH_TOKEN |
 			    GT_TOKEN_EXCHANGE | GT_AUTHORIZATION_CODE;
 			snprintf(who->actor, sizeof(who->actor), "user:%s",

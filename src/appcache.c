@@ -14,6 +14,7 @@ struct appcache_app {
 	char	 id[STORE_APP_ID_BYTES];
 	char	 org[STORE_ORG_ID_BYTES];
 	int	 ok;
+	int	 portal;
 };
 
 void
@@ -106,6 +107,7 @@ row(void *arg, const char *const *col, int n)
 		memcpy(a->id, col[0], strlen(col[0]) + 1);
 		memcpy(a->org, col[1], strlen(col[1]) + 1);
 		a->ok = col[3][0] == 't';
+		a->portal = strcmp(col[2], "portal") == 0;
 	}
 	if (strcmp(col[2], "spa") != 0 || col[3][0] != 't')
 		return 0;
@@ -162,6 +164,13 @@ int
 appcache_app_ok(struct appcache *c, struct db *db, const char *client_id,
     const char *org)
 {
+	return appcache_app_ok_type(c, db, client_id, org, 0);
+}
+
+int
+appcache_app_ok_type(struct appcache *c, struct db *db, const char *client_id,
+    const char *org, int portal_only)
+{
 	struct appcache_app	 key, *a;
 	struct store_app	*s;
 	int			 n;
@@ -173,14 +182,16 @@ appcache_app_ok(struct appcache *c, struct db *db, const char *client_id,
 	memcpy(key.id, client_id, strlen(client_id) + 1);
 	a = bsearch(&key, c->apps, c->napps, sizeof(*c->apps), by_id);
 	if (a != NULL)
-		return a->ok && strcmp(a->org, org) == 0;
+		return a->ok && strcmp(a->org, org) == 0 &&
+		    (!portal_only || a->portal);
 	if (!c->apps_overflow)
 		return 0;
 	if ((s = malloc(sizeof(*s))) == NULL)
 		return -1;
 	n = store_app_get(db, client_id, s);
 	if (n == 1)
-		n = !s->disabled && strcmp(s->org_id, org) == 0;
+		n = !s->disabled && strcmp(s->org_id, org) == 0 &&
+		    (!portal_only || s->type == REDIRECTURI_PORTAL);
 	free(s);
 	return n;
 }

@@ -43,6 +43,10 @@ void	appcache_clear(struct appcache *);
  */
 int	appcache_app_ok(struct appcache *, struct db *, const char *client_id,
 	    const char *org);
+/* The same, and (portal_only) of type portal: the one application whose
+ * users' tokens the admin API takes. */
+int	appcache_app_ok_type(struct appcache *, struct db *,
+	    const char *client_id, const char *org, int portal_only);
 
 /*
  * 1 when origin (the browser's Origin header) is the origin of a redirect

@@ -96,7 +96,7 @@ enum {
 	C_CLIENT, C_URI, C_CHALLENGE, C_SCOPE, C_RESOURCE, C_SESSION,
 	C_USED, C_LIVE, C_FAMILY, C_USER, C_ROLE, C_ROLE_SCOPES,
 	C_ALL_ACCOUNTS, C_READ_ONLY, C_EXTRA, C_ACCOUNTS, C_USER_DISABLED,
-	C_GEN, C_APP_TYPE, C_APP_SCOPES, C_APP_DISABLED, C__MAX
+	C_GEN, C_APP_TYPE, C_APP_SCOPES, C_APP_DISABLED, C_BOUND, C__MAX
 };
 
 static int
@@ -136,15 +136,17 @@ redeem_row(void *arg, const char *const *c, int n)
 	u->generation = strtoll(c[C_GEN], NULL, 10);
 	a->app_type = (enum redirecturi_type)t;
 	a->app_disabled = yes(c[C_APP_DISABLED]);
+	a->bound = yes(c[C_BOUND]);
 	return 0;
 }
 
 int
 authcode_redeem(struct db *db, const char *code, const char *org,
-    const char *family, struct authcode *out)
+    const char *family, const struct authcode_bind *b, struct authcode *out)
 {
 	char		 hex[2 * REFRESH_DIGEST_BYTES + 1];
-	const char	*params[3] = { hex, family, org };
+	const char	*params[7] = { hex, family, org, b->client_id,
+			    b->redirect_uri, b->challenge, b->key_id };
 	int		 n;
 
 	memset(out, 0, sizeof(*out));

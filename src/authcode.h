@@ -66,15 +66,28 @@ struct authcode {
 	enum redirecturi_type	 app_type;
 	struct scope_set	 app_scopes;
 	int			 app_disabled;	/* the app or its org */
+	int			 bound;		/* the presentation matched */
+};
+
+/* What a presentation claims: compared with the code before it is used. */
+struct authcode_bind {
+	const char	*client_id;	/* the application's */
+	const char	*key_id;	/* the presenting key, "" for an app */
+	const char	*redirect_uri;
+	const char	*challenge;	/* S256 of the verifier presented */
 };
 
 /*
- * Consume code in org: 1 with out filled (out->used says whether an
- * earlier presentation consumed it already; otherwise family is recorded
- * as what this use starts), 0 when there is no such code in org, -1.
+ * Consume code in org when b matches what it is bound to (client,
+ * redirect URI, challenge; for a key, the application must name it):
+ * 1 with out filled (out->bound says whether b matched: if not, nothing
+ * was consumed; out->used whether an earlier presentation consumed it
+ * already; otherwise family is recorded as what this use starts), 0 when
+ * there is no such code in org, -1.
  */
 int	authcode_redeem(struct db *, const char *code, const char *org,
-	    const char *family, struct authcode *out);
+	    const char *family, const struct authcode_bind *b,
+	    struct authcode *out);
 
 /*
  * The refresh family an exchange starts (bound to key_id when a key is

@@ -45,6 +45,7 @@ clientauth(const struct clientauth_ctx *x, struct req *r, struct client *c,
 {
 	char		 bid[BASICAUTH_MAX_BYTES + 1], bkey[BASICAUTH_MAX_BYTES + 1];
 	const char	*key = NULL, *fid, *fsecret, *claimed_id = NULL;
+	const char	*grant;
 	int		 ways = 0, b = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -78,8 +79,15 @@ clientauth(const struct clientauth_ctx *x, struct req *r, struct client *c,
 	}
 	if (ways == 0 || b == -1)
 		goto fail;
-	/* A client_id beside another method must name the same key. */
-	if (claimed_id == NULL)
+	/*
+	 * A client_id beside another method must name the same key, except
+	 * an application's beside a key's header in the code grant: there it
+	 * names the application whose code the key redeems as its
+	 * confidential client (grant_code.c checks that it names the key).
+	 */
+	if (claimed_id == NULL && !(fid != NULL && store_app_id_valid(fid) &&
+	    (grant = form_get(&r->form, "grant_type")) != NULL &&
+	    strcmp(grant, "authorization_code") == 0))
 		claimed_id = fid;
 	if (clientauth_key(x, r, key, claimed_id, c, err) == -1) {
 		if (*err != OERR_UNAVAILABLE && b == 1)
@@ -221,6 +229,7 @@ clientauth_public(const struct clientauth_ctx *x, struct req *r,
 	snprintf(c->id, sizeof(c->id), "%s", a->client_id);
 	snprintf(c->org_id, sizeof(c->org_id), "%s", a->org_id);
 	c->app = 1;
+	c->first_party = a->type == REDIRECTURI_PORTAL;
 	c->env = APIKEY_ENV_LIVE;
 	c->scopes = a->scopes;
 	c->grants = GT_AUTHORIZATION_CODE | GT_REFRESH_TOKEN;

@@ -47,6 +47,7 @@ struct clientauth_ctx {
 struct client {
 	char			 id[CLIENT_ID_BYTES];
 	int			 app;		/* a public client: no secret */
+	int			 first_party;	/* the app is the portal */
 	char			 org_id[STORE_ORG_ID_BYTES];
 	enum apikey_env		 env;
 	struct scope_set	 scopes;

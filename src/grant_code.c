@@ -3,14 +3,18 @@
  * S256 only), for public clients (an application's client_id alone, RFC
  * 6749 §2.1) and for keys as confidential clients.
  *
- * The code is consumed by its first presentation, whatever comes of it
+ * The code is consumed by its first presentation that matches its
+ * bindings (client, redirect_uri, verifier; for a key, the application
+ * must name it as its confidential client: apps.key_id, and the form's
+ * client_id must be the application's), whatever comes of it then
  * (authcode_redeem, under a row lock: one of concurrent presentations is
- * the first). Every check fails the same way (invalid_grant, nothing said
- * about which): code of another organization or application, redirect_uri
- * not the one of the authorization request, wrong verifier, expired,
- * disabled user, application or organization. A second presentation
- * revokes the refresh family the first one started and every access token
- * issued from it (RFC 6749 §4.1.2; they carry it as sid).
+ * the first). A presentation that does not match consumes nothing. Every
+ * check fails the same way (invalid_grant, nothing said about which):
+ * code of another organization or application, redirect_uri not the one
+ * of the authorization request, wrong verifier, expired, disabled user,
+ * application or organization. A second matching presentation revokes
+ * the refresh family the first one started and every access token issued
+ * from it (RFC 6749 §4.1.2; they carry it as sid).
  *
  * Granted scope = the code's (requested ∩ the application's ∩ the user's,
  * decided at /authorize) ∩ the same again now (the app may have lost a
@@ -37,6 +41,7 @@
 #include "pkce.h"
 #include "refresh.h"
 #include "secret.h"
+#include "store_app.h"
 #include "tokencheck.h"
 
 void
@@ -44,6 +49,8 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
     struct resp *p)
 {
 	struct authcode		 ac;
+	struct authcode_bind	 bind;
+	char			 challenge[PKCE_CHALLENGE_LEN + 1];
 	struct scope_set	 effective, app_now, code_scope, allowed, tmp;
 	struct scope_set	 granted;
 	struct issue		 is = { 0 };
@@ -56,6 +63,7 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	const char		*code = form_get(&r->form, "code");
 	const char		*uri = form_get(&r->form, "redirect_uri");
 	const char		*verifier = form_get(&r->form, "code_verifier");
+	const char		*cid;
 	int			 n, ok;
 
 	refresh[0] = '\0';
@@ -73,11 +81,33 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		return;
 	}
-	if ((n = authcode_redeem(g->db, code, c->org_id, family, &ac)) == -1) {
+	/*
+	 * The bindings are compared before the code is used: a presentation
+	 * by another client, or without the verifier, neither consumes it nor
+	 * (once used) revokes what its first use obtained. A key presents
+	 * the application's client_id, and must be the key it names.
+	 */
+	cid = form_get(&r->form, "client_id");
+	if (c->app)
+		cid = c->id;
+	else if (cid == NULL || !store_app_id_valid(cid))
+		cid = "";
+	bind.client_id = cid;
+	bind.key_id = c->app ? "" : c->id;
+	bind.redirect_uri = uri;
+	bind.challenge = challenge;
+	if (!pkce_verifier_valid(verifier) ||
+	    pkce_s256(verifier, challenge) == -1 || strlen(uri) >
+	    REDIRECTURI_MAX_BYTES) {
+		oauth_err(p, OERR_INVALID_GRANT, NULL);
+		goto out;
+	}
+	if ((n = authcode_redeem(g->db, code, c->org_id, family, &bind,
+	    &ac)) == -1) {
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		goto out;
 	}
-	if (n == 0) {
+	if (n == 0 || !ac.bound) {
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
 	}
@@ -97,7 +127,7 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	/* Every binding, all evaluated, one answer. */
 	ok = ac.live;
 	ok &= !ac.app_disabled & !ac.user.disabled;
-	ok &= !c->app || strcmp(ac.client_id, c->id) == 0;
+	ok &= strcmp(ac.client_id, cid) == 0;
 	ok &= strcmp(ac.redirect_uri, uri) == 0;
 	ok &= pkce_check(verifier, ac.challenge);
 	if (!ok) {
@@ -105,13 +135,18 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 		goto out;
 	}
 
-	/* allowed = code scope ∩ (client's ∩ user's now) ∩ app's now */
-	issue_user_scopes(&effective, &c->scopes, &ac.user);
-	issue_user_scopes(&app_now, &ac.app_scopes, &ac.user);
+	/* allowed = code scope ∩ (client's ∩ user's now) ∩ app's now; the
+	 * app's bound is perm_app_scopes (the portal: the user's). */
 	if (scope_parse(&code_scope, ac.scope, strlen(ac.scope)) == -1) {
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		goto out;
 	}
+	issue_app_scopes(&app_now, ac.app_type == REDIRECTURI_PORTAL,
+	    &ac.app_scopes, &code_scope, &ac.user);
+	if (c->app)
+		effective = app_now;
+	else
+		issue_user_scopes(&effective, &c->scopes, &ac.user);
 	scope_intersect(&tmp, &effective, &app_now);
 	scope_intersect(&allowed, &code_scope, &tmp);
 	if (perm_grant(&granted, NULL, &allowed) == -1 ||
@@ -144,7 +179,10 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	}
 	is.sub = ac.user.id;
 	is.sid = family;
-	is.may_admin = scope_has(&granted, "admin");
+	/* The admin API's audience: a key's, or the portal's (first-party)
+	 * users'; never a third-party application's. */
+	is.may_admin = scope_has(&granted, "admin") &&
+	    (!c->app || ac.app_type == REDIRECTURI_PORTAL);
 	is.has_gen = 1;
 	is.gen = ac.user.generation;
 	is.scope = scope;
@@ -153,6 +191,7 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	is.resource = ac.resource[0] != '\0' ? ac.resource : NULL;
 	issue_token(g->issue, r, c, &is, p);
 out:
+	secret_wipe(challenge, sizeof(challenge));
 	secret_wipe(refresh, sizeof(refresh));
 	secret_wipe(hex, sizeof(hex));
 }

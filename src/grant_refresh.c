@@ -107,11 +107,17 @@ grant_refresh(const struct grant_ctx *g, struct req *r, const struct client *c,
 	}
 
 	/* allowed = the grant's scope ∩ the user's and key's scope now */
-	issue_user_scopes(&effective, &c->scopes, &t.user);
 	if (scope_parse(&original, t.scope, strlen(t.scope)) == -1) {
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		goto out;
 	}
+	/* An application's bound is perm_app_scopes (the portal: the
+	 * user's permissions only). */
+	if (c->app)
+		issue_app_scopes(&effective, c->first_party, &c->scopes,
+		    &original, &t.user);
+	else
+		issue_user_scopes(&effective, &c->scopes, &t.user);
 	scope_intersect(&allowed, &original, &effective);
 	if (perm_grant(&granted, want, &allowed) == -1 ||
 	    scope_format(&granted, scope, sizeof(scope)) < 0) {
@@ -128,7 +134,8 @@ grant_refresh(const struct grant_ctx *g, struct req *r, const struct client *c,
 	}
 
 	is.sub = t.user.id;
-	is.may_admin = scope_has(&allowed, "admin");
+	is.may_admin = scope_has(&allowed, "admin") &&
+	    (!c->app || c->first_party);
 	is.sid = t.family;
 	is.has_gen = 1;
 	is.gen = t.user.generation;	/* the family's: they are equal */

@@ -9,7 +9,8 @@
  *                                     scopes}: 201, Location;
  *                                     Idempotency-Key
  *   GET   /admin/apps/{id}            one application, with its ETag
- *   PATCH /admin/apps/{id}            name, redirect_uris, scopes; If-Match
+ *   PATCH /admin/apps/{id}            name, redirect_uris, scopes, key_id
+ *                                     (null: none); If-Match
  *   POST  /admin/apps/{id}/disable    and /enable
  *
  * A malformed client_id in the path is 404, as a missing application and
@@ -121,7 +122,7 @@ h_admin_apps_list(struct adminapi *x)
 /* --- POST /admin/apps ------------------------------------------------- */
 
 struct create_body {
-	const char	*name, *type, *uris, *scopes;
+	const char	*name, *type, *uris, *scopes, *key_id;
 };
 
 static const struct jreq_field create_spec[] = {
@@ -134,6 +135,8 @@ static const struct jreq_field create_spec[] = {
 	    0 },
 	{ "scopes", JREQ_WORDS, JREQ_REQUIRED, offsetof(struct create_body,
 	    scopes), SCOPE_MAX_TOKEN_BYTES, SCOPE_MAX_TOKENS, 0, 0 },
+	{ "key_id", JREQ_STRING, JREQ_NULLABLE, offsetof(struct create_body,
+	    key_id), OPS_APP_KEY_BYTES - 1, 0, 0, 0 },
 };
 
 void
@@ -162,6 +165,7 @@ h_admin_apps_create(struct adminapi *x)
 	rq.name = b.name;
 	rq.type = b.type;
 	rq.scopes = b.scopes;
+	rq.key_id = b.key_id;
 	rq.nuris = split(buf, uris);
 	rq.uris = uris;
 	if ((e = ops_app_create(&x->ctx, &rq, out, &field, &why)) != OPS_OK) {
@@ -201,7 +205,7 @@ h_admin_apps_get(struct adminapi *x)
 }
 
 struct update_body {
-	const char	*name, *uris, *scopes;
+	const char	*name, *uris, *scopes, *key_id;
 };
 
 static const struct jreq_field update_spec[] = {
@@ -211,6 +215,8 @@ static const struct jreq_field update_spec[] = {
 	    REDIRECTURI_MAX_BYTES, STORE_APP_MAX_URIS, 0, 0 },
 	{ "scopes", JREQ_WORDS, 0, offsetof(struct update_body, scopes),
 	    SCOPE_MAX_TOKEN_BYTES, SCOPE_MAX_TOKENS, 0, 0 },
+	{ "key_id", JREQ_STRING, JREQ_NULLABLE, offsetof(struct update_body,
+	    key_id), OPS_APP_KEY_BYTES - 1, 0, 0, 0 },
 };
 
 void
@@ -244,6 +250,8 @@ h_admin_apps_update(struct adminapi *x)
 	rq.client_id = adminapi_arg(x, "id");
 	rq.name = b.name;
 	rq.scopes = b.scopes;
+	/* null: no confidential key any more */
+	rq.key_id = jreq_is_null(&j, "key_id") ? "" : b.key_id;
 	if (buf != NULL) {
 		rq.nuris = split(buf, uris);
 		rq.uris = uris;

@@ -44,6 +44,7 @@
 #include "pkce.h"
 #include "pwcheck.h"
 #include "redirecturi.h"
+#include "perm.h"
 #include "scope.h"
 #include "store_app.h"
 #include "store_login.h"
@@ -146,11 +147,12 @@ issue_code(struct authz *z, const char *username, const char *session_hex)
 		return;
 	}
 	/* granted = requested ∩ application ∩ the user's permissions */
-	issue_user_scopes(&effective, &z->app.scopes, &l.user);
 	if (scope_parse(&requested, z->lr.scope, strlen(z->lr.scope)) == -1) {
 		redirect_error(z, "invalid_scope");
 		return;
 	}
+	issue_app_scopes(&effective, z->app.type == REDIRECTURI_PORTAL,
+	    &z->app.scopes, &requested, &l.user);
 	scope_intersect(&granted, &requested, &effective);
 	if (granted.n == 0 || scope_format(&granted, scope, sizeof(scope)) <= 0) {
 		redirect_error(z, "access_denied");
@@ -304,7 +306,7 @@ static void
 authorize_get(struct authz *z)
 {
 	struct form		 f = { 0 };
-	struct scope_set	 req, app;
+	struct scope_set	 req;
 	const char		*qs = loginweb_header(z->r, "QUERY_STRING");
 	const char		*ru, *state, *scope, *rt, *cc, *ccm, *res;
 	char			 username[STORE_LOGIN_ID_BYTES];
@@ -357,13 +359,10 @@ authorize_get(struct authz *z)
 		goto out;
 	}
 	snprintf(z->lr.code_challenge, sizeof(z->lr.code_challenge), "%s", cc);
-	/* No scope: all of the application's. More than it has: refused. */
+	/* The application's bound (perm_app_ask): the portal has none. */
 	scope = form_get(&f, "scope");
-	app = z->app.scopes;
-	if (scope == NULL || scope[0] == '\0')
-		req = app;
-	else if (scope_parse(&req, scope, strlen(scope)) == -1 ||
-	    !scope_subset(&req, &app)) {
+	if (perm_app_ask(&req, z->app.type == REDIRECTURI_PORTAL,
+	    &z->app.scopes, scope, z->a->cfg->scopes_supported) == -1) {
 		redirect_error(z, "invalid_scope");
 		goto out;
 	}

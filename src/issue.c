@@ -72,6 +72,19 @@ issue_user_scopes(struct scope_set *out, const struct scope_set *key,
 	perm_effective(out, key, &pu);
 }
 
+void
+issue_app_scopes(struct scope_set *out, int first_party,
+    const struct scope_set *app, const struct scope_set *want,
+    const struct store_user *u)
+{
+	struct perm_user	 pu;
+
+	pu.role_patterns = &u->role_scopes;
+	pu.extra = &u->extra;
+	pu.read_only = u->read_only;
+	perm_app_scopes(out, first_party, app, want, &pu);
+}
+
 /*
  * An exchanged token descends from its subject: the subject's parents and
  * then its jti, its family and generation; the caller is the current actor

@@ -68,6 +68,14 @@ const char	*issue_audience(const struct issue_ctx *, struct req *,
 void		 issue_user_scopes(struct scope_set *out,
 		    const struct scope_set *key, const struct store_user *u);
 
+/*
+ * What an application may give user u of want right now (perm_app_scopes:
+ * the portal, first_party, is bounded by the user's permissions only).
+ */
+void		 issue_app_scopes(struct scope_set *out, int first_party,
+		    const struct scope_set *app, const struct scope_set *want,
+		    const struct store_user *u);
+
 /* Sign a token for c and write the 200 response (or the error) into p. */
 void		 issue_token(const struct issue_ctx *, struct req *,
 		    const struct client *c,

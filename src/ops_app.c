@@ -104,14 +104,15 @@ app_row(void *arg, const char *const *c, int n)
 	size_t		 len;
 
 	memset(a, 0, sizeof(*a));
-	if (n != 9 || c[0] == NULL || c[1] == NULL || c[2] == NULL ||
+	if (n != 10 || c[0] == NULL || c[1] == NULL || c[2] == NULL ||
 	    c[3] == NULL || c[4] == NULL || c[7] == NULL || c[8] == NULL ||
 	    copy(a->client_id, sizeof(a->client_id), c[0]) == -1 ||
 	    copy(a->name, sizeof(a->name), c[1]) == -1 ||
 	    copy(a->type, sizeof(a->type), c[2]) == -1 ||
 	    copy(a->scopes, sizeof(a->scopes), c[4]) == -1 ||
 	    copy(a->created_at, sizeof(a->created_at), c[5]) == -1 ||
-	    copy(a->disabled_at, sizeof(a->disabled_at), c[6]) == -1)
+	    copy(a->disabled_at, sizeof(a->disabled_at), c[6]) == -1 ||
+	    copy(a->key_id, sizeof(a->key_id), c[9]) == -1)
 		return -1;
 	for (u = c[3]; *u != '\0'; u += len) {
 		u += strspn(u, " ");
@@ -137,13 +138,29 @@ ops_app_json(const struct ops_app *a)
 		return NULL;
 	for (i = 0; i < a->nuris; i++)
 		json_array_append_new(u, json_string(a->uris[i]));
-	o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s, s:s, s:s?}",
+	o = json_pack("{s:s, s:s, s:s, s:o, s:s, s:s?, s:s, s:s, s:s?}",
 	    "client_id", a->client_id, "name", a->name, "type", a->type,
 	    "redirect_uris", u, "scopes", a->scopes,
+	    "key_id", a->key_id[0] ? a->key_id : NULL,
 	    "status", a->disabled_at[0] ? "disabled" : "active",
 	    "created_at", a->created_at,
 	    "disabled_at", a->disabled_at[0] ? a->disabled_at : NULL);
 	return o;
+}
+
+/* In a transaction: OPS_OK when key may be an application's confidential
+ * client (an active key of the organization with the code grant). */
+static enum ops_err
+key_ok(const struct ops_ctx *x, const char *key)
+{
+	const char	*params[2] = { x->org, key };
+	int		 n;
+
+	if (strlen(key) >= OPS_APP_KEY_BYTES)
+		return OPS_INVALID;
+	if ((n = store_rows(x->db, STMT_APP_KEY_OK, params, NULL, NULL)) < 0)
+		return OPS_UNAVAILABLE;
+	return n == 1 ? OPS_OK : OPS_INVALID;
 }
 
 enum ops_err
@@ -152,7 +169,7 @@ ops_app_create(const struct ops_ctx *x, const struct ops_app_create *rq,
 {
 	char		*uris = NULL;
 	char		 scopes[SCOPE_MAX_STRING_BYTES], detail[DETAIL_BYTES];
-	const char	*params[8];
+	const char	*params[9];
 	int		 t, n;
 	enum ops_err	 rc;
 
@@ -181,8 +198,9 @@ ops_app_create(const struct ops_ctx *x, const struct ops_app_create *rq,
 		*field = "redirect_uris";
 		return OPS_INVALID;
 	}
-	snprintf(detail, sizeof(detail), "%s application %.200s",
-	    redirecturi_type_name((enum redirecturi_type)t), rq->name);
+	snprintf(detail, sizeof(detail), "%s application %.200s%s%.40s",
+	    redirecturi_type_name((enum redirecturi_type)t), rq->name,
+	    rq->key_id ? ", confidential key " : "", rq->key_id ? rq->key_id : "");
 	params[0] = x->org;
 	params[1] = rq->name;
 	params[2] = redirecturi_type_name((enum redirecturi_type)t);
@@ -191,9 +209,16 @@ ops_app_create(const struct ops_ctx *x, const struct ops_app_create *rq,
 	params[5] = detail;
 	params[6] = x->actor;
 	params[7] = x->source;
+	params[8] = rq->key_id != NULL ? rq->key_id : "";
 	if (db_begin(x->db) == -1) {
 		free(uris);
 		return OPS_UNAVAILABLE;
+	}
+	if (rq->key_id != NULL && (rc = key_ok(x, rq->key_id)) != OPS_OK) {
+		free(uris);
+		if (rc == OPS_INVALID)
+			*field = "key_id";
+		return done(x->db, rc);
 	}
 	n = store_rows(x->db, STMT_APP_CREATE, params, app_row, out);
 	rc = n == 1 ? OPS_OK : n < 0 ? OPS_UNAVAILABLE : OPS_FAILED;
@@ -291,7 +316,7 @@ ops_app_update(const struct ops_ctx *x, const struct ops_app_update *rq,
 	char		*uris = NULL;
 	char		 scopes[SCOPE_MAX_STRING_BYTES], detail[DETAIL_BYTES];
 	char		 ver[24];
-	const char	*params[9];
+	const char	*params[10];
 	int		 t, n;
 	enum ops_err	 rc;
 
@@ -333,6 +358,13 @@ ops_app_update(const struct ops_ctx *x, const struct ops_app_update *rq,
 		rc = done(x->db, OPS_CONFLICT);
 		goto out;
 	}
+	if (rq->key_id != NULL && rq->key_id[0] != '\0' &&
+	    (rc = key_ok(x, rq->key_id)) != OPS_OK) {
+		if (rc == OPS_INVALID)
+			*field = "key_id";
+		rc = done(x->db, rc);
+		goto out;
+	}
 	t = redirecturi_type_from_name(old->type);
 	if (rq->uris != NULL && (t == -1 || t == REDIRECTURI_PORTAL ||
 	    uris_join(rq->uris, rq->nuris, (enum redirecturi_type)t, uris,
@@ -343,9 +375,9 @@ ops_app_update(const struct ops_ctx *x, const struct ops_app_update *rq,
 		rc = done(x->db, OPS_INVALID);
 		goto out;
 	}
-	snprintf(detail, sizeof(detail), "application %.200s:%s%s%s",
+	snprintf(detail, sizeof(detail), "application %.200s:%s%s%s%s",
 	    old->name, rq->name ? " name" : "", rq->uris ? " redirect_uris" : "",
-	    rq->scopes ? " scopes" : "");
+	    rq->scopes ? " scopes" : "", rq->key_id ? " key_id" : "");
 	snprintf(ver, sizeof(ver), "%lld", old->version);
 	params[1] = rq->client_id;
 	params[2] = rq->name;
@@ -355,6 +387,7 @@ ops_app_update(const struct ops_ctx *x, const struct ops_app_update *rq,
 	params[6] = detail;
 	params[7] = x->actor;
 	params[8] = x->source;
+	params[9] = rq->key_id;
 	if ((n = store_rows(x->db, STMT_APP_UPDATE, params, app_row, out)) < 0)
 		rc = done(x->db, OPS_UNAVAILABLE);
 	else

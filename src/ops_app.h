@@ -22,6 +22,7 @@
 #include "store_app.h"
 
 #define OPS_APP_NAME_BYTES	200	/* of UTF-8, no control characters */
+#define OPS_APP_KEY_BYTES	64	/* a key id, NUL */
 
 /* An application as shown. "" for a NULL time. */
 struct ops_app {
@@ -34,6 +35,7 @@ struct ops_app {
 	char		 created_at[32], disabled_at[32];
 	long long	 version;	/* the ETag */
 	long long	 created_usec;	/* the listing's cursor */
+	char		 key_id[OPS_APP_KEY_BYTES];	/* "" none */
 };
 
 /* {client_id, name, type, redirect_uris[], scopes, status, created_at,
@@ -46,10 +48,13 @@ struct ops_app_create {
 	const char	*const *uris;
 	size_t		 nuris;		/* 1..STORE_APP_MAX_URIS */
 	const char	*scopes;	/* space-separated, at least one */
+	const char	*key_id;	/* confidential client, NULL: none */
 };
 
 /* OPS_INVALID with *field "name", "type", "redirect_uris" (*why then
- * says what is wrong with which) or "scopes". */
+ * says what is wrong with which), "scopes" or "key_id" (the key that may
+ * redeem the application's codes as its confidential client: an active
+ * key of the organization holding the authorization_code grant). */
 enum ops_err	ops_app_create(const struct ops_ctx *,
 		    const struct ops_app_create *, struct ops_app *out,
 		    const char **field, const char **why);
@@ -75,6 +80,7 @@ struct ops_app_update {
 	const char	*const *uris;	/* NULL: unchanged */
 	size_t		 nuris;
 	const char	*scopes;	/* NULL: unchanged */
+	const char	*key_id;	/* NULL: unchanged, "": none */
 	long long	 if_version;	/* 0: any; else OPS_CONFLICT "version" */
 };
 

@@ -45,6 +45,46 @@ perm_effective(struct scope_set *out, const struct scope_set *key,
 }
 
 int
+perm_app_ask(struct scope_set *out, int first_party,
+    const struct scope_set *app, const char *asked, const char *known)
+{
+	char	 buf[2 * SCOPE_MAX_STRING_BYTES + 2];
+	int	 n;
+
+	scope_init(out);
+	if (asked != NULL && asked[0] != '\0') {
+		if (scope_parse(out, asked, strlen(asked)) == -1 ||
+		    (!first_party && !scope_subset(out, app)))
+			return -1;
+		return 0;
+	}
+	if (!first_party || known == NULL || known[0] == '\0') {
+		*out = *app;
+		return 0;
+	}
+	if ((n = scope_format(app, buf, sizeof(buf))) < 0 ||
+	    strlen(known) >= sizeof(buf) - (size_t)n - 1)
+		return -1;
+	buf[n] = ' ';
+	memcpy(buf + n + 1, known, strlen(known) + 1);
+	return scope_parse(out, buf, strlen(buf));
+}
+
+void
+perm_app_scopes(struct scope_set *out, int first_party,
+    const struct scope_set *app, const struct scope_set *want,
+    const struct perm_user *u)
+{
+	struct scope_set	 w;
+
+	if (first_party)
+		w = *want;
+	else
+		scope_intersect(&w, want, app);
+	perm_effective(out, &w, u);
+}
+
+int
 perm_grant(struct scope_set *out, const char *requested,
     const struct scope_set *allowed)
 {

@@ -27,6 +27,30 @@ void	perm_effective(struct scope_set *out, const struct scope_set *key,
 	    const struct perm_user *);
 
 /*
+ * The one scope bound of an application (an OAuth client without a
+ * secret), used by /authorize, the code exchange and refresh alike.
+ *
+ * perm_app_ask: what /authorize asks for (out) given the request's scope
+ * parameter asked (NULL or "": none). A third-party application (spa,
+ * native, cli: first_party 0): at most its scopes app (none asked: all of
+ * them); more is -1 (invalid_scope). The portal (first_party 1) has no
+ * bound of its own: any well-formed request; none asked: app ∪ known (the
+ * issuer's scopes_supported, a space-separated string, may be NULL), as a
+ * user's patterns ("*", "read:*") name no finite set. -1 when malformed.
+ */
+int	perm_app_ask(struct scope_set *out, int first_party,
+	    const struct scope_set *app, const char *asked, const char *known);
+
+/*
+ * perm_app_scopes: what the application may give user u of want (the
+ * request, the code's or the family's scope): want ∩ app ∩ the user's
+ * permissions; for the portal want ∩ the user's permissions.
+ */
+void	perm_app_scopes(struct scope_set *out, int first_party,
+	    const struct scope_set *app, const struct scope_set *want,
+	    const struct perm_user *u);
+
+/*
  * The granted scope: requested when requested ⊆ allowed (requested NULL:
  * all of allowed). Returns 0, or -1 (invalid_scope) when the request asks
  * for more, is malformed, or the result is empty.

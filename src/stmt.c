@@ -113,7 +113,7 @@
 #define APP_COLS \
 	"a.client_id, a.name, a.type, array_to_string(a.redirect_uris, ' '),"\
 	" a.scopes, " RFC3339("a.created_at") ", " RFC3339("a.disabled_at")\
-	", a.version, " USEC("a.created_at")
+	", a.version, " USEC("a.created_at") ", coalesce(a.key_id, '')"
 
 /* The audit row of an operation: its columns (sql/008_audit_fields.sql). */
 #define AUDIT_INTO \
@@ -1014,27 +1014,36 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * Consume a code of org $3 (its first presentation records $2, the
 	 * family its exchange starts; the row lock makes one of concurrent
 	 * presentations the first) and read what it is bound to, with the
-	 * user's permissions and the application as they are now.
+	 * user's permissions and the application as they are now. Only a
+	 * presentation that matches its bindings consumes it (the last
+	 * column): client $4, redirect URI $5, challenge $6 (S256 of the
+	 * verifier presented), and for a key $7 ('' for an application) the
+	 * key the application names as its confidential client.
 	 */
 	[STMT_AUTHCODE_REDEEM] = { "authcode_redeem",
 	    "with c as (select code_hash, org_id, client_id, user_id,"
 	    "   redirect_uri, code_challenge, scope, resource, session_id,"
 	    "   used_at, expires_at, family_id from auth_codes"
 	    "   where org_id = $3 and code_hash = decode($1, 'hex') for update),"
+	    " bound as (select 1 from c join apps b on b.client_id = c.client_id"
+	    "   where c.client_id = $4 and c.redirect_uri = $5"
+	    "   and c.code_challenge = $6"
+	    "   and ($7 = '' or coalesce(b.key_id = $7, false))),"
 	    " consume as (update auth_codes x set used_at = now(), family_id = $2"
 	    "   from c where x.code_hash = c.code_hash and c.used_at is null"
-	    "   returning 1)"
+	    "   and exists (select 1 from bound) returning 1)"
 	    " select c.client_id, c.redirect_uri, c.code_challenge, c.scope,"
 	    " coalesce(c.resource, ''), coalesce(c.session_id, ''),"
 	    " (c.used_at is not null), (c.expires_at > now()),"
 	    " coalesce(c.family_id, ''), u.id, u.role, r.scopes, r.all_accounts,"
 	    " r.read_only, u.extra_scopes, u.accounts, (u.disabled_at is not null),"
 	    " u.generation, a.type, a.scopes,"
-	    " (a.disabled_at is not null or o.disabled_at is not null)"
+	    " (a.disabled_at is not null or o.disabled_at is not null),"
+	    " exists (select 1 from bound)"
 	    " from c join users u on u.id = c.user_id and u.org_id = c.org_id"
 	    " join roles r on r.org_id = u.org_id and r.name = u.role"
 	    " join apps a on a.client_id = c.client_id"
-	    " join orgs o on o.id = c.org_id", 3 },
+	    " join orgs o on o.id = c.org_id", 7 },
 	/*
 	 * The family a code exchange starts and its first refresh token,
 	 * unless a second use of the code put it on the deny list first.
@@ -1076,15 +1085,24 @@ static const struct stmt_def defs[STMT__MAX] = {
 	/*
 	 * Applications (src/ops_app.c). $1 org, $2 name, $3 type, $4 redirect
 	 * URIs (space-separated: they hold no space), $5 scopes, $6 detail,
-	 * $7 actor, $8 source.
+	 * $7 actor, $8 source, $9 confidential key ('' none).
 	 */
 	[STMT_APP_CREATE] = { "app_create",
 	    "with a as (insert into apps (client_id, org_id, name, type,"
-	    "   redirect_uris, scopes) values (jwtmint_app_id(), $1, $2, $3,"
-	    "   string_to_array($4, ' '), $5) returning *),"
+	    "   redirect_uris, scopes, key_id) values (jwtmint_app_id(), $1, $2,"
+	    "   $3, string_to_array($4, ' '), $5, nullif($9, '')) returning *),"
 	    " au as (" AUDIT_INTO " select $1, 'app.create', $6, $7, $8,"
 	    "   a.client_id from a)"
-	    " select " APP_COLS " from a", 8 },
+	    " select " APP_COLS " from a", 9 },
+	/* A key of org $1 that may be an application's confidential client
+	 * ($2): active, holding the authorization_code grant. */
+	[STMT_APP_KEY_OK] = { "app_key_ok",
+	    "select 1 from api_keys where org_id = $1 and id = $2"
+	    " and revoked_at is null and (expires_at is null or expires_at > now())"
+	    " and 'authorization_code' = any (string_to_array(grants, ' '))", 2 },
+	/* The organization's number of applications ($1). */
+	[STMT_APP_COUNT] = { "app_count",
+	    "select count(*) from apps where org_id = $1", 1 },
 	/* A page after ($2 usec, $3 client_id) of at most $4 rows. */
 	[STMT_APP_PAGE] = { "app_page",
 	    "select " APP_COLS " from apps a where a.org_id = $1"
@@ -1094,19 +1112,21 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "select " APP_COLS " from apps a where a.org_id = $1"
 	    " and a.client_id = $2", 2 },
 	/*
-	 * $1 org, $2 client_id, $3 name, $4 URIs, $5 scopes (NULL: each
-	 * unchanged), $6 the version read under the organization's lock,
+	 * $1 org, $2 client_id, $3 name, $4 URIs, $5 scopes, $10 key
+	 * ('' none) (NULL: each unchanged), $6 the version read under the organization's lock,
 	 * $7 detail, $8 actor, $9 source.
 	 */
 	[STMT_APP_UPDATE] = { "app_update",
 	    "with a as (update apps set name = coalesce($3, name),"
 	    "   redirect_uris = coalesce(string_to_array($4, ' '), redirect_uris),"
-	    "   scopes = coalesce($5, scopes), version = version + 1"
+	    "   scopes = coalesce($5, scopes), version = version + 1,"
+	    "   key_id = case when $10::text is null then key_id"
+	    "   else nullif($10, '') end"
 	    "   where org_id = $1 and client_id = $2 and version = $6::bigint"
 	    "   returning *),"
 	    " au as (" AUDIT_INTO " select $1, 'app.update', $7, $8, $9,"
 	    "   a.client_id from a)"
-	    " select " APP_COLS " from a", 9 },
+	    " select " APP_COLS " from a", 10 },
 	/* $1 org, $2 client_id, $3 disable (true) or enable, $4 actor,
 	 * $5 source; no row when it is already so. */
 	[STMT_APP_SET_DISABLED] = { "app_set_disabled",

@@ -119,6 +119,8 @@ enum stmt {
 	STMT_APP_UPDATE,
 	STMT_APP_SET_DISABLED,
 	STMT_APP_ALL,
+	STMT_APP_KEY_OK,
+	STMT_APP_COUNT,
 	/* the hosted login page (sql/016_login.sql, h_authorize.c) */
 	STMT_LOGIN_TEMPLATE,
 	STMT_LOGIN_TEMPLATE_SET,

@@ -18,11 +18,14 @@ import json
 import secrets as pysecrets
 import urllib.parse
 
-from harness import need, nginx_only
+from harness import need, nginx_only, wait_for
 from test_lifecycle import claims_of, new_key, new_org, new_user
 
 MODES = ("nginx",)
-STACK_OPTIONS = {"env": {"JWTMINT_ARGON2_M_KIB": "256", "JWTMINT_ARGON2_T": "1"}}
+# scopes_supported set, as scripts/run.sh does: the portal must still work
+# for a new organization (review M2).
+STACK_OPTIONS = {"env": {"JWTMINT_ARGON2_M_KIB": "256", "JWTMINT_ARGON2_T": "1",
+                         "JWTMINT_SCOPES_SUPPORTED": "read:accounts write:settings admin"}}
 
 SPA = "https://spa.example.com/callback"
 ORIGIN = "https://spa.example.com"
@@ -115,6 +118,13 @@ def fresh(stack, f, scope="read:accounts", app=None, user=None, uri=SPA, **kw):
     v, ch = pkce()
     stack.secrets.add(v)
     return code_row(stack, f.org, app or f.app, user or f.user, uri, ch, scope, **kw), v
+
+
+def portal_of(stack, org):
+    """The organization's portal application and its redirect URI."""
+    cid = stack.psql("select client_id from apps where type = 'portal' and org_id = %s" % sql_str(org["id"])).strip()
+    assert cid.startswith("app_"), cid
+    return {"client_id": cid}, stack.issuer + "/portal/%s/" % org["slug"]
 
 
 def introspect_active(stack, f, token):
@@ -257,9 +267,30 @@ def test_code_attacks(stack):
         assert st == status and e.get("error") == error, (st, e)
         assert "access_token" not in e
 
+    # S5: a presentation that does not match the code's bindings consumes
+    # nothing; once used, it revokes nothing either: only the right client
+    # with the right verifier (and URI) can, by presenting it again.
     code, v = fresh(stack, f)
+    bad_v = v[:-1] + ("A" if v[-1] != "A" else "B")
     refused(code, v, app=f.app2)                       # another client
-    refused(code, v)                                   # ... which consumed it
+    refused(code, bad_v)                               # wrong verifier
+    refused(code, v, uri=SPA + "/")                    # another redirect URI
+    st, _, key_try = post(stack, "/token", {"grant_type": "authorization_code", "client_id": f.app["client_id"],
+                                            "code": code, "redirect_uri": SPA, "code_verifier": v},
+                          headers={"X-API-Key": f.key["key"]})
+    assert st == 400 and key_try.get("error") == "invalid_grant", (st, key_try)   # a key the app does not name
+    st, _, ok = exchange(stack, f.app, code, v)        # ... none of them consumed it
+    assert st == 200, ok
+    reuse = "select count(*) from audit where event = 'code.reuse' and org_id = %s" % sql_str(f.org["id"])
+    reuses = stack.psql(reuse).strip()
+    refused(code, v, app=f.app2)                       # a used code seen by someone else
+    refused(code, bad_v)
+    refused(code, v, app=f.app2, code_verifier=None, error="invalid_request")
+    assert introspect_active(stack, f, ok["access_token"]) is True
+    assert stack.psql(reuse).strip() == reuses
+    refused(code, v)                                   # the client itself presents it again (RFC 6749 §4.1.2)
+    assert introspect_active(stack, f, ok["access_token"]) is False
+    assert int(stack.psql(reuse).strip()) == int(reuses) + 1
     code, v = fresh(stack, f)
     refused(code, v, uri=SPA + "/")                    # another redirect URI
     for uri in (SPA + "?x=1", "https://SPA.example.com/callback", "https://spa.example.com/%63allback"):
@@ -294,13 +325,17 @@ def test_code_attacks(stack):
     admin_aud = stack.issuer + "/admin"
     code, v = fresh(stack, f, scope="read:accounts", resource=admin_aud)
     refused(code, v, error="invalid_target")
+    # S4: ... and only through the portal (first-party), never a third-party app.
     code, v = fresh(stack, f, user=f.admin, scope="admin read:accounts", resource=admin_aud)
-    st, _, doc = exchange(stack, f.app, code, v)
+    refused(code, v, error="invalid_target")
+    portal, puri = portal_of(stack, f.org)
+    code, v = fresh(stack, f, app=portal, uri=puri, user=f.admin, scope="admin read:accounts", resource=admin_aud)
+    st, _, doc = exchange(stack, portal, code, v, uri=puri)
     assert st == 200 and claims_of(doc["access_token"])["aud"] == admin_aud, doc
     st, _, lst = stack.request("GET", "/admin/apps", headers={"Authorization": "Bearer " + doc["access_token"]})
     assert st == 200, (st, lst[:300])
-    code, v = fresh(stack, f, user=f.admin, scope="admin", resource=admin_aud)
-    refused(code, v, error="invalid_target", resource="https://elsewhere.example/")
+    code, v = fresh(stack, f, app=portal, uri=puri, user=f.admin, scope="admin", resource=admin_aud)
+    refused(code, v, app=portal, uri=puri, error="invalid_target", resource="https://elsewhere.example/")
     # A disabled user's code is refused at the exchange.
     u = new_user(stack, f.org, "code.gone", "limited")
     code, v = fresh(stack, f, user=u)
@@ -317,11 +352,41 @@ def test_native_loopback_and_key_client(stack):
     code, v = fresh(stack, f, app=f.native, uri=uri)
     st, _, doc = exchange(stack, f.native, code, v, uri=uri)
     assert st == 200 and claims_of(doc["access_token"])["client_id"] == f.native["client_id"], doc
+    # M1: a key redeems only codes of an application that names it as its
+    # confidential client, and names that application's client_id.
     code, v = fresh(stack, f)
-    st, _, doc = post(stack, "/token", {"grant_type": "authorization_code", "code": code, "redirect_uri": SPA,
-                                        "code_verifier": v}, headers={"X-API-Key": f.key["key"]})
+    for extra in ({}, {"client_id": f.app["client_id"]}):
+        st, _, e = post(stack, "/token", dict({"grant_type": "authorization_code", "code": code,
+                                               "redirect_uri": SPA, "code_verifier": v}, **extra),
+                        headers={"X-API-Key": f.key["key"]})
+        assert st == 400 and e.get("error") == "invalid_grant", (extra, st, e)
+    back_uri = "https://backend.example.com/cb"
+    back = stack.admin_json("app", "create", "--name", "Backend", "--redirect-uri", back_uri, "--scopes",
+                            "read:accounts", "--key", f.key["id"], "--org", f.org["slug"], "--json")
+    assert back["key_id"] == f.key["id"], back
+    assert "confidential key" in stack.psql("select detail from audit where event = 'app.create'"
+                                            " and resource = %s" % sql_str(back["client_id"]))
+    code, v = fresh(stack, f, app=back, uri=back_uri)
+    st, _, e = post(stack, "/token", {"grant_type": "authorization_code", "code": code, "redirect_uri": back_uri,
+                                      "code_verifier": v}, headers={"X-API-Key": f.key["key"]})
+    assert st == 400 and e.get("error") == "invalid_grant", (st, e)    # no client_id: not bound
+    st, _, doc = post(stack, "/token", {"grant_type": "authorization_code", "client_id": back["client_id"],
+                                        "code": code, "redirect_uri": back_uri, "code_verifier": v},
+                      headers={"X-API-Key": f.key["key"]})
     stack.secrets.update([doc.get("access_token", ""), doc.get("refresh_token", "")])
     assert st == 200 and claims_of(doc["access_token"])["client_id"] == f.key["id"], (st, doc)
+    # Binding refused: a key without the code grant, another org's key, no such key.
+    other_key = new_key(stack, f.other, scopes="read:accounts", grants="authorization_code")
+    for bad in (f.admin_key["id"], other_key["id"], "a" * 16, "x" * 200):
+        st, out, err = stack.admin("app", "update", back["client_id"], "--key", bad)
+        assert st != 0 and "--key" in err, (bad, st, out, err)
+    cleared = stack.admin_json("app", "update", back["client_id"], "--key", "", "--json")
+    assert cleared.get("key_id") is None, cleared
+    code2, v2 = fresh(stack, f, app=back, uri=back_uri)
+    st, _, e = post(stack, "/token", {"grant_type": "authorization_code", "client_id": back["client_id"],
+                                      "code": code2, "redirect_uri": back_uri, "code_verifier": v2},
+                    headers={"X-API-Key": f.key["key"]})
+    assert st == 400 and e.get("error") == "invalid_grant", (st, e)
     st, _, r = post(stack, "/token", {"grant_type": "refresh_token", "refresh_token": doc["refresh_token"]},
                     headers={"X-API-Key": f.key["key"]})
     assert st == 200, r
@@ -393,6 +458,15 @@ def test_admin_api_apps(stack):
         assert st == 404, (path, st, e)
     st, _, e = admin_call(stack, k, "PATCH", "/admin/apps/" + f.other_app["client_id"], {"name": "mine"})
     assert st == 404, (st, e)
+    # The confidential key (M1): set, refused for a key without the grant, cleared by null.
+    st, _, up = admin_call(stack, k, "PATCH", "/admin/apps/" + cid, {"key_id": f.key["id"]})
+    assert st == 200 and up["key_id"] == f.key["id"], (st, up)
+    st, _, e = admin_call(stack, k, "PATCH", "/admin/apps/" + cid, {"key_id": f.admin_key["id"]})
+    assert st == 400, (st, e)
+    st, _, up = admin_call(stack, k, "PATCH", "/admin/apps/" + cid, {"key_id": None})
+    assert st == 200 and up["key_id"] is None, (st, up)
+    assert "key_id" in stack.psql("select detail from audit where event = 'app.update' and resource = %s"
+                                  % sql_str(cid))
     for uris in (["https://a.example/cb#x"], ["http://a.example/cb"], [], ["https://a.example/cb"] * 2):
         st, _, e = admin_call(stack, k, "POST", "/admin/apps", {"name": "bad", "redirect_uris": uris,
                                                                  "scopes": ["read:accounts"]})
@@ -536,3 +610,88 @@ def test_authlib_whole_flow_through_authorize(stack):
     st, _, e = exchange(stack, f.app, q["code"], verifier)
     assert st == 400 and e["error"] == "invalid_grant", (st, e)
     assert introspect_active(stack, f, tok["access_token"]) is False
+
+
+def authorize_flow(stack, client_id, uri, user, scope=None, resource=None):
+    """GET /authorize, the login form's POST: (redirect query, verifier)."""
+    import re
+    import requests
+    verifier, ch = pkce()
+    stack.secrets.add(verifier)
+    q = {"response_type": "code", "client_id": client_id, "redirect_uri": uri, "state": "st-1",
+         "code_challenge": ch, "code_challenge_method": "S256"}
+    if scope is not None:
+        q["scope"] = scope
+    if resource is not None:
+        q["resource"] = resource
+    browser = requests.Session()
+    page = browser.get(stack.issuer + "/authorize?" + urllib.parse.urlencode(q), allow_redirects=False, timeout=10)
+    if page.status_code != 200:
+        return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.headers.get("Location", "")).query)), verifier
+    m = re.search(r'name="request" value="([A-Za-z0-9_-]{43})"', page.text)
+    assert m, page.text[:400]
+    done = browser.post(stack.issuer + "/authorize", data={"request": m.group(1), "username": user["username"],
+                                                           "password": user["password"]},
+                        allow_redirects=False, timeout=10)
+    assert done.status_code in (302, 303), (done.status_code, done.text[:300])
+    loc = done.headers["Location"]
+    assert loc.startswith(uri + "?"), loc
+    got = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(loc).query))
+    if "code" in got:
+        stack.secrets.add(got["code"])
+    return got, verifier
+
+
+@nginx_only
+def test_portal_first_party_scopes(stack):
+    """Review M2: with scopes_supported configured, a new organization's
+    portal signs in with no scope (everything the user holds among the
+    known scopes) or with all of scopes_supported (no invalid_scope): an
+    admin gets admin too, a limited user only their own; refresh keeps
+    them. Review S4: a third-party app's user token is refused at the
+    admin API even when it names the admin audience."""
+    need(__import__("importlib").util.find_spec("requests") is not None, "python requests", "python3-requests")
+    org = new_org(stack, "portal")
+    admin = new_user(stack, org, "p.admin", "admin")
+    limited = new_user(stack, org, "p.user", "limited")
+    portal, puri = portal_of(stack, org)
+    assert stack.psql("select scopes from apps where client_id = %s" % sql_str(portal["client_id"])).strip() == "admin"
+    for user, want in ((admin, "admin read:accounts write:settings"), (limited, "read:accounts write:settings")):
+        for scope in (None, "read:accounts write:settings admin"):
+            q, v = authorize_flow(stack, portal["client_id"], puri, user, scope=scope)
+            assert "code" in q and q.get("state") == "st-1", (user["username"], scope, q)
+            st, _, doc = exchange(stack, portal, q["code"], v, uri=puri)
+            assert st == 200 and doc["scope"] == want, (user["username"], scope, st, doc)
+            st, _, r = post(stack, "/token", {"grant_type": "refresh_token", "client_id": portal["client_id"],
+                                              "refresh_token": doc["refresh_token"]})
+            stack.secrets.update([r.get("access_token", ""), r.get("refresh_token", "")])
+            assert st == 200 and r["scope"] == want, (st, r)
+    # A scope the user does not hold is not given (no error either).
+    q, v = authorize_flow(stack, portal["client_id"], puri, limited, scope="admin read:accounts")
+    st, _, doc = exchange(stack, portal, q["code"], v, uri=puri)
+    assert st == 200 and doc["scope"] == "read:accounts", doc
+    # A third-party app keeps its bound: more than its scopes is invalid_scope.
+    spa = app_create(stack, org, "Third party", [SPA], "read:accounts")
+    q, v = authorize_flow(stack, spa["client_id"], SPA, admin, scope="read:accounts admin")
+    assert q.get("error") == "invalid_scope", q
+    # S4 at the admin API: a portal token works; once its application is
+    # not the portal any more (the only way to hold such a token), refused.
+    admin_aud = stack.issuer + "/admin"
+    q, v = authorize_flow(stack, portal["client_id"], puri, admin, resource=admin_aud)
+    st, _, doc = exchange(stack, portal, q["code"], v, uri=puri)
+    assert st == 200 and claims_of(doc["access_token"])["aud"] == admin_aud, doc
+    bearer = {"Authorization": "Bearer " + doc["access_token"]}
+    st, _, body = stack.request("GET", "/admin/apps", headers=bearer)
+    assert st == 200, (st, body[:200])
+    stack.psql("update apps set type = 'spa' where client_id = %s" % sql_str(portal["client_id"]))
+    try:
+        def refused_now():
+            st, _, _ = stack.request("GET", "/admin/apps", headers=bearer)
+            return st == 403
+        assert wait_for(refused_now, 10), "a spa application's user token still reaches the admin API"
+        st, _, r = post(stack, "/token", {"grant_type": "refresh_token", "client_id": portal["client_id"],
+                                          "refresh_token": doc["refresh_token"]})
+        stack.secrets.update([r.get("access_token", ""), r.get("refresh_token", "")])
+        assert st == 200 and claims_of(r["access_token"])["aud"] != admin_aud, r
+    finally:
+        stack.psql("update apps set type = 'portal' where client_id = %s" % sql_str(portal["client_id"]))

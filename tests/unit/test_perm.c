@@ -386,6 +386,65 @@ check_role_names(void)
 		    "role name row %zu is %d", i, rows[i].want);
 }
 
+/*
+ * The application bound (review M2): a third-party app at most its
+ * scopes, the portal (first-party) the user's permissions only; no scope
+ * asked of the portal is its scopes ∪ scopes_supported.
+ */
+static void
+check_app(void)
+{
+	static const struct {
+		int		 fp;
+		const char	*app, *asked, *known, *role, *extra;
+		int		 ask_rc;
+		const char	*asked_set, *given;
+	} rows[] = {
+		/* third party: asked within, none asked, more: refused */
+		{ 0, "read:a write:b", "read:a", "admin read:a", "*", "",
+		    0, "read:a", "read:a" },
+		{ 0, "read:a write:b", NULL, "admin", "read:*", "",
+		    0, "read:a write:b", "read:a" },
+		{ 0, "read:a", "read:a admin", "admin", "*", "", -1, "", "" },
+		{ 0, "admin", "", NULL, "*", "", 0, "admin", "admin" },
+		/* the portal: no bound of its own */
+		{ 1, "admin", NULL, "read:a write:b admin", "*", "",
+		    0, "admin read:a write:b", "admin read:a write:b" },
+		{ 1, "admin", NULL, "read:a write:b admin", "read:* write:*",
+		    "", 0, "admin read:a write:b", "read:a write:b" },
+		{ 1, "admin", "read:a write:b admin", NULL, "read:*", "admin",
+		    0, "admin read:a write:b", "admin read:a" },
+		{ 1, "admin", NULL, NULL, "*", "", 0, "admin", "admin" },
+		{ 1, "admin", NULL, "", "read:*", "", 0, "admin", "" },
+		{ 1, "admin", "bad\"scope", NULL, "*", "", -1, "", "" },
+		{ 1, "admin", NULL, "bad\"scope", "*", "", -1, "", "" },
+	};
+	struct scope_set	 app, ask, out, r, x;
+	struct perm_user	 u;
+	char			 buf[SCOPE_MAX_STRING_BYTES];
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < NELEM(rows); i++) {
+		set(&app, rows[i].app);
+		rc = perm_app_ask(&ask, rows[i].fp, &app, rows[i].asked,
+		    rows[i].known);
+		T_CHECK(rc == rows[i].ask_rc, "perm_app_ask row %zu: %d", i, rc);
+		if (rc == -1)
+			continue;
+		scope_format(&ask, buf, sizeof(buf));
+		T_CHECK(strcmp(buf, rows[i].asked_set) == 0,
+		    "perm_app_ask row %zu: \"%s\"", i, buf);
+		u.role_patterns = set(&r, rows[i].role);
+		u.extra = set(&x, rows[i].extra);
+		u.read_only = 0;
+		perm_app_scopes(&out, rows[i].fp, &app, &ask, &u);
+		scope_format(&out, buf, sizeof(buf));
+		T_CHECK(strcmp(buf, rows[i].given) == 0,
+		    "perm_app_scopes row %zu: \"%s\"", i, buf);
+	}
+}
+
 int
 main(void)
 {
@@ -394,5 +453,6 @@ main(void)
 	check_role_names();
 	check_effective();
 	check_grant();
+	check_app();
 	return t_done();
 }
