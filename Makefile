@@ -263,7 +263,7 @@ run: deps
 	@bash scripts/run.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all units
+	@$(MAKE) --no-print-directory -j2 all units
 	@bash tests/run.sh
 
 deb: deps-deb

@@ -12,6 +12,8 @@
 #   POST /introspect                an ES256 user token
 #   POST /token refresh_token       chained rotations, one connection/thread
 #   POST /token password            Argon2id-bound logins
+#   POST /token authorization_code  a public client's code exchanges (PKCE)
+#   GET+POST /authorize             logins through the hosted login page
 #   POST /admin/keys, GET /admin/keys  admin API: key creation, a page of 50
 #   DURATION=10 CONNS=32 THREADS=2 WORKERS=4 PIN=1 scripts/bench.sh
 # QUICK=1 runs only ES256 client_credentials and the baseline, REPEAT=N
@@ -20,6 +22,10 @@
 # token (ES256) and /check (key + ES256 token) cases with it on and off,
 # alternating, OBS_REPEAT=N times (default 2), and the ratio on / off of
 # their summed rates (target >= 0.97). OBS=1 runs only those.
+# Issue 13: code exchanges next to client_credentials in the same stack
+# (target >= 1/3) and logins through the login page against the Argon2id
+# bound (target >= 0.9). LOGIN=1 runs only those, the client_credentials
+# row and the bound.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -57,6 +63,21 @@ stack_seed
 BENCH_ADMIN_KEY=$("${ADMIN[@]}" key create --name bench-admin --scopes "admin read:accounts" --json |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 export BENCH_ADMIN_KEY
+# The login cases: a public application (spa) of the bench organization, the
+# user "bench", one PKCE pair for every code.
+export BENCH_REDIRECT=https://bench.example/cb
+BENCH_APP=$("${ADMIN[@]}" app create --org bench --name bench-spa --type spa \
+    --redirect-uri "$BENCH_REDIRECT" --scopes read:accounts --json |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["client_id"])')
+BENCH_USER_ID=$(psql_q "select id from users where username = 'bench'")
+BENCH_ORG_ID=$(psql_q "select id from orgs where slug = 'bench'")
+BENCH_VERIFIER=$(head -c 32 /dev/urandom | basenc --base64url | tr -d '=\n')
+BENCH_CHALLENGE=$(printf %s "$BENCH_VERIFIER" | openssl dgst -sha256 -binary |
+    basenc --base64url | tr -d '=\n')
+BENCH_REDIRECT_Q=$(python3 -c 'import sys, urllib.parse as u; print(u.quote(sys.argv[1], safe=""))' "$BENCH_REDIRECT")
+BENCH_AUTHORIZE="/authorize?response_type=code&client_id=$BENCH_APP&redirect_uri=$BENCH_REDIRECT_Q"
+BENCH_AUTHORIZE+="&code_challenge=$BENCH_CHALLENGE&code_challenge_method=S256&scope=read%3Aaccounts&state=bench"
+export BENCH_APP BENCH_VERIFIER BENCH_REDIRECT_Q BENCH_AUTHORIZE
 
 xacts() { psql_q "select xact_commit + xact_rollback from pg_stat_database where datname = 'jwtmint'"; }
 
@@ -102,9 +123,88 @@ baseline() {	# the same nginx in front of the trivial libfcgi responder
 }
 ratio() { python3 -c "print('%-52s %.2f' % ('$1', $2))"; }
 
+# $1 codes for the code exchange row, written as authcode_create writes them
+# (src/authcode.c: code_hash = SHA-256 of the code's text), in one
+# statement, their text in $T/codes: base64url of 32 bytes (43 characters),
+# here SHA-256 of a random salt and the row number. They live 15 minutes
+# (the server gives its own 60 s): the exchange costs the same.
+codes_insert() {
+	psql -X -A -t -q -v ON_ERROR_STOP=1 -v n="$1" \
+	    -v salt="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+	    -v org="$BENCH_ORG_ID" -v app="$BENCH_APP" -v usr="$BENCH_USER_ID" \
+	    -v uri="$BENCH_REDIRECT" -v ch="$BENCH_CHALLENGE" "$PGURL" > "$T/codes" <<'SQL'
+with c as (
+	select translate(rtrim(encode(sha256(convert_to(:'salt' || i, 'UTF8')),
+	    'base64'), '='), '+/', '-_') as code
+	from generate_series(1, :n) as i
+), ins as (
+	insert into auth_codes (code_hash, org_id, client_id, user_id,
+	    redirect_uri, code_challenge, scope, expires_at)
+	select sha256(convert_to(code, 'UTF8')), :'org', :'app', :'usr', :'uri',
+	    :'ch', 'read:accounts', now() + interval '15 minutes' from c
+)
+select code from c;
+SQL
+	psql_q "analyze auth_codes"
+}
+
+# Code exchanges, with THREADS threads and CONNS connections like the
+# client_credentials row. CODES (default DURATION x 20000) codes.
+code_row() {
+	local n=${CODES:-$((DURATION * 20000))} total
+	codes_insert "$n"
+	BENCH_CODES=$T/codes BENCH_THREADS=$THREADS \
+	    row "POST /token authorization_code" "$ROOT/tests/bench/code.lua" /token
+	read -r _ _ _ _ total < <(wrk_summary "$T/wrk.last")
+	[ "$total" -le "$n" ] ||
+	    echo "WARNING: $total exchanges for $n codes: reused codes were refused; raise CODES" >&2
+}
+
+# Logins through the login page: GET /authorize, POST the form, 302 with a
+# code; WORKERS threads, one connection each (tests/bench/authorize.lua).
+# Its rate is logins/s (each two requests); failures: any login that did not
+# end in a 302 with a code (by status), or wrk's socket errors.
+login_row() {
+	local x0 x1 rps p50 p99 total n bad secs line label="GET+POST /authorize (logins/s)"
+	# Backends report to pg_stat_database at most once a second: the
+	# previous row's last second, thousands of transactions, would land
+	# in this row's few dozen logins. Wait for it, and for this row's own.
+	sleep 1.1
+	x0=$(xacts)
+	read -r rps p50 p99 _ total < <(run_wrk "$ROOT/tests/bench/authorize.lua" /authorize \
+	    "$WORKERS" "$WORKERS" "$DURATION")
+	sleep 1.1
+	x1=$(xacts)
+	line=$(grep '^LOGINS ' "$T/wrk.last")
+	read -r _ n _ bad _ secs _ <<< "$line"
+	if grep -q 'Socket errors' "$T/wrk.last"; then
+		grep 'Socket errors' "$T/wrk.last" >&2
+		bad=$((bad + 1))
+	fi
+	[ "$bad" = 0 ] || echo "WARNING: failed logins: $line" >&2
+	RPS[$label]=$(python3 -c "print('%.1f' % ($n / $secs))")
+	printf '%-40s %9s %8s %8s %8s %8s %9.3f\n' "$label" "${RPS[$label]}" "$p50" "$p99" \
+	    "$bad" "$(worker_rss)" "$(python3 -c "print(max(0, $x1 - $x0 - 1) / max($n, 1))")"
+}
+
+# Argon2id alone, one process per worker at once: the bound of logins.
+# "returned": memory handed back after each hash, as the workers do.
+argon2_bound() {
+	argon=$( (for i in $(seq 1 "$WORKERS"); do "$BIN/argon2-rate" 3 returned & done; wait) |
+	    awk '{ s += $1 } END { printf "%.1f", s }')
+}
+
+login_ratios() {
+	ratio "code exchange / client_credentials (target >= 0.33)" \
+	    "${RPS["POST /token authorization_code"]} / ${RPS["POST /token client_credentials ES256"]}"
+	echo "Argon2id verifications/s, $WORKERS processes at once, nothing else: $argon"
+	ratio "login page / Argon2id bound (target >= 0.90)" \
+	    "${RPS["GET+POST /authorize (logins/s)"]} / $argon"
+}
+
 # The instrumentation of issue 12 on (1) or off (0): every switch of it.
 obs_start() {	# $1 = 1|0
-	JWTMINT_METRICS=$1 stack_start ES256
+	JWTMINT_METRICS=$1 JWTMINT_USAGE=$1 stack_start ES256
 }
 
 declare -A OBS_RPS
@@ -136,6 +236,18 @@ if [ "${OBS:-0}" = 1 ]; then
 	obs_cases
 	echo
 	obs_ratios
+	exit 0
+fi
+
+if [ "${LOGIN:-0}" = 1 ]; then
+	stack_start ES256
+	row "POST /token client_credentials ES256" "$ROOT/tests/bench/token.lua" /token
+	code_row
+	login_row
+	stack_stop
+	argon2_bound
+	echo
+	login_ratios
 	exit 0
 fi
 
@@ -183,6 +295,8 @@ for alg in ES256 HS256 RS256; do
 		BENCH_REFRESH=$RT row "POST /token refresh_token (8 conns)" \
 		    "$ROOT/tests/bench/refresh.lua" /token 8 8
 		row "POST /token password (Argon2id)" "$ROOT/tests/bench/login.lua" /token 2 4
+		code_row
+		login_row
 		row "POST /admin/keys (create)" "$ROOT/tests/bench/admin_create.lua" /admin/keys
 		row "GET /admin/keys?limit=50 (list)" "$ROOT/tests/bench/admin_list.lua" \
 		    "/admin/keys?limit=50"
@@ -199,10 +313,7 @@ row "  ES256, pin_workers = $((1 - PIN))" "$ROOT/tests/bench/token.lua" /token
 stack_stop
 
 baseline
-# Argon2id alone, one process per worker at once: the bound of logins.
-# "returned": memory handed back after each hash, as the workers do.
-argon=$( (for i in $(seq 1 "$WORKERS"); do "$BIN/argon2-rate" 3 returned & done; wait) |
-    awk '{ s += $1 } END { printf "%.1f", s }')
+argon2_bound
 
 echo
 for alg in ES256 HS256 RS256; do
@@ -217,6 +328,6 @@ ratio "refresh / client_credentials, 8 conns (target >= 0.33)" \
 ratio "admin key create / baseline" "${RPS["POST /admin/keys (create)"]} / $base"
 ratio "admin key list, 50 a page / baseline" "${RPS["GET /admin/keys?limit=50 (list)"]} / $base"
 obs_ratios
-echo "Argon2id verifications/s, $WORKERS processes at once, nothing else: $argon"
-ratio "login / Argon2id bound (target >= 0.90)" \
+login_ratios
+ratio "password grant / Argon2id bound (target >= 0.90)" \
     "${RPS["POST /token password (Argon2id)"]} / $argon"

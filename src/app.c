@@ -554,8 +554,9 @@ app_handle(struct app *a, const struct http_io *io)
 		p.nobody = r.method == HTTP_HEAD;
 	}
 	/* One count in shared memory for the key the request named: no
-	 * lock, no system call (usage.h); nothing in CGI mode. */
-	if (ep != USAGE_EP_NONE)
+	 * lock, no system call (usage.h); nothing in CGI mode, nothing
+	 * with usage = 0. */
+	if (ep != USAGE_EP_NONE && a->cfg->usage)
 		usage_note(r.usage_key, r.usage_org, ep, usage_outcome_of(&p),
 		    r.remote_addr);
 	if (http_resp_send(&p, io) == -1)

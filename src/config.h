@@ -65,6 +65,7 @@ struct config {
 	int		 metrics;	/* 1: count for GET /metrics (metrics.h) */
 	int		 last_used_flush_sec;
 	/* usage per key (usage.h): flush interval, rollup retention */
+	int		 usage;		/* 1: count requests per key (usage.h) */
 	int		 usage_flush_sec;
 	int		 usage_minute_retention_sec;
 	int		 usage_hour_retention_sec;
@@ -78,6 +79,7 @@ struct config {
 	int		 login_max_failures;
 	int		 login_max_failures_addr;
 	int		 login_window_sec;
+	int		 login_page_rate_per_min;	/* per address; 0: none */
 	int		 session_ttl_sec;	/* the login page's sessions */
 	int		 argon2_m_kib;
 	int		 argon2_t;

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "authcode.h"
@@ -43,6 +44,7 @@
 #include "loginweb.h"
 #include "pkce.h"
 #include "pwcheck.h"
+#include "ratelimit.h"
 #include "redirecturi.h"
 #include "perm.h"
 #include "scope.h"
@@ -105,6 +107,28 @@ redirect_error(struct authz *z, const char *error)
 	http_resp_header(z->p, "Referrer-Policy", "no-referrer");
 }
 
+/*
+ * RFC 8707 §2: the resource of the authorization request, checked here
+ * (invalid_target at the authorization endpoint, not only at /token): one
+ * of the audiences jwtmint issues, the configured ones or the admin API's
+ * ("{issuer}/admin", the portal's); may this client and user have it is
+ * /token's question (issue_audience). 1: kept in z->lr.
+ */
+static int
+resource_set(struct authz *z, const char *res)
+{
+	size_t	 i;
+
+	/* Every audience jwtmint issues (the configured ones and the admin
+	 * API's): /token decides at the exchange which the client may get. */
+	for (i = 0; z->a->all_audv[i] != NULL; i++)
+		if (z->a->all_audv[i][0] != '\0' &&
+		    strcmp(res, z->a->all_audv[i]) == 0)
+			return copy(z->lr.resource, sizeof(z->lr.resource),
+			    res) == 0;
+	return 0;
+}
+
 /* The client address the failure counters count: the web server's only. */
 static const char *
 client_addr(const struct req *r, char ip[IPADDR_MAX_BYTES])
@@ -113,6 +137,37 @@ client_addr(const struct req *r, char ip[IPADDR_MAX_BYTES])
 	    strlen(r->remote_addr), ip) == 0)
 		return ip;
 	return "-";
+}
+
+/*
+ * The per-address bound of stored login requests: login_page_rate_per_min
+ * a minute, counted in the rate-limit table the keys' limits use (its
+ * keys are key ids; an address is "authorize:" and its canonical text,
+ * the key of the login failure counters). 1: go on; 0: the 429 (or 503
+ * when the table could not be mapped: never unbounded) was sent.
+ */
+static int
+page_allowed(struct authz *z)
+{
+	char	 ip[IPADDR_MAX_BYTES];
+	char	 key[sizeof("authorize:") + IPADDR_MAX_BYTES];
+	char	 ra[16];
+	int	 per_min = z->a->cfg->login_page_rate_per_min, retry;
+
+	if (per_min <= 0)
+		return 1;
+	if (z->a->ratelimit == NULL) {
+		loginweb_error(z->p, 503, z->lang, LS_UNAVAILABLE);
+		return 0;
+	}
+	snprintf(key, sizeof(key), "authorize:%s", client_addr(z->r, ip));
+	if (ratelimit_hit(z->a->ratelimit, key, 0, (uint32_t)per_min,
+	    (uint64_t)time(NULL), &retry))
+		return 1;
+	loginweb_error(z->p, 429, z->lang, LS_TOO_FAST);
+	snprintf(ra, sizeof(ra), "%d", retry);
+	http_resp_header(z->p, "Retry-After", ra);
+	return 0;
 }
 
 /*
@@ -210,6 +265,9 @@ render(struct authz *z, int status, int error, const char *username,
 	size_t				 len = 0;
 	int				 rc;
 
+	/* Before anything is stored. */
+	if (!page_allowed(z))
+		return;
 	if (!z->has_browser) {
 		if (loginweb_secret(z->browser, z->browser_hex) == -1) {
 			loginweb_error(z->p, 500, z->lang, LS_UNAVAILABLE);
@@ -371,8 +429,7 @@ authorize_get(struct authz *z)
 		redirect_error(z, "invalid_scope");
 		goto out;
 	}
-	if ((res = form_get(&f, "resource")) != NULL &&
-	    copy(z->lr.resource, sizeof(z->lr.resource), res) == -1) {
+	if ((res = form_get(&f, "resource")) != NULL && !resource_set(z, res)) {
 		redirect_error(z, "invalid_target");
 		goto out;
 	}
@@ -436,6 +493,13 @@ authorize_post(struct authz *z)
 		return;
 	if (strcmp(z->app.org_id, z->lr.org_id) != 0) {
 		loginweb_error(z->p, 400, z->lang, LS_BAD_CLIENT);
+		return;
+	}
+	/* Still registered: an operator who removed the URI (a lost
+	 * domain) sends no code there from pages already open. */
+	if (!store_app_redirect_ok(&z->app, z->a->cfg->issuer,
+	    z->lr.redirect_uri)) {
+		loginweb_error(z->p, 400, z->lang, LS_BAD_REDIRECT);
 		return;
 	}
 

@@ -33,6 +33,8 @@ static const char *const strs[LOGINUI__LANGS][LS__MAX] = {
 		[LS_SIGNED_OUT] = "You are signed out.",
 		[LS_SIGN_OUT] = "Sign out",
 		[LS_NO_SCOPE] = "(no permission)",
+		[LS_TOO_FAST] = "Too many sign-in requests from your address. "
+		    "Try again in a minute.",
 	},
 	[LOGINUI_FR] = {
 		[LS_SIGN_IN] = "Connexion",
@@ -61,6 +63,8 @@ static const char *const strs[LOGINUI__LANGS][LS__MAX] = {
 		[LS_SIGNED_OUT] = "Vous \xc3\xaates d\xc3\xa9" "connect\xc3\xa9.",
 		[LS_SIGN_OUT] = "Se d\xc3\xa9" "connecter",
 		[LS_NO_SCOPE] = "(aucune autorisation)",
+		[LS_TOO_FAST] = "Trop de demandes de connexion depuis votre "
+		    "adresse. R\xc3\xa9" "essayez dans une minute.",
 	},
 };
 

@@ -38,6 +38,7 @@ enum loginui_str {
 	LS_SIGNED_OUT,
 	LS_SIGN_OUT,
 	LS_NO_SCOPE,		/* "(no permission)" */
+	LS_TOO_FAST,		/* too many requests from this address */
 	LS__MAX
 };
 

@@ -8,13 +8,15 @@
 #ifndef JWTMINT_STORE_LOGIN_H
 #define JWTMINT_STORE_LOGIN_H
 
+#include "redirecturi.h"
 #include "scope.h"
 
 struct db;
 
 #define STORE_LOGIN_ID_BYTES	64
 #define STORE_LOGIN_NAME_BYTES	808	/* 200 characters of UTF-8 */
-#define STORE_LOGIN_URI_BYTES	2048
+/* A redirect URI or resource and its NUL: one bound with registration. */
+#define STORE_LOGIN_URI_BYTES	(REDIRECTURI_MAX_BYTES + 1)
 #define STORE_LOGIN_STATE_BYTES	1025	/* 1024 and the NUL */
 
 /* An organization's name and page template ("" where unset). */

@@ -2,6 +2,7 @@
  * urlbuild: see urlbuild.h.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "urlbuild.h"
 
@@ -110,5 +111,12 @@ urlbuild_origin(char *dst, size_t dstsz, const char *uri)
 		dst[i] = c;
 	}
 	dst[end] = '\0';
+	/* RFC 6454 §6.2: the scheme's default port is not serialised. */
+	if (s == 5 && strncasecmp(uri, "https", 5) == 0 && end > s + 7 &&
+	    memcmp(dst + end - 4, ":443", 4) == 0)
+		dst[end -= 4] = '\0';
+	else if (s == 4 && strncasecmp(uri, "http", 4) == 0 && end > s + 6 &&
+	    memcmp(dst + end - 3, ":80", 3) == 0)
+		dst[end -= 3] = '\0';
 	return (int)end;
 }

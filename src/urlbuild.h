@@ -26,7 +26,9 @@ int	urlbuild_redirect(char *dst, size_t dstsz, const char *uri,
 
 /*
  * The origin of uri as a CSP source expression (CSP3 §2.3.1): for
- * "scheme://host[:port]/..." that prefix, lower-cased; for a URI without
+ * "scheme://host[:port]/..." that prefix, lower-cased, without the
+ * scheme's default port (https :443, http :80, as a browser's Origin
+ * header and RFC 6454 §6.2 spell it); for a URI without
  * an authority (a private-use scheme, "com.example.app:/cb") "scheme:".
  * Only letters, digits and "+-.:[]/" can appear in it. Returns its
  * length, or -1 (no scheme, a character a CSP list would misread, or it

@@ -109,7 +109,7 @@ fi
 
 if want asan-unit || want asan; then
 	echo "# building the ASan + UBSan binaries"
-	if make --no-print-directory asan > "$LOG/asan-build.out" 2>&1; then
+	if make --no-print-directory -j2 asan > "$LOG/asan-build.out" 2>&1; then
 		want asan-unit && run_units build/asan asan-unit
 	else
 		tail -20 "$LOG/asan-build.out"
@@ -171,7 +171,7 @@ if want fuzz; then
 		fi
 		[ "$per" -ge 1 ] 2>/dev/null || per=1
 		echo "# fuzzing: ${#targets[@]} targets, ${per}s each ($how)"
-		if make --no-print-directory fuzz FUZZ_SECS= > "$LOG/fuzz-build.out" 2>&1; then
+		if make --no-print-directory -j2 fuzz FUZZ_SECS= > "$LOG/fuzz-build.out" 2>&1; then
 			for name in "${targets[@]}"; do
 				fuzz_one "$name" "$per"
 			done
@@ -234,7 +234,7 @@ want nginx && { npm_ci tests/clients/node openid-client ||
 # files of NGINX_SHARD2 beside the others; both count as the suite nginx.
 # The nginx pass notes every admin and platform request it makes
 # (harness.py: record_route) for the OpenAPI walk below.
-NGINX_SHARD2=${NGINX_SHARD2:-test_multihost.py,test_signing_rotation.py,test_run.py,test_webservers.py,test_keepconn.py,test_process.py,test_clients.py,test_errpages.py,test_reload.py}
+NGINX_SHARD2=${NGINX_SHARD2:-test_multihost.py,test_signing_rotation.py,test_run.py,test_webservers.py,test_keepconn.py,test_process.py,test_clients.py,test_errpages.py,test_reload.py,test_browser.py,test_metrics.py,test_usage.py,test_oauth_code.py}
 rm -f "$LOG/admin-requests.txt" "$LOG"/integration-*.rc
 if want nginx && want cgi; then
 	echo "# integration: nginx (two shards) and cgi, side by side"
@@ -291,10 +291,12 @@ want nginx && openapi
 # other nginx pass opens one per request: both ways of the worker run the
 # whole suite, this one under the sanitizers, but for ASAN_EXCLUDE (files
 # whose C paths the suite covers elsewhere: their own servers, clients and
-# installs). Two shards side by side, like the first pass: a sanitized
+# installs; the browser; usage, metrics, access-log and anomaly files, whose
+# C parts are the pure modules that asan-unit and the fuzz targets run under
+# the sanitizers, the rest being SQL and waits on the housekeeper). Two shards side by side, like the first pass: a sanitized
 # worker waits on PostgreSQL and nginx as much as a plain one.
-ASAN_EXCLUDE=test_browser.py,test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py,test_clients.py,test_apache_rs.py,test_errpages.py,test_install.py,test_metrics.py,test_accesslog.py,test_usage.py
-ASAN_SHARD2=${ASAN_SHARD2:-test_lifecycle.py,test_reload.py,test_keepconn.py,test_admin_users.py,test_process.py,test_roll.py,test_ready.py,test_lineage.py}
+ASAN_EXCLUDE=test_browser.py,test_run.py,test_multihost.py,test_signing_rotation.py,test_audit.py,test_config.py,test_webservers.py,test_clients.py,test_apache_rs.py,test_errpages.py,test_install.py,test_metrics.py,test_accesslog.py,test_usage.py,test_anomaly.py
+ASAN_SHARD2=${ASAN_SHARD2:-test_lifecycle.py,test_reload.py,test_keepconn.py,test_admin_users.py,test_process.py,test_roll.py,test_login.py,test_lineage.py}
 asan_run() {	# the arguments of integration_run
 	KEEP_CONN=on ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 integration_run "$@"

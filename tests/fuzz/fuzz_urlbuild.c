@@ -3,7 +3,8 @@
  * at the first NUL) starts with the URI, adds exactly one parameter whose
  * percent-decoding gives back the state, and holds no '#', space or
  * control byte the state brought; the origin of the URI holds only the
- * characters urlbuild_origin allows and is a case-folded prefix of it.
+ * characters urlbuild_origin allows, is a case-folded prefix of it and
+ * ends in no default port (:443 of https, :80 of http).
  */
 #include <ctype.h>
 #include <stddef.h>
@@ -79,6 +80,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    strchr("+-.:[]/", org[i]) != NULL))
 				__builtin_trap();
 		if ((size_t)n != i || strncasecmp(org, a, i) != 0)
+			__builtin_trap();
+		/* No default port, as a browser's Origin spells it. */
+		if ((strncmp(org, "https://", 8) == 0 && i > 12 &&
+		    strcmp(org + i - 4, ":443") == 0) ||
+		    (strncmp(org, "http://", 7) == 0 && i > 10 &&
+		    strcmp(org + i - 3, ":80") == 0))
 			__builtin_trap();
 	}
 	free(a);

@@ -414,3 +414,139 @@ def test_gate_strips_session_cookie(stack):
         st, _, body = stack.request("GET", "/api/accounts", {"X-API-Key": k["key"], "Cookie": cookie})
         assert st == 200, (st, body)
         assert json.loads(body)["cookie"] == want, (cookie, body)
+
+
+def request_from(stack, addr, method, path, headers=None, body=b""):
+    """One request from another loopback source address (its own REMOTE_ADDR
+    at nginx, so its own per-address counters)."""
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=10, source_address=(addr, 0))
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def test_login_page_rate_per_address(stack):
+    """S1: each page stores a login_requests row, so an address gets at most
+    login_page_rate_per_min (default 120) a minute; past it a 429 page with
+    Retry-After and the login page's headers, and no row. Other addresses go on."""
+    import time
+    org = new_org(stack, "rl")
+    app = new_app(stack, org)
+    _, challenge = pkce()
+    url = authorize_url(app, challenge)
+    rows = "select count(*) from login_requests where client_id = '%s'" % app
+    # The windows are fixed minutes: a run across a minute's end is done
+    # again from a fresh address (no waiting for the clock).
+    for attempt in range(3):
+        addr = "127.0.0.%d" % (10 + attempt * 60 + pysecrets.randbelow(60))
+        start, minute, shown = int(stack.psql(rows)), int(time.time() // 60), 0
+        while True:
+            st, h, body = request_from(stack, addr, "GET", url)
+            if st != 200:
+                break
+            shown += 1
+            assert shown <= 240, "no limit after 240 pages"
+        if int(time.time() // 60) == minute:
+            break
+    assert shown == 120, shown
+    assert st == 429 and int(h["retry-after"]) >= 1 and int(h["retry-after"]) <= 60, (st, h)
+    assert "location" not in h and "Too many sign-in requests" in body, body[:300]
+    assert h["x-frame-options"] == "DENY" and h["cache-control"] == "no-store", h
+    assert h["content-security-policy"].startswith("default-src 'none'"), h
+    assert h["content-type"].startswith("text/html"), h
+    before = int(stack.psql(rows))
+    assert before == start + 120, (start, before)
+    answers = [request_from(stack, addr, "GET", url, {"Accept-Language": "fr"}) for _ in range(3)]
+    if int(time.time() // 60) == minute:	# else a new window may have begun
+        assert [a[0] for a in answers] == [429] * 3 and "Trop de demandes" in answers[2][2], answers[2][:2]
+        assert int(stack.psql(rows)) == before, "a refused page stored nothing"
+    before = int(stack.psql(rows))
+    # Another address still gets its page.
+    st, _, _ = request_from(stack, "127.0.0.9", "GET", url)
+    assert st == 200 and int(stack.psql(rows)) == before + 1
+
+
+def test_redirect_uri_removed_before_post(stack):
+    """S2: the form's POST (and "Continue as") re-checks that the request's
+    redirect_uri is still registered: removed meanwhile, an error page, no
+    redirect, no code."""
+    from test_oauth_code import app_create
+    org = new_org(stack, "rr")
+    user = new_user(stack, org)
+    keep = "https://app.example/keep"
+    app = app_create(stack, org, "Removed", [REDIRECT, keep], "read:accounts")["client_id"]
+    b = Browser(stack)
+    _, challenge = pkce()
+    st, _, body = b.get(authorize_url(app, challenge))
+    assert st == 200, st
+    token = form_token(body)
+    sign_in_page = b.get(authorize_url(app, challenge, redirect_uri=keep))[2]
+    stack.admin_json("app", "update", app, "--redirect-uri", keep, "--json")
+    codes = "select count(*) from auth_codes where client_id = '%s'" % app
+    st, h, body = b.post("/authorize", {"request": token, "username": user["username"],
+                                        "password": user["password"]})
+    assert st == 400 and "location" not in h and "did not register" in body, (st, h, body[:300])
+    assert stack.psql(codes).strip() == "0"
+    # The URI still registered works (and starts a session).
+    st, h, _ = b.post("/authorize", {"request": form_token(sign_in_page), "username": user["username"],
+                                     "password": user["password"]})
+    assert st == 302 and h["location"].startswith(keep + "?code="), (st, h)
+    # "Continue as": a page shown for REDIRECT, then it is removed again.
+    stack.admin_json("app", "update", app, "--redirect-uri", keep, "--redirect-uri", REDIRECT, "--json")
+    st, _, body = b.get(authorize_url(app, challenge))
+    assert st == 200 and "Continue as" in body
+    stack.admin_json("app", "update", app, "--redirect-uri", keep, "--json")
+    st, h, body = b.post("/authorize", {"request": form_token(body), "action": "continue"})
+    assert st == 400 and "location" not in h and "did not register" in body, (st, h)
+    assert stack.psql(codes).strip() == "1"
+
+
+def test_long_redirect_uri_and_resource(stack):
+    """N1: a redirect URI of the registration maximum (2048 bytes) works
+    end to end, one byte more is refused at registration. N2: resource is
+    checked at /authorize (only {issuer}/admin). N3 is unit-tested
+    (urlbuild_origin: default ports)."""
+    from test_oauth_code import app_create
+    org = new_org(stack, "lu")
+    user = new_user(stack, org)
+    base = "https://app.example/"
+    longest = base + "p" * (2048 - len(base))
+    assert len(longest) == 2048
+    app = app_create(stack, org, "Long", [longest], "read:accounts")["client_id"]
+    rc, _, err = stack.admin("app", "create", "--name", "Longer", "--scopes", "read:accounts", "--org",
+                             org["slug"], "--redirect-uri", longest + "p")
+    assert rc != 0 and "--redirect-uri" in err, (rc, err)
+    b = Browser(stack)
+    verifier, challenge = pkce()
+    st, _, body = b.get(authorize_url(app, challenge, redirect_uri=longest))
+    assert st == 200, (st, body[:300])
+    st, h, _ = b.post("/authorize", {"request": form_token(body), "username": user["username"],
+                                     "password": user["password"]})
+    assert st == 302, st
+    p = redirect_params(h, longest)
+    st, _, tb = stack.request("POST", "/token", {"Content-Type": "application/x-www-form-urlencoded"},
+                              urllib.parse.urlencode({"grant_type": "authorization_code", "code": p["code"],
+                                                      "redirect_uri": longest, "client_id": app,
+                                                      "code_verifier": verifier}).encode())
+    assert st == 200, (st, tb[:300])
+
+    # resource: {issuer}/admin kept for the code; an unknown one invalid_target.
+    app2 = new_app(stack, org, scopes="read:accounts")
+    for res in ("https://elsewhere.example/", stack.issuer + "/admin/", stack.issuer, "", "x" * 3000):
+        st, h, body = b.get(authorize_url(app2, challenge, extra=[("resource", res)]))
+        assert st == 302, (res[:40], st, body[:200])
+        q = redirect_params(h)
+        assert q.get("error") == "invalid_target" and q.get("state") == "st" and "code" not in q, (res[:40], q)
+    # A configured audience is a resource /authorize knows too (as /token).
+    st, _, body = b.get(authorize_url(app2, challenge, extra=[("resource", stack.audiences[1])]))
+    assert st == 200 and form_token(body), st
+    st, _, body = b.get(authorize_url(app2, challenge, extra=[("resource", stack.issuer + "/admin")]))
+    assert st == 200 and form_token(body), st
+    st, h, _ = b.post("/authorize", {"request": form_token(body), "action": "continue"})
+    p = redirect_params(h)
+    assert stack.psql("select resource from auth_codes where code_hash = sha256('%s'::bytea)"
+                      % p["code"]).strip() == stack.issuer + "/admin"

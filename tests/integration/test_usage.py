@@ -13,13 +13,18 @@ host's housekeeper in one statement every usage_flush_sec (1 s here).
   - the admin API (GET /admin/keys/{id}/usage, GET /admin/usage?top=):
     another organization's key is 404, bad parameters 400; the CLI's
     `key usage` chart and `usage --top`; rollup retention (a new host's
-    housekeeper purges at its start, under the advisory lock).
+    housekeeper purges at its start, under the advisory lock);
+  - usage = 0 counts nothing: a host started with it serves a key, then a
+    reload to usage = 1 and another key's counts appear, flushed after
+    anything the first key could have left: the first has no row.
 
 Every wait is for a condition, with a deadline.
 """
 
 import collections
 import json
+import os
+import signal
 import time
 import secrets as pysecrets
 import urllib.parse
@@ -287,3 +292,33 @@ def test_usage_cli_chart(stack):
                      (["usage", "--org", org["slug"], "--top", "0"], 2)):
         got, _, err = stack.admin(*args)
         assert got == rc, (args, got, err)
+
+
+def test_usage_off(stack):
+    org = new_org(stack, "useoff")
+    off, on = key(stack, org), key(stack, org)
+    conf = os.path.join(stack.tmp, "usage-off.conf")
+    sock = "unix:" + os.path.join(stack.tmp, "usage-off.sock")
+    stack.write_config(conf, ["usage = 0"])
+    proc = stack.spawn_server(sock, extra_args=["-c", conf], workers=1)    # the last -c counts
+    try:
+        stack.wait_fcgi(sock, proc)
+
+        def token(k):
+            st, _, rb = stack.fcgi(sock, "POST", "/token", {"Content-Type": FORM, "X-API-Key": k["key"]},
+                                   "grant_type=client_credentials")
+            assert st == 200, (st, rb[:200])
+        for _ in range(3):
+            token(off)
+        st, _, rb = stack.fcgi(sock, "POST", "/token", {"Content-Type": FORM, "X-API-Key": make_key(
+            key_id=off["id"])}, "grant_type=client_credentials")
+        assert st == 401, (st, rb[:200])        # a refusal is not counted either
+        stack.write_config(conf, ["usage = 1"])
+        os.kill(proc.pid, signal.SIGHUP)
+        # Until the new worker serves (an old one still counts nothing).
+        wait_for(lambda: token(on) or rows(stack, on["id"], "minute"), timeout=FLUSH_DEADLINE, interval=0.2,
+                 what="the counts of the key served after the reload to usage = 1")
+        assert rows(stack, off["id"], "minute") == {}, rows(stack, off["id"], "minute")
+        assert stack.psql("select count(*) from key_networks where key_id = '%s'" % off["id"]).strip() == "0"
+    finally:
+        stack.stop_server(proc)

@@ -50,6 +50,22 @@ main(void)
 	T_CHECK(urlbuild_origin(dst, sizeof(dst), "https://App.Example:8443/cb?x")
 	    > 0 && strcmp(dst, "https://app.example:8443") == 0,
 	    "origin https with port, lower-cased: %s", dst);
+	T_CHECK(urlbuild_origin(dst, sizeof(dst), "HTTPS://A.Example:443/x")
+	    > 0 && strcmp(dst, "https://a.example") == 0,
+	    "origin: https default port left out, as a browser's Origin: %s",
+	    dst);
+	T_CHECK(urlbuild_origin(dst, sizeof(dst), "http://127.0.0.1:80")
+	    > 0 && strcmp(dst, "http://127.0.0.1") == 0,
+	    "origin: http default port left out: %s", dst);
+	T_CHECK(urlbuild_origin(dst, sizeof(dst), "http://a.example:443/")
+	    > 0 && strcmp(dst, "http://a.example:443") == 0,
+	    "origin: 443 kept for http: %s", dst);
+	T_CHECK(urlbuild_origin(dst, sizeof(dst), "https://a.example:4430/")
+	    > 0 && strcmp(dst, "https://a.example:4430") == 0,
+	    "origin: 4430 kept: %s", dst);
+	T_CHECK(urlbuild_origin(dst, sizeof(dst), "https://[::1]:443/")
+	    > 0 && strcmp(dst, "https://[::1]") == 0,
+	    "origin: IPv6 default port left out: %s", dst);
 	T_CHECK(urlbuild_origin(dst, sizeof(dst), "http://127.0.0.1:5000/cb")
 	    > 0 && strcmp(dst, "http://127.0.0.1:5000") == 0, "origin loopback");
 	T_CHECK(urlbuild_origin(dst, sizeof(dst), "http://[::1]:5000/cb")
