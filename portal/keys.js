@@ -7,63 +7,39 @@ import { el, clear, field, select, notify, fmtTime, dialog, confirm, sparkline, 
 const EXPIRY = [["", "Never"], ["7d", "7 days"], ["30d", "30 days"], ["90d", "90 days"], ["365d", "1 year"]];
 const GRACE = [["0", "Now (the old key stops at once)"], ["1h", "1 hour"], ["24h", "24 hours"], ["7d", "7 days"]];
 
-// Whether GET /admin/keys/{id}/usage is served here: asked once of the
-// OpenAPI document, so a server without it costs no failed request.
-let usageServed = null;
-
-async function hasUsage() {
-  if (usageServed === null) {
-    try {
-      const r = await fetch(api.base() + "/admin/openapi.json", { credentials: "omit" });
-      const doc = r.ok ? await r.json() : {};
-      usageServed = !!(doc.paths && doc.paths["/admin/keys/{id}/usage"]);
-    } catch (e) {
-      usageServed = false;
-    }
-  }
-  return usageServed;
-}
-
 function idemKey() {
   const b = new Uint8Array(16);
   crypto.getRandomValues(b);
   return "portal-" + Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 }
 
-// The counts of a usage answer, oldest first, whatever it is named.
-function series(doc) {
-  const rows = doc && (doc.buckets || doc.usage || doc.series || doc.points || doc.rows);
-  if (!Array.isArray(rows))
-    return null;
-  return rows.map((r) => {
-    if (typeof r === "number")
-      return r;
-    if (typeof r.requests === "number")   // jwtmint: requests = allowed + refused
-      return r.requests;
-    if (typeof r.n === "number")
-      return r.n;
-    if (typeof r.count === "number")
-      return r.count;
-    let s = 0;
-    for (const v of Object.values(r))
-      if (typeof v === "number")
-        s += v;
-    return s;
-  });
-}
-
+// The key's last 24 hours, one count per hour, oldest first: GET
+// /admin/keys/{id}/usage answers {granularity, from, to, total: {requests,
+// allowed, refused, endpoints}, buckets: [{start, requests, allowed,
+// refused, endpoints}]}, one bucket per hour of the range, empty ones
+// included (docs/openapi.json, Usage). The counts are those the
+// housekeeper has written (every usage_flush_sec), not this instant's.
+// A key without a request in the period gets a dash, not a flat line.
 async function usageCell(cell, key) {
+  let doc;
   try {
-    const r = await api.call("GET", "/admin/keys/" + encodeURIComponent(key.id) + "/usage");
-    const v = series(r.body);
-    if (v && v.length) {
-      const total = v.reduce((a, b) => a + b, 0);
-      clear(cell).append(sparkline(v, "Requests of " + key.name + ": " + total + " in the period shown"));
-    }
+    doc = (await api.call("GET", "/admin/keys/" + encodeURIComponent(key.id) +
+      "/usage" + api.qs({ granularity: "hour" }))).body;
   } catch (e) {
-    if (e.status === 404 || e.status === 405)
-      usageServed = false;
+    return; // the usage is an aid: the table stands without it
   }
+  if (!doc || !Array.isArray(doc.buckets) || !doc.total)
+    return;
+  const v = doc.buckets.map((b) => Math.max(0, Number(b && b.requests) || 0));
+  const total = Math.max(0, Number(doc.total.requests) || 0);
+  const refused = Math.max(0, Number(doc.total.refused) || 0);
+  if (!v.length || total === 0) {
+    clear(cell).append(el("span", { class: "hint", text: "—", title: "No requests in the last 24 hours" }));
+    return;
+  }
+  const label = "Requests of " + key.name + " in the last 24 hours: " + total +
+    (refused ? " (" + refused + " refused)" : "");
+  clear(cell).append(sparkline(v, label));
 }
 
 function usable(k) {
@@ -246,8 +222,8 @@ export async function render(main, ctx) {
     cells.push([usage, k]);
   }
   for (const [cell, k] of cells) {
-    if (!await hasUsage() || !cell.isConnected)
-      break;
+    if (!cell.isConnected)
+      break; // another page or a reload meanwhile
     await usageCell(cell, k);
   }
 }

@@ -138,12 +138,6 @@ if ! "${ADMIN[@]}" org list --json | grep -q '"slug": "demo"'; then
 	demo_pw=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
 	printf '%s\n' "$demo_pw" | "${ADMIN[@]}" user create --username admin \
 	    --role admin --org demo >/dev/null
-	# The portal's application may put these scopes on keys it makes
-	# (docs/LOGIN.md, "What the portal's token may do").
-	portal_app=$("${ADMIN[@]}" app list --org demo --json | python3 -c \
-	    'import json, sys; print([a["client_id"] for a in json.load(sys.stdin) if a["type"] == "portal"][0])')
-	"${ADMIN[@]}" app update "$portal_app" \
-	    --scopes "admin read:accounts write:settings" >/dev/null
 fi
 
 "$BIN/jwtmint" -c "$CONF" --listen "unix:$SOCK" --workers "$WORKERS" &

@@ -134,8 +134,8 @@ config_json(struct app *a, const struct portal_org *o, const char *slug,
 	jw_str(&w, "client_id", o->client_id);
 	jw_str(&w, "org_name", o->name);
 	jw_str(&w, "org_slug", slug);
-	/* What the portal asks for at /authorize: the application's scopes
-	 * (granted: ∩ the user's), the issuer's documented ones. */
+	/* Informative only: the portal asks /authorize without a scope (it
+	 * is first-party, bounded by the user's permissions). */
 	words(&w, "scopes", o->scopes);
 	words(&w, "scopes_supported", a->cfg->scopes_supported);
 	if ((n = jw_end(&w)) < 0) {
