@@ -33,8 +33,7 @@ sum(const struct usage_slot *v, size_t n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static unsigned char	 mem[sizeof(struct usage_slot) * 2 * NSLOTS +
-				    4096];
+	static unsigned char	*mem;
 	struct usage_slot	 out[NSLOTS];
 	struct usage_net	 net, back;
 	struct usage		*u;
@@ -58,9 +57,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 	}
 
-	if (usage_size(NSLOTS) > sizeof(mem))
+	/* The table's own size (its header holds the writers' cells). */
+	if (mem == NULL && posix_memalign((void **)&mem, 64,
+	    usage_size(NSLOTS)) != 0)
 		__builtin_trap();
-	memset(mem, 0, sizeof(mem));
+	memset(mem, 0, usage_size(NSLOTS));
 	u = usage_init(mem, NSLOTS);
 	for (i = 0; i + 3 <= size; i += 3) {
 		if (data[i] == 0xff) {	/* drain, and give half of it back */
