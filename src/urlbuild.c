@@ -75,6 +75,29 @@ fail:
 	return -1;
 }
 
+/*
+ * RFC 3986 §3.2.2-3: host [":" port], the host a bracketed IPv6 literal or
+ * without ':' and the port digits only; 1 when a (n bytes) is that.
+ */
+static int
+hostport_ok(const char *a, size_t n)
+{
+	const char	*colon, *close;
+
+	if (a[0] == '[') {
+		if ((close = memchr(a, ']', n)) == NULL)
+			return 0;
+		colon = close + 1 < a + n ? close + 1 : NULL;
+		if (colon != NULL && *colon != ':')
+			return 0;
+	} else
+		colon = memchr(a, ':', n);
+	if (colon == NULL)
+		return 1;
+	colon++;
+	return strspn(colon, "0123456789") == (size_t)(a + n - colon);
+}
+
 int
 urlbuild_origin(char *dst, size_t dstsz, const char *uri)
 {
@@ -94,8 +117,9 @@ urlbuild_origin(char *dst, size_t dstsz, const char *uri)
 		end = s + 1;			/* "scheme:" */
 	else {
 		end = s + 3 + strcspn(uri + s + 3, "/?#");
-		if (end == s + 3 || memchr(uri + s + 3, '@', end - s - 3))
-			return -1;		/* no host; userinfo */
+		if (end == s + 3 || memchr(uri + s + 3, '@', end - s - 3) ||
+		    !hostport_ok(uri + s + 3, end - s - 3))
+			return -1;		/* no host; userinfo; no host:port */
 	}
 	if (end >= dstsz)
 		return -1;

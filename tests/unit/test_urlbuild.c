@@ -66,6 +66,12 @@ main(void)
 	T_CHECK(urlbuild_origin(dst, sizeof(dst), "https://[::1]:443/")
 	    > 0 && strcmp(dst, "https://[::1]") == 0,
 	    "origin: IPv6 default port left out: %s", dst);
+	T_CHECK(urlbuild_origin(dst, sizeof(dst), "http://h:80:80/") == -1,
+	    "origin: two ports refused (fuzz_urlbuild)");
+	T_CHECK(urlbuild_origin(dst, sizeof(dst), "http://h:8x/") == -1,
+	    "origin: a port of digits only");
+	T_CHECK(urlbuild_origin(dst, sizeof(dst), "https://[::1]x/") == -1,
+	    "origin: nothing but a port after an IPv6 literal");
 	T_CHECK(urlbuild_origin(dst, sizeof(dst), "http://127.0.0.1:5000/cb")
 	    > 0 && strcmp(dst, "http://127.0.0.1:5000") == 0, "origin loopback");
 	T_CHECK(urlbuild_origin(dst, sizeof(dst), "http://[::1]:5000/cb")
