@@ -836,10 +836,13 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " case when revoked_at is not null and revoked_at < expires_at"
 	    "   then ', revoked during the grace' else '' end, $1, '', id from k"
 	    " returning resource", 1 },
-	/* Milliseconds until the next open grace ends (0: it has), -1: none. */
+	/* Milliseconds until the next open grace ends (0: it has), -1: none
+	 * (greatest() skips a null: no row is tested first, or the housekeeper
+	 * would run this every 50 ms). */
 	[STMT_GRACE_NEXT] = { "grace_next",
-	    "select coalesce(greatest(0, ceil(extract(epoch from"
-	    " min(expires_at) - now()) * 1000))::bigint, -1)"
+	    "select case when min(expires_at) is null then -1"
+	    " else greatest(0, ceil(extract(epoch from"
+	    " min(expires_at) - now()) * 1000))::bigint end"
 	    " from api_keys where rolled_to is not null"
 	    " and grace_ended_at is null and revoked_at is null", 0 },
 
@@ -1411,8 +1414,9 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " where id = $1::bigint and state = 'pending' returning state", 4 },
 	/* Milliseconds until the next pending row is due (0: now), -1: none. */
 	[STMT_HOOK_NEXT] = { "hook_next",
-	    "select coalesce(greatest(0, ceil(extract(epoch from"
-	    " min(next_at) - now()) * 1000))::bigint, -1)"
+	    "select case when min(next_at) is null then -1"
+	    " else greatest(0, ceil(extract(epoch from"
+	    " min(next_at) - now()) * 1000))::bigint end"
 	    " from anomaly_outbox where state = 'pending'", 0 },
 	/* Delivered and failed outbox rows, 30 days on (the flags stay). */
 	[STMT_HOOK_PURGE] = { "hook_purge",

@@ -11,7 +11,7 @@ condition, bounded.
 
 import time
 
-from harness import assert_oauth_error, nginx_only, parse_rfc3339
+from harness import assert_oauth_error, nginx_only, parse_rfc3339, wait_for
 from test_lifecycle import introspect, new_org, post
 
 STACK_OPTIONS = {"env": {"JWTMINT_ARGON2_M_KIB": "256", "JWTMINT_ARGON2_T": "1"}}
@@ -158,3 +158,42 @@ def test_roll_refusals(stack):
     assert rc != 0 and "cannot be rolled" in err, (rc, err)
     n = stack.psql("select count(*) from api_keys where rolled_from = '%s'" % k["id"]).strip()
     assert n == "0", "a refused roll made a key"
+
+
+
+def backends(stack):
+    """{pid: query_start} of the database's other backends."""
+    rows = stack.psql("select pid, query_start from pg_stat_activity where datname = current_database()"
+                      " and pid <> pg_backend_pid() and query_start is not null").splitlines()
+    return dict(r.split("|", 1) for r in rows)
+
+
+@nginx_only
+def test_idle_housekeeper_is_quiet(stack):
+    """With no grace open, a housekeeper sleeps until its next task instead
+    of asking every 50 ms when the next grace ends (greatest(0, null) is 0,
+    not null: "none" once read as "now", 40 transactions a second on an
+    idle stack). A fresh housekeeper runs every task at once: after that,
+    its connection is quiet."""
+    open_graces = ("from api_keys where rolled_to is not null and grace_ended_at is null"
+                   " and revoked_at is null")
+    for kid in stack.psql("select id " + open_graces).split():
+        stack.admin_ok("key", "revoke", kid)
+    assert stack.psql("select count(*) " + open_graces).strip() == "0"
+    before = set(backends(stack))
+    hk = stack.spawn_housekeeper()
+    try:
+        wait_for(lambda: set(backends(stack)) - before, timeout=10, what="the housekeeper's connection")
+        time.sleep(1)     # its first round of every task
+        mine = set(backends(stack)) - before
+        seen = set()
+        t_end = time.time() + 3
+        while time.time() < t_end:
+            b = backends(stack)
+            seen.update((pid, b[pid]) for pid in mine if pid in b)
+            time.sleep(0.05)
+        # A quiet one: the same query_start, or one more for a task due
+        # now and then; a polling one: one per 50 ms.
+        assert len(seen) <= len(mine) + 3, "an idle housekeeper ran %d statements in 3 s" % len(seen)
+    finally:
+        stack.stop_server(hk)
