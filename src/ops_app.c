@@ -39,19 +39,14 @@ copy(char *dst, size_t sz, const char *src)
 	return 0;
 }
 
-/* 1..200 bytes of UTF-8 without control characters. */
+/* 1..200 bytes of text to show (utf8_text): the login page shows it. */
 static int
 name_valid(const char *s)
 {
-	size_t	 n = strlen(s), i;
+	size_t	 n = strlen(s);
 
-	if (n < 1 || n > OPS_APP_NAME_BYTES ||
-	    !utf8_valid((const unsigned char *)s, n))
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	return 1;
+	return n >= 1 && n <= OPS_APP_NAME_BYTES &&
+	    utf8_text((const unsigned char *)s, n) >= 0;
 }
 
 /* The canonical scope list: parsed, at least one. */

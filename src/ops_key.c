@@ -16,6 +16,7 @@
 #include "secret.h"
 #include "secretcheck.h"
 #include "store.h"
+#include "utf8.h"
 
 const char OPS_KEY_WIDER[] = "scopes exceed what the caller holds";
 
@@ -117,13 +118,11 @@ view_row(void *arg, const char *const *c, int n)
 	return fill(arg, c, n);
 }
 
+/* Text to show (utf8_text: no control or direction character). */
 static int
 no_ctl(const char *s)
 {
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
+	return utf8_text((const unsigned char *)s, strlen(s)) >= 0;
 }
 
 static int

@@ -20,25 +20,14 @@ slug_valid(const char *s)
 	    s[0] != '-';
 }
 
-/* 1..200 bytes of UTF-8 without control characters. */
+/* 1..200 bytes of text to show (utf8_text). */
 static int
 name_valid(const char *s)
 {
-	size_t	 n = strlen(s), i;
+	size_t	 n = strlen(s);
 
-	if (n < 1 || n >= OPS_ORG_NAME_BYTES ||
-	    !utf8_valid((const unsigned char *)s, n))
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	/* C1 controls, U+0080..U+009F: 0xc2 0x80..0x9f */
-	for (i = 0; i + 1 < n; i++)
-		if ((unsigned char)s[i] == 0xc2 &&
-		    (unsigned char)s[i + 1] >= 0x80 &&
-		    (unsigned char)s[i + 1] <= 0x9f)
-			return 0;
-	return 1;
+	return n >= 1 && n < OPS_ORG_NAME_BYTES &&
+	    utf8_text((const unsigned char *)s, n) >= 0;
 }
 
 /*
