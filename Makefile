@@ -81,7 +81,7 @@ $(B)/openapi.o: $(B)/openapi.c
 # serves the files it was built with, nothing to install beside it.
 PORTAL_FILES = portal/index.html portal/style.css portal/app.js \
 	   portal/auth.js portal/api.js portal/ui.js portal/keys.js \
-	   portal/users.js portal/audit.js portal/icon.svg
+	   portal/users.js portal/audit.js portal/login.js portal/icon.svg
 
 $(B)/portalfiles.c: $(PORTAL_FILES) scripts/embed-portal.sh | $(B)
 	sh scripts/embed-portal.sh $(PORTAL_FILES) > $@
