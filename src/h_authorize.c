@@ -129,11 +129,12 @@ resource_set(struct authz *z, const char *res)
 	return 0;
 }
 
-/* The client address the failure counters count: the web server's only. */
+/* The client address the failure counters and the page's rate count:
+ * the web server's only, an IPv6 one by its /64 (ipaddr_limit_key). */
 static const char *
 client_addr(const struct req *r, char ip[IPADDR_MAX_BYTES])
 {
-	if (r->remote_addr != NULL && ipaddr_canon(r->remote_addr,
+	if (r->remote_addr != NULL && ipaddr_limit_key(r->remote_addr,
 	    strlen(r->remote_addr), ip) == 0)
 		return ip;
 	return "-";
