@@ -24,8 +24,7 @@ static int
 tpl_row(void *arg, const char *const *c, int n)
 {
 	struct store_login_tpl	*t = arg;
-
-	char	*end;
+	char			*end;
 
 	if (n != 7 || copy(t->org, sizeof(t->org), c[0]) == -1 ||
 	    copy(t->title, sizeof(t->title), c[1]) == -1 ||
