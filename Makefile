@@ -46,7 +46,7 @@ HTTP	 = grant_cc grant_password grant_refresh grant_exchange grant_code issue to
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_check \
 	   h_platform h_platform_ops h_metrics adminapi h_admin h_admin_keys h_admin_openapi \
 	   h_admin_users h_admin_roles \
-	   h_admin_audit h_admin_anomalies h_admin_usage h_admin_apps loginweb h_authorize h_logout h_logincss \
+	   h_admin_audit h_admin_anomalies h_admin_usage h_admin_apps h_admin_login loginweb h_authorize h_logout h_logincss \
 	   h_portal
 SERVER	 = $(HTTP) worker housekeeper usage_anomaly hookpost supervisor main openapi portalfiles
 ADMIN	 = admin admin_migrate admin_org admin_key admin_signing admin_role \
@@ -81,7 +81,7 @@ $(B)/openapi.o: $(B)/openapi.c
 # serves the files it was built with, nothing to install beside it.
 PORTAL_FILES = portal/index.html portal/style.css portal/app.js \
 	   portal/auth.js portal/api.js portal/ui.js portal/keys.js \
-	   portal/users.js portal/audit.js portal/icon.svg
+	   portal/users.js portal/audit.js portal/login.js portal/icon.svg
 
 $(B)/portalfiles.c: $(PORTAL_FILES) scripts/embed-portal.sh | $(B)
 	sh scripts/embed-portal.sh $(PORTAL_FILES) > $@

@@ -24,15 +24,18 @@ static int
 tpl_row(void *arg, const char *const *c, int n)
 {
 	struct store_login_tpl	*t = arg;
+	char			*end;
 
-	if (n != 6 || copy(t->org, sizeof(t->org), c[0]) == -1 ||
+	if (n != 7 || copy(t->org, sizeof(t->org), c[0]) == -1 ||
 	    copy(t->title, sizeof(t->title), c[1]) == -1 ||
 	    copy(t->org_name, sizeof(t->org_name), c[2]) == -1 ||
 	    copy(t->colors[0], sizeof(t->colors[0]), c[3]) == -1 ||
 	    copy(t->colors[1], sizeof(t->colors[1]), c[4]) == -1 ||
-	    copy(t->colors[2], sizeof(t->colors[2]), c[5]) == -1)
+	    copy(t->colors[2], sizeof(t->colors[2]), c[5]) == -1 ||
+	    c[6] == NULL)
 		return -1;
-	return 0;
+	t->version = strtoll(c[6], &end, 10);
+	return *end == '\0' && t->version >= 1 ? 0 : -1;
 }
 
 int
