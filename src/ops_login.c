@@ -55,25 +55,14 @@ ops_login_tpl_get(const struct ops_ctx *x, struct store_login_tpl *out)
 	return OPS_OK;
 }
 
-/* Text shown on the page: valid UTF-8, no control character (C0, DEL,
- * C1: U+0080..U+009F, which is 0xc2 0x80..0x9f), bounded. */
+/* Text shown on the page (utf8_text: no control or direction
+ * character), at most TPL_MAX_CHARS characters. */
 static int
 text_ok(const char *s)
 {
-	size_t	 i, n = strlen(s), chars = 0;
+	long	 chars = utf8_text((const unsigned char *)s, strlen(s));
 
-	if (!utf8_valid((const unsigned char *)s, n))
-		return 0;
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-		if ((unsigned char)s[i] == 0xc2 && i + 1 < n &&
-		    (unsigned char)s[i + 1] >= 0x80 &&
-		    (unsigned char)s[i + 1] <= 0x9f)
-			return 0;
-		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
-	}
-	return chars <= TPL_MAX_CHARS;
+	return chars >= 0 && chars <= TPL_MAX_CHARS;
 }
 
 enum ops_err

@@ -638,6 +638,8 @@ def test_login_template_bad_bodies_change_nothing(stack):
         ({"title": "a\u0007" + secret}, "title has control"),
         ({"org_name": "a\nb" + secret}, "org_name has control"),
         ({"org_name": "a\u0085b" + secret}, "org_name is invalid"),
+        ({"title": "Acme \u202eLAYPAP" + secret}, "title is invalid"),
+        ({"org_name": "a\u2067b" + secret}, "org_name is invalid"),
         ({"title": "a\u007fb" + secret}, "title has control"),
         ({"title": 5}, "title must be a string"),
         ({"bg": ["#000000"]}, "bg must be a string"),
