@@ -965,13 +965,13 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " left join orgs o on o.id = a.org_id order by a.org_id", 0 },
 	/*
 	 * The portal's page of an organization (h_portal.c): $1 slug; its
-	 * name, its portal application's client_id and scopes (sql/015_*.sql),
+	 * name and its portal application's client_id (sql/015_*.sql),
 	 * or no row when there is no such enabled organization. Public: it
 	 * publishes nothing the page does not show anyway.
 	 */
 	[STMT_PORTAL_GET] = { "portal_get",
-	    "select o.name, coalesce(a.client_id, ''), coalesce(a.scopes, '')"
-	    " from orgs o left join lateral (select client_id, scopes from apps"
+	    "select o.name, coalesce(a.client_id, '')"
+	    " from orgs o left join lateral (select client_id from apps"
 	    "   where apps.org_id = o.id and apps.type = 'portal'"
 	    "   and apps.disabled_at is null order by apps.created_at limit 1) a"
 	    "   on true"

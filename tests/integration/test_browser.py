@@ -183,6 +183,7 @@ def test_portal_files(stack):
     cfg = json.loads(body)
     assert cfg["issuer"] == stack.issuer and cfg["org_slug"] == org["slug"], cfg
     assert cfg["org_name"] == org["name"] and re.match(r"^app_[a-z2-7]{16}$", cfg["client_id"]), cfg
+    assert sorted(cfg) == ["client_id", "issuer", "org_name", "org_slug"], "config.json says more: %r" % cfg
     app = stack.psql("select type, org_id from apps where client_id = '%s'" % cfg["client_id"]).strip()
     assert app == "portal|%s" % org["id"], app
     # A path without its slash is sent to the page; anything else is 404.
