@@ -36,7 +36,7 @@ LIBS	 = $(PKG_LIBS)
 B	?= build
 
 # Layer 1 and 2: pure modules (no fcgiapp.h, no libpq-fe.h).
-PURE	 = reqid accesslog metrics metrics_text stmt webhook listenfd sdnotify monoclock auditchain b64url jreq pathpat cursor etag duration utf8 jsonw form http ipaddr tokcache basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline rotation usage redirecturi pkce htmlesc urlbuild loginui cookie
+PURE	 = bstr reqid accesslog metrics metrics_text stmt webhook listenfd sdnotify monoclock auditchain b64url jreq pathpat cursor etag duration utf8 jsonw form http ipaddr tokcache basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline rotation usage redirecturi pkce htmlesc urlbuild loginui cookie
 # Layer 3 and up.
 STORE	 = db store store_user store_idem store_usage migrations secretcheck store_app authcode store_login
 # Operations, written once: the CLI and the HTTP handlers are adapters.

@@ -33,6 +33,7 @@
 
 #include "app.h"
 #include "authcode.h"
+#include "bstr.h"
 #include "config.h"
 #include "form.h"
 #include "handlers.h"
@@ -71,18 +72,6 @@ struct authz {
 	char			 session_hex[LOGINWEB_HEX_LEN + 1];
 	int			 has_session;
 };
-
-static int
-copy(char *dst, size_t dstsz, const char *src)
-{
-	size_t	 n = src != NULL ? strlen(src) : 0;
-
-	if (n >= dstsz)
-		return -1;
-	memcpy(dst, src != NULL ? src : "", n);
-	dst[n] = '\0';
-	return 0;
-}
 
 /*
  * RFC 6749 §4.1.2.1: an error to the validated redirect URI, with state
@@ -124,7 +113,7 @@ resource_set(struct authz *z, const char *res)
 	for (i = 0; z->a->all_audv[i] != NULL; i++)
 		if (z->a->all_audv[i][0] != '\0' &&
 		    strcmp(res, z->a->all_audv[i]) == 0)
-			return copy(z->lr.resource, sizeof(z->lr.resource),
+			return bstr_copy_opt(z->lr.resource, sizeof(z->lr.resource),
 			    res) == 0;
 	return 0;
 }
@@ -388,13 +377,13 @@ authorize_get(struct authz *z)
 	ru = form_get(&f, "redirect_uri");
 	if (ru == NULL || strlen(ru) > REDIRECTURI_MAX_BYTES ||
 	    !store_app_redirect_ok(&z->app, z->a->cfg->issuer, ru) ||
-	    copy(z->lr.redirect_uri, sizeof(z->lr.redirect_uri), ru) == -1) {
+	    bstr_copy_opt(z->lr.redirect_uri, sizeof(z->lr.redirect_uri), ru) == -1) {
 		loginweb_error(z->p, 400, z->lang, LS_BAD_REDIRECT);
 		goto out;
 	}
 	/* From here on errors go back to the validated redirect URI. */
 	if ((state = form_get(&f, "state")) != NULL) {
-		if (copy(z->lr.state, sizeof(z->lr.state), state) == -1) {
+		if (bstr_copy_opt(z->lr.state, sizeof(z->lr.state), state) == -1) {
 			redirect_error(z, "invalid_request");
 			goto out;
 		}
