@@ -20,9 +20,19 @@
 int	ipaddr_canon(const char *in, size_t len, char out[IPADDR_MAX_BYTES]);
 
 /*
+ * The address of in (len bytes, as ipaddr_canon) in binary: 4, with the
+ * IPv4 address in out[0..3], or 6, with the IPv6 address in out. An IPv4
+ * client seen through IPv6 is its IPv4 address: IPv4-mapped
+ * (::ffff:0:0/96), IPv4-translated (::ffff:0:0:0/96, SIIT) and the NAT64
+ * well-known prefix (64:ff9b::/96, RFC 6052). -1 when in is not exactly
+ * one address.
+ */
+int	ipaddr_client(const char *in, size_t len, unsigned char out[16]);
+
+/*
  * The key of per-address limits (login failures, the login page's rate)
- * for the same input: an IPv4 address (an IPv4-mapped IPv6 one included)
- * is itself; an IPv6 address is its /64, "2001:db8:1:2::/64", since one
+ * for the same input: an IPv4 address (one seen through IPv6 included,
+ * ipaddr_client) is itself; an IPv6 address is its /64, "2001:db8:1:2::/64", since one
  * client usually holds a whole /64 (RFC 6177) and could step through it
  * address by address. Returns 0, or -1 as ipaddr_canon.
  */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "granttype.h"
+#include "ipaddr.h"
 #include "usage.h"
 
 #define USAGE_MAGIC	0x6a776d7573616765ULL	/* "jwmusage" */
@@ -127,7 +128,10 @@ usage_init(void *mem, size_t nslots)
 {
 	struct usage	*u = mem;
 
-	if (u == NULL || nslots == 0)
+	/* The writer cells have a cache line each: mmap's pages, or an
+	 * aligned allocation, never a plain malloc's 16 bytes. */
+	if (u == NULL || nslots == 0 ||
+	    (uintptr_t)mem % _Alignof(struct usage) != 0)
 		return NULL;
 	if (!atfork_set && pthread_atfork(NULL, NULL, forget_cell) == 0)
 		atfork_set = 1;
@@ -438,27 +442,16 @@ usage_restore(struct usage *u, const struct usage_slot *v, size_t n)
 int
 usage_net_parse(const char *addr, struct usage_net *out)
 {
-	static const uint8_t	 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-				    0xff, 0xff };
-	unsigned char		 b[16];
+	unsigned char	 b[16];
+	int		 v;
 
 	memset(out, 0, sizeof(*out));
-	if (addr == NULL || strnlen(addr, 64) == 64)
+	if (addr == NULL ||
+	    (v = ipaddr_client(addr, strnlen(addr, 64), b)) == -1)
 		return -1;
-	if (inet_pton(AF_INET, addr, b) == 1) {
-		out->family = 4;
-		memcpy(out->addr, b, 3);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, addr, b) != 1)
-		return -1;
-	if (memcmp(b, mapped, sizeof(mapped)) == 0) {
-		out->family = 4;
-		memcpy(out->addr, b + 12, 3);
-		return 0;
-	}
-	out->family = 6;
-	memcpy(out->addr, b, 6);
+	/* An IPv4 client by its /24, an IPv6 one by its /48. */
+	out->family = (uint8_t)v;
+	memcpy(out->addr, b, v == 4 ? 3 : 6);
 	return 0;
 }
 

@@ -119,7 +119,8 @@ enum usage_endpoint usage_token_endpoint(const char *grant_type);
 /* Bytes of a table of nslots slots per half (zeroed memory is empty). */
 size_t		 usage_size(size_t nslots);
 
-/* Make the zeroed memory mem (usage_size bytes) a table. */
+/* Make the zeroed memory mem (usage_size bytes, aligned to 64 bytes as
+ * mmap's are) a table; NULL when it is not aligned. */
 struct usage	*usage_init(void *mem, size_t nslots);
 
 /*
@@ -160,7 +161,7 @@ size_t		 usage_nslots(const struct usage *);
 
 /*
  * The network of a client address (REMOTE_ADDR): its /24 for IPv4 (an
- * IPv4-mapped IPv6 address is IPv4), its /48 for IPv6. Returns 0, or -1
+ * IPv4 client seen through IPv6 is IPv4: ipaddr_client), its /48 for IPv6. Returns 0, or -1
  * (out->family 0) when addr is not one address.
  */
 int		 usage_net_parse(const char *addr, struct usage_net *out);

@@ -67,12 +67,41 @@ utf8_valid(const unsigned char *s, size_t n)
 	return 1;
 }
 
-/* A direction control: U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069. */
+/*
+ * What a reader cannot see or that changes how the rest reads: direction
+ * controls, zero-width and other format characters (U+00AD, U+034F,
+ * U+180B..U+180F, U+200B..U+200F, U+2028..U+202E, U+2060..U+206F,
+ * U+FEFF, U+FFF0..U+FFFB, U+1BCA0..U+1BCA3, U+1D173..U+1D17A, tags
+ * U+E0000..U+E007F), the letters that draw nothing (Hangul fillers
+ * U+115F, U+1160, U+3164, U+FFA0; U+17B4, U+17B5) and U+061C.
+ * Variation selectors stay: emoji need them.
+ */
 static int
-bidi_control(unsigned long cp)
+invisible(unsigned long cp)
 {
-	return cp == 0x061c || cp == 0x200e || cp == 0x200f ||
-	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+	static const unsigned long r[][2] = {
+		{ 0x00ad, 0x00ad }, { 0x034f, 0x034f }, { 0x061c, 0x061c },
+		{ 0x115f, 0x1160 }, { 0x17b4, 0x17b5 }, { 0x180b, 0x180f },
+		{ 0x200b, 0x200f }, { 0x2028, 0x202e }, { 0x2060, 0x206f },
+		{ 0x3164, 0x3164 }, { 0xfeff, 0xfeff }, { 0xffa0, 0xffa0 },
+		{ 0xfff0, 0xfffb }, { 0x1bca0, 0x1bca3 }, { 0x1d173, 0x1d17a },
+		{ 0xe0000, 0xe007f },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		if (cp >= r[i][0] && cp <= r[i][1])
+			return 1;
+	return 0;
+}
+
+/* A space: U+0020, U+00A0, U+1680, U+2000..U+200A, U+202F, U+205F, U+3000. */
+static int
+space(unsigned long cp)
+{
+	return cp == 0x20 || cp == 0xa0 || cp == 0x1680 ||
+	    (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f || cp == 0x205f ||
+	    cp == 0x3000;
 }
 
 long
@@ -81,6 +110,7 @@ utf8_text(const unsigned char *s, size_t n)
 	unsigned long	 cp;
 	size_t		 i = 0, k, len;
 	long		 chars = 0;
+	int		 seen = 0;
 
 	if (!utf8_valid(s, n))
 		return -1;
@@ -101,10 +131,12 @@ utf8_text(const unsigned char *s, size_t n)
 		}
 		for (k = 1; k < len; k++)
 			cp = cp << 6 | (s[i + k] & 0x3f);
-		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || bidi_control(cp))
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || invisible(cp))
 			return -1;
+		seen |= !space(cp);
 		i += len;
 		chars++;
 	}
-	return chars;
+	/* Something to see, unless there is nothing at all. */
+	return chars == 0 || seen ? chars : -1;
 }

@@ -14,11 +14,12 @@ int	utf8_valid(const unsigned char *s, size_t n);
 /*
  * Whether the n bytes of s are text to show a person (a name on the login
  * page, in the portal, in a listing): valid UTF-8 as above, with no
- * control character (C0, DEL, C1) and none of the invisible direction
- * marks, embeddings, overrides and isolates that make text read other
- * than it is (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069:
- * "Trojan Source", CVE-2021-42574). Returns its number of characters, or
- * -1 when it is not such text.
+ * control character (C0, DEL, C1), none of the invisible direction marks,
+ * embeddings, overrides and isolates that make text read other than it
+ * is ("Trojan Source", CVE-2021-42574), no zero-width or other format
+ * character, no letter that draws nothing (Hangul fillers), and, when not
+ * empty, something other than spaces. Returns its number of characters,
+ * or -1 when it is not such text.
  */
 long	utf8_text(const unsigned char *s, size_t n);
 

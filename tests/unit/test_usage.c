@@ -32,6 +32,8 @@ static const struct {
 	{ "192.0.2.77", 0, "192.0.2.0/24" },
 	{ "10.255.255.255", 0, "10.255.255.0/24" },
 	{ "::ffff:198.51.100.9", 0, "198.51.100.0/24" },
+	{ "64:ff9b::198.51.100.9", 0, "198.51.100.0/24" },	/* NAT64 */
+	{ "::ffff:0:198.51.100.9", 0, "198.51.100.0/24" },	/* SIIT */
 	{ "2001:db8:abcd:12:1::7", 0, "2001:db8:abcd::/48" },
 	{ "::1", 0, "::/48" },
 };
@@ -116,7 +118,11 @@ main(void)
 	T_CHECK(usage_net_format(&net, buf, 8) == -1, "net format bound");
 
 	/* counting, hostile arguments, full table */
-	mem = calloc(1, usage_size(nslots));
+	if (posix_memalign(&mem, 64, usage_size(nslots)) != 0)
+		mem = NULL;
+	T_CHECK(mem != NULL && usage_init((char *)mem + 16, nslots) == NULL,
+	    "a table not aligned to its cache lines is refused");
+	memset(mem, 0, usage_size(nslots));
 	out = calloc(nslots, sizeof(*out));
 	u = usage_init(mem, nslots);
 	T_CHECK(usage_add(NULL, "k", "o", 1, 0, 1, NULL) == -1, "no table");
