@@ -1,21 +1,28 @@
 /*
  * appcache: a worker's picture of every application (sql/015_apps.sql):
  * whether each is usable (enabled, its organization too), for the tokens
- * issued to it, and the CORS origins of enabled SPAs (RFC 6454 origins of
- * their https redirect URIs, redirecturi_origin).
+ * issued to it; its organization, type and scopes, for its authentication
+ * as a public client at /token and /revoke (clientauth_public); and the
+ * CORS origins of enabled SPAs (RFC 6454 origins of their https redirect
+ * URIs, redirecturi_origin).
  *
  * Loaded with one statement when first needed, dropped when PostgreSQL
  * NOTIFYs a change of apps or orgs (app_refresh), on reconnect, and after
  * ttl_sec at the latest (as keycache). Bounded: at most APPCACHE_MAX_APPS
  * applications and APPCACHE_MAX_ORIGINS origins are held; an application
  * beyond the bound is looked up in the database, an origin beyond it is
- * not allowed (fail closed, logged).
+ * not allowed (fail closed, logged). Scopes are kept as their string
+ * (at most 8 KB, sql/015_apps.sql) and parsed when asked for.
  */
 #ifndef JWTMINT_APPCACHE_H
 #define JWTMINT_APPCACHE_H
 
 #include <stddef.h>
 #include <time.h>
+
+#include "redirecturi.h"
+#include "scope.h"
+#include "store.h"
 
 struct db;
 struct appcache_app;
@@ -47,6 +54,22 @@ int	appcache_app_ok(struct appcache *, struct db *, const char *client_id,
  * users' tokens the admin API takes. */
 int	appcache_app_ok_type(struct appcache *, struct db *,
 	    const char *client_id, const char *org, int portal_only);
+
+/* An application as its public-client authentication needs it. */
+struct appcache_client {
+	char			 org_id[STORE_ORG_ID_BYTES];
+	enum redirecturi_type	 type;
+	struct scope_set	 scopes;
+	int			 disabled;	/* the app or its organization */
+};
+
+/*
+ * The application client_id, in any state: 1 with out filled, 0 when there
+ * is no such application, -1 when the database failed (or its stored
+ * scopes do not parse).
+ */
+int	appcache_client(struct appcache *, struct db *, const char *client_id,
+	    struct appcache_client *out);
 
 /*
  * 1 when origin (the browser's Origin header) is the origin of a redirect
