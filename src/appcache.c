@@ -15,7 +15,7 @@ struct appcache_app {
 	char			 org[STORE_ORG_ID_BYTES];
 	int			 ok;
 	enum redirecturi_type	 type;
-	char			*scopes;	/* NULL: over-long (refused) */
+	char			*scopes;	/* NULL: beyond the bound */
 };
 
 void
@@ -40,6 +40,7 @@ appcache_clear(struct appcache *c)
 	c->apps = NULL;
 	c->norigins = c->napps = 0;
 	c->apps_overflow = 0;
+	c->scope_bytes = 0;
 	c->loaded = 0;
 }
 
@@ -105,9 +106,13 @@ row(void *arg, const char *const *col, int n)
 		}
 		a = &c->apps[c->napps];
 		a->scopes = NULL;
-		if (strlen(col[5]) < SCOPE_MAX_STRING_BYTES &&
-		    (a->scopes = strdup(col[5])) == NULL)
-			return -1;
+		len = strlen(col[5]) + 1;
+		if (len <= SCOPE_MAX_STRING_BYTES &&
+		    c->scope_bytes + len <= APPCACHE_MAX_SCOPE_BYTES) {
+			if ((a->scopes = strdup(col[5])) == NULL)
+				return -1;
+			c->scope_bytes += len;
+		}
 		c->napps++;
 		memcpy(a->id, col[0], strlen(col[0]) + 1);
 		memcpy(a->org, col[1], strlen(col[1]) + 1);
@@ -242,8 +247,8 @@ appcache_client(struct appcache *c, struct db *db, const char *client_id,
 		return -1;
 	memcpy(key.id, client_id, strlen(client_id) + 1);
 	a = bsearch(&key, c->apps, c->napps, sizeof(*c->apps), by_id);
-	if (a != NULL) {
-		if (a->scopes == NULL || scope_parse(&out->scopes, a->scopes,
+	if (a != NULL && a->scopes != NULL) {
+		if (scope_parse(&out->scopes, a->scopes,
 		    strlen(a->scopes)) == -1)
 			return -1;
 		memcpy(out->org_id, a->org, sizeof(out->org_id));
@@ -251,9 +256,9 @@ appcache_client(struct appcache *c, struct db *db, const char *client_id,
 		out->disabled = !a->ok;
 		return 1;
 	}
-	if (!c->apps_overflow)
+	if (a == NULL && !c->apps_overflow)
 		return 0;
-	/* Beyond APPCACHE_MAX_APPS: the database, as before the cache. */
+	/* Beyond APPCACHE_MAX_APPS or the scopes' bound: the database. */
 	if ((s = malloc(sizeof(*s))) == NULL)
 		return -1;
 	if ((n = store_app_get(db, client_id, s)) == 1) {

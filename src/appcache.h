@@ -12,7 +12,9 @@
  * applications and APPCACHE_MAX_ORIGINS origins are held; an application
  * beyond the bound is looked up in the database, an origin beyond it is
  * not allowed (fail closed, logged). Scopes are kept as their string
- * (at most 8 KB, sql/015_apps.sql) and parsed when asked for.
+ * (at most 8 KB each, sql/015_apps.sql), APPCACHE_MAX_SCOPE_BYTES in all,
+ * and parsed when asked for; an application whose scopes are beyond the
+ * bound is looked up in the database.
  */
 #ifndef JWTMINT_APPCACHE_H
 #define JWTMINT_APPCACHE_H
@@ -29,6 +31,7 @@ struct appcache_app;
 
 #define APPCACHE_MAX_APPS	20000
 #define APPCACHE_MAX_ORIGINS	4096
+#define APPCACHE_MAX_SCOPE_BYTES (4 * 1024 * 1024)
 
 struct appcache {
 	int			 loaded;
@@ -37,6 +40,7 @@ struct appcache {
 	struct appcache_app	*apps;		/* sorted by client_id */
 	size_t			 napps;
 	int			 apps_overflow;
+	size_t			 scope_bytes;	/* of the apps' scope strings */
 	char			**origins;	/* sorted */
 	size_t			 norigins;
 };
