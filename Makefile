@@ -36,7 +36,7 @@ LIBS	 = $(PKG_LIBS)
 B	?= build
 
 # Layer 1 and 2: pure modules (no fcgiapp.h, no libpq-fe.h).
-PURE	 = reqid accesslog metrics metrics_text stmt webhook listenfd sdnotify monoclock auditchain b64url jreq pathpat cursor etag duration utf8 jsonw form http ipaddr tokcache basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline rotation usage redirecturi pkce htmlesc urlbuild loginui cookie
+PURE	 = bstr reqid accesslog metrics metrics_text stmt webhook listenfd sdnotify monoclock auditchain b64url jreq pathpat cursor etag duration utf8 jsonw form http ipaddr tokcache basicauth clen gatein scope logesc log secret apikey config jwk jws kek claims granttype perm refresh username password jwtverify ratelimit deadline rotation usage redirecturi pkce htmlesc urlbuild loginui cookie
 # Layer 3 and up.
 STORE	 = db store store_user store_idem store_usage migrations secretcheck store_app authcode store_login
 # Operations, written once: the CLI and the HTTP handlers are adapters.
@@ -46,7 +46,7 @@ HTTP	 = grant_cc grant_password grant_refresh grant_exchange grant_code issue to
 	   h_token h_jwks h_metadata h_health h_revoke h_introspect h_check \
 	   h_platform h_platform_ops h_metrics adminapi h_admin h_admin_keys h_admin_openapi \
 	   h_admin_users h_admin_roles \
-	   h_admin_audit h_admin_anomalies h_admin_usage h_admin_apps loginweb h_authorize h_logout h_logincss \
+	   h_admin_audit h_admin_anomalies h_admin_usage h_admin_apps h_admin_login loginweb h_authorize h_logout h_logincss \
 	   h_portal
 SERVER	 = $(HTTP) worker housekeeper usage_anomaly hookpost supervisor main openapi portalfiles
 ADMIN	 = admin admin_migrate admin_org admin_key admin_signing admin_role \
@@ -81,7 +81,7 @@ $(B)/openapi.o: $(B)/openapi.c
 # serves the files it was built with, nothing to install beside it.
 PORTAL_FILES = portal/index.html portal/style.css portal/app.js \
 	   portal/auth.js portal/api.js portal/ui.js portal/keys.js \
-	   portal/users.js portal/audit.js portal/icon.svg
+	   portal/users.js portal/audit.js portal/login.js portal/icon.svg
 
 $(B)/portalfiles.c: $(PORTAL_FILES) scripts/embed-portal.sh | $(B)
 	sh scripts/embed-portal.sh $(PORTAL_FILES) > $@

@@ -1,6 +1,6 @@
 // The portal of one organization (docs/LOGIN.md, "The portal"): loads
-// its config, signs the user in (auth.js), and shows the keys, users and
-// audit pages over the admin API (api.js). Served by jwtmint at
+// its config, signs the user in (auth.js), and shows the keys, users,
+// audit and login page sections over the admin API (api.js). Served by jwtmint at
 // /portal/{slug}/ under a Content-Security-Policy that allows only this
 // origin's scripts, styles and fetches: no inline script, no other origin.
 import * as auth from "./auth.js";
@@ -9,8 +9,9 @@ import { el, clear, notify } from "./ui.js";
 import * as keys from "./keys.js";
 import * as users from "./users.js";
 import * as audit from "./audit.js";
+import * as login from "./login.js";
 
-const VIEWS = { keys, users, audit };
+const VIEWS = { keys, users, audit, login };
 // The roles the admin API refuses whatever their scopes (docs/ADMIN-API.md).
 const NO_ADMIN_ROLES = ["limited", "support"];
 

@@ -5,7 +5,8 @@ import { el, clear, field, fmtTime, table } from "./ui.js";
 
 const ACTIONS = ["key.create", "key.update", "key.disable", "key.enable", "key.roll", "key.grace_end",
   "key.revoke", "user.create", "user.update", "user.disable", "user.enable", "user.password", "user.revoke",
-  "role.create", "role.update", "token.revoke", "login.lockout", "org.create", "org.disable", "org.enable"];
+  "role.create", "role.update", "token.revoke", "login.lockout", "login.template", "org.create", "org.disable",
+  "org.enable"];
 
 function row(e) {
   return el("tr", { "data-seq": e.seq },

@@ -20,8 +20,9 @@
 # times each, alternating, to compare the two under the same noise.
 # The cost of the instrumentation (issue 12: metrics, usage counting): the
 # token (ES256) and /check (key + ES256 token) cases with it on and off,
-# alternating, OBS_REPEAT=N times (default 2), and the ratio on / off of
-# their summed rates (target >= 0.97). OBS=1 runs only those.
+# alternating (on off, then off on, ...), OBS_REPEAT=N times (default 2),
+# the ratio on / off of their summed rates (target >= 0.97), and jwtmint's
+# CPU time per request either way (off / on). OBS=1 runs only those.
 # Issue 13: code exchanges next to client_credentials in the same stack
 # (target >= 1/3) and logins through the login page against the Argon2id
 # bound (target >= 0.9). LOGIN=1 runs only those, the client_credentials
@@ -223,20 +224,46 @@ obs_start() {	# $1 = 1|0
 	JWTMINT_METRICS=$1 JWTMINT_USAGE=$1 stack_start ES256
 }
 
-declare -A OBS_RPS
+# CPU time of jwtmint's processes (supervisor, workers, housekeeper), in
+# clock ticks: with the request count, the CPU a request costs, which the
+# machine's noise moves far less than a rate.
+jwtmint_ticks() {
+	local p s=0
+	for p in "$JPID" $(pgrep -P "$JPID"); do
+		s=$((s + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$s"
+}
+
+# One obs row and its CPU per request: OBS_RPS and OBS_CPU[name$v] add up.
+obs_row() {	# $1 name (token|check), $2 v, $3 label, $4 lua, $5 path
+	local c0 c1 total
+	c0=$(jwtmint_ticks)
+	row "$3" "$4" "$5"
+	c1=$(jwtmint_ticks)
+	read -r _ _ _ _ total < <(wrk_summary "$T/wrk.last")
+	OBS_RPS[$1$2]=$(python3 -c "print(${OBS_RPS[$1$2]:-0} + ${RPS["$3"]})")
+	OBS_TICKS[$1$2]=$(( ${OBS_TICKS[$1$2]:-0} + c1 - c0 ))
+	OBS_REQS[$1$2]=$(( ${OBS_REQS[$1$2]:-0} + total ))
+}
+
+# On and off in turn, the order swapped at every repeat (on off, off on,
+# ...): the first run after a start is often the slowest, and always
+# running the same side first would charge it to that side.
+declare -A OBS_RPS OBS_TICKS OBS_REQS
 obs_cases() {
-	local i v
+	local i v order
 	for i in $(seq 1 "${OBS_REPEAT:-2}"); do
-		for v in 1 0; do
+		order="1 0"
+		[ $((i % 2)) = 0 ] && order="0 1"
+		for v in $order; do
 			obs_start "$v"
 			export BENCH_TOKEN=
-			row "POST /token ES256, instrumentation $v" \
+			obs_row token "$v" "POST /token ES256, instrumentation $v" \
 			    "$ROOT/tests/bench/token.lua" /token
-			OBS_RPS[token$v]=$(python3 -c "print(${OBS_RPS[token$v]:-0} + ${RPS["POST /token ES256, instrumentation $v"]})")
 			BENCH_TOKEN=$(token_for access)
-			row "GET /api/ping, /check key+ES256, instr. $v" \
+			obs_row check "$v" "GET /api/ping, /check key+ES256, instr. $v" \
 			    "$ROOT/tests/bench/check.lua" /api/ping
-			OBS_RPS[check$v]=$(python3 -c "print(${OBS_RPS[check$v]:-0} + ${RPS["GET /api/ping, /check key+ES256, instr. $v"]})")
 			export BENCH_TOKEN=
 			stack_stop
 		done
@@ -244,8 +271,19 @@ obs_cases() {
 }
 
 obs_ratios() {
+	local c
 	ratio "token, instrumentation on / off (target >= 0.97)" "${OBS_RPS[token1]} / ${OBS_RPS[token0]}"
 	ratio "/check, instrumentation on / off (target >= 0.97)" "${OBS_RPS[check1]} / ${OBS_RPS[check0]}"
+	for c in token check; do
+		python3 - "$c" "${OBS_TICKS[${c}1]}" "${OBS_REQS[${c}1]}" "${OBS_TICKS[${c}0]}" \
+		    "${OBS_REQS[${c}0]}" "$(getconf CLK_TCK)" <<'PY'
+import sys
+c, t1, n1, t0, n0, hz = sys.argv[1], *map(int, sys.argv[2:])
+on, off = 1e6 * t1 / hz / max(n1, 1), 1e6 * t0 / hz / max(n0, 1)
+print("%-52s %.2f (%.1f us on, %.1f us off)" % (
+    "%s, jwtmint CPU per request, off / on" % c, off / on, on, off))
+PY
+	done
 }
 
 if [ "${OBS:-0}" = 1 ]; then

@@ -72,6 +72,7 @@ tpl_set(struct admin *a, const struct opts *o)
 	const char			*field = "";
 	enum ops_err			 e;
 
+	memset(&rq, 0, sizeof(rq));
 	rq.title = admin_opt(o, "title");
 	rq.org_name = admin_opt(o, "org-name");
 	rq.colors[0] = admin_opt(o, "bg");

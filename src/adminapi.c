@@ -59,6 +59,8 @@ static const struct adminapi_route routes[] = {
 	{ "POST", "/admin/apps/{id}/enable", h_admin_apps_enable, 0 },
 	{ "GET", "/admin/usage", h_admin_usage_org, 0 },
 	{ "GET", "/admin/usage/anomalies", h_admin_anomalies_list, 0 },
+	{ "GET", "/admin/login-template", h_admin_login_get, 0 },
+	{ "PATCH", "/admin/login-template", h_admin_login_update, 0 },
 };
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 

@@ -231,5 +231,7 @@ void	h_admin_audit_verify(struct adminapi *);
 void	h_admin_usage_key(struct adminapi *);
 void	h_admin_usage_org(struct adminapi *);
 void	h_admin_anomalies_list(struct adminapi *);
+void	h_admin_login_get(struct adminapi *);
+void	h_admin_login_update(struct adminapi *);
 
 #endif

@@ -7,13 +7,14 @@
 #include "appcache.h"
 #include "cors.h"
 #include "http.h"
+#include "oauth_err.h"
 
 #define PREFLIGHT_MAX_AGE	"600"
 #define PREFLIGHT_REFUSED	"{\"error\":\"access_denied\",\"error_description\":"\
 	"\"cross-origin request refused\"}"
 
-int
-cors_is_preflight(const struct req *r)
+static int
+is_preflight(const struct req *r)
 {
 	return r->method == HTTP_OTHER && strcmp(r->method_str, "OPTIONS") == 0;
 }
@@ -29,8 +30,8 @@ allowed(struct app *a, struct req *r, const char **origin)
 	return appcache_origin_ok(&a->appcache, a->db, *origin) == 1;
 }
 
-void
-cors_preflight(struct app *a, struct req *r, struct resp *p)
+static void
+preflight(struct app *a, struct req *r, struct resp *p)
 {
 	const char	*origin, *m;
 
@@ -53,12 +54,29 @@ cors_preflight(struct app *a, struct req *r, struct resp *p)
 	http_resp_text(p, 204, "", 0);
 }
 
-void
-cors_headers(struct app *a, struct req *r, struct resp *p)
+static void
+headers(struct app *a, struct req *r, struct resp *p)
 {
 	const char	*origin;
 
 	if (allowed(a, r, &origin))
 		http_resp_header(p, "Access-Control-Allow-Origin", origin);
 	http_resp_header(p, "Vary", "Origin");
+}
+
+void
+cors_post(struct app *a, struct req *r, struct resp *p,
+    void (*fn)(struct app *, struct req *, struct resp *))
+{
+	if (is_preflight(r)) {
+		preflight(a, r, p);
+		return;
+	}
+	if (r->method != HTTP_POST) {
+		oauth_err(p, OERR_METHOD_NOT_ALLOWED, NULL);
+		http_resp_header(p, "Allow", "POST, OPTIONS");
+		return;
+	}
+	fn(a, r, p);
+	headers(a, r, p);
 }

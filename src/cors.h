@@ -15,13 +15,12 @@ struct app;
 struct req;
 struct resp;
 
-/* 1 when r is an OPTIONS request (answer it with cors_preflight). */
-int	cors_is_preflight(const struct req *r);
-
-/* Answer the preflight r into p. */
-void	cors_preflight(struct app *, struct req *r, struct resp *p);
-
-/* The headers of an actual request's answer (after the handler's). */
-void	cors_headers(struct app *, struct req *r, struct resp *p);
+/*
+ * The handler of an endpoint open to browsers (/token, /revoke): an
+ * OPTIONS preflight is answered here; a method other than POST gets 405;
+ * a POST goes to fn, and its answer gets the CORS headers (after fn's).
+ */
+void	cors_post(struct app *, struct req *r, struct resp *p,
+	    void (*fn)(struct app *, struct req *, struct resp *));
 
 #endif

@@ -70,19 +70,20 @@ grant_password(const struct grant_ctx *g, struct req *r, const struct client *c,
 	/*
 	 * The address the per-address failure counter counts: the web
 	 * server's, or, from a key an operator marked as a trusted forwarder
-	 * (a backend logging its users in), its end user's. Everyone else's
-	 * end_user_ip is ignored; the per-username counter applies always.
+	 * (a backend logging its users in), its end user's; an IPv6 one by
+	 * its /64 (ipaddr_limit_key). Everyone else's end_user_ip is ignored;
+	 * the per-username counter applies always.
 	 */
 	if (eip != NULL && c->trusted_forwarder) {
-		if (ipaddr_canon(eip, strlen(eip), ip) == -1) {
+		if (ipaddr_limit_key(eip, strlen(eip), ip) == -1) {
 			oauth_err(p, OERR_INVALID_REQUEST, "end_user_ip is "
 			    "malformed");
 			return;
 		}
 		addr = ip;
-	} else if (r->remote_addr != NULL && ipaddr_canon(r->remote_addr,
+	} else if (r->remote_addr != NULL && ipaddr_limit_key(r->remote_addr,
 	    strlen(r->remote_addr), ip) == 0)
-		addr = ip;	/* one spelling; anything else (none) is "-" */
+		addr = ip;	/* one key (an IPv6 /64); anything else is "-" */
 	snprintf(actor, sizeof(actor), "key:%s", c->id);
 	switch (pwcheck(g, c->org_id, user, pw, addr, actor, uname, &l,
 	    &retry_after)) {

@@ -33,6 +33,7 @@
 
 #include "app.h"
 #include "authcode.h"
+#include "bstr.h"
 #include "config.h"
 #include "form.h"
 #include "handlers.h"
@@ -71,18 +72,6 @@ struct authz {
 	char			 session_hex[LOGINWEB_HEX_LEN + 1];
 	int			 has_session;
 };
-
-static int
-copy(char *dst, size_t dstsz, const char *src)
-{
-	size_t	 n = src != NULL ? strlen(src) : 0;
-
-	if (n >= dstsz)
-		return -1;
-	memcpy(dst, src != NULL ? src : "", n);
-	dst[n] = '\0';
-	return 0;
-}
 
 /*
  * RFC 6749 §4.1.2.1: an error to the validated redirect URI, with state
@@ -124,16 +113,17 @@ resource_set(struct authz *z, const char *res)
 	for (i = 0; z->a->all_audv[i] != NULL; i++)
 		if (z->a->all_audv[i][0] != '\0' &&
 		    strcmp(res, z->a->all_audv[i]) == 0)
-			return copy(z->lr.resource, sizeof(z->lr.resource),
+			return bstr_copy_opt(z->lr.resource, sizeof(z->lr.resource),
 			    res) == 0;
 	return 0;
 }
 
-/* The client address the failure counters count: the web server's only. */
+/* The client address the failure counters and the page's rate count:
+ * the web server's only, an IPv6 one by its /64 (ipaddr_limit_key). */
 static const char *
 client_addr(const struct req *r, char ip[IPADDR_MAX_BYTES])
 {
-	if (r->remote_addr != NULL && ipaddr_canon(r->remote_addr,
+	if (r->remote_addr != NULL && ipaddr_limit_key(r->remote_addr,
 	    strlen(r->remote_addr), ip) == 0)
 		return ip;
 	return "-";
@@ -387,13 +377,13 @@ authorize_get(struct authz *z)
 	ru = form_get(&f, "redirect_uri");
 	if (ru == NULL || strlen(ru) > REDIRECTURI_MAX_BYTES ||
 	    !store_app_redirect_ok(&z->app, z->a->cfg->issuer, ru) ||
-	    copy(z->lr.redirect_uri, sizeof(z->lr.redirect_uri), ru) == -1) {
+	    bstr_copy_opt(z->lr.redirect_uri, sizeof(z->lr.redirect_uri), ru) == -1) {
 		loginweb_error(z->p, 400, z->lang, LS_BAD_REDIRECT);
 		goto out;
 	}
 	/* From here on errors go back to the validated redirect URI. */
 	if ((state = form_get(&f, "state")) != NULL) {
-		if (copy(z->lr.state, sizeof(z->lr.state), state) == -1) {
+		if (bstr_copy_opt(z->lr.state, sizeof(z->lr.state), state) == -1) {
 			redirect_error(z, "invalid_request");
 			goto out;
 		}

@@ -5,8 +5,9 @@
  *
  *   /portal/{slug}              308 to /portal/{slug}/
  *   /portal/{slug}/             index.html (the portal app's redirect URI)
- *   /portal/{slug}/config.json  {issuer, client_id, org_name, org_slug,
- *                                scopes (the portal app's), scopes_supported}
+ *   /portal/{slug}/config.json  {issuer, client_id, org_name, org_slug}:
+ *                                what the page needs to sign in, nothing
+ *                                more (its scopes come with its token)
  *   /portal/{slug}/{file}       a file of portal/, by exact name
  *
  * The page and its config need an enabled organization of that slug (404
@@ -41,7 +42,6 @@ struct portal_org {
 	int	 found;
 	char	 name[CONFIG_STR_BYTES];
 	char	 client_id[PORTAL_CLIENT_BYTES];
-	char	 scopes[CONFIG_STR_BYTES];
 };
 
 static int
@@ -49,14 +49,12 @@ org_row(void *arg, const char *const *cols, int ncols)
 {
 	struct portal_org	*o = arg;
 
-	if (ncols != 3)
+	if (ncols != 2)
 		return -1;
 	if ((size_t)snprintf(o->name, sizeof(o->name), "%s", cols[0]) >=
 	    sizeof(o->name) ||
 	    (size_t)snprintf(o->client_id, sizeof(o->client_id), "%s",
-	    cols[1]) >= sizeof(o->client_id) ||
-	    (size_t)snprintf(o->scopes, sizeof(o->scopes), "%s", cols[2]) >=
-	    sizeof(o->scopes))
+	    cols[1]) >= sizeof(o->client_id))
 		return -1;
 	o->found = 1;
 	return 0;
@@ -107,20 +105,6 @@ file_find(const char *name)
 	return NULL;
 }
 
-/* The words of the space-separated list s as the array key. */
-static void
-words(struct jsonw *w, const char *key, const char *s)
-{
-	char	 buf[CONFIG_STR_BYTES];
-	char	*p, *tok, *save;
-
-	jw_arr(w, key);
-	snprintf(buf, sizeof(buf), "%s", s);
-	for (p = buf; (tok = strtok_r(p, " ", &save)) != NULL; p = NULL)
-		jw_str(w, NULL, tok);
-	jw_close(w);
-}
-
 static void
 config_json(struct app *a, const struct portal_org *o, const char *slug,
     struct resp *p)
@@ -134,10 +118,6 @@ config_json(struct app *a, const struct portal_org *o, const char *slug,
 	jw_str(&w, "client_id", o->client_id);
 	jw_str(&w, "org_name", o->name);
 	jw_str(&w, "org_slug", slug);
-	/* Informative only: the portal asks /authorize without a scope (it
-	 * is first-party, bounded by the user's permissions). */
-	words(&w, "scopes", o->scopes);
-	words(&w, "scopes_supported", a->cfg->scopes_supported);
 	if ((n = jw_end(&w)) < 0) {
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		return;

@@ -81,17 +81,7 @@ static void revoke(struct app *, struct req *, struct resp *);
 void
 h_revoke(struct app *a, struct req *r, struct resp *p)
 {
-	if (cors_is_preflight(r)) {
-		cors_preflight(a, r, p);
-		return;
-	}
-	if (r->method != HTTP_POST) {
-		oauth_err(p, OERR_METHOD_NOT_ALLOWED, NULL);
-		http_resp_header(p, "Allow", "POST, OPTIONS");
-		return;
-	}
-	revoke(a, r, p);
-	cors_headers(a, r, p);
+	cors_post(a, r, p, revoke);
 }
 
 static void

@@ -33,17 +33,7 @@ static void token(struct app *, struct req *, struct resp *);
 void
 h_token(struct app *a, struct req *r, struct resp *p)
 {
-	if (cors_is_preflight(r)) {
-		cors_preflight(a, r, p);
-		return;
-	}
-	if (r->method != HTTP_POST) {
-		oauth_err(p, OERR_METHOD_NOT_ALLOWED, NULL);
-		http_resp_header(p, "Allow", "POST, OPTIONS");
-		return;
-	}
-	token(a, r, p);
-	cors_headers(a, r, p);
+	cors_post(a, r, p, token);
 }
 
 static void

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bstr.h"
 #include "db.h"
 #include "ops_app.h"
 #include "store.h"
@@ -24,34 +25,14 @@ done(struct db *db, enum ops_err rc)
 	return db_commit(db) == -1 ? OPS_UNAVAILABLE : OPS_OK;
 }
 
-static int
-copy(char *dst, size_t sz, const char *src)
-{
-	size_t	 n;
-
-	if (src == NULL) {
-		dst[0] = '\0';
-		return 0;
-	}
-	if ((n = strlen(src)) >= sz)
-		return -1;
-	memcpy(dst, src, n + 1);
-	return 0;
-}
-
-/* 1..200 bytes of UTF-8 without control characters. */
+/* 1..200 bytes of text to show (utf8_text): the login page shows it. */
 static int
 name_valid(const char *s)
 {
-	size_t	 n = strlen(s), i;
+	size_t	 n = strlen(s);
 
-	if (n < 1 || n > OPS_APP_NAME_BYTES ||
-	    !utf8_valid((const unsigned char *)s, n))
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	return 1;
+	return n >= 1 && n <= OPS_APP_NAME_BYTES &&
+	    utf8_text((const unsigned char *)s, n) >= 0;
 }
 
 /* The canonical scope list: parsed, at least one. */
@@ -106,13 +87,13 @@ app_row(void *arg, const char *const *c, int n)
 	memset(a, 0, sizeof(*a));
 	if (n != 10 || c[0] == NULL || c[1] == NULL || c[2] == NULL ||
 	    c[3] == NULL || c[4] == NULL || c[7] == NULL || c[8] == NULL ||
-	    copy(a->client_id, sizeof(a->client_id), c[0]) == -1 ||
-	    copy(a->name, sizeof(a->name), c[1]) == -1 ||
-	    copy(a->type, sizeof(a->type), c[2]) == -1 ||
-	    copy(a->scopes, sizeof(a->scopes), c[4]) == -1 ||
-	    copy(a->created_at, sizeof(a->created_at), c[5]) == -1 ||
-	    copy(a->disabled_at, sizeof(a->disabled_at), c[6]) == -1 ||
-	    copy(a->key_id, sizeof(a->key_id), c[9]) == -1)
+	    bstr_copy_opt(a->client_id, sizeof(a->client_id), c[0]) == -1 ||
+	    bstr_copy_opt(a->name, sizeof(a->name), c[1]) == -1 ||
+	    bstr_copy_opt(a->type, sizeof(a->type), c[2]) == -1 ||
+	    bstr_copy_opt(a->scopes, sizeof(a->scopes), c[4]) == -1 ||
+	    bstr_copy_opt(a->created_at, sizeof(a->created_at), c[5]) == -1 ||
+	    bstr_copy_opt(a->disabled_at, sizeof(a->disabled_at), c[6]) == -1 ||
+	    bstr_copy_opt(a->key_id, sizeof(a->key_id), c[9]) == -1)
 		return -1;
 	for (u = c[3]; *u != '\0'; u += len) {
 		u += strspn(u, " ");

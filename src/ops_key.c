@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bstr.h"
 #include "db.h"
 #include "granttype.h"
 #include "jreq.h"
@@ -16,6 +17,7 @@
 #include "secret.h"
 #include "secretcheck.h"
 #include "store.h"
+#include "utf8.h"
 
 const char OPS_KEY_WIDER[] = "scopes exceed what the caller holds";
 
@@ -23,12 +25,6 @@ static const char *const statuses[] = { "active", "expiring", "expired",
     "disabled", "revoked" };
 
 #define VIEW_COLS	19
-
-static void
-copy(char *dst, size_t sz, const char *src)
-{
-	snprintf(dst, sz, "%s", src != NULL ? src : "");
-}
 
 /* One KEY_VIEW row (stmt.c) into a view. */
 static int
@@ -38,23 +34,23 @@ fill(struct ops_key_view *v, const char *const *c, int n)
 	    c[18] == NULL)
 		return -1;
 	memset(v, 0, sizeof(*v));
-	copy(v->id, sizeof(v->id), c[0]);
-	copy(v->name, sizeof(v->name), c[1]);
-	copy(v->env, sizeof(v->env), c[2]);
+	bstr_trunc(v->id, sizeof(v->id), c[0]);
+	bstr_trunc(v->name, sizeof(v->name), c[1]);
+	bstr_trunc(v->env, sizeof(v->env), c[2]);
 	snprintf(v->start, sizeof(v->start), "jmk_%s_%s", v->env, v->id);
-	copy(v->scopes, sizeof(v->scopes), c[3]);
-	copy(v->grants, sizeof(v->grants), c[4]);
+	bstr_trunc(v->scopes, sizeof(v->scopes), c[3]);
+	bstr_trunc(v->grants, sizeof(v->grants), c[4]);
 	v->rate_per_sec = c[5] ? atoi(c[5]) : -1;
 	v->rate_per_min = c[6] ? atoi(c[6]) : -1;
-	copy(v->meta, sizeof(v->meta), c[7] ? c[7] : "{}");
-	copy(v->created_at, sizeof(v->created_at), c[8]);
-	copy(v->last_used_at, sizeof(v->last_used_at), c[9]);
-	copy(v->expires_at, sizeof(v->expires_at), c[10]);
-	copy(v->disabled_at, sizeof(v->disabled_at), c[11]);
-	copy(v->revoked_at, sizeof(v->revoked_at), c[12]);
-	copy(v->status, sizeof(v->status), c[13]);
-	copy(v->rolled_from, sizeof(v->rolled_from), c[14]);
-	copy(v->rolled_to, sizeof(v->rolled_to), c[15]);
+	bstr_trunc(v->meta, sizeof(v->meta), c[7] ? c[7] : "{}");
+	bstr_trunc(v->created_at, sizeof(v->created_at), c[8]);
+	bstr_trunc(v->last_used_at, sizeof(v->last_used_at), c[9]);
+	bstr_trunc(v->expires_at, sizeof(v->expires_at), c[10]);
+	bstr_trunc(v->disabled_at, sizeof(v->disabled_at), c[11]);
+	bstr_trunc(v->revoked_at, sizeof(v->revoked_at), c[12]);
+	bstr_trunc(v->status, sizeof(v->status), c[13]);
+	bstr_trunc(v->rolled_from, sizeof(v->rolled_from), c[14]);
+	bstr_trunc(v->rolled_to, sizeof(v->rolled_to), c[15]);
 	v->trusted_forwarder = c[16] != NULL && c[16][0] == 't';
 	v->version = strtoll(c[17], NULL, 10);
 	v->created_usec = strtoll(c[18], NULL, 10);
@@ -117,13 +113,11 @@ view_row(void *arg, const char *const *c, int n)
 	return fill(arg, c, n);
 }
 
+/* Text to show (utf8_text: no control or direction character). */
 static int
 no_ctl(const char *s)
 {
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 0;
-	return 1;
+	return utf8_text((const unsigned char *)s, strlen(s)) >= 0;
 }
 
 static int
@@ -356,8 +350,8 @@ peek_row(void *arg, const char *const *c, int n)
 	    c[3] == NULL)
 		return -1;
 	k->version = strtoll(c[0], NULL, 10);
-	copy(k->scopes, sizeof(k->scopes), c[1]);
-	copy(k->grants, sizeof(k->grants), c[2]);
+	bstr_trunc(k->scopes, sizeof(k->scopes), c[1]);
+	bstr_trunc(k->grants, sizeof(k->grants), c[2]);
 	k->expires = strtoll(c[3], NULL, 10);
 	return 0;
 }
@@ -619,8 +613,8 @@ roll_row(void *arg, const char *const *c, int n)
 		return -1;
 	st->env = apikey_env_parse(c[0]);
 	st->rollable = c[1][0] == 't';
-	copy(st->scopes, sizeof(st->scopes), c[2]);
-	copy(st->grants, sizeof(st->grants), c[3]);
+	bstr_trunc(st->scopes, sizeof(st->scopes), c[2]);
+	bstr_trunc(st->grants, sizeof(st->grants), c[3]);
 	st->forwarder = c[4][0] == 't';
 	return 0;
 }

@@ -2,6 +2,7 @@
  * ops_login: see ops_login.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "loginui.h"
@@ -17,22 +18,24 @@ static int
 tpl_row(void *arg, const char *const *c, int n)
 {
 	struct store_login_tpl	*t = arg;
+	char			*end;
 	size_t			 i;
 
 	memset(t, 0, sizeof(*t));
-	if (n != 5)
+	if (n != 6)
 		return -1;
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < 6; i++)
 		if (c[i] == NULL)
 			return -1;
-	if (snprintf(t->title, sizeof(t->title), "%s", c[0]) < 0 ||
-	    strlen(c[0]) >= sizeof(t->title) ||
+	if (strlen(c[0]) >= sizeof(t->title) ||
 	    strlen(c[1]) >= sizeof(t->org_name))
 		return -1;
+	snprintf(t->title, sizeof(t->title), "%s", c[0]);
 	snprintf(t->org_name, sizeof(t->org_name), "%s", c[1]);
 	for (i = 0; i < 3; i++)
 		snprintf(t->colors[i], sizeof(t->colors[i]), "%s", c[2 + i]);
-	return 0;
+	t->version = strtoll(c[5], &end, 10);
+	return *end == '\0' && t->version >= 1 ? 0 : -1;
 }
 
 enum ops_err
@@ -52,20 +55,14 @@ ops_login_tpl_get(const struct ops_ctx *x, struct store_login_tpl *out)
 	return OPS_OK;
 }
 
-/* Text shown on the page: valid UTF-8, no control byte, bounded. */
+/* Text shown on the page (utf8_text: no control or direction
+ * character), at most TPL_MAX_CHARS characters. */
 static int
 text_ok(const char *s)
 {
-	size_t	 i, n = strlen(s), chars = 0;
+	long	 chars = utf8_text((const unsigned char *)s, strlen(s));
 
-	if (!utf8_valid((const unsigned char *)s, n))
-		return 0;
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
-	}
-	return chars <= TPL_MAX_CHARS;
+	return chars >= 0 && chars <= TPL_MAX_CHARS;
 }
 
 enum ops_err
@@ -74,7 +71,8 @@ ops_login_tpl_set(const struct ops_ctx *x, const struct ops_login_tpl_set *rq,
 {
 	static const char *const names[3] = { "bg", "fg", "accent" };
 	struct store_login_tpl	 cur;
-	const char		*params[8];
+	const char		*params[9];
+	char			 ver[24];
 	enum ops_err		 e;
 	size_t			 i;
 	int			 n;
@@ -108,10 +106,17 @@ ops_login_tpl_set(const struct ops_ctx *x, const struct ops_login_tpl_set *rq,
 		    cur.colors[i];
 	params[6] = x->actor;
 	params[7] = x->source;
+	snprintf(ver, sizeof(ver), "%lld", rq->if_version);
+	params[8] = ver;
 	n = store_rows(x->db, STMT_LOGIN_TEMPLATE_SET, params, tpl_row, out);
 	if (n != 1) {
 		store_rollback(x->db);
+		if (n == 0 && rq->if_version != 0) {
+			*field = "version";
+			return OPS_CONFLICT;
+		}
 		return n == -1 ? OPS_UNAVAILABLE : OPS_FAILED;
 	}
+	memcpy(out->org, cur.org, sizeof(out->org));
 	return store_commit(x->db) == -1 ? OPS_UNAVAILABLE : OPS_OK;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "apikey.h"
+#include "bstr.h"
 #include "db.h"
 #include "ops_org.h"
 #include "utf8.h"
@@ -20,25 +21,14 @@ slug_valid(const char *s)
 	    s[0] != '-';
 }
 
-/* 1..200 bytes of UTF-8 without control characters. */
+/* 1..200 bytes of text to show (utf8_text). */
 static int
 name_valid(const char *s)
 {
-	size_t	 n = strlen(s), i;
+	size_t	 n = strlen(s);
 
-	if (n < 1 || n >= OPS_ORG_NAME_BYTES ||
-	    !utf8_valid((const unsigned char *)s, n))
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	/* C1 controls, U+0080..U+009F: 0xc2 0x80..0x9f */
-	for (i = 0; i + 1 < n; i++)
-		if ((unsigned char)s[i] == 0xc2 &&
-		    (unsigned char)s[i + 1] >= 0x80 &&
-		    (unsigned char)s[i + 1] <= 0x9f)
-			return 0;
-	return 1;
+	return n >= 1 && n < OPS_ORG_NAME_BYTES &&
+	    utf8_text((const unsigned char *)s, n) >= 0;
 }
 
 /*
@@ -58,26 +48,13 @@ done(struct db *db, enum ops_err rc)
 }
 
 static int
-copy(char *dst, size_t sz, const char *src)
-{
-	if (src == NULL) {
-		dst[0] = '\0';
-		return 0;
-	}
-	if (strlen(src) >= sz)
-		return -1;
-	memcpy(dst, src, strlen(src) + 1);
-	return 0;
-}
-
-static int
 first_col(void *arg, const char *const *c, int n)
 {
 	struct ops_org	*o = arg;
 
 	if (n < 1 || c[0] == NULL)
 		return -1;
-	return copy(o->id, sizeof(o->id), c[0]);
+	return bstr_copy_opt(o->id, sizeof(o->id), c[0]);
 }
 
 static int
@@ -87,7 +64,7 @@ created_col(void *arg, const char *const *c, int n)
 
 	if (n < 1 || c[0] == NULL)
 		return -1;
-	return copy(o->created_at, sizeof(o->created_at), c[0]);
+	return bstr_copy_opt(o->created_at, sizeof(o->created_at), c[0]);
 }
 
 enum ops_err
@@ -142,11 +119,11 @@ list_row(void *arg, const char *const *c, int n)
 
 	memset(&l->o, 0, sizeof(l->o));
 	if (n != 5 || c[0] == NULL || c[1] == NULL || c[2] == NULL ||
-	    c[3] == NULL || copy(l->o.id, sizeof(l->o.id), c[0]) == -1 ||
-	    copy(l->o.slug, sizeof(l->o.slug), c[1]) == -1 ||
-	    copy(l->o.name, sizeof(l->o.name), c[2]) == -1 ||
-	    copy(l->o.created_at, sizeof(l->o.created_at), c[3]) == -1 ||
-	    copy(l->o.disabled_at, sizeof(l->o.disabled_at), c[4]) == -1)
+	    c[3] == NULL || bstr_copy_opt(l->o.id, sizeof(l->o.id), c[0]) == -1 ||
+	    bstr_copy_opt(l->o.slug, sizeof(l->o.slug), c[1]) == -1 ||
+	    bstr_copy_opt(l->o.name, sizeof(l->o.name), c[2]) == -1 ||
+	    bstr_copy_opt(l->o.created_at, sizeof(l->o.created_at), c[3]) == -1 ||
+	    bstr_copy_opt(l->o.disabled_at, sizeof(l->o.disabled_at), c[4]) == -1)
 		return -1;
 	if (l->rq->row(l->rq->arg, &l->o) == -1) {
 		l->stopped = 1;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bstr.h"
 #include "db.h"
 #include "ops_role.h"
 #include "store.h"
@@ -21,15 +22,6 @@ done(struct db *db, enum ops_err rc)
 		return rc;
 	}
 	return db_commit(db) == -1 ? OPS_UNAVAILABLE : OPS_OK;
-}
-
-static int
-copy(char *dst, size_t sz, const char *src)
-{
-	if (src == NULL || strlen(src) >= sz)
-		return -1;
-	memcpy(dst, src, strlen(src) + 1);
-	return 0;
 }
 
 /* The canonical form of a scope list into out (OPS_SCOPES_MAX_BYTES + 1). */
@@ -55,9 +47,9 @@ role_row(void *arg, const char *const *c, int n)
 	memset(r, 0, sizeof(*r));
 	if (n < 7 || c[0] == NULL || c[1] == NULL || c[2] == NULL ||
 	    c[3] == NULL || c[4] == NULL || c[5] == NULL || c[6] == NULL ||
-	    copy(r->name, sizeof(r->name), c[0]) == -1 ||
-	    copy(r->scopes, sizeof(r->scopes), c[1]) == -1 ||
-	    copy(r->created_at, sizeof(r->created_at), c[4]) == -1)
+	    bstr_copy(r->name, sizeof(r->name), c[0]) == -1 ||
+	    bstr_copy(r->scopes, sizeof(r->scopes), c[1]) == -1 ||
+	    bstr_copy(r->created_at, sizeof(r->created_at), c[4]) == -1)
 		return -1;
 	r->all_accounts = c[2][0] == 't';
 	r->read_only = c[3][0] == 't';

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bstr.h"
 #include "kek.h"
 #include "ops_signing.h"
 #include "secret.h"
@@ -120,12 +121,6 @@ ops_signing_create(const struct ops_ctx *x, const struct ops_signing_create *rq,
 	    "signing_key.create", out);
 }
 
-static void
-copy(char *dst, size_t n, const char *src)
-{
-	snprintf(dst, n, "%s", src != NULL ? src : "");
-}
-
 struct listing {
 	const struct ops_signing_list	*rq;
 	size_t				 n;
@@ -140,13 +135,13 @@ list_row(void *arg, const char *const *c, int n)
 	if (n != 7 || c[0] == NULL || c[1] == NULL || c[4] == NULL)
 		return -1;
 	memset(&k, 0, sizeof(k));
-	copy(k.kid, sizeof(k.kid), c[0]);
-	copy(k.alg, sizeof(k.alg), c[1]);
-	copy(k.created_at, sizeof(k.created_at), c[2]);
-	copy(k.retired_at, sizeof(k.retired_at), c[3]);
-	copy(k.state, sizeof(k.state), c[4]);
-	copy(k.activated_at, sizeof(k.activated_at), c[5]);
-	copy(k.removed_at, sizeof(k.removed_at), c[6]);
+	bstr_trunc(k.kid, sizeof(k.kid), c[0]);
+	bstr_trunc(k.alg, sizeof(k.alg), c[1]);
+	bstr_trunc(k.created_at, sizeof(k.created_at), c[2]);
+	bstr_trunc(k.retired_at, sizeof(k.retired_at), c[3]);
+	bstr_trunc(k.state, sizeof(k.state), c[4]);
+	bstr_trunc(k.activated_at, sizeof(k.activated_at), c[5]);
+	bstr_trunc(k.removed_at, sizeof(k.removed_at), c[6]);
 	l->n++;
 	return l->rq->row != NULL ? l->rq->row(l->rq->arg, &k) : 0;
 }
@@ -181,9 +176,9 @@ peek_row(void *arg, const char *const *c, int n)
 	if (n != 2 || c[0] == NULL || c[1] == NULL)
 		return -1;
 	if (strcmp(c[1], "next") == 0 && p->next[0] == '\0')
-		copy(p->next, sizeof(p->next), c[0]);
+		bstr_trunc(p->next, sizeof(p->next), c[0]);
 	else if (strcmp(c[1], "active") == 0 && p->active[0] == '\0')
-		copy(p->active, sizeof(p->active), c[0]);
+		bstr_trunc(p->active, sizeof(p->active), c[0]);
 	return 0;
 }
 
@@ -225,8 +220,8 @@ ops_signing_promote(const struct ops_ctx *x,
 		return store_conflict(x->db) ? OPS_CONFLICT : OPS_UNAVAILABLE;
 	if (n == 0)
 		return OPS_CONFLICT;
-	copy(out->kid, sizeof(out->kid), t.a);
-	copy(out->retired, sizeof(out->retired), rq->active);
+	bstr_trunc(out->kid, sizeof(out->kid), t.a);
+	bstr_trunc(out->retired, sizeof(out->retired), rq->active);
 	return OPS_OK;
 }
 
@@ -266,8 +261,8 @@ ops_signing_rotate(const struct ops_ctx *x, const struct ops_signing_rotate *rq,
 	if ((rc = create(x, rq->alg, "active", rq->kek, "signing_key.rotate",
 	    &cr)) != OPS_OK)
 		return rc;
-	copy(out->kid, sizeof(out->kid), cr.kid);
-	copy(out->retired, sizeof(out->retired), cr.retired);
+	bstr_trunc(out->kid, sizeof(out->kid), cr.kid);
+	bstr_trunc(out->retired, sizeof(out->retired), cr.retired);
 	out->created = 1;
 	return OPS_OK;
 }
@@ -298,8 +293,8 @@ ops_signing_retire(const struct ops_ctx *x, const struct ops_signing_retire *rq,
 		return store_conflict(x->db) ? OPS_CONFLICT : OPS_UNAVAILABLE;
 	if (n == 0)
 		return OPS_NOT_FOUND;
-	copy(out->kid, sizeof(out->kid), t.a);
-	copy(out->replaced_by, sizeof(out->replaced_by), t.b);
+	bstr_trunc(out->kid, sizeof(out->kid), t.a);
+	bstr_trunc(out->replaced_by, sizeof(out->replaced_by), t.b);
 	return OPS_OK;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "apikey.h"
+#include "bstr.h"
 #include "db.h"
 #include "ops_role.h"
 #include "ops_user.h"
@@ -32,19 +33,6 @@ done(struct db *db, enum ops_err rc)
 	return db_commit(db) == -1 ? OPS_UNAVAILABLE : OPS_OK;
 }
 
-static int
-copy(char *dst, size_t sz, const char *src)
-{
-	if (src == NULL) {
-		dst[0] = '\0';
-		return 0;
-	}
-	if (strlen(src) >= sz)
-		return -1;
-	memcpy(dst, src, strlen(src) + 1);
-	return 0;
-}
-
 /* The canonical form of a scope or account list of at most max bytes. */
 static int
 canonical(const char *in, char *out, size_t outsz, size_t max)
@@ -67,13 +55,13 @@ user_row(void *arg, const char *const *c, int n)
 	memset(u, 0, sizeof(*u));
 	if (n < 9 || c[0] == NULL || c[1] == NULL || c[2] == NULL ||
 	    c[3] == NULL || c[4] == NULL || c[5] == NULL || c[7] == NULL ||
-	    c[8] == NULL || copy(u->id, sizeof(u->id), c[0]) == -1 ||
-	    copy(u->username, sizeof(u->username), c[1]) == -1 ||
-	    copy(u->role, sizeof(u->role), c[2]) == -1 ||
-	    copy(u->scopes, sizeof(u->scopes), c[3]) == -1 ||
-	    copy(u->accounts, sizeof(u->accounts), c[4]) == -1 ||
-	    copy(u->created_at, sizeof(u->created_at), c[5]) == -1 ||
-	    copy(u->disabled_at, sizeof(u->disabled_at), c[6]) == -1)
+	    c[8] == NULL || bstr_copy_opt(u->id, sizeof(u->id), c[0]) == -1 ||
+	    bstr_copy_opt(u->username, sizeof(u->username), c[1]) == -1 ||
+	    bstr_copy_opt(u->role, sizeof(u->role), c[2]) == -1 ||
+	    bstr_copy_opt(u->scopes, sizeof(u->scopes), c[3]) == -1 ||
+	    bstr_copy_opt(u->accounts, sizeof(u->accounts), c[4]) == -1 ||
+	    bstr_copy_opt(u->created_at, sizeof(u->created_at), c[5]) == -1 ||
+	    bstr_copy_opt(u->disabled_at, sizeof(u->disabled_at), c[6]) == -1)
 		return -1;
 	u->created_usec = strtoll(c[7], NULL, 10);
 	u->version = strtoll(c[8], NULL, 10);
@@ -90,8 +78,8 @@ current_row(void *arg, const char *const *c, int n)
 	    c[10] == NULL || c[11] == NULL)
 		return -1;
 	memset(&cur->r, 0, sizeof(cur->r));
-	if (copy(cur->r.name, sizeof(cur->r.name), cur->u.role) == -1 ||
-	    copy(cur->r.scopes, sizeof(cur->r.scopes), c[9]) == -1)
+	if (bstr_copy_opt(cur->r.name, sizeof(cur->r.name), cur->u.role) == -1 ||
+	    bstr_copy_opt(cur->r.scopes, sizeof(cur->r.scopes), c[9]) == -1)
 		return -1;
 	cur->r.all_accounts = c[10][0] == 't';
 	cur->r.read_only = c[11][0] == 't';
@@ -439,7 +427,7 @@ ops_user_update(const struct ops_ctx *x, const struct ops_user_update *rq,
 	}
 	if (rq->scopes == NULL)
 		memcpy(scopes, cur.u.scopes, sizeof(scopes));
-	if (rq->accounts == NULL && copy(accounts, sizeof(accounts),
+	if (rq->accounts == NULL && bstr_copy_opt(accounts, sizeof(accounts),
 	    cur.u.accounts) == -1)
 		return done(x->db, OPS_FAILED);
 	role = cur.r;

@@ -965,13 +965,13 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " left join orgs o on o.id = a.org_id order by a.org_id", 0 },
 	/*
 	 * The portal's page of an organization (h_portal.c): $1 slug; its
-	 * name, its portal application's client_id and scopes (sql/015_*.sql),
+	 * name and its portal application's client_id (sql/015_*.sql),
 	 * or no row when there is no such enabled organization. Public: it
 	 * publishes nothing the page does not show anyway.
 	 */
 	[STMT_PORTAL_GET] = { "portal_get",
-	    "select o.name, coalesce(a.client_id, ''), coalesce(a.scopes, '')"
-	    " from orgs o left join lateral (select client_id, scopes from apps"
+	    "select o.name, coalesce(a.client_id, '')"
+	    " from orgs o left join lateral (select client_id from apps"
 	    "   where apps.org_id = o.id and apps.type = 'portal'"
 	    "   and apps.disabled_at is null order by apps.created_at limit 1) a"
 	    "   on true"
@@ -1178,25 +1178,37 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_LOGIN_TEMPLATE] = { "login_template",
 	    "select o.name, coalesce(t.title, ''), coalesce(t.org_name, ''),"
 	    " coalesce(t.color_bg, ''), coalesce(t.color_fg, ''),"
-	    " coalesce(t.color_accent, '')"
+	    " coalesce(t.color_accent, ''), coalesce(t.version, 1)"
 	    " from orgs o left join login_templates t on t.org_id = o.id"
 	    " where o.id = $1", 1 },
 	/*
 	 * Set the whole template (ops_login.c merges a partial change first),
 	 * with its audit row. $1 org, $2 title, $3 org name, $4-$6 colours,
-	 * $7 actor, $8 source.
+	 * $7 actor, $8 source, $9 the version the caller saw (If-Match; 0:
+	 * any). A template never set is version 1 (sql/017): its row is
+	 * inserted only for 0 or 1; an existing row (the insert conflicts)
+	 * is changed only when its version matches, checked under the row's
+	 * lock (a concurrent change is seen). No row back: the version did
+	 * not match.
 	 */
 	[STMT_LOGIN_TEMPLATE_SET] = { "login_template_set",
 	    "with t as (insert into login_templates (org_id, title, org_name,"
-	    "   color_bg, color_fg, color_accent) values ($1, $2, $3, $4, $5, $6)"
+	    "   color_bg, color_fg, color_accent)"
+	    "   select $1::text, $2::text, $3::text, $4::text, $5::text, $6::text"
+	    "   where $9::bigint in (0, 1) or exists (select 1"
+	    "   from login_templates where org_id = $1::text)"
 	    "   on conflict (org_id) do update set title = excluded.title,"
 	    "   org_name = excluded.org_name, color_bg = excluded.color_bg,"
 	    "   color_fg = excluded.color_fg,"
-	    "   color_accent = excluded.color_accent, updated_at = now()"
-	    "   returning *),"
+	    "   color_accent = excluded.color_accent, updated_at = now(),"
+	    "   version = login_templates.version + 1"
+	    "   where $9::bigint = 0 or login_templates.version = $9::bigint"
+	    "   returning org_id, title, org_name, color_bg, color_fg,"
+	    "   color_accent, version),"
 	    " a as (" AUDIT_INTO " select $1, 'login.template',"
 	    "   'login page template set', $7, $8, t.org_id from t)"
-	    " select title, org_name, color_bg, color_fg, color_accent from t", 8 },
+	    " select title, org_name, color_bg, color_fg, color_accent, version"
+	    " from t", 9 },
 	/*
 	 * One rendering of the page: the validated request, single use.
 	 * $1 token digest, $2 browser digest, $3 org, $4 client_id,

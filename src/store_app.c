@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bstr.h"
 #include "store.h"
 #include "store_app.h"
 
@@ -13,17 +14,6 @@ store_app_id_valid(const char *s)
 	return s != NULL && strlen(s) == STORE_APP_ID_LEN &&
 	    strncmp(s, "app_", 4) == 0 &&
 	    strspn(s + 4, "abcdefghijklmnopqrstuvwxyz234567") == 16;
-}
-
-static int
-copy(char *dst, size_t sz, const char *src)
-{
-	size_t	 n;
-
-	if (src == NULL || (n = strlen(src)) >= sz)
-		return -1;
-	memcpy(dst, src, n + 1);
-	return 0;
 }
 
 /* client_id, org_id, slug, name, type, uris (space-separated), scopes,
@@ -39,10 +29,10 @@ app_row(void *arg, const char *const *c, int n)
 	if (n != 8 || c[0] == NULL || c[1] == NULL || c[2] == NULL ||
 	    c[3] == NULL || c[4] == NULL || c[5] == NULL || c[6] == NULL ||
 	    c[7] == NULL ||
-	    copy(a->client_id, sizeof(a->client_id), c[0]) == -1 ||
-	    copy(a->org_id, sizeof(a->org_id), c[1]) == -1 ||
-	    copy(a->org_slug, sizeof(a->org_slug), c[2]) == -1 ||
-	    copy(a->name, sizeof(a->name), c[3]) == -1 ||
+	    bstr_copy(a->client_id, sizeof(a->client_id), c[0]) == -1 ||
+	    bstr_copy(a->org_id, sizeof(a->org_id), c[1]) == -1 ||
+	    bstr_copy(a->org_slug, sizeof(a->org_slug), c[2]) == -1 ||
+	    bstr_copy(a->name, sizeof(a->name), c[3]) == -1 ||
 	    (t = redirecturi_type_from_name(c[4])) == -1 ||
 	    scope_parse(&a->scopes, c[6], strlen(c[6])) == -1)
 		return -1;

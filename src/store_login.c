@@ -5,34 +5,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bstr.h"
 #include "log.h"
 #include "store.h"
 #include "store_login.h"
 
 static int
-copy(char *dst, size_t dstsz, const char *src)
-{
-	size_t	 n;
-
-	if (src == NULL || (n = strlen(src)) >= dstsz)
-		return -1;
-	memcpy(dst, src, n + 1);
-	return 0;
-}
-
-static int
 tpl_row(void *arg, const char *const *c, int n)
 {
 	struct store_login_tpl	*t = arg;
+	char			*end;
 
-	if (n != 6 || copy(t->org, sizeof(t->org), c[0]) == -1 ||
-	    copy(t->title, sizeof(t->title), c[1]) == -1 ||
-	    copy(t->org_name, sizeof(t->org_name), c[2]) == -1 ||
-	    copy(t->colors[0], sizeof(t->colors[0]), c[3]) == -1 ||
-	    copy(t->colors[1], sizeof(t->colors[1]), c[4]) == -1 ||
-	    copy(t->colors[2], sizeof(t->colors[2]), c[5]) == -1)
+	if (n != 7 || bstr_copy(t->org, sizeof(t->org), c[0]) == -1 ||
+	    bstr_copy(t->title, sizeof(t->title), c[1]) == -1 ||
+	    bstr_copy(t->org_name, sizeof(t->org_name), c[2]) == -1 ||
+	    bstr_copy(t->colors[0], sizeof(t->colors[0]), c[3]) == -1 ||
+	    bstr_copy(t->colors[1], sizeof(t->colors[1]), c[4]) == -1 ||
+	    bstr_copy(t->colors[2], sizeof(t->colors[2]), c[5]) == -1 ||
+	    c[6] == NULL)
 		return -1;
-	return 0;
+	t->version = strtoll(c[6], &end, 10);
+	return *end == '\0' && t->version >= 1 ? 0 : -1;
 }
 
 int
@@ -64,14 +57,14 @@ req_row(void *arg, const char *const *c, int n)
 	struct store_login_req	*r = arg;
 
 	memset(r, 0, sizeof(*r));
-	if (n != 9 || copy(r->org_id, sizeof(r->org_id), c[0]) == -1 ||
-	    copy(r->client_id, sizeof(r->client_id), c[1]) == -1 ||
-	    copy(r->redirect_uri, sizeof(r->redirect_uri), c[2]) == -1 ||
-	    copy(r->scope, sizeof(r->scope), c[3]) == -1 ||
-	    copy(r->state, sizeof(r->state), c[4]) == -1 || c[5] == NULL ||
-	    copy(r->code_challenge, sizeof(r->code_challenge), c[6]) == -1 ||
-	    copy(r->locale, sizeof(r->locale), c[7]) == -1 ||
-	    (c[8] != NULL && copy(r->resource, sizeof(r->resource), c[8]) == -1))
+	if (n != 9 || bstr_copy(r->org_id, sizeof(r->org_id), c[0]) == -1 ||
+	    bstr_copy(r->client_id, sizeof(r->client_id), c[1]) == -1 ||
+	    bstr_copy(r->redirect_uri, sizeof(r->redirect_uri), c[2]) == -1 ||
+	    bstr_copy(r->scope, sizeof(r->scope), c[3]) == -1 ||
+	    bstr_copy(r->state, sizeof(r->state), c[4]) == -1 || c[5] == NULL ||
+	    bstr_copy(r->code_challenge, sizeof(r->code_challenge), c[6]) == -1 ||
+	    bstr_copy(r->locale, sizeof(r->locale), c[7]) == -1 ||
+	    (c[8] != NULL && bstr_copy(r->resource, sizeof(r->resource), c[8]) == -1))
 		return -1;
 	r->has_state = c[5][0] == 't';
 	return 0;
@@ -108,8 +101,8 @@ session_row(void *arg, const char *const *c, int n)
 {
 	struct session_user	*u = arg;
 
-	if (n != 2 || copy(u->id, STORE_LOGIN_ID_BYTES, c[0]) == -1 ||
-	    copy(u->username, STORE_LOGIN_ID_BYTES, c[1]) == -1)
+	if (n != 2 || bstr_copy(u->id, STORE_LOGIN_ID_BYTES, c[0]) == -1 ||
+	    bstr_copy(u->username, STORE_LOGIN_ID_BYTES, c[1]) == -1)
 		return -1;
 	return 0;
 }

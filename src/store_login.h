@@ -25,6 +25,7 @@ struct store_login_tpl {
 	char	 title[STORE_LOGIN_NAME_BYTES];
 	char	 org_name[STORE_LOGIN_NAME_BYTES];
 	char	 colors[3][8];			/* bg, fg, accent: #rrggbb */
+	long long version;			/* 1: never set (sql/017) */
 };
 
 /* A taken login-page token: the authorization request it answers. */

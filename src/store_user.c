@@ -5,22 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bstr.h"
 #include "db.h"
 #include "log.h"
 #include "store.h"
 #include "store_user.h"
 #include "jwtverify.h"
-
-static int
-copy(char *dst, size_t dstsz, const char *src)
-{
-	size_t	 n = strlen(src);
-
-	if (n >= dstsz)
-		return -1;
-	memcpy(dst, src, n + 1);
-	return 0;
-}
 
 static int
 boolean(PGresult *res, int col)
@@ -36,11 +26,11 @@ user_cols(PGresult *res, int idcol, int col, struct store_user *u)
 	const char	*rs = PQgetvalue(res, 0, col + 1);
 	const char	*ex = PQgetvalue(res, 0, col + 4);
 
-	if (copy(u->id, sizeof(u->id), PQgetvalue(res, 0, idcol)) == -1 ||
-	    copy(u->role, sizeof(u->role), PQgetvalue(res, 0, col)) == -1 ||
+	if (bstr_copy(u->id, sizeof(u->id), PQgetvalue(res, 0, idcol)) == -1 ||
+	    bstr_copy(u->role, sizeof(u->role), PQgetvalue(res, 0, col)) == -1 ||
 	    scope_parse(&u->role_scopes, rs, strlen(rs)) == -1 ||
 	    scope_parse(&u->extra, ex, strlen(ex)) == -1 ||
-	    copy(u->accounts, sizeof(u->accounts),
+	    bstr_copy(u->accounts, sizeof(u->accounts),
 	    PQgetvalue(res, 0, col + 5)) == -1)
 		return -1;
 	u->all_accounts = boolean(res, col + 2);
@@ -72,7 +62,7 @@ store_login_lookup(struct db *db, const char *org, const char *username,
 		goto out;
 	}
 	if (user_cols(res, 0, 2, &out->user) == -1 ||
-	    copy(out->phc, sizeof(out->phc), PQgetvalue(res, 0, 1)) == -1) {
+	    bstr_copy(out->phc, sizeof(out->phc), PQgetvalue(res, 0, 1)) == -1) {
 		log_warnx("store: user row of %s malformed", org);
 		goto out;
 	}
@@ -135,9 +125,9 @@ store_password_rehash(struct db *db, const char *org, const char *user_id,
 static int
 refresh_row(PGresult *res, const char *org, struct store_refresh *out)
 {
-	if (copy(out->family, sizeof(out->family), PQgetvalue(res, 0, 0)) ||
-	    copy(out->scope, sizeof(out->scope), PQgetvalue(res, 0, 1)) ||
-	    copy(out->key_id, sizeof(out->key_id), PQgetvalue(res, 0, 7)) ||
+	if (bstr_copy(out->family, sizeof(out->family), PQgetvalue(res, 0, 0)) ||
+	    bstr_copy(out->scope, sizeof(out->scope), PQgetvalue(res, 0, 1)) ||
+	    bstr_copy(out->key_id, sizeof(out->key_id), PQgetvalue(res, 0, 7)) ||
 	    user_cols(res, 8, 9, &out->user) == -1) {
 		log_warnx("store: refresh row of %s malformed", org);
 		return -1;

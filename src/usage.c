@@ -27,13 +27,15 @@
  * Who is inside each table, per process: a writer that dies inside
  * enter()/leave() leaves only its own cell up, which the drain clears once
  * the process is gone (kill(pid, 0): ESRCH). Cell 0 is shared by the
- * processes that found no free cell (pid -1, never freed).
+ * processes that found no free cell (pid -1, never freed). A cell has
+ * its own cache line: two workers entering at once do not take turns
+ * holding one line (false sharing).
  */
 struct usage_writer {
 	int32_t		 pid;		/* 0: free */
 	uint32_t	 pad;
 	uint64_t	 in[2];		/* inside each table */
-};
+} __attribute__((aligned(64)));
 
 struct usage {
 	uint64_t	 magic;
@@ -41,7 +43,7 @@ struct usage {
 	uint64_t	 epoch;		/* epoch & 1: the table counting now */
 	uint64_t	 dropped;
 	uint64_t	 nets_dropped;
-	uint64_t	 pad0[3];
+	uint64_t	 pad0[3];	/* the epoch's line: read by every count */
 	struct usage_writer writers[USAGE_WRITERS];
 	struct usage_slot slots[];	/* 2 * nslots */
 };

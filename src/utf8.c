@@ -66,3 +66,45 @@ utf8_valid(const unsigned char *s, size_t n)
 	}
 	return 1;
 }
+
+/* A direction control: U+061C, U+200E-U+200F, U+202A-U+202E, U+2066-U+2069. */
+static int
+bidi_control(unsigned long cp)
+{
+	return cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+long
+utf8_text(const unsigned char *s, size_t n)
+{
+	unsigned long	 cp;
+	size_t		 i = 0, k, len;
+	long		 chars = 0;
+
+	if (!utf8_valid(s, n))
+		return -1;
+	/* Well-formed from here: the lead byte gives the length. */
+	while (i < n) {
+		if (s[i] < 0x80) {
+			cp = s[i];
+			len = 1;
+		} else if (s[i] < 0xe0) {
+			cp = s[i] & 0x1f;
+			len = 2;
+		} else if (s[i] < 0xf0) {
+			cp = s[i] & 0x0f;
+			len = 3;
+		} else {
+			cp = s[i] & 0x07;
+			len = 4;
+		}
+		for (k = 1; k < len; k++)
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || bidi_control(cp))
+			return -1;
+		i += len;
+		chars++;
+	}
+	return chars;
+}

@@ -51,7 +51,14 @@ ref(const uint8_t *s, size_t n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	long	 chars;
+
 	if (utf8_valid(data, size) != ref(data, size))
+		__builtin_trap();
+	/* Shown text is valid UTF-8, of at most one character a byte. */
+	chars = utf8_text(data, size);
+	if (chars < -1 || (chars >= 0 && (!utf8_valid(data, size) ||
+	    (size_t)chars > size)))
 		__builtin_trap();
 	return 0;
 }

@@ -535,3 +535,129 @@ def test_cli_get_update_disable_enable(stack):
     events = [r.split(" ")[0] for r in rows.splitlines()]
     assert events == ["key.create", "key.update", "key.disable", "key.enable"], rows
     assert all(r.split(" ")[1].startswith("cli:") for r in rows.splitlines()), rows
+
+
+# --- /admin/login-template --------------------------------------------------
+
+def tpl_of(stack, org):
+    """The template row as stored, or "" when never set."""
+    return stack.psql("select title, org_name, color_bg, color_fg, color_accent, version from login_templates"
+                      " where org_id = '%s'" % org["id"]).strip()
+
+
+def test_login_template_over_http(stack):
+    """An organization's admin reads and changes its login page template
+    (the same operation as `jwtmint-admin login-template`); the page shows
+    it; If-Match; another organization's admin sees and changes only its
+    own; limited users and keys without admin are 403."""
+    from test_login import Browser, authorize_url, new_app, pkce
+    w = world(stack)
+    boss = bearer(stack, w.adm, w.boss, scope="admin", resource=admin_aud(stack))
+    st, h, doc = api(stack, "GET", "/admin/login-template", boss)
+    assert st == 200 and doc == {"title": "", "org_name": "", "bg": "#f4f5f7", "fg": "#1d2330",
+                                 "accent": "#2a5bd7", "version": 1}, (st, doc)
+    assert h["etag"] == '"v1"' and tpl_of(stack, w.org) == ""
+    want = {"title": "<b>Sign</b> in \u00e0 Acme", "org_name": "Acme & \u00c9quipe", "bg": "#102030",
+            "fg": "#fafafa", "accent": "#aa00ff"}
+    st, h, doc = api(stack, "PATCH", "/admin/login-template", boss, want, headers={"If-Match": '"v1"'})
+    assert st == 200 and doc == dict(want, version=2) and h["etag"] == '"v2"', (st, h, doc)
+    assert api(stack, "GET", "/admin/login-template", boss)[2] == doc
+    # A stale or foreign If-Match: 412, nothing changed; a list of tags: 400.
+    for tag in ('"v1"', '"v9"', '"x"'):
+        assert_oauth_error(api(stack, "PATCH", "/admin/login-template", boss, {"title": "lost"},
+                               headers={"If-Match": tag}), 412, "precondition_failed")
+    assert_oauth_error(api(stack, "PATCH", "/admin/login-template", boss, {"title": "lost"},
+                           headers={"If-Match": '"v1", "v2"'}), 400, "invalid_request")
+    # A partial change keeps the rest; null is back to the default.
+    st, h, doc = api(stack, "PATCH", "/admin/login-template", boss, {"fg": "#000000", "org_name": None})
+    assert st == 200 and doc == dict(want, fg="#000000", org_name="", version=3), doc
+    # If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches.
+    assert_oauth_error(api(stack, "PATCH", "/admin/login-template", w.adm, {"org_name": "weak"},
+                           headers={"If-Match": 'W/"v3"'}), 412, "precondition_failed")
+    st, h, doc = api(stack, "PATCH", "/admin/login-template", w.adm, {"org_name": want["org_name"]},
+                     headers={"If-Match": '"v3"'})
+    assert st == 200 and doc["version"] == 4 and doc["fg"] == "#000000", doc
+    # The audit trail: one row per change, the HTTP caller as actor.
+    rows = stack.psql("select actor from audit where org_id = '%s' and event = 'login.template' order by id"
+                      % w.org["id"]).split()
+    assert rows == ["user:" + w.boss["id"]] * 2 + ["key:" + w.adm["id"]], rows
+    # The login page of an application of the organization shows it.
+    app = new_app(stack, w.org)
+    _, challenge = pkce()
+    st, _, body = Browser(stack).get(authorize_url(app, challenge))
+    assert st == 200 and "<title>&lt;b&gt;Sign&lt;/b&gt; in \u00e0 Acme</title>" in body, body[:600]
+    assert "<h1>Acme &amp; \u00c9quipe</h1>" in body and "<b>" not in body, body[:600]
+    st, _, css = Browser(stack).get("/login.css?org=" + w.org["id"])
+    assert st == 200 and "--bg:#102030;" in css and "--fg:#000000;" in css and "--accent:#aa00ff;" in css, css
+    # Another organization: its admin sees and changes its own template only.
+    mine = tpl_of(stack, w.org)
+    b_boss = api(stack, "GET", "/admin/login-template", w.adm_b)
+    assert b_boss[0] == 200 and b_boss[2]["title"] == "" and b_boss[2]["bg"] == "#f4f5f7", b_boss
+    st, _, doc = api(stack, "PATCH", "/admin/login-template", w.adm_b, {"title": "B only", "bg": "#000001"})
+    assert st == 200 and doc["title"] == "B only", doc
+    assert tpl_of(stack, w.org) == mine and tpl_of(stack, w.other).startswith("B only|"), tpl_of(stack, w.other)
+    # Limited users (even given the admin scope) and keys without admin: 403.
+    lim = bearer(stack, w.adm, w.lim, scope="admin", resource=admin_aud(stack))
+    for cred in (lim, w.plain):
+        assert_oauth_error(api(stack, "GET", "/admin/login-template", cred), 403, "insufficient_scope")
+        assert_oauth_error(api(stack, "PATCH", "/admin/login-template", cred, {"title": "x"}),
+                           403, "insufficient_scope")
+    assert_oauth_error(api(stack, "PATCH", "/admin/login-template", None, {"title": "x"}), 401, "invalid_client")
+    assert_oauth_error(login(stack, w.adm, w.sup, resource=admin_aud(stack)), 400, "invalid_target")
+    assert tpl_of(stack, w.org) == mine
+    # Only GET and PATCH; no id to name another organization's template.
+    st, h, _ = api(stack, "PUT", "/admin/login-template", w.adm, {"title": "x"})
+    assert st == 405 and "PATCH" in h.get("allow", ""), (st, h)
+    assert api(stack, "GET", "/admin/login-template/" + w.other["id"], w.adm)[0] == 404
+    assert_oauth_error(api(stack, "GET", "/admin/login-template?org=" + w.other["slug"], w.adm),
+                       400, "invalid_request")
+
+
+def test_login_template_bad_bodies_change_nothing(stack):
+    """Colours #rrggbb only, text of at most 200 characters without
+    control characters (C0, DEL, C1), known fields of the right type: 400
+    naming the field, never echoing the value, nothing written."""
+    w = world(stack)
+    org = new_org(stack, "tplbad")
+    adm = key(stack, org, ADMIN_SCOPES)
+    assert api(stack, "PATCH", "/admin/login-template", adm, {"title": "Kept"})[0] == 200
+    kept, audit = tpl_of(stack, org), stack.psql("select count(*) from audit where org_id = '%s'" % org["id"])
+    secret = "SeCrEt-" + "z" * 6
+    cases = [
+        ({"bg": "red;}body{background:url(//" + secret + ")}"}, "bg is too long"),
+        ({"fg": "#FFFFFF"}, "fg is invalid"),
+        ({"accent": "#fff"}, "accent is invalid"),
+        ({"bg": "#12345g"}, "bg is invalid"),
+        ({"bg": "#1234567"}, "bg is too long"),
+        ({"accent": "\u0000abcdef"}, "not valid JSON"),
+        ({"bg": ""}, "bg is empty"),
+        ({"bg": None}, "bg may not be null"),
+        ({"title": "x" * 201}, "title is invalid"),
+        ({"title": "\u00e9" * 201}, "title is invalid"),
+        ({"org_name": "y" * 900}, "org_name is too long"),
+        ({"title": "a\u0007" + secret}, "title has control"),
+        ({"org_name": "a\nb" + secret}, "org_name has control"),
+        ({"org_name": "a\u0085b" + secret}, "org_name is invalid"),
+        ({"title": "Acme \u202eLAYPAP" + secret}, "title is invalid"),
+        ({"org_name": "a\u2067b" + secret}, "org_name is invalid"),
+        ({"title": "a\u007fb" + secret}, "title has control"),
+        ({"title": 5}, "title must be a string"),
+        ({"bg": ["#000000"]}, "bg must be a string"),
+        ({"colour": "#000000"}, "unknown field colour"),
+        ({"title": "ok", "org": w.other["id"]}, "unknown field org"),
+        ({}, "nothing to update"),
+        ('{"title":"a","title":"b"}', "not valid JSON"),
+        ('{"title":"a\\ud800"}', "not valid JSON"),
+        ('["title"]', "JSON object"),
+    ]
+    for body, why in cases:
+        resp = api(stack, "PATCH", "/admin/login-template", adm, body)
+        assert_oauth_error(resp, 400, "invalid_request", echo=[secret])
+        assert why in resp[2]["error_description"], "%r: %r, want %r" % (body, resp[2], why)
+    assert_oauth_error(api(stack, "PATCH", "/admin/login-template", adm, "title=x",
+                           ctype="application/x-www-form-urlencoded"), 415, "invalid_request")
+    assert_oauth_error(api(stack, "PATCH", "/admin/login-template", adm,
+                           json.dumps({"title": "t" * 70000})), 413, "invalid_request")
+    assert tpl_of(stack, org) == kept, "a refused change wrote"
+    assert stack.psql("select count(*) from audit where org_id = '%s'" % org["id"]) == audit
+    assert secret not in stack.logs(), "a refused value reached the log"

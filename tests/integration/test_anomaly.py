@@ -11,7 +11,10 @@ what it writes: usage_anomalies rows, audit rows usage.anomaly, the log
 line, GET /admin/usage/anomalies and jwtmint-admin key usage --anomalies.
 The webhook goes to a receiver in this process (it checks the HMAC with
 Python's hmac module): closed at first, then answering 302 (never
-followed), then 204; a row that keeps failing ends "failed".
+followed), then 204; a row that keeps failing ends "failed". Over https,
+to a receiver whose certificates come from a CA made here with openssl:
+an unknown issuer and another host name are refused, the right one gets
+the signed body.
 """
 
 import atexit
@@ -23,6 +26,8 @@ import os
 import re
 import secrets as pysecrets
 import shutil
+import ssl
+import subprocess
 import tempfile
 import threading
 import time
@@ -231,9 +236,10 @@ def test_anomalies_flagged_once_and_listed(stack):
 
 class Receiver:
     """The operator's webhook receiver on HOOK_PORT: mode "redirect"
-    (302 to TRAP_PORT) or "ok" (204); every request kept."""
+    (302 to TRAP_PORT) or "ok" (204); every request kept. tls: (cert,
+    key) files to answer https."""
 
-    def __init__(self, port, mode):
+    def __init__(self, port, mode, tls=None):
         self.mode = mode
         self.got = []
         rcv = self
@@ -256,6 +262,11 @@ class Receiver:
                 pass
 
         self.srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), H)
+
+        if tls is not None:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.srv.socket = ctx.wrap_socket(self.srv.socket, server_side=True)
         self.thread = threading.Thread(target=self.srv.serve_forever, daemon=True)
         self.thread.start()
 
@@ -360,3 +371,72 @@ def test_webhook_retries_no_redirect_signed(stack):
         if rcv:
             rcv.close()
         trap.close()
+
+
+def openssl(*args):
+    subprocess.run(["openssl"] + list(args), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def make_cert(d, name, san, ca=None):
+    """A P-256 key and certificate in d: self-signed (ca None; a CA when
+    san is None) or signed by ca (its name in d), for subjectAltName san.
+    Returns (cert, key)."""
+    key, cert = os.path.join(d, name + ".key"), os.path.join(d, name + ".pem")
+    new_key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key]
+    if ca is None:
+        openssl("req", "-x509", *new_key, "-out", cert, "-days", "2", "-subj", "/CN=" + name, "-addext",
+                ("subjectAltName=" + san) if san else "keyUsage=critical,keyCertSign,cRLSign")
+    else:
+        csr, ext = os.path.join(d, name + ".csr"), os.path.join(d, name + ".ext")
+        with open(ext, "w") as f:
+            f.write("subjectAltName=%s\nbasicConstraints=critical,CA:FALSE\nextendedKeyUsage=serverAuth\n" % san)
+        openssl("req", "-new", *new_key, "-out", csr, "-subj", "/CN=" + name)
+        openssl("x509", "-req", "-in", csr, "-CA", os.path.join(d, ca + ".pem"), "-CAkey",
+                os.path.join(d, ca + ".key"), "-CAcreateserial", "-out", cert, "-days", "2", "-extfile", ext)
+    return cert, key
+
+
+def test_webhook_https(stack):
+    """The webhook over https: the receiver's certificate is checked
+    against the trust store (here SSL_CERT_FILE, OpenSSL's default paths)
+    and the URL's host name; an unknown issuer or another name is a failed
+    attempt (retried, never sent), a good one is delivered, signed."""
+    stack.secrets.update((HOOK_SECRET, PLATFORM_CRED))
+    d = tempfile.mkdtemp(prefix="jwtmint-tls-")
+    rcv = Receiver(HOOK_PORT, "fail")      # the stack's own housekeeper never delivers here
+    tls = hk = None
+    port = free_port()
+    try:
+        make_cert(d, "ca", None)
+        good = make_cert(d, "localhost", "DNS:localhost", ca="ca")
+        other = make_cert(d, "other", "DNS:other.example", ca="ca")
+        stranger = make_cert(d, "stranger", "DNS:localhost")
+        hk = stack.spawn_housekeeper(env={
+            "JWTMINT_ANOMALY_WEBHOOK_URL": "https://localhost:%d/hooks/jwtmint" % port,
+            "SSL_CERT_FILE": os.path.join(d, "ca.pem")})
+        org = new_org(stack, "hooktls")
+        k = new_key(stack, org)
+
+        def tls_failed():
+            return any("TLS handshake failed" in r[2] for r in outbox(stack, k))
+
+        for cert in (stranger, other):
+            tls = Receiver(port, "ok", tls=cert)
+            stack.psql("update anomaly_outbox set last_error = '' where anomaly_id in (select id from"
+                       " usage_anomalies where key_id = '%s')" % k["id"])
+            if not outbox(stack, k):
+                stack.psql(network(org, k, "10.10.0.0/24", "4 days") + network(org, k, "10.11.0.0/24", "1 minute"))
+            wait_for(tls_failed, timeout=20, what="a refused certificate (%s)" % os.path.basename(cert[0]))
+            assert outbox(stack, k)[0][0] == "pending" and tls.got == [], (outbox(stack, k), tls.got)
+            tls.close()
+        tls = Receiver(port, "ok", tls=good)
+        wait_for(lambda: outbox(stack, k)[0][0] == "delivered", timeout=20, what="the https delivery")
+        mine = [verify_signature(h, b) for p, h, b, _ in tls.got if p == "/hooks/jwtmint"]
+        assert any(doc["key"] == k["id"] and doc["kind"] == "network" for doc in mine), mine
+    finally:
+        if hk:
+            stack.stop_server(hk)
+        if tls:
+            tls.close()
+        rcv.close()
+        shutil.rmtree(d, True)

@@ -173,7 +173,7 @@ def test_portal_files(stack):
         st, h, body = stack.request("HEAD", base + name)
         assert st == 200 and body == b"", (name, st)
     # No token storage but memory: the code says so, the test reads it.
-    for name in ("auth.js", "api.js", "app.js", "keys.js", "users.js", "audit.js", "ui.js"):
+    for name in ("auth.js", "api.js", "app.js", "keys.js", "users.js", "audit.js", "login.js", "ui.js"):
         with open(os.path.join(ROOT, "portal", name)) as f:
             src = f.read()
         assert not re.search(r"localStorage\s*[.\[]|\.innerHTML|\beval\(|new Function|document\.write", src), name
@@ -183,6 +183,7 @@ def test_portal_files(stack):
     cfg = json.loads(body)
     assert cfg["issuer"] == stack.issuer and cfg["org_slug"] == org["slug"], cfg
     assert cfg["org_name"] == org["name"] and re.match(r"^app_[a-z2-7]{16}$", cfg["client_id"]), cfg
+    assert sorted(cfg) == ["client_id", "issuer", "org_name", "org_slug"], "config.json says more: %r" % cfg
     app = stack.psql("select type, org_id from apps where client_id = '%s'" % cfg["client_id"]).strip()
     assert app == "portal|%s" % org["id"], app
     # A path without its slash is sent to the page; anything else is 404.
@@ -365,6 +366,23 @@ def admin_flow(b, stack):
     assert u["role"] == "support" and u["accounts"] == "acc3" and u["disabled_at"], u
     b.shot("users")
 
+    # The login page's template: edited here, shown by the hosted login
+    # page when the admin signs in again below.
+    b.one("a[href='#login']").click()
+    title = b.one("#login-template input[name=title]")
+    assert title.get_attribute("value") == "" and b.one("input[name=bg]").get_attribute("value") == "#f4f5f7"
+    title.send_keys("Portal <made> sign-in")
+    bg = b.one("input[name=bg]")
+    bg.clear()
+    bg.send_keys("#203040")
+    b.wait(lambda: b.one("#login-preview rect").get_attribute("fill") == "#203040", "the preview redrawn")
+    b.one("#login-template button[type=submit]").click()
+    b.wait(lambda: "saved" in b.one("#notice").text, "the template saved")
+    t = stack.admin_json("login-template", "show", "--org", org["slug"], "--json")
+    assert t["title"] == "Portal <made> sign-in" and t["bg"] == "#203040" and t["org_name"] == "", t
+    b.shot("login-template")
+    b.assert_clean("the login page section")
+
     # 360 px wide: nothing scrolls sideways.
     b.viewport(360, 740, True)
     b.one("a[href='#keys']").click()
@@ -388,6 +406,8 @@ def admin_flow(b, stack):
     assert not errs, errs
     notice.find_element("css selector", "button").click()
     b.one("input[name=username]").send_keys(boss["username"])
+    assert b.d.title == "Portal <made> sign-in", "the login page's template: %r" % b.d.title
+    assert b.d.execute_script("return getComputedStyle(document.body).backgroundColor") == "rgb(32, 48, 64)"
     b.one("input[name=password]").send_keys(boss["password"])
     b.one("form [type=submit]").click()
     b.wait(lambda: "code=" not in b.d.current_url and b.css("tr[data-key-id]"), "signed in again")

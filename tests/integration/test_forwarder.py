@@ -4,7 +4,7 @@ grant calls /token from one address for all of them, so the per-address
 failure counter would block every user after a few failures of one. A key
 an operator marked (--trusted-forwarder, key trust) may name its end user's
 address in end_user_ip; only a syntactically valid one, in one spelling
-per address. Every other key's end_user_ip is ignored, and the per-username
+per address, an IPv6 one counted by its /64. Every other key's end_user_ip is ignored, and the per-username
 counter applies whatever the address.
 """
 
@@ -38,20 +38,28 @@ def test_trusted_forwarder_counts_the_end_user(stack):
     k = trusted_key(stack, org)
     good = new_user(stack, org, role="admin")
     # MAX_ADDR failures from one end user (different usernames) block that
-    # address, in any of its spellings ...
+    # address, in any of its spellings; an IPv6 end user is its /64, so
+    # stepping through the addresses of one /64 counts as one ...
     for i in range(MAX_ADDR):
-        st, _, doc = attempt(stack, k, "nobody%d" % i, "wrong", "2001:db8::7")
+        st, _, doc = attempt(stack, k, "nobody%d" % i, "wrong", "2001:db8::%x" % (7 + i * 0x1001))
         assert st == 400 and doc.get("error") == "invalid_grant", (st, doc)
-    for spelling in ("2001:db8::7", "2001:DB8:0:0::7", "2001:0db8:0000:0000:0000:0000:0000:0007"):
+    for spelling in ("2001:db8::7", "2001:DB8:0:0::7", "2001:0db8:0000:0000:0000:0000:0000:0007",
+                     "2001:db8::ffff:ffff:ffff:ffff"):
         st, h, doc = attempt(stack, k, good["username"], good["password"], spelling)
         assert st == 429 and doc.get("error") == "slow_down", "%s: %d %r" % (spelling, st, doc)
-    # ... and nobody else behind the same backend.
-    st, _, doc = attempt(stack, k, good["username"], good["password"], "198.51.100.8")
-    assert st == 200, "another end user behind the backend is blocked: %d %r" % (st, doc)
+    # ... and nobody else behind the same backend, nor the next /64.
+    for other in ("198.51.100.8", "2001:db8:0:1::7"):
+        st, _, doc = attempt(stack, k, good["username"], good["password"], other)
+        assert st == 200, "another end user behind the backend is blocked: %s %d %r" % (other, st, doc)
     st, _, doc = attempt(stack, k, good["username"], good["password"])
     assert st == 200, "the backend's own address is blocked: %d %r" % (st, doc)
     rows = stack.psql("select subject from login_failures where org_id = '%s' and kind = 'a'" % org["id"])
-    assert rows.split() == ["2001:db8::7"], "counted under %r" % rows
+    assert rows.split() == ["2001:db8::/64"], "counted under %r" % rows
+    # An IPv4 end user seen as IPv4-mapped IPv6 is that IPv4 address.
+    for i in range(MAX_ADDR):
+        attempt(stack, k, "nobody%d" % i, "wrong", "::ffff:198.51.100.9")
+    st, _, doc = attempt(stack, k, good["username"], good["password"], "198.51.100.9")
+    assert st == 429, "::ffff:198.51.100.9 and 198.51.100.9 counted apart: %d %r" % (st, doc)
 
 
 def test_malformed_end_user_ip(stack):

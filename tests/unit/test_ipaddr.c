@@ -1,6 +1,6 @@
 /*
  * test_ipaddr: one spelling per address; everything that is not exactly
- * one address is refused.
+ * one address is refused; the limits' key is the address, or its /64.
  */
 #include <string.h>
 
@@ -40,6 +40,25 @@ static const struct {
 	{ "1111111111111111111111111111111111111111111111111111", NULL },
 };
 
+/* The per-address limits' key. */
+static const struct {
+	const char	*in;
+	const char	*want;		/* NULL: refused */
+} keys[] = {
+	{ "192.0.2.1", "192.0.2.1" },
+	{ "::ffff:192.0.2.1", "192.0.2.1" },		/* the IPv4 client */
+	{ "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64" },
+	{ "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64" },
+	{ "2001:DB8:0001:0002::1", "2001:db8:1:2::/64" },
+	{ "2001:db8::1", "2001:db8::/64" },
+	{ "::1", "::/64" },
+	{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ffff::/64" },
+	{ "fe80::1%eth0", NULL },
+	{ "2001:db8::/64", NULL },
+	{ "", NULL },
+	{ "192.0.2.1/32", NULL },
+};
+
 int
 main(void)
 {
@@ -56,6 +75,16 @@ main(void)
 			T_CHECK(rc == 0 && strcmp(out, rows[i].want) == 0,
 			    "\"%s\" -> %s (got %d %.46s)", rows[i].in,
 			    rows[i].want, rc, rc == 0 ? out : "");
+	}
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		memset(out, 'x', sizeof(out));
+		rc = ipaddr_limit_key(keys[i].in, strlen(keys[i].in), out);
+		if (keys[i].want == NULL)
+			T_CHECK(rc == -1, "key of \"%s\" refused", keys[i].in);
+		else
+			T_CHECK(rc == 0 && strcmp(out, keys[i].want) == 0,
+			    "key of \"%s\" -> %s (got %d %.46s)", keys[i].in,
+			    keys[i].want, rc, rc == 0 ? out : "");
 	}
 	T_CHECK(ipaddr_canon("192.0.2.1\0junk", 14, out) == -1,
 	    "embedded NUL refused");

@@ -1,5 +1,6 @@
 /*
- * test_utf8: utf8_valid against RFC 3629 §4 boundaries, hostile rows first.
+ * test_utf8: utf8_valid against RFC 3629 §4 boundaries, hostile rows first;
+ * utf8_text: no control character, no direction control.
  */
 #include <stddef.h>
 
@@ -61,6 +62,39 @@ static const struct row rows[] = {
 	R("mixed", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 1),
 };
 
+/* utf8_text: characters, or -1. */
+static const struct {
+	const char	*name;
+	const char	*s;
+	size_t		 n;
+	long		 want;
+} texts[] = {
+#define X(name, lit, want)	{ name, lit, sizeof(lit) - 1, want }
+	X("plain", "Acme Portal", 11),
+	X("accents and emoji", "caf\xc3\xa9 \xf0\x9f\x98\x80", 6),
+	X("Arabic letters", "\xd8\xb9\xd8\xb1\xd8\xa8\xd9\x8a", 4),
+	X("empty", "", 0),
+	X("tab", "a\tb", -1),
+	X("newline", "a\nb", -1),
+	X("ESC", "a\x1b[31m", -1),
+	X("DEL", "a\x7f", -1),
+	X("C1 U+0085", "a\xc2\x85", -1),
+	X("C1 U+009F", "\xc2\x9f", -1),
+	X("U+00A0 is text", "a\xc2\xa0" "b", 3),
+	X("ALM U+061C", "\xd8\x9c", -1),
+	X("LRM U+200E", "a\xe2\x80\x8e", -1),
+	X("RLM U+200F", "\xe2\x80\x8f", -1),
+	X("LRE U+202A", "\xe2\x80\xaa", -1),
+	X("RLO U+202E", "Acme \xe2\x80\xaeLAYPAP", -1),
+	X("U+202F is text", "\xe2\x80\xaf", 1),
+	X("LRI U+2066", "\xe2\x81\xa6", -1),
+	X("PDI U+2069", "\xe2\x81\xa9", -1),
+	X("U+206A is text", "\xe2\x81\xaa", 1),
+	X("invalid UTF-8", "\xc3", -1),
+	X("NUL", "a\x00", -1),
+#undef X
+};
+
 int
 main(void)
 {
@@ -76,5 +110,8 @@ main(void)
 	T_CHECK(utf8_valid((const unsigned char *)"\xc3\xa9", 1) == 0,
 	    "utf8 length cuts a sequence");
 	T_CHECK(utf8_valid(NULL, 0) == 1, "utf8 NULL with length 0");
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		T_CHECK(utf8_text((const unsigned char *)texts[i].s,
+		    texts[i].n) == texts[i].want, "utf8_text %s", texts[i].name);
 	return t_done();
 }
