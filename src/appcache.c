@@ -243,10 +243,17 @@ appcache_client(struct appcache *c, struct db *db, const char *client_id,
 	memset(out, 0, sizeof(*out));
 	if (!store_app_id_valid(client_id))
 		return 0;
-	if (load(c, db) == -1)
-		return -1;
-	memcpy(key.id, client_id, strlen(client_id) + 1);
-	a = bsearch(&key, c->apps, c->napps, sizeof(*c->apps), by_id);
+	/* key_cache_sec = 0: no cache for client authentication, as for
+	 * keys (NOTIFY may not reach us: a pooler in transaction mode). */
+	a = NULL;
+	if (c->ttl_sec > 0) {
+		if (load(c, db) == -1)
+			return -1;
+		memcpy(key.id, client_id, strlen(client_id) + 1);
+		a = bsearch(&key, c->apps, c->napps, sizeof(*c->apps), by_id);
+		if (a == NULL && !c->apps_overflow)
+			return 0;
+	}
 	if (a != NULL && a->scopes != NULL) {
 		if (scope_parse(&out->scopes, a->scopes,
 		    strlen(a->scopes)) == -1)
@@ -256,9 +263,8 @@ appcache_client(struct appcache *c, struct db *db, const char *client_id,
 		out->disabled = !a->ok;
 		return 1;
 	}
-	if (a == NULL && !c->apps_overflow)
-		return 0;
-	/* Beyond APPCACHE_MAX_APPS or the scopes' bound: the database. */
+	/* Beyond APPCACHE_MAX_APPS or the scopes' bound, or no cache: the
+	 * database. */
 	if ((s = malloc(sizeof(*s))) == NULL)
 		return -1;
 	if ((n = store_app_get(db, client_id, s)) == 1) {

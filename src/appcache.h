@@ -70,7 +70,7 @@ struct appcache_client {
 /*
  * The application client_id, in any state: 1 with out filled, 0 when there
  * is no such application, -1 when the database failed (or its stored
- * scopes do not parse).
+ * scopes do not parse). With ttl_sec 0, always from the database.
  */
 int	appcache_client(struct appcache *, struct db *, const char *client_id,
 	    struct appcache_client *out);
