@@ -10,7 +10,7 @@
 #   POST /token client_credentials  ES256, HS256, RS256
 #   GET  /api/accounts via /check   key only, key + ES256 user token
 #   POST /introspect                an ES256 user token
-#   POST /token refresh_token       chained rotations, one connection/thread
+#   POST /token refresh_token       chained rotations, one connection/thread: a key's, a public client's
 #   POST /token password            Argon2id-bound logins
 #   POST /token authorization_code  a public client's code exchanges (PKCE)
 #   GET+POST /authorize             logins through the hosted login page
@@ -26,7 +26,7 @@
 # Issue 13: code exchanges next to client_credentials in the same stack
 # (target >= 1/3) and logins through the login page against the Argon2id
 # bound (target >= 0.9). LOGIN=1 runs only those, the client_credentials
-# row and the bound.
+# row, a public client's refresh rotations and the bound.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -161,6 +161,22 @@ code_row() {
 	    echo "WARNING: $total exchanges for $n codes: reused codes were refused; raise CODES" >&2
 }
 
+# Refresh-token rotations by a public client (client_id, no key: its
+# application from the worker's appcache), 8 chains as the key's refresh
+# row, each started by a code exchange.
+public_refresh_row() {
+	local c rt=()
+	codes_insert 8
+	while read -r c; do
+		rt+=("$(curl -s -d grant_type=authorization_code -d "client_id=$BENCH_APP" \
+		    --data-urlencode "redirect_uri=$BENCH_REDIRECT" -d "code_verifier=$BENCH_VERIFIER" \
+		    -d "code=$c" "http://127.0.0.1:$PORT/token" |
+		    python3 -c "import json,sys; print(json.load(sys.stdin)['refresh_token'])")")
+	done < "$T/codes"
+	BENCH_REFRESH=$(IFS=,; echo "${rt[*]}") BENCH_REFRESH_CLIENT=$BENCH_APP \
+	    row "POST /token refresh, public (8 conns)" "$ROOT/tests/bench/refresh.lua" /token 8 8
+}
+
 # Logins through the login page: GET /authorize, POST the form, 302 with a
 # code; WORKERS threads, one connection each (tests/bench/authorize.lua).
 # Its rate is logins/s (each two requests); failures: any login that did not
@@ -281,6 +297,7 @@ if [ "${LOGIN:-0}" = 1 ]; then
 	stack_start ES256
 	row "POST /token client_credentials ES256" "$ROOT/tests/bench/token.lua" /token
 	code_row
+	public_refresh_row
 	login_row
 	stack_stop
 	argon2_bound
@@ -332,6 +349,7 @@ for alg in ES256 HS256 RS256; do
 		row "POST /token client_credentials (8 conns)" "$ROOT/tests/bench/token.lua" /token 8 8
 		BENCH_REFRESH=$RT row "POST /token refresh_token (8 conns)" \
 		    "$ROOT/tests/bench/refresh.lua" /token 8 8
+		public_refresh_row
 		row "POST /token password (Argon2id)" "$ROOT/tests/bench/login.lua" /token 2 4
 		code_row
 		login_row

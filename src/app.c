@@ -165,6 +165,7 @@ contexts(struct app *a)
 
 	a->authn.db = a->db;
 	a->authn.keys = &a->keycache;
+	a->authn.apps = &a->appcache;
 	a->authn.pepper = c->pepper;
 	a->authn.pepperlen = c->pepperlen;
 	a->authn.pepper_id = c->pepper_id;

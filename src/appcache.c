@@ -11,10 +11,11 @@
 #include "store_app.h"
 
 struct appcache_app {
-	char	 id[STORE_APP_ID_BYTES];
-	char	 org[STORE_ORG_ID_BYTES];
-	int	 ok;
-	int	 portal;
+	char			 id[STORE_APP_ID_BYTES];
+	char			 org[STORE_ORG_ID_BYTES];
+	int			 ok;
+	enum redirecturi_type	 type;
+	char			*scopes;	/* NULL: beyond the bound */
 };
 
 void
@@ -31,12 +32,15 @@ appcache_clear(struct appcache *c)
 
 	for (i = 0; i < c->norigins; i++)
 		free(c->origins[i]);
+	for (i = 0; i < c->napps; i++)
+		free(c->apps[i].scopes);
 	free(c->origins);
 	free(c->apps);
 	c->origins = NULL;
 	c->apps = NULL;
 	c->norigins = c->napps = 0;
 	c->apps_overflow = 0;
+	c->scope_bytes = 0;
 	c->loaded = 0;
 }
 
@@ -72,7 +76,7 @@ add_origin(struct loading *l, const char *uri)
 	return 0;
 }
 
-/* client_id, org_id, type, usable, URIs (space-separated). */
+/* client_id, org_id, type, usable, URIs (space-separated), scopes. */
 static int
 row(void *arg, const char *const *col, int n)
 {
@@ -82,11 +86,13 @@ row(void *arg, const char *const *col, int n)
 	char			 uri[REDIRECTURI_MAX_BYTES + 1];
 	const char		*u;
 	size_t			 len;
+	int			 t;
 
-	if (n != 5 || col[0] == NULL || col[1] == NULL || col[2] == NULL ||
-	    col[3] == NULL || col[4] == NULL ||
+	if (n != 6 || col[0] == NULL || col[1] == NULL || col[2] == NULL ||
+	    col[3] == NULL || col[4] == NULL || col[5] == NULL ||
 	    strlen(col[0]) >= STORE_APP_ID_BYTES ||
-	    strlen(col[1]) >= STORE_ORG_ID_BYTES)
+	    strlen(col[1]) >= STORE_ORG_ID_BYTES ||
+	    (t = redirecturi_type_from_name(col[2])) == -1)
 		return -1;
 	if (c->napps == APPCACHE_MAX_APPS)
 		c->apps_overflow = 1;
@@ -98,11 +104,20 @@ row(void *arg, const char *const *col, int n)
 				return -1;
 			c->apps = a;
 		}
-		a = &c->apps[c->napps++];
+		a = &c->apps[c->napps];
+		a->scopes = NULL;
+		len = strlen(col[5]) + 1;
+		if (len <= SCOPE_MAX_STRING_BYTES &&
+		    c->scope_bytes + len <= APPCACHE_MAX_SCOPE_BYTES) {
+			if ((a->scopes = strdup(col[5])) == NULL)
+				return -1;
+			c->scope_bytes += len;
+		}
+		c->napps++;
 		memcpy(a->id, col[0], strlen(col[0]) + 1);
 		memcpy(a->org, col[1], strlen(col[1]) + 1);
 		a->ok = col[3][0] == 't';
-		a->portal = strcmp(col[2], "portal") == 0;
+		a->type = (enum redirecturi_type)t;
 	}
 	if (strcmp(col[2], "spa") != 0 || col[3][0] != 't')
 		return 0;
@@ -204,7 +219,7 @@ appcache_app_ok_type(struct appcache *c, struct db *db, const char *client_id,
 	a = bsearch(&key, c->apps, c->napps, sizeof(*c->apps), by_id);
 	if (a != NULL)
 		return a->ok && strcmp(a->org, org) == 0 &&
-		    (!portal_only || a->portal);
+		    (!portal_only || a->type == REDIRECTURI_PORTAL);
 	if (!c->apps_overflow)
 		return 0;
 	if ((s = malloc(sizeof(*s))) == NULL)
@@ -213,6 +228,51 @@ appcache_app_ok_type(struct appcache *c, struct db *db, const char *client_id,
 	if (n == 1)
 		n = !s->disabled && strcmp(s->org_id, org) == 0 &&
 		    (!portal_only || s->type == REDIRECTURI_PORTAL);
+	free(s);
+	return n;
+}
+
+int
+appcache_client(struct appcache *c, struct db *db, const char *client_id,
+    struct appcache_client *out)
+{
+	struct appcache_app	 key, *a;
+	struct store_app	*s;
+	int			 n;
+
+	memset(out, 0, sizeof(*out));
+	if (!store_app_id_valid(client_id))
+		return 0;
+	/* key_cache_sec = 0: no cache for client authentication, as for
+	 * keys (NOTIFY may not reach us: a pooler in transaction mode). */
+	a = NULL;
+	if (c->ttl_sec > 0) {
+		if (load(c, db) == -1)
+			return -1;
+		memcpy(key.id, client_id, strlen(client_id) + 1);
+		a = bsearch(&key, c->apps, c->napps, sizeof(*c->apps), by_id);
+		if (a == NULL && !c->apps_overflow)
+			return 0;
+	}
+	if (a != NULL && a->scopes != NULL) {
+		if (scope_parse(&out->scopes, a->scopes,
+		    strlen(a->scopes)) == -1)
+			return -1;
+		memcpy(out->org_id, a->org, sizeof(out->org_id));
+		out->type = a->type;
+		out->disabled = !a->ok;
+		return 1;
+	}
+	/* Beyond APPCACHE_MAX_APPS or the scopes' bound, or no cache: the
+	 * database. */
+	if ((s = malloc(sizeof(*s))) == NULL)
+		return -1;
+	if ((n = store_app_get(db, client_id, s)) == 1) {
+		memcpy(out->org_id, s->org_id, sizeof(out->org_id));
+		out->type = s->type;
+		out->scopes = s->scopes;
+		out->disabled = s->disabled;
+	}
 	free(s);
 	return n;
 }

@@ -96,7 +96,8 @@ enum {
 	C_CLIENT, C_URI, C_CHALLENGE, C_SCOPE, C_RESOURCE, C_SESSION,
 	C_USED, C_LIVE, C_FAMILY, C_USER, C_ROLE, C_ROLE_SCOPES,
 	C_ALL_ACCOUNTS, C_READ_ONLY, C_EXTRA, C_ACCOUNTS, C_USER_DISABLED,
-	C_GEN, C_APP_TYPE, C_APP_SCOPES, C_APP_DISABLED, C_BOUND, C__MAX
+	C_GEN, C_APP_TYPE, C_APP_SCOPES, C_APP_DISABLED, C_BOUND, C_STARTED,
+	C__MAX
 };
 
 static int
@@ -137,16 +138,20 @@ redeem_row(void *arg, const char *const *c, int n)
 	a->app_type = (enum redirecturi_type)t;
 	a->app_disabled = yes(c[C_APP_DISABLED]);
 	a->bound = yes(c[C_BOUND]);
+	a->started = yes(c[C_STARTED]);
 	return 0;
 }
 
 int
 authcode_redeem(struct db *db, const char *code, const char *org,
-    const char *family, const struct authcode_bind *b, struct authcode *out)
+    const struct authcode_start *st, const struct authcode_bind *b,
+    struct authcode *out)
 {
 	char		 hex[2 * REFRESH_DIGEST_BYTES + 1];
-	const char	*params[7] = { hex, family, org, b->client_id,
-			    b->redirect_uri, b->challenge, b->key_id };
+	char		 abs[16], idle[16];
+	const char	*params[10] = { hex, st->family, org, b->client_id,
+			    b->redirect_uri, b->challenge, b->key_id, abs,
+			    st->digest_hex, idle };
 	int		 n;
 
 	memset(out, 0, sizeof(*out));
@@ -154,38 +159,30 @@ authcode_redeem(struct db *db, const char *code, const char *org,
 		return 0;
 	if (refresh_digest_hex(code, hex) == -1)
 		return -1;
-	if ((n = store_rows(db, STMT_AUTHCODE_REDEEM, params, redeem_row,
-	    out)) < 0)
+	snprintf(abs, sizeof(abs), "%d", st->absolute_sec);
+	snprintf(idle, sizeof(idle), "%d", st->idle_sec);
+	n = store_rows(db, STMT_AUTHCODE_REDEEM, params, redeem_row, out);
+	secret_wipe(hex, sizeof(hex));
+	if (n < 0)
 		return -1;
 	return n == 1;
 }
 
 int
-authcode_family(struct db *db, const char *family, const char *org,
-    const char *user_id, long long gen, const char *key_id,
-    const char *client_id, int absolute_sec, const char *digest_hex,
-    const char *scope, int idle_sec)
+authcode_narrow(struct db *db, const char *family, const char *org,
+    const char *digest_hex, const char *scope)
 {
-	char		 g[24], abs[16], idle[16];
-	const char	*params[10];
-	int		 n;
+	const char	*params[4] = { family, digest_hex, scope, org };
 
-	snprintf(g, sizeof(g), "%lld", gen);
-	snprintf(abs, sizeof(abs), "%d", absolute_sec);
-	snprintf(idle, sizeof(idle), "%d", idle_sec);
-	params[0] = family;
-	params[1] = org;
-	params[2] = user_id;
-	params[3] = key_id != NULL ? key_id : "";
-	params[4] = client_id;
-	params[5] = abs;
-	params[6] = g;
-	params[7] = digest_hex;
-	params[8] = scope;
-	params[9] = idle;
-	if ((n = store_write(db, STMT_AUTHCODE_FAMILY, params)) < 0)
-		return -1;
-	return n == 1;
+	return store_write(db, STMT_AUTHCODE_NARROW, params) == 1 ? 0 : -1;
+}
+
+int
+authcode_abandon(struct db *db, const char *family, const char *org)
+{
+	const char	*params[2] = { family, org };
+
+	return store_write(db, STMT_AUTHCODE_ABANDON, params) < 0 ? -1 : 0;
 }
 
 int

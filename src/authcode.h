@@ -8,7 +8,8 @@
  * AUTHCODE_TTL_SEC and is consumed by its first presentation, whatever
  * comes of it; the refresh family its exchange starts is recorded with
  * it, so that a second presentation revokes that family and every access
- * token issued from it (they carry it as sid).
+ * token issued from it (they carry it as sid). The family and its first
+ * refresh token are written by the same statement that consumes the code.
  */
 #ifndef JWTMINT_AUTHCODE_H
 #define JWTMINT_AUTHCODE_H
@@ -67,6 +68,7 @@ struct authcode {
 	struct scope_set	 app_scopes;
 	int			 app_disabled;	/* the app or its org */
 	int			 bound;		/* the presentation matched */
+	int			 started;	/* the family was started */
 };
 
 /* What a presentation claims: compared with the code before it is used. */
@@ -77,28 +79,39 @@ struct authcode_bind {
 	const char	*challenge;	/* S256 of the verifier presented */
 };
 
+/* The refresh family a code's first use starts. */
+struct authcode_start {
+	const char	*family;	/* its id: the tokens' sid */
+	const char	*digest_hex;	/* of its first refresh token */
+	int		 absolute_sec;	/* the family's lifetime */
+	int		 idle_sec;	/* the first token's */
+};
+
 /*
  * Consume code in org when b matches what it is bound to (client,
  * redirect URI, challenge; for a key, the application must name it):
  * 1 with out filled (out->bound says whether b matched: if not, nothing
  * was consumed; out->used whether an earlier presentation consumed it
- * already; otherwise family is recorded as what this use starts), 0 when
- * there is no such code in org, -1.
+ * already; otherwise st->family is recorded as what this use starts), 0
+ * when there is no such code in org, -1. When this presentation consumed
+ * the code within its lifetime, its user, application and organization
+ * enabled, the family st names is started in the same transaction, its
+ * first refresh token carrying the code's scope (out->started).
  */
 int	authcode_redeem(struct db *, const char *code, const char *org,
-	    const char *family, const struct authcode_bind *b,
+	    const struct authcode_start *st, const struct authcode_bind *b,
 	    struct authcode *out);
 
 /*
- * The refresh family an exchange starts (bound to key_id when a key is
- * the client, to client_id always) and its first token (digest_hex), unless
- * the family was revoked already (a concurrent second use of the code).
- * Returns 1, 0 (revoked), -1.
+ * The first refresh token (digest_hex) of family (of org), started by
+ * authcode_redeem, carries scope instead (the one granted, narrower than
+ * the code's). 0 or -1.
  */
-int	authcode_family(struct db *, const char *family, const char *org,
-	    const char *user_id, long long gen, const char *key_id,
-	    const char *client_id, int absolute_sec, const char *digest_hex,
-	    const char *scope, int idle_sec);
+int	authcode_narrow(struct db *, const char *family, const char *org,
+	    const char *digest_hex, const char *scope);
+
+/* Revoke family (of org), started by an exchange then refused. 0 or -1. */
+int	authcode_abandon(struct db *, const char *family, const char *org);
 
 /*
  * A second use of a code: revoke family (the first use's) and put it on

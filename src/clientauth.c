@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "appcache.h"
 #include "basicauth.h"
 #include "clientauth.h"
 #include "config.h"
@@ -201,11 +202,35 @@ clientauth_form(const struct clientauth_ctx *x, struct req *r, struct client *c,
 	return 0;
 }
 
+/* The application client_id from the worker's cache (appcache.h), or the
+ * database without one. -1 / 0 / 1. */
+static int
+app_lookup(const struct clientauth_ctx *x, const char *client_id,
+    struct appcache_client *out)
+{
+	struct store_app	*a;
+	int			 n;
+
+	if (x->apps != NULL)
+		return appcache_client(x->apps, x->db, client_id, out);
+	memset(out, 0, sizeof(*out));
+	if ((a = malloc(sizeof(*a))) == NULL)
+		return -1;
+	if ((n = store_app_get(x->db, client_id, a)) == 1) {
+		memcpy(out->org_id, a->org_id, sizeof(out->org_id));
+		out->type = a->type;
+		out->scopes = a->scopes;
+		out->disabled = a->disabled;
+	}
+	free(a);
+	return n;
+}
+
 int
 clientauth_public(const struct clientauth_ctx *x, struct req *r,
     struct client *c, enum oerr *err)
 {
-	struct store_app	*a;
+	struct appcache_client	 a;
 	const char		*fid = form_get(&r->form, "client_id");
 	int			 n;
 
@@ -215,29 +240,24 @@ clientauth_public(const struct clientauth_ctx *x, struct req *r,
 	    !store_app_id_valid(fid))
 		return 0;
 	*err = OERR_INVALID_CLIENT;
-	if ((a = malloc(sizeof(*a))) == NULL) {
-		*err = OERR_SERVER_ERROR;
-		return -1;
-	}
-	n = store_app_get(x->db, fid, a);
+	/* The cache is dropped on every NOTIFY of apps or orgs (app_refresh,
+	 * before each request): a disabled one is refused at once. */
+	n = app_lookup(x, fid, &a);
 	if (n == -1)
 		*err = OERR_UNAVAILABLE;
-	if (n != 1 || a->disabled) {
-		free(a);
+	if (n != 1 || a.disabled)
 		return -1;
-	}
-	snprintf(c->id, sizeof(c->id), "%s", a->client_id);
-	snprintf(c->org_id, sizeof(c->org_id), "%s", a->org_id);
+	snprintf(c->id, sizeof(c->id), "%s", fid);
+	snprintf(c->org_id, sizeof(c->org_id), "%s", a.org_id);
 	c->app = 1;
-	c->first_party = a->type == REDIRECTURI_PORTAL;
+	c->first_party = a.type == REDIRECTURI_PORTAL;
 	c->env = APIKEY_ENV_LIVE;
-	c->scopes = a->scopes;
+	c->scopes = a.scopes;
 	c->grants = GT_AUTHORIZATION_CODE | GT_REFRESH_TOKEN;
 	c->rate_per_sec = -1;
 	c->rate_per_min = -1;
 	snprintf(r->client_id, sizeof(r->client_id), "%s", c->id);
 	snprintf(r->org_id, sizeof(r->org_id), "%s", c->org_id);
-	free(a);
 	return 1;
 }
 

@@ -24,6 +24,7 @@
 #include "scope.h"
 #include "store.h"
 
+struct appcache;
 struct config;
 struct db;
 struct keycache;
@@ -34,6 +35,7 @@ struct resp;
 struct clientauth_ctx {
 	struct db		*db;
 	struct keycache		*keys;		/* rows, and last_used_at batch */
+	struct appcache		*apps;		/* public clients; NULL: the DB */
 	const unsigned char	*pepper;	/* the current pepper */
 	size_t			 pepperlen;
 	int			 pepper_id;	/* its id */

@@ -23,6 +23,13 @@
  * "admin". Every exchange starts a refresh family (its sid lets a replay
  * revoke); the refresh token is returned to public clients and to keys
  * that may use refresh_token.
+ *
+ * One round trip in the common case: the statement that consumes the code
+ * also starts the family, its first refresh token carrying the code's
+ * scope (authcode_redeem). When less is granted now, a second statement
+ * narrows that token's scope; when the exchange is refused after the row
+ * came back, the family is revoked (authcode_abandon). Its token was
+ * never disclosed either way: nobody can present it before this answer.
  */
 #include <stdio.h>
 #include <string.h>
@@ -44,12 +51,23 @@
 #include "store_app.h"
 #include "tokencheck.h"
 
+/* An exchange refused after its family was started: revoke the family
+ * (its token was never disclosed; this leaves nothing half-made). */
+static void
+abandon(const struct grant_ctx *g, const struct authcode *ac,
+    const char *family, const char *org)
+{
+	if (ac->started && authcode_abandon(g->db, family, org) == -1)
+		log_warnx("code: family %s NOT revoked after a refusal", family);
+}
+
 void
 grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
     struct resp *p)
 {
 	struct authcode		 ac;
 	struct authcode_bind	 bind;
+	struct authcode_start	 start;
 	char			 challenge[PKCE_CHALLENGE_LEN + 1];
 	struct scope_set	 effective, app_now, code_scope, allowed, tmp;
 	struct scope_set	 granted;
@@ -102,7 +120,16 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
 	}
-	if ((n = authcode_redeem(g->db, code, c->org_id, family, &bind,
+	if (refresh_generate(refresh) == -1 ||
+	    refresh_digest_hex(refresh, hex) == -1) {
+		oauth_err(p, OERR_SERVER_ERROR, NULL);
+		goto out;
+	}
+	start.family = family;
+	start.digest_hex = hex;
+	start.absolute_sec = g->refresh_absolute_sec;
+	start.idle_sec = g->refresh_idle_sec;
+	if ((n = authcode_redeem(g->db, code, c->org_id, &start, &bind,
 	    &ac)) == -1) {
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		goto out;
@@ -130,7 +157,9 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	ok &= strcmp(ac.client_id, cid) == 0;
 	ok &= strcmp(ac.redirect_uri, uri) == 0;
 	ok &= pkce_check(verifier, ac.challenge);
+	ok &= ac.started;
 	if (!ok) {
+		abandon(g, &ac, family, c->org_id);
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
 	}
@@ -138,6 +167,7 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	/* allowed = code scope ∩ (client's ∩ user's now) ∩ app's now; the
 	 * app's bound is perm_app_scopes (the portal: the user's). */
 	if (scope_parse(&code_scope, ac.scope, strlen(ac.scope)) == -1) {
+		abandon(g, &ac, family, c->org_id);
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		goto out;
 	}
@@ -151,24 +181,17 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	scope_intersect(&allowed, &code_scope, &tmp);
 	if (perm_grant(&granted, NULL, &allowed) == -1 ||
 	    scope_format(&granted, scope, sizeof(scope)) < 0) {
+		abandon(g, &ac, family, c->org_id);
 		oauth_err(p, OERR_INVALID_SCOPE, NULL);
 		goto out;
 	}
-
-	if (refresh_generate(refresh) == -1 ||
-	    refresh_digest_hex(refresh, hex) == -1) {
-		oauth_err(p, OERR_SERVER_ERROR, NULL);
-		goto out;
-	}
-	n = authcode_family(g->db, family, c->org_id, ac.user.id,
-	    ac.user.generation, c->app ? NULL : c->id, ac.client_id,
-	    g->refresh_absolute_sec, hex, scope, g->refresh_idle_sec);
-	if (n == -1) {
+	/* The family's first token carries what is granted, as refreshes
+	 * re-derive from it (grant_refresh.c). */
+	if (strcmp(scope, ac.scope) != 0 &&
+	    authcode_narrow(g->db, family, c->org_id, hex,
+	    scope) == -1) {
+		abandon(g, &ac, family, c->org_id);
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
-		goto out;
-	}
-	if (n == 0) {		/* a second use revoked it meanwhile */
-		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
 	}
 	if (c->app || (c->grants & GT_REFRESH_TOKEN)) {

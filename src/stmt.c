@@ -1018,10 +1018,18 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * family its exchange starts; the row lock makes one of concurrent
 	 * presentations the first) and read what it is bound to, with the
 	 * user's permissions and the application as they are now. Only a
-	 * presentation that matches its bindings consumes it (the last
-	 * column): client $4, redirect URI $5, challenge $6 (S256 of the
+	 * presentation that matches its bindings consumes it (column
+	 * "bound"): client $4, redirect URI $5, challenge $6 (S256 of the
 	 * verifier presented), and for a key $7 ('' for an application) the
 	 * key the application names as its confidential client.
+	 * The same statement starts family $2 and its first refresh token
+	 * (digest $9, the code's scope; $8 absolute sec, $10 idle sec) when
+	 * this presentation consumed the code within its lifetime, the user,
+	 * application and organization enabled (column "started"): one round
+	 * trip, and a second presentation, waiting on the row lock, finds the
+	 * family it must revoke. grant_code.c narrows the token's scope
+	 * (authcode_narrow) or revokes the family (authcode_abandon) when it
+	 * grants less or refuses after all.
 	 */
 	[STMT_AUTHCODE_REDEEM] = { "authcode_redeem",
 	    "with c as (select code_hash, org_id, client_id, user_id,"
@@ -1034,36 +1042,50 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   and ($7 = '' or coalesce(b.key_id = $7, false))),"
 	    " consume as (update auth_codes x set used_at = now(), family_id = $2"
 	    "   from c where x.code_hash = c.code_hash and c.used_at is null"
-	    "   and exists (select 1 from bound) returning 1)"
-	    " select c.client_id, c.redirect_uri, c.code_challenge, c.scope,"
-	    " coalesce(c.resource, ''), coalesce(c.session_id, ''),"
-	    " (c.used_at is not null), (c.expires_at > now()),"
-	    " coalesce(c.family_id, ''), u.id, u.role, r.scopes, r.all_accounts,"
-	    " r.read_only, u.extra_scopes, u.accounts, (u.disabled_at is not null),"
-	    " u.generation, a.type, a.scopes,"
-	    " (a.disabled_at is not null or o.disabled_at is not null),"
-	    " exists (select 1 from bound)"
-	    " from c join users u on u.id = c.user_id and u.org_id = c.org_id"
-	    " join roles r on r.org_id = u.org_id and r.name = u.role"
-	    " join apps a on a.client_id = c.client_id"
-	    " join orgs o on o.id = c.org_id", 7 },
+	    "   and exists (select 1 from bound) returning 1),"
+	    " d as (select c.*, u.id as uid, u.role, r.scopes as role_scopes,"
+	    "   r.all_accounts, r.read_only, u.extra_scopes, u.accounts,"
+	    "   (u.disabled_at is not null) as user_disabled, u.generation,"
+	    "   a.type, a.scopes as app_scopes,"
+	    "   (a.disabled_at is not null or o.disabled_at is not null)"
+	    "   as app_disabled"
+	    "   from c join users u on u.id = c.user_id and u.org_id = c.org_id"
+	    "   join roles r on r.org_id = u.org_id and r.name = u.role"
+	    "   join apps a on a.client_id = c.client_id"
+	    "   join orgs o on o.id = c.org_id),"
+	    " fam as (insert into refresh_families (id, org_id, user_id, key_id,"
+	    "   client_id, absolute_expires_at, generation)"
+	    "   select $2, $3, d.uid, nullif($7, ''), d.client_id,"
+	    "   now() + make_interval(secs => $8::int), d.generation from d"
+	    "   where exists (select 1 from consume) and d.expires_at > now()"
+	    "   and not d.user_disabled and not d.app_disabled returning id),"
+	    " tok as (insert into refresh_tokens (digest, family_id, scope,"
+	    "   idle_expires_at) select decode($9, 'hex'), fam.id, d.scope,"
+	    "   now() + make_interval(secs => least($10::int, $8::int))"
+	    "   from fam, d returning 1)"
+	    " select d.client_id, d.redirect_uri, d.code_challenge, d.scope,"
+	    " coalesce(d.resource, ''), coalesce(d.session_id, ''),"
+	    " (d.used_at is not null), (d.expires_at > now()),"
+	    " coalesce(d.family_id, ''), d.uid, d.role, d.role_scopes,"
+	    " d.all_accounts, d.read_only, d.extra_scopes, d.accounts,"
+	    " d.user_disabled, d.generation, d.type, d.app_scopes,"
+	    " d.app_disabled, exists (select 1 from bound),"
+	    " exists (select 1 from tok) from d", 10 },
 	/*
-	 * The family a code exchange starts and its first refresh token,
-	 * unless a second use of the code put it on the deny list first.
-	 * $1 family, $2 org, $3 user, $4 key ('' for a public client),
-	 * $5 client_id, $6 absolute sec, $7 generation, $8 digest (hex),
-	 * $9 scope, $10 idle sec.
+	 * The scope $3 of the first refresh token $2 (digest, hex) of family
+	 * $1 of org $4 an exchange started, when it grants less than the
+	 * code's.
 	 */
-	[STMT_AUTHCODE_FAMILY] = { "authcode_family",
-	    "with fam as (insert into refresh_families (id, org_id, user_id,"
-	    "   key_id, client_id, absolute_expires_at, generation)"
-	    "   select $1, $2, $3, nullif($4, ''), $5,"
-	    "   now() + make_interval(secs => $6::int), $7::bigint"
-	    "   where not exists (select 1 from revoked_jtis where org_id = $2"
-	    "   and jti = $1) returning id)"
-	    " insert into refresh_tokens (digest, family_id, scope, idle_expires_at)"
-	    " select decode($8, 'hex'), fam.id, $9,"
-	    "   now() + make_interval(secs => least($10::int, $6::int)) from fam", 10 },
+	[STMT_AUTHCODE_NARROW] = { "authcode_narrow",
+	    "with f as (select id from refresh_families where id = $1"
+	    "   and org_id = $4)"
+	    " update refresh_tokens set scope = $3"
+	    " where digest = decode($2, 'hex') and family_id in"
+	    " (select id from f)", 4 },
+	/* The family $1 of org $2 an exchange started, then refused. */
+	[STMT_AUTHCODE_ABANDON] = { "authcode_abandon",
+	    "update refresh_families set revoked_at = now()"
+	    " where id = $1 and org_id = $2 and revoked_at is null", 2 },
 	/*
 	 * A code presented again (RFC 6749 §4.1.2): its first use's family
 	 * revoked, and denied whether or not it exists yet (the first use may
@@ -1141,12 +1163,13 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   'app.disable' else 'app.enable' end, 'application ' || a.name,"
 	    "   $4, $5, a.client_id from a)"
 	    " select " APP_COLS " from a", 5 },
-	/* Every application, usable or not, with its redirect URIs: a
-	 * worker's appcache (the CORS origins of SPAs among them). */
+	/* Every application, usable or not, with its redirect URIs and
+	 * scopes: a worker's appcache (the CORS origins of SPAs among them,
+	 * what a public client's authentication needs). */
 	[STMT_APP_ALL] = { "app_all",
 	    "select a.client_id, a.org_id, a.type, (a.disabled_at is null and"
-	    " o.disabled_at is null), array_to_string(a.redirect_uris, ' ')"
-	    " from apps a join orgs o on o.id = a.org_id", 0 },
+	    " o.disabled_at is null), array_to_string(a.redirect_uris, ' '),"
+	    " a.scopes from apps a join orgs o on o.id = a.org_id", 0 },
 	/*
 	 * The hosted login page (sql/016_login.sql). Tokens, session ids and
 	 * browser bindings arrive as the hex of their SHA-256 digests.

@@ -16,6 +16,7 @@ import base64
 import hashlib
 import json
 import secrets as pysecrets
+import types
 import urllib.parse
 
 from harness import need, nginx_only, wait_for
@@ -738,3 +739,110 @@ def test_apps_per_org_max(stack):
     st, out, err = stack.admin("app", "create", "--name", "b", "--redirect-uri", "https://maxb.example.com/cb",
                                "--scopes", "read:accounts", "--org", other["slug"], env=env)
     assert st == 0, (out, err)
+
+
+def families_live(stack, app):
+    return int(stack.psql("select count(*) from refresh_families where client_id = %s and revoked_at is null"
+                          % sql_str(app["client_id"])).strip())
+
+
+@nginx_only
+def test_exchange_one_statement(stack):
+    """The statement that consumes a code starts its refresh family: when
+    less is granted now (the application lost a scope) the family's token
+    carries what was granted, and later refreshes never widen it again;
+    a refusal after the row came back (invalid_scope) leaves no live
+    family; concurrent presentations of one code: one answer 200, and the
+    others, as second uses, revoke what it obtained."""
+    f = fx(stack)
+    app = app_create(stack, f.org, "One trip", [SPA], "read:accounts write:settings")
+    both = "read:accounts write:settings"
+    code, v = fresh(stack, f, scope=both, app=app)
+    st, _, d = exchange(stack, app, code, v)
+    assert st == 200 and d["scope"] == both, (st, d)
+    # The application loses write:settings between /authorize and the exchange.
+    code, v = fresh(stack, f, scope=both, app=app)
+    stack.admin_json("app", "update", app["client_id"], "--scopes", "read:accounts", "--json")
+    st, _, d = exchange(stack, app, code, v)
+    assert st == 200 and d["scope"] == "read:accounts", (st, d)
+    fam = claims_of(d["access_token"])["sid"]
+    assert stack.psql("select scope from refresh_tokens where family_id = %s" % sql_str(fam)).strip() \
+        == "read:accounts"
+    # It gets the scope back: the family still grants only what it was granted.
+    stack.admin_json("app", "update", app["client_id"], "--scopes", both, "--json")
+    st, _, r = post(stack, "/token", {"grant_type": "refresh_token", "client_id": app["client_id"],
+                                      "refresh_token": d["refresh_token"]})
+    stack.secrets.update([r.get("access_token", ""), r.get("refresh_token", "")])
+    assert st == 200 and r["scope"] == "read:accounts", (st, r)
+    # Nothing of the code's scope is the application's now: invalid_scope,
+    # the code consumed, the family started with it revoked.
+    code, v = fresh(stack, f, scope="write:settings", app=app)
+    stack.admin_json("app", "update", app["client_id"], "--scopes", "read:accounts", "--json")
+    live = families_live(stack, app)
+    st, _, e = exchange(stack, app, code, v)
+    assert st == 400 and e.get("error") == "invalid_scope" and "access_token" not in e, (st, e)
+    assert families_live(stack, app) == live
+    assert stack.psql("select count(*) from auth_codes where client_id = %s and used_at is null"
+                      % sql_str(app["client_id"])).strip() == "0"
+    st, _, e = exchange(stack, app, code, v)
+    assert st == 400 and e.get("error") == "invalid_grant", (st, e)
+    # Concurrent presentations of one code.
+    from concurrent.futures import ThreadPoolExecutor
+    code, v = fresh(stack, f, app=app)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda _: exchange(stack, app, code, v), range(4)))
+    wins = [d for st, _, d in got if st == 200]
+    assert len(wins) == 1, [(st, d.get("error")) for st, _, d in got]
+    assert all(st == 400 and d.get("error") == "invalid_grant" for st, _, d in got if st != 200), got
+    assert introspect_active(stack, f, wins[0]["access_token"]) is False
+    st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": app["client_id"],
+                                      "refresh_token": wins[0]["refresh_token"]})
+    assert st == 400 and e.get("error") == "invalid_grant", (st, e)
+
+
+@nginx_only
+def test_public_client_cache_refused_at_once(stack):
+    """A public client is authenticated from each worker's application
+    cache: disabling the application or its organization refuses its next
+    exchange, refresh and revocation on every worker (NOTIFY), with no
+    wait for the cache's lifetime; enabling it serves it again at once."""
+    org = new_org(stack, "appcache")
+    user = new_user(stack, org, "cache.user", "limited")
+    app = app_create(stack, org, "Cached", [SPA], "read:accounts")
+    g = types.SimpleNamespace(org=org, user=user, app=app)
+
+    def tokens():
+        code, v = fresh(stack, g, app=app)
+        st, _, d = exchange(stack, app, code, v)
+        assert st == 200, (st, d)
+        return code, v, d
+
+    def warm():
+        # Enough requests that every worker has the application cached.
+        for _ in range(3 * stack.workers):
+            st, _, _ = post(stack, "/revoke", {"token": "x", "client_id": app["client_id"]})
+            assert st == 200
+
+    for disable, enable in ((("app", "disable", app["client_id"]), ("app", "enable", app["client_id"])),
+                            (("org", "disable", org["slug"]), ("org", "enable", org["slug"]))):
+        code, v, d = tokens()
+        fresh_code, fresh_v = fresh(stack, g, app=app)
+        warm()
+        stack.admin_ok(*disable)
+        try:
+            for _ in range(3 * stack.workers):
+                answers = (exchange(stack, app, fresh_code, fresh_v),
+                           post(stack, "/token", {"grant_type": "refresh_token", "client_id": app["client_id"],
+                                                  "refresh_token": d["refresh_token"]}),
+                           post(stack, "/revoke", {"token": d["refresh_token"], "client_id": app["client_id"]}))
+                for st, _, e in answers:
+                    assert st == 401 and e.get("error") == "invalid_client", (disable, st, e)
+        finally:
+            stack.admin_ok(*enable)
+        # Nothing was consumed or rotated while refused.
+        st, _, r = post(stack, "/token", {"grant_type": "refresh_token", "client_id": app["client_id"],
+                                          "refresh_token": d["refresh_token"]})
+        stack.secrets.update([r.get("access_token", ""), r.get("refresh_token", "")])
+        assert st == 200, (enable, st, r)
+        st, _, d2 = exchange(stack, app, fresh_code, fresh_v)
+        assert st == 200, (enable, st, d2)
