@@ -13,6 +13,7 @@
 
 #include "accesslog.h"
 #include "app.h"
+#include "bstr.h"
 #include "config.h"
 #include "db.h"
 #include "gatein.h"
@@ -486,16 +487,6 @@ gate_refuse(struct resp *p, const struct req *r)
 	}
 }
 
-/* A bounded raw copy for the log line; NULL is "". */
-static void
-copy(char *dst, size_t dstsz, const char *src)
-{
-	size_t	 n = src != NULL ? strnlen(src, dstsz - 1) : 0;
-
-	memcpy(dst, src != NULL ? src : "", n);
-	dst[n] = '\0';
-}
-
 void
 app_handle(struct app *a, const struct http_io *io)
 {
@@ -574,13 +565,13 @@ app_handle(struct app *a, const struct http_io *io)
 	a->done.authorizer = r.authorizer;
 	a->done.endpoint = endpoint;
 	a->done.decision = gate ? accesslog_decision(p.status) : NULL;
-	copy(a->done.method, sizeof(a->done.method), r.method_str);
-	copy(a->done.path, sizeof(a->done.path), r.path);
-	copy(a->done.client_id, sizeof(a->done.client_id), r.client_id);
-	copy(a->done.org_id, sizeof(a->done.org_id), r.org_id);
-	copy(a->done.sub, sizeof(a->done.sub), r.sub);
-	copy(a->done.grant, sizeof(a->done.grant), r.grant);
-	copy(a->done.client, sizeof(a->done.client), r.remote_addr);
+	bstr_trunc(a->done.method, sizeof(a->done.method), r.method_str);
+	bstr_trunc(a->done.path, sizeof(a->done.path), r.path);
+	bstr_trunc(a->done.client_id, sizeof(a->done.client_id), r.client_id);
+	bstr_trunc(a->done.org_id, sizeof(a->done.org_id), r.org_id);
+	bstr_trunc(a->done.sub, sizeof(a->done.sub), r.sub);
+	bstr_trunc(a->done.grant, sizeof(a->done.grant), r.grant);
+	bstr_trunc(a->done.client, sizeof(a->done.client), r.remote_addr);
 	http_resp_free(&p);
 	http_req_free(&r);
 }

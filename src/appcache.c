@@ -47,19 +47,22 @@ appcache_clear(struct appcache *c)
 struct loading {
 	struct appcache	*c;
 	size_t		 capps, corig;
+	int		 unknown_said;
 };
 
 /*
- * Origins are gathered with their duplicates (at most 16 per application,
- * APPCACHE_MAX_APPS applications: bounded), then sorted and made distinct
- * once in load(): O(n log n), where a scan per origin was O(n²).
+ * Origins are gathered as "org\x01origin" with their duplicates (at most
+ * 16 per application, APPCACHE_MAX_APPS applications: bounded), then
+ * sorted, made distinct and shared out once in load() (distinct()):
+ * O(n log n), where a scan per origin was O(n²).
  */
 static int
-add_origin(struct loading *l, const char *uri)
+add_origin(struct loading *l, const char *org, const char *uri)
 {
 	struct appcache	*c = l->c;
 	char		 o[REDIRECTURI_ORIGIN_BYTES];
 	char		**n;
+	size_t		 ol, len;
 
 	if (c->norigins == (size_t)APPCACHE_MAX_APPS * STORE_APP_MAX_URIS ||
 	    redirecturi_origin(uri, o, sizeof(o)) == -1)
@@ -70,8 +73,13 @@ add_origin(struct loading *l, const char *uri)
 			return -1;
 		c->origins = n;
 	}
-	if ((c->origins[c->norigins] = strdup(o)) == NULL)
+	ol = strlen(org);
+	len = strlen(o);
+	if ((c->origins[c->norigins] = malloc(ol + 1 + len + 1)) == NULL)
 		return -1;
+	memcpy(c->origins[c->norigins], org, ol);
+	c->origins[c->norigins][ol] = '\x01';
+	memcpy(c->origins[c->norigins] + ol + 1, o, len + 1);
 	c->norigins++;
 	return 0;
 }
@@ -91,9 +99,16 @@ row(void *arg, const char *const *col, int n)
 	if (n != 6 || col[0] == NULL || col[1] == NULL || col[2] == NULL ||
 	    col[3] == NULL || col[4] == NULL || col[5] == NULL ||
 	    strlen(col[0]) >= STORE_APP_ID_BYTES ||
-	    strlen(col[1]) >= STORE_ORG_ID_BYTES ||
-	    (t = redirecturi_type_from_name(col[2])) == -1)
+	    strlen(col[1]) >= STORE_ORG_ID_BYTES)
 		return -1;
+	/* A type of a newer release: that application is not usable here,
+	 * the others are. */
+	if ((t = redirecturi_type_from_name(col[2])) == -1) {
+		if (!l->unknown_said++)
+			log_warnx("appcache: an application of unknown type "
+			    "\"%.16s\" is left out", col[2]);
+		return 0;
+	}
 	if (c->napps == APPCACHE_MAX_APPS)
 		c->apps_overflow = 1;
 	else {
@@ -127,7 +142,7 @@ row(void *arg, const char *const *col, int n)
 			break;
 		memcpy(uri, u, len);
 		uri[len] = '\0';
-		if (add_origin(l, uri) == -1)
+		if (add_origin(l, col[1], uri) == -1)
 			return -1;
 	}
 	return 0;
@@ -146,27 +161,100 @@ by_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted origins made distinct, at most APPCACHE_MAX_ORIGINS kept. */
+/* The length of the organization part of a gathered "org\x01origin". */
+static size_t
+org_len(const char *s)
+{
+	return strcspn(s, "\x01");
+}
+
+static int
+same_org(const char *a, const char *b)
+{
+	size_t	 n = org_len(a);
+
+	return n == org_len(b) && memcmp(a, b, n) == 0;
+}
+
+/* How many of the n sorted distinct pairs remain with at most k per
+ * organization. */
+static size_t
+capped(char **v, size_t n, size_t k)
+{
+	size_t	 i, run = 0, sum = 0;
+
+	for (i = 0; i < n; i++) {
+		run = i > 0 && same_org(v[i - 1], v[i]) ? run + 1 : 1;
+		sum += run <= k;
+	}
+	return sum;
+}
+
+/*
+ * The gathered pairs made the cache's origins: distinct, sorted, at most
+ * APPCACHE_MAX_ORIGINS. When there are more, every organization keeps
+ * the same number at most, the largest that fits: one organization with
+ * many SPAs cannot push another's few origins out (each organization is
+ * bounded by apps_per_org_max applications of 16 redirect URIs).
+ */
 static void
 distinct(struct appcache *c)
 {
-	size_t	 i, n = 0;
-	int	 warned = 0;
+	char	**v = c->origins;
+	char	 prev[STORE_ORG_ID_BYTES];
+	size_t	 i, n = 0, k, lo, hi, mid, run = 0, ol;
 
+	if (c->norigins > 1)
+		qsort(v, c->norigins, sizeof(*v), by_str);
 	for (i = 0; i < c->norigins; i++) {
-		if (n > 0 && strcmp(c->origins[n - 1], c->origins[i]) == 0) {
-			free(c->origins[i]);
+		if (n > 0 && strcmp(v[n - 1], v[i]) == 0) {
+			free(v[i]);
 			continue;
 		}
-		if (n == APPCACHE_MAX_ORIGINS) {
-			if (!warned++)
-				log_warnx("appcache: over %d SPA origins: the "
-				    "rest are refused CORS",
-				    APPCACHE_MAX_ORIGINS);
-			free(c->origins[i]);
+		v[n++] = v[i];
+	}
+	c->norigins = n;
+	k = n;
+	if (n > APPCACHE_MAX_ORIGINS) {
+		for (lo = 0, hi = APPCACHE_MAX_ORIGINS; lo < hi; ) {
+			mid = lo + (hi - lo + 1) / 2;
+			if (capped(v, n, mid) <= APPCACHE_MAX_ORIGINS)
+				lo = mid;
+			else
+				hi = mid - 1;
+		}
+		k = lo;
+		log_warnx("appcache: over %d SPA origins: at most %zu an "
+		    "organization are allowed CORS", APPCACHE_MAX_ORIGINS, k);
+	}
+	/* At most k an organization, the organization part dropped. */
+	prev[0] = '\0';
+	for (i = 0, n = 0; i < c->norigins; i++) {
+		ol = org_len(v[i]);
+		if (ol == strlen(prev) && memcmp(prev, v[i], ol) == 0)
+			run++;
+		else {
+			run = 1;
+			memcpy(prev, v[i], ol);	/* row(): ol < its size */
+			prev[ol] = '\0';
+		}
+		if (run > k) {
+			free(v[i]);
 			continue;
 		}
-		c->origins[n++] = c->origins[i];
+		memmove(v[i], v[i] + ol + 1, strlen(v[i] + ol + 1) + 1);
+		v[n++] = v[i];
+	}
+	/* The same origin may be two organizations': once. */
+	if (n > 1)
+		qsort(v, n, sizeof(*v), by_str);
+	c->norigins = n;
+	for (i = 0, n = 0; i < c->norigins; i++) {
+		if (n > 0 && strcmp(v[n - 1], v[i]) == 0) {
+			free(v[i]);
+			continue;
+		}
+		v[n++] = v[i];
 	}
 	c->norigins = n;
 }
@@ -177,7 +265,9 @@ load(struct appcache *c, struct db *db)
 	struct loading	 l;
 	time_t		 now = time(NULL);
 
-	if (c->loaded && (c->ttl_sec <= 0 || now - c->loaded_at < c->ttl_sec))
+	/* key_cache_sec = 0 is no cache: loaded again at each use (NOTIFY
+	 * may not reach us: a pooler in transaction mode). */
+	if (c->loaded && c->ttl_sec > 0 && now - c->loaded_at < c->ttl_sec)
 		return 0;
 	appcache_clear(c);
 	memset(&l, 0, sizeof(l));
@@ -188,8 +278,6 @@ load(struct appcache *c, struct db *db)
 	}
 	if (c->napps > 1)
 		qsort(c->apps, c->napps, sizeof(*c->apps), by_id);
-	if (c->norigins > 1)
-		qsort(c->origins, c->norigins, sizeof(*c->origins), by_str);
 	distinct(c);
 	c->loaded = 1;
 	c->loaded_at = now;
@@ -213,15 +301,18 @@ appcache_app_ok_type(struct appcache *c, struct db *db, const char *client_id,
 
 	if (!store_app_id_valid(client_id))
 		return 0;
-	if (load(c, db) == -1)
-		return -1;
-	memcpy(key.id, client_id, strlen(client_id) + 1);
-	a = bsearch(&key, c->apps, c->napps, sizeof(*c->apps), by_id);
-	if (a != NULL)
-		return a->ok && strcmp(a->org, org) == 0 &&
-		    (!portal_only || a->type == REDIRECTURI_PORTAL);
-	if (!c->apps_overflow)
-		return 0;
+	/* key_cache_sec = 0: the one row, not every application. */
+	if (c->ttl_sec > 0) {
+		if (load(c, db) == -1)
+			return -1;
+		memcpy(key.id, client_id, strlen(client_id) + 1);
+		a = bsearch(&key, c->apps, c->napps, sizeof(*c->apps), by_id);
+		if (a != NULL)
+			return a->ok && strcmp(a->org, org) == 0 &&
+			    (!portal_only || a->type == REDIRECTURI_PORTAL);
+		if (!c->apps_overflow)
+			return 0;
+	}
 	if ((s = malloc(sizeof(*s))) == NULL)
 		return -1;
 	n = store_app_get(db, client_id, s);

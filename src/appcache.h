@@ -8,10 +8,15 @@
  *
  * Loaded with one statement when first needed, dropped when PostgreSQL
  * NOTIFYs a change of apps or orgs (app_refresh), on reconnect, and after
- * ttl_sec at the latest (as keycache). Bounded: at most APPCACHE_MAX_APPS
+ * ttl_sec at the latest (as keycache); with ttl_sec 0 (key_cache_sec = 0,
+ * no cache) nothing is kept: an application is read by itself, the
+ * origins loaded again at each use. Bounded: at most APPCACHE_MAX_APPS
  * applications and APPCACHE_MAX_ORIGINS origins are held; an application
- * beyond the bound is looked up in the database, an origin beyond it is
- * not allowed (fail closed, logged). Scopes are kept as their string
+ * beyond the bound is looked up in the database; past the origins' bound
+ * each organization keeps the same number of its origins at most, the
+ * largest that fits, and the rest are not allowed (fail closed, logged),
+ * so one organization's many SPAs never push out another's few. A row of
+ * a type this binary does not know (a newer release's) is left out. Scopes are kept as their string
  * (at most 8 KB each, sql/015_apps.sql), APPCACHE_MAX_SCOPE_BYTES in all,
  * and parsed when asked for; an application whose scopes are beyond the
  * bound is looked up in the database.

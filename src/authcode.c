@@ -7,6 +7,7 @@
 
 #include "authcode.h"
 #include "b64url.h"
+#include "bstr.h"
 #include "refresh.h"
 #include "secret.h"
 
@@ -75,17 +76,6 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 }
 
 static int
-copy(char *dst, size_t sz, const char *src)
-{
-	size_t	 n;
-
-	if (src == NULL || (n = strlen(src)) >= sz)
-		return -1;
-	memcpy(dst, src, n + 1);
-	return 0;
-}
-
-static int
 yes(const char *s)
 {
 	return s != NULL && s[0] == 't';
@@ -112,19 +102,19 @@ redeem_row(void *arg, const char *const *c, int n)
 	for (i = 0; i < n; i++)
 		if (c[i] == NULL)
 			return -1;
-	if (copy(a->client_id, sizeof(a->client_id), c[C_CLIENT]) == -1 ||
-	    copy(a->redirect_uri, sizeof(a->redirect_uri), c[C_URI]) == -1 ||
-	    copy(a->challenge, sizeof(a->challenge), c[C_CHALLENGE]) == -1 ||
-	    copy(a->scope, sizeof(a->scope), c[C_SCOPE]) == -1 ||
-	    copy(a->resource, sizeof(a->resource), c[C_RESOURCE]) == -1 ||
-	    copy(a->session_id, sizeof(a->session_id), c[C_SESSION]) == -1 ||
-	    copy(a->family, sizeof(a->family), c[C_FAMILY]) == -1 ||
-	    copy(u->id, sizeof(u->id), c[C_USER]) == -1 ||
-	    copy(u->role, sizeof(u->role), c[C_ROLE]) == -1 ||
+	if (bstr_copy(a->client_id, sizeof(a->client_id), c[C_CLIENT]) == -1 ||
+	    bstr_copy(a->redirect_uri, sizeof(a->redirect_uri), c[C_URI]) == -1 ||
+	    bstr_copy(a->challenge, sizeof(a->challenge), c[C_CHALLENGE]) == -1 ||
+	    bstr_copy(a->scope, sizeof(a->scope), c[C_SCOPE]) == -1 ||
+	    bstr_copy(a->resource, sizeof(a->resource), c[C_RESOURCE]) == -1 ||
+	    bstr_copy(a->session_id, sizeof(a->session_id), c[C_SESSION]) == -1 ||
+	    bstr_copy(a->family, sizeof(a->family), c[C_FAMILY]) == -1 ||
+	    bstr_copy(u->id, sizeof(u->id), c[C_USER]) == -1 ||
+	    bstr_copy(u->role, sizeof(u->role), c[C_ROLE]) == -1 ||
 	    scope_parse(&u->role_scopes, c[C_ROLE_SCOPES],
 	    strlen(c[C_ROLE_SCOPES])) == -1 ||
 	    scope_parse(&u->extra, c[C_EXTRA], strlen(c[C_EXTRA])) == -1 ||
-	    copy(u->accounts, sizeof(u->accounts), c[C_ACCOUNTS]) == -1 ||
+	    bstr_copy(u->accounts, sizeof(u->accounts), c[C_ACCOUNTS]) == -1 ||
 	    (t = redirecturi_type_from_name(c[C_APP_TYPE])) == -1 ||
 	    scope_parse(&a->app_scopes, c[C_APP_SCOPES],
 	    strlen(c[C_APP_SCOPES])) == -1)

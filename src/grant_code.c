@@ -6,7 +6,9 @@
  * The code is consumed by its first presentation that matches its
  * bindings (client, redirect_uri, verifier; for a key, the application
  * must name it as its confidential client: apps.key_id, and the form's
- * client_id must be the application's), whatever comes of it then
+ * client_id must be the application's; an application that names a key
+ * is that key's alone, its client_id is no public client), whatever comes
+ * of it then
  * (authcode_redeem, under a row lock: one of concurrent presentations is
  * the first). A presentation that does not match consumes nothing. Every
  * check fails the same way (invalid_grant, nothing said about which):

@@ -26,13 +26,15 @@
 	    k ".keep_tokens))"
 
 /*
- * Is what a refresh family is bound to still good: its key (k, left
- * joined: a public client's family has none) usable, and its application
- * (a, left joined: a family of the password grant has none) enabled
- * (sql/015_apps.sql).
+ * Is what a refresh family is bound to still good: its organization (o)
+ * enabled, its key (k, left joined: a public client's family has none)
+ * usable, and its application (a, left joined: a family of the password
+ * grant has none) enabled (sql/015_apps.sql). Read here, not from a
+ * worker's cache: a public client's refresh names no key to find stale.
  */
 #define BINDING_OK \
-	"((f.key_id is null or " KEY_USABLE("k") ") and"\
+	"(o.disabled_at is null and"\
+	    " (f.key_id is null or " KEY_USABLE("k") ") and"\
 	    " (f.client_id is null or a.disabled_at is null)) is true"
 
 /*
@@ -63,6 +65,7 @@
 	    " from refresh_tokens t join refresh_families f on f.id = t.family_id"\
 	    " left join api_keys k on k.id = f.key_id"\
 	    " left join apps a on a.client_id = f.client_id"\
+	    " join orgs o on o.id = f.org_id"\
 	    " join users u on u.id = f.user_id"\
 	    " join roles r on r.org_id = u.org_id and r.name = u.role"\
 	    " where t.digest = decode($1, 'hex') and f.org_id = $2"
@@ -1020,8 +1023,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * user's permissions and the application as they are now. Only a
 	 * presentation that matches its bindings consumes it (column
 	 * "bound"): client $4, redirect URI $5, challenge $6 (S256 of the
-	 * verifier presented), and for a key $7 ('' for an application) the
-	 * key the application names as its confidential client.
+	 * verifier presented), and the key $7 ('' for a public client's
+	 * presentation) the application names as its confidential client:
+	 * an application that names one is exchanged by that key only, never
+	 * by its client_id alone (RFC 6749 §3.2.1).
 	 * The same statement starts family $2 and its first refresh token
 	 * (digest $9, the code's scope; $8 absolute sec, $10 idle sec) when
 	 * this presentation consumed the code within its lifetime, the user,
@@ -1039,7 +1044,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " bound as (select 1 from c join apps b on b.client_id = c.client_id"
 	    "   where c.client_id = $4 and c.redirect_uri = $5"
 	    "   and c.code_challenge = $6"
-	    "   and ($7 = '' or coalesce(b.key_id = $7, false))),"
+	    "   and coalesce(b.key_id, '') = $7),"
 	    " consume as (update auth_codes x set used_at = now(), family_id = $2"
 	    "   from c where x.code_hash = c.code_hash and c.used_at is null"
 	    "   and exists (select 1 from bound) returning 1),"

@@ -371,6 +371,12 @@ def test_native_loopback_and_key_client(stack):
     st, _, e = post(stack, "/token", {"grant_type": "authorization_code", "code": code, "redirect_uri": back_uri,
                                       "code_verifier": v}, headers={"X-API-Key": f.key["key"]})
     assert st == 400 and e.get("error") == "invalid_grant", (st, e)    # no client_id: not bound
+    # A confidential client's code is its key's to redeem: its client_id
+    # alone (a public client's presentation, PKCE and all) is refused and
+    # consumes nothing (review 1305 L3).
+    st, _, e = post(stack, "/token", {"grant_type": "authorization_code", "client_id": back["client_id"],
+                                      "code": code, "redirect_uri": back_uri, "code_verifier": v})
+    assert st == 400 and e.get("error") == "invalid_grant", (st, e)
     st, _, doc = post(stack, "/token", {"grant_type": "authorization_code", "client_id": back["client_id"],
                                         "code": code, "redirect_uri": back_uri, "code_verifier": v},
                       headers={"X-API-Key": f.key["key"]})
@@ -846,3 +852,61 @@ def test_public_client_cache_refused_at_once(stack):
         assert st == 200, (enable, st, r)
         st, _, d2 = exchange(stack, app, fresh_code, fresh_v)
         assert st == 200, (enable, st, d2)
+
+
+def test_cors_origins_shared_fairly(stack):
+    """Past APPCACHE_MAX_ORIGINS (4096) SPA origins in all, each
+    organization keeps the same number of its own at most: three
+    organizations of 1,600 origins each (100 SPAs of 16 redirect URIs, the
+    most apps_per_org_max allows by default; written with psql, as the
+    admin API would) do not push out another's one origin, which sorts
+    after all of theirs; theirs are cut, with a line in the log."""
+    f = fx(stack)
+    hogs = [new_org(stack, "hog") for _ in range(3)]
+    try:
+        for n, org in enumerate(hogs):
+            stack.psql(
+                "insert into apps (client_id, org_id, name, type, redirect_uris, scopes)"
+                " select 'app_' || translate(left(md5('%s' || i), 16), '0189', 'wxyz'), '%s', 'hog ' || i,"
+                " 'spa', array(select 'https://a-hog%d-' || i || '-' || u || '.example/cb'"
+                " from generate_series(1, 16) u), 'read:accounts' from generate_series(1, 100) i"
+                % (org["id"], org["id"], n))
+        hdr = {"Origin": ORIGIN, "Access-Control-Request-Method": "POST"}
+        for _ in range(4):      # every worker loads the new picture
+            st, rh, _ = stack.request("OPTIONS", "/token", headers=hdr)
+            assert st == 204 and rh.get("access-control-allow-origin") == ORIGIN, (st, rh)
+        assert "SPA origins: at most" in stack.logs()
+        # A hog's first origins are kept, its last cut.
+        first = {"Origin": "https://a-hog0-1-1.example", "Access-Control-Request-Method": "POST"}
+        last = {"Origin": "https://a-hog0-99-9.example", "Access-Control-Request-Method": "POST"}
+        assert stack.request("OPTIONS", "/token", headers=first)[0] == 204
+        assert stack.request("OPTIONS", "/token", headers=last)[0] == 403
+    finally:
+        stack.psql("delete from apps where org_id in (%s) and name like 'hog %%'"
+                   % ", ".join("'%s'" % o["id"] for o in hogs))
+
+
+def test_public_refresh_checks_the_organization_itself(stack):
+    """A public client's refresh reads its organization's state in its own
+    statement, not from a worker's cache: with the NOTIFY suppressed (the
+    change made with triggers off, as a lost notification would leave
+    things), a disabled organization's refresh token is still refused
+    (review 1305 M1)."""
+    org = new_org(stack, "orgcheck")
+    user = new_user(stack, org, "org.check", "limited")
+    app = app_create(stack, org, "Org check", [SPA], "read:accounts")
+    g = types.SimpleNamespace(org=org, user=user, app=app)
+    code, v = fresh(stack, g, app=app)
+    st, _, d = exchange(stack, app, code, v)
+    assert st == 200, (st, d)
+    for _ in range(3 * stack.workers):      # every worker holds the app, enabled
+        assert post(stack, "/revoke", {"token": "x", "client_id": app["client_id"]})[0] == 200
+    quiet = "set session_replication_role = replica; "
+    stack.psql(quiet + "update orgs set disabled_at = now() where id = '%s'" % org["id"])
+    try:
+        for _ in range(2 * stack.workers):
+            st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": app["client_id"],
+                                              "refresh_token": d["refresh_token"]})
+            assert st in (400, 401) and "access_token" not in e, (st, e)
+    finally:
+        stack.psql(quiet + "update orgs set disabled_at = null where id = '%s'" % org["id"])
