@@ -9,7 +9,10 @@ import { el, clear, field, notify } from "./ui.js";
 
 const NS = "http://www.w3.org/2000/svg";
 const COLOURS = [["bg", "Background colour"], ["fg", "Text colour"], ["accent", "Accent colour (buttons)"]];
-const HEX = /^#[0-9a-f]{6}$/;
+const HEX = /^#[0-9a-f]{6}$/i;
+
+// The first n characters of s (code points: never half of a pair).
+const cut = (s, n) => Array.from(s).slice(0, n).join("");
 
 function svg(tag, attrs, text) {
   const e = document.createElementNS(NS, tag);
@@ -33,14 +36,14 @@ function preview() {
   const desc = svg("title", {});
   s.append(desc, bg, org, title, field, btn, label);
   const update = (v, orgDefault) => {
-    const ok = (c, d) => HEX.test(c) ? c : d;
+    const ok = (c, d) => HEX.test(c) ? c.toLowerCase() : d;
     bg.setAttribute("fill", ok(v.bg, "#f4f5f7"));
     org.setAttribute("fill", ok(v.fg, "#1d2330"));
     title.setAttribute("fill", ok(v.fg, "#1d2330"));
     field.setAttribute("stroke", ok(v.fg, "#1d2330"));
     btn.setAttribute("fill", ok(v.accent, "#2a5bd7"));
-    org.textContent = (v.org_name || orgDefault).slice(0, 40);
-    title.textContent = (v.title || "Sign in").slice(0, 50);
+    org.textContent = cut(v.org_name || orgDefault, 40);
+    title.textContent = cut(v.title || "Sign in", 50);
     desc.textContent = "Preview of the login page: " + org.textContent + ", " + title.textContent;
   };
   return [s, update];
@@ -69,8 +72,8 @@ export async function render(main, ctx) {
   const inputs = { title, org_name: orgName };
   const colourFields = COLOURS.map(([name, label]) => {
     const [f, c] = field(label, el("input", { type: "text", name, value: t[name], required: true,
-      pattern: "#[0-9a-f]{6}", maxlength: 7, size: 8, autocomplete: "off", spellcheck: "false",
-      autocapitalize: "none" }), "#rrggbb in lower-case hex, for example #2a5bd7.");
+      pattern: "#[0-9a-fA-F]{6}", maxlength: 7, size: 8, autocomplete: "off", spellcheck: "false",
+      autocapitalize: "none" }), "#rrggbb in hex, for example #2a5bd7.");
     inputs[name] = c;
     return f;
   });
@@ -111,7 +114,23 @@ export async function render(main, ctx) {
     } catch (e) {
       if (e.status === 401 || e.status === 403)
         ctx.failed(e);
-      else {
+      else if (e.status === 412) {
+        // Changed elsewhere since this page read it: show what is there
+        // now (and its ETag), so the next Save is not refused again.
+        try {
+          const now = await api.call("GET", "/admin/login-template");
+          etag = now.etag;
+          Object.assign(t, now.body);
+          for (const [k, c] of Object.entries(inputs))
+            c.value = t[k];
+          redraw();
+          err.textContent = "Someone changed the login page meanwhile: it is shown as it is now. " +
+            "Make your change again.";
+        } catch (e2) {
+          err.textContent = e2.message;
+        }
+        err.hidden = false;
+      } else {
         err.textContent = e.message;
         err.hidden = false;
       }

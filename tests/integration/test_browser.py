@@ -382,6 +382,28 @@ def admin_flow(b, stack):
     assert t["title"] == "Portal <made> sign-in" and t["bg"] == "#203040" and t["org_name"] == "", t
     b.shot("login-template")
     b.assert_clean("the login page section")
+    # Changed elsewhere meanwhile: the Save is refused (412), the page
+    # shows the template as it is now, and the next Save goes through.
+    stack.admin_ok("login-template", "set", "--org", org["slug"], "--org-name", "Elsewhere")
+    accent = b.one("input[name=accent]")
+    accent.clear()
+    accent.send_keys("#AA0000")
+    b.one("#login-template button[type=submit]").click()
+    b.wait(lambda: "meanwhile" in b.one("#login-template .form-error").text, "the 412 explained")
+    assert b.one("input[name=org_name]").get_attribute("value") == "Elsewhere"
+    assert b.one("input[name=accent]").get_attribute("value") == "#2a5bd7", "the page shows what is there now"
+    errs = b.errors(allowed=(r"/admin/login-template - Failed to load resource: .* 412",))
+    assert not errs, errs
+    accent = b.one("input[name=accent]")
+    accent.clear()
+    accent.send_keys("#AA0000")
+    b.one("#login-template button[type=submit]").click()
+    b.wait(lambda: "saved" in b.one("#notice").text and
+           stack.admin_json("login-template", "show", "--org", org["slug"], "--json")["accent"] == "#aa0000",
+           "the second Save")
+    t = stack.admin_json("login-template", "show", "--org", org["slug"], "--json")
+    assert t["org_name"] == "Elsewhere" and t["title"] == "Portal <made> sign-in", t
+    b.assert_clean("the login page section, saved again")
 
     # 360 px wide: nothing scrolls sideways.
     b.viewport(360, 740, True)
