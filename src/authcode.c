@@ -163,8 +163,11 @@ authcode_narrow(struct db *db, const char *family, const char *org,
     const char *digest_hex, const char *scope)
 {
 	const char	*params[4] = { family, digest_hex, scope, org };
+	int		 n;
 
-	return store_write(db, STMT_AUTHCODE_NARROW, params) == 1 ? 0 : -1;
+	if ((n = store_write(db, STMT_AUTHCODE_NARROW, params)) < 0)
+		return -1;
+	return n == 1;
 }
 
 int

@@ -105,7 +105,8 @@ int	authcode_redeem(struct db *, const char *code, const char *org,
 /*
  * The first refresh token (digest_hex) of family (of org), started by
  * authcode_redeem, carries scope instead (the one granted, narrower than
- * the code's). 0 or -1.
+ * the code's). 1; 0 when the family was revoked meanwhile (the code was
+ * presented again); -1 when the database failed.
  */
 int	authcode_narrow(struct db *, const char *family, const char *org,
 	    const char *digest_hex, const char *scope);

@@ -59,8 +59,13 @@ static void
 abandon(const struct grant_ctx *g, const struct authcode *ac,
     const char *family, const char *org)
 {
-	if (ac->started && authcode_abandon(g->db, family, org) == -1)
+	if (!ac->started)
+		return;
+	if (authcode_abandon(g->db, family, org) == -1)
 		log_warnx("code: family %s NOT revoked after a refusal", family);
+	else
+		log_info("code: exchange refused after family %s was started: "
+		    "revoked", family);
 }
 
 void
@@ -190,10 +195,11 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	/* The family's first token carries what is granted, as refreshes
 	 * re-derive from it (grant_refresh.c). */
 	if (strcmp(scope, ac.scope) != 0 &&
-	    authcode_narrow(g->db, family, c->org_id, hex,
-	    scope) == -1) {
+	    (n = authcode_narrow(g->db, family, c->org_id, hex, scope)) != 1) {
+		/* 0: a second presentation revoked the family meanwhile. */
 		abandon(g, &ac, family, c->org_id);
-		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		oauth_err(p, n == 0 ? OERR_INVALID_GRANT : OERR_UNAVAILABLE,
+		    NULL);
 		goto out;
 	}
 	if (c->app || (c->grants & GT_REFRESH_TOKEN)) {

@@ -1083,7 +1083,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 */
 	[STMT_AUTHCODE_NARROW] = { "authcode_narrow",
 	    "with f as (select id from refresh_families where id = $1"
-	    "   and org_id = $4)"
+	    "   and org_id = $4 and revoked_at is null)"
 	    " update refresh_tokens set scope = $3"
 	    " where digest = decode($2, 'hex') and family_id in"
 	    " (select id from f)", 4 },
