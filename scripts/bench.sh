@@ -21,8 +21,10 @@
 # The cost of the instrumentation (issue 12: metrics, usage counting): the
 # token (ES256) and /check (key + ES256 token) cases with it on and off,
 # alternating (on off, then off on, ...), OBS_REPEAT=N times (default 2),
-# the ratio on / off of their summed rates (target >= 0.97), and jwtmint's
-# CPU time per request either way (off / on). OBS=1 runs only those.
+# the ratio on / off of their summed rates (target >= 0.97), jwtmint's
+# CPU time per request either way (off / on), and, which no noise moves,
+# a worker's instructions per token request either way (valgrind).
+# OBS=1 runs only those.
 # Issue 13: code exchanges next to client_credentials in the same stack
 # (target >= 1/3) and logins through the login page against the Argon2id
 # bound (target >= 0.9). LOGIN=1 runs only those, the client_credentials
@@ -250,7 +252,7 @@ obs_row() {	# $1 name (token|check), $2 v, $3 label, $4 lua, $5 path
 # On and off in turn, the order swapped at every repeat (on off, off on,
 # ...): the first run after a start is often the slowest, and always
 # running the same side first would charge it to that side.
-declare -A OBS_RPS OBS_TICKS OBS_REQS
+declare -A OBS_RPS OBS_TICKS OBS_REQS OBS_IR
 obs_cases() {
 	local i v order
 	for i in $(seq 1 "${OBS_REPEAT:-2}"); do
@@ -268,6 +270,58 @@ obs_cases() {
 			stack_stop
 		done
 	done
+}
+
+# What no noise moves: the instructions one worker runs per /token
+# request (ES256 client_credentials), instrumentation on and off, under
+# valgrind's callgrind. Each way twice, with OBS_IREQ (default 1000)
+# requests after the warm-up and with none: the difference over
+# OBS_IREQ is the request's own cost, start, warm-up and exit cancelled.
+obs_instructions() {
+	local v n f w
+	if ! command -v valgrind >/dev/null; then
+		echo "instructions per request: valgrind missing, skipped"
+		return
+	fi
+	for v in 1 0; do
+		for n in 0 "${OBS_IREQ:-1000}"; do
+			rm -f "$T"/cg.* "$T/jwtmint.sock"
+			JWTMINT_METRICS=$v JWTMINT_USAGE=$v JWTMINT_PIN_WORKERS=0 \
+			    JWTMINT_SIGNING_ALG=ES256 valgrind --tool=callgrind \
+			    --callgrind-out-file="$T/cg.%p" "$BIN/jwtmint" \
+			    -c "$T/jwtmint.conf" --listen "unix:$T/jwtmint.sock" \
+			    --workers 1 2>"$T/jwtmint.log" &
+			JPID=$!
+			PIDS+=("$JPID")
+			for _ in $(seq 1 600); do [ -S "$T/jwtmint.sock" ] && break; sleep 0.1; done
+			stack_nginx "$T/jwtmint.sock" off
+			python3 - "$PORT" "$n" <<'PY'
+import http.client, os, sys
+port, n = int(sys.argv[1]), int(sys.argv[2])
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+hdr = {"X-API-Key": os.environ["BENCH_KEY"], "Content-Type": "application/x-www-form-urlencoded"}
+for i in range(50 + n):     # 50: the warm-up, in both runs
+    c.request("POST", "/token", body="grant_type=client_credentials", headers=hdr)
+    r = c.getresponse()
+    r.read()
+    if r.status != 200:
+        sys.exit("instructions: /token answered %d" % r.status)
+PY
+			w=$(pgrep -P "$JPID" | while read -r p; do
+			    [ "$(cat "/proc/$p/comm")" = jwtmint-hk ] || echo "$p"; done | head -1)
+			stack_stop
+			f=$T/cg.$w
+			for _ in $(seq 1 100); do [ -s "$f" ] && break; sleep 0.1; done
+			OBS_IR[$v.$n]=$(sed -n 's/^summary: *//p;s/^totals: *//p' "$f" | head -1)
+		done
+	done
+	python3 - "${OBS_IREQ:-1000}" "${OBS_IR[1.0]}" "${OBS_IR[1.${OBS_IREQ:-1000}]}" \
+	    "${OBS_IR[0.0]}" "${OBS_IR[0.${OBS_IREQ:-1000}]}" <<'PY'
+import sys
+n, on0, on1, off0, off1 = map(int, sys.argv[1:])
+on, off = (on1 - on0) / n, (off1 - off0) / n
+print("%-52s %.3f (%.0f on, %.0f off)" % ("token, worker instructions per request, off / on", off / on, on, off))
+PY
 }
 
 obs_ratios() {
@@ -290,6 +344,7 @@ if [ "${OBS:-0}" = 1 ]; then
 	obs_cases
 	echo
 	obs_ratios
+	obs_instructions
 	exit 0
 fi
 
@@ -384,6 +439,7 @@ ratio "refresh / client_credentials, 8 conns (target >= 0.33)" \
 ratio "admin key create / baseline" "${RPS["POST /admin/keys (create)"]} / $base"
 ratio "admin key list, 50 a page / baseline" "${RPS["GET /admin/keys?limit=50 (list)"]} / $base"
 obs_ratios
+obs_instructions
 login_ratios
 ratio "password grant / Argon2id bound (target >= 0.90)" \
     "${RPS["POST /token password (Argon2id)"]} / $argon"

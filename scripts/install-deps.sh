@@ -13,7 +13,8 @@ python3 python3-jwt python3-jwcrypto python3-authlib python3-cryptography
 golang-go golang-golang-x-oauth2-dev python3-requests-oauthlib mandoc
 openssl libapache2-mod-auth-openidc
 prometheus python3-prometheus-client
-chromium chromium-driver python3-selenium"
+chromium chromium-driver python3-selenium
+valgrind"
 # `install-deps.sh deb`: also what make deb and make deb-check need (not
 # make test or make run).
 if [ "${1:-}" = deb ]; then
