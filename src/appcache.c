@@ -96,8 +96,9 @@ row(void *arg, const char *const *col, int n)
 	size_t			 len;
 	int			 t;
 
+	/* col[5], the scopes, NULL when long (STMT_APP_ALL). */
 	if (n != 6 || col[0] == NULL || col[1] == NULL || col[2] == NULL ||
-	    col[3] == NULL || col[4] == NULL || col[5] == NULL ||
+	    col[3] == NULL || col[4] == NULL ||
 	    strlen(col[0]) >= STORE_APP_ID_BYTES ||
 	    strlen(col[1]) >= STORE_ORG_ID_BYTES)
 		return -1;
@@ -121,8 +122,8 @@ row(void *arg, const char *const *col, int n)
 		}
 		a = &c->apps[c->napps];
 		a->scopes = NULL;
-		len = strlen(col[5]) + 1;
-		if (len <= SCOPE_MAX_STRING_BYTES &&
+		len = col[5] != NULL ? strlen(col[5]) + 1 : 0;
+		if (len > 0 && len <= SCOPE_MAX_STRING_BYTES &&
 		    c->scope_bytes + len <= APPCACHE_MAX_SCOPE_BYTES) {
 			if ((a->scopes = strdup(col[5])) == NULL)
 				return -1;

@@ -1170,11 +1170,15 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " select " APP_COLS " from a", 5 },
 	/* Every application, usable or not, with its redirect URIs and
 	 * scopes: a worker's appcache (the CORS origins of SPAs among them,
-	 * what a public client's authentication needs). */
+	 * what a public client's authentication needs). Scopes longer than
+	 * 1 KB come as NULL (that client is read by itself when it comes):
+	 * the result a reload holds stays small whatever an organization
+	 * stores (8 KB each, sql/015_apps.sql). */
 	[STMT_APP_ALL] = { "app_all",
 	    "select a.client_id, a.org_id, a.type, (a.disabled_at is null and"
 	    " o.disabled_at is null), array_to_string(a.redirect_uris, ' '),"
-	    " a.scopes from apps a join orgs o on o.id = a.org_id", 0 },
+	    " case when octet_length(a.scopes) <= 1024 then a.scopes end"
+	    " from apps a join orgs o on o.id = a.org_id", 0 },
 	/*
 	 * The hosted login page (sql/016_login.sql). Tokens, session ids and
 	 * browser bindings arrive as the hex of their SHA-256 digests.

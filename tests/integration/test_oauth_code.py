@@ -910,3 +910,31 @@ def test_public_refresh_checks_the_organization_itself(stack):
             assert st in (400, 401) and "access_token" not in e, (st, e)
     finally:
         stack.psql(quiet + "update orgs set disabled_at = null where id = '%s'" % org["id"])
+
+
+def test_public_client_with_long_scopes(stack):
+    """An application whose scopes pass 1 KB is not held by the workers'
+    cache (a reload's result stays small): it is read by itself when it
+    comes, and works the same."""
+    org = new_org(stack, "longscopes")
+    user = new_user(stack, org, "long.scopes", "limited")
+    app = app_create(stack, org, "Long scopes", [SPA], "read:accounts")
+    # 20 more scopes of 60 characters each (within a scope set's bounds).
+    stack.psql("update apps set scopes = 'read:accounts ' || (select string_agg('x' || i || ':' ||"
+               " repeat('y', 56), ' ') from generate_series(10, 29) i) where client_id = '%s'"
+               % app["client_id"])
+    assert int(stack.psql("select octet_length(scopes) from apps where client_id = '%s'"
+                          % app["client_id"])) > 1024
+    g = types.SimpleNamespace(org=org, user=user, app=app)
+    code, v = fresh(stack, g, app=app)
+    st, _, d = exchange(stack, app, code, v)
+    assert st == 200 and d["scope"] == "read:accounts", (st, d)
+    st, _, r = post(stack, "/token", {"grant_type": "refresh_token", "client_id": app["client_id"],
+                                      "refresh_token": d["refresh_token"]})
+    stack.secrets.update([d["access_token"], d["refresh_token"], r.get("access_token", ""),
+                          r.get("refresh_token", "")])
+    assert st == 200 and r["scope"] == "read:accounts", (st, r)
+    stack.admin_ok("app", "disable", app["client_id"])
+    st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": app["client_id"],
+                                      "refresh_token": r["refresh_token"]})
+    assert st == 401 and e.get("error") == "invalid_client", (st, e)
