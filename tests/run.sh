@@ -253,7 +253,7 @@ want nginx && { npm_ci tests/clients/node openid-client ||
 # files of NGINX_SHARD2 beside the others; both count as the suite nginx.
 # The nginx pass notes every admin and platform request it makes
 # (harness.py: record_route) for the OpenAPI walk below.
-NGINX_SHARD2=${NGINX_SHARD2:-test_multihost.py,test_signing_rotation.py,test_run.py,test_webservers.py,test_keepconn.py,test_process.py,test_clients.py,test_errpages.py,test_reload.py,test_browser.py,test_metrics.py,test_usage.py,test_oauth_code.py}
+NGINX_SHARD2=${NGINX_SHARD2:-test_multihost.py,test_signing_rotation.py,test_run.py,test_webservers.py,test_keepconn.py,test_process.py,test_clients.py,test_errpages.py,test_reload.py,test_browser.py,test_metrics.py,test_usage.py,test_oauth_code.py,test_anomaly.py}
 rm -f "$LOG/admin-requests.txt" "$LOG"/integration-*.rc
 if want nginx && want cgi; then
 	echo "# integration: nginx (two shards) and cgi, side by side"
