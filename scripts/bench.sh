@@ -92,7 +92,7 @@ printf '# jwtmint bench: %s cores, wrk -t%s -c%s -d%ss, %s workers, pinned %s, %
     "$(nproc)" "$THREADS" "$CONNS" "$DURATION" "$WORKERS" "$PIN" "$(date -u +%FT%TZ)"
 printf '%-40s %9s %8s %8s %8s %8s %9s\n' case "req/s" "p50 ms" "p99 ms" non-2xx "RSS KiB" "db tx/req"
 
-declare -A RPS P99
+declare -A RPS P99 PGC
 row() {	# $1 label, $2 lua, $3 path [, threads, conns]
 	local x0 x1 rps p50 p99 bad total rss
 	x0=$(xacts)
@@ -213,9 +213,81 @@ argon2_bound() {
 	    awk '{ s += $1 } END { printf "%.1f", s }')
 }
 
+# What PostgreSQL alone spends on a code exchange, next to its floor, with
+# pgbench (-M prepared, 4 clients like the 4 workers, the whole machine;
+# its own CPU is a few µs): the machine's CPU per statement (cores / rate)
+# for "select 1", for the least a single-use code needs (one row, consumed
+# by its key), and for authcode_redeem as src/stmt.c has it, each on codes
+# of its own. The parameters the worker computes are SQL expressions here
+# (the code's digest, the family id): about a µs. pgbench keeps :n per
+# client, so client c consumes codes c_0, c_1, ... of this run's slice.
+pg_cost() {
+	local pgbench n=$((DURATION * 12000)) off=0 f label tps
+	pgbench="$(pg_config --bindir)/pgbench"
+	[ -x "$pgbench" ] || { echo "pg_cost: no pgbench, skipped"; return 0; }
+	psql -X -q -v ON_ERROR_STOP=1 -v n=$((3 * n)) -v org="$BENCH_ORG_ID" \
+	    -v app="$BENCH_APP" -v usr="$BENCH_USER_ID" -v uri="$BENCH_REDIRECT" \
+	    -v ch="$BENCH_CHALLENGE" "$PGURL" <<'SQL'
+insert into auth_codes (code_hash, org_id, client_id, user_id, redirect_uri,
+    code_challenge, scope, expires_at)
+select sha256(convert_to('pgc' || (i % 4) || '_' || (i / 4), 'UTF8')), :'org',
+    :'app', :'usr', :'uri', :'ch', 'read:accounts', now() + interval '1 hour'
+from generate_series(0, :n - 1) as i;
+analyze auth_codes;
+SQL
+	python3 - "$ROOT/src/stmt.c" "$T" "$BENCH_ORG_ID" "$BENCH_APP" \
+	    "$BENCH_REDIRECT" "$BENCH_CHALLENGE" <<'PY'
+import re, sys
+src, t, org, app, uri, ch = sys.argv[1:]
+q = lambda v: "'" + v.replace("'", "''") + "'"
+code = ("decode(encode(sha256(convert_to('pgc' || :client_id || '_' || :n, "
+        "'UTF8')), 'hex'), 'hex')")
+body = open(src).read()
+body = body[body.index('[STMT_AUTHCODE_REDEEM] = {'):]
+body = body[:body.index('},')]
+redeem = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', body)[1:])
+args = {"1": "encode(%s, 'hex')" % code, "2": "'fam_pgc_' || :client_id || '_' || :n",
+        "3": q(org), "4": q(app), "5": q(uri), "6": q(ch), "7": "''",
+        "8": "2592000", "9": "encode(sha256(convert_to('pgf' || :client_id || '_' || :n,"
+        " 'UTF8')), 'hex')", "10": "86400"}
+redeem = re.sub(r'\$(10|[1-9])', lambda m: args[m.group(1)], redeem)
+inc = "\\set n :n + 1\n"
+open(t + "/pgc-select.sql", "w").write(inc + "select 1;\n")
+open(t + "/pgc-floor.sql", "w").write(inc + "update auth_codes set used_at = now() "
+    "where org_id = %s and code_hash = %s and used_at is null returning scope;\n" % (q(org), code))
+open(t + "/pgc-redeem.sql", "w").write(inc + redeem + ";\n")
+PY
+	echo "PostgreSQL alone (pgbench -M prepared, 4 clients, ${DURATION}s each): machine CPU per statement"
+	for f in select floor redeem; do
+		case $f in
+		select) label="select 1" ;;
+		floor) label="a code consumed (one row, by its key)" ;;
+		redeem) label="authcode_redeem (src/stmt.c)" ;;
+		esac
+		tps=$("$pgbench" -n -M prepared -c 4 -j 2 -T "$DURATION" -D n=$((off - 1)) \
+		    -f "$T/pgc-$f.sql" "$PGURL" 2>&1 | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+		off=$((off + n / 4))
+		PGC[$f]=${tps:-0}
+		printf '  %-46s %9.0f/s %7.0f µs\n' "$label" "${tps:-0}" \
+		    "$(python3 -c "print($(nproc) * 1e6 / max(${tps:-0}, 1))")"
+	done
+	# Each redeem started a family: the statement ran its whole course.
+	[ "$(psql_q "select count(*) from refresh_families where id like 'fam_pgc_%'")" -gt 0 ] ||
+	    echo "WARNING: pg_cost: authcode_redeem started no family" >&2
+}
+
 login_ratios() {
 	ratio "code exchange / client_credentials (target >= 0.33)" \
 	    "${RPS["POST /token authorization_code"]} / ${RPS["POST /token client_credentials ES256"]}"
+	if [ -n "${PGC[redeem]:-}" ]; then
+		local budget
+		budget=$(python3 -c "print(3 * $(nproc) * 1e6 / ${RPS["POST /token client_credentials ES256"]})")
+		printf '%-52s %.0f µs\n' "an exchange's budget at 1/3 (3 x cores / cc rate)" "$budget"
+		ratio "PostgreSQL alone: authcode_redeem / that budget" \
+		    "$(nproc) * 1e6 / ${PGC[redeem]} / $budget"
+		ratio "PostgreSQL alone: a code consumed / that budget" \
+		    "$(nproc) * 1e6 / ${PGC[floor]} / $budget"
+	fi
 	echo "Argon2id verifications/s, $WORKERS processes at once, nothing else: $argon"
 	ratio "login page / Argon2id bound (target >= 0.90)" \
 	    "${RPS["GET+POST /authorize (logins/s)"]} / $argon"
@@ -355,6 +427,7 @@ if [ "${LOGIN:-0}" = 1 ]; then
 	public_refresh_row
 	login_row
 	stack_stop
+	pg_cost
 	argon2_bound
 	echo
 	login_ratios
@@ -414,6 +487,7 @@ for alg in ES256 HS256 RS256; do
 	fi
 	stack_stop
 done
+pg_cost
 obs_cases
 # The same with kept FastCGI connections (the baseline cannot keep them).
 stack_start ES256 on
