@@ -127,28 +127,52 @@ baseline() {	# the same nginx in front of the trivial libfcgi responder
 ratio() { python3 -c "print('%-52s %.2f' % ('$1', $2))"; }
 
 # $1 codes for the code exchange row, written as authcode_create writes them
-# (src/authcode.c: code_hash = SHA-256 of the code's text), in one
-# statement, their text in $T/codes: base64url of 32 bytes (43 characters),
-# here SHA-256 of a random salt and the row number. They live 15 minutes
-# (the server gives its own 60 s): the exchange costs the same.
+# (src/authcode.c: code_hash = SHA-256 of the code's text, with the refresh
+# family its exchange hands over and that family's first refresh token, the
+# token's bits masked by the code, src/refresh.h), in one statement, their
+# text in $T/codes: base64url of 32 bytes (43 characters), here SHA-256 of
+# a random salt and the row number. The mask is all zero bytes, so the
+# token's bits are SHA-256(label || code) itself: any 256 bits cost the
+# same. They live 15 minutes (the server gives its own 60 s): the exchange
+# costs the same. $2 = pgc: the codes are "pgc<c>_<k>" for row 4k + c
+# instead (pg_cost's pgbench clients c = 0..3), nothing written to $T/codes.
 codes_insert() {
-	psql -X -A -t -q -v ON_ERROR_STOP=1 -v n="$1" \
+	psql -X -A -t -q -v ON_ERROR_STOP=1 -v n="$1" -v kind="${2:-wrk}" \
 	    -v salt="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
 	    -v org="$BENCH_ORG_ID" -v app="$BENCH_APP" -v usr="$BENCH_USER_ID" \
-	    -v uri="$BENCH_REDIRECT" -v ch="$BENCH_CHALLENGE" "$PGURL" > "$T/codes" <<'SQL'
+	    -v uri="$BENCH_REDIRECT" -v ch="$BENCH_CHALLENGE" "$PGURL" > "$T/codes.new" <<'SQL'
 with c as (
-	select translate(rtrim(encode(sha256(convert_to(:'salt' || i, 'UTF8')),
-	    'base64'), '='), '+/', '-_') as code
-	from generate_series(1, :n) as i
+	select i, case when :'kind' = 'pgc' then 'pgc' || (i % 4) || '_' || (i / 4)
+	    else translate(rtrim(encode(sha256(convert_to(:'salt' || i, 'UTF8')),
+	    'base64'), '='), '+/', '-_') end as code
+	from generate_series(0, :n - 1) as i
+), t as (
+	select code, 'fam_' || :'salt' || '_' || i as fam, 'jmr_' ||
+	    translate(rtrim(encode(sha256(convert_to('jwtmint refresh mask:' ||
+	    code, 'UTF8')), 'base64'), '='), '+/', '-_') as tok
+	from c
+), fam as (
+	insert into refresh_families (id, org_id, user_id, client_id,
+	    absolute_expires_at, generation)
+	select fam, :'org', :'usr', :'app', now() + interval '30 days',
+	    (select generation from users where id = :'usr') from t
+), tok as (
+	insert into refresh_tokens (digest, family_id, scope, idle_expires_at)
+	select sha256(convert_to(tok, 'UTF8')), fam, 'read:accounts',
+	    now() + interval '1 day' from t
 ), ins as (
 	insert into auth_codes (code_hash, org_id, client_id, user_id,
-	    redirect_uri, code_challenge, scope, expires_at)
+	    redirect_uri, code_challenge, scope, expires_at, family_id,
+	    refresh_mask)
 	select sha256(convert_to(code, 'UTF8')), :'org', :'app', :'usr', :'uri',
-	    :'ch', 'read:accounts', now() + interval '15 minutes' from c
+	    :'ch', 'read:accounts', now() + interval '15 minutes', fam,
+	    decode(repeat('00', 32), 'hex') from t
 )
-select code from c;
+select code from t;
 SQL
+	if [ "${2:-wrk}" = pgc ]; then rm -f "$T/codes.new"; else mv "$T/codes.new" "$T/codes"; fi
 	psql_q "analyze auth_codes"
+	psql_q "analyze refresh_families"
 }
 
 # Code exchanges, with THREADS threads and CONNS connections like the
@@ -218,23 +242,14 @@ argon2_bound() {
 # its own CPU is a few µs): the machine's CPU per statement (cores / rate)
 # for "select 1", for the least a single-use code needs (one row, consumed
 # by its key), and for authcode_redeem as src/stmt.c has it, each on codes
-# of its own. The parameters the worker computes are SQL expressions here
-# (the code's digest, the family id): about a µs. pgbench keeps :n per
+# of its own (written as codes_insert writes them). The code's digest, which
+# the worker computes, is an SQL expression here: about a µs. pgbench keeps :n per
 # client, so client c consumes codes c_0, c_1, ... of this run's slice.
 pg_cost() {
 	local pgbench n=$((DURATION * 12000)) off=0 f label tps
 	pgbench="$(pg_config --bindir)/pgbench"
 	[ -x "$pgbench" ] || { echo "pg_cost: no pgbench, skipped"; return 0; }
-	psql -X -q -v ON_ERROR_STOP=1 -v n=$((3 * n)) -v org="$BENCH_ORG_ID" \
-	    -v app="$BENCH_APP" -v usr="$BENCH_USER_ID" -v uri="$BENCH_REDIRECT" \
-	    -v ch="$BENCH_CHALLENGE" "$PGURL" <<'SQL'
-insert into auth_codes (code_hash, org_id, client_id, user_id, redirect_uri,
-    code_challenge, scope, expires_at)
-select sha256(convert_to('pgc' || (i % 4) || '_' || (i / 4), 'UTF8')), :'org',
-    :'app', :'usr', :'uri', :'ch', 'read:accounts', now() + interval '1 hour'
-from generate_series(0, :n - 1) as i;
-analyze auth_codes;
-SQL
+	codes_insert $((3 * n)) pgc
 	python3 - "$ROOT/src/stmt.c" "$T" "$BENCH_ORG_ID" "$BENCH_APP" \
 	    "$BENCH_REDIRECT" "$BENCH_CHALLENGE" <<'PY'
 import re, sys
@@ -246,11 +261,9 @@ body = open(src).read()
 body = body[body.index('[STMT_AUTHCODE_REDEEM] = {'):]
 body = body[:body.index('},')]
 redeem = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', body)[1:])
-args = {"1": "encode(%s, 'hex')" % code, "2": "'fam_pgc_' || :client_id || '_' || :n",
-        "3": q(org), "4": q(app), "5": q(uri), "6": q(ch), "7": "''",
-        "8": "2592000", "9": "encode(sha256(convert_to('pgf' || :client_id || '_' || :n,"
-        " 'UTF8')), 'hex')", "10": "86400"}
-redeem = re.sub(r'\$(10|[1-9])', lambda m: args[m.group(1)], redeem)
+args = {"1": "encode(%s, 'hex')" % code, "2": "''", "3": q(org), "4": q(app),
+        "5": q(uri), "6": q(ch)}
+redeem = re.sub(r'\$([1-9][0-9]*)', lambda m: args[m.group(1)], redeem)
 inc = "\\set n :n + 1\n"
 open(t + "/pgc-select.sql", "w").write(inc + "select 1;\n")
 open(t + "/pgc-floor.sql", "w").write(inc + "update auth_codes set used_at = now() "
@@ -271,9 +284,10 @@ PY
 		printf '  %-46s %9.0f/s %7.0f µs\n' "$label" "${tps:-0}" \
 		    "$(python3 -c "print($(nproc) * 1e6 / max(${tps:-0}, 1))")"
 	done
-	# Each redeem started a family: the statement ran its whole course.
-	[ "$(psql_q "select count(*) from refresh_families where id like 'fam_pgc_%'")" -gt 0 ] ||
-	    echo "WARNING: pg_cost: authcode_redeem started no family" >&2
+	# The redeems handed their families over: the statement ran its whole
+	# course (only it clears the mask).
+	[ "$(psql_q "select count(*) from auth_codes where used_at is not null and refresh_mask is null")" -gt 0 ] ||
+	    echo "WARNING: pg_cost: authcode_redeem consumed no code" >&2
 }
 
 login_ratios() {

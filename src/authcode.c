@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apikey.h"
 #include "authcode.h"
 #include "b64url.h"
 #include "bstr.h"
@@ -38,10 +39,17 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 {
 	unsigned char	 r[CODE_BYTES];
 	char		 hex[2 * REFRESH_DIGEST_BYTES + 1];
-	const char	*params[9];
-	int		 n;
+	char		 tok[REFRESH_LEN + 1];
+	char		 thex[2 * REFRESH_DIGEST_BYTES + 1];
+	char		 mask[REFRESH_MASK_HEX + 1];
+	char		 family[4 + APIKEY_ID_LEN + 1];
+	char		 abs[16], idle[16];
+	const char	*params[14];
+	int		 n = -1;
 
 	code[0] = '\0';
+	tok[0] = '\0';
+	mask[0] = '\0';
 	if (!store_app_id_valid(nc->client_id) ||
 	    !bounded(nc->org_id, STORE_ORG_ID_BYTES - 1) ||
 	    !bounded(nc->user_id, STORE_ID_BYTES - 1) ||
@@ -51,16 +59,23 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	    (nc->resource != NULL && !bounded(nc->resource,
 	    REDIRECTURI_MAX_BYTES)) ||
 	    (nc->session_id != NULL && !bounded(nc->session_id,
-	    STORE_ID_BYTES - 1)))
+	    STORE_ID_BYTES - 1)) || nc->absolute_sec <= 0 ||
+	    nc->idle_sec <= 0)
 		return -1;
 	if (secret_random(r, sizeof(r)) == -1)
 		return -1;
 	n = b64url_encode(code, AUTHCODE_LEN + 1, r, sizeof(r));
 	secret_wipe(r, sizeof(r));
-	if (n != AUTHCODE_LEN || refresh_digest_hex(code, hex) == -1) {
-		secret_wipe(code, AUTHCODE_LEN + 1);
-		return -1;
+	memcpy(family, "fam_", 4);
+	if (n != AUTHCODE_LEN || refresh_digest_hex(code, hex) == -1 ||
+	    apikey_new_id(family + 4) == -1 || refresh_generate(tok) == -1 ||
+	    refresh_digest_hex(tok, thex) == -1 ||
+	    refresh_code_mask(tok, code, mask) == -1) {
+		n = -1;
+		goto out;
 	}
+	snprintf(abs, sizeof(abs), "%d", nc->absolute_sec);
+	snprintf(idle, sizeof(idle), "%d", nc->idle_sec);
 	params[0] = hex;
 	params[1] = nc->client_id;
 	params[2] = nc->user_id;
@@ -70,8 +85,18 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	params[6] = nc->resource != NULL ? nc->resource : "";
 	params[7] = nc->session_id != NULL ? nc->session_id : "";
 	params[8] = nc->org_id;
-	if ((n = store_write(db, STMT_AUTHCODE_CREATE, params)) != 1)
+	params[9] = family;
+	params[10] = abs;
+	params[11] = thex;
+	params[12] = idle;
+	params[13] = mask;
+	n = store_write(db, STMT_AUTHCODE_CREATE, params);
+out:
+	if (n != 1)
 		secret_wipe(code, AUTHCODE_LEN + 1);
+	secret_wipe(tok, sizeof(tok));
+	secret_wipe(mask, sizeof(mask));
+	secret_wipe(thex, sizeof(thex));
 	return n < 0 ? -1 : n;
 }
 
@@ -87,7 +112,7 @@ enum {
 	C_USED, C_LIVE, C_FAMILY, C_USER, C_ROLE, C_ROLE_SCOPES,
 	C_ALL_ACCOUNTS, C_READ_ONLY, C_EXTRA, C_ACCOUNTS, C_USER_DISABLED,
 	C_GEN, C_APP_TYPE, C_APP_SCOPES, C_APP_DISABLED, C_BOUND, C_STARTED,
-	C__MAX
+	C_MASK, C__MAX
 };
 
 static int
@@ -129,19 +154,18 @@ redeem_row(void *arg, const char *const *c, int n)
 	a->app_disabled = yes(c[C_APP_DISABLED]);
 	a->bound = yes(c[C_BOUND]);
 	a->started = yes(c[C_STARTED]);
-	return 0;
+	/* The masked token, only for the presentation that consumed the
+	 * code: unmasked by authcode_redeem, which has the code. */
+	return bstr_copy(a->mask, sizeof(a->mask), c[C_MASK]);
 }
 
 int
 authcode_redeem(struct db *db, const char *code, const char *org,
-    const struct authcode_start *st, const struct authcode_bind *b,
-    struct authcode *out)
+    const struct authcode_bind *b, struct authcode *out)
 {
 	char		 hex[2 * REFRESH_DIGEST_BYTES + 1];
-	char		 abs[16], idle[16];
-	const char	*params[10] = { hex, st->family, org, b->client_id,
-			    b->redirect_uri, b->challenge, b->key_id, abs,
-			    st->digest_hex, idle };
+	const char	*params[6] = { hex, b->key_id, org, b->client_id,
+			    b->redirect_uri, b->challenge };
 	int		 n;
 
 	memset(out, 0, sizeof(*out));
@@ -149,10 +173,15 @@ authcode_redeem(struct db *db, const char *code, const char *org,
 		return 0;
 	if (refresh_digest_hex(code, hex) == -1)
 		return -1;
-	snprintf(abs, sizeof(abs), "%d", st->absolute_sec);
-	snprintf(idle, sizeof(idle), "%d", st->idle_sec);
 	n = store_rows(db, STMT_AUTHCODE_REDEEM, params, redeem_row, out);
 	secret_wipe(hex, sizeof(hex));
+	if (n < 0 || (n == 1 && out->started &&
+	    refresh_code_unmask(out->mask, code, out->refresh) == -1)) {
+		/* A family without its token is none to hand over. */
+		out->started = 0;
+		n = n < 0 ? -1 : n;
+	}
+	secret_wipe(out->mask, sizeof(out->mask));
 	if (n < 0)
 		return -1;
 	return n == 1;

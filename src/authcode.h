@@ -6,10 +6,14 @@
  * is bound to: organization, application, user, redirect URI, PKCE
  * challenge (S256), scope, resource and the login session. It lives
  * AUTHCODE_TTL_SEC and is consumed by its first presentation, whatever
- * comes of it; the refresh family its exchange starts is recorded with
- * it, so that a second presentation revokes that family and every access
- * token issued from it (they carry it as sid). The family and its first
- * refresh token are written by the same statement that consumes the code.
+ * comes of it. The refresh family its exchange hands over, and that
+ * family's first refresh token, are written with the code (the login pays
+ * for them, not the exchange, which writes one row): the token is chosen
+ * then and kept with the code masked by the code itself (refresh.h), so
+ * that only the code's presenter recovers it, and only once (consuming
+ * clears the mask). A second presentation revokes that family and every
+ * access token issued from it (they carry it as sid). A family whose code
+ * is never exchanged is deleted with the code (authcode_purge).
  */
 #ifndef JWTMINT_AUTHCODE_H
 #define JWTMINT_AUTHCODE_H
@@ -18,6 +22,7 @@
 
 #include "pkce.h"
 #include "redirecturi.h"
+#include "refresh.h"
 #include "scope.h"
 #include "store.h"
 #include "store_app.h"
@@ -38,13 +43,16 @@ struct authcode_new {
 	const char	*scope;		/* granted: canonical, not empty */
 	const char	*resource;	/* RFC 8707, NULL: none */
 	const char	*session_id;	/* NULL: none */
+	int		 absolute_sec;	/* the refresh family's lifetime */
+	int		 idle_sec;	/* its first token's */
 };
 
 /*
  * A new code for what nc names into code (a secret: the caller wipes it
- * after use). Returns 1; 0 when the application is not an enabled one of
- * org_id or the user not an enabled user of org_id; -1 when the database
- * failed or a field is malformed or out of bounds (nothing stored).
+ * after use), with its refresh family and first refresh token. Returns 1;
+ * 0 when the application is not an enabled one of org_id or the user not
+ * an enabled user of org_id; -1 when the database failed or a field is
+ * malformed or out of bounds (nothing stored).
  */
 int	authcode_create(struct db *, const struct authcode_new *nc,
 	    char code[AUTHCODE_LEN + 1]);
@@ -68,7 +76,12 @@ struct authcode {
 	struct scope_set	 app_scopes;
 	int			 app_disabled;	/* the app or its org */
 	int			 bound;		/* the presentation matched */
-	int			 started;	/* the family was started */
+	int			 started;	/* consumed now, the family alive */
+	char			 refresh[REFRESH_LEN + 1];	/* when started:
+						   the family's first token
+						   (a secret), else "" */
+	char			 mask[REFRESH_MASK_HEX + 1];	/* authcode_redeem's
+						   own: wiped on return */
 };
 
 /* What a presentation claims: compared with the code before it is used. */
@@ -79,31 +92,23 @@ struct authcode_bind {
 	const char	*challenge;	/* S256 of the verifier presented */
 };
 
-/* The refresh family a code's first use starts. */
-struct authcode_start {
-	const char	*family;	/* its id: the tokens' sid */
-	const char	*digest_hex;	/* of its first refresh token */
-	int		 absolute_sec;	/* the family's lifetime */
-	int		 idle_sec;	/* the first token's */
-};
-
 /*
  * Consume code in org when b matches what it is bound to (client,
  * redirect URI, challenge; for a key, the application must name it):
  * 1 with out filled (out->bound says whether b matched: if not, nothing
  * was consumed; out->used whether an earlier presentation consumed it
- * already; otherwise st->family is recorded as what this use starts), 0
- * when there is no such code in org, -1. When this presentation consumed
- * the code within its lifetime, its user, application and organization
- * enabled, the family st names is started in the same transaction, its
- * first refresh token carrying the code's scope (out->started).
+ * already; out->family the family written with it), 0 when there is no
+ * such code in org, -1. out->started when this presentation consumed the
+ * code within its lifetime, its user, application and organization
+ * enabled and its family alive; out->refresh is then the family's first
+ * refresh token (carrying the code's scope), unmasked with the code. The
+ * caller wipes out->refresh.
  */
 int	authcode_redeem(struct db *, const char *code, const char *org,
-	    const struct authcode_start *st, const struct authcode_bind *b,
-	    struct authcode *out);
+	    const struct authcode_bind *b, struct authcode *out);
 
 /*
- * The first refresh token (digest_hex) of family (of org), started by
+ * The first refresh token (digest_hex) of family (of org), handed over by
  * authcode_redeem, carries scope instead (the one granted, narrower than
  * the code's). 1; 0 when the family was revoked meanwhile (the code was
  * presented again); -1 when the database failed.
@@ -111,7 +116,8 @@ int	authcode_redeem(struct db *, const char *code, const char *org,
 int	authcode_narrow(struct db *, const char *family, const char *org,
 	    const char *digest_hex, const char *scope);
 
-/* Revoke family (of org), started by an exchange then refused. 0 or -1. */
+/* Revoke family (of org), handed over by an exchange then refused. 0 or
+ * -1. */
 int	authcode_abandon(struct db *, const char *family, const char *org);
 
 /*

@@ -22,21 +22,22 @@
  * decided at /authorize) ∩ the same again now (the app may have lost a
  * scope, the user a permission) ∩ the key's, for a key. The admin API's
  * audience (RFC 8707 resource={issuer}/admin) only when that includes
- * "admin". Every exchange starts a refresh family (its sid lets a replay
- * revoke); the refresh token is returned to public clients and to keys
- * that may use refresh_token.
+ * "admin". Every exchange hands over the refresh family written with its
+ * code (its sid lets a replay revoke); the refresh token is returned to
+ * public clients and to keys that may use refresh_token.
  *
- * One round trip in the common case: the statement that consumes the code
- * also starts the family, its first refresh token carrying the code's
- * scope (authcode_redeem). When less is granted now, a second statement
- * narrows that token's scope; when the exchange is refused after the row
- * came back, the family is revoked (authcode_abandon). Its token was
- * never disclosed either way: nobody can present it before this answer.
+ * One round trip and one row written in the common case: the statement
+ * that consumes the code reads the family written with it, whose first
+ * refresh token (the code's scope) comes back masked by the code
+ * (authcode_redeem, refresh.h). When less is granted now, a second
+ * statement narrows that token's scope; when the exchange is refused
+ * after the code was consumed, the family is revoked (authcode_abandon).
+ * Its token was never disclosed either way: nobody can present it before
+ * this answer.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "apikey.h"
 #include "authcode.h"
 #include "clientauth.h"
 #include "form.h"
@@ -53,19 +54,21 @@
 #include "store_app.h"
 #include "tokencheck.h"
 
-/* An exchange refused after its family was started: revoke the family
- * (its token was never disclosed; this leaves nothing half-made). */
+/* An exchange refused after this presentation consumed the code: revoke
+ * the family written with it (its token was never disclosed; this leaves
+ * nothing half-made). */
 static void
 abandon(const struct grant_ctx *g, const struct authcode *ac,
-    const char *family, const char *org)
+    const char *org)
 {
-	if (!ac->started)
+	if (!ac->bound || ac->used || ac->family[0] == '\0')
 		return;
-	if (authcode_abandon(g->db, family, org) == -1)
-		log_warnx("code: family %s NOT revoked after a refusal", family);
+	if (authcode_abandon(g->db, ac->family, org) == -1)
+		log_warnx("code: family %s NOT revoked after a refusal",
+		    ac->family);
 	else
-		log_info("code: exchange refused after family %s was started: "
-		    "revoked", family);
+		log_info("code: exchange refused after its code was consumed: "
+		    "family %s revoked", ac->family);
 }
 
 void
@@ -74,14 +77,11 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 {
 	struct authcode		 ac;
 	struct authcode_bind	 bind;
-	struct authcode_start	 start;
 	char			 challenge[PKCE_CHALLENGE_LEN + 1];
 	struct scope_set	 effective, app_now, code_scope, allowed, tmp;
 	struct scope_set	 granted;
 	struct issue		 is = { 0 };
 	char			 scope[SCOPE_MAX_STRING_BYTES];
-	char			 refresh[REFRESH_LEN + 1];
-	char			 family[4 + APIKEY_ID_LEN + 1];
 	char			 hex[2 * REFRESH_DIGEST_BYTES + 1];
 	char			 actor[8 + CLIENT_ID_BYTES];
 	char			 ip[IPADDR_MAX_BYTES];
@@ -91,7 +91,8 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	const char		*cid;
 	int			 n, ok;
 
-	refresh[0] = '\0';
+	memset(&ac, 0, sizeof(ac));
+	hex[0] = '\0';
 	if (code == NULL || uri == NULL || verifier == NULL) {
 		oauth_err(p, OERR_INVALID_REQUEST, "code, redirect_uri and "
 		    "code_verifier are required");
@@ -99,11 +100,6 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	}
 	if (!authcode_valid(code)) {
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
-		return;
-	}
-	memcpy(family, "fam_", 4);
-	if (apikey_new_id(family + 4) == -1) {
-		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		return;
 	}
 	/*
@@ -127,17 +123,7 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
 	}
-	if (refresh_generate(refresh) == -1 ||
-	    refresh_digest_hex(refresh, hex) == -1) {
-		oauth_err(p, OERR_SERVER_ERROR, NULL);
-		goto out;
-	}
-	start.family = family;
-	start.digest_hex = hex;
-	start.absolute_sec = g->refresh_absolute_sec;
-	start.idle_sec = g->refresh_idle_sec;
-	if ((n = authcode_redeem(g->db, code, c->org_id, &start, &bind,
-	    &ac)) == -1) {
+	if ((n = authcode_redeem(g->db, code, c->org_id, &bind, &ac)) == -1) {
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		goto out;
 	}
@@ -165,8 +151,10 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	ok &= strcmp(ac.redirect_uri, uri) == 0;
 	ok &= pkce_check(verifier, ac.challenge);
 	ok &= ac.started;
+	if (ok && refresh_digest_hex(ac.refresh, hex) == -1)
+		ok = 0;
 	if (!ok) {
-		abandon(g, &ac, family, c->org_id);
+		abandon(g, &ac, c->org_id);
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
 	}
@@ -174,7 +162,7 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	/* allowed = code scope ∩ (client's ∩ user's now) ∩ app's now; the
 	 * app's bound is perm_app_scopes (the portal: the user's). */
 	if (scope_parse(&code_scope, ac.scope, strlen(ac.scope)) == -1) {
-		abandon(g, &ac, family, c->org_id);
+		abandon(g, &ac, c->org_id);
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		goto out;
 	}
@@ -188,28 +176,29 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	scope_intersect(&allowed, &code_scope, &tmp);
 	if (perm_grant(&granted, NULL, &allowed) == -1 ||
 	    scope_format(&granted, scope, sizeof(scope)) < 0) {
-		abandon(g, &ac, family, c->org_id);
+		abandon(g, &ac, c->org_id);
 		oauth_err(p, OERR_INVALID_SCOPE, NULL);
 		goto out;
 	}
 	/* The family's first token carries what is granted, as refreshes
 	 * re-derive from it (grant_refresh.c). */
 	if (strcmp(scope, ac.scope) != 0 &&
-	    (n = authcode_narrow(g->db, family, c->org_id, hex, scope)) != 1) {
+	    (n = authcode_narrow(g->db, ac.family, c->org_id, hex,
+	    scope)) != 1) {
 		/* 0: a second presentation revoked the family meanwhile. */
-		abandon(g, &ac, family, c->org_id);
+		abandon(g, &ac, c->org_id);
 		oauth_err(p, n == 0 ? OERR_INVALID_GRANT : OERR_UNAVAILABLE,
 		    NULL);
 		goto out;
 	}
 	if (c->app || (c->grants & GT_REFRESH_TOKEN)) {
-		is.refresh_token = refresh;
+		is.refresh_token = ac.refresh;
 		is.refresh_expires_in = g->refresh_idle_sec <
 		    g->refresh_absolute_sec ? g->refresh_idle_sec :
 		    g->refresh_absolute_sec;
 	}
 	is.sub = ac.user.id;
-	is.sid = family;
+	is.sid = ac.family;
 	/* The admin API's audience: a key's, or the portal's (first-party)
 	 * users'; never a third-party application's. */
 	is.may_admin = scope_has(&granted, "admin") &&
@@ -223,6 +212,6 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	issue_token(g->issue, r, c, &is, p);
 out:
 	secret_wipe(challenge, sizeof(challenge));
-	secret_wipe(refresh, sizeof(refresh));
+	secret_wipe(ac.refresh, sizeof(ac.refresh));
 	secret_wipe(hex, sizeof(hex));
 }

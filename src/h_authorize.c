@@ -212,6 +212,8 @@ issue_code(struct authz *z, const char *username, const char *session_hex)
 	nc.scope = scope;
 	nc.resource = z->lr.resource[0] != '\0' ? z->lr.resource : NULL;
 	nc.session_id = sid;
+	nc.absolute_sec = z->a->cfg->refresh_absolute_sec;
+	nc.idle_sec = z->a->cfg->refresh_idle_sec;
 	if ((rc = authcode_create(z->a->db, &nc, code)) != 1) {
 		redirect_error(z, rc == 0 ? "access_denied" : "server_error");
 		return;

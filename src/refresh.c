@@ -74,3 +74,75 @@ refresh_successor(const char *tok, const unsigned char *key, size_t keylen,
 	secret_wipe(h, sizeof(h));
 	return rc;
 }
+
+#define CODE_MAX	64
+
+/* pad = SHA-256(REFRESH_CODE_LABEL || code). */
+static int
+code_pad(const char *code, unsigned char pad[SECRET_DIGEST_BYTES])
+{
+	char	 buf[sizeof(REFRESH_CODE_LABEL) - 1 + CODE_MAX];
+	size_t	 l = sizeof(REFRESH_CODE_LABEL) - 1, n;
+	int	 rc;
+
+	if (code == NULL || (n = strnlen(code, CODE_MAX + 1)) > CODE_MAX)
+		return -1;
+	memcpy(buf, REFRESH_CODE_LABEL, l);
+	memcpy(buf + l, code, n);
+	rc = secret_sha256(pad, buf, l + n);
+	secret_wipe(buf, sizeof(buf));
+	return rc;
+}
+
+int
+refresh_code_mask(const char *tok, const char *code,
+    char hex[REFRESH_MASK_HEX + 1])
+{
+	unsigned char	 r[SECRET_BYTES], pad[SECRET_DIGEST_BYTES];
+	size_t		 i;
+	int		 rc = -1;
+
+	hex[0] = '\0';
+	if (tok == NULL || !refresh_valid(tok, strnlen(tok, REFRESH_LEN + 1)) ||
+	    b64url_decode(r, sizeof(r), tok + 4, REFRESH_LEN - 4) !=
+	    SECRET_BYTES || code_pad(code, pad) == -1)
+		goto out;
+	for (i = 0; i < SECRET_BYTES; i++)
+		r[i] ^= pad[i];
+	secret_hex(hex, r, SECRET_BYTES);
+	rc = 0;
+out:
+	secret_wipe(r, sizeof(r));
+	secret_wipe(pad, sizeof(pad));
+	return rc;
+}
+
+int
+refresh_code_unmask(const char *hex, const char *code,
+    char out[REFRESH_LEN + 1])
+{
+	unsigned char	 r[SECRET_BYTES], pad[SECRET_DIGEST_BYTES];
+	size_t		 i;
+	int		 hi, lo, rc = -1;
+
+	out[0] = '\0';
+	if (hex == NULL || strnlen(hex, REFRESH_MASK_HEX + 1) !=
+	    REFRESH_MASK_HEX || code_pad(code, pad) == -1)
+		goto out;
+	for (i = 0; i < SECRET_BYTES; i++) {
+		if ((hi = secret_hexval(hex[2 * i])) == -1 ||
+		    (lo = secret_hexval(hex[2 * i + 1])) == -1)
+			goto out;
+		r[i] = (unsigned char)(hi << 4 | lo) ^ pad[i];
+	}
+	if (encode(r, out) == -1) {
+		secret_wipe(out, REFRESH_LEN + 1);
+		out[0] = '\0';
+		goto out;
+	}
+	rc = 0;
+out:
+	secret_wipe(r, sizeof(r));
+	secret_wipe(pad, sizeof(pad));
+	return rc;
+}

@@ -11,6 +11,14 @@
  * being kept in the clear; after the window the same presentation is reuse.
  * The successor key is derived from the pepper, so every host derives the
  * same successor.
+ * A code's exchange (authcode.h) returns the token chosen when the code was
+ * made: its 256 bits are kept with the code masked,
+ *
+ *   mask = bits XOR SHA-256(REFRESH_CODE_LABEL || code)
+ *
+ * so that only the one who presents the code, and only while its row keeps
+ * the mask (the exchange that consumes the code clears it), recovers it;
+ * the row alone (the database) gives neither the code nor the token.
  * Pure: OpenSSL only.
  */
 #ifndef JWTMINT_REFRESH_H
@@ -21,6 +29,8 @@
 #define REFRESH_PREFIX		"jmr_"
 #define REFRESH_LEN		47	/* 4 + 43 */
 #define REFRESH_DIGEST_BYTES	32
+#define REFRESH_MASK_HEX	64	/* the mask as lower-case hex */
+#define REFRESH_CODE_LABEL	"jwtmint refresh mask:"
 
 /* A fresh token into out. Returns 0 or -1. */
 int	refresh_generate(char out[REFRESH_LEN + 1]);
@@ -38,5 +48,19 @@ int	refresh_digest_hex(const char *tok,
 /* The successor of tok under key. Returns 0 or -1. */
 int	refresh_successor(const char *tok, const unsigned char *key,
 	    size_t keylen, char out[REFRESH_LEN + 1]);
+
+/*
+ * The mask of token tok for code (a string of at most 64 bytes) into
+ * hex. Returns 0, or -1 (tok malformed, code too long: hex is "").
+ */
+int	refresh_code_mask(const char *tok, const char *code,
+	    char hex[REFRESH_MASK_HEX + 1]);
+
+/*
+ * The token masked by hex (REFRESH_MASK_HEX hex digits, either case) for
+ * code into out. Returns 0, or -1 (out is "").
+ */
+int	refresh_code_unmask(const char *hex, const char *code,
+	    char out[REFRESH_LEN + 1]);
 
 #endif

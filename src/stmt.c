@@ -1002,50 +1002,71 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " where a.client_id = $1", 1 },
 	/*
 	 * A code for an enabled application and an enabled user, both of
-	 * org $9 (src/authcode.c). $1 digest (hex), $2 client_id, $3 user id,
-	 * $4 redirect URI, $5 challenge, $6 scope, $7 resource ('' none),
-	 * $8 session ('' none).
+	 * org $9 (src/authcode.c), with the refresh family its exchange will
+	 * hand over and that family's first refresh token, written now: the
+	 * exchange then only consumes the code. $1 digest (hex), $2
+	 * client_id, $3 user id, $4 redirect URI, $5 challenge, $6 scope, $7
+	 * resource ('' none), $8 session ('' none), $10 the family's id, $11
+	 * its absolute lifetime (sec), $12 the token's digest (hex), $13 its
+	 * idle lifetime (sec), $14 the token masked by the code (hex,
+	 * src/refresh.h). The family is bound to the application (and to the
+	 * key the application names as its confidential client) and to the
+	 * user's generation now: a sign-out everywhere or a new password
+	 * before the exchange makes it dead, and the exchange refuses it.
 	 */
 	[STMT_AUTHCODE_CREATE] = { "authcode_create",
-	    "insert into auth_codes (code_hash, org_id, client_id, user_id,"
+	    "with a as (select a.org_id, a.client_id, a.key_id, u.id as uid,"
+	    "   u.generation from apps a join orgs o on o.id = a.org_id"
+	    "   join users u on u.org_id = a.org_id and u.id = $3"
+	    "   where a.client_id = $2 and a.org_id = $9"
+	    "   and a.disabled_at is null and o.disabled_at is null"
+	    "   and u.disabled_at is null),"
+	    " fam as (insert into refresh_families (id, org_id, user_id, key_id,"
+	    "   client_id, absolute_expires_at, generation)"
+	    "   select $10, $9, a.uid, a.key_id, a.client_id,"
+	    "   now() + make_interval(secs => $11::int), a.generation from a"
+	    "   returning id),"
+	    " tok as (insert into refresh_tokens (digest, family_id, scope,"
+	    "   idle_expires_at) select decode($12, 'hex'), fam.id, $6,"
+	    "   now() + make_interval(secs => least($13::int, $11::int))"
+	    "   from fam returning 1)"
+	    " insert into auth_codes (code_hash, org_id, client_id, user_id,"
 	    " redirect_uri, code_challenge, scope, resource, session_id,"
-	    " expires_at) select decode($1, 'hex'), a.org_id, a.client_id, u.id,"
-	    " $4, $5, $6, nullif($7, ''), nullif($8, ''),"
-	    " now() + interval '60 seconds'"
-	    " from apps a join orgs o on o.id = a.org_id"
-	    " join users u on u.org_id = a.org_id and u.id = $3"
-	    " where a.client_id = $2 and a.org_id = $9 and a.disabled_at is null"
-	    " and o.disabled_at is null and u.disabled_at is null", 9 },
+	    " expires_at, family_id, refresh_mask) select decode($1, 'hex'),"
+	    " $9, a.client_id, a.uid, $4, $5, $6, nullif($7, ''),"
+	    " nullif($8, ''), now() + interval '60 seconds', $10,"
+	    " decode($14, 'hex') from a where exists (select 1 from tok)", 14 },
 	/*
-	 * Consume a code of org $3 (its first presentation records $2, the
-	 * family its exchange starts; the row lock makes one of concurrent
-	 * presentations the first) and read what it is bound to, with the
+	 * Consume a code of org $3 and read what it is bound to, with the
 	 * user's permissions and the application as they are now. Only a
 	 * presentation that matches its bindings consumes it (column
 	 * "bound"): client $4, redirect URI $5, challenge $6 (S256 of the
-	 * verifier presented), and the key $7 ('' for a public client's
+	 * verifier presented), and the key $2 ('' for a public client's
 	 * presentation) the application names as its confidential client:
 	 * an application that names one is exchanged by that key only, never
-	 * by its client_id alone (RFC 6749 §3.2.1).
-	 * The same statement starts family $2 and its first refresh token
-	 * (digest $9, the code's scope; $8 absolute sec, $10 idle sec) when
-	 * this presentation consumed the code within its lifetime, the user,
-	 * application and organization enabled (column "started"): one round
-	 * trip, and a second presentation, waiting on the row lock, finds the
-	 * family it must revoke. grant_code.c narrows the token's scope
-	 * (authcode_narrow) or revokes the family (authcode_abandon) when it
-	 * grants less or refuses after all.
+	 * by its client_id alone (RFC 6749 §3.2.1). Consuming clears the
+	 * masked token (column 24, returned only to the presentation that
+	 * consumed the code). Column "started": this presentation consumed
+	 * the code within its lifetime, the user, application and
+	 * organization are enabled, and the family authcode_create wrote is
+	 * alive (not revoked, within its lifetime, of the user's generation
+	 * now, of the key presenting). One row written: the family and its
+	 * first token exist already. A second presentation, waiting on the
+	 * row lock, finds the family it must revoke. grant_code.c narrows the
+	 * token's scope (authcode_narrow) or revokes the family
+	 * (authcode_abandon) when it grants less or refuses after all.
 	 */
 	[STMT_AUTHCODE_REDEEM] = { "authcode_redeem",
 	    "with c as (select code_hash, org_id, client_id, user_id,"
 	    "   redirect_uri, code_challenge, scope, resource, session_id,"
-	    "   used_at, expires_at, family_id from auth_codes"
+	    "   used_at, expires_at, family_id, refresh_mask from auth_codes"
 	    "   where org_id = $3 and code_hash = decode($1, 'hex') for update),"
 	    " bound as (select 1 from c join apps b on b.client_id = c.client_id"
 	    "   where c.client_id = $4 and c.redirect_uri = $5"
 	    "   and c.code_challenge = $6"
-	    "   and coalesce(b.key_id, '') = $7),"
-	    " consume as (update auth_codes x set used_at = now(), family_id = $2"
+	    "   and coalesce(b.key_id, '') = $2),"
+	    " consume as (update auth_codes x set used_at = now(),"
+	    "   refresh_mask = null"
 	    "   from c where x.code_hash = c.code_hash and c.used_at is null"
 	    "   and exists (select 1 from bound) returning 1),"
 	    " d as (select c.*, u.id as uid, u.role, r.scopes as role_scopes,"
@@ -1053,21 +1074,17 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   (u.disabled_at is not null) as user_disabled, u.generation,"
 	    "   a.type, a.scopes as app_scopes,"
 	    "   (a.disabled_at is not null or o.disabled_at is not null)"
-	    "   as app_disabled"
+	    "   as app_disabled,"
+	    "   coalesce(f.revoked_at is null"
+	    "   and f.absolute_expires_at > now()"
+	    "   and f.generation = u.generation"
+	    "   and coalesce(f.key_id, '') = $2, false) as family_alive"
 	    "   from c join users u on u.id = c.user_id and u.org_id = c.org_id"
 	    "   join roles r on r.org_id = u.org_id and r.name = u.role"
 	    "   join apps a on a.client_id = c.client_id"
-	    "   join orgs o on o.id = c.org_id),"
-	    " fam as (insert into refresh_families (id, org_id, user_id, key_id,"
-	    "   client_id, absolute_expires_at, generation)"
-	    "   select $2, $3, d.uid, nullif($7, ''), d.client_id,"
-	    "   now() + make_interval(secs => $8::int), d.generation from d"
-	    "   where exists (select 1 from consume) and d.expires_at > now()"
-	    "   and not d.user_disabled and not d.app_disabled returning id),"
-	    " tok as (insert into refresh_tokens (digest, family_id, scope,"
-	    "   idle_expires_at) select decode($9, 'hex'), fam.id, d.scope,"
-	    "   now() + make_interval(secs => least($10::int, $8::int))"
-	    "   from fam, d returning 1)"
+	    "   join orgs o on o.id = c.org_id"
+	    "   left join refresh_families f on f.id = c.family_id"
+	    "   and f.org_id = c.org_id)"
 	    " select d.client_id, d.redirect_uri, d.code_challenge, d.scope,"
 	    " coalesce(d.resource, ''), coalesce(d.session_id, ''),"
 	    " (d.used_at is not null), (d.expires_at > now()),"
@@ -1075,7 +1092,12 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " d.all_accounts, d.read_only, d.extra_scopes, d.accounts,"
 	    " d.user_disabled, d.generation, d.type, d.app_scopes,"
 	    " d.app_disabled, exists (select 1 from bound),"
-	    " exists (select 1 from tok) from d", 10 },
+	    " (exists (select 1 from consume) and d.expires_at > now()"
+	    "   and not d.user_disabled and not d.app_disabled"
+	    "   and d.family_alive),"
+	    " case when exists (select 1 from consume)"
+	    "   then coalesce(encode(d.refresh_mask, 'hex'), '') else '' end"
+	    " from d", 6 },
 	/*
 	 * The scope $3 of the first refresh token $2 (digest, hex) of family
 	 * $1 of org $4 an exchange started, when it grants less than the
@@ -1107,10 +1129,23 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   outcome) values ($2, 'code.reuse', 'authorization code presented"
 	    " again: the refresh family and the access tokens of its first use"
 	    " revoked', $4, $5, $1, 'denied')", 5 },
-	/* Codes an hour past their end (the housekeeper). */
+	/*
+	 * Codes an hour past their end (the housekeeper), and the refresh
+	 * family written with a code never exchanged, with its token (never
+	 * disclosed: deleted, not revoked, so that no deny-list notification
+	 * goes out for a login left unfinished).
+	 */
 	[STMT_AUTHCODE_PURGE] = { "authcode_purge",
-	    "delete from auth_codes where expires_at < now() - interval '1 hour'",
-	    0 },
+	    "with gone as (select code_hash, family_id, used_at from auth_codes"
+	    "   where expires_at < now() - interval '1 hour'),"
+	    " pending as (select family_id as id from gone"
+	    "   where used_at is null and family_id is not null),"
+	    " tok as (delete from refresh_tokens"
+	    "   where family_id in (select id from pending)),"
+	    " fam as (delete from refresh_families"
+	    "   where id in (select id from pending))"
+	    " delete from auth_codes where code_hash in"
+	    " (select code_hash from gone)", 0 },
 
 	/*
 	 * Applications (src/ops_app.c). $1 org, $2 name, $3 type, $4 redirect

@@ -4,7 +4,10 @@
  * base64url characters whose last one leaves the two unused bits zero (the
  * one spelling of 256 bits). A valid token's digest is 64 lower-case hex
  * digits and its successor is itself valid and the same on every call.
- * A disagreement or broken invariant traps.
+ * Code masks: the input split in two is a mask and a code; unmasking
+ * succeeds exactly for 64 hex digits and a code of at most 64 bytes, its
+ * token is then valid, and masking that token for the code gives the same
+ * digits back (lower case). A disagreement or broken invariant traps.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +37,48 @@ reference(const uint8_t *s, size_t len)
 	return (p - alphabet) % 4 == 0;
 }
 
+static int
+ishex(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] == '\0' || strchr("0123456789abcdefABCDEF", s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+static void
+masks(const uint8_t *data, size_t size)
+{
+	char		 hex[130], code[130], tok[REFRESH_LEN + 1];
+	char		 back[REFRESH_MASK_HEX + 1];
+	size_t		 h, c, i;
+	int		 rc, want;
+
+	h = size / 2 < sizeof(hex) - 1 ? size / 2 : sizeof(hex) - 1;
+	c = size - size / 2 < sizeof(code) - 1 ? size - size / 2 :
+	    sizeof(code) - 1;
+	memcpy(hex, data, h);
+	hex[h] = '\0';
+	memcpy(code, data + size / 2, c);
+	code[c] = '\0';
+	rc = refresh_code_unmask(hex, code, tok);
+	want = strlen(hex) == REFRESH_MASK_HEX && ishex(hex, 64) &&
+	    strlen(code) <= 64;
+	if ((rc == 0) != want || (rc == -1 && tok[0] != '\0'))
+		__builtin_trap();
+	if (rc == -1)
+		return;
+	if (!refresh_valid(tok, strlen(tok)) ||
+	    refresh_code_mask(tok, code, back) != 0)
+		__builtin_trap();
+	for (i = 0; i < REFRESH_MASK_HEX; i++)
+		if (back[i] != (hex[i] >= 'A' && hex[i] <= 'F' ?
+		    hex[i] + 32 : hex[i]))
+			__builtin_trap();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -42,6 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t		 i;
 	int		 v;
 
+	masks(data, size);
 	v = refresh_valid((const char *)data, size);
 	if (v != reference(data, size))
 		__builtin_trap();

@@ -20,7 +20,7 @@ import types
 import urllib.parse
 
 from harness import need, nginx_only, wait_for
-from test_lifecycle import claims_of, new_key, new_org, new_user
+from test_lifecycle import admin_stdin, claims_of, new_key, new_org, new_user
 
 MODES = ("nginx",)
 # scopes_supported set, as scripts/run.sh does: the portal must still work
@@ -80,15 +80,33 @@ def sql_str(s):
 
 
 def code_row(stack, org, app, user, uri, challenge, scope, resource=None, ttl=60):
-    """A code as authcode_create stores it (src/authcode.c)."""
+    """A code as authcode_create stores it (src/authcode.c): with the
+    refresh family its exchange hands over and that family's first refresh
+    token, the token's bits masked by the code (src/refresh.h)."""
     code = b64url(pysecrets.token_bytes(32))
     stack.secrets.add(code)
     digest = hashlib.sha256(code.encode()).hexdigest()
-    stack.psql("insert into auth_codes (code_hash, org_id, client_id, user_id, redirect_uri,"
-               " code_challenge, scope, resource, expires_at) values (decode('%s', 'hex'), %s, %s, %s,"
-               " %s, %s, %s, %s, now() + make_interval(secs => %d))"
-               % (digest, sql_str(org["id"]), sql_str(app["client_id"]), sql_str(user["id"]), sql_str(uri),
-                  sql_str(challenge), sql_str(scope), sql_str(resource), ttl))
+    bits = pysecrets.token_bytes(32)
+    tok = "jmr_" + b64url(bits)
+    pad = hashlib.sha256(b"jwtmint refresh mask:" + code.encode()).digest()
+    mask = bytes(a ^ b for a, b in zip(bits, pad)).hex()
+    fam = "fam_" + "".join(pysecrets.choice("abcdefghijklmnopqrstuvwxyz234567") for _ in range(16))
+    stack.psql("with a as (select a.key_id, u.generation from apps a join users u on u.org_id = a.org_id"
+               " where a.client_id = %s and u.id = %s),"
+               " fam as (insert into refresh_families (id, org_id, user_id, key_id, client_id,"
+               " absolute_expires_at, generation) select %s, %s, %s, a.key_id, %s,"
+               " now() + interval '30 days', a.generation from a returning id),"
+               " tok as (insert into refresh_tokens (digest, family_id, scope, idle_expires_at)"
+               " select decode('%s', 'hex'), fam.id, %s, now() + interval '1 day' from fam returning 1)"
+               " insert into auth_codes (code_hash, org_id, client_id, user_id, redirect_uri,"
+               " code_challenge, scope, resource, expires_at, family_id, refresh_mask)"
+               " select decode('%s', 'hex'), %s, %s, %s, %s, %s, %s, %s, now() + make_interval(secs => %d),"
+               " %s, decode('%s', 'hex') from tok"
+               % (sql_str(app["client_id"]), sql_str(user["id"]), sql_str(fam), sql_str(org["id"]),
+                  sql_str(user["id"]), sql_str(app["client_id"]), hashlib.sha256(tok.encode()).hexdigest(),
+                  sql_str(scope), digest, sql_str(org["id"]), sql_str(app["client_id"]), sql_str(user["id"]),
+                  sql_str(uri), sql_str(challenge), sql_str(scope), sql_str(resource), ttl, sql_str(fam), mask))
+    assert stack.psql("select count(*) from auth_codes where code_hash = decode('%s', 'hex')" % digest).strip() == "1"
     return code
 
 
@@ -757,8 +775,8 @@ def test_exchange_one_statement(stack):
     """The statement that consumes a code starts its refresh family: when
     less is granted now (the application lost a scope) the family's token
     carries what was granted, and later refreshes never widen it again;
-    a refusal after the row came back (invalid_scope) leaves no live
-    family; concurrent presentations of one code: one answer 200, and the
+    a refusal after the code was consumed (invalid_scope) leaves no live
+    family (the one written with the code is revoked); concurrent presentations of one code: one answer 200, and the
     others, as second uses, revoke what it obtained."""
     f = fx(stack)
     app = app_create(stack, f.org, "One trip", [SPA], "read:accounts write:settings")
@@ -781,13 +799,15 @@ def test_exchange_one_statement(stack):
     stack.secrets.update([r.get("access_token", ""), r.get("refresh_token", "")])
     assert st == 200 and r["scope"] == "read:accounts", (st, r)
     # Nothing of the code's scope is the application's now: invalid_scope,
-    # the code consumed, the family started with it revoked.
+    # the code consumed, the family written with it revoked.
     code, v = fresh(stack, f, scope="write:settings", app=app)
     stack.admin_json("app", "update", app["client_id"], "--scopes", "read:accounts", "--json")
     live = families_live(stack, app)
     st, _, e = exchange(stack, app, code, v)
     assert st == 400 and e.get("error") == "invalid_scope" and "access_token" not in e, (st, e)
-    assert families_live(stack, app) == live
+    assert families_live(stack, app) == live - 1
+    assert stack.psql("select f.revoked_at is not null from auth_codes c join refresh_families f"
+                      " on f.id = c.family_id where c.code_hash = sha256(%s::bytea)" % sql_str(code)).strip() == "t"
     assert stack.psql("select count(*) from auth_codes where client_id = %s and used_at is null"
                       % sql_str(app["client_id"])).strip() == "0"
     st, _, e = exchange(stack, app, code, v)
@@ -804,6 +824,85 @@ def test_exchange_one_statement(stack):
     st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": app["client_id"],
                                       "refresh_token": wins[0]["refresh_token"]})
     assert st == 400 and e.get("error") == "invalid_grant", (st, e)
+
+
+def code_state(stack, code):
+    """(family id, mask hex or '', used) of a code's row."""
+    row = stack.psql("select family_id, coalesce(encode(refresh_mask, 'hex'), ''), used_at is not null"
+                     " from auth_codes where code_hash = sha256(%s::bytea)" % sql_str(code)).strip()
+    fam, mask, used = row.split("|")
+    return fam, mask, used == "t"
+
+
+@nginx_only
+def test_code_family_written_with_the_code(stack):
+    """The login (the real /authorize) writes the code with its refresh
+    family and that family's first token, the token masked by the code:
+    the mask XOR SHA-256(label || code) is the token the exchange returns,
+    the mask alone is not it, and consuming the code clears it. The
+    exchange writes no family: the one it hands over is the code's (sid).
+    A code made before the sign-out of its user (revoke --user) or a new
+    password is refused, its family dead; an unfinished login's family is
+    deleted with its code by the housekeeper's purge, a finished one's
+    kept."""
+    f = fx(stack)
+    u = new_user(stack, f.org, "code.family", "limited")
+    got, v = authorize_flow(stack, f.app["client_id"], SPA, u, scope="read:accounts")
+    code = got["code"]
+    fam, mask, used = code_state(stack, code)
+    assert fam.startswith("fam_") and len(mask) == 64 and not used, (fam, mask, used)
+    assert stack.psql("select user_id = %s and client_id = %s and revoked_at is null and key_id is null"
+                      " from refresh_families where id = %s"
+                      % (sql_str(u["id"]), sql_str(f.app["client_id"]), sql_str(fam))).strip() == "t"
+    assert stack.psql("select count(*) from refresh_tokens where family_id = %s" % sql_str(fam)).strip() == "1"
+    before = int(stack.psql("select count(*) from refresh_families where user_id = %s" % sql_str(u["id"])))
+    st, _, d = exchange(stack, f.app, code, v)
+    stack.secrets.update([d.get("access_token", ""), d.get("refresh_token", "")])
+    assert st == 200 and claims_of(d["access_token"])["sid"] == fam, (st, d)
+    pad = hashlib.sha256(b"jwtmint refresh mask:" + code.encode()).digest()
+    bits = bytes(a ^ b for a, b in zip(bytes.fromhex(mask), pad))
+    assert d["refresh_token"] == "jmr_" + b64url(bits)
+    assert d["refresh_token"] != "jmr_" + b64url(bytes.fromhex(mask))
+    assert stack.psql("select count(*) from refresh_tokens where family_id = %s and digest = sha256(%s::bytea)"
+                      % (sql_str(fam), sql_str(d["refresh_token"]))).strip() == "1"
+    assert code_state(stack, code)[1:] == ("", True)
+    assert int(stack.psql("select count(*) from refresh_families where user_id = %s" % sql_str(u["id"]))) == before
+    st, _, r = post(stack, "/token", {"grant_type": "refresh_token", "client_id": f.app["client_id"],
+                                      "refresh_token": d["refresh_token"]})
+    stack.secrets.update([r.get("access_token", ""), r.get("refresh_token", "")])
+    assert st == 200, (st, r)
+    # Signed out everywhere, or a new password, between the login and the
+    # exchange: the code's family is of an older generation.
+    for change in ("revoke", "passwd"):
+        got, v = authorize_flow(stack, f.app["client_id"], SPA, u, scope="read:accounts")
+        if change == "revoke":
+            stack.admin_ok("revoke", "--user", u["username"], "--org", f.org["slug"])
+        else:
+            u["password"] = "pw-" + pysecrets.token_urlsafe(18)
+            stack.secrets.add(u["password"])
+            admin_stdin(stack, ["user", "passwd", u["username"], "--org", f.org["slug"]], u["password"] + "\n")
+        st, _, e = exchange(stack, f.app, got["code"], v)
+        assert st == 400 and e.get("error") == "invalid_grant" and "access_token" not in e, (change, st, e)
+        fam, _, used = code_state(stack, got["code"])
+        assert used and stack.psql("select revoked_at is not null from refresh_families where id = %s"
+                                   % sql_str(fam)).strip() == "t", change
+    # The purge: a login never finished (its code an hour past its end)
+    # takes its family and token with it; a finished one's stays.
+    got, v = authorize_flow(stack, f.app["client_id"], SPA, u, scope="read:accounts")
+    left, _, _ = code_state(stack, got["code"])
+    done, _, _ = code_state(stack, code)
+    stack.psql("update auth_codes set expires_at = now() - interval '2 hours'"
+               " where family_id in (%s, %s)" % (sql_str(left), sql_str(done)))
+    hk = stack.spawn_housekeeper()
+    try:
+        wait_for(lambda: stack.psql("select count(*) from refresh_families where id = %s"
+                                    % sql_str(left)).strip() == "0", timeout=20, what="the purge")
+    finally:
+        stack.stop_server(hk)
+    assert stack.psql("select count(*) from refresh_tokens where family_id = %s" % sql_str(left)).strip() == "0"
+    assert stack.psql("select count(*) from refresh_families where id = %s" % sql_str(done)).strip() == "1"
+    assert stack.psql("select count(*) from auth_codes where family_id in (%s, %s)"
+                      % (sql_str(left), sql_str(done))).strip() == "0"
 
 
 @nginx_only
