@@ -13,3 +13,6 @@
 -- and the pending one is never disclosed.
 alter table auth_codes add column refresh_mask bytea
 	check (length(refresh_mask) = 32);
+-- A family is usable only once its code was consumed (REFRESH_FAMILY_OK in
+-- src/stmt.c): the refresh statements look the code up by its family.
+create index auth_codes_family on auth_codes (family_id);

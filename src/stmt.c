@@ -39,14 +39,19 @@
 
 /*
  * Is a refresh token's family still good: not revoked, not past its
- * absolute end, of its user's current generation, its user enabled and its
- * key usable. The one rule (store_refresh_family_ok reads this column);
- * rotation and idle time are the refresh grant's to judge.
+ * absolute end, of its user's current generation, its user enabled, its
+ * key usable, and not written with a code still unexchanged (authcode.h:
+ * until its code is consumed, a family is no one's, whoever might have
+ * unmasked its token). The one rule (store_refresh_family_ok reads this
+ * column); rotation and idle time are the refresh grant's to judge. $2 is
+ * the family's organization (REFRESH_PEEK_SQL's).
  */
 #define REFRESH_FAMILY_OK \
 	"(f.revoked_at is null and f.absolute_expires_at > now()"\
 	    " and f.generation = u.generation and u.disabled_at is null"\
-	    " and " BINDING_OK ")"
+	    " and " BINDING_OK \
+	    " and not exists (select 1 from auth_codes c where"\
+	    " c.org_id = $2 and c.family_id = f.id and c.used_at is null))"
 
 /* The columns of a refresh decision (store_refresh_peek reads them). */
 #define REFRESH_PEEK_SQL \

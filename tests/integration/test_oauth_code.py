@@ -839,7 +839,9 @@ def test_code_family_written_with_the_code(stack):
     """The login (the real /authorize) writes the code with its refresh
     family and that family's first token, the token masked by the code:
     the mask XOR SHA-256(label || code) is the token the exchange returns,
-    the mask alone is not it, and consuming the code clears it. The
+    the mask alone is not it, the token is refused before the code is
+    consumed (someone who read the row and saw the code still needs the
+    verifier), and consuming the code clears the mask. The
     exchange writes no family: the one it hands over is the code's (sid).
     A code made before the sign-out of its user (revoke --user) or a new
     password is refused, its family dead; an unfinished login's family is
@@ -856,12 +858,19 @@ def test_code_family_written_with_the_code(stack):
                       % (sql_str(u["id"]), sql_str(f.app["client_id"]), sql_str(fam))).strip() == "t"
     assert stack.psql("select count(*) from refresh_tokens where family_id = %s" % sql_str(fam)).strip() == "1"
     before = int(stack.psql("select count(*) from refresh_families where user_id = %s" % sql_str(u["id"])))
+    # Someone who read the row and saw the code (not the verifier) can
+    # unmask the token, but the family is no one's until the code is
+    # consumed: PKCE still stands.
+    pad = hashlib.sha256(b"jwtmint refresh mask:" + code.encode()).digest()
+    early = "jmr_" + b64url(bytes(a ^ b for a, b in zip(bytes.fromhex(mask), pad)))
+    stack.secrets.add(early)
+    st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": f.app["client_id"],
+                                      "refresh_token": early})
+    assert st == 400 and e.get("error") == "invalid_grant" and "access_token" not in e, (st, e)
     st, _, d = exchange(stack, f.app, code, v)
     stack.secrets.update([d.get("access_token", ""), d.get("refresh_token", "")])
     assert st == 200 and claims_of(d["access_token"])["sid"] == fam, (st, d)
-    pad = hashlib.sha256(b"jwtmint refresh mask:" + code.encode()).digest()
-    bits = bytes(a ^ b for a, b in zip(bytes.fromhex(mask), pad))
-    assert d["refresh_token"] == "jmr_" + b64url(bits)
+    assert d["refresh_token"] == early
     assert d["refresh_token"] != "jmr_" + b64url(bytes.fromhex(mask))
     assert stack.psql("select count(*) from refresh_tokens where family_id = %s and digest = sha256(%s::bytea)"
                       % (sql_str(fam), sql_str(d["refresh_token"]))).strip() == "1"
