@@ -1056,20 +1056,23 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * organization are enabled, and the family authcode_create wrote is
 	 * alive (not revoked, within its lifetime, of the user's generation
 	 * now, of the key presenting). One row written: the family and its
-	 * first token exist already. A second presentation, waiting on the
+	 * first token exist already; the application is read once, with the
+	 * code's row. A second presentation, waiting on the
 	 * row lock, finds the family it must revoke. grant_code.c narrows the
 	 * token's scope (authcode_narrow) or revokes the family
 	 * (authcode_abandon) when it grants less or refuses after all.
 	 */
 	[STMT_AUTHCODE_REDEEM] = { "authcode_redeem",
-	    "with c as (select code_hash, org_id, client_id, user_id,"
+	    "with k as (select code_hash, org_id, client_id, user_id,"
 	    "   redirect_uri, code_challenge, scope, resource, session_id,"
 	    "   used_at, expires_at, family_id, refresh_mask from auth_codes"
 	    "   where org_id = $3 and code_hash = decode($1, 'hex') for update),"
-	    " bound as (select 1 from c join apps b on b.client_id = c.client_id"
-	    "   where c.client_id = $4 and c.redirect_uri = $5"
-	    "   and c.code_challenge = $6"
-	    "   and coalesce(b.key_id, '') = $2),"
+	    " c as (select k.*, a.key_id as app_key, a.type,"
+	    "   a.scopes as app_scopes, (a.disabled_at is not null) as app_off"
+	    "   from k join apps a on a.client_id = k.client_id),"
+	    " bound as (select 1 from c where c.client_id = $4"
+	    "   and c.redirect_uri = $5 and c.code_challenge = $6"
+	    "   and coalesce(c.app_key, '') = $2),"
 	    " consume as (update auth_codes x set used_at = now(),"
 	    "   refresh_mask = null"
 	    "   from c where x.code_hash = c.code_hash and c.used_at is null"
@@ -1077,16 +1080,13 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " d as (select c.*, u.id as uid, u.role, r.scopes as role_scopes,"
 	    "   r.all_accounts, r.read_only, u.extra_scopes, u.accounts,"
 	    "   (u.disabled_at is not null) as user_disabled, u.generation,"
-	    "   a.type, a.scopes as app_scopes,"
-	    "   (a.disabled_at is not null or o.disabled_at is not null)"
-	    "   as app_disabled,"
+	    "   (c.app_off or o.disabled_at is not null) as app_disabled,"
 	    "   coalesce(f.revoked_at is null"
 	    "   and f.absolute_expires_at > now()"
 	    "   and f.generation = u.generation"
 	    "   and coalesce(f.key_id, '') = $2, false) as family_alive"
 	    "   from c join users u on u.id = c.user_id and u.org_id = c.org_id"
 	    "   join roles r on r.org_id = u.org_id and r.name = u.role"
-	    "   join apps a on a.client_id = c.client_id"
 	    "   join orgs o on o.id = c.org_id"
 	    "   left join refresh_families f on f.id = c.family_id"
 	    "   and f.org_id = c.org_id)"
