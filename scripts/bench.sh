@@ -28,7 +28,8 @@
 # Issue 13: code exchanges next to client_credentials in the same stack
 # (target >= 1/3) and logins through the login page against the Argon2id
 # bound (target >= 0.9). LOGIN=1 runs only those, the client_credentials
-# row, a public client's refresh rotations and the bound.
+# row, a public client's refresh rotations and the bound (LOGIN_REPEAT=N:
+# N times in turn, the ratios of the sums), and pg_cost.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -129,50 +130,53 @@ ratio() { python3 -c "print('%-52s %.2f' % ('$1', $2))"; }
 # $1 codes for the code exchange row, written as authcode_create writes them
 # (src/authcode.c: code_hash = SHA-256 of the code's text, with the refresh
 # family its exchange hands over and that family's first refresh token, the
-# token's bits masked by the code, src/refresh.h), in one statement, their
-# text in $T/codes: base64url of 32 bytes (43 characters), here SHA-256 of
-# a random salt and the row number. The mask is all zero bytes, so the
-# token's bits are SHA-256(label || code) itself: any 256 bits cost the
-# same. They live 15 minutes (the server gives its own 60 s): the exchange
-# costs the same. $2 = pgc: the codes are "pgc<c>_<k>" for row 4k + c
-# instead (pg_cost's pgbench clients c = 0..3), nothing written to $T/codes.
+# token's bits masked by HMAC-SHA-256(pepper, label || code), src/refresh.h,
+# under the stack's pepper, id 1): Python makes the rows, one statement
+# writes them; their text in $T/codes: base64url of 32 random bytes (43
+# characters). They live 15 minutes (the server gives its own 60 s): the
+# exchange costs the same. $2 = pgc: the codes are "pgc<c>_<k>" for row
+# 4k + c instead (pg_cost's pgbench clients c = 0..3), nothing written to
+# $T/codes.
 codes_insert() {
-	psql -X -A -t -q -v ON_ERROR_STOP=1 -v n="$1" -v kind="${2:-wrk}" \
-	    -v salt="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-	    -v org="$BENCH_ORG_ID" -v app="$BENCH_APP" -v usr="$BENCH_USER_ID" \
-	    -v uri="$BENCH_REDIRECT" -v ch="$BENCH_CHALLENGE" "$PGURL" > "$T/codes.new" <<'SQL'
-with c as (
-	select i, case when :'kind' = 'pgc' then 'pgc' || (i % 4) || '_' || (i / 4)
-	    else translate(rtrim(encode(sha256(convert_to(:'salt' || i, 'UTF8')),
-	    'base64'), '='), '+/', '-_') end as code
-	from generate_series(0, :n - 1) as i
-), t as (
-	select code, 'fam_' || :'salt' || '_' || i as fam, 'jmr_' ||
-	    translate(rtrim(encode(sha256(convert_to('jwtmint refresh mask:' ||
-	    code, 'UTF8')), 'base64'), '='), '+/', '-_') as tok
-	from c
-), fam as (
+	python3 - "$1" "${2:-wrk}" "$T/pepper" > "$T/codes.tsv" <<'PY'
+import base64, hashlib, hmac, os, sys
+n, kind, pepper = int(sys.argv[1]), sys.argv[2], base64.b64decode(open(sys.argv[3]).read())
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+salt = os.urandom(6).hex()
+out = sys.stdout
+for i in range(n):
+    code = "pgc%d_%d" % (i % 4, i // 4) if kind == "pgc" else b64(os.urandom(32))
+    bits = os.urandom(32)
+    pad = hmac.new(pepper, b"jwtmint refresh mask:" + code.encode(), hashlib.sha256).digest()
+    out.write("%s\t%s\tfam_%s_%d\t%s\t%s\n" % (code, hashlib.sha256(code.encode()).hexdigest(),
+              salt, i, hashlib.sha256(("jmr_" + b64(bits)).encode()).hexdigest(),
+              bytes(a ^ b for a, b in zip(bits, pad)).hex()))
+PY
+	psql -X -q -v ON_ERROR_STOP=1 -v org="$BENCH_ORG_ID" -v app="$BENCH_APP" \
+	    -v usr="$BENCH_USER_ID" -v uri="$BENCH_REDIRECT" -v ch="$BENCH_CHALLENGE" \
+	    -v tsv="$T/codes.tsv" "$PGURL" <<'SQL'
+create temp table c (code text, hash text, fam text, tok text, mask text);
+\copy c from :'tsv'
+with fam as (
 	insert into refresh_families (id, org_id, user_id, client_id,
 	    absolute_expires_at, generation)
 	select fam, :'org', :'usr', :'app', now() + interval '30 days',
-	    (select generation from users where id = :'usr') from t
+	    (select generation from users where id = :'usr') from c
 ), tok as (
 	insert into refresh_tokens (digest, family_id, scope, idle_expires_at)
-	select sha256(convert_to(tok, 'UTF8')), fam, 'read:accounts',
-	    now() + interval '1 day' from t
-), ins as (
-	insert into auth_codes (code_hash, org_id, client_id, user_id,
-	    redirect_uri, code_challenge, scope, expires_at, family_id,
-	    refresh_mask)
-	select sha256(convert_to(code, 'UTF8')), :'org', :'app', :'usr', :'uri',
-	    :'ch', 'read:accounts', now() + interval '15 minutes', fam,
-	    decode(repeat('00', 32), 'hex') from t
+	select decode(tok, 'hex'), fam, 'read:accounts', now() + interval '1 day'
+	from c
 )
-select code from t;
+insert into auth_codes (code_hash, org_id, client_id, user_id, redirect_uri,
+    code_challenge, scope, expires_at, family_id, refresh_mask, refresh_pepper)
+select decode(hash, 'hex'), :'org', :'app', :'usr', :'uri', :'ch',
+    'read:accounts', now() + interval '15 minutes', fam, decode(mask, 'hex'), 1
+from c;
+analyze auth_codes;
+analyze refresh_families;
 SQL
-	if [ "${2:-wrk}" = pgc ]; then rm -f "$T/codes.new"; else mv "$T/codes.new" "$T/codes"; fi
-	psql_q "analyze auth_codes"
-	psql_q "analyze refresh_families"
+	[ "${2:-wrk}" = pgc ] || cut -f1 "$T/codes.tsv" > "$T/codes"
+	rm -f "$T/codes.tsv"
 }
 
 # Code exchanges, with THREADS threads and CONNS connections like the
@@ -435,15 +439,36 @@ if [ "${OBS:-0}" = 1 ]; then
 fi
 
 if [ "${LOGIN:-0}" = 1 ]; then
+	# LOGIN_REPEAT=N: the client_credentials, exchange, login and Argon2id
+	# rows N times in turn (the bound with the stack idle), the ratios
+	# those of the sums: the host's noise moves single rows by more than
+	# the margins.
+	declare -A SUM
 	stack_start ES256
-	row "POST /token client_credentials ES256" "$ROOT/tests/bench/token.lua" /token
-	code_row
-	public_refresh_row
-	login_row
+	for i in $(seq 1 "${LOGIN_REPEAT:-1}"); do
+		row "POST /token client_credentials ES256" "$ROOT/tests/bench/token.lua" /token
+		code_row
+		[ "$i" = 1 ] && public_refresh_row
+		login_row
+		argon2_bound
+		printf '  repeat %s: Argon2id bound %s/s; exchange / cc %.2f, login / bound %.2f\n' "$i" "$argon" \
+		    "$(python3 -c "print(${RPS["POST /token authorization_code"]} / ${RPS["POST /token client_credentials ES256"]})")" \
+		    "$(python3 -c "print(${RPS["GET+POST /authorize (logins/s)"]} / $argon)")"
+		for k in "POST /token client_credentials ES256" "POST /token authorization_code" \
+		    "GET+POST /authorize (logins/s)"; do
+			SUM[$k]=$(python3 -c "print(${SUM[$k]:-0} + ${RPS[$k]})")
+		done
+		SUM[argon]=$(python3 -c "print(${SUM[argon]:-0} + $argon)")
+	done
 	stack_stop
 	pg_cost
-	argon2_bound
+	for k in "POST /token client_credentials ES256" "POST /token authorization_code" \
+	    "GET+POST /authorize (logins/s)"; do
+		RPS[$k]=$(python3 -c "print(${SUM[$k]} / ${LOGIN_REPEAT:-1})")
+	done
+	argon=$(python3 -c "print('%.1f' % (${SUM[argon]} / ${LOGIN_REPEAT:-1}))")
 	echo
+	[ "${LOGIN_REPEAT:-1}" = 1 ] || echo "Means over ${LOGIN_REPEAT} repeats:"
 	login_ratios
 	exit 0
 fi

@@ -4,8 +4,10 @@
 -- the code (one row) and reads the user, application and organization as
 -- they are (src/stmt.c, authcode_create and authcode_redeem). The token is
 -- chosen then and kept with the code masked by the code itself
--- (src/refresh.h): refresh_mask = its bits XOR SHA-256(label || code);
--- the exchange that consumes the code clears it.
+-- (src/refresh.h): refresh_mask = its bits XOR HMAC-SHA-256(pepper,
+-- label || code), refresh_pepper the id of that pepper (never the pepper:
+-- the database alone, with or without the code, gives no token); the
+-- exchange that consumes the code clears the mask.
 -- Additive: the release before neither writes nor reads the column. A code
 -- it made has no family yet and is refused by this release (the user signs
 -- in again: codes live 60 s); a code this release made and the release
@@ -13,6 +15,7 @@
 -- and the pending one is never disclosed.
 alter table auth_codes add column refresh_mask bytea
 	check (length(refresh_mask) = 32);
+alter table auth_codes add column refresh_pepper integer;
 -- A family is usable only once its code was consumed (REFRESH_FAMILY_OK in
 -- src/stmt.c): the refresh statements look the code up by its family.
 create index auth_codes_family on auth_codes (family_id);

@@ -203,6 +203,7 @@ contexts(struct app *a)
 	a->grants.dummy_phc = a->dummy_phc;
 	a->grants.successor_key = a->successor_key;
 	a->grants.successor_keylen = sizeof(a->successor_key);
+	a->grants.peppers = c;
 	a->grants.login_max_failures = c->login_max_failures;
 	a->grants.login_max_failures_addr = c->login_max_failures_addr;
 	a->grants.login_window_sec = c->login_window_sec;

@@ -9,6 +9,7 @@
 #include "authcode.h"
 #include "b64url.h"
 #include "bstr.h"
+#include "config.h"
 #include "refresh.h"
 #include "secret.h"
 
@@ -43,8 +44,8 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	char		 thex[2 * REFRESH_DIGEST_BYTES + 1];
 	char		 mask[REFRESH_MASK_HEX + 1];
 	char		 family[4 + APIKEY_ID_LEN + 1];
-	char		 abs[16], idle[16];
-	const char	*params[14];
+	char		 abs[16], idle[16], pid[16];
+	const char	*params[15];
 	int		 n = -1;
 
 	code[0] = '\0';
@@ -60,7 +61,7 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	    REDIRECTURI_MAX_BYTES)) ||
 	    (nc->session_id != NULL && !bounded(nc->session_id,
 	    STORE_ID_BYTES - 1)) || nc->absolute_sec <= 0 ||
-	    nc->idle_sec <= 0)
+	    nc->idle_sec <= 0 || nc->pepper == NULL || nc->pepperlen == 0)
 		return -1;
 	if (secret_random(r, sizeof(r)) == -1)
 		return -1;
@@ -70,12 +71,14 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	if (n != AUTHCODE_LEN || refresh_digest_hex(code, hex) == -1 ||
 	    apikey_new_id(family + 4) == -1 || refresh_generate(tok) == -1 ||
 	    refresh_digest_hex(tok, thex) == -1 ||
-	    refresh_code_mask(tok, code, mask) == -1) {
+	    refresh_code_mask(tok, code, nc->pepper, nc->pepperlen,
+	    mask) == -1) {
 		n = -1;
 		goto out;
 	}
 	snprintf(abs, sizeof(abs), "%d", nc->absolute_sec);
 	snprintf(idle, sizeof(idle), "%d", nc->idle_sec);
+	snprintf(pid, sizeof(pid), "%d", nc->pepper_id);
 	params[0] = hex;
 	params[1] = nc->client_id;
 	params[2] = nc->user_id;
@@ -90,10 +93,12 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	params[11] = thex;
 	params[12] = idle;
 	params[13] = mask;
+	params[14] = pid;
 	n = store_write(db, STMT_AUTHCODE_CREATE, params);
 out:
 	if (n != 1)
 		secret_wipe(code, AUTHCODE_LEN + 1);
+	secret_wipe(hex, sizeof(hex));
 	secret_wipe(tok, sizeof(tok));
 	secret_wipe(mask, sizeof(mask));
 	secret_wipe(thex, sizeof(thex));
@@ -112,7 +117,7 @@ enum {
 	C_USED, C_LIVE, C_FAMILY, C_USER, C_ROLE, C_ROLE_SCOPES,
 	C_ALL_ACCOUNTS, C_READ_ONLY, C_EXTRA, C_ACCOUNTS, C_USER_DISABLED,
 	C_GEN, C_APP_TYPE, C_APP_SCOPES, C_APP_DISABLED, C_BOUND, C_STARTED,
-	C_MASK, C__MAX
+	C_MASK, C_PEPPER, C__MAX
 };
 
 static int
@@ -156,13 +161,17 @@ redeem_row(void *arg, const char *const *c, int n)
 	a->started = yes(c[C_STARTED]);
 	/* The masked token, only for the presentation that consumed the
 	 * code: unmasked by authcode_redeem, which has the code. */
+	a->pepper_id = atoi(c[C_PEPPER]);
 	return bstr_copy(a->mask, sizeof(a->mask), c[C_MASK]);
 }
 
 int
 authcode_redeem(struct db *db, const char *code, const char *org,
-    const struct authcode_bind *b, struct authcode *out)
+    const struct authcode_bind *b, const struct config *peppers,
+    struct authcode *out)
 {
+	const unsigned char *pepper = NULL;
+	size_t		 pepperlen = 0;
 	char		 hex[2 * REFRESH_DIGEST_BYTES + 1];
 	const char	*params[6] = { hex, b->key_id, org, b->client_id,
 			    b->redirect_uri, b->challenge };
@@ -176,7 +185,9 @@ authcode_redeem(struct db *db, const char *code, const char *org,
 	n = store_rows(db, STMT_AUTHCODE_REDEEM, params, redeem_row, out);
 	secret_wipe(hex, sizeof(hex));
 	if (n < 0 || (n == 1 && out->started &&
-	    refresh_code_unmask(out->mask, code, out->refresh) == -1)) {
+	    (!config_pepper(peppers, out->pepper_id, &pepper, &pepperlen) ||
+	    refresh_code_unmask(out->mask, code, pepper, pepperlen,
+	    out->refresh) == -1))) {
 		/* A family without its token is none to hand over. */
 		out->started = 0;
 		n = n < 0 ? -1 : n;

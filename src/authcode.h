@@ -28,6 +28,7 @@
 #include "store_app.h"
 #include "store_user.h"
 
+struct config;
 struct db;
 
 #define AUTHCODE_LEN		43
@@ -45,6 +46,9 @@ struct authcode_new {
 	const char	*session_id;	/* NULL: none */
 	int		 absolute_sec;	/* the refresh family's lifetime */
 	int		 idle_sec;	/* its first token's */
+	const unsigned char *pepper;	/* the current pepper: the token's */
+	size_t		 pepperlen;	/* mask is keyed with it (refresh.h) */
+	int		 pepper_id;	/* and its id */
 };
 
 /*
@@ -82,6 +86,7 @@ struct authcode {
 						   (a secret), else "" */
 	char			 mask[REFRESH_MASK_HEX + 1];	/* authcode_redeem's
 						   own: wiped on return */
+	int			 pepper_id;	/* the mask's key */
 };
 
 /* What a presentation claims: compared with the code before it is used. */
@@ -101,11 +106,14 @@ struct authcode_bind {
  * such code in org, -1. out->started when this presentation consumed the
  * code within its lifetime, its user, application and organization
  * enabled and its family alive; out->refresh is then the family's first
- * refresh token (carrying the code's scope), unmasked with the code. The
- * caller wipes out->refresh.
+ * refresh token (carrying the code's scope), unmasked with the code and
+ * the pepper the row names (config_pepper: a pepper this host does not
+ * hold leaves out->started 0, and the caller refuses). The caller wipes
+ * out->refresh.
  */
 int	authcode_redeem(struct db *, const char *code, const char *org,
-	    const struct authcode_bind *b, struct authcode *out);
+	    const struct authcode_bind *b, const struct config *peppers,
+	    struct authcode *out);
 
 /*
  * The first refresh token (digest_hex) of family (of org), handed over by

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 struct client;
+struct config;
 struct db;
 struct issue_ctx;
 struct password_params;
@@ -24,6 +25,7 @@ struct grant_ctx {
 	const struct password_params	*pw;
 	const char			*dummy_phc;	/* unknown users: same cost */
 	const unsigned char		*successor_key;	/* refresh.h */
+	const struct config		*peppers;	/* config_pepper() */
 	size_t				 successor_keylen;
 	int				 login_max_failures;
 	int				 login_max_failures_addr;

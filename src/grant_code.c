@@ -123,7 +123,8 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
 	}
-	if ((n = authcode_redeem(g->db, code, c->org_id, &bind, &ac)) == -1) {
+	if ((n = authcode_redeem(g->db, code, c->org_id, &bind, g->peppers,
+	    &ac)) == -1) {
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		goto out;
 	}

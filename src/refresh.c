@@ -77,25 +77,23 @@ refresh_successor(const char *tok, const unsigned char *key, size_t keylen,
 
 #define CODE_MAX	64
 
-/* pad = SHA-256(REFRESH_CODE_LABEL || code). */
+/* pad = HMAC-SHA-256(pepper, REFRESH_CODE_LABEL || code). */
 static int
-code_pad(const char *code, unsigned char pad[SECRET_DIGEST_BYTES])
+code_pad(const char *code, const unsigned char *pepper, size_t keylen,
+    unsigned char pad[SECRET_DIGEST_BYTES])
 {
-	char	 buf[sizeof(REFRESH_CODE_LABEL) - 1 + CODE_MAX];
-	size_t	 l = sizeof(REFRESH_CODE_LABEL) - 1, n;
-	int	 rc;
+	size_t	 n;
 
-	if (code == NULL || (n = strnlen(code, CODE_MAX + 1)) > CODE_MAX)
+	if (code == NULL || pepper == NULL || keylen == 0 ||
+	    (n = strnlen(code, CODE_MAX + 1)) > CODE_MAX)
 		return -1;
-	memcpy(buf, REFRESH_CODE_LABEL, l);
-	memcpy(buf + l, code, n);
-	rc = secret_sha256(pad, buf, l + n);
-	secret_wipe(buf, sizeof(buf));
-	return rc;
+	return secret_hmac(pad, pepper, keylen, REFRESH_CODE_LABEL,
+	    sizeof(REFRESH_CODE_LABEL) - 1, code, n);
 }
 
 int
 refresh_code_mask(const char *tok, const char *code,
+    const unsigned char *pepper, size_t keylen,
     char hex[REFRESH_MASK_HEX + 1])
 {
 	unsigned char	 r[SECRET_BYTES], pad[SECRET_DIGEST_BYTES];
@@ -105,7 +103,7 @@ refresh_code_mask(const char *tok, const char *code,
 	hex[0] = '\0';
 	if (tok == NULL || !refresh_valid(tok, strnlen(tok, REFRESH_LEN + 1)) ||
 	    b64url_decode(r, sizeof(r), tok + 4, REFRESH_LEN - 4) !=
-	    SECRET_BYTES || code_pad(code, pad) == -1)
+	    SECRET_BYTES || code_pad(code, pepper, keylen, pad) == -1)
 		goto out;
 	for (i = 0; i < SECRET_BYTES; i++)
 		r[i] ^= pad[i];
@@ -119,6 +117,7 @@ out:
 
 int
 refresh_code_unmask(const char *hex, const char *code,
+    const unsigned char *pepper, size_t keylen,
     char out[REFRESH_LEN + 1])
 {
 	unsigned char	 r[SECRET_BYTES], pad[SECRET_DIGEST_BYTES];
@@ -127,7 +126,7 @@ refresh_code_unmask(const char *hex, const char *code,
 
 	out[0] = '\0';
 	if (hex == NULL || strnlen(hex, REFRESH_MASK_HEX + 1) !=
-	    REFRESH_MASK_HEX || code_pad(code, pad) == -1)
+	    REFRESH_MASK_HEX || code_pad(code, pepper, keylen, pad) == -1)
 		goto out;
 	for (i = 0; i < SECRET_BYTES; i++) {
 		if ((hi = secret_hexval(hex[2 * i])) == -1 ||

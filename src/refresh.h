@@ -14,11 +14,13 @@
  * A code's exchange (authcode.h) returns the token chosen when the code was
  * made: its 256 bits are kept with the code masked,
  *
- *   mask = bits XOR SHA-256(REFRESH_CODE_LABEL || code)
+ *   mask = bits XOR HMAC-SHA-256(pepper, REFRESH_CODE_LABEL || code)
  *
  * so that only the one who presents the code, and only while its row keeps
- * the mask (the exchange that consumes the code clears it), recovers it;
- * the row alone (the database) gives neither the code nor the token.
+ * the mask (the exchange that consumes the code clears it), recovers it:
+ * neither the database (a replica, a backup, the WAL, a statement log) nor
+ * a code seen in a URL, nor both together, give the token without the
+ * pepper, which is never in the database.
  * Pure: OpenSSL only.
  */
 #ifndef JWTMINT_REFRESH_H
@@ -50,17 +52,20 @@ int	refresh_successor(const char *tok, const unsigned char *key,
 	    size_t keylen, char out[REFRESH_LEN + 1]);
 
 /*
- * The mask of token tok for code (a string of at most 64 bytes) into
- * hex. Returns 0, or -1 (tok malformed, code too long: hex is "").
+ * The mask of token tok for code (a string of at most 64 bytes) under
+ * pepper (keylen > 0) into hex. Returns 0, or -1 (tok malformed, code too
+ * long, no key: hex is "").
  */
 int	refresh_code_mask(const char *tok, const char *code,
+	    const unsigned char *pepper, size_t keylen,
 	    char hex[REFRESH_MASK_HEX + 1]);
 
 /*
  * The token masked by hex (REFRESH_MASK_HEX hex digits, either case) for
- * code into out. Returns 0, or -1 (out is "").
+ * code under pepper into out. Returns 0, or -1 (out is "").
  */
 int	refresh_code_unmask(const char *hex, const char *code,
+	    const unsigned char *pepper, size_t keylen,
 	    char out[REFRESH_LEN + 1]);
 
 #endif

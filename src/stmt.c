@@ -1014,7 +1014,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * resource ('' none), $8 session ('' none), $10 the family's id, $11
 	 * its absolute lifetime (sec), $12 the token's digest (hex), $13 its
 	 * idle lifetime (sec), $14 the token masked by the code (hex,
-	 * src/refresh.h). The family is bound to the application (and to the
+	 * src/refresh.h), $15 the id of the pepper the mask is keyed with. The family is bound to the application (and to the
 	 * key the application names as its confidential client) and to the
 	 * user's generation now: a sign-out everywhere or a new password
 	 * before the exchange makes it dead, and the exchange refuses it.
@@ -1037,10 +1037,12 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   from fam returning 1)"
 	    " insert into auth_codes (code_hash, org_id, client_id, user_id,"
 	    " redirect_uri, code_challenge, scope, resource, session_id,"
-	    " expires_at, family_id, refresh_mask) select decode($1, 'hex'),"
+	    " expires_at, family_id, refresh_mask, refresh_pepper)"
+	    " select decode($1, 'hex'),"
 	    " $9, a.client_id, a.uid, $4, $5, $6, nullif($7, ''),"
 	    " nullif($8, ''), now() + interval '60 seconds', $10,"
-	    " decode($14, 'hex') from a where exists (select 1 from tok)", 14 },
+	    " decode($14, 'hex'), $15::int from a"
+	    " where exists (select 1 from tok)", 15 },
 	/*
 	 * Consume a code of org $3 and read what it is bound to, with the
 	 * user's permissions and the application as they are now. Only a
@@ -1051,7 +1053,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * an application that names one is exchanged by that key only, never
 	 * by its client_id alone (RFC 6749 §3.2.1). Consuming clears the
 	 * masked token (column 24, returned only to the presentation that
-	 * consumed the code). Column "started": this presentation consumed
+	 * consumed the code; column 25 the pepper it is keyed with). Column "started": this presentation consumed
 	 * the code within its lifetime, the user, application and
 	 * organization are enabled, and the family authcode_create wrote is
 	 * alive (not revoked, within its lifetime, of the user's generation
@@ -1065,7 +1067,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_AUTHCODE_REDEEM] = { "authcode_redeem",
 	    "with k as (select code_hash, org_id, client_id, user_id,"
 	    "   redirect_uri, code_challenge, scope, resource, session_id,"
-	    "   used_at, expires_at, family_id, refresh_mask from auth_codes"
+	    "   used_at, expires_at, family_id, refresh_mask, refresh_pepper"
+	    "   from auth_codes"
 	    "   where org_id = $3 and code_hash = decode($1, 'hex') for update),"
 	    " c as (select k.*, a.key_id as app_key, a.type,"
 	    "   a.scopes as app_scopes, (a.disabled_at is not null) as app_off"
@@ -1101,8 +1104,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   and not d.user_disabled and not d.app_disabled"
 	    "   and d.family_alive),"
 	    " case when exists (select 1 from consume)"
-	    "   then coalesce(encode(d.refresh_mask, 'hex'), '') else '' end"
-	    " from d", 6 },
+	    "   then coalesce(encode(d.refresh_mask, 'hex'), '') else '' end,"
+	    " coalesce(d.refresh_pepper, 0) from d", 6 },
 	/*
 	 * The scope $3 of the first refresh token $2 (digest, hex) of family
 	 * $1 of org $4 an exchange started, when it grants less than the

@@ -63,7 +63,7 @@ masks(const uint8_t *data, size_t size)
 	hex[h] = '\0';
 	memcpy(code, data + size / 2, c);
 	code[c] = '\0';
-	rc = refresh_code_unmask(hex, code, tok);
+	rc = refresh_code_unmask(hex, code, key, sizeof(key), tok);
 	want = strlen(hex) == REFRESH_MASK_HEX && ishex(hex, 64) &&
 	    strlen(code) <= 64;
 	if ((rc == 0) != want || (rc == -1 && tok[0] != '\0'))
@@ -71,7 +71,7 @@ masks(const uint8_t *data, size_t size)
 	if (rc == -1)
 		return;
 	if (!refresh_valid(tok, strlen(tok)) ||
-	    refresh_code_mask(tok, code, back) != 0)
+	    refresh_code_mask(tok, code, key, sizeof(key), back) != 0)
 		__builtin_trap();
 	for (i = 0; i < REFRESH_MASK_HEX; i++)
 		if (back[i] != (hex[i] >= 'A' && hex[i] <= 'F' ?

@@ -79,6 +79,14 @@ def sql_str(s):
     return "'" + s.replace("'", "''") + "'" if s is not None else "null"
 
 
+def code_pad(stack, code):
+    """HMAC-SHA-256(pepper, label || code): what masks a code's refresh
+    token (src/refresh.h); the stack's pepper is pepper_id 1."""
+    import hmac
+    return hmac.new(base64.b64decode(stack.pepper), b"jwtmint refresh mask:" + code.encode(),
+                    hashlib.sha256).digest()
+
+
 def code_row(stack, org, app, user, uri, challenge, scope, resource=None, ttl=60):
     """A code as authcode_create stores it (src/authcode.c): with the
     refresh family its exchange hands over and that family's first refresh
@@ -88,8 +96,7 @@ def code_row(stack, org, app, user, uri, challenge, scope, resource=None, ttl=60
     digest = hashlib.sha256(code.encode()).hexdigest()
     bits = pysecrets.token_bytes(32)
     tok = "jmr_" + b64url(bits)
-    pad = hashlib.sha256(b"jwtmint refresh mask:" + code.encode()).digest()
-    mask = bytes(a ^ b for a, b in zip(bits, pad)).hex()
+    mask = bytes(a ^ b for a, b in zip(bits, code_pad(stack, code))).hex()
     fam = "fam_" + "".join(pysecrets.choice("abcdefghijklmnopqrstuvwxyz234567") for _ in range(16))
     stack.psql("with a as (select a.key_id, u.generation from apps a join users u on u.org_id = a.org_id"
                " where a.client_id = %s and u.id = %s),"
@@ -99,9 +106,9 @@ def code_row(stack, org, app, user, uri, challenge, scope, resource=None, ttl=60
                " tok as (insert into refresh_tokens (digest, family_id, scope, idle_expires_at)"
                " select decode('%s', 'hex'), fam.id, %s, now() + interval '1 day' from fam returning 1)"
                " insert into auth_codes (code_hash, org_id, client_id, user_id, redirect_uri,"
-               " code_challenge, scope, resource, expires_at, family_id, refresh_mask)"
+               " code_challenge, scope, resource, expires_at, family_id, refresh_mask, refresh_pepper)"
                " select decode('%s', 'hex'), %s, %s, %s, %s, %s, %s, %s, now() + make_interval(secs => %d),"
-               " %s, decode('%s', 'hex') from tok"
+               " %s, decode('%s', 'hex'), 1 from tok"
                % (sql_str(app["client_id"]), sql_str(user["id"]), sql_str(fam), sql_str(org["id"]),
                   sql_str(user["id"]), sql_str(app["client_id"]), hashlib.sha256(tok.encode()).hexdigest(),
                   sql_str(scope), digest, sql_str(org["id"]), sql_str(app["client_id"]), sql_str(user["id"]),
@@ -837,9 +844,10 @@ def code_state(stack, code):
 @nginx_only
 def test_code_family_written_with_the_code(stack):
     """The login (the real /authorize) writes the code with its refresh
-    family and that family's first token, the token masked by the code:
-    the mask XOR SHA-256(label || code) is the token the exchange returns,
-    the mask alone is not it, the token is refused before the code is
+    family and that family's first token, the token masked by the code
+    under the pepper: the mask XOR HMAC(pepper, label || code) is the token
+    the exchange returns, the mask alone or with the code (no pepper) is
+    not it, the token is refused before the code is
     consumed (someone who read the row and saw the code still needs the
     verifier), and consuming the code clears the mask. The
     exchange writes no family: the one it hands over is the code's (sid).
@@ -853,24 +861,28 @@ def test_code_family_written_with_the_code(stack):
     code = got["code"]
     fam, mask, used = code_state(stack, code)
     assert fam.startswith("fam_") and len(mask) == 64 and not used, (fam, mask, used)
+    assert stack.psql("select refresh_pepper from auth_codes where code_hash = sha256(%s::bytea)"
+                      % sql_str(code)).strip() == "1"
     assert stack.psql("select user_id = %s and client_id = %s and revoked_at is null and key_id is null"
                       " from refresh_families where id = %s"
                       % (sql_str(u["id"]), sql_str(f.app["client_id"]), sql_str(fam))).strip() == "t"
     assert stack.psql("select count(*) from refresh_tokens where family_id = %s" % sql_str(fam)).strip() == "1"
     before = int(stack.psql("select count(*) from refresh_families where user_id = %s" % sql_str(u["id"])))
-    # Someone who read the row and saw the code (not the verifier) can
-    # unmask the token, but the family is no one's until the code is
-    # consumed: PKCE still stands.
-    pad = hashlib.sha256(b"jwtmint refresh mask:" + code.encode()).digest()
-    early = "jmr_" + b64url(bytes(a ^ b for a, b in zip(bytes.fromhex(mask), pad)))
-    stack.secrets.add(early)
+    # The row and the code do not give the token: the mask is keyed with
+    # the pepper, which the database never holds.
+    plain = hashlib.sha256(b"jwtmint refresh mask:" + code.encode()).digest()
+    guess = "jmr_" + b64url(bytes(a ^ b for a, b in zip(bytes.fromhex(mask), plain)))
+    # Someone who also held the pepper could unmask it, but the family is
+    # no one's until the code is consumed: PKCE still stands.
+    early = "jmr_" + b64url(bytes(a ^ b for a, b in zip(bytes.fromhex(mask), code_pad(stack, code))))
+    stack.secrets.update([early, guess])
     st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": f.app["client_id"],
                                       "refresh_token": early})
     assert st == 400 and e.get("error") == "invalid_grant" and "access_token" not in e, (st, e)
     st, _, d = exchange(stack, f.app, code, v)
     stack.secrets.update([d.get("access_token", ""), d.get("refresh_token", "")])
     assert st == 200 and claims_of(d["access_token"])["sid"] == fam, (st, d)
-    assert d["refresh_token"] == early
+    assert d["refresh_token"] == early and d["refresh_token"] != guess
     assert d["refresh_token"] != "jmr_" + b64url(bytes.fromhex(mask))
     assert stack.psql("select count(*) from refresh_tokens where family_id = %s and digest = sha256(%s::bytea)"
                       % (sql_str(fam), sql_str(d["refresh_token"]))).strip() == "1"

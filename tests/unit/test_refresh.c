@@ -5,9 +5,10 @@
  * the digest checked against OpenSSL's EVP_Digest directly, successors
  * (deterministic per key and token, different otherwise, themselves valid)
  * checked against an HMAC computed here, and 1000 fresh tokens all distinct.
- * Code masks: the mask is the token's bits XOR SHA-256(label || code)
- * (computed here with EVP_Digest), unmasking with the same code gives the
- * token back, with another code a different (valid) token, and malformed
+ * Code masks: the mask is the token's bits XOR HMAC-SHA-256(pepper, label
+ * || code) (computed here with OpenSSL's HMAC), unmasking with the same
+ * code and pepper gives the token back, with another code or pepper a
+ * different (valid) token, no pepper is refused, and malformed
  * input (token, mask length, non-hex, code over 64 bytes) is refused.
  */
 #include <stdio.h>
@@ -277,49 +278,59 @@ check_code_mask(void)
 {
 	const char	*code = "Xq3vH0f4nR2mK8pL1sT6wY9zA5bC7dE0gJ2hN4uQ6rS";
 	const char	*other = "Yq3vH0f4nR2mK8pL1sT6wY9zA5bC7dE0gJ2hN4uQ6rS";
+	static const unsigned char pep[32] = "fuzz-pepper-for-the-code-mask-32";
+	static const unsigned char pep2[32] = "another-pepper-for-the-mask-32by";
 	char		 tok[REFRESH_LEN + 1], back[REFRESH_LEN + 1];
 	char		 hex[REFRESH_MASK_HEX + 1], bad[REFRESH_MASK_HEX + 1];
 	char		 in[128], want[REFRESH_MASK_HEX + 1], longcode[80];
 	unsigned char	 pad[32], r[32];
 	unsigned int	 plen;
+	size_t		 P = sizeof(pep);
 	int		 i;
 
 	T_CHECK(refresh_generate(tok) == 0, "generate");
-	T_CHECK(refresh_code_mask(tok, code, hex) == 0 &&
+	T_CHECK(refresh_code_mask(tok, code, pep, P, hex) == 0 &&
 	    strlen(hex) == REFRESH_MASK_HEX, "mask: 64 hex digits");
 	snprintf(in, sizeof(in), "%s%s", REFRESH_CODE_LABEL, code);
-	EVP_Digest(in, strlen(in), pad, &plen, EVP_sha256(), NULL);
+	HMAC(EVP_sha256(), pep, (int)P, (const unsigned char *)in, strlen(in),
+	    pad, &plen);
 	b64url_decode(r, sizeof(r), tok + 4, REFRESH_LEN - 4);
 	for (i = 0; i < 32; i++)
 		snprintf(want + 2 * i, 3, "%02x", r[i] ^ pad[i]);
-	T_CHECK(strcmp(hex, want) == 0, "mask = bits XOR SHA-256(label||code)");
-	T_CHECK(refresh_code_unmask(hex, code, back) == 0 &&
+	T_CHECK(strcmp(hex, want) == 0, "mask = bits XOR HMAC-SHA-256(pepper, label||code)");
+	T_CHECK(refresh_code_unmask(hex, code, pep, P, back) == 0 &&
 	    strcmp(back, tok) == 0, "unmask with the code: the token");
-	T_CHECK(refresh_code_unmask(hex, other, back) == 0 &&
+	T_CHECK(refresh_code_unmask(hex, other, pep, P, back) == 0 &&
 	    strcmp(back, tok) != 0 && refresh_valid(back, strlen(back)),
 	    "unmask with another code: another token");
+	T_CHECK(refresh_code_unmask(hex, code, pep2, sizeof(pep2), back) == 0 &&
+	    strcmp(back, tok) != 0, "unmask under another pepper: another token");
+	T_CHECK(refresh_code_unmask(hex, code, pep, 0, back) == -1 &&
+	    refresh_code_unmask(hex, code, NULL, P, back) == -1 &&
+	    refresh_code_mask(tok, code, NULL, P, bad) == -1,
+	    "no pepper: refused");
 	for (i = 0; hex[i] != '\0'; i++)	/* either case */
 		bad[i] = (char)(hex[i] >= 'a' ? hex[i] - 32 : hex[i]);
 	bad[i] = '\0';
-	T_CHECK(refresh_code_unmask(bad, code, back) == 0 &&
+	T_CHECK(refresh_code_unmask(bad, code, pep, P, back) == 0 &&
 	    strcmp(back, tok) == 0, "unmask: upper-case hex");
 	memcpy(bad, hex, sizeof(bad));
 	bad[10] = 'g';
-	T_CHECK(refresh_code_unmask(bad, code, back) == -1 && back[0] == '\0',
+	T_CHECK(refresh_code_unmask(bad, code, pep, P, back) == -1 && back[0] == '\0',
 	    "unmask: non-hex refused");
 	bad[10] = '\0';
-	T_CHECK(refresh_code_unmask(bad, code, back) == -1, "unmask: short");
-	T_CHECK(refresh_code_unmask(NULL, code, back) == -1, "unmask: NULL");
-	T_CHECK(refresh_code_mask("jmr_short", code, bad) == -1 &&
+	T_CHECK(refresh_code_unmask(bad, code, pep, P, back) == -1, "unmask: short");
+	T_CHECK(refresh_code_unmask(NULL, code, pep, P, back) == -1, "unmask: NULL");
+	T_CHECK(refresh_code_mask("jmr_short", code, pep, P, bad) == -1 &&
 	    bad[0] == '\0', "mask: malformed token refused");
 	memset(longcode, 'a', 65);
 	longcode[65] = '\0';
-	T_CHECK(refresh_code_mask(tok, longcode, bad) == -1 &&
-	    refresh_code_unmask(hex, longcode, back) == -1,
+	T_CHECK(refresh_code_mask(tok, longcode, pep, P, bad) == -1 &&
+	    refresh_code_unmask(hex, longcode, pep, P, back) == -1,
 	    "a code over 64 bytes refused");
 	longcode[64] = '\0';
-	T_CHECK(refresh_code_mask(tok, longcode, bad) == 0 &&
-	    refresh_code_unmask(bad, longcode, back) == 0 &&
+	T_CHECK(refresh_code_mask(tok, longcode, pep, P, bad) == 0 &&
+	    refresh_code_unmask(bad, longcode, pep, P, back) == 0 &&
 	    strcmp(back, tok) == 0, "a code of 64 bytes: round trip");
 }
 
