@@ -1138,22 +1138,15 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " again: the refresh family and the access tokens of its first use"
 	    " revoked', $4, $5, $1, 'denied')", 5 },
 	/*
-	 * Codes an hour past their end (the housekeeper), and the refresh
+	 * Codes an hour past their end (the housekeeper). The trigger
+	 * auth_codes_dropped (sql/018_code_family.sql) deletes the refresh
 	 * family written with a code never exchanged, with its token (never
 	 * disclosed: deleted, not revoked, so that no deny-list notification
 	 * goes out for a login left unfinished).
 	 */
 	[STMT_AUTHCODE_PURGE] = { "authcode_purge",
-	    "with gone as (select code_hash, family_id, used_at from auth_codes"
-	    "   where expires_at < now() - interval '1 hour'),"
-	    " pending as (select family_id as id from gone"
-	    "   where used_at is null and family_id is not null),"
-	    " tok as (delete from refresh_tokens"
-	    "   where family_id in (select id from pending)),"
-	    " fam as (delete from refresh_families"
-	    "   where id in (select id from pending))"
-	    " delete from auth_codes where code_hash in"
-	    " (select code_hash from gone)", 0 },
+	    "delete from auth_codes where expires_at < now() - interval '1 hour'",
+	    0 },
 
 	/*
 	 * Applications (src/ops_app.c). $1 org, $2 name, $3 type, $4 redirect

@@ -927,6 +927,35 @@ def test_code_family_written_with_the_code(stack):
 
 
 @nginx_only
+def test_code_rules_hold_for_the_release_before(stack):
+    """During a rolling upgrade the release before writes codes its own
+    way: its exchange records a family of its own over the code's and does
+    not clear the mask, its purge deletes unconsumed codes only. The
+    triggers of sql/018_code_family.sql keep the rules anyway: the mask is
+    cleared, the family the code no longer names is revoked, and an
+    unconsumed code deleted takes its family and token with it."""
+    f = fx(stack)
+    u = new_user(stack, f.org, "code.upgrade", "limited")
+    got, _ = authorize_flow(stack, f.app["client_id"], SPA, u, scope="read:accounts")
+    fam, mask, _ = code_state(stack, got["code"])
+    assert len(mask) == 64
+    # The release before's consume (95052bb, authcode_redeem), by hand.
+    stack.psql("update auth_codes x set used_at = now(), family_id = 'fam_oldrelease0000001'"
+               " where code_hash = sha256(%s::bytea) and used_at is null" % sql_str(got["code"]))
+    new_fam, mask, used = code_state(stack, got["code"])
+    assert used and new_fam == "fam_oldrelease0000001" and mask == "", (new_fam, mask)
+    assert stack.psql("select revoked_at is not null from refresh_families where id = %s"
+                      % sql_str(fam)).strip() == "t"
+    # The release before's purge: a plain delete of an unconsumed code.
+    got, _ = authorize_flow(stack, f.app["client_id"], SPA, u, scope="read:accounts")
+    fam, _, _ = code_state(stack, got["code"])
+    stack.psql("delete from auth_codes where code_hash = sha256(%s::bytea)" % sql_str(got["code"]))
+    assert stack.psql("select (select count(*) from refresh_families where id = %s),"
+                      " (select count(*) from refresh_tokens where family_id = %s)"
+                      % (sql_str(fam), sql_str(fam))).strip() == "0|0"
+
+
+@nginx_only
 def test_public_client_cache_refused_at_once(stack):
     """A public client is authenticated from each worker's application
     cache: disabling the application or its organization refuses its next
