@@ -3,16 +3,17 @@
 -- click dwarfs them), no longer by the exchange, which now only consumes
 -- the code (one row) and reads the user, application and organization as
 -- they are (src/stmt.c, authcode_create and authcode_redeem). The token is
--- chosen then and kept with the code masked by the code itself
+-- chosen then and kept with the code, masked under the pepper and the code
 -- (src/refresh.h): refresh_mask = its bits XOR HMAC-SHA-256(pepper,
 -- label || code), refresh_pepper the id of that pepper (never the pepper:
 -- the database alone, with or without the code, gives no token); the
 -- exchange that consumes the code clears the mask.
--- Additive: the release before neither writes nor reads the column. A code
--- it made has no family yet and is refused by this release (the user signs
--- in again: codes live 60 s); a code this release made and the release
--- before exchanges gets a family of its own (its statement records it),
--- and the pending one is never disclosed.
+-- Additive: the release before neither writes nor reads the columns. A
+-- code it made has no family yet and is refused by this release (the user
+-- signs in again: codes live 60 s); a code this release made and the
+-- release before exchanges gets a family of its own (its statement
+-- records it): the triggers at the end revoke the pending one and clear
+-- the mask.
 alter table auth_codes add column refresh_mask bytea
 	check (length(refresh_mask) = 32);
 alter table auth_codes add column refresh_pepper integer;

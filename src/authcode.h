@@ -9,11 +9,12 @@
  * comes of it. The refresh family its exchange hands over, and that
  * family's first refresh token, are written with the code (the login pays
  * for them, not the exchange, which writes one row): the token is chosen
- * then and kept with the code masked by the code itself (refresh.h), so
- * that only the code's presenter recovers it, and only once (consuming
- * clears the mask). A second presentation revokes that family and every
+ * then and kept with the code, masked under the pepper and the code
+ * (refresh.h), so that only the code's presenter recovers it, through
+ * jwtmint, and only once (consuming clears the mask). A second presentation revokes that family and every
  * access token issued from it (they carry it as sid). A family whose code
- * is never exchanged is deleted with the code (authcode_purge).
+ * is never exchanged is deleted with the code (authcode_purge, and the
+ * trigger auth_codes_dropped of sql/018_code_family.sql).
  */
 #ifndef JWTMINT_AUTHCODE_H
 #define JWTMINT_AUTHCODE_H
