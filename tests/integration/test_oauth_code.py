@@ -958,9 +958,10 @@ def test_code_rules_hold_for_the_release_before(stack):
 @nginx_only
 def test_public_client_cache_refused_at_once(stack):
     """A public client is authenticated from each worker's application
-    cache: disabling the application or its organization refuses its next
-    exchange, refresh and revocation on every worker (NOTIFY), with no
-    wait for the cache's lifetime; enabling it serves it again at once."""
+    cache: disabling the application or its organization refuses its
+    exchanges, refreshes and revocations on every worker (NOTIFY) within a
+    bounded wait for the notification, never the cache's lifetime; enabling
+    it serves it again likewise."""
     org = new_org(stack, "appcache")
     user = new_user(stack, org, "cache.user", "limited")
     app = app_create(stack, org, "Cached", [SPA], "read:accounts")
@@ -985,6 +986,14 @@ def test_public_client_cache_refused_at_once(stack):
         warm()
         stack.admin_ok(*disable)
         try:
+            # The NOTIFY reaches each worker's connection a moment after
+            # the commit (under load, after the next request): a bounded
+            # wait, never the cache's lifetime, before the refusals are
+            # asserted. The probe consumes nothing.
+            def refused():
+                return all(post(stack, "/revoke", {"token": "x", "client_id": app["client_id"]})[0] == 401
+                           for _ in range(3 * stack.workers))
+            wait_for(refused, timeout=5, what="every worker refusing the application")
             for _ in range(3 * stack.workers):
                 answers = (exchange(stack, app, fresh_code, fresh_v),
                            post(stack, "/token", {"grant_type": "refresh_token", "client_id": app["client_id"],
@@ -994,6 +1003,9 @@ def test_public_client_cache_refused_at_once(stack):
                     assert st == 401 and e.get("error") == "invalid_client", (disable, st, e)
         finally:
             stack.admin_ok(*enable)
+        wait_for(lambda: all(post(stack, "/revoke", {"token": "x", "client_id": app["client_id"]})[0] == 200
+                             for _ in range(3 * stack.workers)),
+                 timeout=5, what="every worker serving the application again")
         # Nothing was consumed or rotated while refused.
         st, _, r = post(stack, "/token", {"grant_type": "refresh_token", "client_id": app["client_id"],
                                           "refresh_token": d["refresh_token"]})
