@@ -25,8 +25,8 @@ struct grant_ctx {
 	const struct password_params	*pw;
 	const char			*dummy_phc;	/* unknown users: same cost */
 	const unsigned char		*successor_key;	/* refresh.h */
-	const struct config		*peppers;	/* config_pepper() */
 	size_t				 successor_keylen;
+	const struct config		*peppers;	/* config_pepper() */
 	int				 login_max_failures;
 	int				 login_max_failures_addr;
 	int				 login_window_sec;

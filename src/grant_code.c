@@ -29,12 +29,11 @@
  * One round trip and one row written in the common case: the statement
  * that consumes the code reads the family written with it, whose first
  * refresh token (the code's scope) comes back masked under the pepper
- * and the code
- * (authcode_redeem, refresh.h). When less is granted now, a second
- * statement narrows that token's scope; when the exchange is refused
- * after the code was consumed, the family is revoked (authcode_abandon).
- * Its token was never disclosed either way: nobody can present it before
- * this answer.
+ * and the code (authcode_redeem, refresh.h). When less is granted now, a
+ * second statement narrows that token's scope; when the exchange is
+ * refused after the code was consumed, the family is revoked
+ * (authcode_abandon). Its token was never disclosed either way: nobody
+ * can present it before this answer.
  */
 #include <stdio.h>
 #include <string.h>
