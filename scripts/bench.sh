@@ -134,8 +134,8 @@ ratio() { python3 -c "print('%-52s %.2f' % ('$1', $2))"; }
 # (src/authcode.c: code_hash = SHA-256 of the code's text, with the refresh
 # family its exchange hands over and that family's first refresh token, the
 # token's bits masked by HMAC-SHA-256(pepper, label || code), src/refresh.h,
-# under the stack's pepper, id 1): Python makes the rows, one statement
-# writes them; their text in $T/codes: base64url of 32 random bytes (43
+# under the stack's pepper, id 1, and the claims of sql/019_code_claims.sql):
+# Python makes the rows, one statement writes them; their text in $T/codes: base64url of 32 random bytes (43
 # characters). They live 15 minutes (the server gives its own 60 s): the
 # exchange costs the same. $2 = pgc: the codes are "pgc<c>_<k>" for row
 # 4k + c instead (pg_cost's pgbench clients c = 0..3), nothing written to
@@ -169,10 +169,14 @@ with fam as (
 	from c
 )
 insert into auth_codes (code_hash, org_id, client_id, user_id, redirect_uri,
-    code_challenge, scope, expires_at, family_id, refresh_mask, refresh_pepper)
+    code_challenge, scope, expires_at, family_id, refresh_mask, refresh_pepper,
+    claim_role, claim_accounts, claim_generation, app_type, key_id)
 select decode(hash, 'hex'), :'org', :'app', :'usr', :'uri', :'ch',
-    'read:accounts', now() + interval '15 minutes', fam, decode(mask, 'hex'), 1
-from c;
+    'read:accounts', now() + interval '15 minutes', fam, decode(mask, 'hex'), 1,
+    u.role, case when r.all_accounts then '*' else u.accounts end, u.generation,
+    a.type, a.key_id
+from c, users u join roles r on r.org_id = u.org_id and r.name = u.role, apps a
+where u.id = :'usr' and a.client_id = :'app';
 analyze auth_codes;
 analyze refresh_families;
 SQL

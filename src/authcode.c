@@ -44,8 +44,8 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	char		 thex[2 * REFRESH_DIGEST_BYTES + 1];
 	char		 mask[REFRESH_MASK_HEX + 1];
 	char		 family[4 + APIKEY_ID_LEN + 1];
-	char		 abs[16], idle[16], pid[16];
-	const char	*params[15];
+	char		 abs[16], idle[16], pid[16], gen[24];
+	const char	*params[16];
 	int		 n = -1;
 
 	code[0] = '\0';
@@ -61,7 +61,8 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	    REDIRECTURI_MAX_BYTES)) ||
 	    (nc->session_id != NULL && !bounded(nc->session_id,
 	    STORE_ID_BYTES - 1)) || nc->absolute_sec <= 0 ||
-	    nc->idle_sec <= 0 || nc->pepper == NULL || nc->pepperlen == 0)
+	    nc->idle_sec <= 0 || nc->pepper == NULL || nc->pepperlen == 0 ||
+	    nc->generation < 0)
 		return -1;
 	if (secret_random(r, sizeof(r)) == -1)
 		return -1;
@@ -79,6 +80,7 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	snprintf(abs, sizeof(abs), "%d", nc->absolute_sec);
 	snprintf(idle, sizeof(idle), "%d", nc->idle_sec);
 	snprintf(pid, sizeof(pid), "%d", nc->pepper_id);
+	snprintf(gen, sizeof(gen), "%lld", nc->generation);
 	params[0] = hex;
 	params[1] = nc->client_id;
 	params[2] = nc->user_id;
@@ -94,6 +96,7 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	params[12] = idle;
 	params[13] = mask;
 	params[14] = pid;
+	params[15] = gen;
 	n = store_write(db, STMT_AUTHCODE_CREATE, params);
 out:
 	if (n != 1)
@@ -113,18 +116,15 @@ yes(const char *s)
 
 /* The columns of STMT_AUTHCODE_REDEEM, in order. */
 enum {
-	C_CLIENT, C_URI, C_CHALLENGE, C_SCOPE, C_RESOURCE, C_SESSION,
-	C_USED, C_LIVE, C_FAMILY, C_USER, C_ROLE, C_ROLE_SCOPES,
-	C_ALL_ACCOUNTS, C_READ_ONLY, C_EXTRA, C_ACCOUNTS, C_USER_DISABLED,
-	C_GEN, C_APP_TYPE, C_APP_SCOPES, C_APP_DISABLED, C_BOUND, C_STARTED,
-	C_MASK, C_PEPPER, C__MAX
+	C_CLIENT, C_URI, C_CHALLENGE, C_SCOPE, C_RESOURCE, C_FAMILY, C_USER,
+	C_ROLE, C_ACCOUNTS, C_GEN, C_APP_TYPE, C_MASK, C_PEPPER, C__MAX
 };
 
 static int
 redeem_row(void *arg, const char *const *c, int n)
 {
 	struct authcode		*a = arg;
-	struct store_user	*u = &a->user;
+	char			*end;
 	int			 i, t;
 
 	if (n != C__MAX)
@@ -137,30 +137,18 @@ redeem_row(void *arg, const char *const *c, int n)
 	    bstr_copy(a->challenge, sizeof(a->challenge), c[C_CHALLENGE]) == -1 ||
 	    bstr_copy(a->scope, sizeof(a->scope), c[C_SCOPE]) == -1 ||
 	    bstr_copy(a->resource, sizeof(a->resource), c[C_RESOURCE]) == -1 ||
-	    bstr_copy(a->session_id, sizeof(a->session_id), c[C_SESSION]) == -1 ||
 	    bstr_copy(a->family, sizeof(a->family), c[C_FAMILY]) == -1 ||
-	    bstr_copy(u->id, sizeof(u->id), c[C_USER]) == -1 ||
-	    bstr_copy(u->role, sizeof(u->role), c[C_ROLE]) == -1 ||
-	    scope_parse(&u->role_scopes, c[C_ROLE_SCOPES],
-	    strlen(c[C_ROLE_SCOPES])) == -1 ||
-	    scope_parse(&u->extra, c[C_EXTRA], strlen(c[C_EXTRA])) == -1 ||
-	    bstr_copy(u->accounts, sizeof(u->accounts), c[C_ACCOUNTS]) == -1 ||
-	    (t = redirecturi_type_from_name(c[C_APP_TYPE])) == -1 ||
-	    scope_parse(&a->app_scopes, c[C_APP_SCOPES],
-	    strlen(c[C_APP_SCOPES])) == -1)
+	    bstr_copy(a->user_id, sizeof(a->user_id), c[C_USER]) == -1 ||
+	    bstr_copy(a->role, sizeof(a->role), c[C_ROLE]) == -1 ||
+	    bstr_copy(a->accounts, sizeof(a->accounts), c[C_ACCOUNTS]) == -1 ||
+	    (t = redirecturi_type_from_name(c[C_APP_TYPE])) == -1)
 		return -1;
-	a->used = yes(c[C_USED]);
-	a->live = yes(c[C_LIVE]);
-	u->all_accounts = yes(c[C_ALL_ACCOUNTS]);
-	u->read_only = yes(c[C_READ_ONLY]);
-	u->disabled = yes(c[C_USER_DISABLED]);
-	u->generation = strtoll(c[C_GEN], NULL, 10);
+	a->generation = strtoll(c[C_GEN], &end, 10);
+	if (end == c[C_GEN] || *end != '\0' || a->generation < 0)
+		return -1;
 	a->app_type = (enum redirecturi_type)t;
-	a->app_disabled = yes(c[C_APP_DISABLED]);
-	a->bound = yes(c[C_BOUND]);
-	a->started = yes(c[C_STARTED]);
-	/* The masked token, only for the presentation that consumed the
-	 * code: unmasked by authcode_redeem, which has the code. */
+	/* The masked token: unmasked by authcode_redeem, which has the
+	 * code. */
 	a->pepper_id = atoi(c[C_PEPPER]);
 	return bstr_copy(a->mask, sizeof(a->mask), c[C_MASK]);
 }
@@ -184,15 +172,50 @@ authcode_redeem(struct db *db, const char *code, const char *org,
 		return -1;
 	n = store_rows(db, STMT_AUTHCODE_REDEEM, params, redeem_row, out);
 	secret_wipe(hex, sizeof(hex));
-	if (n < 0 || (n == 1 && out->started &&
-	    (!config_pepper(peppers, out->pepper_id, &pepper, &pepperlen) ||
-	    refresh_code_unmask(out->mask, code, pepper, pepperlen,
-	    out->refresh) == -1))) {
-		/* A family without its token is none to hand over. */
-		out->started = 0;
-		n = n < 0 ? -1 : n;
-	}
+	/* A family without its token is none to hand over: the caller
+	 * refuses, and revokes it. */
+	if (n == 1 && (!config_pepper(peppers, out->pepper_id, &pepper,
+	    &pepperlen) || refresh_code_unmask(out->mask, code, pepper,
+	    pepperlen, out->refresh) == -1))
+		secret_wipe(out->refresh, sizeof(out->refresh));
 	secret_wipe(out->mask, sizeof(out->mask));
+	if (n < 0)
+		return -1;
+	return n == 1;
+}
+
+/* The columns of STMT_AUTHCODE_REFUSE, in order. */
+enum { R_BOUND, R_USED, R_FAMILY, R_CONSUMED, R__MAX };
+
+static int
+refuse_row(void *arg, const char *const *c, int n)
+{
+	struct authcode_refusal	*r = arg;
+
+	if (n != R__MAX || c[R_FAMILY] == NULL)
+		return -1;
+	r->bound = yes(c[R_BOUND]);
+	r->used = yes(c[R_USED]);
+	r->consumed = yes(c[R_CONSUMED]);
+	return bstr_copy(r->family, sizeof(r->family), c[R_FAMILY]);
+}
+
+int
+authcode_refuse(struct db *db, const char *code, const char *org,
+    const struct authcode_bind *b, struct authcode_refusal *out)
+{
+	char		 hex[2 * REFRESH_DIGEST_BYTES + 1];
+	const char	*params[6] = { hex, b->key_id, org, b->client_id,
+			    b->redirect_uri, b->challenge };
+	int		 n;
+
+	memset(out, 0, sizeof(*out));
+	if (!authcode_valid(code))
+		return 0;
+	if (refresh_digest_hex(code, hex) == -1)
+		return -1;
+	n = store_rows(db, STMT_AUTHCODE_REFUSE, params, refuse_row, out);
+	secret_wipe(hex, sizeof(hex));
 	if (n < 0)
 		return -1;
 	return n == 1;

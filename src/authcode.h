@@ -11,10 +11,15 @@
  * for them, not the exchange, which writes one row): the token is chosen
  * then and kept with the code, masked under the pepper and the code
  * (refresh.h), so that only the code's presenter recovers it, through
- * jwtmint, and only once (consuming clears the mask). A second presentation revokes that family and every
- * access token issued from it (they carry it as sid). A family whose code
- * is never exchanged is deleted with the code (authcode_purge, and the
- * trigger auth_codes_dropped of sql/018_code_family.sql).
+ * jwtmint, and only once (consuming clears the mask). The code also
+ * carries what its token will claim (role, accounts, generation, the
+ * application's type and key): its exchange reads no other row, and any
+ * change to its user, role, application or organization before then
+ * expires it (sql/019_code_claims.sql). A second presentation revokes
+ * that family and every access token issued from it (they carry it as
+ * sid). A family whose code is never exchanged is deleted with the code
+ * (authcode_purge, and the trigger auth_codes_dropped of
+ * sql/018_code_family.sql).
  */
 #ifndef JWTMINT_AUTHCODE_H
 #define JWTMINT_AUTHCODE_H
@@ -47,6 +52,8 @@ struct authcode_new {
 	const char	*session_id;	/* NULL: none */
 	int		 absolute_sec;	/* the refresh family's lifetime */
 	int		 idle_sec;	/* its first token's */
+	long long	 generation;	/* the user's, when its permissions
+					   were read for scope */
 	const unsigned char *pepper;	/* the current pepper: the token's */
 	size_t		 pepperlen;	/* mask is keyed with it (refresh.h) */
 	int		 pepper_id;	/* and its id */
@@ -55,9 +62,11 @@ struct authcode_new {
 /*
  * A new code for what nc names into code (a secret: the caller wipes it
  * after use), with its refresh family and first refresh token. Returns 1;
- * 0 when the application is not an enabled one of org_id or the user not
- * an enabled user of org_id; -1 when the database failed or a field is
- * malformed or out of bounds (nothing stored).
+ * 0 when the application is not an enabled one of org_id, the user not
+ * an enabled user of org_id, the user's generation no longer
+ * nc->generation or nc->scope no longer within the application's scopes;
+ * -1 when the database failed or a field is malformed or out of bounds
+ * (nothing stored).
  */
 int	authcode_create(struct db *, const struct authcode_new *nc,
 	    char code[AUTHCODE_LEN + 1]);
@@ -65,26 +74,23 @@ int	authcode_create(struct db *, const struct authcode_new *nc,
 /* 1 when s has the form of a code, else 0. */
 int	authcode_valid(const char *s);
 
-/* A code as redeemed, with its user and application now. */
+/* A code consumed by its exchange, with what its token claims. */
 struct authcode {
 	char			 client_id[STORE_APP_ID_BYTES];
 	char			 redirect_uri[REDIRECTURI_MAX_BYTES + 1];
 	char			 challenge[PKCE_CHALLENGE_LEN + 1];
 	char			 scope[SCOPE_MAX_STRING_BYTES];
 	char			 resource[REDIRECTURI_MAX_BYTES + 1];	/* "" */
-	char			 session_id[STORE_ID_BYTES];		/* "" */
-	int			 used;		/* presented before */
-	int			 live;		/* within AUTHCODE_TTL_SEC */
-	char			 family[STORE_ID_BYTES];	/* of its first use */
-	struct store_user	 user;		/* role, permissions now */
+	char			 family[STORE_ID_BYTES];
+	char			 user_id[STORE_ID_BYTES];
+	char			 role[STORE_ID_BYTES];
+	char			 accounts[STORE_ACCOUNTS_BYTES];	/* "*": all */
+	long long		 generation;
 	enum redirecturi_type	 app_type;
-	struct scope_set	 app_scopes;
-	int			 app_disabled;	/* the app or its org */
-	int			 bound;		/* the presentation matched */
-	int			 started;	/* consumed now, the family alive */
-	char			 refresh[REFRESH_LEN + 1];	/* when started:
-						   the family's first token
-						   (a secret), else "" */
+	char			 refresh[REFRESH_LEN + 1];	/* the family's
+						   first token (a secret),
+						   "" when it could not be
+						   unmasked */
 	char			 mask[REFRESH_MASK_HEX + 1];	/* authcode_redeem's
 						   own: wiped on return */
 	int			 pepper_id;	/* the mask's key */
@@ -99,22 +105,35 @@ struct authcode_bind {
 };
 
 /*
- * Consume code in org when b matches what it is bound to (client,
- * redirect URI, challenge; for a key, the application must name it):
- * 1 with out filled (out->bound says whether b matched: if not, nothing
- * was consumed; out->used whether an earlier presentation consumed it
- * already; out->family the family written with it), 0 when there is no
- * such code in org, -1. out->started when this presentation consumed the
- * code within its lifetime, its user, application and organization
- * enabled and its family alive; out->refresh is then the family's first
- * refresh token (carrying the code's scope), unmasked with the code and
- * the pepper the row names (config_pepper: a pepper this host does not
- * hold leaves out->started 0, and the caller refuses). The caller wipes
- * out->refresh.
+ * Consume code in org when b matches all it is bound to (client,
+ * redirect URI, challenge; for a key, the application must have named
+ * it) and it is unused and live: 1 with out filled, out->refresh the
+ * family's first refresh token (carrying the code's scope), unmasked
+ * with the code and the pepper the row names (config_pepper: a pepper
+ * this host does not hold leaves out->refresh "", and the caller
+ * refuses, the code spent). 0 when this presentation consumed nothing
+ * (authcode_refuse tells why), -1. The caller wipes out->refresh.
  */
 int	authcode_redeem(struct db *, const char *code, const char *org,
 	    const struct authcode_bind *b, const struct config *peppers,
 	    struct authcode *out);
+
+/* Why a presentation authcode_redeem refused took nothing. */
+struct authcode_refusal {
+	int	 bound;		/* it matched the code's bindings */
+	int	 used;		/* an earlier presentation consumed it */
+	int	 consumed;	/* this one did, now (bound, unused, but dead) */
+	char	 family[STORE_ID_BYTES];	/* written with the code, "" */
+};
+
+/*
+ * Under the code's row lock, with the arguments authcode_redeem had: 1
+ * with out filled, 0 when there is no such code in org, -1. A bound
+ * presentation of an unused code consumes it (out->consumed): the caller
+ * revokes its family (authcode_abandon).
+ */
+int	authcode_refuse(struct db *, const char *code, const char *org,
+	    const struct authcode_bind *b, struct authcode_refusal *out);
 
 /*
  * The first refresh token (digest_hex) of family (of org), handed over by

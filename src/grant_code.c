@@ -19,21 +19,24 @@
  * from it (RFC 6749 §4.1.2; they carry it as sid).
  *
  * Granted scope = the code's (requested ∩ the application's ∩ the user's,
- * decided at /authorize) ∩ the same again now (the app may have lost a
- * scope, the user a permission) ∩ the key's, for a key. The admin API's
+ * decided at /authorize, and still so: any change to the user, the role,
+ * the application or the organization since expired the code,
+ * sql/019_code_claims.sql) ∩ the key's now, for a key. The admin API's
  * audience (RFC 8707 resource={issuer}/admin) only when that includes
  * "admin". Every exchange hands over the refresh family written with its
  * code (its sid lets a replay revoke); the refresh token is returned to
  * public clients and to keys that may use refresh_token.
  *
- * One round trip and one row written in the common case: the statement
- * that consumes the code reads the family written with it, whose first
- * refresh token (the code's scope) comes back masked under the pepper
- * and the code (authcode_redeem, refresh.h). When less is granted now, a
- * second statement narrows that token's scope; when the exchange is
- * refused after the code was consumed, the family is revoked
- * (authcode_abandon). Its token was never disclosed either way: nobody
- * can present it before this answer.
+ * One round trip and one row, read and written, in the common case
+ * (authcode_redeem): the code carries its claims and its family's first
+ * refresh token (the code's scope), masked under the pepper and the code
+ * (refresh.h). When a key holds less now, a second statement narrows
+ * that token's scope. When the exchange took nothing, authcode_refuse
+ * tells a code presented again (its family revoked) from one that does
+ * not match (nothing consumed) and from one that matched but was dead
+ * (consumed, its family revoked: authcode_abandon); all three answer
+ * invalid_grant. The family's token was never disclosed either way:
+ * nobody can present it before this answer.
  */
 #include <stdio.h>
 #include <string.h>
@@ -58,17 +61,44 @@
  * the family written with it (its token was never disclosed; this leaves
  * nothing half-made). */
 static void
-abandon(const struct grant_ctx *g, const struct authcode *ac,
-    const char *org)
+abandon(const struct grant_ctx *g, const char *family, const char *org)
 {
-	if (!ac->bound || ac->used || ac->family[0] == '\0')
+	if (family[0] == '\0')
 		return;
-	if (authcode_abandon(g->db, ac->family, org) == -1)
-		log_warnx("code: family %s NOT revoked after a refusal",
-		    ac->family);
+	if (authcode_abandon(g->db, family, org) == -1)
+		log_warnx("code: family %s NOT revoked after a refusal", family);
 	else
 		log_info("code: exchange refused after its code was consumed: "
-		    "family %s revoked", ac->family);
+		    "family %s revoked", family);
+}
+
+/* authcode_redeem took nothing: why, and what follows. */
+static void
+refused(const struct grant_ctx *g, struct req *r, const struct client *c,
+    const char *code, const struct authcode_bind *bind, struct resp *p)
+{
+	struct authcode_refusal	 rf;
+	char			 actor[8 + CLIENT_ID_BYTES];
+	char			 ip[IPADDR_MAX_BYTES];
+	int			 n;
+
+	if ((n = authcode_refuse(g->db, code, c->org_id, bind, &rf)) == -1) {
+		oauth_err(p, OERR_UNAVAILABLE, NULL);
+		return;
+	}
+	if (n == 1 && rf.bound && rf.used) {
+		/* RFC 6749 §4.1.2: revoke what the first use obtained. */
+		log_warnx("code: presented again, family %s revoked", rf.family);
+		clientauth_actor(c, actor, sizeof(actor));
+		if (r->remote_addr == NULL || ipaddr_canon(r->remote_addr,
+		    strlen(r->remote_addr), ip) == -1)
+			ip[0] = '\0';
+		if (rf.family[0] != '\0' && authcode_reuse(g->db, rf.family,
+		    c->org_id, g->check->deny_sec, actor, ip) == -1)
+			log_warnx("code: family %s NOT revoked", rf.family);
+	} else if (n == 1 && rf.consumed)
+		abandon(g, rf.family, c->org_id);
+	oauth_err(p, OERR_INVALID_GRANT, NULL);
 }
 
 void
@@ -78,13 +108,10 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	struct authcode		 ac;
 	struct authcode_bind	 bind;
 	char			 challenge[PKCE_CHALLENGE_LEN + 1];
-	struct scope_set	 effective, app_now, code_scope, allowed, tmp;
-	struct scope_set	 granted;
+	struct scope_set	 code_scope, allowed, granted;
 	struct issue		 is = { 0 };
 	char			 scope[SCOPE_MAX_STRING_BYTES];
 	char			 hex[2 * REFRESH_DIGEST_BYTES + 1];
-	char			 actor[8 + CLIENT_ID_BYTES];
-	char			 ip[IPADDR_MAX_BYTES];
 	const char		*code = form_get(&r->form, "code");
 	const char		*uri = form_get(&r->form, "redirect_uri");
 	const char		*verifier = form_get(&r->form, "code_verifier");
@@ -128,56 +155,37 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		goto out;
 	}
-	if (n == 0 || !ac.bound) {
-		oauth_err(p, OERR_INVALID_GRANT, NULL);
+	if (n == 0) {
+		refused(g, r, c, code, &bind, p);
 		goto out;
 	}
-	if (ac.used) {
-		/* RFC 6749 §4.1.2: revoke what the first use obtained. */
-		log_warnx("code: presented again, family %s revoked", ac.family);
-		clientauth_actor(c, actor, sizeof(actor));
-		if (r->remote_addr == NULL || ipaddr_canon(r->remote_addr,
-		    strlen(r->remote_addr), ip) == -1)
-			ip[0] = '\0';
-		if (ac.family[0] != '\0' && authcode_reuse(g->db, ac.family,
-		    c->org_id, g->check->deny_sec, actor, ip) == -1)
-			log_warnx("code: family %s NOT revoked", ac.family);
-		oauth_err(p, OERR_INVALID_GRANT, NULL);
-		goto out;
-	}
-	/* Every binding, all evaluated, one answer. */
-	ok = ac.live;
-	ok &= !ac.app_disabled & !ac.user.disabled;
-	ok &= strcmp(ac.client_id, cid) == 0;
+	/* Consumed by this presentation. Every binding again, all
+	 * evaluated, one answer. */
+	ok = strcmp(ac.client_id, cid) == 0;
 	ok &= strcmp(ac.redirect_uri, uri) == 0;
 	ok &= pkce_check(verifier, ac.challenge);
-	ok &= ac.started;
+	ok &= ac.refresh[0] != '\0';
 	if (ok && refresh_digest_hex(ac.refresh, hex) == -1)
 		ok = 0;
 	if (!ok) {
-		abandon(g, &ac, c->org_id);
+		abandon(g, ac.family, c->org_id);
 		oauth_err(p, OERR_INVALID_GRANT, NULL);
 		goto out;
 	}
 
-	/* allowed = code scope ∩ (client's ∩ user's now) ∩ app's now; the
-	 * app's bound is perm_app_scopes (the portal: the user's). */
+	/* allowed = the code's scope (∩ the key's now, for a key). */
 	if (scope_parse(&code_scope, ac.scope, strlen(ac.scope)) == -1) {
-		abandon(g, &ac, c->org_id);
+		abandon(g, ac.family, c->org_id);
 		oauth_err(p, OERR_SERVER_ERROR, NULL);
 		goto out;
 	}
-	issue_app_scopes(&app_now, ac.app_type == REDIRECTURI_PORTAL,
-	    &ac.app_scopes, &code_scope, &ac.user);
 	if (c->app)
-		effective = app_now;
+		allowed = code_scope;
 	else
-		issue_user_scopes(&effective, &c->scopes, &ac.user);
-	scope_intersect(&tmp, &effective, &app_now);
-	scope_intersect(&allowed, &code_scope, &tmp);
+		scope_intersect(&allowed, &code_scope, &c->scopes);
 	if (perm_grant(&granted, NULL, &allowed) == -1 ||
 	    scope_format(&granted, scope, sizeof(scope)) < 0) {
-		abandon(g, &ac, c->org_id);
+		abandon(g, ac.family, c->org_id);
 		oauth_err(p, OERR_INVALID_SCOPE, NULL);
 		goto out;
 	}
@@ -187,7 +195,7 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	    (n = authcode_narrow(g->db, ac.family, c->org_id, hex,
 	    scope)) != 1) {
 		/* 0: a second presentation revoked the family meanwhile. */
-		abandon(g, &ac, c->org_id);
+		abandon(g, ac.family, c->org_id);
 		oauth_err(p, n == 0 ? OERR_INVALID_GRANT : OERR_UNAVAILABLE,
 		    NULL);
 		goto out;
@@ -198,17 +206,17 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 		    g->refresh_absolute_sec ? g->refresh_idle_sec :
 		    g->refresh_absolute_sec;
 	}
-	is.sub = ac.user.id;
+	is.sub = ac.user_id;
 	is.sid = ac.family;
 	/* The admin API's audience: a key's, or the portal's (first-party)
 	 * users'; never a third-party application's. */
 	is.may_admin = scope_has(&granted, "admin") &&
 	    (!c->app || ac.app_type == REDIRECTURI_PORTAL);
 	is.has_gen = 1;
-	is.gen = ac.user.generation;
+	is.gen = ac.generation;
 	is.scope = scope;
-	is.role = ac.user.role;
-	is.accounts = ac.user.all_accounts ? "*" : ac.user.accounts;
+	is.role = ac.role;
+	is.accounts = ac.accounts;
 	is.resource = ac.resource[0] != '\0' ? ac.resource : NULL;
 	issue_token(g->issue, r, c, &is, p);
 out:

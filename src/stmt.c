@@ -1014,18 +1014,31 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * resource ('' none), $8 session ('' none), $10 the family's id, $11
 	 * its absolute lifetime (sec), $12 the token's digest (hex), $13 its
 	 * idle lifetime (sec), $14 the token masked by the code (hex,
-	 * src/refresh.h), $15 the id of the pepper the mask is keyed with. The family is bound to the application (and to the
-	 * key the application names as its confidential client) and to the
-	 * user's generation now: a sign-out everywhere or a new password
-	 * before the exchange makes it dead, and the exchange refuses it.
+	 * src/refresh.h), $15 the id of the pepper the mask is keyed with,
+	 * $16 the user's generation when the caller read the permissions
+	 * that $6 was granted by. The family is bound to the application
+	 * (and to the key the application names as its confidential client)
+	 * and to that generation. The code carries what its token will claim
+	 * (role, accounts, generation, the application's type and key), read
+	 * here: the exchange reads nothing else, and the triggers of
+	 * sql/019_code_claims.sql expire the code when any of it changes
+	 * before the exchange. No code when the user's generation is no
+	 * longer $16 (signed out everywhere, a new password, a narrower role
+	 * since the caller's read) or $6 is no longer within the
+	 * application's scopes (the portal's are its user's).
 	 */
 	[STMT_AUTHCODE_CREATE] = { "authcode_create",
-	    "with a as (select a.org_id, a.client_id, a.key_id, u.id as uid,"
-	    "   u.generation from apps a join orgs o on o.id = a.org_id"
+	    "with a as (select a.org_id, a.client_id, a.key_id, a.type,"
+	    "   u.id as uid, u.generation, u.role, case when r.all_accounts"
+	    "   then '*' else u.accounts end as accounts"
+	    "   from apps a join orgs o on o.id = a.org_id"
 	    "   join users u on u.org_id = a.org_id and u.id = $3"
+	    "   join roles r on r.org_id = u.org_id and r.name = u.role"
 	    "   where a.client_id = $2 and a.org_id = $9"
 	    "   and a.disabled_at is null and o.disabled_at is null"
-	    "   and u.disabled_at is null),"
+	    "   and u.disabled_at is null and u.generation = $16::bigint"
+	    "   and (a.type = 'portal' or string_to_array($6, ' ')"
+	    "   <@ string_to_array(a.scopes, ' '))),"
 	    " fam as (insert into refresh_families (id, org_id, user_id, key_id,"
 	    "   client_id, absolute_expires_at, generation)"
 	    "   select $10, $9, a.uid, a.key_id, a.client_id,"
@@ -1037,75 +1050,67 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   from fam returning 1)"
 	    " insert into auth_codes (code_hash, org_id, client_id, user_id,"
 	    " redirect_uri, code_challenge, scope, resource, session_id,"
-	    " expires_at, family_id, refresh_mask, refresh_pepper)"
+	    " expires_at, family_id, refresh_mask, refresh_pepper, claim_role,"
+	    " claim_accounts, claim_generation, app_type, key_id)"
 	    " select decode($1, 'hex'),"
 	    " $9, a.client_id, a.uid, $4, $5, $6, nullif($7, ''),"
 	    " nullif($8, ''), now() + interval '60 seconds', $10,"
-	    " decode($14, 'hex'), $15::int from a"
-	    " where exists (select 1 from tok)", 15 },
+	    " decode($14, 'hex'), $15::int, a.role, a.accounts, a.generation,"
+	    " a.type, a.key_id from a"
+	    " where exists (select 1 from tok)", 16 },
 	/*
-	 * Consume a code of org $3 and read what it is bound to, with the
-	 * user's permissions and the application as they are now. Only a
-	 * presentation that matches its bindings consumes it (column
-	 * "bound"): client $4, redirect URI $5, challenge $6 (S256 of the
+	 * Consume a code of org $3 when this presentation matches all it is
+	 * bound to: client $4, redirect URI $5, challenge $6 (S256 of the
 	 * verifier presented), and the key $2 ('' for a public client's
-	 * presentation) the application names as its confidential client:
-	 * an application that names one is exchanged by that key only, never
-	 * by its client_id alone (RFC 6749 §3.2.1). Consuming clears the
-	 * masked token (column 24, returned only to the presentation that
-	 * consumed the code; column 25 the pepper it is keyed with). Column "started": this presentation consumed
-	 * the code within its lifetime, the user, application and
-	 * organization are enabled, and the family authcode_create wrote is
-	 * alive (not revoked, within its lifetime, of the user's generation
-	 * now, of the key presenting). One row written: the family and its
-	 * first token exist already; the application is read once, with the
-	 * code's row. A second presentation, waiting on the
-	 * row lock, finds the family it must revoke. grant_code.c narrows the
-	 * token's scope (authcode_narrow) or revokes the family
-	 * (authcode_abandon) when it grants less or refuses after all.
+	 * presentation) the application named as its confidential client
+	 * when the code was made (an application that names one is exchanged
+	 * by that key only, never by its client_id alone, RFC 6749 §3.2.1),
+	 * while it is unused and live. One row read and written, nothing
+	 * else: the code carries its claims and the masked first token of
+	 * its family (authcode_create), and every change that would make
+	 * them wrong (user, role, application, organization) expired it
+	 * (sql/019_code_claims.sql). The mask is returned as it was (the
+	 * self-join reads the row before this update) and cleared; a second
+	 * presentation waiting on the row lock finds the code used and no
+	 * row. No row: authcode_refuse tells why.
 	 */
 	[STMT_AUTHCODE_REDEEM] = { "authcode_redeem",
-	    "with k as (select code_hash, org_id, client_id, user_id,"
-	    "   redirect_uri, code_challenge, scope, resource, session_id,"
-	    "   used_at, expires_at, family_id, refresh_mask, refresh_pepper"
-	    "   from auth_codes"
+	    "update auth_codes x set used_at = now(), refresh_mask = null"
+	    " from (select code_hash, refresh_mask from auth_codes"
+	    "   where org_id = $3 and code_hash = decode($1, 'hex')) p"
+	    " where x.code_hash = p.code_hash and x.org_id = $3"
+	    " and x.used_at is null and x.expires_at > now()"
+	    " and x.client_id = $4 and x.redirect_uri = $5"
+	    " and x.code_challenge = $6 and coalesce(x.key_id, '') = $2"
+	    " and x.family_id is not null and p.refresh_mask is not null"
+	    " and x.claim_generation is not null"
+	    " returning x.client_id, x.redirect_uri, x.code_challenge, x.scope,"
+	    " coalesce(x.resource, ''), x.family_id, x.user_id, x.claim_role,"
+	    " x.claim_accounts, x.claim_generation, x.app_type,"
+	    " encode(p.refresh_mask, 'hex'), x.refresh_pepper", 6 },
+	/*
+	 * Why authcode_redeem took nothing, under the code's row lock, with
+	 * the same parameters: bound (the presentation matches the code's
+	 * client, redirect URI and challenge, and the key is the one the
+	 * application names now), used before, its family, and whether this
+	 * presentation consumed it now (bound and unused, but expired, or
+	 * made by the release before, or its user, application or
+	 * organization changed since): whatever comes of a matching
+	 * presentation, the code is spent.
+	 */
+	[STMT_AUTHCODE_REFUSE] = { "authcode_refuse",
+	    "with k as (select code_hash, client_id, redirect_uri,"
+	    "   code_challenge, used_at, family_id from auth_codes"
 	    "   where org_id = $3 and code_hash = decode($1, 'hex') for update),"
-	    " c as (select k.*, a.key_id as app_key, a.type,"
-	    "   a.scopes as app_scopes, (a.disabled_at is not null) as app_off"
-	    "   from k join apps a on a.client_id = k.client_id),"
-	    " bound as (select 1 from c where c.client_id = $4"
-	    "   and c.redirect_uri = $5 and c.code_challenge = $6"
-	    "   and coalesce(c.app_key, '') = $2),"
+	    " b as (select k.*, (k.client_id = $4 and k.redirect_uri = $5"
+	    "   and k.code_challenge = $6 and coalesce(a.key_id, '') = $2)"
+	    "   as bound from k join apps a on a.client_id = k.client_id),"
 	    " consume as (update auth_codes x set used_at = now(),"
-	    "   refresh_mask = null"
-	    "   from c where x.code_hash = c.code_hash and c.used_at is null"
-	    "   and exists (select 1 from bound) returning 1),"
-	    " d as (select c.*, u.id as uid, u.role, r.scopes as role_scopes,"
-	    "   r.all_accounts, r.read_only, u.extra_scopes, u.accounts,"
-	    "   (u.disabled_at is not null) as user_disabled, u.generation,"
-	    "   (c.app_off or o.disabled_at is not null) as app_disabled,"
-	    "   coalesce(f.revoked_at is null"
-	    "   and f.absolute_expires_at > now()"
-	    "   and f.generation = u.generation"
-	    "   and coalesce(f.key_id, '') = $2, false) as family_alive"
-	    "   from c join users u on u.id = c.user_id and u.org_id = c.org_id"
-	    "   join roles r on r.org_id = u.org_id and r.name = u.role"
-	    "   join orgs o on o.id = c.org_id"
-	    "   left join refresh_families f on f.id = c.family_id"
-	    "   and f.org_id = c.org_id)"
-	    " select d.client_id, d.redirect_uri, d.code_challenge, d.scope,"
-	    " coalesce(d.resource, ''), coalesce(d.session_id, ''),"
-	    " (d.used_at is not null), (d.expires_at > now()),"
-	    " coalesce(d.family_id, ''), d.uid, d.role, d.role_scopes,"
-	    " d.all_accounts, d.read_only, d.extra_scopes, d.accounts,"
-	    " d.user_disabled, d.generation, d.type, d.app_scopes,"
-	    " d.app_disabled, exists (select 1 from bound),"
-	    " (exists (select 1 from consume) and d.expires_at > now()"
-	    "   and not d.user_disabled and not d.app_disabled"
-	    "   and d.family_alive),"
-	    " case when exists (select 1 from consume)"
-	    "   then coalesce(encode(d.refresh_mask, 'hex'), '') else '' end,"
-	    " coalesce(d.refresh_pepper, 0) from d", 6 },
+	    "   refresh_mask = null from b where x.code_hash = b.code_hash"
+	    "   and b.used_at is null and b.bound returning 1)"
+	    " select b.bound, (b.used_at is not null),"
+	    " coalesce(b.family_id, ''), exists (select 1 from consume)"
+	    " from b", 6 },
 	/*
 	 * The scope $3 of the first refresh token $2 (digest, hex) of family
 	 * $1 of org $4 an exchange started, when it grants less than the

@@ -90,7 +90,8 @@ def code_pad(stack, code):
 def code_row(stack, org, app, user, uri, challenge, scope, resource=None, ttl=60):
     """A code as authcode_create stores it (src/authcode.c): with the
     refresh family its exchange hands over and that family's first refresh
-    token, the token's bits masked by the code (src/refresh.h)."""
+    token, the token's bits masked by the code (src/refresh.h), and the
+    claims its token will carry (sql/019_code_claims.sql)."""
     code = b64url(pysecrets.token_bytes(32))
     stack.secrets.add(code)
     digest = hashlib.sha256(code.encode()).hexdigest()
@@ -98,7 +99,9 @@ def code_row(stack, org, app, user, uri, challenge, scope, resource=None, ttl=60
     tok = "jmr_" + b64url(bits)
     mask = bytes(a ^ b for a, b in zip(bits, code_pad(stack, code))).hex()
     fam = "fam_" + "".join(pysecrets.choice("abcdefghijklmnopqrstuvwxyz234567") for _ in range(16))
-    stack.psql("with a as (select a.key_id, u.generation from apps a join users u on u.org_id = a.org_id"
+    stack.psql("with a as (select a.key_id, a.type, u.generation, u.role, case when r.all_accounts then '*'"
+               " else u.accounts end as accounts from apps a join users u on u.org_id = a.org_id"
+               " join roles r on r.org_id = u.org_id and r.name = u.role"
                " where a.client_id = %s and u.id = %s),"
                " fam as (insert into refresh_families (id, org_id, user_id, key_id, client_id,"
                " absolute_expires_at, generation) select %s, %s, %s, a.key_id, %s,"
@@ -106,9 +109,10 @@ def code_row(stack, org, app, user, uri, challenge, scope, resource=None, ttl=60
                " tok as (insert into refresh_tokens (digest, family_id, scope, idle_expires_at)"
                " select decode('%s', 'hex'), fam.id, %s, now() + interval '1 day' from fam returning 1)"
                " insert into auth_codes (code_hash, org_id, client_id, user_id, redirect_uri,"
-               " code_challenge, scope, resource, expires_at, family_id, refresh_mask, refresh_pepper)"
+               " code_challenge, scope, resource, expires_at, family_id, refresh_mask, refresh_pepper,"
+               " claim_role, claim_accounts, claim_generation, app_type, key_id)"
                " select decode('%s', 'hex'), %s, %s, %s, %s, %s, %s, %s, now() + make_interval(secs => %d),"
-               " %s, decode('%s', 'hex'), 1 from tok"
+               " %s, decode('%s', 'hex'), 1, a.role, a.accounts, a.generation, a.type, a.key_id from tok, a"
                % (sql_str(app["client_id"]), sql_str(user["id"]), sql_str(fam), sql_str(org["id"]),
                   sql_str(user["id"]), sql_str(app["client_id"]), hashlib.sha256(tok.encode()).hexdigest(),
                   sql_str(scope), digest, sql_str(org["id"]), sql_str(app["client_id"]), sql_str(user["id"]),
@@ -339,14 +343,20 @@ def test_code_attacks(stack):
     refused(code, v, app=f.app)
     st, _, ok = exchange(stack, f.other_app, code, v)
     assert st == 200 and claims_of(ok["access_token"])["org"] == f.other["id"], ok
-    # Scope escalation: a code claiming more than the user holds gets no more.
-    code, v = fresh(stack, f, scope="admin read:accounts")
-    st, _, doc = exchange(stack, f.app, code, v)
+    # Scope escalation through the authorization request: admin, which the
+    # application may be given but the user does not hold, is not in the
+    # code, nor in its token.
+    got, v = authorize_flow(stack, f.app["client_id"], SPA, f.user, scope="admin read:accounts")
+    assert stack.psql("select scope from auth_codes where code_hash = sha256(%s::bytea)"
+                      % sql_str(got["code"])).strip() == "read:accounts"
+    st, _, doc = exchange(stack, f.app, got["code"], v)
+    stack.secrets.update([doc.get("access_token", ""), doc.get("refresh_token", "")])
     assert st == 200 and doc["scope"] == "read:accounts", doc
-    # ... nor more than the app may be given (app2: read:accounts only).
-    code, v = fresh(stack, f, app=f.app2, scope="read:accounts write:settings", uri="https://two.example.com/cb")
-    st, _, doc = exchange(stack, f.app2, code, v, uri="https://two.example.com/cb")
-    assert st == 200 and doc["scope"] == "read:accounts", doc
+    # ... nor more than the app may be given (app2: read:accounts only):
+    # refused before any code.
+    got, _ = authorize_flow(stack, f.app2["client_id"], "https://two.example.com/cb", f.user,
+                            scope="read:accounts write:settings")
+    assert got.get("error") == "invalid_scope" and "code" not in got, got
     # RFC 8707: the admin API's audience only for a user holding admin.
     admin_aud = stack.issuer + "/admin"
     code, v = fresh(stack, f, scope="read:accounts", resource=admin_aud)
@@ -779,46 +789,92 @@ def families_live(stack, app):
 
 @nginx_only
 def test_exchange_one_statement(stack):
-    """The statement that consumes a code starts its refresh family: when
-    less is granted now (the application lost a scope) the family's token
-    carries what was granted, and later refreshes never widen it again;
-    a refusal after the code was consumed (invalid_scope) leaves no live
-    family (the one written with the code is revoked); concurrent presentations of one code: one answer 200, and the
-    others, as second uses, revoke what it obtained."""
+    """The statement that consumes a code reads no other row: the code
+    carries its claims (sql/019_code_claims.sql). A change to its
+    application after /authorize (a scope lost, disabled, a redirect URI
+    removed) expires it: the exchange answers invalid_grant, consumes it and
+    revokes the family written with it, and a new sign-in gets what is
+    granted then. A key as confidential client that holds less now gets
+    the narrower scope, its family's token carries it, and refreshes
+    never widen it again; a key that holds nothing of the code's scope any
+    more gets invalid_scope and leaves no live family. Concurrent
+    presentations of one code: one answer 200, and the others, as second
+    uses, revoke what it obtained."""
     f = fx(stack)
-    app = app_create(stack, f.org, "One trip", [SPA], "read:accounts write:settings")
+    app = app_create(stack, f.org, "One trip", [SPA, SPA + "/two"], "read:accounts write:settings")
     both = "read:accounts write:settings"
     code, v = fresh(stack, f, scope=both, app=app)
     st, _, d = exchange(stack, app, code, v)
+    stack.secrets.update([d.get("access_token", ""), d.get("refresh_token", "")])
     assert st == 200 and d["scope"] == both, (st, d)
+
+    def dead_after(change, uri=SPA):
+        code, v = fresh(stack, f, scope=both, app=app, uri=uri)
+        fam, _, _ = code_state(stack, code)
+        live = families_live(stack, app)
+        change()
+        st, _, e = exchange(stack, app, code, v, uri=uri)
+        assert st == 400 and e.get("error") == "invalid_grant" and "access_token" not in e, (st, e)
+        assert code_state(stack, code)[1:] == ("", True), "the dead code was not spent"
+        assert families_live(stack, app) == live - 1
+        assert stack.psql("select revoked_at is not null from refresh_families where id = %s"
+                          % sql_str(fam)).strip() == "t"
+        st, _, e = exchange(stack, app, code, v, uri=uri)
+        assert st == 400 and e.get("error") == "invalid_grant", (st, e)
+
     # The application loses write:settings between /authorize and the exchange.
-    code, v = fresh(stack, f, scope=both, app=app)
-    stack.admin_json("app", "update", app["client_id"], "--scopes", "read:accounts", "--json")
-    st, _, d = exchange(stack, app, code, v)
+    dead_after(lambda: stack.admin_json("app", "update", app["client_id"], "--scopes", "read:accounts", "--json"))
+    got, v = authorize_flow(stack, app["client_id"], SPA, f.user, scope="read:accounts")
+    st, _, d = exchange(stack, app, got["code"], v)
+    stack.secrets.update([d.get("access_token", ""), d.get("refresh_token", "")])
+    assert st == 200 and d["scope"] == "read:accounts", (st, d)
+    stack.admin_json("app", "update", app["client_id"], "--scopes", both, "--json")
+    # Disabled (and enabled again) meanwhile; the code's redirect URI removed.
+    def off_on():
+        stack.admin_ok("app", "disable", app["client_id"])
+        stack.admin_ok("app", "enable", app["client_id"])
+    dead_after(off_on)
+    dead_after(lambda: stack.admin_json("app", "update", app["client_id"], "--redirect-uri", SPA, "--json"),
+               uri=SPA + "/two")
+    # A key that holds less now: the narrower scope, kept by the family.
+    key = new_key(stack, f.org, scopes=both, grants="authorization_code,refresh_token")
+    back_uri = "https://one-trip-backend.example.com/cb"
+    back = stack.admin_json("app", "create", "--name", "One trip backend", "--redirect-uri", back_uri, "--scopes",
+                            both, "--key", key["id"], "--org", f.org["slug"], "--json")
+
+    def key_exchange(scope):
+        code, v = fresh(stack, f, scope=scope, app=back, uri=back_uri)
+        st, _, d = post(stack, "/token", {"grant_type": "authorization_code", "client_id": back["client_id"],
+                                          "code": code, "redirect_uri": back_uri, "code_verifier": v},
+                        headers={"X-API-Key": key["key"]})
+        stack.secrets.update([d.get("access_token", ""), d.get("refresh_token", "")])
+        return code, st, d
+
+    _, st, d = key_exchange(both)
+    assert st == 200 and d["scope"] == both, (st, d)
+    stack.admin_json("key", "update", key["id"], "--scopes", "read:accounts", "--json")
+    got = []
+    # Each worker learns of the key's change by NOTIFY: a bounded wait.
+    wait_for(lambda: got.append(key_exchange(both)) or got[-1][2].get("scope") == "read:accounts",
+             timeout=5, what="every worker holding the narrower key")
+    _, st, d = got[-1]
     assert st == 200 and d["scope"] == "read:accounts", (st, d)
     fam = claims_of(d["access_token"])["sid"]
     assert stack.psql("select scope from refresh_tokens where family_id = %s" % sql_str(fam)).strip() \
         == "read:accounts"
-    # It gets the scope back: the family still grants only what it was granted.
-    stack.admin_json("app", "update", app["client_id"], "--scopes", both, "--json")
-    st, _, r = post(stack, "/token", {"grant_type": "refresh_token", "client_id": app["client_id"],
-                                      "refresh_token": d["refresh_token"]})
+    # Refreshes re-derive from the family's token: never wider again.
+    st, _, r = post(stack, "/token", {"grant_type": "refresh_token", "refresh_token": d["refresh_token"]},
+                    headers={"X-API-Key": key["key"]})
     stack.secrets.update([r.get("access_token", ""), r.get("refresh_token", "")])
     assert st == 200 and r["scope"] == "read:accounts", (st, r)
-    # Nothing of the code's scope is the application's now: invalid_scope,
-    # the code consumed, the family written with it revoked.
-    code, v = fresh(stack, f, scope="write:settings", app=app)
-    stack.admin_json("app", "update", app["client_id"], "--scopes", "read:accounts", "--json")
-    live = families_live(stack, app)
-    st, _, e = exchange(stack, app, code, v)
+    # Nothing of the code's scope is the key's now: invalid_scope, the code
+    # consumed, the family written with it revoked.
+    code, st, e = key_exchange("write:settings")
     assert st == 400 and e.get("error") == "invalid_scope" and "access_token" not in e, (st, e)
-    assert families_live(stack, app) == live - 1
     assert stack.psql("select f.revoked_at is not null from auth_codes c join refresh_families f"
                       " on f.id = c.family_id where c.code_hash = sha256(%s::bytea)" % sql_str(code)).strip() == "t"
     assert stack.psql("select count(*) from auth_codes where client_id = %s and used_at is null"
-                      % sql_str(app["client_id"])).strip() == "0"
-    st, _, e = exchange(stack, app, code, v)
-    assert st == 400 and e.get("error") == "invalid_grant", (st, e)
+                      % sql_str(back["client_id"])).strip() == "0"
     # Concurrent presentations of one code.
     from concurrent.futures import ThreadPoolExecutor
     code, v = fresh(stack, f, app=app)
@@ -955,13 +1011,106 @@ def test_code_rules_hold_for_the_release_before(stack):
                       % (sql_str(fam), sql_str(fam))).strip() == "0|0"
 
 
+def stmt_sql(name):
+    """The text of statement name of src/stmt.c, as the server prepares it."""
+    import os
+    import re
+    from harness import REPO
+    body = open(os.path.join(REPO, "src", "stmt.c")).read()
+    body = body[body.index("[%s] = {" % name):]
+    body = body[:body.index("},")]
+    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', body)[1:])
+
+
+@nginx_only
+def test_code_dies_with_its_claims(stack):
+    """A code carries what its token will claim (sql/019_code_claims.sql):
+    every change to its user (role, scopes, accounts, disabled), its role
+    (scopes, accounts, read-only: widening too, which ends no token) or its
+    organization before the exchange expires it, unconsumed: the exchange
+    answers invalid_grant and a new sign-in gets what is granted then;
+    another user's code lives on. authcode_create itself refuses a code
+    when the user's generation is no longer the one its scope was granted
+    by, or the scope is no longer within the application's."""
+    org = new_org(stack, "claims")
+    stack.admin_json("role", "create", "reader", "--scopes", "read:accounts", "--org", org["slug"], "--json")
+    u = new_user(stack, org, "claims.user", "reader")
+    other = new_user(stack, org, "claims.other", "reader")
+    app = app_create(stack, org, "Claims", [SPA], "read:accounts write:settings")
+    g = types.SimpleNamespace(org=org, user=u, app=app)
+    slug = ["--org", org["slug"]]
+
+    def exchanged(code, v):
+        st, _, d = exchange(stack, app, code, v)
+        stack.secrets.update([d.get("access_token", ""), d.get("refresh_token", "")])
+        return st, d
+
+    changes = (
+        ("user accounts", lambda: stack.admin_json("user", "update", u["username"], "--accounts", "acct_9",
+                                                   *slug, "--json")),
+        ("user scopes", lambda: stack.admin_json("user", "update", u["username"], "--scopes", "write:settings",
+                                                 *slug, "--json")),
+        ("role accounts", lambda: stack.admin_json("role", "update", "reader", "--all-accounts", "true",
+                                                   *slug, "--json")),
+        ("role scopes", lambda: stack.admin_json("role", "update", "reader", "--scopes",
+                                                 "read:accounts write:settings", *slug, "--json")),
+        ("user disabled", lambda: (stack.admin_ok("user", "disable", u["username"], *slug),
+                                   stack.admin_ok("user", "enable", u["username"], *slug))),
+        ("org disabled", lambda: (stack.admin_ok("org", "disable", org["slug"]),
+                                  stack.admin_ok("org", "enable", org["slug"]))),
+    )
+    for what, change in changes:
+        code, v = fresh(stack, g)
+        ocode, ov = fresh(stack, g, user=other)
+        change()
+        wait_for(lambda: post(stack, "/revoke", {"token": "x", "client_id": app["client_id"]})[0] == 200,
+                 timeout=5, what="the application served again")
+        assert stack.psql("select used_at is null and expires_at < now() from auth_codes"
+                          " where code_hash = sha256(%s::bytea)" % sql_str(code)).strip() == "t", what
+        st, e = exchanged(code, v)
+        assert st == 400 and e.get("error") == "invalid_grant", (what, st, e)
+        st, d = exchanged(*fresh(stack, g))
+        assert st == 200, (what, st, d)
+        st, d = exchanged(ocode, ov)
+        if what.startswith("role") or what.startswith("org"):
+            assert st == 400, (what, st, d)      # the other user has the role, the org
+        else:
+            assert st == 200, (what, st, d)      # another user's code lives on
+    # What the token claims now comes from the code: every account.
+    st, d = exchanged(*fresh(stack, g))
+    assert st == 200 and claims_of(d["access_token"])["accounts"] in ("*", ["*"]), d
+
+    # authcode_create by hand (the server's statement): a generation other
+    # than the user's now, a scope beyond the application's: no code.
+    gen = int(stack.psql("select generation from users where id = %s" % sql_str(u["id"])))
+    sql = stmt_sql("STMT_AUTHCODE_CREATE")
+
+    def create(generation, scope):
+        digest = hashlib.sha256(pysecrets.token_bytes(32)).hexdigest()
+        fam = "fam_" + "".join(pysecrets.choice("abcdefghijklmnopqrstuvwxyz234567") for _ in range(16))
+        params = [digest, app["client_id"], u["id"], SPA, pkce()[1], scope, "", "", org["id"], fam, "3600",
+                  hashlib.sha256(pysecrets.token_bytes(32)).hexdigest(), "3600", "00" * 32, "1", str(generation)]
+        stack.psql("prepare c as %s; execute c(%s)" % (sql, ", ".join(sql_str(x) for x in params)))
+        return stack.psql("select (select count(*) from auth_codes where code_hash = decode(%s, 'hex')),"
+                          " (select count(*) from refresh_families where id = %s)"
+                          % (sql_str(digest), sql_str(fam))).strip()
+    assert create(gen, "read:accounts") == "1|1"
+    assert create(gen + 1, "read:accounts") == "0|0"
+    assert create(gen - 1, "read:accounts") == "0|0"
+    assert create(gen, "read:accounts admin") == "0|0"
+    assert stack.psql("select claim_role, claim_accounts, claim_generation, app_type, key_id is null"
+                      " from auth_codes where user_id = %s order by created_at desc limit 1"
+                      % sql_str(u["id"])).strip() == "reader|*|%d|spa|t" % gen
+
+
 @nginx_only
 def test_public_client_cache_refused_at_once(stack):
     """A public client is authenticated from each worker's application
     cache: disabling the application or its organization refuses its
     exchanges, refreshes and revocations on every worker (NOTIFY) within a
     bounded wait for the notification, never the cache's lifetime; enabling
-    it serves it again likewise."""
+    it serves it again likewise. A code made before the change is dead
+    after it (sql/019_code_claims.sql), unconsumed by the refusals."""
     org = new_org(stack, "appcache")
     user = new_user(stack, org, "cache.user", "limited")
     app = app_create(stack, org, "Cached", [SPA], "read:accounts")
@@ -1011,7 +1160,14 @@ def test_public_client_cache_refused_at_once(stack):
                                           "refresh_token": d["refresh_token"]})
         stack.secrets.update([r.get("access_token", ""), r.get("refresh_token", "")])
         assert st == 200, (enable, st, r)
-        st, _, d2 = exchange(stack, app, fresh_code, fresh_v)
+        assert code_state(stack, fresh_code)[2] is False, "a refused exchange consumed the code"
+        # The code made before the change is dead (sql/019_code_claims.sql):
+        # the user signs in again.
+        st, _, e = exchange(stack, app, fresh_code, fresh_v)
+        assert st == 400 and e.get("error") == "invalid_grant", (enable, st, e)
+        code2, v2 = fresh(stack, g, app=app)
+        st, _, d2 = exchange(stack, app, code2, v2)
+        stack.secrets.update([d2.get("access_token", ""), d2.get("refresh_token", "")])
         assert st == 200, (enable, st, d2)
 
 
