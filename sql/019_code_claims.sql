@@ -31,13 +31,18 @@ create index auth_codes_user on auth_codes (user_id);
 -- (auth_codes_dropped, 018). Consumed codes are left as they are: their
 -- second presentation must still revoke what the first obtained. An
 -- application's redirect URIs count too: a code issued to a URI removed
--- since is dead.
+-- since is dead. Every trigger locks the codes it expires in one order
+-- (code_hash), so that two changes at once, say an organization disabled
+-- while one of its users is, cannot deadlock on the codes they share.
+-- A code being made while the change commits is covered by
+-- authcode_create, which share-locks the rows it reads (src/stmt.c).
 create function jwtmint_codes_expire_user() returns trigger
 	language plpgsql as $$
 begin
 	update auth_codes set expires_at = now() - interval '1 hour'
-		where user_id = new.id and used_at is null
-		and expires_at > now();
+		where code_hash in (select code_hash from auth_codes
+		    where user_id = new.id and used_at is null
+		    and expires_at > now() order by code_hash for update);
 	return null;
 end $$;
 create trigger users_codes_expire after update of role, extra_scopes,
@@ -53,10 +58,11 @@ create trigger users_codes_expire after update of role, extra_scopes,
 create function jwtmint_codes_expire_role() returns trigger
 	language plpgsql as $$
 begin
-	update auth_codes c set expires_at = now() - interval '1 hour'
-		from users u where u.org_id = new.org_id and u.role = new.name
-		and c.user_id = u.id and c.used_at is null
-		and c.expires_at > now();
+	update auth_codes set expires_at = now() - interval '1 hour'
+		where code_hash in (select code_hash from auth_codes
+		    where org_id = new.org_id and claim_role = new.name
+		    and used_at is null and expires_at > now()
+		    order by code_hash for update);
 	return null;
 end $$;
 create trigger roles_codes_expire after update of scopes, all_accounts,
@@ -66,14 +72,16 @@ create trigger roles_codes_expire after update of scopes, all_accounts,
 	    or old.read_only is distinct from new.read_only)
 	execute function jwtmint_codes_expire_role();
 
--- Applications and organizations change seldom: their live codes are
--- found through auth_codes_expires.
+-- Roles, applications and organizations change seldom: their live codes
+-- are found through auth_codes_expires (a role's by the role the code
+-- claims: a user moved to another role since has had its codes expired).
 create function jwtmint_codes_expire_app() returns trigger
 	language plpgsql as $$
 begin
 	update auth_codes set expires_at = now() - interval '1 hour'
-		where client_id = new.client_id and used_at is null
-		and expires_at > now();
+		where code_hash in (select code_hash from auth_codes
+		    where client_id = new.client_id and used_at is null
+		    and expires_at > now() order by code_hash for update);
 	return null;
 end $$;
 create trigger apps_codes_expire after update of scopes, type, disabled_at,
@@ -89,10 +97,32 @@ create function jwtmint_codes_expire_org() returns trigger
 	language plpgsql as $$
 begin
 	update auth_codes set expires_at = now() - interval '1 hour'
-		where org_id = new.id and used_at is null
-		and expires_at > now();
+		where code_hash in (select code_hash from auth_codes
+		    where org_id = new.id and used_at is null
+		    and expires_at > now() order by code_hash for update);
 	return null;
 end $$;
 create trigger orgs_codes_expire after update of disabled_at on orgs
 	for each row when (old.disabled_at is distinct from new.disabled_at)
 	execute function jwtmint_codes_expire_org();
+
+-- A pending family revoked (RFC 7009 with its token, which nobody was
+-- given yet; a sign-out everywhere, which also bumps the generation) takes
+-- its code with it: the exchange reads no family. Only for a top-level
+-- revocation: the release before's exchange revokes the family its code
+-- named from within auth_codes_consumed (018), on the very row it is
+-- updating, which this must not touch; that code is consumed anyway.
+create function jwtmint_codes_expire_family() returns trigger
+	language plpgsql as $$
+begin
+	update auth_codes set expires_at = now() - interval '1 hour'
+		where code_hash in (select code_hash from auth_codes
+		    where family_id = new.id and used_at is null
+		    and expires_at > now() order by code_hash for update);
+	return null;
+end $$;
+create trigger refresh_families_codes_expire after update of revoked_at
+	on refresh_families for each row
+	when (old.revoked_at is null and new.revoked_at is not null
+	    and pg_trigger_depth() = 0)
+	execute function jwtmint_codes_expire_family();

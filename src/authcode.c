@@ -15,6 +15,9 @@
 
 #define CODE_BYTES	32
 
+/* STMT_AUTHCODE_REDEEM takes no code whose accounts a token cannot carry. */
+_Static_assert(STORE_ACCOUNTS_BYTES == 2048, "authcode_redeem's bound");
+
 int
 authcode_valid(const char *s)
 {
@@ -44,8 +47,8 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	char		 thex[2 * REFRESH_DIGEST_BYTES + 1];
 	char		 mask[REFRESH_MASK_HEX + 1];
 	char		 family[4 + APIKEY_ID_LEN + 1];
-	char		 abs[16], idle[16], pid[16], gen[24];
-	const char	*params[16];
+	char		 abs[16], idle[16], pid[16], gen[24], aver[24];
+	const char	*params[17];
 	int		 n = -1;
 
 	code[0] = '\0';
@@ -62,7 +65,7 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	    (nc->session_id != NULL && !bounded(nc->session_id,
 	    STORE_ID_BYTES - 1)) || nc->absolute_sec <= 0 ||
 	    nc->idle_sec <= 0 || nc->pepper == NULL || nc->pepperlen == 0 ||
-	    nc->generation < 0)
+	    nc->generation < 0 || nc->app_version <= 0)
 		return -1;
 	if (secret_random(r, sizeof(r)) == -1)
 		return -1;
@@ -81,6 +84,7 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	snprintf(idle, sizeof(idle), "%d", nc->idle_sec);
 	snprintf(pid, sizeof(pid), "%d", nc->pepper_id);
 	snprintf(gen, sizeof(gen), "%lld", nc->generation);
+	snprintf(aver, sizeof(aver), "%lld", nc->app_version);
 	params[0] = hex;
 	params[1] = nc->client_id;
 	params[2] = nc->user_id;
@@ -97,6 +101,7 @@ authcode_create(struct db *db, const struct authcode_new *nc,
 	params[13] = mask;
 	params[14] = pid;
 	params[15] = gen;
+	params[16] = aver;
 	n = store_write(db, STMT_AUTHCODE_CREATE, params);
 out:
 	if (n != 1)
@@ -129,6 +134,11 @@ redeem_row(void *arg, const char *const *c, int n)
 
 	if (n != C__MAX)
 		return -1;
+	/* The family first: the code is spent, and a row this cannot read
+	 * leaves the caller a family to revoke. */
+	if (c[C_FAMILY] == NULL ||
+	    bstr_copy(a->family, sizeof(a->family), c[C_FAMILY]) == -1)
+		return -1;
 	for (i = 0; i < n; i++)
 		if (c[i] == NULL)
 			return -1;
@@ -137,7 +147,6 @@ redeem_row(void *arg, const char *const *c, int n)
 	    bstr_copy(a->challenge, sizeof(a->challenge), c[C_CHALLENGE]) == -1 ||
 	    bstr_copy(a->scope, sizeof(a->scope), c[C_SCOPE]) == -1 ||
 	    bstr_copy(a->resource, sizeof(a->resource), c[C_RESOURCE]) == -1 ||
-	    bstr_copy(a->family, sizeof(a->family), c[C_FAMILY]) == -1 ||
 	    bstr_copy(a->user_id, sizeof(a->user_id), c[C_USER]) == -1 ||
 	    bstr_copy(a->role, sizeof(a->role), c[C_ROLE]) == -1 ||
 	    bstr_copy(a->accounts, sizeof(a->accounts), c[C_ACCOUNTS]) == -1 ||

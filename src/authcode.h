@@ -54,6 +54,8 @@ struct authcode_new {
 	int		 idle_sec;	/* its first token's */
 	long long	 generation;	/* the user's, when its permissions
 					   were read for scope */
+	long long	 app_version;	/* the application's, when it was
+					   read for scope and redirect_uri */
 	const unsigned char *pepper;	/* the current pepper: the token's */
 	size_t		 pepperlen;	/* mask is keyed with it (refresh.h) */
 	int		 pepper_id;	/* and its id */
@@ -64,7 +66,8 @@ struct authcode_new {
  * after use), with its refresh family and first refresh token. Returns 1;
  * 0 when the application is not an enabled one of org_id, the user not
  * an enabled user of org_id, the user's generation no longer
- * nc->generation or nc->scope no longer within the application's scopes;
+ * nc->generation, the application's version no longer nc->app_version
+ * or nc->scope no longer within the application's scopes;
  * -1 when the database failed or a field is malformed or out of bounds
  * (nothing stored).
  */
@@ -112,7 +115,9 @@ struct authcode_bind {
  * with the code and the pepper the row names (config_pepper: a pepper
  * this host does not hold leaves out->refresh "", and the caller
  * refuses, the code spent). 0 when this presentation consumed nothing
- * (authcode_refuse tells why), -1. The caller wipes out->refresh.
+ * (authcode_refuse tells why), -1 (out->family, when not "", is that of
+ * a code consumed but not read back: the caller revokes it). The caller
+ * wipes out->refresh.
  */
 int	authcode_redeem(struct db *, const char *code, const char *org,
 	    const struct authcode_bind *b, const struct config *peppers,

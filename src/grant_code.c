@@ -152,6 +152,7 @@ grant_code(const struct grant_ctx *g, struct req *r, const struct client *c,
 	}
 	if ((n = authcode_redeem(g->db, code, c->org_id, &bind, g->peppers,
 	    &ac)) == -1) {
+		abandon(g, ac.family, c->org_id);
 		oauth_err(p, OERR_UNAVAILABLE, NULL);
 		goto out;
 	}

@@ -215,6 +215,7 @@ issue_code(struct authz *z, const char *username, const char *session_hex)
 	nc.absolute_sec = z->a->cfg->refresh_absolute_sec;
 	nc.idle_sec = z->a->cfg->refresh_idle_sec;
 	nc.generation = l.user.generation;
+	nc.app_version = z->app.version;
 	nc.pepper = z->a->cfg->pepper;
 	nc.pepperlen = z->a->cfg->pepperlen;
 	nc.pepper_id = z->a->cfg->pepper_id;

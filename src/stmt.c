@@ -1002,8 +1002,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	[STMT_APP_GET] = { "app_get",
 	    "select a.client_id, a.org_id, o.slug, a.name, a.type,"
 	    " array_to_string(a.redirect_uris, ' '), a.scopes,"
-	    " (a.disabled_at is not null or o.disabled_at is not null)"
-	    " from apps a join orgs o on o.id = a.org_id"
+	    " (a.disabled_at is not null or o.disabled_at is not null),"
+	    " a.version from apps a join orgs o on o.id = a.org_id"
 	    " where a.client_id = $1", 1 },
 	/*
 	 * A code for an enabled application and an enabled user, both of
@@ -1016,7 +1016,8 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * idle lifetime (sec), $14 the token masked by the code (hex,
 	 * src/refresh.h), $15 the id of the pepper the mask is keyed with,
 	 * $16 the user's generation when the caller read the permissions
-	 * that $6 was granted by. The family is bound to the application
+	 * that $6 was granted by, $17 the application's version when the
+	 * caller read its scopes and redirect URIs. The family is bound to the application
 	 * (and to the key the application names as its confidential client)
 	 * and to that generation. The code carries what its token will claim
 	 * (role, accounts, generation, the application's type and key), read
@@ -1024,8 +1025,17 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * sql/019_code_claims.sql expire the code when any of it changes
 	 * before the exchange. No code when the user's generation is no
 	 * longer $16 (signed out everywhere, a new password, a narrower role
-	 * since the caller's read) or $6 is no longer within the
-	 * application's scopes (the portal's are its user's).
+	 * since the caller's read), the application changed since (its
+	 * version is no longer $17) or $6 is not within the application's
+	 * scopes (the portal's are its user's). The application, organization
+	 * and user rows are share-locked until the code is committed: a change
+	 * to them either waits for the code, and its trigger then expires it,
+	 * or commits first, and this statement reads the change (READ
+	 * COMMITTED re-reads a row it waited for) and makes no code. The
+	 * role's row is not locked (a role update locks it, then its users:
+	 * locking both here could deadlock with it): a role narrowed bumps its
+	 * users' generation, which the user's lock covers, and a role widened
+	 * meanwhile leaves a code narrower than the user's due, never wider.
 	 */
 	[STMT_AUTHCODE_CREATE] = { "authcode_create",
 	    "with a as (select a.org_id, a.client_id, a.key_id, a.type,"
@@ -1037,8 +1047,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   where a.client_id = $2 and a.org_id = $9"
 	    "   and a.disabled_at is null and o.disabled_at is null"
 	    "   and u.disabled_at is null and u.generation = $16::bigint"
+	    "   and a.version = $17::bigint"
 	    "   and (a.type = 'portal' or string_to_array($6, ' ')"
-	    "   <@ string_to_array(a.scopes, ' '))),"
+	    "   <@ string_to_array(a.scopes, ' '))"
+	    "   for share of a, o, u),"
 	    " fam as (insert into refresh_families (id, org_id, user_id, key_id,"
 	    "   client_id, absolute_expires_at, generation)"
 	    "   select $10, $9, a.uid, a.key_id, a.client_id,"
@@ -1057,7 +1069,7 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " nullif($8, ''), now() + interval '60 seconds', $10,"
 	    " decode($14, 'hex'), $15::int, a.role, a.accounts, a.generation,"
 	    " a.type, a.key_id from a"
-	    " where exists (select 1 from tok)", 16 },
+	    " where exists (select 1 from tok)", 17 },
 	/*
 	 * Consume a code of org $3 when this presentation matches all it is
 	 * bound to: client $4, redirect URI $5, challenge $6 (S256 of the
@@ -1072,7 +1084,12 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * (sql/019_code_claims.sql). The mask is returned as it was (the
 	 * self-join reads the row before this update) and cleared; a second
 	 * presentation waiting on the row lock finds the code used and no
-	 * row. No row: authcode_refuse tells why.
+	 * row. A code this release could not read back (made by the release
+	 * before, without claims; accounts longer than a token carries) is
+	 * not taken either. No row: authcode_refuse tells why. The self-join
+	 * must stay a join (test_exchange_one_statement checks the plan):
+	 * folded into x, p.refresh_mask would read the cleared mask, and every
+	 * exchange would fail closed.
 	 */
 	[STMT_AUTHCODE_REDEEM] = { "authcode_redeem",
 	    "update auth_codes x set used_at = now(), refresh_mask = null"
@@ -1083,7 +1100,10 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    " and x.client_id = $4 and x.redirect_uri = $5"
 	    " and x.code_challenge = $6 and coalesce(x.key_id, '') = $2"
 	    " and x.family_id is not null and p.refresh_mask is not null"
+	    " and x.refresh_pepper is not null and x.claim_role is not null"
+	    " and x.claim_accounts is not null and x.app_type is not null"
 	    " and x.claim_generation is not null"
+	    " and octet_length(x.claim_accounts) < 2048"	/* STORE_ACCOUNTS_BYTES */
 	    " returning x.client_id, x.redirect_uri, x.code_challenge, x.scope,"
 	    " coalesce(x.resource, ''), x.family_id, x.user_id, x.claim_role,"
 	    " x.claim_accounts, x.claim_generation, x.app_type,"
@@ -1091,8 +1111,9 @@ static const struct stmt_def defs[STMT__MAX] = {
 	/*
 	 * Why authcode_redeem took nothing, under the code's row lock, with
 	 * the same parameters: bound (the presentation matches the code's
-	 * client, redirect URI and challenge, and the key is the one the
-	 * application names now), used before, its family, and whether this
+	 * client, redirect URI and challenge, and the key is the one the code
+	 * names, or for a code of the release before the one the application
+	 * names now), used before, its family, and whether this
 	 * presentation consumed it now (bound and unused, but expired, or
 	 * made by the release before, or its user, application or
 	 * organization changed since): whatever comes of a matching
@@ -1100,10 +1121,13 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 */
 	[STMT_AUTHCODE_REFUSE] = { "authcode_refuse",
 	    "with k as (select code_hash, client_id, redirect_uri,"
-	    "   code_challenge, used_at, family_id from auth_codes"
+	    "   code_challenge, used_at, family_id, key_id, claim_generation"
+	    "   from auth_codes"
 	    "   where org_id = $3 and code_hash = decode($1, 'hex') for update),"
 	    " b as (select k.*, (k.client_id = $4 and k.redirect_uri = $5"
-	    "   and k.code_challenge = $6 and coalesce(a.key_id, '') = $2)"
+	    "   and k.code_challenge = $6 and coalesce(case when"
+	    "   k.claim_generation is not null then k.key_id else a.key_id end,"
+	    "   '') = $2)"
 	    "   as bound from k join apps a on a.client_id = k.client_id),"
 	    " consume as (update auth_codes x set used_at = now(),"
 	    "   refresh_mask = null from b where x.code_hash = b.code_hash"

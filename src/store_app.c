@@ -2,6 +2,7 @@
  * store_app: see store_app.h.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bstr.h"
@@ -17,7 +18,7 @@ store_app_id_valid(const char *s)
 }
 
 /* client_id, org_id, slug, name, type, uris (space-separated), scopes,
- * disabled (app or org). */
+ * disabled (app or org), version. */
 static int
 app_row(void *arg, const char *const *c, int n)
 {
@@ -26,9 +27,9 @@ app_row(void *arg, const char *const *c, int n)
 	size_t			 len;
 	int			 t;
 
-	if (n != 8 || c[0] == NULL || c[1] == NULL || c[2] == NULL ||
+	if (n != 9 || c[0] == NULL || c[1] == NULL || c[2] == NULL ||
 	    c[3] == NULL || c[4] == NULL || c[5] == NULL || c[6] == NULL ||
-	    c[7] == NULL ||
+	    c[7] == NULL || c[8] == NULL ||
 	    bstr_copy(a->client_id, sizeof(a->client_id), c[0]) == -1 ||
 	    bstr_copy(a->org_id, sizeof(a->org_id), c[1]) == -1 ||
 	    bstr_copy(a->org_slug, sizeof(a->org_slug), c[2]) == -1 ||
@@ -38,6 +39,7 @@ app_row(void *arg, const char *const *c, int n)
 		return -1;
 	a->type = (enum redirecturi_type)t;
 	a->disabled = c[7][0] == 't';
+	a->version = strtoll(c[8], NULL, 10);
 	for (u = c[5]; *u != '\0'; u += len) {
 		u += strspn(u, " ");
 		if ((len = strcspn(u, " ")) == 0)

@@ -32,6 +32,8 @@ struct store_app {
 	char			 uris[STORE_APP_MAX_URIS][REDIRECTURI_MAX_BYTES + 1];
 	struct scope_set	 scopes;
 	int			 disabled;	/* the app's or its org's */
+	long long		 version;	/* store_app_get's; 0 in the
+						   appcache */
 };
 
 /* 1 when s has the form of a client_id (^app_[a-z2-7]{16}$), else 0. */

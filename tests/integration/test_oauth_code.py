@@ -285,7 +285,7 @@ def test_code_attacks(stack):
     st, _, first = exchange(stack, f.app, code, v)
     assert st == 200, first
     st, _, e = exchange(stack, f.app, code, v)
-    assert st == 400 and e == {"error": "invalid_grant"} or e.get("error") == "invalid_grant", (st, e)
+    assert st == 400 and e.get("error") == "invalid_grant", (st, e)
     assert introspect_active(stack, f, first["access_token"]) is False
     st, _, e = post(stack, "/token", {"grant_type": "refresh_token", "client_id": f.app["client_id"],
                                       "refresh_token": first["refresh_token"]})
@@ -807,6 +807,15 @@ def test_exchange_one_statement(stack):
     st, _, d = exchange(stack, app, code, v)
     stack.secrets.update([d.get("access_token", ""), d.get("refresh_token", "")])
     assert st == 200 and d["scope"] == both, (st, d)
+    # One row read and written: the plan names auth_codes only, twice (the
+    # code, and the self-join that reads its mask as it was).
+    import re
+    plan = stack.psql("prepare r as %s; explain (costs off) execute r(%s)"
+                      % (stmt_sql("STMT_AUTHCODE_REDEEM"), ", ".join(
+                          sql_str(x) for x in ("00" * 32, "", f.org["id"], app["client_id"], SPA, "x" * 43))))
+    scans = [ln for ln in plan.splitlines() if "Scan" in ln]
+    assert len(scans) == 2 and all(re.search(r" on auth_codes\b", ln) for ln in scans), plan
+    assert not re.search(r"\b(apps|users|roles|orgs|refresh_families|refresh_tokens)\b", plan), plan
 
     def dead_after(change, uri=SPA):
         code, v = fresh(stack, f, scope=both, app=app, uri=uri)
@@ -833,6 +842,9 @@ def test_exchange_one_statement(stack):
     def off_on():
         stack.admin_ok("app", "disable", app["client_id"])
         stack.admin_ok("app", "enable", app["client_id"])
+        wait_for(lambda: all(post(stack, "/revoke", {"token": "x", "client_id": app["client_id"]})[0] == 200
+                             for _ in range(3 * stack.workers)),
+                 timeout=5, what="every worker serving the application again")
     dead_after(off_on)
     dead_after(lambda: stack.admin_json("app", "update", app["client_id"], "--redirect-uri", SPA, "--json"),
                uri=SPA + "/two")
@@ -871,6 +883,18 @@ def test_exchange_one_statement(stack):
     # consumed, the family written with it revoked.
     code, st, e = key_exchange("write:settings")
     assert st == 400 and e.get("error") == "invalid_scope" and "access_token" not in e, (st, e)
+    # The application names another key (none) meanwhile: dead, for the
+    # key it named as for its client_id alone.
+    code, v = fresh(stack, f, scope="read:accounts", app=back, uri=back_uri)
+    fam, _, _ = code_state(stack, code)
+    stack.admin_json("app", "update", back["client_id"], "--key", "", "--json")
+    for headers in ({"X-API-Key": key["key"]}, {}):
+        st, _, e = post(stack, "/token", {"grant_type": "authorization_code", "client_id": back["client_id"],
+                                          "code": code, "redirect_uri": back_uri, "code_verifier": v},
+                        headers=headers)
+        assert st == 400 and e.get("error") == "invalid_grant", (headers, st, e)
+    assert code_state(stack, code)[2] and stack.psql(
+        "select revoked_at is not null from refresh_families where id = %s" % sql_str(fam)).strip() == "t"
     assert stack.psql("select f.revoked_at is not null from auth_codes c join refresh_families f"
                       " on f.id = c.family_id where c.code_hash = sha256(%s::bytea)" % sql_str(code)).strip() == "t"
     assert stack.psql("select count(*) from auth_codes where client_id = %s and used_at is null"
@@ -948,6 +972,19 @@ def test_code_family_written_with_the_code(stack):
                                       "refresh_token": d["refresh_token"]})
     stack.secrets.update([r.get("access_token", ""), r.get("refresh_token", "")])
     assert st == 200, (st, r)
+    # Revoked with that token (RFC 7009) before the exchange, the family
+    # takes its code with it (sql/019_code_claims.sql): the exchange reads
+    # no family.
+    got2, v2 = authorize_flow(stack, f.app["client_id"], SPA, u, scope="read:accounts")
+    fam2, mask2, _ = code_state(stack, got2["code"])
+    early2 = "jmr_" + b64url(bytes(a ^ b for a, b in zip(bytes.fromhex(mask2), code_pad(stack, got2["code"]))))
+    stack.secrets.add(early2)
+    st, _, _ = post(stack, "/revoke", {"token": early2, "client_id": f.app["client_id"]})
+    assert st == 200
+    assert stack.psql("select revoked_at is not null from refresh_families where id = %s"
+                      % sql_str(fam2)).strip() == "t"
+    st, _, e = exchange(stack, f.app, got2["code"], v2)
+    assert st == 400 and e.get("error") == "invalid_grant" and "access_token" not in e, (st, e)
     # Signed out everywhere, or a new password, between the login and the
     # exchange: the code's family is of an older generation.
     for change in ("revoke", "passwd"):
@@ -1022,18 +1059,42 @@ def stmt_sql(name):
     return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', body)[1:])
 
 
+def create_by_hand(stack, app, user, org, scope, generation=None, version=None):
+    """STMT_AUTHCODE_CREATE as the server runs it, by hand: (codes, families)
+    written, "1|1" or "0|0"."""
+    if generation is None:
+        generation = int(stack.psql("select generation from users where id = %s" % sql_str(user["id"])))
+    if version is None:
+        version = int(stack.psql("select version from apps where client_id = %s" % sql_str(app["client_id"])))
+    digest = hashlib.sha256(pysecrets.token_bytes(32)).hexdigest()
+    fam = "fam_" + "".join(pysecrets.choice("abcdefghijklmnopqrstuvwxyz234567") for _ in range(16))
+    params = [digest, app["client_id"], user["id"], SPA, pkce()[1], scope, "", "", org["id"], fam, "3600",
+              hashlib.sha256(pysecrets.token_bytes(32)).hexdigest(), "3600", "00" * 32, "1", str(generation),
+              str(version)]
+    sql = "prepare c as %s; execute c(%s)" % (stmt_sql("STMT_AUTHCODE_CREATE"), ", ".join(sql_str(x) for x in params))
+    return digest, fam, sql
+
+
+def code_written(stack, digest, fam):
+    return stack.psql("select (select count(*) from auth_codes where code_hash = decode(%s, 'hex')),"
+                      " (select count(*) from refresh_families where id = %s)"
+                      % (sql_str(digest), sql_str(fam))).strip()
+
+
 @nginx_only
 def test_code_dies_with_its_claims(stack):
     """A code carries what its token will claim (sql/019_code_claims.sql):
-    every change to its user (role, scopes, accounts, disabled), its role
-    (scopes, accounts, read-only: widening too, which ends no token) or its
-    organization before the exchange expires it, unconsumed: the exchange
-    answers invalid_grant and a new sign-in gets what is granted then;
-    another user's code lives on. authcode_create itself refuses a code
-    when the user's generation is no longer the one its scope was granted
-    by, or the scope is no longer within the application's."""
+    every change to its user (role, scopes, accounts, disabled, signed out
+    everywhere), its role (scopes, accounts, read-only: widening too, which
+    ends no token) or its organization before the exchange expires it,
+    unconsumed: the exchange answers invalid_grant and a new sign-in gets
+    what is granted then; another user's code lives on. authcode_create
+    itself refuses a code when the user's generation is no longer the one
+    its scope was granted by, the application changed since it was read,
+    or the scope is not within the application's."""
     org = new_org(stack, "claims")
-    stack.admin_json("role", "create", "reader", "--scopes", "read:accounts", "--org", org["slug"], "--json")
+    stack.admin_json("role", "create", "reader", "--scopes", "read:accounts", "--read-only", "--org", org["slug"],
+                     "--json")
     u = new_user(stack, org, "claims.user", "reader")
     other = new_user(stack, org, "claims.other", "reader")
     app = app_create(stack, org, "Claims", [SPA], "read:accounts write:settings")
@@ -1045,21 +1106,27 @@ def test_code_dies_with_its_claims(stack):
         stack.secrets.update([d.get("access_token", ""), d.get("refresh_token", "")])
         return st, d
 
+    def role(*args):
+        return lambda: stack.admin_json("role", "update", "reader", *args, *slug, "--json")
+
+    def user(*args):
+        return lambda: stack.admin_json("user", "update", u["username"], *args, *slug, "--json")
+
+    # (what, change, whether the other user's code dies too)
     changes = (
-        ("user accounts", lambda: stack.admin_json("user", "update", u["username"], "--accounts", "acct_9",
-                                                   *slug, "--json")),
-        ("user scopes", lambda: stack.admin_json("user", "update", u["username"], "--scopes", "write:settings",
-                                                 *slug, "--json")),
-        ("role accounts", lambda: stack.admin_json("role", "update", "reader", "--all-accounts", "true",
-                                                   *slug, "--json")),
-        ("role scopes", lambda: stack.admin_json("role", "update", "reader", "--scopes",
-                                                 "read:accounts write:settings", *slug, "--json")),
+        ("user accounts", user("--accounts", "acct_9"), False),
+        ("user scopes", user("--scopes", "write:settings"), False),
+        ("role read-only off", role("--read-only", "false"), True),
+        ("role accounts", role("--all-accounts", "true"), True),
+        ("role scopes", role("--scopes", "read:accounts write:settings"), True),
+        ("signed out everywhere", lambda: stack.admin_ok("revoke", "--user", u["username"], *slug), False),
         ("user disabled", lambda: (stack.admin_ok("user", "disable", u["username"], *slug),
-                                   stack.admin_ok("user", "enable", u["username"], *slug))),
+                                   stack.admin_ok("user", "enable", u["username"], *slug)), False),
         ("org disabled", lambda: (stack.admin_ok("org", "disable", org["slug"]),
-                                  stack.admin_ok("org", "enable", org["slug"]))),
+                                  stack.admin_ok("org", "enable", org["slug"])), True),
+        ("user role", user("--role", "limited"), False),
     )
-    for what, change in changes:
+    for what, change, both in changes:
         code, v = fresh(stack, g)
         ocode, ov = fresh(stack, g, user=other)
         change()
@@ -1067,40 +1134,103 @@ def test_code_dies_with_its_claims(stack):
                  timeout=5, what="the application served again")
         assert stack.psql("select used_at is null and expires_at < now() from auth_codes"
                           " where code_hash = sha256(%s::bytea)" % sql_str(code)).strip() == "t", what
+        fam, _, _ = code_state(stack, code)
         st, e = exchanged(code, v)
         assert st == 400 and e.get("error") == "invalid_grant", (what, st, e)
+        assert code_state(stack, code)[2] and stack.psql(
+            "select revoked_at is not null from refresh_families where id = %s" % sql_str(fam)).strip() == "t", what
         st, d = exchanged(*fresh(stack, g))
         assert st == 200, (what, st, d)
         st, d = exchanged(ocode, ov)
-        if what.startswith("role") or what.startswith("org"):
-            assert st == 400, (what, st, d)      # the other user has the role, the org
-        else:
-            assert st == 200, (what, st, d)      # another user's code lives on
-    # What the token claims now comes from the code: every account.
+        assert (st == 400) if both else (st == 200), (what, st, d)
+    # What the token claims comes from the code, read when it was made.
     st, d = exchanged(*fresh(stack, g))
-    assert st == 200 and claims_of(d["access_token"])["accounts"] in ("*", ["*"]), d
+    c = claims_of(d["access_token"])
+    assert st == 200 and c["role"] == "limited" and c["accounts"] == ["acct_9"], c
 
     # authcode_create by hand (the server's statement): a generation other
-    # than the user's now, a scope beyond the application's: no code.
+    # than the user's now, an application changed since it was read, a
+    # scope beyond the application's, a disabled user: no code.
     gen = int(stack.psql("select generation from users where id = %s" % sql_str(u["id"])))
-    sql = stmt_sql("STMT_AUTHCODE_CREATE")
+    ver = int(stack.psql("select version from apps where client_id = %s" % sql_str(app["client_id"])))
 
-    def create(generation, scope):
-        digest = hashlib.sha256(pysecrets.token_bytes(32)).hexdigest()
-        fam = "fam_" + "".join(pysecrets.choice("abcdefghijklmnopqrstuvwxyz234567") for _ in range(16))
-        params = [digest, app["client_id"], u["id"], SPA, pkce()[1], scope, "", "", org["id"], fam, "3600",
-                  hashlib.sha256(pysecrets.token_bytes(32)).hexdigest(), "3600", "00" * 32, "1", str(generation)]
-        stack.psql("prepare c as %s; execute c(%s)" % (sql, ", ".join(sql_str(x) for x in params)))
-        return stack.psql("select (select count(*) from auth_codes where code_hash = decode(%s, 'hex')),"
-                          " (select count(*) from refresh_families where id = %s)"
-                          % (sql_str(digest), sql_str(fam))).strip()
-    assert create(gen, "read:accounts") == "1|1"
-    assert create(gen + 1, "read:accounts") == "0|0"
-    assert create(gen - 1, "read:accounts") == "0|0"
-    assert create(gen, "read:accounts admin") == "0|0"
+    def create(scope="read:accounts", **kw):
+        digest, fam, sql = create_by_hand(stack, app, u, org, scope, **kw)
+        stack.psql(sql)
+        return code_written(stack, digest, fam)
+    assert create() == "1|1"
     assert stack.psql("select claim_role, claim_accounts, claim_generation, app_type, key_id is null"
                       " from auth_codes where user_id = %s order by created_at desc limit 1"
-                      % sql_str(u["id"])).strip() == "reader|*|%d|spa|t" % gen
+                      % sql_str(u["id"])).strip() == "limited|acct_9|%d|spa|t" % gen
+    assert create(generation=gen + 1) == "0|0"
+    assert create(generation=gen - 1) == "0|0"
+    assert create(version=ver - 1) == "0|0"
+    assert create(scope="read:accounts admin") == "0|0"
+    stack.psql("update users set disabled_at = now() where id = %s" % sql_str(u["id"]))
+    assert create() == "0|0"
+
+
+def pg_session(stack, sql, name="jwtmint-test"):
+    """A psql of its own (application_name name), fed sql on its standard
+    input (kept open)."""
+    import os
+    import subprocess
+    from harness import pg_bindir
+    p = subprocess.Popen([os.path.join(pg_bindir(), "psql"), "-X", "-q", "-tA", "-v", "ON_ERROR_STOP=1",
+                          "-d", stack.database_url], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=dict(os.environ, PGAPPNAME=name))
+    p.stdin.write(sql + "\n")
+    p.stdin.flush()
+    return p
+
+
+def session_end(p, sql="commit;"):
+    out, err = p.communicate(sql + "\n", timeout=20)
+    assert p.returncode == 0, err
+    return out
+
+
+@nginx_only
+def test_code_made_while_its_app_changes(stack):
+    """authcode_create share-locks the application (and organization and
+    user) it reads: a change to the application that commits while a code
+    is being made either makes that statement read the change (no code),
+    or waits for the code and expires it (sql/019_code_claims.sql); never a
+    code that outlives the change."""
+    org = new_org(stack, "race")
+    u = new_user(stack, org, "race.user", "admin")
+    app = app_create(stack, org, "Race", [SPA], "read:accounts write:settings")
+    both = "read:accounts write:settings"
+
+    def waiting(name):
+        return stack.psql("select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                          " and application_name = %s" % sql_str(name)).strip() == "1"
+
+    # The change first, uncommitted; the code's statement waits, then reads
+    # it (the scope is no longer within the application's): no code.
+    a = pg_session(stack, "begin; update apps set scopes = 'read:accounts' where client_id = %s;"
+                   " select 'locked';" % sql_str(app["client_id"]))
+    assert a.stdout.readline().strip() == "locked"
+    digest, fam, sql = create_by_hand(stack, app, u, org, both)
+    b = pg_session(stack, sql + ";", "race-create")
+    wait_for(lambda: waiting("race-create"), timeout=10, what="the code's statement waiting for the change")
+    session_end(a)
+    session_end(b, "")
+    assert code_written(stack, digest, fam) == "0|0"
+    # The code first, uncommitted; the change waits for it, then its
+    # trigger expires it.
+    stack.psql("update apps set scopes = %s where client_id = %s" % (sql_str(both), sql_str(app["client_id"])))
+    digest, fam, sql = create_by_hand(stack, app, u, org, both)
+    b = pg_session(stack, "begin; " + sql + "; select 'made';")
+    assert b.stdout.readline().strip() == "made"
+    a = pg_session(stack, "update apps set scopes = 'read:accounts' where client_id = %s;"
+                   % sql_str(app["client_id"]), "race-change")
+    wait_for(lambda: waiting("race-change"), timeout=10, what="the change waiting for the code")
+    session_end(b)
+    session_end(a, "")
+    assert code_written(stack, digest, fam) == "1|1"
+    assert stack.psql("select used_at is null and expires_at < now() from auth_codes where code_hash ="
+                      " decode(%s, 'hex')" % sql_str(digest)).strip() == "t"
 
 
 @nginx_only
@@ -1163,8 +1293,11 @@ def test_public_client_cache_refused_at_once(stack):
         assert code_state(stack, fresh_code)[2] is False, "a refused exchange consumed the code"
         # The code made before the change is dead (sql/019_code_claims.sql):
         # the user signs in again.
+        fam, _, _ = code_state(stack, fresh_code)
         st, _, e = exchange(stack, app, fresh_code, fresh_v)
         assert st == 400 and e.get("error") == "invalid_grant", (enable, st, e)
+        assert stack.psql("select revoked_at is not null from refresh_families where id = %s"
+                          % sql_str(fam)).strip() == "t"
         code2, v2 = fresh(stack, g, app=app)
         st, _, d2 = exchange(stack, app, code2, v2)
         stack.secrets.update([d2.get("access_token", ""), d2.get("refresh_token", "")])
