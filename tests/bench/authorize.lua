@@ -20,7 +20,8 @@ function init(args)
 	step, token, cookie = "get", nil, nil
 	logins, failed, statuses = 0, 0, {}
 	authorize = os.getenv("BENCH_AUTHORIZE")
-	creds = "&username=bench&password=" .. os.getenv("BENCH_PASSWORD")
+	creds = "&username=" .. (os.getenv("BENCH_USERNAME") or "bench") ..
+	    "&password=" .. os.getenv("BENCH_PASSWORD")
 	host = wrk.headers["Host"]
 end
 
