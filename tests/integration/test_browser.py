@@ -217,7 +217,8 @@ def test_portal_flow(stack):
 
 def admin_flow(b, stack):
     """Sign in, create a key and use it, roll it (old key during and after
-    the grace), revoke the new one, read the audit trail; then sign out
+    the grace), revoke the new one, read the audit trail; the messages of
+    a 412, a 503 (the database down a moment) and a 401; then sign out
     (which ends the login page's session too)."""
     org = new_org(stack, "portal")
     boss = new_user(stack, org, role="admin")
@@ -412,6 +413,25 @@ def admin_flow(b, stack):
     assert b.overflow() <= 0, "the page scrolls sideways at 360 px"
     b.shot("keys-360")
     b.d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    # The database down a moment: the next call is 503 and the page says
+    # so, and to try again shortly; back up, the same page loads.
+    b.assert_clean("keys at 360 px")
+    stack.pg_stop()
+    try:
+        b.one("a[href='#audit']").click()
+        b.wait(lambda: "Try again shortly" in b.one("#notice[role=alert]").text, "the 503 explained")
+        b.shot("unavailable")
+    finally:
+        stack.pg_start()
+    errs = b.errors(allowed=(r"/admin/audit\S* - Failed to load resource: .* 503",))
+    assert not errs, errs
+    wait_for(lambda: stack.request("GET", "/healthz")[0] == 200, timeout=30, what="the database back")
+    b.one("a[href='#users']").click()
+    b.one("a[href='#audit']").click()
+    b.wait(lambda: "key.roll" in b.one("main").text, "the audit trail again")
+    b.one("a[href='#users']").click()
+    b.wait(lambda: boss["username"] in b.one("main").text, "the users again")
 
     # Every token of the user revoked meanwhile: the next call is 401, the
     # refresh is refused too, and the page says to sign in again, with
