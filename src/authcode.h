@@ -126,7 +126,8 @@ int	authcode_redeem(struct db *, const char *code, const char *org,
 /* Why a presentation authcode_redeem refused took nothing. */
 struct authcode_refusal {
 	int	 bound;		/* it matched the code's bindings */
-	int	 used;		/* an earlier presentation consumed it */
+	int	 used;		/* an earlier presentation exchanged it
+				   (consumed it while it was live) */
 	int	 consumed;	/* this one did, now (bound, unused, but dead) */
 	char	 family[STORE_ID_BYTES];	/* written with the code, "" */
 };

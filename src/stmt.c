@@ -1117,11 +1117,15 @@ static const struct stmt_def defs[STMT__MAX] = {
 	 * presentation consumed it now (bound and unused, but expired, or
 	 * made by the release before, or its user, application or
 	 * organization changed since): whatever comes of a matching
-	 * presentation, the code is spent.
+	 * presentation, the code is spent. Spent so, it also ends (expires_at
+	 * no later than used_at): "used before" means exchanged before (used
+	 * while live), so that presenting a dead code again is no replay to
+	 * revoke and audit (its family was revoked when it was spent).
 	 */
 	[STMT_AUTHCODE_REFUSE] = { "authcode_refuse",
 	    "with k as (select code_hash, client_id, redirect_uri,"
-	    "   code_challenge, used_at, family_id, key_id, claim_generation"
+	    "   code_challenge, used_at, expires_at, family_id, key_id,"
+	    "   claim_generation"
 	    "   from auth_codes"
 	    "   where org_id = $3 and code_hash = decode($1, 'hex') for update),"
 	    " b as (select k.*, (k.client_id = $4 and k.redirect_uri = $5"
@@ -1130,9 +1134,11 @@ static const struct stmt_def defs[STMT__MAX] = {
 	    "   '') = $2)"
 	    "   as bound from k join apps a on a.client_id = k.client_id),"
 	    " consume as (update auth_codes x set used_at = now(),"
-	    "   refresh_mask = null from b where x.code_hash = b.code_hash"
+	    "   refresh_mask = null, expires_at = least(x.expires_at, now())"
+	    "   from b where x.code_hash = b.code_hash"
 	    "   and b.used_at is null and b.bound returning 1)"
-	    " select b.bound, (b.used_at is not null),"
+	    " select b.bound, (b.used_at is not null"
+	    "   and b.used_at < b.expires_at),"
 	    " coalesce(b.family_id, ''), exists (select 1 from consume)"
 	    " from b", 6 },
 	/*

@@ -1139,6 +1139,12 @@ def test_code_dies_with_its_claims(stack):
         assert st == 400 and e.get("error") == "invalid_grant", (what, st, e)
         assert code_state(stack, code)[2] and stack.psql(
             "select revoked_at is not null from refresh_families where id = %s" % sql_str(fam)).strip() == "t", what
+        # Presented again, a dead code is no replay: nothing to revoke, no
+        # code.reuse in the trail.
+        st, e = exchanged(code, v)
+        assert st == 400 and e.get("error") == "invalid_grant", (what, st, e)
+        assert stack.psql("select count(*) from audit where event = 'code.reuse' and resource = %s"
+                          % sql_str(fam)).strip() == "0", what
         st, d = exchanged(*fresh(stack, g))
         assert st == 200, (what, st, d)
         st, d = exchanged(ocode, ov)
