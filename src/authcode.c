@@ -162,6 +162,29 @@ redeem_row(void *arg, const char *const *c, int n)
 	return bstr_copy(a->mask, sizeof(a->mask), c[C_MASK]);
 }
 
+/*
+ * Statement s (STMT_AUTHCODE_REDEEM or _REFUSE: the same parameters) for
+ * code in org as b presents it, cb on its row: the number of rows, 0 for
+ * a string that is no code, -1.
+ */
+static int
+code_rows(struct db *db, enum stmt s, const char *code, const char *org,
+    const struct authcode_bind *b, store_row_fn cb, void *arg)
+{
+	char		 hex[2 * REFRESH_DIGEST_BYTES + 1];
+	const char	*params[6] = { hex, b->key_id, org, b->client_id,
+			    b->redirect_uri, b->challenge };
+	int		 n;
+
+	if (!authcode_valid(code))
+		return 0;
+	if (refresh_digest_hex(code, hex) == -1)
+		return -1;
+	n = store_rows(db, s, params, cb, arg);
+	secret_wipe(hex, sizeof(hex));
+	return n < 0 ? -1 : n;
+}
+
 int
 authcode_redeem(struct db *db, const char *code, const char *org,
     const struct authcode_bind *b, const struct config *peppers,
@@ -169,18 +192,10 @@ authcode_redeem(struct db *db, const char *code, const char *org,
 {
 	const unsigned char *pepper = NULL;
 	size_t		 pepperlen = 0;
-	char		 hex[2 * REFRESH_DIGEST_BYTES + 1];
-	const char	*params[6] = { hex, b->key_id, org, b->client_id,
-			    b->redirect_uri, b->challenge };
 	int		 n;
 
 	memset(out, 0, sizeof(*out));
-	if (!authcode_valid(code))
-		return 0;
-	if (refresh_digest_hex(code, hex) == -1)
-		return -1;
-	n = store_rows(db, STMT_AUTHCODE_REDEEM, params, redeem_row, out);
-	secret_wipe(hex, sizeof(hex));
+	n = code_rows(db, STMT_AUTHCODE_REDEEM, code, org, b, redeem_row, out);
 	/* A family without its token is none to hand over: the caller
 	 * refuses, and revokes it. */
 	if (n == 1 && (!config_pepper(peppers, out->pepper_id, &pepper,
@@ -213,19 +228,11 @@ int
 authcode_refuse(struct db *db, const char *code, const char *org,
     const struct authcode_bind *b, struct authcode_refusal *out)
 {
-	char		 hex[2 * REFRESH_DIGEST_BYTES + 1];
-	const char	*params[6] = { hex, b->key_id, org, b->client_id,
-			    b->redirect_uri, b->challenge };
-	int		 n;
+	int	 n;
 
 	memset(out, 0, sizeof(*out));
-	if (!authcode_valid(code))
-		return 0;
-	if (refresh_digest_hex(code, hex) == -1)
-		return -1;
-	n = store_rows(db, STMT_AUTHCODE_REFUSE, params, refuse_row, out);
-	secret_wipe(hex, sizeof(hex));
-	if (n < 0)
+	if ((n = code_rows(db, STMT_AUTHCODE_REFUSE, code, org, b, refuse_row,
+	    out)) < 0)
 		return -1;
 	return n == 1;
 }
